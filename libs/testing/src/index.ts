@@ -1,0 +1,7 @@
+export { VERSION } from './version';
+export {
+  testProvider,
+  providerContractChecks,
+  type ProviderContractCheck,
+  type TestProviderOptions,
+} from './test-provider';
