@@ -1,0 +1,179 @@
+/**
+ * The workspace conventions that matter, checked mechanically (STYLE.md, rule
+ * 11). Runs after every library is built (tools depends on all of libs/), so
+ * it also checks the built output against each package.json.
+ */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { PROVIDER_CATEGORIES as coreCategories } from '@switchyard/core';
+import { describe, expect, it } from 'vitest';
+import vitestProjects from '../../vitest.workspace.ts';
+import { PROVIDER_CATEGORIES as generatorCategories } from '../scripts/lib/provider-generator.ts';
+import { listLibraryPackages, workspaceRoot, type WorkspacePackage } from '../scripts/lib/workspace.ts';
+import { promisedPaths } from '../scripts/lib/package-paths.ts';
+
+const LAYER_TAGS = ['type:core', 'type:util', 'type:provider', 'type:host'];
+const libraries = listLibraryPackages();
+const providers = libraries.filter((entry) => entry.manifest.nx?.tags?.includes('type:provider'));
+const byName = new Map(libraries.map((entry) => [entry.manifest.name, entry]));
+
+function pascalCase(id: string): string {
+  return id
+    .split('-')
+    .map((word) => word[0]!.toUpperCase() + word.slice(1))
+    .join('');
+}
+
+function sourceFiles(directory: string): string[] {
+  return readdirSync(directory, { withFileTypes: true, recursive: true })
+    .filter((entry) => entry.isFile() && entry.name.endsWith('.ts'))
+    .map((entry) => join(entry.parentPath, entry.name));
+}
+
+function globToRegExp(pattern: string): RegExp {
+  const escaped = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replaceAll('*', '[^/]+');
+  return new RegExp(`^${escaped}$`);
+}
+
+async function importBuilt(entry: WorkspacePackage): Promise<Record<string, unknown>> {
+  return (await import(pathToFileURL(join(entry.directory, 'dist', 'index.js')).href)) as Record<
+    string,
+    unknown
+  >;
+}
+
+describe('the workspace', () => {
+  it('has the core and testing packages', () => {
+    expect(byName.get('@switchyard/core')?.relativeDirectory).toBe('libs/core');
+    expect(byName.get('@switchyard/testing')?.relativeDirectory).toBe('libs/testing');
+  });
+
+  it('lists every project in vitest.workspace.ts', () => {
+    const patterns = vitestProjects.map(globToRegExp);
+    const projects = [...libraries.map((entry) => entry.relativeDirectory), 'tools'];
+    for (const project of projects) {
+      const config = `${project}/vitest.config.ts`;
+      expect(existsSync(join(workspaceRoot, config)), `${config} exists`).toBe(true);
+      expect(patterns.some((pattern) => pattern.test(config)), `${config} is listed`).toBe(true);
+    }
+  });
+
+  it('uses one version for nx and every @nx/* package', () => {
+    const root = JSON.parse(readFileSync(join(workspaceRoot, 'package.json'), 'utf8')) as {
+      devDependencies: Record<string, string>;
+    };
+    const nxVersions = Object.entries(root.devDependencies)
+      .filter(([name]) => name === 'nx' || name.startsWith('@nx/'))
+      .map(([, version]) => version);
+    expect(nxVersions.length).toBeGreaterThan(1);
+    expect(new Set(nxVersions).size).toBe(1);
+  });
+
+  it('gives the generator the same provider categories as core', () => {
+    expect([...generatorCategories]).toEqual([...coreCategories]);
+  });
+});
+
+describe.each(libraries.map((entry) => [entry.manifest.name, entry] as const))('%s', (_name, entry) => {
+  const { manifest, directory, relativeDirectory } = entry;
+
+  it('is named after its folder and publishable', () => {
+    expect(manifest.name).toBe(`@switchyard/${basename(directory)}`);
+    expect(manifest.private).not.toBe(true);
+    expect(manifest.type).toBe('module');
+    expect(manifest.sideEffects).toBe(false);
+    expect(manifest.engines?.node).toBe('>=22.12');
+    expect(manifest.license).toBe('MIT');
+    expect(manifest.publishConfig?.access).toBe('public');
+    expect(manifest.repository?.directory).toBe(relativeDirectory);
+    expect(manifest.files).toEqual(expect.arrayContaining(['dist', 'README.md', 'LICENSE']));
+  });
+
+  it('has exactly one layer tag', () => {
+    const layers = (manifest.nx?.tags ?? []).filter((tag) => LAYER_TAGS.includes(tag));
+    expect(layers).toHaveLength(1);
+  });
+
+  it('exports types first, then the ESM build, and nothing but `.` and `./package.json`', () => {
+    const exportsMap = manifest.exports ?? {};
+    expect(Object.keys(exportsMap).filter((key) => key !== './testing')).toEqual(['.', './package.json']);
+    const root = exportsMap['.'];
+    expect(typeof root).toBe('object');
+    expect(Object.keys(root as object)[0]).toBe('types');
+    expect(root).toEqual({ types: './dist/index.d.ts', default: './dist/index.js' });
+  });
+
+  it('declares build, test, typecheck and lint so Nx infers its targets', () => {
+    expect(Object.keys(manifest.scripts ?? {})).toEqual(
+      expect.arrayContaining(['build', 'test', 'typecheck', 'lint']),
+    );
+    for (const file of ['tsup.config.ts', 'vitest.config.ts', 'tsconfig.json', 'README.md', 'LICENSE', 'src/index.ts']) {
+      expect(existsSync(join(directory, file)), `${relativeDirectory}/${file}`).toBe(true);
+    }
+  });
+
+  it('has built every file its package.json points at', () => {
+    for (const path of promisedPaths(manifest)) {
+      expect(existsSync(join(directory, path)), `${relativeDirectory}/${path} (run the build)`).toBe(true);
+    }
+  });
+
+  it('exports VERSION equal to its package.json version, injected at build time', async () => {
+    const built = await importBuilt(entry);
+    expect(built.VERSION).toBe(manifest.version);
+  });
+
+  it('depends only on packages of lower layers', () => {
+    const dependencies = Object.keys({ ...manifest.dependencies, ...manifest.peerDependencies });
+    for (const dependency of dependencies.filter((name) => name.startsWith('@switchyard/'))) {
+      const tags = byName.get(dependency)?.manifest.nx?.tags ?? [];
+      expect(tags, `${manifest.name} depends on ${dependency}`).not.toContain('type:provider');
+      expect(tags, `${manifest.name} depends on ${dependency}`).not.toContain('type:host');
+    }
+  });
+});
+
+describe.runIf(providers.length > 0).each(
+  providers.map((entry) => [entry.manifest.name, entry] as const),
+)('provider %s', (_name, entry) => {
+  const { manifest, directory, relativeDirectory } = entry;
+  const id = basename(directory);
+  const category = basename(dirname(directory));
+  const factory = `create${pascalCase(id)}`;
+
+  it('lives in libs/<category>/<id> and is tagged with its category', () => {
+    expect(coreCategories).toContain(category);
+    expect(relativeDirectory).toBe(`libs/${category}/${id}`);
+    expect(manifest.nx?.tags).toEqual(expect.arrayContaining(['type:provider', `category:${category}`]));
+    expect(manifest.switchyard).toEqual({ provider: id, factory, category });
+  });
+
+  it(`has src/${id}-provider.ts with ${factory}(settings) and a settings type`, () => {
+    const source = readFileSync(join(directory, 'src', `${id}-provider.ts`), 'utf8');
+    expect(source).toMatch(new RegExp(`export function ${factory}\\(settings`));
+    expect(source).toMatch(new RegExp(`export interface ${pascalCase(id)}ProviderSettings`));
+  });
+
+  it(`exports ${factory} and VERSION, and the factory returns its provider`, async () => {
+    const built = await importBuilt(entry);
+    expect(Object.keys(built)).toEqual(expect.arrayContaining([factory, 'VERSION']));
+    const create = built[factory] as () => { manifest: { id: string; category: string } };
+    expect(create().manifest).toMatchObject({ id, category });
+  });
+
+  it('documents its settings in a README table', () => {
+    const readme = readFileSync(join(directory, 'README.md'), 'utf8');
+    expect(readme).toMatch(/^## Settings\s*\n\s*\n\| setting \|/m);
+  });
+
+  it('runs a contract suite from @switchyard/testing', () => {
+    const contractTests = sourceFiles(join(directory, 'src')).filter((file) => {
+      if (!file.endsWith('.test.ts')) return false;
+      const text = readFileSync(file, 'utf8');
+      return text.includes("from '@switchyard/testing'") && /\btest\w*Provider\(/.test(text);
+    });
+    expect(contractTests.length, 'a *.test.ts calling test<Capability>Provider(...)').toBeGreaterThan(0);
+    expect(manifest.devDependencies).toHaveProperty('@switchyard/testing');
+  });
+});
