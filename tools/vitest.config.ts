@@ -1,11 +1,6 @@
-import { defineProject } from 'vitest/config';
+import { libraryTestConfig } from './build/vitest-preset.ts';
 
-export default defineProject({
-  test: {
-    name: '@switchyard/tools',
-    root: import.meta.dirname,
-    include: ['test/**/*.test.ts'],
-    environment: 'node',
-    testTimeout: 60_000,
-  },
+export default libraryTestConfig(import.meta.dirname, {
+  include: ['test/**/*.test.ts'],
+  testTimeout: 60_000,
 });

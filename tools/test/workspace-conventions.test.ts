@@ -8,10 +8,14 @@ import { basename, dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { PROVIDER_CATEGORIES as coreCategories } from '@switchyard/core';
 import { describe, expect, it } from 'vitest';
-import vitestProjects from '../../vitest.workspace.ts';
 import { PROVIDER_CATEGORIES as generatorCategories } from '../scripts/lib/provider-generator.ts';
 import { listLibraryPackages, workspaceRoot, type WorkspacePackage } from '../scripts/lib/workspace.ts';
 import { promisedPaths } from '../scripts/lib/package-paths.ts';
+
+// The root's project list, read at run time (it is not a package, so not imported statically).
+const { default: vitestProjects } = (await import(
+  pathToFileURL(join(workspaceRoot, 'vitest.workspace.ts')).href
+)) as { default: string[] };
 
 const LAYER_TAGS = ['type:core', 'type:util', 'type:provider', 'type:host'];
 const libraries = listLibraryPackages();

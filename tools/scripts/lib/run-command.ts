@@ -19,9 +19,15 @@ export interface CommandResult {
 export function runCommand(
   command: string,
   commandArguments: readonly string[],
-  options: { readonly cwd: string; readonly timeoutMs?: number; readonly env?: NodeJS.ProcessEnv },
+  options: {
+    readonly cwd: string;
+    /** The workspace whose node_modules/.bin goes first on PATH; default: this one. */
+    readonly root?: string;
+    readonly timeoutMs?: number;
+    readonly env?: NodeJS.ProcessEnv;
+  },
 ): CommandResult {
-  const binDirectory = join(workspaceRoot, 'node_modules', '.bin');
+  const binDirectory = join(options.root ?? workspaceRoot, 'node_modules', '.bin');
   const result = spawnSync(command, commandArguments, {
     cwd: options.cwd,
     encoding: 'utf8',

@@ -1,0 +1,118 @@
+/**
+ * Proves the provider generator cannot rot. In a throwaway copy of the
+ * workspace it runs
+ *
+ *   npm run new-provider -- --name example --category code
+ *   npm run new-provider -- --name acme --category communication
+ *
+ * then the full check suite with no edits (build, lint, typecheck, test,
+ * package checks), checks the project graph's tags, and finally makes one
+ * provider import the other and expects lint to refuse it. The copy is
+ * deleted afterwards, whatever happened.
+ */
+import { execFileSync } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { npmCommand, runCommand } from './lib/run-command.ts';
+import { workspaceRoot } from './lib/workspace.ts';
+
+const crossImportError =
+  'A project tagged with "type:provider" can only depend on libs tagged with "type:core", "type:util"';
+
+function step(title: string): void {
+  console.log(`\n== ${title}`);
+}
+
+function copyWorkspace(target: string): void {
+  const files = execFileSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], {
+    cwd: workspaceRoot,
+    encoding: 'utf8',
+  })
+    .split('\0')
+    .filter((file) => file !== '');
+  for (const file of files) {
+    mkdirSync(dirname(join(target, file)), { recursive: true });
+    cpSync(join(workspaceRoot, file), join(target, file));
+  }
+  // Hard links make the copy of node_modules cheap; its workspace links are relative, so they point into the copy.
+  try {
+    execFileSync('cp', ['-al', join(workspaceRoot, 'node_modules'), join(target, 'node_modules')]);
+  } catch {
+    execFileSync('cp', ['-a', join(workspaceRoot, 'node_modules'), join(target, 'node_modules')]);
+  }
+}
+
+function run(root: string, command: string, commandArguments: string[], expectFailure = false): string {
+  console.log(`$ ${[command, ...commandArguments].join(' ')}`);
+  const result = runCommand(command, commandArguments, {
+    cwd: root,
+    root,
+    env: { NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false' },
+  });
+  const failed = result.status !== 0;
+  if (failed !== expectFailure) {
+    console.log(result.output);
+    throw new Error(
+      expectFailure
+        ? `expected "${command} ${commandArguments.join(' ')}" to fail, but it passed`
+        : `"${command} ${commandArguments.join(' ')}" failed with exit code ${result.status}`,
+    );
+  }
+  return result.output;
+}
+
+function main(): void {
+  const root = mkdtempSync(join(tmpdir(), 'switchyard-generator-check-'));
+  const [npm, npmPrefix] = npmCommand();
+  const nx = (...commandArguments: string[]): string[] => ['nx', ...commandArguments];
+  try {
+    step(`copying the workspace to ${root}`);
+    copyWorkspace(root);
+
+    step('generating two providers');
+    run(root, npm, [...npmPrefix, 'run', 'new-provider', '--', '--name', 'example', '--category', 'code']);
+    run(root, npm, [...npmPrefix, 'run', 'new-provider', '--', '--name', 'acme', '--category', 'communication']);
+
+    step('build, lint, typecheck and test every project, with no edits');
+    run(root, 'npx', nx('run-many', '-t', 'build', 'lint', 'typecheck', 'test', '--output-style=static'));
+
+    step('package checks');
+    console.log(run(root, 'node', ['tools/scripts/check-packages.ts']).trim());
+
+    step('project graph tags');
+    run(root, 'npx', nx('graph', '--file=graph.json'));
+    const graph = JSON.parse(readFileSync(join(root, 'graph.json'), 'utf8')) as {
+      graph: { nodes: Record<string, { data: { tags?: string[] } }> };
+    };
+    const expectedTags: Record<string, string[]> = {
+      '@switchyard/core': ['type:core'],
+      '@switchyard/testing': ['type:util'],
+      '@switchyard/example': ['type:provider', 'category:code'],
+      '@switchyard/acme': ['type:provider', 'category:communication'],
+    };
+    for (const [project, tags] of Object.entries(expectedTags)) {
+      const actual = graph.graph.nodes[project]?.data.tags ?? [];
+      const missing = tags.filter((tag) => !actual.includes(tag));
+      if (missing.length > 0) throw new Error(`${project} lacks tags ${missing.join(', ')} in the graph`);
+      console.log(`${project}: ${tags.join(', ')}`);
+    }
+
+    step('a provider importing another provider fails lint');
+    writeFileSync(
+      join(root, 'libs/communication/acme/src/acme-cross-import.ts'),
+      "import { createExample } from '@switchyard/example';\n\nexport const example = createExample();\n",
+    );
+    const lint = run(root, 'npx', nx('run', '@switchyard/acme:lint', '--skip-nx-cache'), true);
+    if (!lint.includes(crossImportError)) {
+      console.log(lint);
+      throw new Error('lint failed, but not with the module-boundary error');
+    }
+    console.log(`lint refused it: ${crossImportError}`);
+    console.log('\ngenerator check: 1 passed, 0 failed');
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+}
+
+main();
