@@ -8,7 +8,6 @@ import { basename, dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { PROVIDER_CATEGORIES as coreCategories } from '@switchyard/core';
 import { describe, expect, it } from 'vitest';
-import { PROVIDER_CATEGORIES as generatorCategories } from '../scripts/lib/provider-generator.ts';
 import { listLibraryPackages, workspaceRoot, type WorkspacePackage } from '../scripts/lib/workspace.ts';
 import { promisedPaths } from '../scripts/lib/package-paths.ts';
 
@@ -72,10 +71,6 @@ describe('the workspace', () => {
       .map(([, version]) => version);
     expect(nxVersions.length).toBeGreaterThan(1);
     expect(new Set(nxVersions).size).toBe(1);
-  });
-
-  it('gives the generator the same provider categories as core', () => {
-    expect([...generatorCategories]).toEqual([...coreCategories]);
   });
 });
 

@@ -1,15 +1,8 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
+import { PROVIDER_CATEGORIES } from '@switchyard/core';
 import { listLibraryPackages, readPackageManifest } from './workspace.ts';
 
-/** The categories a provider can belong to; equal to `PROVIDER_CATEGORIES` in @switchyard/core (a test checks). */
-export const PROVIDER_CATEGORIES = [
-  'cloud',
-  'code',
-  'communication',
-  'e-commerce',
-  'project-management',
-] as const;
 
 /** Package names taken by the workspace's own layers, so no provider may use them. */
 const RESERVED_IDS = new Set([
@@ -29,7 +22,7 @@ export interface GenerateProviderOptions {
   readonly root: string;
   /** The provider id and package suffix, kebab-case: `acme` → `@switchyard/acme`. */
   readonly id: string;
-  /** One of {@link PROVIDER_CATEGORIES}; the package goes to `libs/<category>/<id>`. */
+  /** One of core's `PROVIDER_CATEGORIES`; the package goes to `libs/<category>/<id>`. */
   readonly category: string;
   /** Human name; default: the id in title case. */
   readonly displayName?: string | undefined;
