@@ -5,8 +5,8 @@
  *   npm run new-provider -- --name example --category code
  *   npm run new-provider -- --name acme --category communication
  *
- * then the full check suite with no edits (build, lint, typecheck, test,
- * package checks), checks the project graph's tags, and finally makes one
+ * then checks that `npm ci` still accepts the lockfile, runs the full check
+ * suite with no edits (build, lint, typecheck, test, package checks), checks the project graph's tags, and finally makes one
  * provider import the other and expects lint to refuse it. The copy is
  * deleted afterwards, whatever happened.
  */
@@ -73,6 +73,9 @@ function main(): void {
     step('generating two providers');
     run(root, npm, [...npmPrefix, 'run', 'new-provider', '--', '--name', 'example', '--category', 'code']);
     run(root, npm, [...npmPrefix, 'run', 'new-provider', '--', '--name', 'acme', '--category', 'communication']);
+
+    step('the lockfile the generator updated still installs with npm ci');
+    run(root, npm, [...npmPrefix, 'ci', '--dry-run', '--no-audit', '--no-fund']);
 
     step('build, lint, typecheck and test every project, with no edits');
     run(root, 'npx', nx('run-many', '-t', 'build', 'lint', 'typecheck', 'test', '--output-style=static'));
