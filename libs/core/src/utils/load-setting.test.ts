@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { loadOptionalSetting, withoutTrailingSlash } from './index';
+import { loadOptionalSetting, withoutTrailingSlash } from '../index';
 
 const environmentVariableName = 'SWITCHYARD_TEST_LOAD_SETTING';
 

@@ -1,0 +1,63 @@
+import type { z } from 'zod';
+import type { CapabilityName, OperationHints } from '../capabilities/capability';
+import type { Logger } from '../utils/logger';
+import type { ProviderManifest } from './provider-manifest';
+
+/** A routed call as the provider receives it: input already validated against the contract. */
+export interface ProviderRequest {
+  readonly capability: CapabilityName;
+  readonly operation: string;
+  readonly input: unknown;
+}
+
+/** What the hub hands a provider with each call. */
+export interface ProviderCallContext {
+  /** Aborts when the attempt times out, the request's deadline passes, or the caller aborts. Pass it to every I/O call. */
+  readonly signal: AbortSignal;
+  /** 1 for the first attempt on this provider, 2 for the first retry, ... */
+  readonly attempt: number;
+  /** The request's idempotency key, if the caller gave one: send it where the API accepts one. */
+  readonly idempotencyKey: string | undefined;
+  /** The request's deadline as epoch milliseconds, if it has one. */
+  readonly deadline: number | undefined;
+  readonly logger: Logger;
+}
+
+/**
+ * An operation only one provider offers (e.g. GitHub's `createRelease`):
+ * callable directly with `hub.callProviderOperation()` and exposed as a tool,
+ * but never routed across providers.
+ */
+export interface ProviderOperation<Input extends z.ZodType = z.ZodType, Output extends z.ZodType = z.ZodType> {
+  readonly description: string;
+  readonly input: Input;
+  readonly output: Output;
+  readonly hints: OperationHints;
+  execute(input: z.output<Input>, context: ProviderCallContext): Promise<z.input<Output>>;
+}
+
+/**
+ * Version 1 of the provider specification: the complete object a provider
+ * package's `create<Name>(settings)` returns. `hub.register(provider)` needs
+ * nothing else.
+ *
+ * One provider object holds one set of credentials, so the hub's resilience
+ * state (breaker, limits, latency) is per provider and credential.
+ */
+export interface ProviderV1 {
+  /** Which provider specification the object implements. */
+  readonly specificationVersion: 'v1';
+  /** Identity, capabilities, auth kinds, rate limits and costs. */
+  readonly manifest: ProviderManifest;
+  /**
+   * Runs one operation of a capability the manifest lists. Throw an
+   * `IntegrationError` classifying any failure; never retry inside.
+   */
+  execute(request: ProviderRequest, context: ProviderCallContext): Promise<unknown>;
+  /** Operations only this provider offers. */
+  readonly operations?: Readonly<Record<string, ProviderOperation>>;
+  /** A cheap call proving the provider is reachable with its credentials; throws when it is not. */
+  healthCheck?(context: { readonly signal: AbortSignal }): Promise<void>;
+  /** False when the provider has no usable credentials; the router then never picks it. Default: true. */
+  isConfigured?(): boolean;
+}
