@@ -51,7 +51,10 @@ async function main(): Promise<void> {
     }
     const provider = (factory as () => ProviderV1)();
     const manifest = validateProviderManifest(provider.manifest);
-    const capabilities = manifest.capabilities.length > 0 ? manifest.capabilities.join(', ') : 'none yet';
+    const capabilities =
+      manifest.capabilities.length > 0
+        ? manifest.capabilities.map((entry) => `${entry.name} v${entry.version} (${entry.operations.join(', ')})`).join('; ')
+        : 'none yet';
     console.log(`  ${entry.name}@${entry.version}  ${manifest.name} (${manifest.category}); capabilities: ${capabilities}`);
   }
 }

@@ -101,6 +101,10 @@ describe.each(libraries.map((entry) => [entry.manifest.name, entry] as const))('
     expect(typeof root).toBe('object');
     expect(Object.keys(root as object)[0]).toBe('types');
     expect(root).toEqual({ types: './dist/index.d.ts', default: './dist/index.js' });
+    if ('./testing' in exportsMap) {
+      expect(exportsMap['./testing']).toEqual({ types: './dist/testing/index.d.ts', default: './dist/testing/index.js' });
+      expect(Object.keys(exportsMap['./testing'] as object)[0]).toBe('types');
+    }
   });
 
   it('declares build, test, typecheck and lint so Nx infers its targets', () => {

@@ -1,13 +1,139 @@
 export { VERSION } from './version';
-export { PROVIDER_CATEGORIES, type ProviderCategory } from './provider-category';
+
 export {
+  ERROR_KINDS,
+  IntegrationError,
+  toIntegrationError,
+  type AttemptRecord,
+  type ErrorKind,
+  type IntegrationErrorOptions,
+} from './errors/integration-error';
+export { REDACTED, redact, redactText, registerSecret } from './errors/redact';
+
+export {
+  CAPABILITY_NAMES,
+  defineCapability,
+  type CapabilityContract,
+  type CapabilityName,
+  type OperationContract,
+  type OperationHints,
+  type OperationInput,
+  type OperationOutput,
+} from './capabilities/capability';
+
+export { PROVIDER_CATEGORIES, type ProviderCategory } from './provider/provider-category';
+export {
+  AUTH_KINDS,
   providerManifestSchema,
+  rateLimitSchema,
   validateProviderManifest,
+  type ProviderCapability,
   type ProviderManifest,
-} from './provider-manifest';
-export type { ProviderV1 } from './provider';
+} from './provider/provider-manifest';
+export type {
+  ProviderCallContext,
+  ProviderOperation,
+  ProviderRequest,
+  ProviderV1,
+} from './provider/provider';
+
+export { silentLogger, type Logger } from './utils/logger';
 export {
   loadOptionalSetting,
   withoutTrailingSlash,
   type LoadOptionalSettingOptions,
-} from './load-setting';
+} from './utils/load-setting';
+
+// capabilities (storage, messaging, issues)
+export { capabilityContracts, findCapabilityContract } from './capabilities/catalog';
+export {
+  bodyEncodingSchema,
+  bucketNameSchema,
+  contentTypeSchema,
+  objectInfoSchema,
+  objectKeySchema,
+  objectMetadataSchema,
+  objectSummarySchema,
+  storageV1,
+  type ObjectInfo,
+  type StorageOperationInput,
+  type StorageOperationName,
+  type StorageOperationOutput,
+  type StorageOperations,
+} from './capabilities/storage';
+export {
+  channelSchema,
+  messageBlockSchema,
+  messageButtonSchema,
+  messageSchema,
+  messagingUserSchema,
+  messagingV1,
+  phoneNumberSchema,
+  recipientSchema,
+  type Message,
+  type MessageBlock,
+  type MessagingOperationInput,
+  type MessagingOperationName,
+  type MessagingOperationOutput,
+  type MessagingOperations,
+  type Recipient,
+} from './capabilities/messaging';
+export {
+  issueCommentSchema,
+  issueIdSchema,
+  issueProjectSchema,
+  issueSchema,
+  issueStateSchema,
+  issuesV1,
+  projectIdSchema,
+  type Issue,
+  type IssuesOperationInput,
+  type IssuesOperationName,
+  type IssuesOperationOutput,
+  type IssuesOperations,
+} from './capabilities/issues';
+
+// hub, router, events, tools
+export { createHub, type Hub, type ProviderReport, type RouteExplanation } from './hub/create-hub';
+export type { CapabilityFacade } from './hub/capability-facade';
+export type { ProviderHealth } from './hub/health';
+export type {
+  BreakerSettings,
+  CredentialLookup,
+  ExecuteOptions,
+  ExecuteResult,
+  HubOptions,
+  HubRequest,
+  ProviderRoutingOptions,
+  RoutingOptions,
+} from './hub/hub-options';
+export { ProviderRegistry, type ContractLookup, type RegistryStatistics } from './registry/provider-registry';
+export type { ParallelOutcome } from './router/router';
+export type { CandidateExplanation } from './router/ranking';
+export type { ProviderMetrics } from './router/provider-stats';
+export {
+  DEFAULT_ROUTING_WEIGHTS,
+  weightedSumStrategy,
+  type RoutingWeights,
+  type ScoreBreakdown,
+  type ScoreInputs,
+  type ScoreTerms,
+  type ScoringStrategy,
+} from './router/scoring';
+export { canFailOver, canRetry, countsAgainstHealth } from './router/failover-policy';
+export { EventBus, type EventListener } from './events/event-bus';
+export type { EventError, HubEvents, HubEventType } from './events/hub-events';
+export { ToolRegistry, type ToolDefinition, type ToolRegistryDependencies } from './tools/tool-registry';
+
+// resilience
+export {
+  CircuitBreaker,
+  type BreakerPermit,
+  type BreakerState,
+  type BreakerStateChange,
+  type CircuitBreakerOptions,
+  type CircuitBreakerSnapshot,
+} from './resilience/circuit-breaker';
+export { RateLimiter, type RateLimit, type RateLimiterOptions, type SharedRateLimitOptions } from './resilience/rate-limiter';
+export { DEFAULT_RETRY_POLICY, backoffDelayMs, retryAfterFailure, type RetryOptions, type RetryPolicy } from './resilience/retry';
+export { abortReasonToError, withDeadline, type DeadlineOptions, type DeadlineScope } from './resilience/deadline';

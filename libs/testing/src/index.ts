@@ -5,3 +5,43 @@ export {
   type ProviderContractCheck,
   type TestProviderOptions,
 } from './test-provider';
+export { createCallContext } from './call-context';
+export {
+  createCapabilityClient,
+  expectIntegrationError,
+  type CapabilityClient,
+  type OperationName,
+} from './capability-client';
+export {
+  runCapabilityCases,
+  testCapability,
+  type AdditionalTestsContext,
+  type CapabilityCase,
+  type CapabilityCaseResult,
+  type TestCapabilityOptions,
+} from './test-capability';
+export { storageProviderCases, testStorageProvider, type TestStorageProviderOptions } from './storage-suite';
+export { messagingProviderCases, testMessagingProvider, type TestMessagingProviderOptions } from './messaging-suite';
+export { issuesProviderCases, testIssuesProvider, type TestIssuesProviderOptions } from './issues-suite';
+export { createMemoryStorageProvider, type MemoryStorageProviderOptions } from './memory-storage-provider';
+export {
+  createMemoryMessagingProvider,
+  DEFAULT_MEMORY_CHANNELS,
+  DEFAULT_MEMORY_USERS,
+  type MemoryChannel,
+  type MemoryMessagingProviderOptions,
+  type MemoryUser,
+} from './memory-messaging-provider';
+export {
+  createMemoryIssuesProvider,
+  DEFAULT_MEMORY_PROJECTS,
+  type MemoryIssuesProviderOptions,
+  type MemoryProject,
+} from './memory-issues-provider';
+export { overrideOperation, withoutOperations, type OperationOverride } from './provider-overrides';
+export {
+  createFakeProvider,
+  type FakeProvider,
+  type FakeProviderCall,
+  type FakeProviderOptions,
+} from '@switchyard/core/testing';

@@ -1,4 +1,6 @@
 import {
+  IntegrationError,
+  silentLogger,
   validateProviderManifest,
   type ProviderCategory,
   type ProviderV1,
@@ -17,10 +19,10 @@ export interface TestProviderOptions {
   readonly additionalTests?: () => void;
 }
 
-/** One check of the provider contract; throws when the provider breaks it. */
+/** One check of the provider contract; throws (or rejects) when the provider breaks it. */
 export interface ProviderContractCheck {
   readonly title: string;
-  readonly run: (options: TestProviderOptions) => void;
+  readonly run: (options: TestProviderOptions) => void | Promise<void>;
 }
 
 /** The checks {@link testProvider} runs, in order. Exported for the suite's own tests. */
@@ -31,6 +33,7 @@ export const providerContractChecks: readonly ProviderContractCheck[] = [
       const provider = create();
       expect(provider.specificationVersion).toBe('v1');
       validateProviderManifest(provider.manifest);
+      expect(typeof provider.execute, 'execute').toBe('function');
     },
   },
   {
@@ -55,6 +58,27 @@ export const providerContractChecks: readonly ProviderContractCheck[] = [
       expect(create()).not.toBe(create());
     },
   },
+  {
+    title: 'rejects an operation it does not offer with an unsupported IntegrationError',
+    async run({ create }) {
+      const provider = create();
+      const context = {
+        signal: new AbortController().signal,
+        attempt: 1,
+        idempotencyKey: undefined,
+        deadline: undefined,
+        logger: silentLogger,
+      };
+      const outcome = await provider
+        .execute({ capability: 'storage', operation: 'noSuchOperation', input: {} }, context)
+        .then(
+          () => undefined,
+          (error: unknown) => error,
+        );
+      expect(IntegrationError.isInstance(outcome), 'rejected with an IntegrationError').toBe(true);
+      expect((outcome as IntegrationError).kind).toBe('unsupported');
+    },
+  },
 ];
 
 /**
@@ -70,7 +94,9 @@ export const providerContractChecks: readonly ProviderContractCheck[] = [
 export function testProvider(options: TestProviderOptions): void {
   describe(`provider contract: ${options.id}`, () => {
     for (const check of providerContractChecks) {
-      it(check.title, () => check.run(options));
+      it(check.title, async () => {
+        await check.run(options);
+      });
     }
     options.additionalTests?.();
   });

@@ -1,0 +1,73 @@
+import type { ErrorKind } from '../errors/integration-error';
+
+/** An error as events carry it: kind and (already redacted) message only. */
+export interface EventError {
+  readonly kind: ErrorKind;
+  readonly message: string;
+}
+
+/** Every event the hub emits, by type. Payloads never hold inputs, outputs or secrets. */
+export interface HubEvents {
+  /** A request finished, successfully or not. */
+  readonly request: {
+    readonly requestId: number;
+    readonly capability: string;
+    readonly operation: string;
+    readonly provider: string | undefined;
+    readonly outcome: 'success' | 'failure';
+    readonly durationMs: number;
+    readonly attempts: number;
+    readonly error?: EventError | undefined;
+  };
+  /** The router ranked the candidates for a request. */
+  readonly route: {
+    readonly requestId: number;
+    readonly capability: string;
+    readonly operation: string;
+    readonly ranked: readonly { readonly provider: string; readonly score: number }[];
+    readonly skipped: readonly { readonly provider: string; readonly reason: string }[];
+  };
+  /** One call to one provider finished. */
+  readonly attempt: {
+    readonly requestId: number;
+    readonly provider: string;
+    readonly capability: string;
+    readonly operation: string;
+    readonly attempt: number;
+    readonly outcome: 'success' | 'failure';
+    readonly durationMs: number;
+    readonly error?: EventError | undefined;
+  };
+  /** The router left a provider for the next candidate. */
+  readonly failover: {
+    readonly requestId: number;
+    readonly from: string;
+    readonly to: string | undefined;
+    readonly capability: string;
+    readonly operation: string;
+    readonly error: EventError;
+  };
+  /** A provider's circuit breaker changed state. */
+  readonly breaker: {
+    readonly provider: string;
+    readonly from: 'closed' | 'open' | 'half-open';
+    readonly to: 'closed' | 'open' | 'half-open';
+    readonly reason: string;
+  };
+  /** A rate limit changed what the router did. */
+  readonly ratelimit: {
+    readonly provider: string;
+    readonly action: 'queued' | 'skipped' | 'paused';
+    readonly waitMs: number;
+  };
+  /** A health check finished. */
+  readonly health: {
+    readonly provider: string;
+    readonly healthy: boolean;
+    readonly durationMs: number;
+    readonly error?: EventError | undefined;
+  };
+}
+
+/** One of the event types in {@link HubEvents}. */
+export type HubEventType = keyof HubEvents;

@@ -1,0 +1,202 @@
+import type { CapabilityContract } from '../capabilities/capability';
+import { capabilityContracts } from '../capabilities/catalog';
+import type { issuesV1 } from '../capabilities/issues';
+import type { messagingV1 } from '../capabilities/messaging';
+import type { storageV1 } from '../capabilities/storage';
+import { IntegrationError, toIntegrationError } from '../errors/integration-error';
+import { redact } from '../errors/redact';
+import { EventBus } from '../events/event-bus';
+import type { HubEvents, HubEventType } from '../events/hub-events';
+import type { ProviderV1 } from '../provider/provider';
+import { ProviderRegistry } from '../registry/provider-registry';
+import type { CircuitBreakerSnapshot } from '../resilience/circuit-breaker';
+import { withDeadline } from '../resilience/deadline';
+import type { ProviderMetrics } from '../router/provider-stats';
+import { AttemptContext } from '../router/attempt-context';
+import { explainCandidates, type CandidateExplanation } from '../router/ranking';
+import { Router, type ParallelOutcome } from '../router/router';
+import type { RoutingWeights } from '../router/scoring';
+import { ToolRegistry } from '../tools/tool-registry';
+import { silentLogger, type Logger } from '../utils/logger';
+import { createCapabilityFacade, type CapabilityFacade } from './capability-facade';
+import { checkHealth, type ProviderHealth } from './health';
+import type { ExecuteOptions, ExecuteResult, HubOptions, HubRequest } from './hub-options';
+
+/** What `hub.explain()` returns: how the router would route a request right now. */
+export interface RouteExplanation {
+  readonly capability: string;
+  readonly operation: string;
+  readonly strategy: string;
+  readonly weights: RoutingWeights;
+  /** Eligible candidates in the order they would be tried, then the others with their reasons. */
+  readonly candidates: readonly CandidateExplanation[];
+}
+
+/** One provider's metrics plus its breaker's serializable state. */
+export interface ProviderReport extends ProviderMetrics {
+  readonly breaker: CircuitBreakerSnapshot;
+}
+
+/** The hub: the providers, the router over them, and everything a host calls. */
+export interface Hub {
+  /** The registered providers: find, search, statistics. Register through `hub.register()`. */
+  readonly registry: Pick<ProviderRegistry, 'get' | 'list' | 'findByCapability' | 'findByCategory' | 'search' | 'statistics'>;
+  /** Typed events: request, route, attempt, failover, breaker, ratelimit, health. */
+  readonly events: Pick<EventBus<HubEvents>, 'on' | 'off'>;
+  /** Every operation as a tool for AI agents. */
+  readonly tools: ToolRegistry;
+  readonly storage: CapabilityFacade<typeof storageV1>;
+  readonly messaging: CapabilityFacade<typeof messagingV1>;
+  readonly issues: CapabilityFacade<typeof issuesV1>;
+  /** Adds a provider; throws `validation` naming the bad field, or `conflict` for a taken id. */
+  register(provider: ProviderV1): void;
+  unregister(id: string): boolean;
+  /** Routes one call to the best provider, failing over on errors another provider may not have. */
+  execute(request: HubRequest, options?: ExecuteOptions): Promise<ExecuteResult>;
+  /** Runs one call on the `count` best providers at once: every outcome (`all`), or the first success (`race`). */
+  executeParallel(request: HubRequest, count: number, options: ExecuteOptions & { readonly mode: 'all' }): Promise<ParallelOutcome[]>;
+  executeParallel(request: HubRequest, count: number, options?: ExecuteOptions & { readonly mode?: 'race' }): Promise<ExecuteResult>;
+  /** Calls an operation only one provider offers (never routed). */
+  callProviderOperation(providerId: string, operation: string, input: unknown, options?: Pick<ExecuteOptions, 'deadline' | 'timeoutMs' | 'signal' | 'idempotencyKey'>): Promise<unknown>;
+  /** How the router would route `request` now: ranked candidates with every score term, and why others are skipped. */
+  explain(request: Omit<HubRequest, 'input'>, options?: ExecuteOptions): RouteExplanation;
+  /** Runs every provider's health check now; results feed the score. */
+  health(): Promise<ProviderHealth[]>;
+  /** Per provider: calls, failures, p50/p95 latency, EWMA, cost, breaker state. */
+  metrics(): Record<string, ProviderReport>;
+  /** Stops periodic health checks and rate-limiter timers. */
+  close(): Promise<void>;
+}
+
+const DEFAULT_HEALTH_CHECK_TIMEOUT_MS = 5_000;
+
+/**
+ * Creates a hub over the given providers.
+ *
+ * @example
+ * ```ts
+ * const hub = createHub({ providers: [createGithub(), createGitlab()], routing: { providers: { github: { weight: 2 } } } });
+ * const issue = await hub.issues.createIssue({ project: 'acme/web', title: 'Broken link' }, { prefer: ['github'] });
+ * ```
+ */
+export function createHub(options: HubOptions = {}): Hub {
+  const routing = options.routing ?? {};
+  const contracts: CapabilityContract[] = [...capabilityContracts, ...(options.capabilities ?? [])];
+  const contractsByName = new Map(contracts.map((contract) => [contract.name, contract]));
+  const findContract = (name: string, version: number): CapabilityContract | undefined =>
+    contracts.find((contract) => contract.name === name && contract.version === version);
+  const logger = redactingLogger(options.logger ?? silentLogger);
+  const events = new EventBus<HubEvents>((error, type) =>
+    logger.error({ type, error: toIntegrationError(error).message }, 'event listener threw'),
+  );
+  for (const [type, listener] of Object.entries(options.events ?? {})) {
+    if (listener !== undefined) events.on(type as HubEventType, listener as never);
+  }
+  const registry = new ProviderRegistry(findContract);
+  const router = new Router({ registry, findContract, events, logger, credentials: options.credentials, routing, contractsByName, clock: options.clock });
+  const healthCheckTimeoutMs = routing.healthCheckTimeoutMs ?? DEFAULT_HEALTH_CHECK_TIMEOUT_MS;
+
+  const execute = (request: HubRequest, executeOptions?: ExecuteOptions): Promise<ExecuteResult> =>
+    router.execute(request, executeOptions);
+  const facade = <Contract extends CapabilityContract>(contract: Contract): CapabilityFacade<Contract> =>
+    createCapabilityFacade(contract, async (operation, input, executeOptions) =>
+      (await router.execute({ capability: contract.name, operation, input }, executeOptions)).value,
+    );
+
+  const callProviderOperation: Hub['callProviderOperation'] = async (providerId, name, input, callOptions = {}) => {
+    const provider = registry.get(providerId);
+    const operation = provider?.operations?.[name];
+    if (provider === undefined || operation === undefined || !Object.hasOwn(provider.operations ?? {}, name)) {
+      throw new IntegrationError({ kind: 'unsupported', message: `Provider "${providerId}" has no operation "${name}"`, provider: providerId, operation: name });
+    }
+    const parsed = operation.input.safeParse(input);
+    if (!parsed.success) {
+      const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(input)'}: ${issue.message}`);
+      throw new IntegrationError({ kind: 'validation', message: `Invalid input for ${providerId}.${name}: ${problems.join('; ')}`, provider: providerId, operation: name });
+    }
+    const deadline = callOptions.deadline ?? Date.now() + (callOptions.timeoutMs ?? routing.requestTimeoutMs ?? 30_000);
+    try {
+      const raw = await withDeadline(
+        (scope) => operation.execute(parsed.data, new AttemptContext(scope, 1, callOptions.idempotencyKey, deadline, logger)),
+        { deadline, signal: callOptions.signal, provider: providerId, operation: name },
+      );
+      return operation.output.parse(raw);
+    } catch (error) {
+      throw toIntegrationError(error, { provider: providerId, operation: name });
+    }
+  };
+
+  const tools = new ToolRegistry({
+    contracts,
+    registry,
+    execute: async (capability, operation, input, executeOptions) =>
+      (await router.execute({ capability, operation, input }, executeOptions)).value,
+    callProviderOperation,
+  });
+
+  let healthTimer: NodeJS.Timeout | undefined;
+  if (routing.healthCheckIntervalMs !== undefined) {
+    healthTimer = setInterval(() => {
+      checkHealth(router.runtimes.values(), healthCheckTimeoutMs, events).catch((error: unknown) =>
+        logger.error({ error: toIntegrationError(error).message }, 'health checks failed'),
+      );
+    }, routing.healthCheckIntervalMs);
+    healthTimer.unref();
+  }
+
+  const hub: Hub = {
+    registry,
+    events,
+    tools,
+    storage: facade(contractsByName.get('storage') as typeof storageV1),
+    messaging: facade(contractsByName.get('messaging') as typeof messagingV1),
+    issues: facade(contractsByName.get('issues') as typeof issuesV1),
+    register(provider) {
+      registry.register(provider);
+      router.addProvider(provider);
+    },
+    unregister(id) {
+      router.removeProvider(id);
+      return registry.unregister(id);
+    },
+    execute,
+    executeParallel: ((request: HubRequest, count: number, parallelOptions: ExecuteOptions & { mode?: 'all' | 'race' } = {}) =>
+      router.executeParallel(request, count, parallelOptions.mode ?? 'race', parallelOptions)) as Hub['executeParallel'],
+    callProviderOperation,
+    explain(request, explainOptions = {}) {
+      const entry = router.resolveOperation(request.capability, request.operation);
+      return {
+        capability: entry.capability,
+        operation: entry.operation,
+        strategy: router.ranking.strategy.name,
+        weights: router.ranking.weights,
+        candidates: explainCandidates(router.ranking, entry.key, explainOptions),
+      };
+    },
+    health: () => checkHealth(router.runtimes.values(), healthCheckTimeoutMs, events),
+    metrics() {
+      const report: Record<string, ProviderReport> = {};
+      for (const runtime of router.runtimes.values()) {
+        report[runtime.id] = { ...runtime.stats.snapshot(), breaker: runtime.breaker.toJSON() };
+      }
+      return report;
+    },
+    async close() {
+      if (healthTimer !== undefined) clearInterval(healthTimer);
+      await Promise.all([...router.runtimes.values()].map((runtime) => runtime.limiter?.disconnect() ?? Promise.resolve()));
+    },
+  };
+  for (const provider of options.providers ?? []) hub.register(provider);
+  return hub;
+}
+
+/** Wraps a logger so every field it receives is redacted first. */
+function redactingLogger(logger: Logger): Logger {
+  if (logger === silentLogger) return logger;
+  return {
+    debug: (fields, message) => logger.debug(redact(fields), message),
+    info: (fields, message) => logger.info(redact(fields), message),
+    warn: (fields, message) => logger.warn(redact(fields), message),
+    error: (fields, message) => logger.error(redact(fields), message),
+  };
+}

@@ -1,0 +1,60 @@
+import type { RoutingOptions } from '../hub/hub-options';
+import type { ProviderV1 } from '../provider/provider';
+import { CircuitBreaker, type BreakerState } from '../resilience/circuit-breaker';
+import { RateLimiter } from '../resilience/rate-limiter';
+import { DEFAULT_RETRY_POLICY, type RetryPolicy } from '../resilience/retry';
+import { ProviderStats } from './provider-stats';
+
+/** Default timeout of one attempt, in ms. */
+export const DEFAULT_ATTEMPT_TIMEOUT_MS = 10_000;
+
+/** Everything the router keeps per registered provider (and so per credential). */
+export interface ProviderRuntime {
+  readonly id: string;
+  readonly provider: ProviderV1;
+  readonly stats: ProviderStats;
+  readonly breaker: CircuitBreaker;
+  /** Undefined when the provider has no rate limits. */
+  readonly limiter: RateLimiter | undefined;
+  readonly weight: number;
+  readonly attemptTimeoutMs: number;
+  readonly retryPolicy: RetryPolicy;
+  /** Cost per call by `capability.operation`. */
+  readonly costs: Readonly<Record<string, number>>;
+  /** Epoch ms until which the provider asked not to be called (429 with Retry-After). */
+  pausedUntil: number;
+}
+
+/** Builds a provider's runtime from the hub's routing options and the provider's manifest. */
+export function createProviderRuntime(
+  provider: ProviderV1,
+  routing: RoutingOptions,
+  onBreakerChange: (change: { provider: string; from: BreakerState; to: BreakerState; reason: string }) => void,
+  clock: () => number = Date.now,
+): ProviderRuntime {
+  const id = provider.manifest.id;
+  const own = routing.providers?.[id] ?? {};
+  const rateLimits = own.rateLimits ?? provider.manifest.rateLimits ?? [];
+  const stats = new ProviderStats();
+  return {
+    id,
+    provider,
+    stats,
+    breaker: new CircuitBreaker({
+      ...routing.breaker,
+      ...own.breaker,
+      now: clock,
+      onStateChange: (change) => {
+        // A probe that succeeded proved the provider healthy again: its old failures no longer speak for it.
+        if (change.from === 'half-open' && change.to === 'closed') stats.successRate = 1;
+        onBreakerChange({ provider: id, ...change });
+      },
+    }),
+    limiter: rateLimits.length > 0 ? new RateLimiter(rateLimits, { now: clock }) : undefined,
+    weight: own.weight ?? 1,
+    attemptTimeoutMs: own.attemptTimeoutMs ?? routing.attemptTimeoutMs ?? DEFAULT_ATTEMPT_TIMEOUT_MS,
+    retryPolicy: { ...DEFAULT_RETRY_POLICY, ...routing.retry, ...own.retry },
+    costs: provider.manifest.costs ?? {},
+    pausedUntil: 0,
+  };
+}

@@ -1,0 +1,255 @@
+import { IntegrationError } from '../errors/integration-error';
+import type { CredentialLookup, ExecuteOptions } from '../hub/hub-options';
+import type { ProviderRegistry } from '../registry/provider-registry';
+import type { BreakerState } from '../resilience/circuit-breaker';
+import type { ProviderRuntime } from './provider-runtime';
+import { LATENCY_FLOOR_MS, weightedSumStrategy, type RoutingWeights, type ScoreInputs, type ScoreTerms, type ScoringStrategy } from './scoring';
+
+/** What ranking reads; the router owns it. */
+export interface RankingContext {
+  readonly runtimes: ReadonlyMap<string, ProviderRuntime>;
+  readonly registry: ProviderRegistry;
+  readonly credentials: CredentialLookup | undefined;
+  readonly strategy: ScoringStrategy;
+  readonly weights: RoutingWeights;
+}
+
+/** One provider as `hub.explain()` shows it. */
+export interface CandidateExplanation {
+  readonly provider: string;
+  /** Whether the router would try it at all. */
+  readonly eligible: boolean;
+  /** Why it is not eligible. */
+  readonly reason: string | undefined;
+  /** 1-based position in the order the router would try; undefined when not eligible. */
+  readonly rank: number | undefined;
+  readonly preferred: boolean;
+  readonly score: number | undefined;
+  readonly terms: ScoreTerms | undefined;
+  readonly breaker: BreakerState;
+  /** 0..1 share of rate-limit tokens left (1 without limits). */
+  readonly headroom: number;
+  /** Calls currently in flight. */
+  readonly inFlight: number;
+  /** Milliseconds the provider asked us to wait (Retry-After), 0 when none. */
+  readonly pausedForMs: number;
+}
+
+/** Why `runtime` may not take the call now, or undefined if it may. */
+function ineligibility(context: RankingContext, runtime: ProviderRuntime, options: ExecuteOptions, now: number): string | undefined {
+  const id = runtime.id;
+  if (options.only !== undefined && !options.only.includes(id)) return 'not listed in options.only';
+  if (options.exclude?.includes(id) === true) return 'excluded by options.exclude';
+  if (runtime.provider.isConfigured?.() === false) return 'not configured: no usable credentials';
+  if (context.credentials !== undefined && !context.credentials.has(id)) return 'no credentials in the vault';
+  if (!runtime.breaker.isCallPermitted()) return `circuit ${runtime.breaker.state}`;
+  if (runtime.pausedUntil > now) return `asked to wait ${runtime.pausedUntil - now} ms (Retry-After)`;
+  return undefined;
+}
+
+function scoreInputs(runtime: ProviderRuntime, key: string): ScoreInputs {
+  return {
+    provider: runtime.id,
+    weight: runtime.weight,
+    successRate: runtime.stats.successRate,
+    latencyMs: runtime.stats.latencyEwmaMs,
+    costPerCall: runtime.costs[key] ?? 0,
+    headroom: runtime.limiter?.headroom() ?? 1,
+    inFlight: runtime.stats.inFlight,
+  };
+}
+
+/**
+ * The candidates of one request, handed out in the order the router tries
+ * them: preferred first (in the caller's order), then a half-open provider
+ * due for its probe (only when `probeFirst`: idempotent calls, so a failed
+ * probe can fail over), then by score, ties by registration order. Never
+ * holds a provider that lacks the operation.
+ *
+ * Scores are computed once, on the first pick that needs them, and the best
+ * remaining candidate is found by one scan per pick: the success path never
+ * sorts.
+ */
+export class CandidateQueue {
+  /** How many candidates were eligible at the start. */
+  readonly size: number;
+  readonly #remaining: ProviderRuntime[];
+  #scores: number[] | undefined;
+  readonly #context: RankingContext;
+  readonly #key: string;
+  readonly #prefer: readonly string[] | undefined;
+  readonly #probeFirst: boolean;
+
+  constructor(context: RankingContext, key: string, options: ExecuteOptions, probeFirst: boolean, now: number) {
+    const remaining: ProviderRuntime[] = [];
+    for (const provider of context.registry.candidates(key)) {
+      const runtime = context.runtimes.get(provider.manifest.id);
+      if (runtime !== undefined && ineligibility(context, runtime, options, now) === undefined) remaining.push(runtime);
+    }
+    this.#remaining = remaining;
+    this.size = remaining.length;
+    this.#context = context;
+    this.#key = key;
+    this.#prefer = options.prefer !== undefined && options.prefer.length > 0 ? options.prefer : undefined;
+    this.#probeFirst = probeFirst;
+  }
+
+  /** Takes the next candidate, or undefined when none is left. */
+  next(): ProviderRuntime | undefined {
+    const index = this.#nextIndex();
+    if (index === -1) return undefined;
+    const [runtime] = this.#remaining.splice(index, 1);
+    this.#scores?.splice(index, 1);
+    return runtime;
+  }
+
+  /** The candidate {@link CandidateQueue.next} would return, without taking it. */
+  peek(): ProviderRuntime | undefined {
+    const index = this.#nextIndex();
+    return index === -1 ? undefined : this.#remaining[index];
+  }
+
+  /** The score of every remaining candidate, for events and explanations. */
+  scoreOf(runtime: ProviderRuntime): number {
+    const index = this.#remaining.indexOf(runtime);
+    return index === -1 ? 1 : (this.#scoresNow()[index] ?? 1);
+  }
+
+  #nextIndex(): number {
+    const remaining = this.#remaining;
+    if (remaining.length <= 1) return remaining.length - 1;
+    if (this.#prefer !== undefined) {
+      for (const id of this.#prefer) {
+        const index = remaining.findIndex((runtime) => runtime.id === id);
+        if (index !== -1) return index;
+      }
+    }
+    if (this.#probeFirst) {
+      const index = remaining.findIndex((runtime) => runtime.breaker.state === 'half-open');
+      if (index !== -1) return index;
+    }
+    const scores = this.#scoresNow();
+    let best = 0;
+    for (let index = 1; index < scores.length; index += 1) if (scores[index]! > scores[best]!) best = index;
+    return best;
+  }
+
+  #scoresNow(): number[] {
+    if (this.#scores === undefined) {
+      const { strategy, weights } = this.#context;
+      this.#scores =
+        strategy === weightedSumStrategy
+          ? weightedSumScores(this.#remaining, this.#key, weights)
+          : strategy.score(this.#remaining.map((runtime) => scoreInputs(runtime, this.#key)), weights).map((breakdown) => breakdown.score);
+    }
+    return this.#scores;
+  }
+}
+
+/**
+ * The eligible providers for `key` in the order the router tries them (see
+ * {@link CandidateQueue}), with their scores, and the others with the reason
+ * each is skipped.
+ */
+export function rankCandidates(
+  context: RankingContext,
+  key: string,
+  options: ExecuteOptions,
+  probeFirst: boolean,
+  now: number,
+): { ranked: { runtime: ProviderRuntime; score: number }[]; skipped: { provider: string; reason: string }[] } {
+  const queue = new CandidateQueue(context, key, options, probeFirst, now);
+  const ranked: { runtime: ProviderRuntime; score: number }[] = [];
+  for (let runtime = queue.peek(); runtime !== undefined; runtime = queue.peek()) {
+    ranked.push({ runtime, score: queue.scoreOf(runtime) });
+    queue.next();
+  }
+  const skipped: { provider: string; reason: string }[] = [];
+  for (const provider of context.registry.candidates(key)) {
+    const runtime = context.runtimes.get(provider.manifest.id);
+    const reason = runtime === undefined ? undefined : ineligibility(context, runtime, options, now);
+    if (reason !== undefined) skipped.push({ provider: provider.manifest.id, reason });
+  }
+  return { ranked, skipped };
+}
+
+/** The default strategy's scores without building score objects: the same numbers as `weightedSumStrategy.score`. */
+function weightedSumScores(runtimes: readonly ProviderRuntime[], key: string, weights: RoutingWeights): number[] {
+  let maxWeight = 0;
+  let minLatency = Number.POSITIVE_INFINITY;
+  let maxCost = 0;
+  for (const runtime of runtimes) {
+    if (runtime.weight > maxWeight) maxWeight = runtime.weight;
+    const latency = runtime.stats.latencyEwmaMs;
+    if (latency !== undefined && latency < minLatency) minLatency = latency;
+    const cost = runtime.costs[key] ?? 0;
+    if (cost > maxCost) maxCost = cost;
+  }
+  const scores: number[] = [];
+  for (const runtime of runtimes) {
+    const latency = runtime.stats.latencyEwmaMs;
+    const successRate = runtime.stats.successRate;
+    const headroom = runtime.limiter === undefined ? 1 : runtime.limiter.headroom();
+    scores.push(
+      weights.priority * (maxWeight === 0 ? 1 : runtime.weight / maxWeight) +
+        weights.successRate * (successRate < 0 ? 0 : successRate > 1 ? 1 : successRate) +
+        weights.latency *
+          (latency === undefined || minLatency === Number.POSITIVE_INFINITY
+            ? 1
+            : (minLatency + LATENCY_FLOOR_MS) / (latency + LATENCY_FLOOR_MS)) +
+        weights.cost * (maxCost === 0 ? 1 : 1 - (runtime.costs[key] ?? 0) / maxCost) +
+        weights.headroom * (headroom < 0 ? 0 : headroom > 1 ? 1 : headroom) +
+        weights.load / (1 + runtime.stats.inFlight),
+    );
+  }
+  return scores;
+}
+
+/** Every provider registered for `key`, eligible ones in router order first, each with its score terms or the reason it is skipped. */
+export function explainCandidates(
+  context: RankingContext,
+  key: string,
+  options: ExecuteOptions,
+  probeFirst = true,
+): CandidateExplanation[] {
+  const now = Date.now();
+  const ranked = rankCandidates(context, key, options, probeFirst, now).ranked.map((entry) => entry.runtime);
+  const runtimes = context.registry
+    .candidates(key)
+    .map((provider) => context.runtimes.get(provider.manifest.id))
+    .filter((runtime): runtime is ProviderRuntime => runtime !== undefined);
+  const breakdowns = context.strategy.score(runtimes.map((runtime) => scoreInputs(runtime, key)), context.weights);
+  const explanations = runtimes.map((runtime, index): CandidateExplanation => {
+    const reason = ineligibility(context, runtime, options, now);
+    const rank = ranked.indexOf(runtime);
+    return {
+      provider: runtime.id,
+      eligible: reason === undefined,
+      reason,
+      rank: rank === -1 ? undefined : rank + 1,
+      preferred: options.prefer?.includes(runtime.id) === true,
+      score: breakdowns[index]!.score,
+      terms: breakdowns[index]!.terms,
+      breaker: runtime.breaker.state,
+      headroom: runtime.limiter?.headroom() ?? 1,
+      inFlight: runtime.stats.inFlight,
+      pausedForMs: Math.max(0, runtime.pausedUntil - now),
+    };
+  });
+  return explanations.sort((left, right) => (left.rank ?? Number.MAX_SAFE_INTEGER) - (right.rank ?? Number.MAX_SAFE_INTEGER));
+}
+
+/** The error for a request no provider can take: `unsupported`, or `circuit_open` when every capable provider's circuit is open. */
+export function noCandidateError(context: RankingContext, key: string, options: ExecuteOptions): IntegrationError {
+  const explanations = explainCandidates(context, key, options);
+  if (explanations.length === 0) {
+    return new IntegrationError({ kind: 'unsupported', message: `No registered provider supports ${key}`, operation: key });
+  }
+  const reasons = explanations.map((candidate) => `${candidate.provider} (${candidate.reason ?? 'eligible'})`).join(', ');
+  const allOpen = explanations.every((candidate) => candidate.reason?.startsWith('circuit ') === true);
+  return new IntegrationError({
+    kind: allOpen ? 'circuit_open' : 'unsupported',
+    message: `No provider can take ${key} now: ${reasons}`,
+    operation: key,
+  });
+}
