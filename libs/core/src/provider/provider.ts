@@ -18,7 +18,7 @@ export interface ProviderCallContext {
   readonly attempt: number;
   /** The request's idempotency key, if the caller gave one: send it where the API accepts one. */
   readonly idempotencyKey: string | undefined;
-  /** The request's deadline as epoch milliseconds, if it has one. */
+  /** When this attempt must finish, as epoch ms: the sooner of the attempt timeout and the request's deadline. */
   readonly deadline: number | undefined;
   readonly logger: Logger;
 }

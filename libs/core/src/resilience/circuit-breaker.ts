@@ -87,24 +87,24 @@ const BUCKET_COUNT = 10;
  * ```
  */
 export class CircuitBreaker {
-  readonly #consecutiveLimit: number;
-  readonly #failureRatio: number;
-  readonly #minimumCalls: number;
-  readonly #bucketMs: number;
-  readonly #cooldownMs: number;
-  readonly #now: () => number;
-  readonly #onStateChange: ((change: BreakerStateChange) => void) | undefined;
+  private readonly consecutiveLimit: number;
+  private readonly failureRatio: number;
+  private readonly minimumCalls: number;
+  private readonly bucketMs: number;
+  private readonly cooldownMs: number;
+  private readonly now: () => number;
+  private readonly onStateChange: ((change: BreakerStateChange) => void) | undefined;
 
-  #state: BreakerState = 'closed';
-  #openedAt: number | null = null;
-  #probeInFlight = false;
-  #consecutiveFailures = 0;
+  private currentState: BreakerState = 'closed';
+  private openedAt: number | null = null;
+  private probeInFlight = false;
+  private consecutiveFailures = 0;
   /** Counters per bucket; bucket with absolute index `i` lives in slot `i % BUCKET_COUNT`. */
-  readonly #successes = new Array<number>(BUCKET_COUNT).fill(0);
-  readonly #failures = new Array<number>(BUCKET_COUNT).fill(0);
-  #bucketIndex: number;
-  #windowSuccesses = 0;
-  #windowFailures = 0;
+  private readonly successes = new Array<number>(BUCKET_COUNT).fill(0);
+  private readonly failures = new Array<number>(BUCKET_COUNT).fill(0);
+  private bucketIndex: number;
+  private windowSuccesses = 0;
+  private windowFailures = 0;
 
   /**
    * @param options - thresholds and clock; see {@link CircuitBreakerOptions} for defaults.
@@ -121,35 +121,35 @@ export class CircuitBreaker {
     checkOption('minimumCalls', minimumCalls, minimumCalls >= 1, 'at least 1');
     checkOption('windowMs', windowMs, windowMs >= BUCKET_COUNT, `at least ${BUCKET_COUNT}`);
     checkOption('cooldownMs', cooldownMs, cooldownMs >= 0, 'at least 0');
-    this.#consecutiveLimit = consecutiveFailures;
-    this.#failureRatio = failureRatio;
-    this.#minimumCalls = minimumCalls;
-    this.#bucketMs = windowMs / BUCKET_COUNT;
-    this.#cooldownMs = cooldownMs;
-    this.#now = options.now ?? Date.now;
-    this.#onStateChange = options.onStateChange;
-    this.#bucketIndex = Math.floor(this.#now() / this.#bucketMs);
-    if (snapshot !== undefined) this.#restore(snapshot);
+    this.consecutiveLimit = consecutiveFailures;
+    this.failureRatio = failureRatio;
+    this.minimumCalls = minimumCalls;
+    this.bucketMs = windowMs / BUCKET_COUNT;
+    this.cooldownMs = cooldownMs;
+    this.now = options.now ?? Date.now;
+    this.onStateChange = options.onStateChange;
+    this.bucketIndex = Math.floor(this.now() / this.bucketMs);
+    if (snapshot !== undefined) this.restore(snapshot);
   }
 
   /** The current state; an open circuit whose cooldown has passed reads (and becomes) `half-open`. */
   get state(): BreakerState {
-    if (this.#state === 'open' && this.#now() - (this.#openedAt ?? 0) >= this.#cooldownMs) {
-      this.#changeState('half-open', 'cooldown elapsed');
+    if (this.currentState === 'open' && this.now() - (this.openedAt ?? 0) >= this.cooldownMs) {
+      this.changeState('half-open', 'cooldown elapsed');
     }
-    return this.#state;
+    return this.currentState;
   }
 
   /** Milliseconds until an open circuit allows a probe; 0 when it is not open. */
   cooldownRemainingMs(): number {
     if (this.state !== 'open') return 0;
-    return Math.max(0, (this.#openedAt ?? 0) + this.#cooldownMs - this.#now());
+    return Math.max(0, (this.openedAt ?? 0) + this.cooldownMs - this.now());
   }
 
   /** Whether a call may go now, without taking the probe slot: closed, or half-open with no probe in flight. */
   isCallPermitted(): boolean {
     const state = this.state;
-    return state === 'closed' || (state === 'half-open' && !this.#probeInFlight);
+    return state === 'closed' || (state === 'half-open' && !this.probeInFlight);
   }
 
   /**
@@ -160,8 +160,8 @@ export class CircuitBreaker {
   tryAcquire(): BreakerPermit | false {
     const state = this.state;
     if (state === 'closed') return 'closed';
-    if (state === 'half-open' && !this.#probeInFlight) {
-      this.#probeInFlight = true;
+    if (state === 'half-open' && !this.probeInFlight) {
+      this.probeInFlight = true;
       return 'probe';
     }
     return false;
@@ -170,38 +170,38 @@ export class CircuitBreaker {
   /** The call made under `permit` succeeded. A successful probe closes the circuit with a fresh window. */
   recordSuccess(permit: BreakerPermit): void {
     if (permit === 'probe') {
-      if (this.#takeProbe()) {
-        this.#resetCounts();
-        this.#changeState('closed', 'probe succeeded');
+      if (this.takeProbe()) {
+        this.resetCounts();
+        this.changeState('closed', 'probe succeeded');
       }
       return;
     }
-    if (this.#state !== 'closed') return;
-    this.#consecutiveFailures = 0;
-    const slot = this.#advance(this.#now());
-    this.#successes[slot] = (this.#successes[slot] ?? 0) + 1;
-    this.#windowSuccesses += 1;
+    if (this.currentState !== 'closed') return;
+    this.consecutiveFailures = 0;
+    const slot = this.advance(this.now());
+    this.successes[slot] = (this.successes[slot] ?? 0) + 1;
+    this.windowSuccesses += 1;
   }
 
   /** The call made under `permit` failed in a way that says the provider is unhealthy. A failed probe reopens the circuit for a new cooldown. */
   recordFailure(permit: BreakerPermit): void {
     if (permit === 'probe') {
-      if (this.#takeProbe()) this.#open(this.#now(), 'probe failed');
+      if (this.takeProbe()) this.open(this.now(), 'probe failed');
       return;
     }
-    if (this.#state !== 'closed') return;
-    const now = this.#now();
-    this.#consecutiveFailures += 1;
-    const slot = this.#advance(now);
-    this.#failures[slot] = (this.#failures[slot] ?? 0) + 1;
-    this.#windowFailures += 1;
-    if (this.#consecutiveFailures >= this.#consecutiveLimit) {
-      this.#open(now, `${this.#consecutiveFailures} consecutive failures`);
+    if (this.currentState !== 'closed') return;
+    const now = this.now();
+    this.consecutiveFailures += 1;
+    const slot = this.advance(now);
+    this.failures[slot] = (this.failures[slot] ?? 0) + 1;
+    this.windowFailures += 1;
+    if (this.consecutiveFailures >= this.consecutiveLimit) {
+      this.open(now, `${this.consecutiveFailures} consecutive failures`);
       return;
     }
-    const calls = this.#windowSuccesses + this.#windowFailures;
-    if (calls >= this.#minimumCalls && this.#windowFailures / calls >= this.#failureRatio) {
-      this.#open(now, `${this.#windowFailures} of the last ${calls} calls failed`);
+    const calls = this.windowSuccesses + this.windowFailures;
+    if (calls >= this.minimumCalls && this.windowFailures / calls >= this.failureRatio) {
+      this.open(now, `${this.windowFailures} of the last ${calls} calls failed`);
     }
   }
 
@@ -211,79 +211,79 @@ export class CircuitBreaker {
    * released probe frees the slot for another one.
    */
   release(permit: BreakerPermit): void {
-    if (permit === 'probe') this.#takeProbe();
+    if (permit === 'probe') this.takeProbe();
   }
 
   /** The breaker's state as plain JSON, restorable through the constructor. */
   toJSON(): CircuitBreakerSnapshot {
     const state = this.state;
-    this.#advance(this.#now());
+    this.advance(this.now());
     const successes: number[] = [];
     const failures: number[] = [];
     for (let age = 0; age < BUCKET_COUNT; age += 1) {
-      const slot = this.#slotOf(this.#bucketIndex - age);
-      successes.push(this.#successes[slot] ?? 0);
-      failures.push(this.#failures[slot] ?? 0);
+      const slot = this.slotOf(this.bucketIndex - age);
+      successes.push(this.successes[slot] ?? 0);
+      failures.push(this.failures[slot] ?? 0);
     }
     return {
       version: 1,
       state,
-      openedAt: this.#openedAt,
-      consecutiveFailures: this.#consecutiveFailures,
-      window: { bucketMs: this.#bucketMs, bucketIndex: this.#bucketIndex, successes, failures },
+      openedAt: this.openedAt,
+      consecutiveFailures: this.consecutiveFailures,
+      window: { bucketMs: this.bucketMs, bucketIndex: this.bucketIndex, successes, failures },
     };
   }
 
   /** Ends the probe in flight; false when there was none (a stale or repeated permit). */
-  #takeProbe(): boolean {
-    if (this.#state !== 'half-open' || !this.#probeInFlight) return false;
-    this.#probeInFlight = false;
+  private takeProbe(): boolean {
+    if (this.currentState !== 'half-open' || !this.probeInFlight) return false;
+    this.probeInFlight = false;
     return true;
   }
 
-  #open(now: number, reason: string): void {
-    this.#openedAt = now;
-    this.#probeInFlight = false;
-    this.#changeState('open', reason);
+  private open(now: number, reason: string): void {
+    this.openedAt = now;
+    this.probeInFlight = false;
+    this.changeState('open', reason);
   }
 
-  #changeState(to: BreakerState, reason: string): void {
-    const from = this.#state;
-    this.#state = to;
-    this.#onStateChange?.({ from, to, reason });
+  private changeState(to: BreakerState, reason: string): void {
+    const from = this.currentState;
+    this.currentState = to;
+    this.onStateChange?.({ from, to, reason });
   }
 
-  #slotOf(bucketIndex: number): number {
+  private slotOf(bucketIndex: number): number {
     return ((bucketIndex % BUCKET_COUNT) + BUCKET_COUNT) % BUCKET_COUNT;
   }
 
   /** Moves the window to `now`, emptying buckets that fell out of it; returns the current bucket's slot. */
-  #advance(now: number): number {
-    const index = Math.floor(now / this.#bucketMs);
+  private advance(now: number): number {
+    const index = Math.floor(now / this.bucketMs);
     // A clock that went backwards keeps counting into the newest bucket.
-    if (index > this.#bucketIndex) {
-      const stale = Math.min(index - this.#bucketIndex, BUCKET_COUNT);
+    if (index > this.bucketIndex) {
+      const stale = Math.min(index - this.bucketIndex, BUCKET_COUNT);
       for (let step = 1; step <= stale; step += 1) {
-        const slot = this.#slotOf(this.#bucketIndex + step);
-        this.#windowSuccesses -= this.#successes[slot] ?? 0;
-        this.#windowFailures -= this.#failures[slot] ?? 0;
-        this.#successes[slot] = 0;
-        this.#failures[slot] = 0;
+        const slot = this.slotOf(this.bucketIndex + step);
+        this.windowSuccesses -= this.successes[slot] ?? 0;
+        this.windowFailures -= this.failures[slot] ?? 0;
+        this.successes[slot] = 0;
+        this.failures[slot] = 0;
       }
-      this.#bucketIndex = index;
+      this.bucketIndex = index;
     }
-    return this.#slotOf(this.#bucketIndex);
+    return this.slotOf(this.bucketIndex);
   }
 
-  #resetCounts(): void {
-    this.#consecutiveFailures = 0;
-    this.#successes.fill(0);
-    this.#failures.fill(0);
-    this.#windowSuccesses = 0;
-    this.#windowFailures = 0;
+  private resetCounts(): void {
+    this.consecutiveFailures = 0;
+    this.successes.fill(0);
+    this.failures.fill(0);
+    this.windowSuccesses = 0;
+    this.windowFailures = 0;
   }
 
-  #restore(snapshot: CircuitBreakerSnapshot): void {
+  private restore(snapshot: CircuitBreakerSnapshot): void {
     if (snapshot.version !== 1 || !['closed', 'open', 'half-open'].includes(snapshot.state)) {
       throw new IntegrationError({
         kind: 'validation',
@@ -291,24 +291,24 @@ export class CircuitBreaker {
         details: { version: snapshot.version, state: snapshot.state },
       });
     }
-    this.#state = snapshot.state;
-    this.#openedAt = snapshot.openedAt;
-    if (this.#state === 'open' && this.#openedAt === null) this.#openedAt = this.#now();
-    this.#consecutiveFailures = Math.max(0, snapshot.consecutiveFailures);
+    this.currentState = snapshot.state;
+    this.openedAt = snapshot.openedAt;
+    if (this.currentState === 'open' && this.openedAt === null) this.openedAt = this.now();
+    this.consecutiveFailures = Math.max(0, snapshot.consecutiveFailures);
     const window = snapshot.window;
     // Counts taken with another bucket size cannot be placed in this window.
-    if (window.bucketMs !== this.#bucketMs) return;
-    this.#bucketIndex = window.bucketIndex;
+    if (window.bucketMs !== this.bucketMs) return;
+    this.bucketIndex = window.bucketIndex;
     for (let age = 0; age < BUCKET_COUNT; age += 1) {
-      const slot = this.#slotOf(window.bucketIndex - age);
+      const slot = this.slotOf(window.bucketIndex - age);
       const successes = window.successes[age] ?? 0;
       const failures = window.failures[age] ?? 0;
-      this.#successes[slot] = successes;
-      this.#failures[slot] = failures;
-      this.#windowSuccesses += successes;
-      this.#windowFailures += failures;
+      this.successes[slot] = successes;
+      this.failures[slot] = failures;
+      this.windowSuccesses += successes;
+      this.windowFailures += failures;
     }
-    this.#advance(this.#now());
+    this.advance(this.now());
   }
 }
 

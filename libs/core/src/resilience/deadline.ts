@@ -53,47 +53,79 @@ export function abortReasonToError(
 
 /**
  * One call's scope: the lazily created controller, and the settle logic of
- * the promise `withDeadline` returns. Its methods are the timer callback and
- * the parent signal's listener (`handleEvent`), so a call allocates this one
- * object plus its promise.
+ * the promise it returns. Its methods are the shared timer's callback and the
+ * parent signal's listener (`handleEvent`), so a call allocates this one
+ * object plus its promise. Subclasses observe the outcome through
+ * {@link DeadlineRun.onSuccess} and {@link DeadlineRun.onFailure} (the router's
+ * attempts do, to record stats without another promise).
  */
-class Scope<T> implements DeadlineScope {
+export class DeadlineRun<T> implements DeadlineScope {
   readonly deadline: number | undefined;
-  readonly #options: DeadlineOptions;
-  #controller: AbortController | undefined;
-  #aborted = false;
-  #abortReason: unknown;
+  private readonly parent: AbortSignal | undefined;
+  private readonly provider: string | undefined;
+  private readonly operation: string | undefined;
+  private readonly clock: (() => number) | undefined;
+  private controller: AbortController | undefined;
+  private aborted = false;
+  private abortReason: unknown;
   /** The shared timer's tick this scope waits in; undefined when it has no deadline. */
-  #tick: number | undefined;
-  #budgetMs = 0;
-  #settled = false;
-  #resolve: ((value: T) => void) | undefined;
-  #reject: ((reason: unknown) => void) | undefined;
+  private tick: number | undefined;
+  private budgetMs = 0;
+  private settled = false;
+  private resolveCall: ((value: T) => void) | undefined;
+  private rejectCall: ((reason: unknown) => void) | undefined;
 
-  constructor(options: DeadlineOptions, deadline: number | undefined) {
-    this.#options = options;
-    this.deadline = deadline;
+  constructor(options: DeadlineOptions) {
+    const deadline = options.deadline;
+    this.deadline = deadline !== undefined && Number.isFinite(deadline) ? deadline : undefined;
+    this.parent = options.signal;
+    this.provider = options.provider;
+    this.operation = options.operation;
+    this.clock = options.now;
   }
 
   get signal(): AbortSignal {
-    if (this.#controller === undefined) {
-      this.#controller = new AbortController();
-      if (this.#aborted) this.#controller.abort(this.#abortReason);
+    if (this.controller === undefined) {
+      this.controller = new AbortController();
+      if (this.aborted) this.controller.abort(this.abortReason);
     }
-    return this.#controller.signal;
+    return this.controller.signal;
   }
 
-  /** Arms the timer and the parent listener, then runs the task. */
-  start(task: (scope: DeadlineScope) => Promise<T>, remainingMs: number): Promise<T> {
+  /**
+   * Runs `task` under the deadline and the parent signal (see
+   * {@link withDeadline}); call once.
+   */
+  run(task: (scope: this) => Promise<T>): Promise<T> {
+    if (this.parent?.aborted === true) {
+      this.settled = true;
+      // The caller's own abort reason is passed on as it is (see abortReasonToError).
+      // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors
+      return Promise.reject(this.onFailure(abortReasonToError(this.parent.reason, { provider: this.provider, operation: this.operation })));
+    }
+    const now = this.clock === undefined ? Date.now() : this.clock();
+    const remainingMs = this.deadline === undefined ? Number.POSITIVE_INFINITY : this.deadline - now;
+    if (remainingMs <= 0) {
+      this.settled = true;
+      const error = new IntegrationError({
+        kind: 'timeout',
+        message: 'Deadline exceeded before the call started',
+        provider: this.provider,
+        operation: this.operation,
+      });
+      // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors
+      return Promise.reject(this.onFailure(error));
+    }
     return new Promise<T>((resolve, reject) => {
-      this.#resolve = resolve;
-      this.#reject = reject;
+      this.resolveCall = resolve;
+      this.rejectCall = reject;
       if (remainingMs <= MAX_TIMER_MS) {
-        this.#budgetMs = remainingMs;
-        this.#tick = scheduleDeadline(this, Date.now() + remainingMs);
+        this.budgetMs = remainingMs;
+        // The shared timer runs on Date.now; a test clock only decides how much time is left.
+        this.tick = scheduleDeadline(this, (this.clock === undefined ? now : Date.now()) + remainingMs);
       }
-      // No `once`: #finish removes the listener on every outcome, and the option object costs an allocation.
-      this.#options.signal?.addEventListener('abort', this);
+      // No `once`: finish() removes the listener on every outcome, and the option object costs an allocation.
+      this.parent?.addEventListener('abort', this);
       let running: Promise<T>;
       try {
         running = task(this);
@@ -112,48 +144,66 @@ class Scope<T> implements DeadlineScope {
     });
   }
 
-  succeed(value: T): void {
-    if (this.#finish()) this.#resolve?.(value);
+  /** Sees the task's value before the caller does; may replace it, or throw to fail the call instead. */
+  protected onSuccess(value: T): T {
+    return value;
   }
 
-  fail(error: unknown): void {
-    if (this.#finish()) this.#reject?.(error);
+  /** Sees every failure (the task's, the deadline's, the parent's abort) before the caller does; returns what to reject with. */
+  protected onFailure(error: unknown): unknown {
+    return error;
+  }
+
+  private succeed(value: T): void {
+    if (!this.finish()) return;
+    let result: T;
+    try {
+      result = this.onSuccess(value);
+    } catch (error) {
+      this.rejectCall?.(this.onFailure(error));
+      return;
+    }
+    this.resolveCall?.(result);
+  }
+
+  private fail(error: unknown): void {
+    if (this.finish()) this.rejectCall?.(this.onFailure(error));
   }
 
   /** The deadline passed: abort the task's I/O and reject with a `timeout` error. */
   expire(): void {
-    this.#tick = undefined;
+    this.tick = undefined;
     const error = new IntegrationError({
       kind: 'timeout',
-      message: `Deadline exceeded: the call did not finish within ${Math.round(this.#budgetMs)} ms`,
-      provider: this.#options.provider,
-      operation: this.#options.operation,
+      message: `Deadline exceeded: the call did not finish within ${Math.round(this.budgetMs)} ms`,
+      provider: this.provider,
+      operation: this.operation,
     });
-    this.#abort(error);
+    this.abortWith(error);
     this.fail(error);
   }
 
   /** The parent signal aborted (EventListener interface). */
   handleEvent(): void {
-    const reason: unknown = this.#options.signal?.reason;
-    this.#abort(reason);
-    this.fail(abortReasonToError(reason, this.#options));
+    const reason: unknown = this.parent?.reason;
+    this.abortWith(reason);
+    this.fail(abortReasonToError(reason, { provider: this.provider, operation: this.operation }));
   }
 
-  #abort(reason: unknown): void {
-    if (this.#aborted) return;
-    this.#aborted = true;
-    this.#abortReason = reason;
-    this.#controller?.abort(reason);
+  private abortWith(reason: unknown): void {
+    if (this.aborted) return;
+    this.aborted = true;
+    this.abortReason = reason;
+    this.controller?.abort(reason);
   }
 
   /** Leaves the shared timer and drops the listener; false if the call had already settled. */
-  #finish(): boolean {
-    if (this.#settled) return false;
-    this.#settled = true;
-    if (this.#tick !== undefined) cancelDeadline(this, this.#tick);
-    this.#tick = undefined;
-    this.#options.signal?.removeEventListener('abort', this);
+  private finish(): boolean {
+    if (this.settled) return false;
+    this.settled = true;
+    if (this.tick !== undefined) cancelDeadline(this, this.tick);
+    this.tick = undefined;
+    this.parent?.removeEventListener('abort', this);
     return true;
   }
 }
@@ -186,10 +236,9 @@ class Scope<T> implements DeadlineScope {
  */
 export function withDeadline<T>(task: (scope: DeadlineScope) => Promise<T>, options: DeadlineOptions = {}): Promise<T> {
   const deadline = options.deadline;
-  const parent = options.signal;
-  const hasDeadline = deadline !== undefined && Number.isFinite(deadline);
-  const scope = new Scope<T>(options, hasDeadline ? deadline : undefined);
-  if (!hasDeadline && parent === undefined) {
+  if ((deadline === undefined || !Number.isFinite(deadline)) && options.signal === undefined) {
+    // With neither a deadline nor a signal, the task runs as it is.
+    const scope = new DeadlineRun<T>(options);
     try {
       return task(scope);
     } catch (error) {
@@ -198,21 +247,5 @@ export function withDeadline<T>(task: (scope: DeadlineScope) => Promise<T>, opti
       return Promise.reject(error);
     }
   }
-  if (parent?.aborted === true) {
-    // The caller's own abort reason is passed on as it is (see abortReasonToError).
-    // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors
-    return Promise.reject(abortReasonToError(parent.reason, options));
-  }
-  const remainingMs = hasDeadline ? deadline - (options.now ?? Date.now)() : Number.POSITIVE_INFINITY;
-  if (remainingMs <= 0) {
-    return Promise.reject(
-      new IntegrationError({
-        kind: 'timeout',
-        message: 'Deadline exceeded before the call started',
-        provider: options.provider,
-        operation: options.operation,
-      }),
-    );
-  }
-  return scope.start(task, remainingMs);
+  return new DeadlineRun<T>(options).run(task);
 }

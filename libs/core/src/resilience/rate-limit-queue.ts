@@ -96,16 +96,16 @@ interface Ticket {
  * Bottleneck is created on the first call that has to wait.
  */
 export class RateLimitQueue {
-  readonly #limits: readonly RateLimit[];
-  readonly #shared: SharedRateLimitOptions | undefined;
-  readonly #source: SlotSource;
-  readonly #onError: ((error: unknown) => void) | undefined;
+  private readonly limits: readonly RateLimit[];
+  private readonly shared: SharedRateLimitOptions | undefined;
+  private readonly source: SlotSource;
+  private readonly onError: ((error: unknown) => void) | undefined;
   /** Waiting calls in arrival order (a Set iterates in insertion order). */
-  readonly #tickets = new Set<Ticket>();
-  #unbooked = 0;
-  #limiters: Bottleneck[] | undefined;
-  #connection: Bottleneck.RedisConnection | Bottleneck.IORedisConnection | undefined;
-  #closed = false;
+  private readonly tickets = new Set<Ticket>();
+  private unbookedCount = 0;
+  private limiters: Bottleneck[] | undefined;
+  private connection: Bottleneck.RedisConnection | Bottleneck.IORedisConnection | undefined;
+  private closed = false;
 
   constructor(
     limits: readonly RateLimit[],
@@ -113,29 +113,29 @@ export class RateLimitQueue {
     source: SlotSource,
     onError?: (error: unknown) => void,
   ) {
-    this.#limits = limits;
-    this.#shared = shared;
-    this.#source = source;
-    this.#onError = onError;
+    this.limits = limits;
+    this.shared = shared;
+    this.source = source;
+    this.onError = onError;
   }
 
   /** Calls waiting for a slot. */
   get size(): number {
-    return this.#tickets.size;
+    return this.tickets.size;
   }
 
   /** Waiting calls that have not booked their slot yet. */
   get unbooked(): number {
-    return this.#unbooked;
+    return this.unbookedCount;
   }
 
   /** Resolves when the caller's slot has come; rejects with `signal.reason` as soon as `signal` aborts. */
   acquire(signal?: AbortSignal): Promise<void> {
-    if (this.#closed) return Promise.reject(closedError());
+    if (this.closed) return Promise.reject(closedError());
     if (signal?.aborted === true) return Promise.reject(abortReason(signal));
     let limiter: Bottleneck;
     try {
-      limiter = this.#limiter();
+      limiter = this.limiter();
     } catch (error) {
       return Promise.reject(error instanceof Error ? error : new Error(String(error)));
     }
@@ -152,13 +152,13 @@ export class RateLimitQueue {
         },
       };
       const onAbort = (): void => {
-        this.#cancel(ticket);
+        this.cancel(ticket);
         reject(abortReason(signal));
       };
       signal?.addEventListener('abort', onAbort, { once: true });
-      this.#tickets.add(ticket);
-      this.#unbooked += 1;
-      void limiter.schedule(() => this.#run(ticket)).then(
+      this.tickets.add(ticket);
+      this.unbookedCount += 1;
+      void limiter.schedule(() => this.run(ticket)).then(
         (passed) => {
           detach();
           if (passed) resolve();
@@ -166,7 +166,7 @@ export class RateLimitQueue {
         (error: unknown) => {
           detach();
           if (ticket.state === 'cancelled' || ticket.state === 'passed') return;
-          this.#cancel(ticket);
+          this.cancel(ticket);
           reject(queueError(error));
         },
       );
@@ -179,53 +179,53 @@ export class RateLimitQueue {
    * its new time.
    */
   rebook(change: () => void): void {
-    const booked = [...this.#tickets].filter((ticket) => ticket.state === 'booked');
-    for (let index = 0; index < booked.length; index += 1) this.#source.refund();
+    const booked = [...this.tickets].filter((ticket) => ticket.state === 'booked');
+    for (let index = 0; index < booked.length; index += 1) this.source.refund();
     change();
     for (const ticket of booked) {
-      ticket.readyAt = this.#source.reserve();
+      ticket.readyAt = this.source.reserve();
       wake(ticket);
     }
   }
 
   /** Empties the shared reservoirs in Redis, so a pause one process was told about slows every process down. */
   emptySharedReservoirs(): void {
-    if (this.#shared === undefined || this.#limiters === undefined) return;
-    for (const limiter of this.#limiters) {
+    if (this.shared === undefined || this.limiters === undefined) return;
+    for (const limiter of this.limiters) {
       // Typed as returning the limiter, but bottleneck's updateSettings is async.
       void Promise.resolve(limiter.updateSettings({ reservoir: 0 }) as unknown).catch((error: unknown) => {
-        this.#onError?.(error);
+        this.onError?.(error);
       });
     }
   }
 
   /** Rejects every waiting call, stops bottleneck and closes its Redis connection, if any. */
   async close(): Promise<void> {
-    this.#closed = true;
-    for (const ticket of [...this.#tickets]) {
-      this.#cancel(ticket, false);
+    this.closed = true;
+    for (const ticket of [...this.tickets]) {
+      this.cancel(ticket, false);
       ticket.reject(closedError());
     }
-    const limiters = this.#limiters;
-    const connection = this.#connection;
-    this.#limiters = undefined;
-    this.#connection = undefined;
+    const limiters = this.limiters;
+    const connection = this.connection;
+    this.limiters = undefined;
+    this.connection = undefined;
     if (limiters === undefined) return;
     await Promise.allSettled(limiters.map((limiter) => limiter.stop({ dropWaitingJobs: true })));
     if (connection !== undefined) await connection.disconnect(true);
   }
 
   /** The bottleneck job of one waiting call: book a slot, then sleep until it comes. False when cancelled. */
-  async #run(ticket: Ticket): Promise<boolean> {
+  async run(ticket: Ticket): Promise<boolean> {
     if (ticket.state !== 'queued') return false;
-    ticket.readyAt = this.#source.reserve();
+    ticket.readyAt = this.source.reserve();
     ticket.state = 'booked';
-    this.#unbooked -= 1;
+    this.unbookedCount -= 1;
     while (ticket.state === 'booked') {
-      const wait = ticket.readyAt - this.#source.now();
+      const wait = ticket.readyAt - this.source.now();
       if (wait <= 0) {
         ticket.state = 'passed';
-        this.#tickets.delete(ticket);
+        this.tickets.delete(ticket);
         return true;
       }
       await new Promise<void>((wake) => {
@@ -240,61 +240,61 @@ export class RateLimitQueue {
   }
 
   /** Takes a waiting call out of the queue; a booked slot goes back and the calls behind it move up. */
-  #cancel(ticket: Ticket, respace = true): void {
+  private cancel(ticket: Ticket, respace = true): void {
     const previous = ticket.state;
     if (previous === 'cancelled' || previous === 'passed') return;
     ticket.state = 'cancelled';
-    this.#tickets.delete(ticket);
+    this.tickets.delete(ticket);
     wake(ticket);
     if (previous === 'queued') {
-      this.#unbooked -= 1;
+      this.unbookedCount -= 1;
     } else if (respace) {
       this.rebook(() => {
-        this.#source.refund();
+        this.source.refund();
       });
     }
   }
 
-  #limiter(): Bottleneck {
-    if (this.#limiters === undefined) this.#limiters = this.#createLimiters();
-    // `#createLimiters` returns at least one limiter.
-    return this.#limiters[0] as Bottleneck;
+  private limiter(): Bottleneck {
+    if (this.limiters === undefined) this.limiters = this.createLimiters();
+    // `createLimiters` returns at least one limiter.
+    return this.limiters[0] as Bottleneck;
   }
 
-  #createLimiters(): Bottleneck[] {
-    if (this.#shared === undefined) return [this.#listen(new Bottleneck(localBottleneckSettings(this.#limits)))];
-    const settings = sharedBottleneckSettings(this.#limits, this.#shared);
+  private createLimiters(): Bottleneck[] {
+    if (this.shared === undefined) return [this.listen(new Bottleneck(localBottleneckSettings(this.limits)))];
+    const settings = sharedBottleneckSettings(this.limits, this.shared);
     try {
       const first = settings[0] ?? {};
       const connectionOptions = { clientOptions: first.clientOptions as unknown, Redis: first.Redis as unknown };
-      this.#connection =
+      this.connection =
         first.datastore === 'redis'
           ? new Bottleneck.RedisConnection(connectionOptions)
           : new Bottleneck.IORedisConnection(connectionOptions);
-      this.#connection.on('error', (error) => this.#onError?.(error));
+      this.connection.on('error', (error) => this.onError?.(error));
     } catch (error) {
       throw new IntegrationError({
         kind: 'unsupported',
         message:
           `Sharing rate limits through Redis needs the Redis client bottleneck loads: install ` +
-          `${this.#shared.datastore === 'redis' ? '`redis@3`' : '`ioredis`'} in the host application ` +
+          `${this.shared.datastore === 'redis' ? '`redis@3`' : '`ioredis`'} in the host application ` +
           `(or pass the module as shared.bottleneck.Redis)`,
         isRetryable: false,
         cause: error,
       });
     }
-    const limiters = settings.map((options) => this.#listen(new Bottleneck({ ...options, connection: this.#connection })));
+    const limiters = settings.map((options) => this.listen(new Bottleneck({ ...options, connection: this.connection })));
     for (let index = 1; index < limiters.length; index += 1) limiters[index - 1]?.chain(limiters[index]);
     return limiters;
   }
 
-  #listen(limiter: Bottleneck): Bottleneck {
-    limiter.on('error', (error: unknown) => this.#onError?.(error));
+  private listen(limiter: Bottleneck): Bottleneck {
+    limiter.on('error', (error: unknown) => this.onError?.(error));
     return limiter;
   }
 }
 
-/** Ends a waiting call's sleep early, so `#run` looks at its state again; clears the timer so none is left behind. */
+/** Ends a waiting call's sleep early, so `run` looks at its state again; clears the timer so none is left behind. */
 function wake(ticket: Ticket): void {
   if (ticket.timer !== undefined) clearTimeout(ticket.timer);
   ticket.timer = undefined;

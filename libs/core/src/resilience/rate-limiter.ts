@@ -46,31 +46,31 @@ export interface RateLimiterOptions {
  * ```
  */
 export class RateLimiter {
-  readonly #limits: readonly RateLimit[];
-  readonly #buckets: readonly TokenBucket[];
-  readonly #now: () => number;
-  readonly #shared: SharedRateLimitOptions | undefined;
-  readonly #onError: ((error: unknown) => void) | undefined;
+  private readonly limits: readonly RateLimit[];
+  private readonly buckets: readonly TokenBucket[];
+  private readonly now: () => number;
+  private readonly sharedOptions: SharedRateLimitOptions | undefined;
+  private readonly onError: ((error: unknown) => void) | undefined;
   /** Epoch ms until which the provider asked for no calls; 0 when it never did. */
-  #pausedUntil = 0;
-  #queue: RateLimitQueue | undefined;
+  private pausedUntil = 0;
+  private queue: RateLimitQueue | undefined;
 
   /**
    * @param limits - every limit a call must fit in; empty means no limit.
    * @param options - clock, and Redis sharing; see {@link RateLimiterOptions}.
    */
   constructor(limits: readonly RateLimit[], options: RateLimiterOptions = {}) {
-    this.#now = options.now ?? Date.now;
-    const start = this.#now();
-    this.#limits = limits.map((limit) => ({ requests: limit.requests, intervalMs: limit.intervalMs }));
-    this.#buckets = this.#limits.map((limit) => new TokenBucket(limit, start));
-    this.#shared = limits.length > 0 ? options.shared : undefined;
-    this.#onError = options.onError;
+    this.now = options.now ?? Date.now;
+    const start = this.now();
+    this.limits = limits.map((limit) => ({ requests: limit.requests, intervalMs: limit.intervalMs }));
+    this.buckets = this.limits.map((limit) => new TokenBucket(limit, start));
+    this.sharedOptions = limits.length > 0 ? options.shared : undefined;
+    this.onError = options.onError;
   }
 
   /** Whether the limits are shared through Redis (then every call goes through {@link RateLimiter.schedule}). */
   get shared(): boolean {
-    return this.#shared !== undefined;
+    return this.sharedOptions !== undefined;
   }
 
   /**
@@ -79,15 +79,15 @@ export class RateLimiter {
    * other calls wait in {@link RateLimiter.schedule}, and always when shared.
    */
   tryTake(): boolean {
-    if (this.#shared !== undefined) return false;
-    if (this.#queue !== undefined && this.#queue.size > 0) return false;
-    if (this.#buckets.length === 0 && this.#pausedUntil === 0) return true;
-    const now = this.#now();
-    if (now < this.#pausedUntil) return false;
-    for (const bucket of this.#buckets) {
+    if (this.sharedOptions !== undefined) return false;
+    if (this.queue !== undefined && this.queue.size > 0) return false;
+    if (this.buckets.length === 0 && this.pausedUntil === 0) return true;
+    const now = this.now();
+    if (now < this.pausedUntil) return false;
+    for (const bucket of this.buckets) {
       if (!bucket.hasToken(now)) return false;
     }
-    for (const bucket of this.#buckets) bucket.take();
+    for (const bucket of this.buckets) bucket.take();
     return true;
   }
 
@@ -97,11 +97,11 @@ export class RateLimiter {
    * process's own calls.
    */
   headroom(): number {
-    if (this.#buckets.length === 0 && this.#pausedUntil === 0) return 1;
-    const now = this.#now();
-    if (now < this.#pausedUntil) return 0;
+    if (this.buckets.length === 0 && this.pausedUntil === 0) return 1;
+    const now = this.now();
+    if (now < this.pausedUntil) return 0;
     let lowest = 1;
-    for (const bucket of this.#buckets) lowest = Math.min(lowest, bucket.fractionLeft(now));
+    for (const bucket of this.buckets) lowest = Math.min(lowest, bucket.fractionLeft(now));
     return lowest;
   }
 
@@ -112,11 +112,11 @@ export class RateLimiter {
    * locally, so this is a lower bound.
    */
   waitTimeMs(): number {
-    const now = this.#now();
-    let readyAt = this.#pausedUntil;
-    if (this.#shared === undefined) {
-      const tokens = 1 + (this.#queue?.unbooked ?? 0);
-      for (const bucket of this.#buckets) readyAt = Math.max(readyAt, bucket.availableAt(now, tokens));
+    const now = this.now();
+    let readyAt = this.pausedUntil;
+    if (this.sharedOptions === undefined) {
+      const tokens = 1 + (this.queue?.unbooked ?? 0);
+      for (const bucket of this.buckets) readyAt = Math.max(readyAt, bucket.availableAt(now, tokens));
     }
     return Math.max(0, readyAt - now);
   }
@@ -133,7 +133,7 @@ export class RateLimiter {
   async schedule<T>(task: () => Promise<T>, signal?: AbortSignal): Promise<T> {
     signal?.throwIfAborted();
     if (this.tryTake()) return task();
-    await this.#slowPath().acquire(signal);
+    await this.slowPath().acquire(signal);
     return task();
   }
 
@@ -147,44 +147,44 @@ export class RateLimiter {
    */
   pause(retryAfterMs: number): void {
     if (!(retryAfterMs > 0)) return;
-    const now = this.#now();
+    const now = this.now();
     const until = now + retryAfterMs;
-    if (until <= this.#pausedUntil) return;
+    if (until <= this.pausedUntil) return;
     const apply = (): void => {
-      this.#pausedUntil = until;
-      for (const bucket of this.#buckets) bucket.pause(now, until);
+      this.pausedUntil = until;
+      for (const bucket of this.buckets) bucket.pause(now, until);
     };
-    if (this.#queue === undefined) apply();
-    else this.#queue.rebook(apply);
-    if (this.#shared !== undefined) this.#queue?.emptySharedReservoirs();
+    if (this.queue === undefined) apply();
+    else this.queue.rebook(apply);
+    if (this.sharedOptions !== undefined) this.queue?.emptySharedReservoirs();
   }
 
   /** Rejects the calls still waiting, stops bottleneck (if it was created) with its timers, and closes its Redis connection. The fast path keeps working. */
   async disconnect(): Promise<void> {
-    await this.#slowPath().close();
+    await this.slowPath().close();
   }
 
-  #slowPath(): RateLimitQueue {
-    this.#queue ??= new RateLimitQueue(this.#limits, this.#shared, this.#slotSource(), this.#onError);
-    return this.#queue;
+  private slowPath(): RateLimitQueue {
+    this.queue ??= new RateLimitQueue(this.limits, this.sharedOptions, this.slotSource(), this.onError);
+    return this.queue;
   }
 
-  #slotSource(): SlotSource {
+  private slotSource(): SlotSource {
     return {
       reserve: () => {
-        const now = this.#now();
-        let readyAt = Math.max(now, this.#pausedUntil);
-        for (const bucket of this.#buckets) {
+        const now = this.now();
+        let readyAt = Math.max(now, this.pausedUntil);
+        for (const bucket of this.buckets) {
           // Shared: Redis admitted the call; the local bucket only keeps this process's count for headroom().
-          if (this.#shared === undefined) readyAt = Math.max(readyAt, bucket.reserve(now));
+          if (this.sharedOptions === undefined) readyAt = Math.max(readyAt, bucket.reserve(now));
           else bucket.consume(now);
         }
         return readyAt;
       },
       refund: () => {
-        for (const bucket of this.#buckets) bucket.refund();
+        for (const bucket of this.buckets) bucket.refund();
       },
-      now: this.#now,
+      now: this.now,
     };
   }
 }

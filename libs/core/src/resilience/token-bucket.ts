@@ -23,10 +23,10 @@ export interface RateLimit {
 export class TokenBucket {
   readonly requests: number;
   readonly intervalMs: number;
-  readonly #capacity: number;
-  #level: number;
+  private readonly capacity: number;
+  private level: number;
   /** Epoch ms the level was computed at; in the future while refilling is suspended by a pause. */
-  #updatedAt: number;
+  private updatedAt: number;
 
   constructor(limit: RateLimit, now: number) {
     const { requests, intervalMs } = limit;
@@ -39,51 +39,51 @@ export class TokenBucket {
     }
     this.requests = requests;
     this.intervalMs = intervalMs;
-    this.#capacity = requests * intervalMs;
-    this.#level = this.#capacity;
-    this.#updatedAt = now;
+    this.capacity = requests * intervalMs;
+    this.level = this.capacity;
+    this.updatedAt = now;
   }
 
   /** Whether a whole token is there at `now`. */
   hasToken(now: number): boolean {
-    this.#refill(now);
-    return now >= this.#updatedAt && this.#level >= this.intervalMs;
+    this.refill(now);
+    return now >= this.updatedAt && this.level >= this.intervalMs;
   }
 
   /** Takes one token; call only after {@link TokenBucket.hasToken} said yes at the same instant. */
   take(): void {
-    this.#level -= this.intervalMs;
+    this.level -= this.intervalMs;
   }
 
   /** Takes one token if there is one, never going below empty (for bookkeeping of calls admitted elsewhere). */
   consume(now: number): void {
-    this.#refill(now);
-    this.#level = Math.max(Math.min(this.#level, 0), this.#level - this.intervalMs);
+    this.refill(now);
+    this.level = Math.max(Math.min(this.level, 0), this.level - this.intervalMs);
   }
 
   /** Books the next token, going into debt if needed; returns the epoch ms at which it is available. */
   reserve(now: number): number {
-    this.#refill(now);
-    this.#level -= this.intervalMs;
-    return this.#readyAt(0);
+    this.refill(now);
+    this.level -= this.intervalMs;
+    return this.readyAt(0);
   }
 
   /** Gives back a token booked with {@link TokenBucket.reserve}. */
   refund(): void {
-    this.#level = Math.min(this.#capacity, this.#level + this.intervalMs);
+    this.level = Math.min(this.capacity, this.level + this.intervalMs);
   }
 
   /** Epoch ms at which `tokens` more tokens would be available, counting debt already booked. */
   availableAt(now: number, tokens: number): number {
-    this.#refill(now);
-    return Math.max(now, this.#readyAt(tokens * this.intervalMs));
+    this.refill(now);
+    return Math.max(now, this.readyAt(tokens * this.intervalMs));
   }
 
   /** Tokens left as a fraction of capacity (0..1); 0 in debt or while paused. */
   fractionLeft(now: number): number {
-    this.#refill(now);
-    if (now < this.#updatedAt) return 0;
-    return Math.max(0, this.#level) / this.#capacity;
+    this.refill(now);
+    if (now < this.updatedAt) return 0;
+    return Math.max(0, this.level) / this.capacity;
   }
 
   /**
@@ -93,23 +93,23 @@ export class TokenBucket {
    * reservations outstanding (refund them first).
    */
   pause(now: number, until: number): void {
-    this.#refill(now);
-    if (until <= this.#updatedAt) return;
-    const projected = Math.min(this.#capacity, this.#level + (until - this.#updatedAt) * this.requests);
-    this.#level = Math.min(projected, this.intervalMs);
-    this.#updatedAt = until;
+    this.refill(now);
+    if (until <= this.updatedAt) return;
+    const projected = Math.min(this.capacity, this.level + (until - this.updatedAt) * this.requests);
+    this.level = Math.min(projected, this.intervalMs);
+    this.updatedAt = until;
   }
 
-  #refill(now: number): void {
-    if (now <= this.#updatedAt) return;
-    const level = this.#level + (now - this.#updatedAt) * this.requests;
-    this.#level = level < this.#capacity ? level : this.#capacity;
-    this.#updatedAt = now;
+  private refill(now: number): void {
+    if (now <= this.updatedAt) return;
+    const level = this.level + (now - this.updatedAt) * this.requests;
+    this.level = level < this.capacity ? level : this.capacity;
+    this.updatedAt = now;
   }
 
-  /** Epoch ms at which the level, refilling from `#updatedAt`, reaches `needed` (in the bucket's units). */
-  #readyAt(needed: number): number {
-    const missing = needed - this.#level;
-    return missing <= 0 ? this.#updatedAt : this.#updatedAt + Math.ceil(missing / this.requests);
+  /** Epoch ms at which the level, refilling from `updatedAt`, reaches `needed` (in the bucket's units). */
+  private readyAt(needed: number): number {
+    const missing = needed - this.level;
+    return missing <= 0 ? this.updatedAt : this.updatedAt + Math.ceil(missing / this.requests);
   }
 }

@@ -11,10 +11,10 @@ export class AttemptContext implements ProviderCallContext {
   readonly idempotencyKey: string | undefined;
   readonly deadline: number | undefined;
   readonly logger: Logger;
-  readonly #scope: DeadlineScope;
+  private readonly scope: DeadlineScope;
 
   constructor(scope: DeadlineScope, attempt: number, idempotencyKey: string | undefined, deadline: number | undefined, logger: Logger) {
-    this.#scope = scope;
+    this.scope = scope;
     this.attempt = attempt;
     this.idempotencyKey = idempotencyKey;
     this.deadline = deadline;
@@ -22,6 +22,6 @@ export class AttemptContext implements ProviderCallContext {
   }
 
   get signal(): AbortSignal {
-    return this.#scope.signal;
+    return this.scope.signal;
   }
 }

@@ -73,12 +73,14 @@ function scoreInputs(runtime: ProviderRuntime, key: string): ScoreInputs {
 export class CandidateQueue {
   /** How many candidates were eligible at the start. */
   readonly size: number;
-  readonly #remaining: ProviderRuntime[];
-  #scores: number[] | undefined;
-  readonly #context: RankingContext;
-  readonly #key: string;
-  readonly #prefer: readonly string[] | undefined;
-  readonly #probeFirst: boolean;
+  /** Eligible candidates in registration order; a taken one becomes undefined. */
+  private readonly remaining: (ProviderRuntime | undefined)[];
+  private left: number;
+  private scores: number[] | undefined;
+  private readonly context: RankingContext;
+  private readonly key: string;
+  private readonly prefer: readonly string[] | undefined;
+  private readonly probeFirst: boolean;
 
   constructor(context: RankingContext, key: string, options: ExecuteOptions, probeFirst: boolean, now: number) {
     const remaining: ProviderRuntime[] = [];
@@ -86,63 +88,74 @@ export class CandidateQueue {
       const runtime = context.runtimes.get(provider.manifest.id);
       if (runtime !== undefined && ineligibility(context, runtime, options, now) === undefined) remaining.push(runtime);
     }
-    this.#remaining = remaining;
+    this.remaining = remaining;
     this.size = remaining.length;
-    this.#context = context;
-    this.#key = key;
-    this.#prefer = options.prefer !== undefined && options.prefer.length > 0 ? options.prefer : undefined;
-    this.#probeFirst = probeFirst;
+    this.left = remaining.length;
+    this.context = context;
+    this.key = key;
+    this.prefer = options.prefer !== undefined && options.prefer.length > 0 ? options.prefer : undefined;
+    this.probeFirst = probeFirst;
   }
 
   /** Takes the next candidate, or undefined when none is left. */
   next(): ProviderRuntime | undefined {
-    const index = this.#nextIndex();
+    const index = this.nextIndex();
     if (index === -1) return undefined;
-    const [runtime] = this.#remaining.splice(index, 1);
-    this.#scores?.splice(index, 1);
+    const runtime = this.remaining[index];
+    this.remaining[index] = undefined;
+    this.left -= 1;
     return runtime;
   }
 
   /** The candidate {@link CandidateQueue.next} would return, without taking it. */
   peek(): ProviderRuntime | undefined {
-    const index = this.#nextIndex();
-    return index === -1 ? undefined : this.#remaining[index];
+    const index = this.nextIndex();
+    return index === -1 ? undefined : this.remaining[index];
   }
 
-  /** The score of every remaining candidate, for events and explanations. */
+  /** A remaining candidate's score, for events and explanations. */
   scoreOf(runtime: ProviderRuntime): number {
-    const index = this.#remaining.indexOf(runtime);
-    return index === -1 ? 1 : (this.#scoresNow()[index] ?? 1);
+    const index = this.remaining.indexOf(runtime);
+    return index === -1 ? 1 : (this.scoresNow()[index] ?? 1);
   }
 
-  #nextIndex(): number {
-    const remaining = this.#remaining;
-    if (remaining.length <= 1) return remaining.length - 1;
-    if (this.#prefer !== undefined) {
-      for (const id of this.#prefer) {
-        const index = remaining.findIndex((runtime) => runtime.id === id);
-        if (index !== -1) return index;
+  private nextIndex(): number {
+    const remaining = this.remaining;
+    if (this.left === 0) return -1;
+    if (this.prefer !== undefined) {
+      for (const id of this.prefer) {
+        for (let index = 0; index < remaining.length; index += 1) if (remaining[index]?.id === id) return index;
       }
     }
-    if (this.#probeFirst) {
-      const index = remaining.findIndex((runtime) => runtime.breaker.state === 'half-open');
-      if (index !== -1) return index;
+    if (this.probeFirst) {
+      for (let index = 0; index < remaining.length; index += 1) if (remaining[index]?.breaker.state === 'half-open') return index;
     }
-    const scores = this.#scoresNow();
-    let best = 0;
-    for (let index = 1; index < scores.length; index += 1) if (scores[index]! > scores[best]!) best = index;
+    let best = -1;
+    if (this.left === 1) {
+      for (let index = 0; index < remaining.length; index += 1) if (remaining[index] !== undefined) return index;
+    }
+    const scores = this.scoresNow();
+    for (let index = 0; index < remaining.length; index += 1) {
+      if (remaining[index] !== undefined && (best === -1 || scores[index]! > scores[best]!)) best = index;
+    }
     return best;
   }
 
-  #scoresNow(): number[] {
-    if (this.#scores === undefined) {
-      const { strategy, weights } = this.#context;
-      this.#scores =
-        strategy === weightedSumStrategy
-          ? weightedSumScores(this.#remaining, this.#key, weights)
-          : strategy.score(this.#remaining.map((runtime) => scoreInputs(runtime, this.#key)), weights).map((breakdown) => breakdown.score);
+  private scoresNow(): number[] {
+    if (this.scores === undefined) {
+      const { strategy, weights } = this.context;
+      // Scored once, over the candidates not yet taken, so later picks keep the same normalization.
+      if (strategy === weightedSumStrategy) {
+        this.scores = weightedSumScores(this.remaining, this.key, weights);
+      } else {
+        const runtimes = this.remaining.filter((runtime): runtime is ProviderRuntime => runtime !== undefined);
+        const scores = strategy.score(runtimes.map((runtime) => scoreInputs(runtime, this.key)), weights);
+        this.scores = this.remaining.map((runtime) =>
+          runtime === undefined ? Number.NEGATIVE_INFINITY : scores[runtimes.indexOf(runtime)]!.score,
+        );
+      }
     }
-    return this.#scores;
+    return this.scores;
   }
 }
 
@@ -173,12 +186,17 @@ export function rankCandidates(
   return { ranked, skipped };
 }
 
-/** The default strategy's scores without building score objects: the same numbers as `weightedSumStrategy.score`. */
-function weightedSumScores(runtimes: readonly ProviderRuntime[], key: string, weights: RoutingWeights): number[] {
+/**
+ * The default strategy's scores without building score objects: the same
+ * numbers as `weightedSumStrategy.score`. Holes (taken candidates) score
+ * negative infinity and do not count toward normalization.
+ */
+function weightedSumScores(runtimes: readonly (ProviderRuntime | undefined)[], key: string, weights: RoutingWeights): number[] {
   let maxWeight = 0;
   let minLatency = Number.POSITIVE_INFINITY;
   let maxCost = 0;
   for (const runtime of runtimes) {
+    if (runtime === undefined) continue;
     if (runtime.weight > maxWeight) maxWeight = runtime.weight;
     const latency = runtime.stats.latencyEwmaMs;
     if (latency !== undefined && latency < minLatency) minLatency = latency;
@@ -187,6 +205,10 @@ function weightedSumScores(runtimes: readonly ProviderRuntime[], key: string, we
   }
   const scores: number[] = [];
   for (const runtime of runtimes) {
+    if (runtime === undefined) {
+      scores.push(Number.NEGATIVE_INFINITY);
+      continue;
+    }
     const latency = runtime.stats.latencyEwmaMs;
     const successRate = runtime.stats.successRate;
     const headroom = runtime.limiter === undefined ? 1 : runtime.limiter.headroom();

@@ -5,10 +5,10 @@ import type { HubEvents } from '../events/hub-events';
 import type { CredentialLookup, ExecuteOptions, ExecuteResult, RoutingOptions } from '../hub/hub-options';
 import type { ProviderV1 } from '../provider/provider';
 import type { ContractLookup, ProviderRegistry } from '../registry/provider-registry';
-import { withDeadline } from '../resilience/deadline';
+import type { BreakerPermit } from '../resilience/circuit-breaker';
 import { retryAfterFailure } from '../resilience/retry';
 import type { Logger } from '../utils/logger';
-import { AttemptContext } from './attempt-context';
+import { Attempt, type AttemptObserver } from './attempt';
 import { canFailOver, canRetry, countsAgainstHealth } from './failover-policy';
 import { createProviderRuntime, type ProviderRuntime } from './provider-runtime';
 import { CandidateQueue, noCandidateError, rankCandidates, type RankingContext } from './ranking';
@@ -52,7 +52,7 @@ const DEFAULT_MAX_QUEUE_WAIT_MS = 1_000;
  * the attempt itself: no retry machinery, no extra timers (one per attempt,
  * for its deadline), no events unless something listens.
  */
-export class Router {
+export class Router implements AttemptObserver {
   readonly runtimes = new Map<string, ProviderRuntime>();
   readonly ranking: RankingContext;
   private readonly dependencies: RouterDependencies;
@@ -143,7 +143,13 @@ export class Router {
       const attemptStart = first ? now : Date.now();
       if (attemptStart >= deadline || isAborted(options.signal)) break;
       try {
-        const value = await this.callWithRetries(runtime, entry, input, requestId, deadline, options, idempotent, attempts, attemptStart);
+        // The first attempt is awaited here, not through callWithRetries: the success path has one async frame less.
+        let value: unknown;
+        try {
+          value = await this.callProvider(runtime, entry, input, requestId, deadline, options, 1, attempts, attemptStart);
+        } catch (caught) {
+          value = await this.retry(runtime, entry, input, requestId, deadline, options, idempotent, attempts, caught);
+        }
         this.emitRequest(requestId, entry, runtime.id, startedAt, attempts.length + 1, undefined);
         return { value, provider: runtime.id, failedAttempts: attempts };
       } catch (caught) {
@@ -240,6 +246,7 @@ export class Router {
     }
   }
 
+  /** One provider with retries: the first attempt, then {@link Router.retry} if it fails. */
   private async callWithRetries(
     runtime: ProviderRuntime,
     entry: OperationEntry,
@@ -254,24 +261,39 @@ export class Router {
     try {
       return await this.callProvider(runtime, entry, input, requestId, deadline, options, 1, attempts, now);
     } catch (caught) {
-      const error = toIntegrationError(caught, { provider: runtime.id, operation: entry.key });
-      if (runtime.retryPolicy.retries === 0 || !canRetry(error, idempotent) || isAborted(options.signal)) throw error;
-      return retryAfterFailure(
-        (attemptNumber) => this.callProvider(runtime, entry, input, requestId, deadline, options, attemptNumber, attempts, Date.now()),
-        error,
-        {
-          policy: runtime.retryPolicy,
-          deadline,
-          signal: options.signal,
-          shouldRetry: (next) => canRetry(next, idempotent) && options.signal?.aborted !== true,
-          onRetry: ({ attempt, delayMs, error: failed }) =>
-            this.dependencies.logger.debug(
-              { requestId, provider: runtime.id, operation: entry.key, attempt, delayMs, kind: failed.kind },
-              'retrying',
-            ),
-        },
-      );
+      return this.retry(runtime, entry, input, requestId, deadline, options, idempotent, attempts, caught);
     }
+  }
+
+  /** After a first failed attempt: retries on the same provider when that is safe, else rethrows the failure. */
+  private retry(
+    runtime: ProviderRuntime,
+    entry: OperationEntry,
+    input: unknown,
+    requestId: number,
+    deadline: number,
+    options: ExecuteOptions,
+    idempotent: boolean,
+    attempts: AttemptRecord[],
+    caught: unknown,
+  ): Promise<unknown> {
+    const error = toIntegrationError(caught, { provider: runtime.id, operation: entry.key });
+    if (runtime.retryPolicy.retries === 0 || !canRetry(error, idempotent) || isAborted(options.signal)) return Promise.reject(error);
+    return retryAfterFailure(
+      (attemptNumber) => this.callProvider(runtime, entry, input, requestId, deadline, options, attemptNumber, attempts, Date.now()),
+      error,
+      {
+        policy: runtime.retryPolicy,
+        deadline,
+        signal: options.signal,
+        shouldRetry: (next) => canRetry(next, idempotent) && !isAborted(options.signal),
+        onRetry: ({ attempt, delayMs, error: failed }) =>
+          this.dependencies.logger.debug(
+            { requestId, provider: runtime.id, operation: entry.key, attempt, delayMs, kind: failed.kind },
+            'retrying',
+          ),
+      },
+    );
   }
 
   /**
@@ -311,7 +333,7 @@ export class Router {
     options: ExecuteOptions,
     attempt: number,
     attempts: AttemptRecord[],
-    permit: 'closed' | 'probe',
+    permit: BreakerPermit,
   ): Promise<unknown> {
     const limiter = runtime.limiter!;
     const waitMs = limiter.waitTimeMs();
@@ -336,7 +358,7 @@ export class Router {
     }
   }
 
-  private async invoke(
+  private invoke(
     runtime: ProviderRuntime,
     entry: OperationEntry,
     input: unknown,
@@ -345,57 +367,64 @@ export class Router {
     options: ExecuteOptions,
     attempt: number,
     attempts: AttemptRecord[],
-    permit: 'closed' | 'probe',
+    permit: BreakerPermit,
     now: number,
   ): Promise<unknown> {
-    const { stats, provider } = runtime;
-    const attemptDeadline = Math.min(deadline, now + runtime.attemptTimeoutMs);
-    const logger = this.dependencies.logger;
-    stats.inFlight += 1;
-    const startedAt = performance.now();
-    try {
-      const raw = await withDeadline(
-        (scope) =>
-          provider.execute(
-            { capability: entry.capability, operation: entry.operation, input },
-            new AttemptContext(scope, attempt, options.idempotencyKey, deadline, logger),
-          ),
-        { deadline: attemptDeadline, signal: options.signal, provider: runtime.id, operation: entry.key },
-      );
-      const value = this.validateOutput ? this.parseOutput(entry, runtime, raw) : raw;
-      const durationMs = performance.now() - startedAt;
-      stats.recordSuccess(durationMs, runtime.costs[entry.key] ?? 0, now);
-      runtime.breaker.recordSuccess(permit);
-      if (this.dependencies.events.hasListeners('attempt')) {
-        this.dependencies.events.emit('attempt', {
-          requestId, provider: runtime.id, capability: entry.capability, operation: entry.operation, attempt, outcome: 'success', durationMs,
-        });
-      }
-      return value;
-    } catch (caught) {
-      const durationMs = performance.now() - startedAt;
-      const cancelled = isAborted(options.signal);
-      const error = attachContext(toIntegrationError(caught), runtime.id, entry.key);
-      if (cancelled) {
-        runtime.breaker.release(permit);
-      } else {
-        const unhealthy = countsAgainstHealth(error);
-        stats.recordFailure(durationMs, { kind: error.kind, message: error.message }, unhealthy, Date.now());
-        if (unhealthy) runtime.breaker.recordFailure(permit);
-        else runtime.breaker.release(permit);
-        if (error.kind === 'rate_limit' && error.retryAfterMs !== undefined) this.pause(runtime, error.retryAfterMs);
-      }
-      attempts.push({ provider: runtime.id, attempt, kind: error.kind, message: cancelled ? `cancelled: ${error.message}` : error.message, durationMs });
-      if (this.dependencies.events.hasListeners('attempt')) {
-        this.dependencies.events.emit('attempt', {
-          requestId, provider: runtime.id, capability: entry.capability, operation: entry.operation, attempt, outcome: 'failure', durationMs,
-          error: { kind: error.kind, message: error.message },
-        });
-      }
-      throw error;
-    } finally {
-      stats.inFlight -= 1;
+    runtime.stats.inFlight += 1;
+    const run = new Attempt(this, runtime, entry, {
+      requestId,
+      attempt,
+      permit,
+      options,
+      log: attempts,
+      deadline: Math.min(deadline, now + runtime.attemptTimeoutMs),
+      logger: this.dependencies.logger,
+    });
+    return run.run((context) =>
+      runtime.provider.execute({ capability: entry.capability, operation: entry.operation, input }, context),
+    );
+  }
+
+  /** @internal Records a successful attempt (AttemptObserver). */
+  attemptSucceeded(run: Attempt, raw: unknown): unknown {
+    const { runtime, entry } = run;
+    const value = this.validateOutput ? this.parseOutput(entry, runtime, raw) : raw;
+    const durationMs = performance.now() - run.startedAt;
+    runtime.stats.inFlight -= 1;
+    runtime.stats.recordSuccess(durationMs, runtime.costs[entry.key] ?? 0, Date.now());
+    runtime.breaker.recordSuccess(run.permit);
+    if (this.dependencies.events.hasListeners('attempt')) {
+      this.dependencies.events.emit('attempt', {
+        requestId: run.requestId, provider: runtime.id, capability: entry.capability, operation: entry.operation, attempt: run.attempt, outcome: 'success', durationMs,
+      });
     }
+    return value;
+  }
+
+  /** @internal Records a failed attempt and classifies its error (AttemptObserver). */
+  attemptFailed(run: Attempt, caught: unknown): IntegrationError {
+    const { runtime, entry } = run;
+    const durationMs = performance.now() - run.startedAt;
+    runtime.stats.inFlight -= 1;
+    const cancelled = isAborted(run.options.signal);
+    const error = attachContext(toIntegrationError(caught), runtime.id, entry.key);
+    if (cancelled) {
+      runtime.breaker.release(run.permit);
+    } else {
+      const unhealthy = countsAgainstHealth(error);
+      runtime.stats.recordFailure(durationMs, { kind: error.kind, message: error.message }, unhealthy, Date.now());
+      if (unhealthy) runtime.breaker.recordFailure(run.permit);
+      else runtime.breaker.release(run.permit);
+      if (error.kind === 'rate_limit' && error.retryAfterMs !== undefined) this.pause(runtime, error.retryAfterMs);
+    }
+    run.log.push({ provider: runtime.id, attempt: run.attempt, kind: error.kind, message: cancelled ? `cancelled: ${error.message}` : error.message, durationMs });
+    if (this.dependencies.events.hasListeners('attempt')) {
+      this.dependencies.events.emit('attempt', {
+        requestId: run.requestId, provider: runtime.id, capability: entry.capability, operation: entry.operation, attempt: run.attempt, outcome: 'failure', durationMs,
+        error: { kind: error.kind, message: error.message },
+      });
+    }
+    return error;
   }
 
   private parseOutput(entry: OperationEntry, runtime: ProviderRuntime, raw: unknown): unknown {
