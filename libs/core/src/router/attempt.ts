@@ -1,11 +1,9 @@
-import type { AttemptRecord } from '../errors/integration-error';
-import type { ExecuteOptions } from '../hub/hub-options';
 import type { ProviderCallContext } from '../provider/provider';
 import type { BreakerPermit } from '../resilience/circuit-breaker';
 import { DeadlineRun } from '../resilience/deadline';
 import type { Logger } from '../utils/logger';
 import type { ProviderRuntime } from './provider-runtime';
-import type { OperationEntry } from './router';
+import type { RouteRequest } from './route-request';
 
 /** Who learns how an attempt ended: the router, which records it. */
 export interface AttemptObserver {
@@ -26,11 +24,8 @@ export class Attempt extends DeadlineRun<unknown> implements ProviderCallContext
   readonly idempotencyKey: string | undefined;
   readonly logger: Logger;
   readonly runtime: ProviderRuntime;
-  readonly entry: OperationEntry;
-  readonly requestId: number;
+  readonly request: RouteRequest;
   readonly permit: BreakerPermit;
-  readonly options: ExecuteOptions;
-  readonly log: AttemptRecord[];
   /** performance.now() when the attempt started. */
   readonly startedAt: number;
   private readonly observer: AttemptObserver;
@@ -38,27 +33,16 @@ export class Attempt extends DeadlineRun<unknown> implements ProviderCallContext
   constructor(
     observer: AttemptObserver,
     runtime: ProviderRuntime,
-    entry: OperationEntry,
-    fields: {
-      readonly requestId: number;
-      readonly attempt: number;
-      readonly permit: BreakerPermit;
-      readonly options: ExecuteOptions;
-      readonly log: AttemptRecord[];
-      readonly deadline: number;
-      readonly logger: Logger;
-    },
+    request: RouteRequest,
+    fields: { readonly attempt: number; readonly permit: BreakerPermit; readonly deadline: number; readonly logger: Logger },
   ) {
-    super({ deadline: fields.deadline, signal: fields.options.signal, provider: runtime.id, operation: entry.key });
+    super({ deadline: fields.deadline, signal: request.options.signal, provider: runtime.id, operation: request.entry.key });
     this.observer = observer;
     this.runtime = runtime;
-    this.entry = entry;
-    this.requestId = fields.requestId;
+    this.request = request;
     this.attempt = fields.attempt;
     this.permit = fields.permit;
-    this.options = fields.options;
-    this.log = fields.log;
-    this.idempotencyKey = fields.options.idempotencyKey;
+    this.idempotencyKey = request.options.idempotencyKey;
     this.logger = fields.logger;
     this.startedAt = performance.now();
   }

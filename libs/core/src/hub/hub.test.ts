@@ -1,0 +1,197 @@
+import { z } from 'zod';
+import { describe, expect, it } from 'vitest';
+import { capabilityContracts } from '../capabilities/catalog';
+import { IntegrationError } from '../errors/integration-error';
+import type { HubEvents } from '../events/hub-events';
+import { createFakeProvider } from '../testing/fake-provider';
+import { errorOf, fakeProvider, lookup, testHub } from '../router/test-fixtures';
+import { createHub } from './create-hub';
+
+async function failure(promise: Promise<unknown>): Promise<IntegrationError> {
+  const outcome = await promise.then(
+    () => undefined,
+    (error: unknown) => error,
+  );
+  if (!IntegrationError.isInstance(outcome)) throw new Error('expected an IntegrationError');
+  return outcome;
+}
+
+describe('registration', () => {
+  it('names the bad field of an invalid provider', () => {
+    const hub = createHub();
+    const provider = fakeProvider('ok');
+    expect(() => hub.register({ ...provider, specificationVersion: 'v2' as 'v1' })).toThrow(/specificationVersion: must be "v1"/);
+    expect(() => hub.register({ ...provider, manifest: { ...provider.manifest, docsUrl: 'nope' } })).toThrow(/docsUrl: must be an https URL/);
+    expect(() =>
+      hub.register(createFakeProvider({ id: 'typo', capabilities: [{ name: 'storage', version: 1, operations: ['putObjekt'] }] })),
+    ).toThrow(/manifest\.capabilities\.0\.operations\.0: storage v1 has no operation "putObjekt" \(it has putObject, getObject/);
+    expect(() =>
+      hub.register(createFakeProvider({ id: 'future', capabilities: [{ name: 'crm', version: 1, operations: ['createContact'] }] })),
+    ).toThrow(/crm v1 has no contract in core yet/);
+  });
+
+  it('refuses a second provider with the same id', () => {
+    const hub = testHub([fakeProvider('twice')]);
+    expect(() => hub.register(fakeProvider('twice'))).toThrow(expect.objectContaining({ kind: 'conflict' }) as Error);
+  });
+
+  it('finds, searches and counts providers', () => {
+    const hub = testHub([fakeProvider('alpha'), createFakeProvider({ id: 'beta', category: 'code', capabilities: [{ name: 'issues', version: 1, operations: ['getIssue'] }] })]);
+    expect(hub.registry.findByCapability('analytics', 'lookup').map((provider) => provider.manifest.id)).toEqual(['alpha']);
+    expect(hub.registry.findByCategory('code').map((provider) => provider.manifest.id)).toEqual(['beta']);
+    expect(hub.registry.search('getiss').map((provider) => provider.manifest.id)).toEqual(['beta']);
+    expect(hub.registry.statistics()).toEqual({
+      providers: 2,
+      byCategory: { cloud: 1, code: 1 },
+      byCapability: { analytics: 1, issues: 1 },
+      operations: 3,
+      providerOperations: 0,
+    });
+    expect(hub.unregister('alpha')).toBe(true);
+    expect(hub.registry.findByCapability('analytics')).toEqual([]);
+  });
+});
+
+describe('validation of every operation', () => {
+  it('rejects invalid input to any operation of any contract before a provider is called', async () => {
+    const provider = createFakeProvider({
+      id: 'everything',
+      capabilities: capabilityContracts.map((contract) => ({ name: contract.name, version: contract.version, operations: Object.keys(contract.operations) })),
+      handle: () => ({}),
+    });
+    const hub = createHub({ providers: [provider] });
+    let checked = 0;
+    for (const contract of capabilityContracts) {
+      for (const operation of Object.keys(contract.operations)) {
+        for (const input of [undefined, null, 42, 'text', { unexpectedField: true }]) {
+          const error = await failure(hub.execute({ capability: contract.name, operation, input }));
+          expect(error.kind, `${contract.name}.${operation}`).toBe('validation');
+          expect(error.message).toContain(`Invalid input for ${contract.name}.${operation}`);
+          checked += 1;
+        }
+      }
+    }
+    expect(checked).toBeGreaterThan(100);
+    expect(provider.calls).toHaveLength(0);
+  });
+});
+
+describe('metrics, cost and health', () => {
+  it('counts calls and failures, latency percentiles and accumulated cost', async () => {
+    const priced = fakeProvider('priced', { costs: { 'analytics.lookup': 0.002 } });
+    const hub = testHub([priced]);
+    for (let index = 0; index < 10; index += 1) await lookup(hub);
+    priced.failWith(errorOf('not_found'));
+    await lookup(hub).catch(() => undefined);
+    const metrics = hub.metrics().priced!;
+    expect(metrics).toMatchObject({ calls: 11, successes: 10, failures: 1, inFlight: 0, lastError: { kind: 'not_found' } });
+    expect(metrics.cost).toBeCloseTo(0.02, 10);
+    expect(metrics.latencyP50Ms).toBeGreaterThanOrEqual(0);
+    expect(metrics.latencyP95Ms).toBeGreaterThanOrEqual(metrics.latencyP50Ms!);
+    expect(metrics.breaker).toMatchObject({ version: 1, state: 'closed' });
+    expect(JSON.parse(JSON.stringify(metrics.breaker))).toEqual(metrics.breaker);
+  });
+
+  it('runs health checks that feed the score', async () => {
+    const sick = fakeProvider('sick', { name: 'Sick' });
+    const well = fakeProvider('well');
+    const reports: HubEvents['health'][] = [];
+    const hub = testHub([sick, well], { events: { health: (event) => reports.push(event) } });
+    sick.failWith(errorOf('network', 'connection refused'));
+    const health = await hub.health();
+    expect(health.map(({ provider, healthy, checked }) => ({ provider, healthy, checked }))).toEqual([
+      { provider: 'sick', healthy: false, checked: true },
+      { provider: 'well', healthy: true, checked: true },
+    ]);
+    expect(reports.find((report) => report.provider === 'sick')?.error).toEqual({ kind: 'network', message: 'connection refused' });
+    const explained = hub.explain({ capability: 'analytics', operation: 'lookup' });
+    expect(explained.candidates.map((candidate) => candidate.provider)).toEqual(['well', 'sick']);
+    expect(explained.candidates[1]!.terms!.successRate).toBeLessThan(1);
+  });
+});
+
+describe('rate limits', () => {
+  it('fails over when a provider is out of tokens and the wait would not fit', async () => {
+    const limited = fakeProvider('limited', { rateLimits: [{ requests: 2, intervalMs: 60_000 }] });
+    const events: HubEvents['ratelimit'][] = [];
+    const hub = testHub([limited, fakeProvider('spare')], {
+      routing: { providers: { limited: { weight: 5 } } },
+      events: { ratelimit: (event) => events.push(event) },
+    });
+    const served = [];
+    for (let index = 0; index < 4; index += 1) served.push((await lookup(hub)).provider);
+    expect(served.slice(0, 2)).toEqual(['limited', 'limited']);
+    expect(served.slice(2)).toEqual(['spare', 'spare']);
+    expect(events[0]).toMatchObject({ provider: 'limited', action: 'skipped' });
+    expect(hub.explain({ capability: 'analytics', operation: 'lookup' }).candidates.find((candidate) => candidate.provider === 'limited')!.headroom).toBeLessThan(0.01);
+  });
+
+  it('pauses a provider that answers 429 with Retry-After, and says so in explain', async () => {
+    const throttled = fakeProvider('throttled');
+    throttled.failWith(() => new IntegrationError({ kind: 'rate_limit', message: 'secondary rate limit', statusCode: 429, retryAfterMs: 60_000 }), { times: 1 });
+    const hub = testHub([throttled, fakeProvider('spare')], { routing: { retry: { retries: 0 }, providers: { throttled: { weight: 5 } } } });
+    expect((await lookup(hub)).provider).toBe('spare');
+    const candidate = hub.explain({ capability: 'analytics', operation: 'lookup' }).candidates.find((entry) => entry.provider === 'throttled')!;
+    expect(candidate.eligible).toBe(false);
+    expect(candidate.reason).toMatch(/asked to wait \d+ ms \(Retry-After\)/);
+    expect(candidate.pausedForMs).toBeGreaterThan(59_000);
+    expect((await lookup(hub)).provider).toBe('spare');
+  });
+});
+
+describe('tools for AI agents', () => {
+  const releaseNotes = {
+    description: 'Publishes release notes.',
+    input: z.strictObject({ tag: z.string().min(1) }),
+    output: z.strictObject({ url: z.string() }),
+    hints: { readOnly: false, destructive: false, idempotent: false },
+    execute: (input: { tag: string }) => Promise.resolve({ url: `https://example.test/releases/${input.tag}` }),
+  };
+
+  it('lists routed operations and provider-specific ones with JSON Schemas and hints', () => {
+    const hub = testHub([fakeProvider('one', { operations: { publishReleaseNotes: releaseNotes } }), fakeProvider('two')]);
+    const tools = hub.tools.list();
+    expect(tools.map((tool) => tool.name)).toEqual(['analytics_lookup', 'analytics_record', 'one_publish_release_notes']);
+    expect(tools[0]).toMatchObject({
+      inputSchema: { type: 'object', properties: { key: { type: 'string', minLength: 1 } }, required: ['key'], additionalProperties: false },
+      annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
+      target: { kind: 'capability', capability: 'analytics', operation: 'lookup', providers: ['one', 'two'] },
+    });
+    expect(tools[0]!.description).toMatch(/routed across one, two with failover/);
+    expect(tools[2]!.target).toEqual({ kind: 'provider', provider: 'one', operation: 'publishReleaseNotes' });
+  });
+
+  it('calls tools through the router, validating arguments first', async () => {
+    const hub = testHub([fakeProvider('one', { operations: { publishReleaseNotes: releaseNotes } })]);
+    expect(await hub.tools.callTool('analytics_lookup', { key: 'k' })).toEqual({ key: 'k', servedBy: 'one' });
+    expect(await hub.tools.callTool('one_publish_release_notes', { tag: 'v1.0.0' })).toEqual({ url: 'https://example.test/releases/v1.0.0' });
+    expect((await failure(hub.tools.callTool('analytics_lookup', { key: 3 }))).kind).toBe('validation');
+    expect((await failure(hub.tools.callTool('one_publish_release_notes', {}))).kind).toBe('validation');
+    expect(await failure(hub.tools.callTool('rm_rf', {}))).toMatchObject({ kind: 'unsupported', message: 'No tool named "rm_rf"' });
+  });
+
+  it('gives every operation of every core contract a JSON Schema', () => {
+    const hub = createHub({
+      providers: [
+        createFakeProvider({
+          id: 'everything',
+          capabilities: capabilityContracts.map((contract) => ({ name: contract.name, version: contract.version, operations: Object.keys(contract.operations) })),
+        }),
+      ],
+    });
+    const tools = hub.tools.list();
+    expect(tools.length).toBe(capabilityContracts.reduce((count, contract) => count + Object.keys(contract.operations).length, 0));
+    for (const tool of tools) expect(tool.inputSchema.type, tool.name).toBe('object');
+  });
+});
+
+describe('typed facades', () => {
+  it('route capability operations by name', async () => {
+    const object = { bucket: 'reports', key: 'q3.txt', size: 2, etag: 'abc', contentType: 'text/plain', lastModified: '2026-11-22T00:00:00.000Z', metadata: {} };
+    const storage = createFakeProvider({ id: 'store', capabilities: [{ name: 'storage', version: 1, operations: ['headObject'] }], handle: () => object });
+    const hub = createHub({ providers: [storage] });
+    const head = await hub.storage.headObject({ bucket: 'reports', key: 'q3.txt' });
+    expect(head.size).toBe(2);
+    expect((await failure(hub.storage.headObject({ bucket: 'Bad_Bucket', key: 'q3.txt' }))).message).toMatch(/bucket: may contain only lowercase letters/);
+  });
+});
