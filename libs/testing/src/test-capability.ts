@@ -124,7 +124,8 @@ function prepareCases<Contract extends CapabilityContract>(options: TestCapabili
 export function testCapability<Contract extends CapabilityContract>(options: TestCapabilityOptions<Contract>): void {
   describe(`${options.contract.name} v${options.contract.version} contract`, () => {
     for (const prepared of prepareCases(options)) {
-      if (prepared.skip) it.skip(prepared.title, () => prepared.run());
+      // Skipped on purpose: the provider declared an operation this case calls as unsupported, and the title says so.
+      if (prepared.skip) it.skip(`${prepared.title} (skipped: uses an operation the provider does not support)`, () => prepared.run());
       else it(prepared.title, () => prepared.run());
     }
     options.additionalTests?.({

@@ -4,7 +4,7 @@ import type { EventListener } from '../events/event-bus';
 import type { HubEvents } from '../events/hub-events';
 import type { ProviderV1 } from '../provider/provider';
 import type { CircuitBreakerOptions } from '../resilience/circuit-breaker';
-import type { RateLimit } from '../resilience/rate-limiter';
+import type { RateLimit, SharedRateLimitOptions } from '../resilience/rate-limiter';
 import type { RetryPolicy } from '../resilience/retry';
 import type { RoutingWeights, ScoringStrategy } from '../router/scoring';
 import type { Logger } from '../utils/logger';
@@ -24,6 +24,12 @@ export interface ProviderRoutingOptions {
   readonly breaker?: BreakerSettings;
   /** Rate limits to stay under. Default: the manifest's `rateLimits`. `[]` turns throttling off. */
   readonly rateLimits?: readonly RateLimit[];
+  /**
+   * Share this provider's limits with other processes through bottleneck's
+   * Redis datastore (the host installs `ioredis` or `redis@3`). Every call
+   * then queues through Redis. Default: limits are per process.
+   */
+  readonly sharedRateLimits?: SharedRateLimitOptions;
 }
 
 /** How the hub routes calls. Every field is optional. */
@@ -40,6 +46,12 @@ export interface RoutingOptions {
   readonly retry?: Partial<RetryPolicy>;
   /** Default circuit breaker settings. */
   readonly breaker?: BreakerSettings;
+  /**
+   * Share every provider's limits across processes through Redis, with ids
+   * `switchyard:<provider id>`; a provider's own `sharedRateLimits` wins.
+   * Default: limits are per process.
+   */
+  readonly sharedRateLimits?: Omit<SharedRateLimitOptions, 'id'>;
   /** Longest wait for a rate-limit slot before the router fails over instead, in ms. Default 1 000. */
   readonly maxQueueWaitMs?: number;
   /** Run every provider's health check this often, in ms; off when unset. */

@@ -195,3 +195,28 @@ describe('typed facades', () => {
     expect((await failure(hub.storage.headObject({ bucket: 'Bad_Bucket', key: 'q3.txt' }))).message).toMatch(/bucket: may contain only lowercase letters/);
   });
 });
+
+describe('periodic health checks', () => {
+  it('run on their own when configured, and stop when the hub closes', async () => {
+    const provider = fakeProvider('checked');
+    const checks: HubEvents['health'][] = [];
+    const hub = testHub([provider], { routing: { healthCheckIntervalMs: 10 }, events: { health: (event) => checks.push(event) } });
+    for (let waited = 0; checks.length < 2 && waited < 5_000; waited += 10) await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(checks.length).toBeGreaterThanOrEqual(2);
+    await hub.close();
+    const after = checks.length;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(checks.length).toBe(after);
+  });
+});
+
+describe('shared rate limits', () => {
+  it('queue every call through the shared limiter, and fail clearly when the Redis client is not installed', async () => {
+    const limited = fakeProvider('shared-limits', { rateLimits: [{ requests: 100, intervalMs: 1_000 }] });
+    const hub = testHub([limited], { routing: { sharedRateLimits: { datastore: 'redis', clientOptions: { url: 'redis://127.0.0.1:6379' } } } });
+    const error = await failure(lookup(hub));
+    expect(error.message).toMatch(/redis/i);
+    expect(limited.calls).toHaveLength(0);
+    await hub.close();
+  });
+});

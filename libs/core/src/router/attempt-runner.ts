@@ -82,17 +82,7 @@ export class AttemptRunner implements AttemptObserver {
     runtime.stats.inFlight -= 1;
     runtime.stats.recordSuccess(durationMs, runtime.costs[entry.key] ?? 0, Date.now());
     runtime.breaker.recordSuccess(run.permit);
-    if (this.settings.events.hasListeners('attempt')) {
-      this.settings.events.emit('attempt', {
-        requestId: request.id,
-        provider: runtime.id,
-        capability: entry.capability,
-        operation: entry.operation,
-        attempt: run.attempt,
-        outcome: 'success',
-        durationMs,
-      });
-    }
+    this.emitAttempt(run, durationMs, undefined);
     return value;
   }
 
@@ -115,19 +105,24 @@ export class AttemptRunner implements AttemptObserver {
     }
     const message = cancelled ? `cancelled: ${error.message}` : error.message;
     request.attempts.push({ provider: runtime.id, attempt: run.attempt, kind: error.kind, message, durationMs });
-    if (this.settings.events.hasListeners('attempt')) {
-      this.settings.events.emit('attempt', {
-        requestId: request.id,
-        provider: runtime.id,
-        capability: entry.capability,
-        operation: entry.operation,
-        attempt: run.attempt,
-        outcome: 'failure',
-        durationMs,
-        error: { kind: error.kind, message: error.message },
-      });
-    }
+    this.emitAttempt(run, durationMs, error);
     return error;
+  }
+
+  /** The `attempt` event, built only when something listens. */
+  private emitAttempt(run: Attempt, durationMs: number, error: IntegrationError | undefined): void {
+    if (!this.settings.events.hasListeners('attempt')) return;
+    const { entry } = run.request;
+    this.settings.events.emit('attempt', {
+      requestId: run.request.id,
+      provider: run.runtime.id,
+      capability: entry.capability,
+      operation: entry.operation,
+      attempt: run.attempt,
+      outcome: error === undefined ? 'success' : 'failure',
+      durationMs,
+      error: error === undefined ? undefined : { kind: error.kind, message: error.message },
+    });
   }
 
   private invoke(runtime: ProviderRuntime, request: RouteRequest, attempt: number, permit: BreakerPermit, now: number): Promise<unknown> {
@@ -160,10 +155,16 @@ export class AttemptRunner implements AttemptObserver {
         started = true;
         return this.invoke(runtime, request, attempt, permit, Date.now());
       }, request.options.signal);
-    } catch (error) {
-      if (started) throw error;
+    } catch (caught) {
+      if (started) throw caught;
       runtime.breaker.release(permit);
-      throw this.skip(runtime, request, attempt, 'timeout', `cancelled while waiting for ${runtime.id}'s rate limit`);
+      if (isAborted(request.options.signal)) {
+        throw this.skip(runtime, request, attempt, 'timeout', `cancelled while waiting for ${runtime.id}'s rate limit`);
+      }
+      // The queue itself failed (e.g. the shared limiter's Redis client is missing): keep its error.
+      const error = toIntegrationError(caught, { provider: runtime.id, operation: request.entry.key });
+      request.attempts.push({ provider: runtime.id, attempt, kind: error.kind, message: error.message, durationMs: 0 });
+      throw error;
     }
   }
 

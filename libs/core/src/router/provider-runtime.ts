@@ -50,7 +50,13 @@ export function createProviderRuntime(
         onBreakerChange({ provider: id, ...change });
       },
     }),
-    limiter: rateLimits.length > 0 ? new RateLimiter(rateLimits, { now: clock }) : undefined,
+    limiter:
+      rateLimits.length > 0
+        ? new RateLimiter(rateLimits, {
+            now: clock,
+            shared: own.sharedRateLimits ?? (routing.sharedRateLimits === undefined ? undefined : { ...routing.sharedRateLimits, id: `switchyard:${id}` }),
+          })
+        : undefined,
     weight: own.weight ?? 1,
     attemptTimeoutMs: own.attemptTimeoutMs ?? routing.attemptTimeoutMs ?? DEFAULT_ATTEMPT_TIMEOUT_MS,
     retryPolicy: { ...DEFAULT_RETRY_POLICY, ...routing.retry, ...own.retry },
