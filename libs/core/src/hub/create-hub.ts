@@ -51,8 +51,12 @@ export interface Hub {
   /** Adds a provider; throws `validation` naming the bad field, or `conflict` for a taken id. */
   register(provider: ProviderV1): void;
   unregister(id: string): boolean;
-  /** Routes one call to the best provider, failing over on errors another provider may not have. */
-  execute(request: HubRequest, options?: ExecuteOptions): Promise<ExecuteResult>;
+  /**
+   * Routes one call to the best provider, failing over on errors another
+   * provider may not have. The second argument is the call's options, or just
+   * the provider ids to prefer (`hub.execute(request, ['youtube', 'tiktok'])`).
+   */
+  execute(request: HubRequest, options?: ExecuteOptions | readonly string[]): Promise<ExecuteResult>;
   /** Runs one call on the `count` best providers at once: every outcome (`all`), or the first success (`race`). */
   executeParallel(request: HubRequest, count: number, options: ExecuteOptions & { readonly mode: 'all' }): Promise<ParallelOutcome[]>;
   executeParallel(request: HubRequest, count: number, options?: ExecuteOptions & { readonly mode?: 'race' }): Promise<ExecuteResult>;
@@ -96,8 +100,8 @@ export function createHub(options: HubOptions = {}): Hub {
   const router = new Router({ registry, findContract, events, logger, credentials: options.credentials, routing, contractsByName, clock: options.clock });
   const healthCheckTimeoutMs = routing.healthCheckTimeoutMs ?? DEFAULT_HEALTH_CHECK_TIMEOUT_MS;
 
-  const execute = (request: HubRequest, executeOptions?: ExecuteOptions): Promise<ExecuteResult> =>
-    router.execute(request, executeOptions);
+  const execute = (request: HubRequest, executeOptions?: ExecuteOptions | readonly string[]): Promise<ExecuteResult> =>
+    router.execute(request, Array.isArray(executeOptions) ? { prefer: executeOptions } : (executeOptions as ExecuteOptions | undefined));
   const facade = <Contract extends CapabilityContract>(contract: Contract): CapabilityFacade<Contract> =>
     createCapabilityFacade(contract, async (operation, input, executeOptions) =>
       (await router.execute({ capability: contract.name, operation, input }, executeOptions)).value,

@@ -108,6 +108,8 @@ describe('routing', () => {
     expect((await lookup(hub, 'k', { prefer: ['c'] })).provider).toBe('c');
     expect((await lookup(hub, 'k', { exclude: ['a'], prefer: ['a'] })).provider).not.toBe('a');
     expect((await lookup(hub, 'k', { only: ['b'] })).provider).toBe('b');
+    const preferred = await hub.execute({ capability: 'analytics', operation: 'lookup', input: { key: 'k' } }, ['b', 'c']);
+    expect(preferred.provider).toBe('b');
   });
 
   it('skips providers without credentials', async () => {
@@ -120,17 +122,22 @@ describe('routing', () => {
   });
 
   it('stops at the deadline with a timeout error naming every attempt', async () => {
-    const slow = fakeProvider('slow');
-    const slower = fakeProvider('slower');
-    slow.hang();
-    slower.hang();
-    const hub = testHub([slow, slower], { routing: { attemptTimeoutMs: 30, retry: { retries: 0 } } });
+    // Two providers that time out fast, then one that hangs until the request's deadline; wide margins so a slow machine cannot reorder them.
+    const providers = ['slow', 'slower', 'stuck'].map((id) => fakeProvider(id));
+    providers.forEach((provider) => provider.hang());
+    const hub = testHub(providers, {
+      routing: {
+        retry: { retries: 0 },
+        providers: { slow: { weight: 3, attemptTimeoutMs: 20 }, slower: { weight: 2, attemptTimeoutMs: 20 }, stuck: { weight: 1 } },
+      },
+    });
     const startedAt = Date.now();
-    const error = await failure(lookup(hub, 'k', { timeoutMs: 45 }));
-    expect(Date.now() - startedAt).toBeLessThan(1_000);
+    const error = await failure(lookup(hub, 'k', { timeoutMs: 400 }));
+    expect(Date.now() - startedAt).toBeGreaterThanOrEqual(400);
+    expect(Date.now() - startedAt).toBeLessThan(10_000);
     expect(error.kind).toBe('timeout');
-    expect(error.attempts.map((attempt) => attempt.provider)).toEqual(['slow', 'slower']);
-    expect(error.message).toMatch(/did not finish before its deadline; attempts: slow#1 timeout.*slower#1 timeout/);
+    expect(error.attempts.map((attempt) => attempt.provider)).toEqual(['slow', 'slower', 'stuck']);
+    expect(error.message).toMatch(/did not finish before its deadline; attempts: slow#1 timeout.*slower#1 timeout.*stuck#1 timeout/);
   });
 
   it('reports when no provider is registered for an operation', async () => {
