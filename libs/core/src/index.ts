@@ -137,3 +137,55 @@ export {
 export { RateLimiter, type RateLimit, type RateLimiterOptions, type SharedRateLimitOptions } from './resilience/rate-limiter';
 export { DEFAULT_RETRY_POLICY, backoffDelayMs, retryAfterFailure, type RetryOptions, type RetryPolicy } from './resilience/retry';
 export { abortReasonToError, withDeadline, type DeadlineOptions, type DeadlineScope } from './resilience/deadline';
+
+// store
+export {
+  INTEGRATION_STATUSES,
+  type DataRecord,
+  type DefinitionRecord,
+  type IntegrationRecord,
+  type IntegrationStatus,
+  type JsonObject,
+  type JsonValue,
+  type RegistryEntry,
+  type SealedCredential,
+  type StoredEvent,
+  type SyncCheckpoint,
+  type UpsertOutcome,
+} from './store/store-records';
+export type {
+  CheckpointRepository,
+  CheckpointWrite,
+  CredentialFilter,
+  CredentialRepository,
+  CredentialWrite,
+  DataRecordFilter,
+  DataRecordRepository,
+  DataRecordWrite,
+  DefinitionChanges,
+  DefinitionRepository,
+  EventRepository,
+  IntegrationChanges,
+  IntegrationFilter,
+  IntegrationRepository,
+  NewDefinition,
+  NewEvent,
+  NewIntegration,
+  NewRegistryEntry,
+  RecentEventsQuery,
+  RegistryRepository,
+  Store,
+  UpsertResult,
+  WebhookDelivery,
+  WebhookDeliveryRepository,
+} from './store/store';
+export {
+  contentHash,
+  credentialVersionConflict,
+  parseStoreInput,
+  storeConflict,
+  storeNotFound,
+  storeSchemas,
+  storeTimestamp,
+} from './store/store-input';
+export { createMemoryStore } from './store/memory-store';

@@ -15,6 +15,8 @@ describe('scenario: the primary of three providers starts failing mid-run', () =
       clock: () => now,
       routing: {
         breaker: { consecutiveFailures: 5, cooldownMs: 5_000 },
+        // About failover, not speed: a latency spike on a loaded machine must not reorder the providers.
+        weights: { latency: 0 },
         providers: { primary: { weight: 3 }, secondary: { weight: 2 } },
       },
       events: {

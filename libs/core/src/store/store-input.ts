@@ -1,0 +1,111 @@
+import { createHash } from 'node:crypto';
+import { z } from 'zod';
+import { IntegrationError } from '../errors/integration-error';
+import { INTEGRATION_STATUSES, type JsonObject, type JsonValue } from './store-records';
+
+const key = z.string().min(1).max(255);
+const jsonObject = z.record(z.string(), z.json()) as unknown as z.ZodType<JsonObject>;
+const base64 = z.base64();
+const status = z.enum(INTEGRATION_STATUSES);
+
+/**
+ * The schemas every store validates its input with, so the memory, SQLite
+ * and PostgreSQL stores accept and reject exactly the same things. Parsing
+ * fills in the documented defaults.
+ */
+export const storeSchemas = {
+  key,
+  newIntegration: z.object({
+    id: key.optional(),
+    providerId: key,
+    name: key,
+    settings: jsonObject.default({}),
+    status: status.default('active'),
+  }),
+  integrationChanges: z.object({ name: key.optional(), settings: jsonObject.optional(), status: status.optional() }),
+  integrationFilter: z.object({ providerId: key.optional(), status: status.optional() }).default({}),
+  newRegistryEntry: z.object({ providerId: key, packageName: key, version: key, manifest: jsonObject.default({}) }),
+  credentialKey: z.object({ integrationId: key, field: key }),
+  credentialWrite: z.object({
+    integrationId: key,
+    field: key,
+    keyId: key,
+    iv: base64,
+    ciphertext: base64,
+    authTag: base64,
+    expectedVersion: z.int().min(0).optional(),
+  }),
+  credentialFilter: z.object({ integrationId: key.optional(), keyId: key.optional() }).default({}),
+  newDefinition: z.object({ id: key.optional(), name: key, definition: jsonObject }),
+  definitionChanges: z.object({ name: key.optional(), definition: jsonObject.optional() }),
+  dataRecordKey: z.object({ integrationId: key, entity: key, externalId: key }),
+  dataRecordWrite: z.object({ integrationId: key, entity: key, externalId: key, data: jsonObject }),
+  dataRecordFilter: z.object({ integrationId: key, entity: key.optional() }),
+  checkpointKey: z.object({ integrationId: key, stream: key }),
+  checkpointWrite: z.object({ integrationId: key, stream: key, cursor: z.string().max(65_536) }),
+  webhookDelivery: z.object({ providerId: key, deliveryId: key, integrationId: key.optional() }),
+  newEvent: z.object({ type: key, integrationId: key.optional(), payload: jsonObject.default({}) }),
+  recentEventsQuery: z
+    .object({ limit: z.int().min(1).max(1000).default(50), type: key.optional(), integrationId: key.optional() })
+    .default({ limit: 50 }),
+} as const;
+
+/**
+ * Parses a store method's input, or throws an `IntegrationError` of kind
+ * `validation` naming the operation and, in `details`, each failing field.
+ *
+ * @param operation - e.g. `store.integrations.create`.
+ */
+export function parseStoreInput<Schema extends z.ZodType>(schema: Schema, value: unknown, operation: string): z.output<Schema> {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  const issues = result.error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message }));
+  const summary = issues.map((issue) => (issue.path === '' ? issue.message : `${issue.path}: ${issue.message}`)).join('; ');
+  throw new IntegrationError({ kind: 'validation', message: `${operation}: invalid input: ${summary}`, operation, details: { issues } });
+}
+
+/** The `not_found` error a store throws, e.g. `storeNotFound('store.integrations.get', 'integration "a"')`. */
+export function storeNotFound(operation: string, what: string): IntegrationError {
+  return new IntegrationError({ kind: 'not_found', message: `${operation}: ${what} not found`, operation });
+}
+
+/** The `conflict` error a store throws, with machine-readable `details` when given. */
+export function storeConflict(operation: string, message: string, details?: Record<string, unknown>): IntegrationError {
+  return new IntegrationError({ kind: 'conflict', message: `${operation}: ${message}`, operation, details });
+}
+
+/** The conflict of a credential compare-and-swap whose expected version did not match. */
+export function credentialVersionConflict(
+  integrationId: string,
+  field: string,
+  expectedVersion: number,
+  actualVersion: number,
+): IntegrationError {
+  return storeConflict(
+    'store.credentials.put',
+    `credential "${field}" of integration "${integrationId}" is at version ${actualVersion}, not ${expectedVersion}`,
+    { integrationId, field, expectedVersion, actualVersion },
+  );
+}
+
+function canonical(value: JsonValue): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const keys = Object.keys(value).sort();
+    return `{${keys.map((name) => `${JSON.stringify(name)}:${canonical(value[name] as JsonValue)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+/**
+ * SHA-256 (hex) of a JSON object in canonical form (keys sorted at every
+ * level), so the same content hashes the same whatever its key order.
+ */
+export function contentHash(data: JsonObject): string {
+  return createHash('sha256').update(canonical(data)).digest('hex');
+}
+
+/** The current time as an ISO 8601 string; every store timestamps with it. */
+export function storeTimestamp(): string {
+  return new Date().toISOString();
+}

@@ -1,0 +1,117 @@
+/** A JSON value as the store keeps it: what `JSON.parse` can return. */
+export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
+
+/** A JSON object, the shape of every settings, definition and data field in the store. */
+export type JsonObject = { [key: string]: JsonValue };
+
+/** The states an integration can be in. */
+export const INTEGRATION_STATUSES = ['active', 'paused', 'error', 'disabled'] as const;
+
+/** One of {@link INTEGRATION_STATUSES}. */
+export type IntegrationStatus = (typeof INTEGRATION_STATUSES)[number];
+
+/** A host's connection to one provider: which provider, what it is called, and its non-secret settings. */
+export interface IntegrationRecord {
+  readonly id: string;
+  readonly providerId: string;
+  readonly name: string;
+  /** Non-secret settings (base URL, region, ...); secrets live in credentials. */
+  readonly settings: JsonObject;
+  readonly status: IntegrationStatus;
+  /** ISO 8601 timestamp. */
+  readonly createdAt: string;
+  /** ISO 8601 timestamp. */
+  readonly updatedAt: string;
+}
+
+/** A provider package the host knows about, keyed by provider id. */
+export interface RegistryEntry {
+  readonly providerId: string;
+  /** The npm package that provides it, e.g. `@switchyard/github`. */
+  readonly packageName: string;
+  /** The package version installed. */
+  readonly version: string;
+  /** The provider's manifest, or any other description the host keeps. */
+  readonly manifest: JsonObject;
+  /** ISO 8601 timestamp of the first registration. */
+  readonly createdAt: string;
+  /** ISO 8601 timestamp of the last change. */
+  readonly updatedAt: string;
+}
+
+/**
+ * One secret field of an integration, sealed by the credential manager
+ * (AES-256-GCM). The store never sees the plaintext: `iv`, `ciphertext` and
+ * `authTag` are opaque base64 strings to it.
+ */
+export interface SealedCredential {
+  readonly integrationId: string;
+  /** Which secret this is, e.g. `apiKey` or `refreshToken`. */
+  readonly field: string;
+  /** The id of the master key the record was sealed with, so keys can rotate. */
+  readonly keyId: string;
+  /** Base64. */
+  readonly iv: string;
+  /** Base64. */
+  readonly ciphertext: string;
+  /** Base64. */
+  readonly authTag: string;
+  /** 1 after the first write, one more after each later write; the compare-and-swap token. */
+  readonly version: number;
+  /** ISO 8601 timestamp. */
+  readonly updatedAt: string;
+}
+
+/** A named JSON definition: a data mapping or a mapping template. */
+export interface DefinitionRecord {
+  readonly id: string;
+  readonly name: string;
+  /** The mapping itself (JSONata expressions and field maps); never evaluated by the store. */
+  readonly definition: JsonObject;
+  /** ISO 8601 timestamp. */
+  readonly createdAt: string;
+  /** ISO 8601 timestamp. */
+  readonly updatedAt: string;
+}
+
+/** One record synced from a provider, keyed by (integration, entity, external id). */
+export interface DataRecord {
+  readonly integrationId: string;
+  /** The kind of record, e.g. `issue` or `contact`. */
+  readonly entity: string;
+  /** The provider's id for the record. */
+  readonly externalId: string;
+  readonly data: JsonObject;
+  /** SHA-256 (hex) of the data in canonical JSON; equal content, equal hash (see `contentHash`). */
+  readonly hash: string;
+  /** ISO 8601 timestamp. */
+  readonly createdAt: string;
+  /** ISO 8601 timestamp of the last change of content. */
+  readonly updatedAt: string;
+}
+
+/** What an upsert did: `unchanged` when the content hash was already stored. */
+export type UpsertOutcome = 'created' | 'updated' | 'unchanged';
+
+/** Where an incremental sync of one stream got to. */
+export interface SyncCheckpoint {
+  readonly integrationId: string;
+  /** The stream synced, e.g. `issues`. */
+  readonly stream: string;
+  /** The provider cursor to resume from; opaque to the store. */
+  readonly cursor: string;
+  /** ISO 8601 timestamp. */
+  readonly updatedAt: string;
+}
+
+/** An event the store kept, in append order. */
+export interface StoredEvent {
+  /** Increases with every append; later events have larger ids. */
+  readonly id: number;
+  /** E.g. `sync.completed` or `credential.refresh`. */
+  readonly type: string;
+  readonly integrationId: string | undefined;
+  readonly payload: JsonObject;
+  /** ISO 8601 timestamp. */
+  readonly occurredAt: string;
+}

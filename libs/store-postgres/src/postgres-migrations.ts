@@ -1,0 +1,125 @@
+import { IntegrationError } from '@switchyard/core';
+import type { Pool } from 'pg';
+
+const timestamps = 'created_at timestamptz NOT NULL, updated_at timestamptz NOT NULL';
+
+/**
+ * The schema, as ordered migrations. They name tables without a schema: the
+ * runner applies them with `search_path` set to the store's schema. Migration
+ * `n` (1-based) is applied once and recorded in `schema_migrations`. Append
+ * new migrations; never edit one that has shipped.
+ */
+export const POSTGRES_MIGRATIONS: readonly string[] = [
+  `
+  CREATE TABLE integrations (
+    id text PRIMARY KEY,
+    provider_id text NOT NULL,
+    name text NOT NULL,
+    settings jsonb NOT NULL DEFAULT '{}',
+    status text NOT NULL CHECK (status IN ('active', 'paused', 'error', 'disabled')),
+    ${timestamps}
+  );
+  CREATE INDEX integrations_provider_status_index ON integrations (provider_id, status);
+  CREATE INDEX integrations_created_index ON integrations (created_at, id);
+
+  CREATE TABLE integration_registry (
+    provider_id text PRIMARY KEY, package_name text NOT NULL, version text NOT NULL, manifest jsonb NOT NULL DEFAULT '{}', ${timestamps}
+  );
+
+  CREATE TABLE credentials (
+    integration_id text NOT NULL REFERENCES integrations (id) ON DELETE CASCADE,
+    field text NOT NULL,
+    key_id text NOT NULL,
+    iv text NOT NULL,
+    ciphertext text NOT NULL,
+    auth_tag text NOT NULL,
+    version integer NOT NULL CHECK (version > 0),
+    updated_at timestamptz NOT NULL,
+    PRIMARY KEY (integration_id, field)
+  );
+  CREATE INDEX credentials_key_index ON credentials (key_id);
+
+  CREATE TABLE data_mappings (id text PRIMARY KEY, name text NOT NULL, definition jsonb NOT NULL, ${timestamps});
+  CREATE INDEX data_mappings_name_index ON data_mappings (name, id);
+  CREATE TABLE mapping_templates (id text PRIMARY KEY, name text NOT NULL, definition jsonb NOT NULL, ${timestamps});
+  CREATE INDEX mapping_templates_name_index ON mapping_templates (name, id);
+
+  CREATE TABLE integration_data (
+    integration_id text NOT NULL REFERENCES integrations (id) ON DELETE CASCADE,
+    entity text NOT NULL,
+    external_id text NOT NULL,
+    data jsonb NOT NULL,
+    hash text NOT NULL,
+    ${timestamps},
+    PRIMARY KEY (integration_id, entity, external_id)
+  );
+
+  CREATE TABLE sync_checkpoints (
+    integration_id text NOT NULL REFERENCES integrations (id) ON DELETE CASCADE,
+    stream text NOT NULL,
+    cursor text NOT NULL,
+    updated_at timestamptz NOT NULL,
+    PRIMARY KEY (integration_id, stream)
+  );
+
+  CREATE TABLE webhook_deliveries (
+    provider_id text NOT NULL, delivery_id text NOT NULL, integration_id text, received_at timestamptz NOT NULL,
+    PRIMARY KEY (provider_id, delivery_id)
+  );
+  CREATE INDEX webhook_deliveries_received_index ON webhook_deliveries (received_at);
+
+  CREATE TABLE events (
+    id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    type text NOT NULL,
+    integration_id text,
+    payload jsonb NOT NULL,
+    occurred_at timestamptz NOT NULL
+  );
+  CREATE INDEX events_type_index ON events (type, id);
+  CREATE INDEX events_integration_index ON events (integration_id, id);
+  `,
+];
+
+/** PostgreSQL identifiers a store schema may use: lowercase letters, digits and `_`, at most 63 characters. */
+export const SCHEMA_NAME_PATTERN = /^[a-z_][a-z0-9_]{0,62}$/;
+
+/** Quotes a schema name checked against {@link SCHEMA_NAME_PATTERN}. */
+export function quoteSchema(schema: string): string {
+  if (!SCHEMA_NAME_PATTERN.test(schema)) {
+    throw new IntegrationError({
+      kind: 'validation',
+      message: `createPostgresStore: schema "${schema}" is not lowercase letters, digits and "_" (at most 63, not starting with a digit)`,
+    });
+  }
+  return `"${schema}"`;
+}
+
+/**
+ * Creates the schema when missing and applies the migrations it has not seen
+ * yet, in one transaction under an advisory lock, so several processes
+ * starting at once migrate exactly once.
+ */
+export async function migratePostgres(pool: Pool, schema: string, migrations: readonly string[] = POSTGRES_MIGRATIONS): Promise<void> {
+  const quoted = quoteSchema(schema);
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`switchyard.migrate.${schema}`]);
+    await client.query(`CREATE SCHEMA IF NOT EXISTS ${quoted}`);
+    await client.query(`SET LOCAL search_path TO ${quoted}`);
+    await client.query('CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())');
+    const { rows } = await client.query<{ version: number }>('SELECT coalesce(max(version), 0) AS version FROM schema_migrations');
+    const applied = rows[0]?.version ?? 0;
+    for (const [index, sql] of migrations.entries()) {
+      if (index + 1 <= applied) continue;
+      await client.query(sql);
+      await client.query('INSERT INTO schema_migrations (version) VALUES ($1)', [index + 1]);
+    }
+    await client.query('COMMIT');
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
+  }
+}

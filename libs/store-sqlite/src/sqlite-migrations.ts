@@ -1,0 +1,91 @@
+import type { DatabaseSync } from 'node:sqlite';
+
+const timestamps = 'created_at TEXT NOT NULL, updated_at TEXT NOT NULL';
+
+/**
+ * The schema, as ordered migrations: migration `n` (1-based) is applied once,
+ * in a transaction, and recorded in `schema_migrations`. Append new
+ * migrations; never edit one that has shipped.
+ */
+export const SQLITE_MIGRATIONS: readonly string[] = [
+  `
+  CREATE TABLE integrations (
+    id TEXT PRIMARY KEY, provider_id TEXT NOT NULL, name TEXT NOT NULL, settings TEXT NOT NULL, status TEXT NOT NULL, ${timestamps}
+  ) STRICT;
+  CREATE INDEX integrations_provider_status_index ON integrations (provider_id, status);
+  CREATE INDEX integrations_created_index ON integrations (created_at, id);
+
+  CREATE TABLE integration_registry (
+    provider_id TEXT PRIMARY KEY, package_name TEXT NOT NULL, version TEXT NOT NULL, manifest TEXT NOT NULL, ${timestamps}
+  ) STRICT;
+
+  CREATE TABLE credentials (
+    integration_id TEXT NOT NULL REFERENCES integrations (id) ON DELETE CASCADE,
+    field TEXT NOT NULL, key_id TEXT NOT NULL, iv TEXT NOT NULL, ciphertext TEXT NOT NULL, auth_tag TEXT NOT NULL,
+    version INTEGER NOT NULL, updated_at TEXT NOT NULL,
+    PRIMARY KEY (integration_id, field)
+  ) STRICT;
+  CREATE INDEX credentials_key_index ON credentials (key_id);
+
+  CREATE TABLE data_mappings (id TEXT PRIMARY KEY, name TEXT NOT NULL, definition TEXT NOT NULL, ${timestamps}) STRICT;
+  CREATE INDEX data_mappings_name_index ON data_mappings (name, id);
+  CREATE TABLE mapping_templates (id TEXT PRIMARY KEY, name TEXT NOT NULL, definition TEXT NOT NULL, ${timestamps}) STRICT;
+  CREATE INDEX mapping_templates_name_index ON mapping_templates (name, id);
+
+  CREATE TABLE integration_data (
+    integration_id TEXT NOT NULL REFERENCES integrations (id) ON DELETE CASCADE,
+    entity TEXT NOT NULL, external_id TEXT NOT NULL, data TEXT NOT NULL, hash TEXT NOT NULL, ${timestamps},
+    PRIMARY KEY (integration_id, entity, external_id)
+  ) STRICT;
+
+  CREATE TABLE sync_checkpoints (
+    integration_id TEXT NOT NULL REFERENCES integrations (id) ON DELETE CASCADE,
+    stream TEXT NOT NULL, cursor TEXT NOT NULL, updated_at TEXT NOT NULL,
+    PRIMARY KEY (integration_id, stream)
+  ) STRICT;
+
+  CREATE TABLE webhook_deliveries (
+    provider_id TEXT NOT NULL, delivery_id TEXT NOT NULL, integration_id TEXT, received_at TEXT NOT NULL,
+    PRIMARY KEY (provider_id, delivery_id)
+  ) STRICT;
+  CREATE INDEX webhook_deliveries_received_index ON webhook_deliveries (received_at);
+
+  CREATE TABLE events (
+    id INTEGER PRIMARY KEY AUTOINCREMENT, type TEXT NOT NULL, integration_id TEXT, payload TEXT NOT NULL, occurred_at TEXT NOT NULL
+  ) STRICT;
+  CREATE INDEX events_type_index ON events (type, id);
+  CREATE INDEX events_integration_index ON events (integration_id, id);
+  `,
+];
+
+/**
+ * Runs `body` in a write transaction (`BEGIN IMMEDIATE`, so concurrent
+ * writers wait for each other rather than fail halfway), rolling back when
+ * it throws.
+ */
+export function inTransaction<Result>(database: DatabaseSync, body: () => Result): Result {
+  database.exec('BEGIN IMMEDIATE');
+  try {
+    const result = body();
+    database.exec('COMMIT');
+    return result;
+  } catch (error) {
+    database.exec('ROLLBACK');
+    throw error;
+  }
+}
+
+/** Applies the migrations the database has not seen yet, in order, in one transaction. */
+export function migrateSqlite(database: DatabaseSync, migrations: readonly string[] = SQLITE_MIGRATIONS): void {
+  database.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL) STRICT');
+  inTransaction(database, () => {
+    const row = database.prepare('SELECT max(version) AS version FROM schema_migrations').get() as { version: number | null };
+    const applied = row.version ?? 0;
+    migrations.forEach((sql, index) => {
+      const version = index + 1;
+      if (version <= applied) return;
+      database.exec(sql);
+      database.prepare('INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)').run(version, new Date().toISOString());
+    });
+  });
+}

@@ -1,0 +1,43 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
+import { testStore } from '@switchyard/testing';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createSqliteStore } from './sqlite-store';
+
+const folder = mkdtempSync(join(tmpdir(), 'switchyard-sqlite-'));
+afterAll(() => rmSync(folder, { recursive: true, force: true }));
+let count = 0;
+const nextPath = () => join(folder, `nested/store-${(count += 1)}.db`);
+
+testStore({ name: 'sqlite store contract (temp file)', create: () => Promise.resolve(createSqliteStore({ path: nextPath() })) });
+testStore({ name: 'sqlite store contract (:memory:)', create: () => Promise.resolve(createSqliteStore({ path: ':memory:' })) });
+
+describe('createSqliteStore', () => {
+  it('creates the folder, uses WAL mode and records each migration once across reopenings', async () => {
+    const path = nextPath();
+    const first = createSqliteStore({ path });
+    await first.integrations.create({ id: 'kept', providerId: 'github', name: 'Kept' });
+    await first.close();
+    await first.close();
+    const second = createSqliteStore({ path });
+    expect((await second.integrations.get('kept')).name).toBe('Kept');
+    await second.close();
+    const database = new DatabaseSync(path);
+    expect(database.prepare('PRAGMA journal_mode').get()).toEqual({ journal_mode: 'wal' });
+    expect(database.prepare('SELECT version FROM schema_migrations').all()).toEqual([{ version: 1 }]);
+    database.close();
+  });
+
+  it('shares a file between two stores: a compare-and-swap by one is a conflict for the other', async () => {
+    const path = nextPath();
+    const [left, right] = [createSqliteStore({ path }), createSqliteStore({ path })];
+    await left.integrations.create({ id: 'a', providerId: 'github', name: 'A' });
+    const sealed = { integrationId: 'a', field: 'token', keyId: 'k', iv: 'AAAA', ciphertext: 'AAAA', authTag: 'AAAA' };
+    await left.credentials.put({ ...sealed, expectedVersion: 0 });
+    await right.credentials.put({ ...sealed, expectedVersion: 1 });
+    await expect(left.credentials.put({ ...sealed, expectedVersion: 1 })).rejects.toMatchObject({ kind: 'conflict' });
+    await Promise.all([left.close(), right.close()]);
+  });
+});
