@@ -45,3 +45,17 @@ export {
   type FakeProviderCall,
   type FakeProviderOptions,
 } from '@switchyard/core/testing';
+
+// fault-injecting HTTP server
+export {
+  startFaultServer,
+  type FaultKind,
+  type FaultResponse,
+  type FaultRoute,
+  type FaultRoutes,
+  type FaultServer,
+  type RecordedRequest,
+} from './fault-server';
+
+// store contract suite
+export { storeContractCases, testStore, type StoreCase, type TestStoreOptions } from './store-suite';

@@ -1,0 +1,255 @@
+import { IntegrationError, withDeadline } from '@switchyard/core';
+import type { Dispatcher } from 'undici';
+import type { AuthResult, AuthStrategy } from './auth/auth-strategy';
+import { appendQuery, encodeBody, type QueryParameters } from './http-body';
+import { httpFailureError, httpResponseError, type HttpErrorContext, type HttpResponseHeaders } from './http-errors';
+import { defaultPool } from './http-pool';
+import { assertPublicHost } from './http-private-network';
+import { VERSION } from './version';
+
+/**
+ * A response schema: anything with zod's `safeParse` (a zod schema is one).
+ * List only the fields the code reads.
+ */
+export interface ResponseSchema<T> {
+  safeParse(value: unknown):
+    | { readonly success: true; readonly data: T }
+    | { readonly success: false; readonly error: { readonly issues: readonly { readonly path: readonly PropertyKey[]; readonly message: string }[] } };
+}
+
+/** How the response body is read. */
+export type ResponseType = 'json' | 'text' | 'bytes' | 'none';
+
+/** Settings of {@link createHttpClient}. Only `baseURL` is required. */
+export interface HttpClientSettings {
+  /** Origin and base path every request path is appended to, e.g. `https://api.github.com`. */
+  readonly baseURL: string;
+  /**
+   * The undici dispatcher requests go through (a `Pool`, `Agent`, `MockAgent`, ...).
+   * Default: one shared keep-alive `Pool` per origin, created on first request.
+   */
+  readonly dispatcher?: Dispatcher | undefined;
+  /** Headers sent with every request. Default: `accept: application/json` and the user agent. */
+  readonly headers?: Readonly<Record<string, string>> | undefined;
+  /** How requests authenticate (see `bearerAuth`, `apiKeyAuth`, ...). Default: none. */
+  readonly auth?: AuthStrategy | undefined;
+  /**
+   * Allow loopback, private and link-local addresses. Default `false`: the
+   * host is resolved with `node:dns` and such addresses are refused (SSRF
+   * guard), and the default pool re-checks every address it connects to.
+   */
+  readonly allowPrivateNetwork?: boolean | undefined;
+  /** Provider id recorded on every error. Default: none. */
+  readonly provider?: string | undefined;
+  /** The `user-agent` header. Default `switchyard-http/<version>`. */
+  readonly userAgent?: string | undefined;
+  /** Per-request time limit in ms when a request sets none. Default: none (the hub's deadline applies through `signal`). */
+  readonly timeoutMs?: number | undefined;
+}
+
+/** One request. Only `path` is required. */
+export interface HttpRequestOptions<T = unknown> {
+  /** Default `GET`. */
+  readonly method?: string | undefined;
+  /** Path below the base URL, starting with `/`; may already hold a query string. */
+  readonly path: string;
+  /** Query parameters to append. */
+  readonly query?: QueryParameters | undefined;
+  /** Extra headers; `undefined` values are left out. Never copied into errors. */
+  readonly headers?: Readonly<Record<string, string | undefined>> | undefined;
+  /** A string (text), `Uint8Array` (bytes), `URLSearchParams` (form) or any other value (JSON). */
+  readonly body?: unknown;
+  /** Parses the JSON response; a mismatch is a `provider` error naming the field. */
+  readonly responseSchema?: ResponseSchema<T> | undefined;
+  /** Default: `json` with a schema or a JSON content type, else `text`; no body is read for 204, 304 and HEAD. */
+  readonly responseType?: ResponseType | undefined;
+  /** Aborts the request; the error is a `timeout` IntegrationError. */
+  readonly signal?: AbortSignal | undefined;
+  /** Time limit for the whole request, body included, in ms. Default: the client's `timeoutMs`. */
+  readonly timeoutMs?: number | undefined;
+}
+
+/** A successful (status < 400) response. */
+export interface HttpResponse<T = unknown> {
+  readonly status: number;
+  /** Lower-case header names, as undici gives them. */
+  readonly headers: HttpResponseHeaders;
+  /** The parsed body: the schema's output, parsed JSON, text, bytes, or `undefined`. */
+  readonly data: T;
+}
+
+/** What {@link createHttpClient} returns. */
+export interface HttpClient {
+  /** The base URL the client was created with. */
+  readonly baseURL: string;
+  /** The provider id recorded on errors. */
+  readonly provider: string | undefined;
+  /**
+   * Sends one request. Resolves for statuses below 400; rejects with an
+   * `IntegrationError` classified by `httpResponseError` / `httpFailureError`.
+   * Never retries: the router does.
+   */
+  request<T = unknown>(options: HttpRequestOptions<T>): Promise<HttpResponse<T>>;
+}
+
+const NO_HEADERS: Readonly<Record<string, string>> = Object.freeze({});
+
+/** Error bodies larger than this (by `content-length`) are not read for a message excerpt. */
+const MAXIMUM_ERROR_BODY_BYTES = 65_536;
+
+function lowerCaseHeaders(headers: Readonly<Record<string, string | undefined>> | undefined, into: Record<string, string>): void {
+  if (headers === undefined) return;
+  for (const name in headers) {
+    const value = headers[name];
+    if (value !== undefined) into[name.toLowerCase()] = value;
+  }
+}
+
+function schemaError<T>(context: HttpErrorContext, result: Exclude<ReturnType<ResponseSchema<T>['safeParse']>, { success: true }>): IntegrationError {
+  const issues = result.error.issues.map((issue) => ({ path: issue.path.map(String).join('.') || '(root)', message: issue.message }));
+  const listed = issues.slice(0, 3).map((issue) => `field "${issue.path}": ${issue.message}`);
+  const prefix = context.provider === undefined ? '' : `${context.provider}: `;
+  return new IntegrationError({
+    kind: 'provider',
+    message: `${prefix}${context.method} ${context.path} returned a response that does not match its schema: ${listed.join('; ')}`,
+    provider: context.provider,
+    isRetryable: false,
+    details: { issues },
+  });
+}
+
+/**
+ * Creates the HTTP client providers without an official SDK use: undici
+ * underneath, auth applied per request, one error mapper, zod response
+ * schemas, an SSRF guard, and no retries (the hub's router retries).
+ *
+ * @example
+ * ```ts
+ * const client = createHttpClient({ baseURL: 'https://api.github.com', provider: 'github', auth: bearerAuth({ token }) });
+ * const { data } = await client.request({ path: '/repos/octo/hello', responseSchema: z.object({ id: z.number() }), signal: context.signal });
+ * ```
+ */
+export function createHttpClient(settings: HttpClientSettings): HttpClient {
+  const url = new URL(settings.baseURL);
+  const origin = url.origin;
+  const basePath = url.pathname.endsWith('/') ? url.pathname.slice(0, -1) : url.pathname;
+  const provider = settings.provider;
+  const auth = settings.auth;
+  const allowPrivateNetwork = settings.allowPrivateNetwork === true;
+  const defaultTimeoutMs = settings.timeoutMs;
+  const baseHeaders: Record<string, string> = { accept: 'application/json', 'user-agent': settings.userAgent ?? `switchyard-http/${VERSION}` };
+  lowerCaseHeaders(settings.headers, baseHeaders);
+  Object.freeze(baseHeaders);
+  let dispatcher = settings.dispatcher;
+  let hostChecked = allowPrivateNetwork;
+  let hostCheck: Promise<void> | undefined;
+  // The last auth headers and base headers merged with them: static credentials reuse one object.
+  let lastAuthHeaders: Readonly<Record<string, string>> | undefined;
+  let lastMergedHeaders: Readonly<Record<string, string>> = baseHeaders;
+
+  function checkHost(): Promise<void> {
+    hostCheck ??= assertPublicHost(url.hostname, provider).then(
+      () => {
+        hostChecked = true;
+      },
+      (error: unknown) => {
+        hostCheck = undefined;
+        throw error;
+      },
+    );
+    return hostCheck;
+  }
+
+  async function send<T>(options: HttpRequestOptions<T>, context: HttpErrorContext, signal: AbortSignal | undefined): Promise<HttpResponse<T>> {
+    if (!hostChecked) await checkHost();
+    const method = context.method;
+    const encoded = encodeBody(options.body);
+    let headers: Readonly<Record<string, string>> = baseHeaders;
+    if (options.headers !== undefined || encoded.contentType !== undefined) {
+      const merged: Record<string, string> = { ...baseHeaders };
+      if (encoded.contentType !== undefined) merged['content-type'] = encoded.contentType;
+      lowerCaseHeaders(options.headers, merged);
+      headers = merged;
+    }
+    let path = context.path;
+    if (auth !== undefined) {
+      const applied = auth.apply({ method, origin, path, headers, body: encoded.body });
+      const result: AuthResult = applied instanceof Promise ? await applied : applied;
+      const authHeaders = result.headers ?? NO_HEADERS;
+      if (headers === baseHeaders) {
+        if (authHeaders !== lastAuthHeaders) {
+          lastMergedHeaders = { ...baseHeaders, ...authHeaders };
+          lastAuthHeaders = authHeaders;
+        }
+        headers = lastMergedHeaders;
+      } else {
+        headers = { ...headers, ...authHeaders };
+      }
+      path = appendQuery(path, result.query);
+    }
+    dispatcher ??= defaultPool(origin, allowPrivateNetwork);
+    const response = await dispatcher.request({
+      origin,
+      path,
+      method,
+      headers,
+      body: encoded.body,
+      signal,
+    });
+    const status = response.statusCode;
+    const body = response.body;
+    if (status >= 400) {
+      let text = '';
+      try {
+        // Only a short excerpt is kept: a large error page is discarded unread.
+        if (Number(response.headers['content-length'] ?? 0) > MAXIMUM_ERROR_BODY_BYTES) await body.dump();
+        else text = await body.text();
+      } catch {
+        // The status is what matters; a body cut short only loses the excerpt.
+      }
+      throw httpResponseError({ ...context, status, headers: response.headers, body: text });
+    }
+    const responseType = options.responseType ?? (options.responseSchema !== undefined || isJson(response.headers) ? 'json' : 'text');
+    if (responseType === 'none' || status === 204 || status === 304 || method === 'HEAD' || (status >= 100 && status < 200)) {
+      await body.dump();
+      return { status, headers: response.headers, data: undefined as T };
+    }
+    if (responseType === 'text') return { status, headers: response.headers, data: (await body.text()) as T };
+    if (responseType === 'bytes') return { status, headers: response.headers, data: new Uint8Array(await body.arrayBuffer()) as T };
+    const json: unknown = await body.json();
+    if (options.responseSchema === undefined) return { status, headers: response.headers, data: json as T };
+    const parsed = options.responseSchema.safeParse(json);
+    if (!parsed.success) throw schemaError(context, parsed);
+    return { status, headers: response.headers, data: parsed.data };
+  }
+
+  async function request<T>(options: HttpRequestOptions<T>): Promise<HttpResponse<T>> {
+    const method = options.method === undefined ? 'GET' : options.method.toUpperCase();
+    const context: HttpErrorContext = { method, path: appendQuery(basePath + options.path, options.query), provider };
+    const timeoutMs = options.timeoutMs ?? defaultTimeoutMs;
+    const signal = options.signal;
+    try {
+      // Without a time limit, the caller's signal goes straight to undici: no controller, no timer.
+      if (timeoutMs === undefined) return await send(options, context, signal);
+      return await withDeadline((scope) => send(options, context, scope.signal), {
+        deadline: Date.now() + timeoutMs,
+        signal,
+        provider,
+      });
+    } catch (error) {
+      if (signal?.aborted === true || (timeoutMs !== undefined && IntegrationError.isInstance(error) && error.kind === 'timeout' && error.statusCode === undefined)) {
+        const prefix = provider === undefined ? '' : `${provider}: `;
+        const reason = signal?.aborted === true ? 'was aborted' : `did not finish within ${timeoutMs} ms`;
+        throw new IntegrationError({ kind: 'timeout', message: `${prefix}${method} ${context.path} ${reason}`, provider, cause: error });
+      }
+      throw httpFailureError(error, context);
+    }
+  }
+
+  return { baseURL: settings.baseURL, provider, request };
+}
+
+function isJson(headers: HttpResponseHeaders): boolean {
+  const contentType = headers['content-type'];
+  return typeof contentType === 'string' && contentType.includes('json');
+}

@@ -1,0 +1,45 @@
+export { VERSION } from './version';
+export {
+  createHttpClient,
+  type HttpClient,
+  type HttpClientSettings,
+  type HttpRequestOptions,
+  type HttpResponse,
+  type ResponseSchema,
+  type ResponseType,
+} from './http-client';
+export { appendQuery, encodeBody, type EncodedBody, type QueryParameters, type QueryValue } from './http-body';
+export {
+  errorMessageExcerpt,
+  httpFailureError,
+  httpResponseError,
+  retryAfterMsFromHeaders,
+  type HttpErrorContext,
+  type HttpErrorResponse,
+  type HttpResponseHeaders,
+} from './http-errors';
+export { closeDefaultPools } from './http-pool';
+export { assertPublicHost, isPrivateAddress } from './http-private-network';
+export { type AuthRequest, type AuthResult, type AuthStrategy, type SecretSource } from './auth/auth-strategy';
+export { apiKeyAuth, type ApiKeyAuthOptions } from './auth/api-key-auth';
+export { bearerAuth, type BearerAuthOptions } from './auth/bearer-auth';
+export { basicAuth, type BasicAuthOptions } from './auth/basic-auth';
+export { signedRequestAuth } from './auth/signed-request-auth';
+export {
+  nextLinkFromHeader,
+  paginateCursor,
+  paginateLinkHeader,
+  paginateOffset,
+  type CursorPaginationOptions,
+  type OffsetPaginationOptions,
+  type PaginationOptions,
+} from './pagination';
+export {
+  oauth2Auth,
+  type OAuth2AuthOptions,
+  type OAuth2AuthStrategy,
+  type OAuth2Grant,
+  type OAuth2Tokens,
+} from './auth/oauth2-auth';
+export { buildAuthorizationUrl, createPkcePair, type AuthorizationUrlOptions, type PkcePair } from './auth/oauth2-pkce';
+export { createJwt, jwtBearerAuth, type JwtBearerAuthOptions, type JwtOptions } from './auth/jwt-bearer-auth';
