@@ -1,0 +1,221 @@
+import { IntegrationError, toIntegrationError } from '../errors/integration-error';
+import { registerSecret } from '../errors/redact';
+
+/** The credential field an integration's OAuth2 token set is sealed under, as one record (so one compare-and-swap covers it). */
+export const OAUTH2_TOKEN_FIELD = 'oauth2';
+
+/** Default of {@link OAuth2RefreshOptions.refreshSkewMs}: refresh a minute before the access token expires. */
+export const DEFAULT_REFRESH_SKEW_MS = 60_000;
+
+/** An integration's OAuth2 tokens as the vault keeps them (sealed, in one record). */
+export interface OAuth2TokenSet {
+  /** Default: none, so the first `getAccessToken` refreshes. */
+  readonly accessToken?: string | undefined;
+  /** Default: none; without one an expired access token cannot be refreshed (`auth`). */
+  readonly refreshToken?: string | undefined;
+  /** When the access token expires, in epoch ms. Default: never. */
+  readonly expiresAt?: number | undefined;
+}
+
+/** What a refresh function returns: the provider's token response. */
+export interface OAuth2RefreshResult {
+  readonly accessToken: string;
+  /** A rotated refresh token. Default: the provider kept the old one, and so does the vault. */
+  readonly refreshToken?: string | undefined;
+  /** Lifetime of the new access token, in seconds. */
+  readonly expiresInSeconds: number;
+}
+
+/** Exchanges a refresh token for new tokens at the provider's token endpoint. */
+export type OAuth2RefreshFunction = (refreshToken: string) => Promise<OAuth2RefreshResult>;
+
+/** Options of the OAuth2 part of the credential manager. */
+export interface OAuth2RefreshOptions {
+  /** How long before expiry a token counts as expired, in ms. Default: 60 000 ({@link DEFAULT_REFRESH_SKEW_MS}). */
+  readonly refreshSkewMs?: number | undefined;
+  /** Epoch ms. Default: `Date.now`. */
+  readonly clock?: (() => number) | undefined;
+}
+
+/** A decrypted record and the store version it was read at. */
+export interface OpenedCredential {
+  readonly value: string;
+  readonly version: number;
+}
+
+/** How the refresher reads and writes sealed records; the credential manager provides it. */
+export interface CredentialRecordAccess {
+  /** The opened record, or `undefined` when there is none. */
+  read(integrationId: string, field: string): Promise<OpenedCredential | undefined>;
+  /** Seals and writes; `expectedVersion` is compare-and-swap (a mismatch throws `conflict`). Returns the new version. */
+  write(integrationId: string, field: string, value: string, expectedVersion?: number): Promise<number>;
+}
+
+/** OAuth2 access tokens with early, single-flight refresh; part of the credential manager. */
+export interface OAuth2Refresher {
+  setTokens(integrationId: string, tokens: OAuth2TokenSet): Promise<void>;
+  getAccessToken(integrationId: string, refresh: OAuth2RefreshFunction): Promise<string>;
+  invalidate(integrationId: string): void;
+}
+
+interface StoredTokens {
+  readonly tokens: OAuth2TokenSet;
+  readonly version: number;
+}
+
+/** Give up after this many refresh rounds lost to other writers in a row. */
+const MAXIMUM_ROUNDS = 3;
+const OPERATION = 'credentials.refresh';
+
+function optionalText(value: unknown): string | undefined {
+  return typeof value === 'string' && value !== '' ? value : undefined;
+}
+
+function parseTokens(integrationId: string, value: string): OAuth2TokenSet {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(value);
+  } catch {
+    parsed = undefined;
+  }
+  if (typeof parsed !== 'object' || parsed === null) {
+    throw new IntegrationError({ kind: 'validation', message: `The "${OAUTH2_TOKEN_FIELD}" credential of integration "${integrationId}" is not an OAuth2 token set.`, operation: OPERATION });
+  }
+  const record = parsed as Record<string, unknown>;
+  return {
+    accessToken: optionalText(record['accessToken']),
+    refreshToken: optionalText(record['refreshToken']),
+    expiresAt: typeof record['expiresAt'] === 'number' ? record['expiresAt'] : undefined,
+  };
+}
+
+function validateResult(integrationId: string, result: OAuth2RefreshResult): void {
+  const valid =
+    typeof result === 'object' &&
+    result !== null &&
+    typeof result.accessToken === 'string' &&
+    result.accessToken !== '' &&
+    Number.isFinite(result.expiresInSeconds) &&
+    result.expiresInSeconds >= 0 &&
+    (result.refreshToken === undefined || typeof result.refreshToken === 'string');
+  if (!valid) {
+    throw new IntegrationError({ kind: 'validation', message: `The refresh function for integration "${integrationId}" returned no usable token response.`, operation: OPERATION });
+  }
+}
+
+const isConflict = (error: unknown): boolean => IntegrationError.isInstance(error) && error.kind === 'conflict';
+
+/**
+ * Creates the OAuth2 refresher behind `CredentialManager.getAccessToken`.
+ * Refreshes are early (`refreshSkewMs` before expiry), single-flight per
+ * integration in this process, and written with compare-and-swap: when
+ * another process wrote first, its token is used instead of refreshing again.
+ */
+export function createOAuth2Refresher(access: CredentialRecordAccess, options: OAuth2RefreshOptions = {}): OAuth2Refresher {
+  const skewMs = options.refreshSkewMs ?? DEFAULT_REFRESH_SKEW_MS;
+  const clock = options.clock ?? Date.now;
+  const flights = new Map<string, Promise<string>>();
+  /** Per integration, the record version whose access token was rejected; `'next'` until that version is known. */
+  const rejected = new Map<string, number | 'next'>();
+  /** The latest version seen per integration, so `invalidate` can name the token it is about. */
+  const lastSeen = new Map<string, number>();
+
+  async function read(integrationId: string): Promise<StoredTokens> {
+    const opened = await access.read(integrationId, OAUTH2_TOKEN_FIELD);
+    if (opened === undefined) {
+      throw new IntegrationError({
+        kind: 'auth',
+        message: `Integration "${integrationId}" has no OAuth2 tokens in the vault; store them with setOAuth2Tokens first.`,
+        operation: OPERATION,
+        isRetryable: false,
+      });
+    }
+    lastSeen.set(integrationId, opened.version);
+    if (rejected.get(integrationId) === 'next') rejected.set(integrationId, opened.version);
+    return { tokens: parseTokens(integrationId, opened.value), version: opened.version };
+  }
+
+  function usableToken(integrationId: string, stored: StoredTokens): string | undefined {
+    const { accessToken, expiresAt } = stored.tokens;
+    if (accessToken === undefined || rejected.get(integrationId) === stored.version) return undefined;
+    if (expiresAt !== undefined && clock() >= expiresAt - skewMs) return undefined;
+    return accessToken;
+  }
+
+  async function refreshNow(integrationId: string, refresh: OAuth2RefreshFunction): Promise<string> {
+    for (let round = 0; round < MAXIMUM_ROUNDS; round += 1) {
+      // Re-read every round: another flight or process may have refreshed already.
+      const stored = await read(integrationId);
+      const fresh = usableToken(integrationId, stored);
+      if (fresh !== undefined) return fresh;
+      const refreshToken = stored.tokens.refreshToken;
+      if (refreshToken === undefined) {
+        throw new IntegrationError({ kind: 'auth', message: `The access token of integration "${integrationId}" expired and there is no refresh token.`, operation: OPERATION, isRetryable: false });
+      }
+      let result: OAuth2RefreshResult;
+      try {
+        result = await refresh(refreshToken);
+      } catch (error) {
+        // With rotating refresh tokens, losing a race to another process fails here; its token is then in the store.
+        const latest = await read(integrationId);
+        const theirs = latest.version === stored.version ? undefined : usableToken(integrationId, latest);
+        if (theirs !== undefined) return theirs;
+        throw toIntegrationError(error, { operation: OPERATION });
+      }
+      validateResult(integrationId, result);
+      registerSecret(result.accessToken);
+      registerSecret(result.refreshToken);
+      const next: OAuth2TokenSet = {
+        accessToken: result.accessToken,
+        refreshToken: optionalText(result.refreshToken) ?? refreshToken,
+        expiresAt: clock() + result.expiresInSeconds * 1000,
+      };
+      try {
+        const version = await access.write(integrationId, OAUTH2_TOKEN_FIELD, JSON.stringify(next), stored.version);
+        lastSeen.set(integrationId, version);
+        rejected.delete(integrationId);
+        return result.accessToken;
+      } catch (error) {
+        if (!isConflict(error)) throw error;
+        // Another process stored a token first: the next round reads it and uses it while it is fresh.
+      }
+    }
+    throw new IntegrationError({
+      kind: 'conflict',
+      message: `Refreshing the OAuth2 token of integration "${integrationId}" lost ${MAXIMUM_ROUNDS} races in a row to other writers.`,
+      operation: OPERATION,
+      isRetryable: true,
+    });
+  }
+
+  return {
+    async setTokens(integrationId, tokens) {
+      registerSecret(tokens.accessToken);
+      registerSecret(tokens.refreshToken);
+      const value: OAuth2TokenSet = {
+        accessToken: optionalText(tokens.accessToken),
+        refreshToken: optionalText(tokens.refreshToken),
+        expiresAt: tokens.expiresAt,
+      };
+      lastSeen.set(integrationId, await access.write(integrationId, OAUTH2_TOKEN_FIELD, JSON.stringify(value)));
+      rejected.delete(integrationId);
+    },
+
+    async getAccessToken(integrationId, refresh) {
+      const inFlight = flights.get(integrationId);
+      if (inFlight !== undefined) return inFlight;
+      const fresh = usableToken(integrationId, await read(integrationId));
+      if (fresh !== undefined) return fresh;
+      let flight = flights.get(integrationId);
+      if (flight === undefined) {
+        flight = refreshNow(integrationId, refresh).finally(() => flights.delete(integrationId));
+        flights.set(integrationId, flight);
+      }
+      return flight;
+    },
+
+    invalidate(integrationId) {
+      rejected.set(integrationId, lastSeen.get(integrationId) ?? 'next');
+    },
+  };
+}
