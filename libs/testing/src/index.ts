@@ -23,21 +23,21 @@ export {
 export { storageProviderCases, testStorageProvider, type TestStorageProviderOptions } from './storage-suite';
 export { messagingProviderCases, testMessagingProvider, type TestMessagingProviderOptions } from './messaging-suite';
 export { issuesProviderCases, testIssuesProvider, type TestIssuesProviderOptions } from './issues-suite';
-export { createMemoryStorageProvider, type MemoryStorageProviderOptions } from './memory-storage-provider';
+// In-memory providers live in @switchyard/core/testing (no vitest needed there); re-exported for convenience.
 export {
+  createMemoryStorageProvider,
   createMemoryMessagingProvider,
+  createMemoryIssuesProvider,
   DEFAULT_MEMORY_CHANNELS,
   DEFAULT_MEMORY_USERS,
+  DEFAULT_MEMORY_PROJECTS,
+  type MemoryStorageProviderOptions,
   type MemoryChannel,
   type MemoryMessagingProviderOptions,
   type MemoryUser,
-} from './memory-messaging-provider';
-export {
-  createMemoryIssuesProvider,
-  DEFAULT_MEMORY_PROJECTS,
   type MemoryIssuesProviderOptions,
   type MemoryProject,
-} from './memory-issues-provider';
+} from '@switchyard/core/testing';
 export { overrideOperation, withoutOperations, type OperationOverride } from './provider-overrides';
 export {
   createFakeProvider,

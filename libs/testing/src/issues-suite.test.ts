@@ -2,7 +2,7 @@ import { issuesV1, type IssuesOperationName, type ProviderV1 } from '@switchyard
 import { describe, expect, it } from 'vitest';
 import { createCallContext } from './call-context';
 import { issuesProviderCases, testIssuesProvider } from './issues-suite';
-import { createMemoryIssuesProvider } from './memory-issues-provider';
+import { createMemoryIssuesProvider } from '@switchyard/core/testing';
 import { overrideOperation } from './provider-overrides';
 import { runCapabilityCases } from './test-capability';
 import { testProvider } from './test-provider';

@@ -1,7 +1,7 @@
 import { messagingV1, type MessagingOperationName, type ProviderV1, type Recipient } from '@switchyard/core';
 import { describe, expect, it } from 'vitest';
 import { createCallContext } from './call-context';
-import { createMemoryMessagingProvider } from './memory-messaging-provider';
+import { createMemoryMessagingProvider } from '@switchyard/core/testing';
 import { messagingProviderCases, testMessagingProvider } from './messaging-suite';
 import { overrideOperation, withoutOperations } from './provider-overrides';
 import { runCapabilityCases } from './test-capability';

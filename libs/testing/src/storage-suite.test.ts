@@ -1,6 +1,6 @@
 import { IntegrationError, storageV1, type ProviderV1, type StorageOperationName } from '@switchyard/core';
 import { describe, expect, it } from 'vitest';
-import { createMemoryStorageProvider } from './memory-storage-provider';
+import { createMemoryStorageProvider } from '@switchyard/core/testing';
 import { overrideOperation, withoutOperations } from './provider-overrides';
 import { storageProviderCases, testStorageProvider } from './storage-suite';
 import { runCapabilityCases, type CapabilityCaseResult } from './test-capability';

@@ -2,7 +2,7 @@ import { IntegrationError, silentLogger, storageV1, type ProviderV1 } from '@swi
 import { describe, expect, it } from 'vitest';
 import { createCallContext } from './call-context';
 import { createCapabilityClient, expectIntegrationError } from './capability-client';
-import { createMemoryStorageProvider } from './memory-storage-provider';
+import { createMemoryStorageProvider } from '@switchyard/core/testing';
 import { overrideOperation } from './provider-overrides';
 import { runCapabilityCases, testCapability, type CapabilityCase } from './test-capability';
 

@@ -5,7 +5,7 @@ import {
   type IssuesOperationName,
   type IssuesOperationOutput,
   type ProviderV1,
-} from '@switchyard/core';
+} from '../index';
 import { createMemoryProvider, paginate, type MemoryFailure } from './memory-provider';
 
 /** A project of an in-memory issues provider. */

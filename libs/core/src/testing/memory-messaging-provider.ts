@@ -6,7 +6,7 @@ import {
   type MessagingOperationOutput,
   type ProviderV1,
   type Recipient,
-} from '@switchyard/core';
+} from '../index';
 import { createMemoryProvider, paginate, type MemoryFailure } from './memory-provider';
 
 /** A channel of an in-memory messaging provider. */

@@ -6,7 +6,7 @@ import {
   type ProviderCategory,
   type ProviderManifest,
   type ProviderV1,
-} from '@switchyard/core';
+} from '../index';
 
 /** Where the in-memory providers' manifests point. */
 export const MEMORY_PROVIDERS_DOCS_URL = 'https://github.com/switchyard-dev/switchyard/tree/main/libs/testing#readme';

@@ -6,7 +6,7 @@ import {
   type StorageOperationInput,
   type StorageOperationName,
   type StorageOperationOutput,
-} from '@switchyard/core';
+} from '../index';
 import { createMemoryProvider, type MemoryFailure } from './memory-provider';
 
 /** Options for {@link createMemoryStorageProvider}. */

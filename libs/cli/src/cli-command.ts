@@ -1,0 +1,31 @@
+import type { ProviderV1 } from '@switchyard/core';
+import type { CliIo } from './cli-io';
+
+/** The flags every command may receive (each command reads the ones it knows). */
+export interface CliFlags {
+  /** Print JSON instead of tables. Default false. */
+  readonly json: boolean;
+  /** Add the in-memory demo storage providers to the hub. Default false. */
+  readonly demo: boolean;
+  /** `--name`: an integration's name. Default none. */
+  readonly name: string | undefined;
+  /** `--settings`: an integration's settings as a JSON object. Default `{}`. */
+  readonly settings: string | undefined;
+  /** `--input`: a call's input as a JSON object. Default `{}`. */
+  readonly input: string | undefined;
+  /** Provider ids to try first, in order. Default none. */
+  readonly prefer: readonly string[];
+}
+
+/** What a command runs with. */
+export interface CommandContext {
+  readonly io: CliIo;
+  /** Positional arguments after the command name. */
+  readonly arguments: readonly string[];
+  readonly flags: CliFlags;
+  /** Providers a host embedding the CLI passes in, registered besides the discovered ones. */
+  readonly providers: readonly ProviderV1[];
+}
+
+/** A command: resolves with the exit code. */
+export type Command = (context: CommandContext) => Promise<number>;

@@ -1,0 +1,122 @@
+import { parseArgs } from 'node:util';
+import { IntegrationError, type ProviderV1 } from '@switchyard/core';
+import type { CliFlags, Command } from './cli-command';
+import { CliUsageError, writeLine, type CliIo } from './cli-io';
+import { callCommand } from './commands/call-command';
+import { healthCommand } from './commands/health-command';
+import { integrationsCommand } from './commands/integrations-command';
+import { providersCommand } from './commands/providers-command';
+import { quickstartCommand } from './commands/quickstart-command';
+import { VERSION } from './version';
+
+/** Usage text, printed by `switchyard --help` and after a usage error. */
+export const USAGE = `switchyard ${VERSION}: one typed, resilient interface to external services.
+
+Usage:
+  switchyard providers [--json]
+  switchyard integrations add <providerId> --name N [--settings JSON] [--demo] [--json]
+  switchyard integrations list [--json]
+  switchyard integrations test <id> [--demo] [--json]
+  switchyard integrations remove <id> [--json]
+  switchyard call <capability>.<operation> --input JSON [--prefer id]... [--demo] [--json]
+  switchyard health [--demo] [--json]
+  switchyard quickstart
+
+Storage: SQLite at ./.switchyard/switchyard.db, or PostgreSQL when SWITCHYARD_DATABASE_URL is set.
+Providers: installed packages with a "switchyard" key in their package.json; --demo adds
+two in-memory storage providers (memory-primary, memory-backup).
+Exit codes: 0 success, 1 failure, 2 usage or validation error.`;
+
+const COMMANDS: Readonly<Record<string, Command>> = {
+  providers: providersCommand,
+  integrations: integrationsCommand,
+  call: callCommand,
+  health: healthCommand,
+  quickstart: quickstartCommand,
+};
+
+/** Options of {@link runCli}; every field defaults to the running process's. */
+export interface RunCliOptions extends Partial<CliIo> {
+  /** Providers to register besides the discovered ones (hosts embedding the CLI, tests). Default none. */
+  readonly providers?: readonly ProviderV1[] | undefined;
+}
+
+function parseCommandLine(argv: readonly string[]) {
+  try {
+    return parseArgs({
+      args: [...argv],
+      allowPositionals: true,
+      strict: true,
+      options: {
+        json: { type: 'boolean', default: false },
+        demo: { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+        version: { type: 'boolean', default: false },
+        name: { type: 'string' },
+        settings: { type: 'string' },
+        input: { type: 'string' },
+        prefer: { type: 'string', multiple: true },
+      },
+    });
+  } catch (error) {
+    throw new CliUsageError({ message: (error as Error).message, cause: error });
+  }
+}
+
+/**
+ * Runs the `switchyard` command line in-process and resolves with its exit
+ * code: 0 on success, 1 on failure, 2 on a usage or validation error. Errors
+ * print as `error [kind]: message` on stderr.
+ *
+ * @example
+ * ```ts
+ * const code = await runCli(['integrations', 'list', '--json'], { cwd: '/tmp/app' });
+ * ```
+ */
+export async function runCli(argv: readonly string[], options: RunCliOptions = {}): Promise<number> {
+  const io: CliIo = {
+    cwd: options.cwd ?? process.cwd(),
+    env: options.env ?? process.env,
+    stdout: options.stdout ?? process.stdout,
+    stderr: options.stderr ?? process.stderr,
+  };
+  try {
+    const { values, positionals } = parseCommandLine(argv);
+    if (values.version) {
+      writeLine(io.stdout, VERSION);
+      return 0;
+    }
+    const [name, ...rest] = positionals;
+    if (values.help || name === undefined || name === 'help') {
+      writeLine(io.stdout, USAGE);
+      return name === undefined && !values.help ? 2 : 0;
+    }
+    const command = COMMANDS[name];
+    if (command === undefined) throw new CliUsageError({ message: `unknown command "${name}" (${Object.keys(COMMANDS).join(', ')})` });
+    const flags: CliFlags = {
+      json: values.json,
+      demo: values.demo,
+      name: values.name,
+      settings: values.settings,
+      input: values.input,
+      prefer: values.prefer ?? [],
+    };
+    return await command({ io, arguments: rest, flags, providers: options.providers ?? [] });
+  } catch (error) {
+    return reportError(io, error);
+  }
+}
+
+function reportError(io: CliIo, error: unknown): number {
+  if (error instanceof CliUsageError) {
+    writeLine(io.stderr, `error [usage]: ${error.message}`);
+    writeLine(io.stderr, 'Run "switchyard --help" for usage.');
+    return 2;
+  }
+  if (IntegrationError.isInstance(error)) {
+    writeLine(io.stderr, `error [${error.kind}]: ${error.message}`);
+    return error.kind === 'validation' ? 2 : 1;
+  }
+  writeLine(io.stderr, `error [internal]: ${error instanceof Error ? error.message : String(error)}`);
+  return 1;
+}
