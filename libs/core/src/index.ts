@@ -189,3 +189,56 @@ export {
   storeTimestamp,
 } from './store/store-input';
 export { createMemoryStore } from './store/memory-store';
+
+// integrations service
+export {
+  createIntegrationsService,
+  METRICS_TIMEFRAMES_MS,
+  type ConnectionTestResult,
+  type CreateIntegrationInput,
+  type IntegrationHealthReport,
+  type IntegrationMetrics,
+  type IntegrationsService,
+  type IntegrationsServiceOptions,
+  type IntegrationStatusReport,
+  type MetricsTimeframe,
+  type UpdateIntegrationInput,
+} from './integrations/integrations-service';
+export {
+  computeHealthScore,
+  HEALTH_SCORE_WEIGHTS,
+  type HealthGrade,
+  type HealthScore,
+  type HealthScoreInputs,
+  type HealthScoreOptions,
+  type HealthScoreTerms,
+} from './integrations/integration-health-score';
+export { INTEGRATION_EVENT_TYPES, type IntegrationEventType } from './integrations/integration-events';
+
+// credentials
+export {
+  createCredentialSealer,
+  masterKeysFromEnvironment,
+  MASTER_KEY_ENVIRONMENT_VARIABLE,
+  PREVIOUS_MASTER_KEYS_ENVIRONMENT_VARIABLE,
+  type CredentialAddress,
+  type CredentialSealer,
+  type MasterKey,
+  type MasterKeys,
+  type PassphraseMasterKey,
+  type RandomMasterKey,
+  type SealedValue,
+} from './credentials/credential-sealer';
+export {
+  createCredentialManager,
+  type CredentialManager,
+  type CredentialManagerOptions,
+  type KeyRotationReport,
+} from './credentials/credential-manager';
+export {
+  DEFAULT_REFRESH_SKEW_MS,
+  OAUTH2_TOKEN_FIELD,
+  type OAuth2RefreshFunction,
+  type OAuth2RefreshResult,
+  type OAuth2TokenSet,
+} from './credentials/oauth2-refresh';

@@ -6,15 +6,7 @@ import type { HubEvents } from '../events/hub-events';
 import { createFakeProvider } from '../testing/fake-provider';
 import { errorOf, fakeProvider, lookup, testHub } from '../router/test-fixtures';
 import { createHub } from './create-hub';
-
-async function failure(promise: Promise<unknown>): Promise<IntegrationError> {
-  const outcome = await promise.then(
-    () => undefined,
-    (error: unknown) => error,
-  );
-  if (!IntegrationError.isInstance(outcome)) throw new Error('expected an IntegrationError');
-  return outcome;
-}
+import { integrationErrorOf } from '../testing/integration-error-of';
 
 describe('registration', () => {
   it('names the bad field of an invalid provider', () => {
@@ -64,7 +56,7 @@ describe('validation of every operation', () => {
     for (const contract of capabilityContracts) {
       for (const operation of Object.keys(contract.operations)) {
         for (const input of [undefined, null, 42, 'text', { unexpectedField: true }]) {
-          const error = await failure(hub.execute({ capability: contract.name, operation, input }));
+          const error = await integrationErrorOf(hub.execute({ capability: contract.name, operation, input }));
           expect(error.kind, `${contract.name}.${operation}`).toBe('validation');
           expect(error.message).toContain(`Invalid input for ${contract.name}.${operation}`);
           checked += 1;
@@ -165,9 +157,9 @@ describe('tools for AI agents', () => {
     const hub = testHub([fakeProvider('one', { operations: { publishReleaseNotes: releaseNotes } })]);
     expect(await hub.tools.callTool('analytics_lookup', { key: 'k' })).toEqual({ key: 'k', servedBy: 'one' });
     expect(await hub.tools.callTool('one_publish_release_notes', { tag: 'v1.0.0' })).toEqual({ url: 'https://example.test/releases/v1.0.0' });
-    expect((await failure(hub.tools.callTool('analytics_lookup', { key: 3 }))).kind).toBe('validation');
-    expect((await failure(hub.tools.callTool('one_publish_release_notes', {}))).kind).toBe('validation');
-    expect(await failure(hub.tools.callTool('rm_rf', {}))).toMatchObject({ kind: 'unsupported', message: 'No tool named "rm_rf"' });
+    expect((await integrationErrorOf(hub.tools.callTool('analytics_lookup', { key: 3 }))).kind).toBe('validation');
+    expect((await integrationErrorOf(hub.tools.callTool('one_publish_release_notes', {}))).kind).toBe('validation');
+    expect(await integrationErrorOf(hub.tools.callTool('rm_rf', {}))).toMatchObject({ kind: 'unsupported', message: 'No tool named "rm_rf"' });
   });
 
   it('gives every operation of every core contract a JSON Schema', () => {
@@ -192,7 +184,7 @@ describe('typed facades', () => {
     const hub = createHub({ providers: [storage] });
     const head = await hub.storage.headObject({ bucket: 'reports', key: 'q3.txt' });
     expect(head.size).toBe(2);
-    expect((await failure(hub.storage.headObject({ bucket: 'Bad_Bucket', key: 'q3.txt' }))).message).toMatch(/bucket: may contain only lowercase letters/);
+    expect((await integrationErrorOf(hub.storage.headObject({ bucket: 'Bad_Bucket', key: 'q3.txt' }))).message).toMatch(/bucket: may contain only lowercase letters/);
   });
 });
 
@@ -214,7 +206,7 @@ describe('shared rate limits', () => {
   it('queue every call through the shared limiter, and fail clearly when the Redis client is not installed', async () => {
     const limited = fakeProvider('shared-limits', { rateLimits: [{ requests: 100, intervalMs: 1_000 }] });
     const hub = testHub([limited], { routing: { sharedRateLimits: { datastore: 'redis', clientOptions: { url: 'redis://127.0.0.1:6379' } } } });
-    const error = await failure(lookup(hub));
+    const error = await integrationErrorOf(lookup(hub));
     expect(error.message).toMatch(/redis/i);
     expect(limited.calls).toHaveLength(0);
     await hub.close();

@@ -1,16 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { IntegrationError } from '../errors/integration-error';
 import { errorOf, fakeProvider, lookup, testHub } from './test-fixtures';
-
-async function failure(promise: Promise<unknown>): Promise<IntegrationError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (IntegrationError.isInstance(error)) return error;
-    throw error;
-  }
-  throw new Error('expected the call to fail');
-}
+import { integrationErrorOf } from '../testing/integration-error-of';
 
 describe('routing', () => {
   it('serves a call from the best provider and says which', async () => {
@@ -24,7 +14,7 @@ describe('routing', () => {
   it('validates input before any provider is called', async () => {
     const provider = fakeProvider('only');
     const hub = testHub([provider]);
-    const error = await failure(hub.execute({ capability: 'analytics', operation: 'lookup', input: { key: '' } }));
+    const error = await integrationErrorOf(hub.execute({ capability: 'analytics', operation: 'lookup', input: { key: '' } }));
     expect(error.kind).toBe('validation');
     expect(error.message).toMatch(/Invalid input for analytics\.lookup: key:/);
     expect(provider.calls).toHaveLength(0);
@@ -32,7 +22,7 @@ describe('routing', () => {
 
   it('refuses an operation no contract defines', async () => {
     const hub = testHub([fakeProvider('only')]);
-    const error = await failure(hub.execute({ capability: 'analytics', operation: 'explode', input: {} }));
+    const error = await integrationErrorOf(hub.execute({ capability: 'analytics', operation: 'explode', input: {} }));
     expect(error).toMatchObject({ kind: 'unsupported', message: 'No capability contract defines analytics.explode' });
   });
 
@@ -54,7 +44,7 @@ describe('routing', () => {
     const secondary = fakeProvider('secondary');
     primary.failWith(errorOf(kind));
     const hub = testHub([primary, secondary], { routing: { providers: { primary: { weight: 2 } } } });
-    const error = await failure(lookup(hub));
+    const error = await integrationErrorOf(lookup(hub));
     expect(error.kind).toBe(kind);
     expect(error.provider).toBe('primary');
     expect(secondary.calls).toHaveLength(0);
@@ -96,7 +86,7 @@ describe('routing', () => {
     const secondary = fakeProvider('secondary');
     primary.hang();
     const hub = testHub([primary, secondary], { routing: { providers: { primary: { weight: 2, attemptTimeoutMs: 20 } } } });
-    const error = await failure(hub.execute({ capability: 'analytics', operation: 'record', input: { event: 'x' } }));
+    const error = await integrationErrorOf(hub.execute({ capability: 'analytics', operation: 'record', input: { event: 'x' } }));
     expect(error.kind).toBe('timeout');
     expect(secondary.calls).toHaveLength(0);
   });
@@ -132,7 +122,7 @@ describe('routing', () => {
       },
     });
     const startedAt = Date.now();
-    const error = await failure(lookup(hub, 'k', { timeoutMs: 400 }));
+    const error = await integrationErrorOf(lookup(hub, 'k', { timeoutMs: 400 }));
     expect(Date.now() - startedAt).toBeGreaterThanOrEqual(400);
     expect(Date.now() - startedAt).toBeLessThan(10_000);
     expect(error.kind).toBe('timeout');
@@ -142,7 +132,7 @@ describe('routing', () => {
 
   it('reports when no provider is registered for an operation', async () => {
     const hub = testHub([]);
-    const error = await failure(lookup(hub));
+    const error = await integrationErrorOf(lookup(hub));
     expect(error).toMatchObject({ kind: 'unsupported', message: 'No registered provider supports analytics.lookup' });
   });
 
@@ -152,7 +142,7 @@ describe('routing', () => {
     const hub = testHub([provider, fakeProvider('other')], { routing: { providers: { hanging: { weight: 2 } } } });
     const controller = new AbortController();
     setTimeout(() => controller.abort(), 10);
-    const error = await failure(lookup(hub, 'k', { signal: controller.signal }));
+    const error = await integrationErrorOf(lookup(hub, 'k', { signal: controller.signal }));
     expect(error.kind).toBe('timeout');
     expect(error.message).toMatch(/aborted by the caller/);
   });
