@@ -38,7 +38,8 @@ export const quickstartCommand: Command = async ({ io }) => {
   const backup = withOutage(backupProvider as ProviderV1);
   const hub = createHub({
     providers: [primary.provider, backup.provider],
-    routing: { providers: { 'memory-primary': { weight: 2 } }, breaker: { consecutiveFailures: 3 }, retry: { retries: 0 } },
+    // A demo of failover, not of speed: latency must not reorder the two providers on a busy machine.
+    routing: { providers: { 'memory-primary': { weight: 2 } }, weights: { latency: 0 }, breaker: { consecutiveFailures: 3 }, retry: { retries: 0 } },
     events: {
       failover: (event) => say(`  event failover: ${event.from} -> ${event.to ?? '(none)'} after ${event.error.kind}`),
       breaker: (event) => say(`  event breaker: ${event.provider} ${event.from} -> ${event.to} (${event.reason})`),
