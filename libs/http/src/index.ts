@@ -43,3 +43,21 @@ export {
 } from './auth/oauth2-auth';
 export { buildAuthorizationUrl, createPkcePair, type AuthorizationUrlOptions, type PkcePair } from './auth/oauth2-pkce';
 export { createJwt, jwtBearerAuth, type JwtBearerAuthOptions, type JwtOptions } from './auth/jwt-bearer-auth';
+export { type IntegrationSettings } from './integration-manifest';
+export {
+  createRestIntegration,
+  type RestBodyEncoding,
+  type RestIntegrationSettings,
+  type RestOperationDefinition,
+} from './rest-integration';
+export {
+  createGraphQLIntegration,
+  type GraphQLIntegrationSettings,
+  type GraphQLOperationDefinition,
+} from './graphql-integration';
+export {
+  createWebSocketIntegration,
+  type WebSocketIntegration,
+  type WebSocketIntegrationSettings,
+  type WebSocketOperationDefinition,
+} from './websocket-integration';
