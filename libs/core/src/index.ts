@@ -189,6 +189,12 @@ export {
   storeTimestamp,
 } from './store/store-input';
 export { createMemoryStore } from './store/memory-store';
+export {
+  createStoreRowMappers,
+  type StoreColumnReaders,
+  type StoreRow,
+  type StoreRowMappers,
+} from './store/store-rows';
 
 // integrations service
 export {

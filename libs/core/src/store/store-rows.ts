@@ -1,0 +1,103 @@
+import type {
+  DataRecord,
+  DefinitionRecord,
+  IntegrationRecord,
+  IntegrationStatus,
+  JsonObject,
+  RegistryEntry,
+  SealedCredential,
+  StoredEvent,
+  SyncCheckpoint,
+} from './store-records';
+
+/** A database row as a driver returns it: column name to value. */
+export type StoreRow = Record<string, unknown>;
+
+/** How a SQL store's driver hands back the two column types that differ between databases. */
+export interface StoreColumnReaders {
+  /** A JSON column as an object (node:sqlite returns text to parse; pg returns jsonb parsed). */
+  readonly json: (row: StoreRow, column: string) => JsonObject;
+  /** A timestamp column as an ISO 8601 string (node:sqlite stores text; pg returns a Date). */
+  readonly time: (row: StoreRow, column: string) => string;
+}
+
+/** The row-to-record mappers every SQL store shares; one per table. */
+export interface StoreRowMappers {
+  readonly toIntegration: (row: StoreRow) => IntegrationRecord;
+  readonly toRegistryEntry: (row: StoreRow) => RegistryEntry;
+  readonly toCredential: (row: StoreRow) => SealedCredential;
+  /** For `data_mappings` and `mapping_templates` rows. */
+  readonly toDefinition: (row: StoreRow) => DefinitionRecord;
+  readonly toDataRecord: (row: StoreRow) => DataRecord;
+  readonly toCheckpoint: (row: StoreRow) => SyncCheckpoint;
+  readonly toEvent: (row: StoreRow) => StoredEvent;
+}
+
+const text = (row: StoreRow, column: string): string => String(row[column]);
+
+/**
+ * Maps rows of the shared SQL schema (snake_case columns, the same in SQLite
+ * and PostgreSQL) to store records, given how the driver returns JSON and
+ * timestamp columns.
+ */
+export function createStoreRowMappers(readers: StoreColumnReaders): StoreRowMappers {
+  const { json, time } = readers;
+  return {
+    toIntegration: (row) => ({
+      id: text(row, 'id'),
+      providerId: text(row, 'provider_id'),
+      name: text(row, 'name'),
+      settings: json(row, 'settings'),
+      status: text(row, 'status') as IntegrationStatus,
+      createdAt: time(row, 'created_at'),
+      updatedAt: time(row, 'updated_at'),
+    }),
+    toRegistryEntry: (row) => ({
+      providerId: text(row, 'provider_id'),
+      packageName: text(row, 'package_name'),
+      version: text(row, 'version'),
+      manifest: json(row, 'manifest'),
+      createdAt: time(row, 'created_at'),
+      updatedAt: time(row, 'updated_at'),
+    }),
+    toCredential: (row) => ({
+      integrationId: text(row, 'integration_id'),
+      field: text(row, 'field'),
+      keyId: text(row, 'key_id'),
+      iv: text(row, 'iv'),
+      ciphertext: text(row, 'ciphertext'),
+      authTag: text(row, 'auth_tag'),
+      version: Number(row['version']),
+      updatedAt: time(row, 'updated_at'),
+    }),
+    toDefinition: (row) => ({
+      id: text(row, 'id'),
+      name: text(row, 'name'),
+      definition: json(row, 'definition'),
+      createdAt: time(row, 'created_at'),
+      updatedAt: time(row, 'updated_at'),
+    }),
+    toDataRecord: (row) => ({
+      integrationId: text(row, 'integration_id'),
+      entity: text(row, 'entity'),
+      externalId: text(row, 'external_id'),
+      data: json(row, 'data'),
+      hash: text(row, 'hash'),
+      createdAt: time(row, 'created_at'),
+      updatedAt: time(row, 'updated_at'),
+    }),
+    toCheckpoint: (row) => ({
+      integrationId: text(row, 'integration_id'),
+      stream: text(row, 'stream'),
+      cursor: text(row, 'cursor'),
+      updatedAt: time(row, 'updated_at'),
+    }),
+    toEvent: (row) => ({
+      id: Number(row['id']),
+      type: text(row, 'type'),
+      integrationId: row['integration_id'] === null ? undefined : text(row, 'integration_id'),
+      payload: json(row, 'payload'),
+      occurredAt: time(row, 'occurred_at'),
+    }),
+  };
+}
