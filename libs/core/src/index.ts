@@ -34,7 +34,9 @@ export type {
   ProviderCallContext,
   ProviderOperation,
   ProviderRequest,
+  ProviderHealthReport,
   ProviderV1,
+  ServiceHealth,
 } from './provider/provider';
 
 export { silentLogger, type Logger } from './utils/logger';
@@ -44,7 +46,7 @@ export {
   type LoadOptionalSettingOptions,
 } from './utils/load-setting';
 
-// capabilities (storage, messaging, issues)
+// capabilities (storage, messaging, issues, functions, compute)
 export { capabilityContracts, findCapabilityContract } from './capabilities/catalog';
 export {
   bodyEncodingSchema,
@@ -92,6 +94,30 @@ export {
   type IssuesOperationOutput,
   type IssuesOperations,
 } from './capabilities/issues';
+
+export {
+  functionInfoSchema,
+  functionNameSchema,
+  functionsV1,
+  functionZipSchema,
+  type FunctionInfo,
+  type FunctionsOperationInput,
+  type FunctionsOperationName,
+  type FunctionsOperationOutput,
+  type FunctionsOperations,
+} from './capabilities/functions';
+export {
+  computeV1,
+  instanceIdSchema,
+  instanceSchema,
+  instanceStateSchema,
+  type ComputeOperationInput,
+  type ComputeOperationName,
+  type ComputeOperationOutput,
+  type ComputeOperations,
+  type Instance,
+  type InstanceState,
+} from './capabilities/compute';
 
 // hub, router, events, tools
 export { createHub, type Hub, type ProviderReport, type RouteExplanation } from './hub/create-hub';

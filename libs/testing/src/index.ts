@@ -59,3 +59,6 @@ export {
 
 // store contract suite
 export { storeContractCases, testStore, type StoreCase, type TestStoreOptions } from './store-suite';
+
+// local peers (emulators) for provider tests
+export { findFreePort, startPeerProcess, type PeerProcess, type PeerProcessOptions } from './peer-process';

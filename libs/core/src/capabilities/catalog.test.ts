@@ -2,6 +2,8 @@ import { z } from 'zod';
 import { describe, expect, it } from 'vitest';
 import { CAPABILITY_NAMES } from './capability';
 import { capabilityContracts, findCapabilityContract } from './catalog';
+import { computeV1 } from './compute';
+import { functionsV1 } from './functions';
 import { issuesV1 } from './issues';
 import { messagingV1 } from './messaging';
 import { storageV1 } from './storage';
@@ -11,8 +13,8 @@ const everyOperation = capabilityContracts.flatMap((contract) =>
 );
 
 describe('capability catalog', () => {
-  it('holds storage, messaging and issues v1, each once', () => {
-    expect(capabilityContracts).toEqual([storageV1, messagingV1, issuesV1]);
+  it('holds storage, messaging, issues, functions and compute v1, each once', () => {
+    expect(capabilityContracts).toEqual([storageV1, messagingV1, issuesV1, functionsV1, computeV1]);
     const identities = capabilityContracts.map((contract) => `${contract.name}@${contract.version}`);
     expect(new Set(identities).size).toBe(identities.length);
     expect(Object.isFrozen(capabilityContracts)).toBe(true);
@@ -22,6 +24,8 @@ describe('capability catalog', () => {
     expect(findCapabilityContract('storage', 1)).toBe(storageV1);
     expect(findCapabilityContract('messaging', 1)).toBe(messagingV1);
     expect(findCapabilityContract('issues', 1)).toBe(issuesV1);
+    expect(findCapabilityContract('functions', 1)).toBe(functionsV1);
+    expect(findCapabilityContract('compute', 1)).toBe(computeV1);
   });
 
   it('finds nothing for unknown names, other versions and reserved names without a contract', () => {

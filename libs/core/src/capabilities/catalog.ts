@@ -1,4 +1,6 @@
 import type { CapabilityContract } from './capability';
+import { computeV1 } from './compute';
+import { functionsV1 } from './functions';
 import { issuesV1 } from './issues';
 import { messagingV1 } from './messaging';
 import { storageV1 } from './storage';
@@ -9,7 +11,13 @@ import { storageV1 } from './storage';
  * `analytics`, `upload`, `content`, `comments`, `live`) are reserved until
  * their contracts arrive.
  */
-export const capabilityContracts: readonly CapabilityContract[] = Object.freeze([storageV1, messagingV1, issuesV1]);
+export const capabilityContracts: readonly CapabilityContract[] = Object.freeze([
+  storageV1,
+  messagingV1,
+  issuesV1,
+  functionsV1,
+  computeV1,
+]);
 
 /**
  * The contract for a capability name and version, or `undefined` when core

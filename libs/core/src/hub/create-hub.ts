@@ -1,5 +1,7 @@
 import type { CapabilityContract } from '../capabilities/capability';
 import { capabilityContracts } from '../capabilities/catalog';
+import type { computeV1 } from '../capabilities/compute';
+import type { functionsV1 } from '../capabilities/functions';
 import type { issuesV1 } from '../capabilities/issues';
 import type { messagingV1 } from '../capabilities/messaging';
 import type { storageV1 } from '../capabilities/storage';
@@ -48,6 +50,8 @@ export interface Hub {
   readonly storage: CapabilityFacade<typeof storageV1>;
   readonly messaging: CapabilityFacade<typeof messagingV1>;
   readonly issues: CapabilityFacade<typeof issuesV1>;
+  readonly functions: CapabilityFacade<typeof functionsV1>;
+  readonly compute: CapabilityFacade<typeof computeV1>;
   /** Adds a provider; throws `validation` naming the bad field, or `conflict` for a taken id. */
   register(provider: ProviderV1): void;
   unregister(id: string): boolean;
@@ -155,6 +159,8 @@ export function createHub(options: HubOptions = {}): Hub {
     storage: facade(contractsByName.get('storage') as typeof storageV1),
     messaging: facade(contractsByName.get('messaging') as typeof messagingV1),
     issues: facade(contractsByName.get('issues') as typeof issuesV1),
+    functions: facade(contractsByName.get('functions') as typeof functionsV1),
+    compute: facade(contractsByName.get('compute') as typeof computeV1),
     register(provider) {
       registry.register(provider);
       router.addProvider(provider);

@@ -36,6 +36,22 @@ export interface ProviderOperation<Input extends z.ZodType = z.ZodType, Output e
   execute(input: z.output<Input>, context: ProviderCallContext): Promise<z.input<Output>>;
 }
 
+/** One service's result within a provider's health check, e.g. S3 on AWS. */
+export interface ServiceHealth {
+  /** The service, e.g. "s3", "lambda", "ec2". */
+  readonly service: string;
+  readonly reachable: boolean;
+  /** How long its probe took. */
+  readonly latencyMs: number;
+  /** Why it is unreachable: an error kind and a redacted message. */
+  readonly error?: { readonly kind: string; readonly message: string };
+}
+
+/** What a multi-service provider's `healthCheck` returns: one entry per configured service. */
+export interface ProviderHealthReport {
+  readonly services: readonly ServiceHealth[];
+}
+
 /**
  * Version 1 of the provider specification: the complete object a provider
  * package's `create<Name>(settings)` returns. `hub.register(provider)` needs
@@ -56,8 +72,13 @@ export interface ProviderV1 {
   execute(request: ProviderRequest, context: ProviderCallContext): Promise<unknown>;
   /** Operations only this provider offers. */
   readonly operations?: Readonly<Record<string, ProviderOperation>>;
-  /** A cheap call proving the provider is reachable with its credentials; throws when it is not. */
-  healthCheck?(context: { readonly signal: AbortSignal }): Promise<void>;
+  /**
+   * A cheap call proving the provider is reachable with its credentials;
+   * throws when it is not. A provider fronting several services (S3, Lambda,
+   * EC2) may instead return a report per service; the provider counts as
+   * healthy only when every service is reachable.
+   */
+  healthCheck?(context: { readonly signal: AbortSignal }): Promise<void | ProviderHealthReport>;
   /** False when the provider has no usable credentials; the router then never picks it. Default: true. */
   isConfigured?(): boolean;
 }
