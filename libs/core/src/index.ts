@@ -270,6 +270,7 @@ export {
 export {
   DEFAULT_REFRESH_SKEW_MS,
   OAUTH2_TOKEN_FIELD,
+  type CredentialRefreshEvent,
   type OAuth2RefreshFunction,
   type OAuth2RefreshResult,
   type OAuth2TokenSet,

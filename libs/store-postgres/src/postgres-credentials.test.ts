@@ -1,5 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { createCredentialManager, type CredentialManager, type OAuth2RefreshFunction, type Store } from '@switchyard/core';
+import { createCredentialManager, createHub, type CredentialManager, type Hub, type HubEvents, type OAuth2RefreshFunction, type Store } from '@switchyard/core';
+import { createFakeProvider } from '@switchyard/core/testing';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPostgresStore } from './postgres-store';
@@ -99,5 +100,58 @@ describe('credential manager on PostgreSQL, two processes', () => {
     expect(calls).toBe(0);
     const records = JSON.stringify(await second.store.credentials.list());
     expect(records).not.toContain(refreshed);
+  });
+});
+
+describe('two hubs sharing the PostgreSQL store', () => {
+  /** A hub per process, with the vault as its credential lookup and a provider that authenticates with the vault's OAuth2 token. */
+  function hubFor(process: { manager: CredentialManager }, refresh: OAuth2RefreshFunction) {
+    const tokensSeen: string[] = [];
+    const refreshEvents: HubEvents['credential.refresh'][] = [];
+    const crm = createFakeProvider({
+      id: 'hubspot',
+      capabilities: [{ name: 'storage', version: 1, operations: ['headObject'] }],
+      handle: async (request) => {
+        tokensSeen.push(await process.manager.getAccessToken(INTEGRATION, refresh));
+        const { bucket, key } = request.input as { bucket: string; key: string };
+        return { bucket, key, size: 0, etag: 'e', contentType: 'text/plain', lastModified: new Date(0).toISOString(), metadata: {} };
+      },
+    });
+    const unconfigured = createFakeProvider({ id: 'salesforce', capabilities: [{ name: 'storage', version: 1, operations: ['headObject'] }] });
+    const hub: Hub = createHub({
+      providers: [crm, unconfigured],
+      credentials: process.manager,
+      events: { 'credential.refresh': (event) => refreshEvents.push(event) },
+    });
+    return { hub, tokensSeen, refreshEvents };
+  }
+
+  it('never loses a refreshed token: every call through either hub uses the winning token, and the events say who refreshed', async () => {
+    const [first, second] = processes;
+    if (first === undefined || second === undefined) throw new Error('set-up failed');
+    await Promise.all([first.manager.load(), second.manager.load()]);
+    now.value += 3_600_000;
+    const both = barrier(2);
+    const left = hubFor(first, endpoint('left', both.done, both.arrive).refresh);
+    const right = hubFor(second, endpoint('right', both.done, both.arrive).refresh);
+    const request = { capability: 'storage', operation: 'headObject', input: { bucket: 'reports', key: 'q1.csv' } } as const;
+    try {
+      const results = await Promise.all([
+        ...Array.from({ length: 25 }, () => left.hub.execute(request)),
+        ...Array.from({ length: 25 }, () => right.hub.execute(request)),
+      ]);
+      // The vault knows "hubspot" through its integration; "salesforce" has no secrets, so neither hub routes to it.
+      expect(new Set(results.map((result) => result.provider))).toEqual(new Set(['hubspot']));
+      const tokens = new Set([...left.tokensSeen, ...right.tokensSeen]);
+      expect(tokens.size, 'one token for all 50 calls').toBe(1);
+      const stored = JSON.parse(await createCredentialManager({ store: second.store, keys }).get(INTEGRATION, 'oauth2')) as { accessToken: string };
+      expect(tokens).toEqual(new Set([stored.accessToken]));
+      const outcomes = [...left.refreshEvents, ...right.refreshEvents].map((event) => event.outcome).sort();
+      expect(outcomes).toEqual(['adopted', 'refreshed']);
+      expect(JSON.stringify([left.refreshEvents, right.refreshEvents])).not.toContain(stored.accessToken);
+      expect(left.hub.explain(request).candidates).toContainEqual(expect.objectContaining({ provider: 'salesforce', eligible: false, reason: 'no credentials in the vault' }));
+    } finally {
+      await Promise.all([left.hub.close(), right.hub.close()]);
+    }
   });
 });

@@ -6,6 +6,7 @@ import type { SealedCredential } from '../store/store-records';
 import { createCredentialSealer, masterKeysFromEnvironment, type CredentialSealer, type MasterKey, type MasterKeys } from './credential-sealer';
 import {
   createOAuth2Refresher,
+  type CredentialRefreshEvent,
   type CredentialRecordAccess,
   type OAuth2RefreshFunction,
   type OAuth2TokenSet,
@@ -14,8 +15,12 @@ import {
 
 /** Options of {@link createCredentialManager}. */
 export interface CredentialManagerOptions {
-  /** Where sealed records live; only `store.credentials` is used. */
-  readonly store: Pick<Store, 'credentials'>;
+  /**
+   * Where sealed records live. `store.credentials` holds them; when the store
+   * also has `integrations`, `has()` answers for provider ids too (a provider
+   * has credentials when one of its integrations does).
+   */
+  readonly store: Pick<Store, 'credentials'> & Partial<Pick<Store, 'integrations'>>;
   /**
    * The master keys. Default: read from `SWITCHYARD_MASTER_KEY` (and
    * `SWITCHYARD_PREVIOUS_MASTER_KEYS`) on first use, not when the manager is
@@ -43,11 +48,11 @@ export interface KeyRotationReport {
  * on demand and cached in memory. Every opened secret is registered with
  * `registerSecret`, so it is redacted from errors, events and logs.
  *
- * It is also the hub's {@link CredentialLookup}: `has(id)` answers for an
- * integration id. The hub asks with provider ids, so pass the manager as
- * `createHub({ credentials })` when each provider is registered under its
- * integration's id (one provider object per credential, the usual setup);
- * otherwise pass `{ has: (providerId) => manager.has(integrationIdOf(providerId)) }`.
+ * It is also the hub's {@link CredentialLookup}: pass it as
+ * `createHub({ credentials })` and the router skips providers without
+ * secrets in the vault (`has(id)` answers for integration ids and, with a
+ * full store, for provider ids), and the hub re-emits every OAuth2 refresh
+ * as its `credential.refresh` event.
  */
 export interface CredentialManager extends CredentialLookup {
   /** Seals and stores a secret (overwriting any earlier value). Throws `not_found` when the integration does not exist. */
@@ -62,11 +67,14 @@ export interface CredentialManager extends CredentialLookup {
   /** Deletes a secret and forgets its cached value. Throws `not_found` when there is none. */
   delete(integrationId: string, field: string): Promise<void>;
   /**
-   * Whether the integration has at least one secret, answered synchronously
-   * from what this process has loaded (`load()`) and written. Secrets other
-   * processes store appear after the next `load()`.
+   * Whether the integration (or, when the store has integrations, any
+   * integration of the provider with this id) has at least one secret,
+   * answered synchronously from what this process has loaded (`load()`) and
+   * written. Secrets other processes store appear after the next `load()`.
    */
-  has(integrationId: string): boolean;
+  has(integrationOrProviderId: string): boolean;
+  /** Calls `listener` after every OAuth2 refresh; returns a function that stops it. Listeners must not throw. */
+  onRefresh(listener: (event: CredentialRefreshEvent) => void): () => void;
   /** Reads which integrations have secrets from the store, for `has()`. Call it at start-up. */
   load(): Promise<void>;
   /**
@@ -118,6 +126,18 @@ export function createCredentialManager(options: CredentialManagerOptions): Cred
   let sealer: CredentialSealer | undefined = options.sealer;
   const cache = new Map<string, CacheEntry>();
   const fieldsByIntegration = new Map<string, Set<string>>();
+  /** Integration id → provider id, for `has(providerId)`; filled by `load()` and `set()`. */
+  const providerOf = new Map<string, string>();
+  const refreshListeners = new Set<(event: CredentialRefreshEvent) => void>();
+
+  async function learnProvider(integrationId: string): Promise<void> {
+    if (store.integrations === undefined || providerOf.has(integrationId)) return;
+    try {
+      providerOf.set(integrationId, (await store.integrations.get(integrationId)).providerId);
+    } catch (error) {
+      if (!isKind(error, 'not_found')) throw error;
+    }
+  }
 
   const currentSealer = (): CredentialSealer => (sealer ??= createCredentialSealer(options.keys ?? masterKeysFromEnvironment()));
 
@@ -173,7 +193,13 @@ export function createCredentialManager(options: CredentialManagerOptions): Cred
   }
 
   const access: CredentialRecordAccess = { read, write };
-  const oauth2 = createOAuth2Refresher(access, { clock: options.clock, refreshSkewMs: options.refreshSkewMs });
+  const oauth2 = createOAuth2Refresher(access, {
+    clock: options.clock,
+    refreshSkewMs: options.refreshSkewMs,
+    onRefresh: (event) => {
+      for (const listener of refreshListeners) listener(event);
+    },
+  });
 
   async function reseal(initial: SealedCredential, keyId: string): Promise<number> {
     let record = initial;
@@ -204,6 +230,7 @@ export function createCredentialManager(options: CredentialManagerOptions): Cred
   return {
     async set(integrationId, field, value) {
       await write(integrationId, field, value);
+      await learnProvider(integrationId);
     },
 
     async get(integrationId, field) {
@@ -222,14 +249,27 @@ export function createCredentialManager(options: CredentialManagerOptions): Cred
       }
     },
 
-    has(integrationId) {
-      return fieldsByIntegration.has(integrationId);
+    has(id) {
+      if (fieldsByIntegration.has(id)) return true;
+      for (const integrationId of fieldsByIntegration.keys()) {
+        if (providerOf.get(integrationId) === id) return true;
+      }
+      return false;
+    },
+
+    onRefresh(listener) {
+      refreshListeners.add(listener);
+      return () => refreshListeners.delete(listener);
     },
 
     async load() {
       const records = await store.credentials.list();
       fieldsByIntegration.clear();
       for (const record of records) remember(record.integrationId, record.field);
+      if (store.integrations !== undefined) {
+        providerOf.clear();
+        for (const integration of await store.integrations.list()) providerOf.set(integration.id, integration.providerId);
+      }
     },
 
     async rotateKey(newKey) {
@@ -242,7 +282,10 @@ export function createCredentialManager(options: CredentialManagerOptions): Cred
       return { keyId, resealed };
     },
 
-    setOAuth2Tokens: (integrationId, tokens) => oauth2.setTokens(integrationId, tokens),
+    async setOAuth2Tokens(integrationId, tokens) {
+      await oauth2.setTokens(integrationId, tokens);
+      await learnProvider(integrationId);
+    },
     getAccessToken: (integrationId, refresh) => oauth2.getAccessToken(integrationId, refresh),
     invalidate: (integrationId) => oauth2.invalidate(integrationId),
 

@@ -29,8 +29,24 @@ export interface OAuth2RefreshResult {
 /** Exchanges a refresh token for new tokens at the provider's token endpoint. */
 export type OAuth2RefreshFunction = (refreshToken: string) => Promise<OAuth2RefreshResult>;
 
+/**
+ * One OAuth2 refresh, as the vault reports it (and the hub re-emits as its
+ * `credential.refresh` event). Never holds a token.
+ * - `refreshed`: this process exchanged the refresh token and stored the result;
+ * - `adopted`: another process refreshed first, and its stored token is used;
+ * - `failed`: no usable token; `error` says why.
+ */
+export interface CredentialRefreshEvent {
+  readonly integrationId: string;
+  readonly outcome: 'refreshed' | 'adopted' | 'failed';
+  readonly durationMs: number;
+  readonly error?: { readonly kind: IntegrationError['kind']; readonly message: string } | undefined;
+}
+
 /** Options of the OAuth2 part of the credential manager. */
 export interface OAuth2RefreshOptions {
+  /** Called after each refresh (one per single-flight, not per waiting caller). */
+  readonly onRefresh?: ((event: CredentialRefreshEvent) => void) | undefined;
   /** How long before expiry a token counts as expired, in ms. Default: 60 000 ({@link DEFAULT_REFRESH_SKEW_MS}). */
   readonly refreshSkewMs?: number | undefined;
   /** Epoch ms. Default: `Date.now`. */
@@ -142,12 +158,33 @@ export function createOAuth2Refresher(access: CredentialRecordAccess, options: O
     return accessToken;
   }
 
-  async function refreshNow(integrationId: string, refresh: OAuth2RefreshFunction): Promise<string> {
+  /** Refreshes and reports the outcome to `onRefresh`. */
+  async function refreshAndReport(integrationId: string, refresh: OAuth2RefreshFunction): Promise<string> {
+    const startedAt = performance.now();
+    const report = (outcome: CredentialRefreshEvent['outcome'], error?: IntegrationError) =>
+      options.onRefresh?.({
+        integrationId,
+        outcome,
+        durationMs: performance.now() - startedAt,
+        error: error && { kind: error.kind, message: error.message },
+      });
+    try {
+      const { token, adopted } = await refreshNow(integrationId, refresh);
+      report(adopted ? 'adopted' : 'refreshed');
+      return token;
+    } catch (error) {
+      const failure = toIntegrationError(error, { operation: OPERATION });
+      report('failed', failure);
+      throw failure;
+    }
+  }
+
+  async function refreshNow(integrationId: string, refresh: OAuth2RefreshFunction): Promise<{ token: string; adopted: boolean }> {
     for (let round = 0; round < MAXIMUM_ROUNDS; round += 1) {
       // Re-read every round: another flight or process may have refreshed already.
       const stored = await read(integrationId);
       const fresh = usableToken(integrationId, stored);
-      if (fresh !== undefined) return fresh;
+      if (fresh !== undefined) return { token: fresh, adopted: true };
       const refreshToken = stored.tokens.refreshToken;
       if (refreshToken === undefined) {
         throw new IntegrationError({ kind: 'auth', message: `The access token of integration "${integrationId}" expired and there is no refresh token.`, operation: OPERATION, isRetryable: false });
@@ -159,7 +196,7 @@ export function createOAuth2Refresher(access: CredentialRecordAccess, options: O
         // With rotating refresh tokens, losing a race to another process fails here; its token is then in the store.
         const latest = await read(integrationId);
         const theirs = latest.version === stored.version ? undefined : usableToken(integrationId, latest);
-        if (theirs !== undefined) return theirs;
+        if (theirs !== undefined) return { token: theirs, adopted: true };
         throw toIntegrationError(error, { operation: OPERATION });
       }
       validateResult(integrationId, result);
@@ -174,7 +211,7 @@ export function createOAuth2Refresher(access: CredentialRecordAccess, options: O
         const version = await access.write(integrationId, OAUTH2_TOKEN_FIELD, JSON.stringify(next), stored.version);
         lastSeen.set(integrationId, version);
         rejected.delete(integrationId);
-        return result.accessToken;
+        return { token: result.accessToken, adopted: false };
       } catch (error) {
         if (!isConflict(error)) throw error;
         // Another process stored a token first: the next round reads it and uses it while it is fresh.
@@ -208,7 +245,7 @@ export function createOAuth2Refresher(access: CredentialRecordAccess, options: O
       if (fresh !== undefined) return fresh;
       let flight = flights.get(integrationId);
       if (flight === undefined) {
-        flight = refreshNow(integrationId, refresh).finally(() => flights.delete(integrationId));
+        flight = refreshAndReport(integrationId, refresh).finally(() => flights.delete(integrationId));
         flights.set(integrationId, flight);
       }
       return flight;

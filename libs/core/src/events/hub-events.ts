@@ -60,6 +60,14 @@ export interface HubEvents {
     readonly action: 'queued' | 'skipped' | 'paused';
     readonly waitMs: number;
   };
+  /** The credential vault refreshed (or failed to refresh) an OAuth2 access token. Never holds a token. */
+  readonly 'credential.refresh': {
+    readonly integrationId: string;
+    /** `refreshed` by this process, `adopted` from another process that refreshed first, or `failed`. */
+    readonly outcome: 'refreshed' | 'adopted' | 'failed';
+    readonly durationMs: number;
+    readonly error?: EventError | undefined;
+  };
   /** A health check finished. */
   readonly health: {
     readonly provider: string;

@@ -6,7 +6,7 @@ import type { issuesV1 } from '../capabilities/issues';
 import type { messagingV1 } from '../capabilities/messaging';
 import type { storageV1 } from '../capabilities/storage';
 import { IntegrationError, toIntegrationError } from '../errors/integration-error';
-import { redact } from '../errors/redact';
+import { redact, redactText } from '../errors/redact';
 import { EventBus } from '../events/event-bus';
 import type { HubEvents, HubEventType } from '../events/hub-events';
 import type { ProviderV1 } from '../provider/provider';
@@ -103,6 +103,14 @@ export function createHub(options: HubOptions = {}): Hub {
   const registry = new ProviderRegistry(findContract);
   const router = new Router({ registry, findContract, events, logger, credentials: options.credentials, routing, contractsByName, clock: options.clock });
   const healthCheckTimeoutMs = routing.healthCheckTimeoutMs ?? DEFAULT_HEALTH_CHECK_TIMEOUT_MS;
+  const stopRefreshEvents = options.credentials?.onRefresh?.((refresh) =>
+    events.emit('credential.refresh', {
+      integrationId: refresh.integrationId,
+      outcome: refresh.outcome,
+      durationMs: refresh.durationMs,
+      error: refresh.error && { kind: refresh.error.kind, message: redactText(refresh.error.message) },
+    }),
+  );
 
   const execute = (request: HubRequest, executeOptions?: ExecuteOptions | readonly string[]): Promise<ExecuteResult> =>
     router.execute(request, Array.isArray(executeOptions) ? { prefer: executeOptions } : (executeOptions as ExecuteOptions | undefined));
@@ -193,6 +201,7 @@ export function createHub(options: HubOptions = {}): Hub {
     },
     async close() {
       if (healthTimer !== undefined) clearInterval(healthTimer);
+      stopRefreshEvents?.();
       await Promise.all([...router.runtimes.values()].map((runtime) => runtime.limiter?.disconnect() ?? Promise.resolve()));
     },
   };

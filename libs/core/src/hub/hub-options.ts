@@ -1,3 +1,4 @@
+import type { CredentialRefreshEvent } from '../credentials/oauth2-refresh';
 import type { CapabilityContract } from '../capabilities/capability';
 import type { AttemptRecord } from '../errors/integration-error';
 import type { EventListener } from '../events/event-bus';
@@ -72,6 +73,8 @@ export interface RoutingOptions {
 /** Tells the router which providers have usable credentials (the credential vault implements it). */
 export interface CredentialLookup {
   has(providerId: string): boolean;
+  /** When present, the hub re-emits each OAuth2 refresh as `credential.refresh` (the vault implements it). */
+  onRefresh?(listener: (event: CredentialRefreshEvent) => void): () => void;
 }
 
 /** Options of {@link createHub}. */

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { describe, expect, it } from 'vitest';
 import { capabilityContracts } from '../capabilities/catalog';
 import { IntegrationError } from '../errors/integration-error';
+import { registerSecret } from '../errors/redact';
 import type { HubEvents } from '../events/hub-events';
 import { createFakeProvider } from '../testing/fake-provider';
 import { errorOf, fakeProvider, lookup, testHub } from '../router/test-fixtures';
@@ -99,6 +100,26 @@ describe('metrics, cost and health', () => {
     const explained = hub.explain({ capability: 'analytics', operation: 'lookup' });
     expect(explained.candidates.map((candidate) => candidate.provider)).toEqual(['well', 'sick']);
     expect(explained.candidates[1]!.terms!.successRate).toBeLessThan(1);
+  });
+
+  it('reports each service of a multi-service provider and counts it unhealthy when one is down', async () => {
+    const secret = 'planted-sas-signature-5d1c';
+    registerSecret(secret);
+    const cloud = Object.assign(fakeProvider('cloud'), {
+      healthCheck: () =>
+        Promise.resolve({
+          services: [
+            { service: 'storage', reachable: true, latencyMs: 3 },
+            { service: 'compute', reachable: false, latencyMs: 5000, error: { kind: 'timeout', message: `no answer from https://vm.example/?sv=2025&sig=${secret}` } },
+          ],
+        }),
+    });
+    const hub = testHub([cloud]);
+    const [report] = await hub.health();
+    expect(report).toMatchObject({ provider: 'cloud', healthy: false, checked: true, error: { kind: 'provider' } });
+    expect(report?.error?.message).toContain('compute');
+    expect(report?.services?.map((service) => [service.service, service.reachable])).toEqual([['storage', true], ['compute', false]]);
+    expect(JSON.stringify(report)).not.toContain(secret);
   });
 });
 
