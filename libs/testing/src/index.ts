@@ -23,11 +23,16 @@ export {
 export { storageProviderCases, testStorageProvider, type TestStorageProviderOptions } from './storage-suite';
 export { messagingProviderCases, testMessagingProvider, type TestMessagingProviderOptions } from './messaging-suite';
 export { issuesProviderCases, testIssuesProvider, type TestIssuesProviderOptions } from './issues-suite';
+export { functionsProviderCases, testFunctionsProvider, type TestFunctionsProviderOptions } from './functions-suite';
+export { computeProviderCases, testComputeProvider, type TestComputeProviderOptions } from './compute-suite';
+export { createZipArchive, echoFunctionZip, ECHO_FUNCTION_FILES, ECHO_FUNCTION_SOURCE } from './zip-archive';
 // In-memory providers live in @switchyard/core/testing (no vitest needed there); re-exported for convenience.
 export {
   createMemoryStorageProvider,
   createMemoryMessagingProvider,
   createMemoryIssuesProvider,
+  createMemoryFunctionsProvider,
+  createMemoryComputeProvider,
   DEFAULT_MEMORY_CHANNELS,
   DEFAULT_MEMORY_USERS,
   DEFAULT_MEMORY_PROJECTS,
@@ -37,6 +42,10 @@ export {
   type MemoryUser,
   type MemoryIssuesProviderOptions,
   type MemoryProject,
+  type MemoryFunctionsProviderOptions,
+  type MemoryComputeProvider,
+  type MemoryComputeProviderOptions,
+  type MemoryInstance,
 } from '@switchyard/core/testing';
 export { overrideOperation, withoutOperations, type OperationOverride } from './provider-overrides';
 export {

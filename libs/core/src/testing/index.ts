@@ -26,4 +26,14 @@ export {
   type MemoryIssuesProviderOptions,
   type MemoryProject,
 } from './memory-issues-provider';
+export {
+  createMemoryFunctionsProvider,
+  type MemoryFunctionsProviderOptions,
+} from './memory-functions-provider';
+export {
+  createMemoryComputeProvider,
+  type MemoryComputeProvider,
+  type MemoryComputeProviderOptions,
+  type MemoryInstance,
+} from './memory-compute-provider';
 export { integrationErrorOf } from './integration-error-of';
