@@ -7,6 +7,9 @@ import { discoverProviderPackages, loadProvider } from './provider-discovery';
 /** The environment variable that switches the CLI from SQLite to PostgreSQL. */
 export const DATABASE_URL_VARIABLE = 'SWITCHYARD_DATABASE_URL';
 
+/** The environment variable naming the PostgreSQL schema the CLI uses; default `switchyard`. */
+export const DATABASE_SCHEMA_VARIABLE = 'SWITCHYARD_DATABASE_SCHEMA';
+
 /** The ids of the two in-memory storage providers `--demo` and `quickstart` add. */
 export const DEMO_PROVIDER_IDS = Object.freeze(['memory-primary', 'memory-backup'] as const);
 
@@ -21,14 +24,19 @@ export interface CliStore {
 }
 
 /**
- * Opens PostgreSQL when `SWITCHYARD_DATABASE_URL` is set, and otherwise the
+ * Opens PostgreSQL when `SWITCHYARD_DATABASE_URL` is set (in the schema
+ * `SWITCHYARD_DATABASE_SCHEMA`, default `switchyard`), and otherwise the
  * SQLite file `.switchyard/switchyard.db` under the working directory.
  */
 export async function openCliStore(io: CliIo): Promise<CliStore> {
   const connectionString = io.env[DATABASE_URL_VARIABLE];
   if (connectionString !== undefined && connectionString !== '') {
     const { createPostgresStore } = await import('@switchyard/store-postgres');
-    return { store: await createPostgresStore({ connectionString }), description: `PostgreSQL (${DATABASE_URL_VARIABLE})` };
+    const schema = io.env[DATABASE_SCHEMA_VARIABLE] || undefined;
+    return {
+      store: await createPostgresStore({ connectionString, schema }),
+      description: `PostgreSQL (${DATABASE_URL_VARIABLE}${schema === undefined ? '' : `, schema ${schema}`})`,
+    };
   }
   return { store: createSqliteStore({ path: join(io.cwd, DEFAULT_SQLITE_PATH) }), description: `SQLite ${DEFAULT_SQLITE_PATH}` };
 }

@@ -22,7 +22,8 @@ Usage:
   switchyard health [--demo] [--json]
   switchyard quickstart
 
-Storage: SQLite at ./.switchyard/switchyard.db, or PostgreSQL when SWITCHYARD_DATABASE_URL is set.
+Storage: SQLite at ./.switchyard/switchyard.db, or PostgreSQL when SWITCHYARD_DATABASE_URL is set
+(schema SWITCHYARD_DATABASE_SCHEMA, default switchyard).
 Providers: installed packages with a "switchyard" key in their package.json; --demo adds
 two in-memory storage providers (memory-primary, memory-backup).
 Exit codes: 0 success, 1 failure, 2 usage or validation error.`;
