@@ -1,67 +1,158 @@
 import {
   IntegrationError,
-  loadOptionalSetting,
-  withoutTrailingSlash,
+  storageV1,
+  type CapabilityContract,
+  type ProviderCallContext,
+  type ProviderCapability,
+  type ProviderHealthReport,
   type ProviderManifest,
   type ProviderV1,
+  type ServiceHealth,
 } from '@switchyard/core';
+import { createStorageHandlers, assertContainerName } from './azure-blob';
+import { createBlobConnector, isStorageConfigured, resolveStorageSettings } from './azure-blob-client';
+import { azureBlobError } from './azure-error';
+import type { AzureStorageSettings } from './azure-settings';
 
-const DEFAULT_BASE_URL = 'https://api.azure.example';
-
-/** Settings for {@link createAzure}. */
+/** Settings for {@link createAzure}. Each service is used only when its section is configured. */
 export interface AzureProviderSettings {
   /**
-   * Base URL of the Azure API; point it at a local server in tests.
-   * Default: the `AZURE_BASE_URL` environment variable, else `https://api.azure.example`.
+   * Blob storage (the `storage` capability). Default: configured from
+   * `AZURE_STORAGE_CONNECTION_STRING`, or `AZURE_STORAGE_ACCOUNT` with
+   * `AZURE_STORAGE_KEY`, when those are set; otherwise storage is not offered.
    */
-  readonly baseURL?: string;
+  readonly storage?: AzureStorageSettings | undefined;
 }
 
 /** The Azure provider: a complete provider object for `hub.register()`. */
 export interface AzureProvider extends ProviderV1 {
-  /** The base URL requests go to, after settings, environment and default are applied. */
-  readonly baseURL: string;
+  /** Per service (blob, functions, compute): reachable, latency and error. */
+  healthCheck(context: { readonly signal: AbortSignal }): Promise<ProviderHealthReport>;
+  isConfigured(): boolean;
+}
+
+type Handler = (input: never, context: ProviderCallContext) => Promise<unknown>;
+
+/** One configured service: its contract, handlers and health probe. */
+interface AzureService {
+  readonly service: string;
+  readonly contract: CapabilityContract;
+  readonly handlers: Readonly<Record<string, Handler>>;
+  /** Checks input beyond the contract (Azure's stricter names), before any request. */
+  readonly check?: (operation: string, input: Record<string, unknown>) => void;
+  readonly probe: (signal: AbortSignal) => Promise<void>;
+}
+
+function validationError(operation: string, issues: readonly { readonly path: readonly PropertyKey[]; readonly message: string }[]) {
+  const described = issues.map((issue) => `${issue.path.map(String).join('.') || '(input)'}: ${issue.message}`).join('; ');
+  return new IntegrationError({
+    kind: 'validation',
+    message: `azure: invalid input for ${operation}: ${described}`,
+    provider: 'azure',
+    operation,
+    isRetryable: false,
+    details: issues.map((issue) => ({ path: issue.path.map(String), message: issue.message })),
+  });
+}
+
+function storageService(settings: AzureProviderSettings): AzureService | undefined {
+  const resolved = resolveStorageSettings(settings.storage);
+  if (!isStorageConfigured(resolved)) return undefined;
+  const connect = createBlobConnector(resolved);
+  return {
+    service: 'blob',
+    contract: storageV1,
+    handlers: createStorageHandlers(connect) as unknown as Record<string, Handler>,
+    check(operation, input) {
+      const buckets = [input.bucket, (input.source as { bucket?: unknown } | undefined)?.bucket, (input.destination as { bucket?: unknown } | undefined)?.bucket];
+      for (const bucket of buckets) if (typeof bucket === 'string') assertContainerName(bucket, operation);
+    },
+    async probe(signal) {
+      try {
+        const { service } = await connect();
+        await service.listContainers().byPage({ maxPageSize: 1 }).next();
+        signal.throwIfAborted();
+      } catch (error) {
+        throw azureBlobError(error, 'healthCheck');
+      }
+    },
+  };
 }
 
 /**
- * Creates the Azure provider. Nothing is read or sent until an
- * operation is called.
+ * Creates the Azure provider: Blob storage through `@azure/storage-blob`
+ * (loaded on first use). Nothing is read from the network until an operation
+ * is called.
  *
  * @example
  * ```ts
  * import { createAzure } from '@switchyard/azure';
  *
- * const azure = createAzure({ baseURL: 'http://127.0.0.1:4010' });
+ * const azure = createAzure({ storage: { connectionString: process.env.AZURE_STORAGE_CONNECTION_STRING } });
  * ```
  */
 export function createAzure(settings: AzureProviderSettings = {}): AzureProvider {
-  const baseURL =
-    loadOptionalSetting({
-      settingValue: settings.baseURL,
-      environmentVariableName: 'AZURE_BASE_URL',
-    }) ?? DEFAULT_BASE_URL;
+  const services = [storageService(settings)].filter((service): service is AzureService => service !== undefined);
+  const byCapability = new Map(services.map((service) => [service.contract.name as string, service]));
+  const capabilities: ProviderCapability[] = services.map((service) =>
+    Object.freeze({
+      name: service.contract.name,
+      version: service.contract.version,
+      operations: Object.freeze(Object.keys(service.handlers)),
+    }),
+  );
   const manifest: ProviderManifest = Object.freeze({
     id: 'azure',
-    name: 'Azure',
+    name: 'Microsoft Azure',
     category: 'cloud',
     docsUrl: 'https://github.com/switchyard-dev/switchyard/tree/main/libs/cloud/azure#readme',
-    capabilities: Object.freeze([]),
-    authKinds: Object.freeze(['none'] as const),
+    capabilities: Object.freeze(capabilities),
+    authKinds: Object.freeze(['signature', 'oauth2', 'api-key'] as const),
   });
+
   return {
     specificationVersion: 'v1',
     manifest,
-    baseURL: withoutTrailingSlash(baseURL),
-    execute(request) {
+    async execute(request, context) {
       const operation = `${request.capability}.${request.operation}`;
-      return Promise.reject(
-        new IntegrationError({
+      const service = byCapability.get(request.capability);
+      const handler = service?.handlers[request.operation];
+      const contract = service?.contract.operations[request.operation];
+      if (service === undefined || handler === undefined || contract === undefined) {
+        throw new IntegrationError({
           kind: 'unsupported',
-          message: `Azure does not offer ${operation}`,
+          message: `azure does not offer ${operation}${service === undefined ? ' (the service is not configured)' : ''}`,
           provider: 'azure',
           operation,
+          isRetryable: false,
+        });
+      }
+      // Parsed here too, so a direct call (outside a hub) gets a typed error before any request.
+      const parsed = contract.input.safeParse(request.input);
+      if (!parsed.success) throw validationError(operation, parsed.error.issues);
+      service.check?.(operation, parsed.data as Record<string, unknown>);
+      return handler(parsed.data as never, context);
+    },
+    async healthCheck({ signal }) {
+      const report: ServiceHealth[] = await Promise.all(
+        services.map(async (service): Promise<ServiceHealth> => {
+          const started = performance.now();
+          try {
+            await service.probe(signal);
+            return { service: service.service, reachable: true, latencyMs: Math.round(performance.now() - started) };
+          } catch (error) {
+            const classified = IntegrationError.isInstance(error) ? error : azureBlobError(error, 'healthCheck');
+            return {
+              service: service.service,
+              reachable: false,
+              latencyMs: Math.round(performance.now() - started),
+              error: { kind: classified.kind, message: classified.message },
+            };
+          }
         }),
       );
+      return { services: report };
     },
+    isConfigured: () => services.length > 0,
   };
 }

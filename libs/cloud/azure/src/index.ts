@@ -1,2 +1,3 @@
 export { createAzure, type AzureProvider, type AzureProviderSettings } from './azure-provider';
+export type { AzureStorageSettings } from './azure-settings';
 export { VERSION } from './version';

@@ -1,0 +1,104 @@
+import { IntegrationError, type ProviderV1 } from '@switchyard/core';
+import { createCallContext, startFaultServer, testStorageProvider, type FaultServer } from '@switchyard/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createAzure } from './index';
+import { startAzurite, type AzuriteBlob } from './testing/index';
+
+let azurite: AzuriteBlob;
+
+beforeAll(async () => {
+  azurite = await startAzurite();
+}, 60_000);
+
+afterAll(async () => {
+  await azurite?.stop();
+});
+
+function storage(provider: ProviderV1, operation: string, input: unknown) {
+  return provider.execute({ capability: 'storage', operation, input }, createCallContext());
+}
+
+async function failure(promise: Promise<unknown>): Promise<IntegrationError> {
+  const outcome = await promise.then(
+    () => undefined,
+    (error: unknown) => error,
+  );
+  if (!IntegrationError.isInstance(outcome)) throw new Error(`expected an IntegrationError, got ${String(outcome)}`);
+  return outcome;
+}
+
+testStorageProvider({
+  create: () => createAzure({ storage: { connectionString: azurite.connectionString } }),
+  additionalTests() {
+    it('serves a presigned GET URL that downloads the object without credentials', async () => {
+      const azure = createAzure({ storage: { accountName: azurite.accountName, accountKey: azurite.accountKey, endpoint: azurite.url } });
+      await storage(azure, 'createBucket', { bucket: 'presigned-downloads' });
+      await storage(azure, 'putObject', { bucket: 'presigned-downloads', key: 'hello.txt', body: 'hello', encoding: 'utf8' });
+      const signed = (await storage(azure, 'presignUrl', { bucket: 'presigned-downloads', key: 'hello.txt', method: 'GET', expiresInSeconds: 60 })) as { url: string };
+      const response = await fetch(signed.url);
+      expect(response.status).toBe(200);
+      expect(await response.text()).toBe('hello');
+      expect((await fetch(signed.url.replace(/sig=[^&]+/, 'sig=AAAA'))).status, 'a tampered signature is refused').toBe(403);
+    });
+
+    it('fails with auth, without the key in the message, when the account key is wrong', async () => {
+      const wrongKey = Buffer.from('switchyard-wrong-key-0123456789abcdef').toString('base64');
+      const azure = createAzure({ storage: { accountName: azurite.accountName, accountKey: wrongKey, endpoint: azurite.url } });
+      const error = await failure(storage(azure, 'listObjects', { bucket: 'anything', limit: 10 }));
+      expect(error.kind).toBe('auth');
+      expect(error.statusCode).toBe(403);
+      expect(JSON.stringify({ message: error.message, error: error.toJSON(), cause: error.cause })).not.toContain(wrongKey);
+    });
+
+    it('reports a stopped endpoint as a network error', async () => {
+      const azure = createAzure({ storage: { accountName: azurite.accountName, accountKey: azurite.accountKey, endpoint: 'http://127.0.0.1:9/devstoreaccount1' } });
+      expect((await failure(storage(azure, 'headObject', { bucket: 'anything', key: 'a' }))).kind).toBe('network');
+    });
+
+    it('reports a health entry for blob with its latency', async () => {
+      const report = await createAzure({ storage: { connectionString: azurite.connectionString } }).healthCheck({ signal: new AbortController().signal });
+      expect(report.services).toEqual([{ service: 'blob', reachable: true, latencyMs: expect.any(Number) as number }]);
+    });
+  },
+});
+
+describe('storage input Azure rejects', () => {
+  let peer: FaultServer;
+  beforeAll(async () => {
+    peer = await startFaultServer();
+  });
+  afterAll(async () => {
+    await peer.close();
+  });
+
+  const cases: [string, string, unknown][] = [
+    ['a container name with a dot', 'createBucket', { bucket: 'a.b-c' }],
+    ['a container name with "--"', 'putObject', { bucket: 'a--b', key: 'k', body: 'x', encoding: 'utf8' }],
+    ['a copy into a container name with a dot', 'copyObject', { source: { bucket: 'good-name', key: 'k' }, destination: { bucket: 'bad.name', key: 'k' } }],
+    ['an empty key', 'getObject', { bucket: 'good-name', key: '', encoding: 'utf8' }],
+  ];
+  for (const [title, operation, input] of cases) {
+    it(`refuses ${title} with validation before sending anything`, async () => {
+      const azure = createAzure({ storage: { accountName: 'devstoreaccount1', accountKey: 'a2V5', endpoint: `${peer.url}/devstoreaccount1` } });
+      expect((await failure(storage(azure, operation, input))).kind).toBe('validation');
+      expect(peer.requests).toEqual([]);
+    });
+  }
+
+  it('answers an unknown operation with unsupported before sending anything', async () => {
+    const azure = createAzure({ storage: { accountName: 'devstoreaccount1', accountKey: 'a2V5', endpoint: `${peer.url}/devstoreaccount1` } });
+    expect((await failure(storage(azure, 'renameObject', { bucket: 'good-name' }))).kind).toBe('unsupported');
+    expect(peer.requests).toEqual([]);
+  });
+
+  it('classifies a 503 ServerBusy as rate_limit with its Retry-After', async () => {
+    peer.route('/devstoreaccount1/busy-container/k', {
+      status: 503,
+      headers: { 'x-ms-error-code': 'ServerBusy', 'retry-after': '7' },
+      body: '<?xml version="1.0" encoding="utf-8"?><Error><Code>ServerBusy</Code><Message>The server is busy.</Message></Error>',
+    });
+    const azure = createAzure({ storage: { accountName: 'devstoreaccount1', accountKey: 'a2V5', endpoint: `${peer.url}/devstoreaccount1` } });
+    const error = await failure(storage(azure, 'headObject', { bucket: 'busy-container', key: 'k' }));
+    expect({ kind: error.kind, retryAfterMs: error.retryAfterMs, statusCode: error.statusCode }).toEqual({ kind: 'rate_limit', retryAfterMs: 7000, statusCode: 503 });
+  });
+});

@@ -1,0 +1,238 @@
+import { Buffer } from 'node:buffer';
+import {
+  IntegrationError,
+  type ProviderCallContext,
+  type StorageOperationInput,
+  type StorageOperationName,
+  type StorageOperationOutput,
+} from '@switchyard/core';
+import type { ContainerListBlobFlatSegmentResponse } from '@azure/storage-blob';
+import type { BlobConnection } from './azure-blob-client';
+import { azureBlobError } from './azure-error';
+
+/** One handler per storage v1 operation. */
+export type StorageHandlers = {
+  readonly [Name in StorageOperationName]: (
+    input: StorageOperationInput<Name>,
+    context: ProviderCallContext,
+  ) => Promise<StorageOperationOutput<Name>>;
+};
+
+const DEFAULT_CONTENT_TYPE = 'application/octet-stream';
+
+/** How many blobs `deleteObjects` deletes at once. */
+const DELETE_CONCURRENCY = 16;
+
+/**
+ * Azure container names: 3–63 lowercase letters, digits and single hyphens,
+ * starting and ending with a letter or digit. Stricter than the contract's
+ * bucket names (no dots, no `--`).
+ */
+const CONTAINER_NAME = /^[a-z0-9](?:[a-z0-9]|-(?!-))*[a-z0-9]$/;
+
+/** Throws `validation` for a container name Azure would reject, before any request is sent. */
+export function assertContainerName(bucket: string, operation: string): void {
+  if (bucket.length >= 3 && bucket.length <= 63 && CONTAINER_NAME.test(bucket)) return;
+  throw new IntegrationError({
+    kind: 'validation',
+    message: `Azure container name "${bucket}" is invalid: use 3–63 lowercase letters, digits and single hyphens (no dots, no "--"), starting and ending with a letter or digit`,
+    provider: 'azure',
+    operation,
+    isRetryable: false,
+  });
+}
+
+function etagOf(etag: string | undefined): string {
+  return (etag ?? '').replace(/^(?:W\/)?"|"$/g, '') || 'unknown';
+}
+
+function isoOf(date: Date | undefined): string {
+  return (date ?? new Date(0)).toISOString();
+}
+
+async function readAll(stream: NodeJS.ReadableStream | undefined): Promise<Buffer> {
+  if (stream === undefined) return Buffer.alloc(0);
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
+  return Buffer.concat(chunks);
+}
+
+/** The first page of a blob listing, or undefined when there is none. */
+async function firstPage(
+  pages: AsyncIterator<ContainerListBlobFlatSegmentResponse>,
+): Promise<ContainerListBlobFlatSegmentResponse | undefined> {
+  const result = await pages.next();
+  return result.done === true ? undefined : result.value;
+}
+
+/** Runs `call`, classifying anything the SDK throws. */
+async function sdkCall<T>(operation: string, call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    throw azureBlobError(error, operation);
+  }
+}
+
+/**
+ * The storage v1 operations on `@azure/storage-blob`. Every call passes the
+ * hub's signal as `abortSignal`; errors are classified by `azureBlobError`.
+ */
+export function createStorageHandlers(connect: () => Promise<BlobConnection>): StorageHandlers {
+  const container = async (bucket: string) => (await connect()).service.getContainerClient(bucket);
+  const blob = async (bucket: string, key: string) => (await container(bucket)).getBlockBlobClient(key);
+
+  return {
+    putObject: (input, { signal }) =>
+      sdkCall('storage.putObject', async () => {
+        const body = Buffer.from(input.body, input.encoding);
+        const response = await (await blob(input.bucket, input.key)).upload(body, body.byteLength, {
+          abortSignal: signal,
+          blobHTTPHeaders: { blobContentType: input.contentType ?? DEFAULT_CONTENT_TYPE },
+          metadata: { ...input.metadata },
+        });
+        return { bucket: input.bucket, key: input.key, etag: etagOf(response.etag), size: body.byteLength };
+      }),
+
+    getObject: (input, { signal }) =>
+      sdkCall('storage.getObject', async () => {
+        const response = await (await blob(input.bucket, input.key)).download(0, undefined, { abortSignal: signal });
+        const body = await readAll(response.readableStreamBody);
+        return {
+          bucket: input.bucket,
+          key: input.key,
+          size: body.byteLength,
+          etag: etagOf(response.etag),
+          contentType: response.contentType ?? DEFAULT_CONTENT_TYPE,
+          lastModified: isoOf(response.lastModified),
+          metadata: { ...response.metadata },
+          body: body.toString(input.encoding),
+          encoding: input.encoding,
+        };
+      }),
+
+    headObject: (input, { signal }) =>
+      sdkCall('storage.headObject', async () => {
+        const properties = await (await blob(input.bucket, input.key)).getProperties({ abortSignal: signal });
+        return {
+          bucket: input.bucket,
+          key: input.key,
+          size: properties.contentLength ?? 0,
+          etag: etagOf(properties.etag),
+          contentType: properties.contentType ?? DEFAULT_CONTENT_TYPE,
+          lastModified: isoOf(properties.lastModified),
+          metadata: { ...properties.metadata },
+        };
+      }),
+
+    listObjects: (input, { signal }) =>
+      sdkCall('storage.listObjects', async () => {
+        const pages = (await container(input.bucket))
+          .listBlobsFlat({ prefix: input.prefix, abortSignal: signal })
+          .byPage({ continuationToken: input.cursor, maxPageSize: input.limit });
+        const page = await firstPage(pages);
+        const objects = (page?.segment.blobItems ?? []).map((item) => ({
+          key: item.name,
+          size: item.properties.contentLength ?? 0,
+          etag: etagOf(item.properties.etag),
+          lastModified: isoOf(item.properties.lastModified),
+        }));
+        const next = page?.continuationToken;
+        return next === undefined || next === '' ? { objects } : { objects, nextCursor: next };
+      }),
+
+    deleteObject: (input, { signal }) =>
+      sdkCall('storage.deleteObject', async () => {
+        // A missing container is not_found; a missing blob in an existing one counts as deleted.
+        await (await blob(input.bucket, input.key)).deleteIfExists({ abortSignal: signal });
+        return { bucket: input.bucket, key: input.key };
+      }),
+
+    deleteObjects: (input, { signal }) =>
+      sdkCall('storage.deleteObjects', async () => {
+        // Parallel single deletes rather than a blob batch: Azurite does not serve batch requests.
+        const client = await container(input.bucket);
+        const keys = [...new Set(input.keys)];
+        const deleted: string[] = [];
+        const errors: { key: string; kind: IntegrationError['kind']; message: string }[] = [];
+        for (let start = 0; start < keys.length; start += DELETE_CONCURRENCY) {
+          const chunk = keys.slice(start, start + DELETE_CONCURRENCY);
+          const results = await Promise.allSettled(
+            chunk.map((key) => client.getBlockBlobClient(key).deleteIfExists({ abortSignal: signal })),
+          );
+          for (const [index, result] of results.entries()) {
+            const key = chunk[index] as string;
+            if (result.status === 'fulfilled') {
+              deleted.push(key);
+              continue;
+            }
+            const error = azureBlobError(result.reason, 'storage.deleteObjects');
+            // The whole call fails for what would fail every key: a missing container, bad credentials, an abort.
+            if (error.kind === 'not_found' || error.kind === 'auth' || error.kind === 'timeout') throw error;
+            errors.push({ key, kind: error.kind, message: error.message });
+          }
+        }
+        return { deleted, errors };
+      }),
+
+    copyObject: (input, { signal }) =>
+      sdkCall('storage.copyObject', async () => {
+        const source = await blob(input.source.bucket, input.source.key);
+        const destination = await blob(input.destination.bucket, input.destination.key);
+        const poller = await destination.beginCopyFromURL(source.url, { abortSignal: signal });
+        // The poller's requests carry the abortSignal given to beginCopyFromURL.
+        const result = await poller.pollUntilDone();
+        if (result.copyStatus !== undefined && result.copyStatus !== 'success') {
+          throw new IntegrationError({
+            kind: 'provider',
+            message: `azure: storage.copyObject ended with copy status "${result.copyStatus}"`,
+            provider: 'azure',
+            operation: 'storage.copyObject',
+          });
+        }
+        return { bucket: input.destination.bucket, key: input.destination.key, etag: etagOf(result.etag) };
+      }),
+
+    presignUrl: (input) =>
+      sdkCall('storage.presignUrl', async () => {
+        const { sdk, canSign } = await connect();
+        if (!canSign) {
+          throw new IntegrationError({
+            kind: 'unsupported',
+            message: 'azure: presignUrl needs the storage account key (storage.accountKey or a connection string with AccountKey); a SAS token cannot sign',
+            provider: 'azure',
+            operation: 'storage.presignUrl',
+            isRetryable: false,
+          });
+        }
+        const expiresOn = new Date(Date.now() + input.expiresInSeconds * 1000);
+        const permissions = sdk.BlobSASPermissions.parse(input.method === 'GET' ? 'r' : 'cw');
+        const url = await (await blob(input.bucket, input.key)).generateSasUrl({ permissions, expiresOn });
+        return { url, method: input.method, expiresAt: expiresOn.toISOString() };
+      }),
+
+    createBucket: (input, { signal }) =>
+      sdkCall('storage.createBucket', async () => {
+        await (await container(input.bucket)).create({ abortSignal: signal });
+        return { bucket: input.bucket };
+      }),
+
+    deleteBucket: (input, { signal }) =>
+      sdkCall('storage.deleteBucket', async () => {
+        // Azure deletes a container with everything in it; the contract refuses while it holds objects.
+        const client = await container(input.bucket);
+        const first = await firstPage(client.listBlobsFlat({ abortSignal: signal }).byPage({ maxPageSize: 1 }));
+        if ((first?.segment.blobItems.length ?? 0) > 0) {
+          throw new IntegrationError({
+            kind: 'conflict',
+            message: `azure: container "${input.bucket}" is not empty; delete its blobs first`,
+            provider: 'azure',
+            operation: 'storage.deleteBucket',
+            isRetryable: false,
+          });
+        }
+        await client.delete({ abortSignal: signal });
+        return { bucket: input.bucket };
+      }),
+  };
+}

@@ -1,0 +1,21 @@
+/**
+ * Blob storage settings. Give one of `connectionString`, `accountKey` (with
+ * `accountName`) or `sasToken` (with `accountName` or `endpoint`).
+ * `presignUrl` needs the account key (from `accountKey` or the connection string).
+ */
+export interface AzureStorageSettings {
+  /**
+   * A storage connection string, e.g. Azurite's
+   * `DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=…;BlobEndpoint=http://127.0.0.1:10000/devstoreaccount1;`.
+   * Default: the `AZURE_STORAGE_CONNECTION_STRING` environment variable.
+   */
+  readonly connectionString?: string | undefined;
+  /** The storage account name. Default: the `AZURE_STORAGE_ACCOUNT` environment variable. */
+  readonly accountName?: string | undefined;
+  /** The account's shared key (base64). Registered as a secret. Default: the `AZURE_STORAGE_KEY` environment variable. */
+  readonly accountKey?: string | undefined;
+  /** A SAS token (with or without the leading `?`) used instead of a key. Registered as a secret. Default: none. */
+  readonly sasToken?: string | undefined;
+  /** The blob endpoint. Default: `https://<accountName>.blob.core.windows.net`. */
+  readonly endpoint?: string | undefined;
+}
