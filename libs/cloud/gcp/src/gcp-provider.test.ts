@@ -1,4 +1,4 @@
-import { testProvider } from '@switchyard/testing';
+import { createCallContext, testProvider } from '@switchyard/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createGcp } from './index';
 
@@ -6,18 +6,26 @@ testProvider({ id: 'gcp', category: 'cloud', create: () => createGcp() });
 
 describe('createGcp', () => {
   afterEach(() => {
-    delete process.env.GCP_BASE_URL;
+    delete process.env.GOOGLE_APPLICATION_CREDENTIALS;
   });
 
-  it('sends requests to the public API by default', () => {
-    expect(createGcp().baseURL).toBe('https://api.gcp.example');
+  it('offers storage alone until functions or compute settings are given', () => {
+    expect(createGcp().services).toEqual(['storage']);
   });
 
-  it('takes baseURL from settings, then GCP_BASE_URL, without trailing slashes', () => {
-    process.env.GCP_BASE_URL = 'http://127.0.0.1:9/from-environment/';
-    expect(createGcp().baseURL).toBe('http://127.0.0.1:9/from-environment');
-    expect(createGcp({ baseURL: 'http://127.0.0.1:9/from-settings/' }).baseURL).toBe(
-      'http://127.0.0.1:9/from-settings',
-    );
+  it('reads GOOGLE_APPLICATION_CREDENTIALS only when an operation runs, and names it when the file is missing', async () => {
+    process.env.GOOGLE_APPLICATION_CREDENTIALS = '/nonexistent/switchyard-key.json';
+    const gcp = createGcp({ projectId: 'switchyard-test', storage: { apiEndpoint: 'http://127.0.0.1:9' } });
+    const outcome = await gcp
+      .execute(
+        { capability: 'storage', operation: 'headObject', input: { bucket: 'reports', key: 'a.txt' } },
+        createCallContext(),
+      )
+      .then(
+        () => undefined,
+        (error: unknown) => error as { kind: string; message: string },
+      );
+    expect(outcome?.kind).toBe('auth');
+    expect(outcome?.message).toContain('GOOGLE_APPLICATION_CREDENTIALS');
   });
 });

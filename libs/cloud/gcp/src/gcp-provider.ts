@@ -1,67 +1,161 @@
 import {
   IntegrationError,
   loadOptionalSetting,
-  withoutTrailingSlash,
+  registerSecret,
+  storageV1,
+  type CapabilityContract,
+  type CapabilityName,
+  type ProviderCapability,
   type ProviderManifest,
   type ProviderV1,
+  type ServiceHealth,
 } from '@switchyard/core';
+import type { Storage } from '@google-cloud/storage';
+import { resolveCredentials, type ResolvedCredentials } from './gcp-auth';
+import { gcpStorageError } from './gcp-error';
+import { gcsNameProblem } from './gcp-names';
+import type { GcpProviderSettings } from './gcp-settings';
+import { createStorageHandlers, withSignal } from './gcp-storage';
 
-const DEFAULT_BASE_URL = 'https://api.gcp.example';
+export type { GcpComputeSettings, GcpFunctionsSettings, GcpProviderSettings, GcpStorageSettings } from './gcp-settings';
+export type { GcpServiceAccountCredentials } from './gcp-auth';
 
-/** Settings for {@link createGcp}. */
-export interface GcpProviderSettings {
-  /**
-   * Base URL of the Gcp API; point it at a local server in tests.
-   * Default: the `GCP_BASE_URL` environment variable, else `https://api.gcp.example`.
-   */
-  readonly baseURL?: string;
+/** The Google Cloud provider: a complete provider object for `hub.register()`. */
+export interface GcpProvider extends ProviderV1 {
+  /** The capabilities this provider object offers: `storage`, plus `functions` and `compute` when configured. */
+  readonly services: readonly CapabilityName[];
 }
 
-/** The Gcp provider: a complete provider object for `hub.register()`. */
-export interface GcpProvider extends ProviderV1 {
-  /** The base URL requests go to, after settings, environment and default are applied. */
-  readonly baseURL: string;
+type Handler = (input: never, signal: AbortSignal) => Promise<unknown>;
+
+interface ServiceEntry {
+  readonly contract: CapabilityContract;
+  readonly handlers: Readonly<Record<string, Handler>>;
+  /** A cheap authenticated call proving the service answers. */
+  readonly probe: (signal: AbortSignal) => Promise<unknown>;
+}
+
+const DOCS_URL = 'https://github.com/switchyard-dev/switchyard/tree/main/libs/cloud/gcp#readme';
+
+function validationError(operation: string, message: string, details?: unknown): IntegrationError {
+  return new IntegrationError({ kind: 'validation', message: `gcp: ${operation}: ${message}`, provider: 'gcp', operation, isRetryable: false, details });
 }
 
 /**
- * Creates the Gcp provider. Nothing is read or sent until an
- * operation is called.
+ * Creates the Google Cloud provider: Cloud Storage (`storage` v1) always,
+ * Cloud Functions (`functions` v1) when `functions` settings are given, and
+ * Compute Engine (`compute` v1) when `compute` settings are given. Nothing
+ * is read, loaded or sent until an operation runs; the Storage SDK is
+ * imported on first use.
  *
  * @example
  * ```ts
  * import { createGcp } from '@switchyard/gcp';
  *
- * const gcp = createGcp({ baseURL: 'http://127.0.0.1:4010' });
+ * const gcp = createGcp({ projectId: 'my-project', functions: { location: 'europe-west1' }, compute: { zones: ['europe-west1-b'] } });
  * ```
  */
 export function createGcp(settings: GcpProviderSettings = {}): GcpProvider {
-  const baseURL =
-    loadOptionalSetting({
-      settingValue: settings.baseURL,
-      environmentVariableName: 'GCP_BASE_URL',
-    }) ?? DEFAULT_BASE_URL;
+  let credentials: ResolvedCredentials | undefined;
+  const loadCredentials = (): ResolvedCredentials => (credentials ??= resolveCredentials(settings));
+  const projectId = (): string | undefined =>
+    loadOptionalSetting({ settingValue: settings.projectId, environmentVariableName: 'GOOGLE_CLOUD_PROJECT' }) ?? loadCredentials().projectId;
+  if (typeof settings.accessToken === 'string') registerSecret(settings.accessToken);
+  if (settings.credentials !== undefined) registerSecret(settings.credentials.privateKey);
+
+  let storageClient: Promise<Storage> | undefined;
+  const storage = (): Promise<Storage> => {
+    storageClient ??= (async () => {
+      const resolved = loadCredentials();
+      const { Storage: StorageClient } = await import('@google-cloud/storage');
+      const project = projectId();
+      return new StorageClient({
+        ...(project === undefined ? {} : { projectId: project }),
+        ...(settings.storage?.apiEndpoint === undefined ? {} : { apiEndpoint: settings.storage.apiEndpoint }),
+        ...(resolved.serviceAccount === undefined
+          ? resolved.keyFilename === undefined
+            ? {}
+            : { keyFilename: resolved.keyFilename }
+          : { credentials: { client_email: resolved.serviceAccount.clientEmail, private_key: resolved.serviceAccount.privateKey } }),
+        // The hub's router retries; the SDK must not retry underneath it.
+        retryOptions: { autoRetry: false, maxRetries: 0 },
+      });
+    })().catch((error: unknown) => {
+      storageClient = undefined;
+      throw error;
+    });
+    return storageClient;
+  };
+
+  const services = new Map<CapabilityName, ServiceEntry>();
+  services.set('storage', {
+    contract: storageV1,
+    handlers: createStorageHandlers({ storage, projectId }),
+    async probe(signal) {
+      const project = projectId();
+      if (project === undefined) throw validationError('storage.health', 'needs a project to list buckets: set projectId or GOOGLE_CLOUD_PROJECT');
+      try {
+        const client = await storage();
+        await withSignal(signal, 'storage.health', () => client.getBuckets({ maxResults: 1, autoPaginate: false }));
+      } catch (error) {
+        throw gcpStorageError(error, { operation: 'storage.health' });
+      }
+    },
+  });
+
+  const capabilities: ProviderCapability[] = [...services.values()].map((service) =>
+    Object.freeze({ name: service.contract.name, version: service.contract.version, operations: Object.freeze(Object.keys(service.handlers)) }),
+  );
   const manifest: ProviderManifest = Object.freeze({
     id: 'gcp',
-    name: 'Gcp',
+    name: 'Google Cloud',
     category: 'cloud',
-    docsUrl: 'https://github.com/switchyard-dev/switchyard/tree/main/libs/cloud/gcp#readme',
-    capabilities: Object.freeze([]),
-    authKinds: Object.freeze(['none'] as const),
+    docsUrl: DOCS_URL,
+    capabilities: Object.freeze(capabilities),
+    authKinds: Object.freeze(['jwt', 'oauth2', 'sdk-chain'] as const),
   });
+
   return {
     specificationVersion: 'v1',
     manifest,
-    baseURL: withoutTrailingSlash(baseURL),
-    execute(request) {
+    services: Object.freeze([...services.keys()]),
+    execute(request, context) {
       const operation = `${request.capability}.${request.operation}`;
-      return Promise.reject(
-        new IntegrationError({
-          kind: 'unsupported',
-          message: `Gcp does not offer ${operation}`,
-          provider: 'gcp',
-          operation,
-        }),
-      );
+      const service = services.get(request.capability);
+      const handler = service !== undefined && Object.hasOwn(service.handlers, request.operation) ? service.handlers[request.operation] : undefined;
+      if (service === undefined || handler === undefined) {
+        return Promise.reject(
+          new IntegrationError({ kind: 'unsupported', message: `gcp: Google Cloud does not offer ${operation} here`, provider: 'gcp', operation }),
+        );
+      }
+      const contract = service.contract.operations[request.operation];
+      const parsed = contract?.input.safeParse(request.input);
+      if (parsed === undefined || !parsed.success) {
+        const issues = parsed?.error.issues.map((issue) => `${issue.path.join('.') || '(input)'}: ${issue.message}`) ?? [];
+        return Promise.reject(validationError(operation, `invalid input: ${issues.join('; ')}`, issues));
+      }
+      const problem = gcsNameProblem(request.capability, parsed.data);
+      if (problem !== undefined) return Promise.reject(validationError(operation, problem));
+      return handler(parsed.data as never, context.signal);
+    },
+    async healthCheck({ signal }) {
+      const report: ServiceHealth[] = [];
+      for (const [name, service] of services) {
+        const started = performance.now();
+        try {
+          await service.probe(signal);
+          report.push({ service: name, reachable: true, latencyMs: Math.round(performance.now() - started) });
+        } catch (error) {
+          const classified = IntegrationError.isInstance(error) ? error : new IntegrationError({ kind: 'provider', message: String(error), cause: error });
+          report.push({
+            service: name,
+            reachable: false,
+            latencyMs: Math.round(performance.now() - started),
+            error: { kind: classified.kind, message: classified.message },
+          });
+        }
+      }
+      return { services: report };
     },
   };
 }

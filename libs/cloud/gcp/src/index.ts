@@ -1,2 +1,10 @@
-export { createGcp, type GcpProvider, type GcpProviderSettings } from './gcp-provider';
+export {
+  createGcp,
+  type GcpComputeSettings,
+  type GcpFunctionsSettings,
+  type GcpProvider,
+  type GcpProviderSettings,
+  type GcpServiceAccountCredentials,
+  type GcpStorageSettings,
+} from './gcp-provider';
 export { VERSION } from './version';

@@ -1,2 +1,5 @@
-/** Starts the local peers @switchyard/gcp is tested against; filled in with the provider. */
-export {};
+/**
+ * Local peers `@switchyard/gcp` is tested against: `@switchyard/gcp/testing`.
+ * Needs the dev dependency `firebase-tools` (exactly 15.34.2).
+ */
+export { startGcsEmulator, type GcsEmulator, type GcsEmulatorOptions } from './gcs-emulator';

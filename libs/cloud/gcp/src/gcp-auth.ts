@@ -1,0 +1,120 @@
+import { readFileSync } from 'node:fs';
+import { IntegrationError, loadOptionalSetting, registerSecret } from '@switchyard/core';
+import { createJwt, oauth2Auth, type AuthStrategy, type HttpClientSettings } from '@switchyard/http';
+
+/** A service account's key, as `credentials` takes it (the `client_email` and `private_key` of its JSON key file). */
+export interface GcpServiceAccountCredentials {
+  /** The service account's email, e.g. `deployer@my-project.iam.gserviceaccount.com`. */
+  readonly clientEmail: string;
+  /** Its PEM private key (`-----BEGIN PRIVATE KEY-----...`). Registered with core's redaction. */
+  readonly privateKey: string;
+}
+
+/** Where credentials come from, as the provider settings give them. */
+export interface GcpCredentialSources {
+  readonly credentials?: GcpServiceAccountCredentials | undefined;
+  readonly keyFilename?: string | undefined;
+}
+
+/** What a key file or the settings resolved to. */
+export interface ResolvedCredentials {
+  /** The service account, when a key was given; `undefined` means Application Default Credentials. */
+  readonly serviceAccount: GcpServiceAccountCredentials | undefined;
+  /** The key file's `project_id`, when it has one. */
+  readonly projectId: string | undefined;
+  /** The key file path, for the Storage SDK (which also reads user credentials from it). */
+  readonly keyFilename: string | undefined;
+}
+
+/** The default OAuth2 token endpoint service-account assertions are exchanged at. */
+export const DEFAULT_TOKEN_URL = 'https://oauth2.googleapis.com/token';
+
+const CLOUD_PLATFORM_SCOPE = 'https://www.googleapis.com/auth/cloud-platform';
+
+function authError(message: string, cause?: unknown): IntegrationError {
+  return new IntegrationError({ kind: 'auth', message: `gcp: ${message}`, provider: 'gcp', isRetryable: false, cause });
+}
+
+/**
+ * Resolves credentials: `credentials` from settings, else the JSON key file
+ * at `keyFilename` or `GOOGLE_APPLICATION_CREDENTIALS`, else none
+ * (Application Default Credentials, which only the Storage SDK can use).
+ * Private keys are registered with core's redaction. Throws an `auth` error
+ * naming the file when it cannot be read.
+ */
+export function resolveCredentials(sources: GcpCredentialSources): ResolvedCredentials {
+  if (sources.credentials !== undefined) {
+    const { clientEmail, privateKey } = sources.credentials;
+    registerSecret(privateKey);
+    if (clientEmail === '' || privateKey === '') throw authError('credentials need both clientEmail and privateKey');
+    return { serviceAccount: { clientEmail, privateKey }, projectId: undefined, keyFilename: undefined };
+  }
+  const keyFilename = loadOptionalSetting({ settingValue: sources.keyFilename, environmentVariableName: 'GOOGLE_APPLICATION_CREDENTIALS' });
+  if (keyFilename === undefined) return { serviceAccount: undefined, projectId: undefined, keyFilename: undefined };
+  let key: { type?: unknown; client_email?: unknown; private_key?: unknown; project_id?: unknown };
+  try {
+    key = JSON.parse(readFileSync(keyFilename, 'utf8')) as typeof key;
+  } catch (error) {
+    throw authError(`cannot read the key file named by keyFilename or GOOGLE_APPLICATION_CREDENTIALS (${keyFilename})`, error);
+  }
+  const projectId = typeof key.project_id === 'string' ? key.project_id : undefined;
+  if (key.type !== 'service_account' || typeof key.client_email !== 'string' || typeof key.private_key !== 'string') {
+    // User credentials (gcloud auth application-default login) and other kinds are left to the Storage SDK.
+    return { serviceAccount: undefined, projectId, keyFilename };
+  }
+  registerSecret(key.private_key);
+  return { serviceAccount: { clientEmail: key.client_email, privateKey: key.private_key }, projectId, keyFilename };
+}
+
+/** Settings of {@link serviceAccountAuth}. */
+export interface ServiceAccountAuthOptions {
+  /** Resolves the service account on first use (settings are read lazily). */
+  readonly serviceAccount: () => GcpServiceAccountCredentials | undefined;
+  /** The token endpoint. Default {@link DEFAULT_TOKEN_URL}. */
+  readonly tokenURL?: string | undefined;
+  readonly dispatcher?: HttpClientSettings['dispatcher'];
+  readonly allowPrivateNetwork?: boolean | undefined;
+}
+
+/**
+ * Bearer access tokens for Google's REST APIs from a service account: an
+ * RS256 JWT assertion (scope `cloud-platform`) exchanged at the token
+ * endpoint with the OAuth2 JWT-bearer grant (RFC 7523), cached until shortly
+ * before it expires, refreshed single-flight by `@switchyard/http`'s
+ * `oauth2Auth`. Without a service account every request fails with `auth`.
+ */
+export function serviceAccountAuth(options: ServiceAccountAuthOptions): AuthStrategy {
+  const tokenURL = options.tokenURL ?? DEFAULT_TOKEN_URL;
+  let strategy: AuthStrategy | undefined;
+  return {
+    kind: 'oauth2',
+    apply(request) {
+      if (strategy === undefined) {
+        const account = options.serviceAccount();
+        if (account === undefined) {
+          throw authError(
+            'Cloud Functions and Compute Engine need a service account key: set credentials, keyFilename or GOOGLE_APPLICATION_CREDENTIALS (or accessToken)',
+          );
+        }
+        strategy = oauth2Auth({
+          tokenURL,
+          clientId: account.clientEmail,
+          clientAuthentication: 'body',
+          provider: 'gcp',
+          dispatcher: options.dispatcher,
+          allowPrivateNetwork: options.allowPrivateNetwork,
+          grant: {
+            type: 'jwt_bearer',
+            assertion: () =>
+              createJwt({
+                privateKey: account.privateKey,
+                claims: { iss: account.clientEmail, scope: CLOUD_PLATFORM_SCOPE, aud: tokenURL },
+                lifetimeSeconds: 3600,
+              }),
+          },
+        });
+      }
+      return strategy.apply(request);
+    },
+  };
+}

@@ -1,0 +1,218 @@
+import { Buffer } from 'node:buffer';
+import {
+  IntegrationError,
+  type ObjectInfo,
+  type StorageOperationInput,
+  type StorageOperationName,
+  type StorageOperationOutput,
+} from '@switchyard/core';
+import type { File, FileMetadata, Storage } from '@google-cloud/storage';
+import { gcpStorageError } from './gcp-error';
+
+/** What the storage handlers need from the provider: the SDK client (created lazily) and the project. */
+export interface GcpStorageDependencies {
+  readonly storage: () => Promise<Storage>;
+  readonly projectId: () => string | undefined;
+}
+
+type StorageHandlers = {
+  readonly [Name in StorageOperationName]: (input: StorageOperationInput<Name>, signal: AbortSignal) => Promise<StorageOperationOutput<Name>>;
+};
+
+const DEFAULT_CONTENT_TYPE = 'application/octet-stream';
+/** How many deletes `deleteObjects` keeps in flight at once. */
+const DELETE_CONCURRENCY = 8;
+
+/**
+ * Runs an SDK call, giving up with `timeout` when `signal` aborts (the SDK
+ * takes no AbortSignal, so the request itself runs on; its result is dropped).
+ */
+export function withSignal<T>(signal: AbortSignal, operation: string, run: () => Promise<T>): Promise<T> {
+  const aborted = () =>
+    new IntegrationError({ kind: 'timeout', message: `gcp: ${operation} was aborted`, provider: 'gcp', operation, cause: signal.reason });
+  if (signal.aborted) return Promise.reject(aborted());
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(aborted());
+    signal.addEventListener('abort', onAbort, { once: true });
+    run().then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error instanceof Error ? error : new Error(String(error)));
+      },
+    );
+  });
+}
+
+function objectInfo(bucket: string, key: string, metadata: FileMetadata): ObjectInfo {
+  const custom: Record<string, string> = {};
+  for (const [name, value] of Object.entries(metadata.metadata ?? {})) {
+    if (value !== null && value !== undefined) custom[name] = String(value);
+  }
+  return {
+    bucket,
+    key,
+    size: Number(metadata.size ?? 0),
+    etag: String(metadata.etag ?? metadata.md5Hash ?? metadata.generation ?? ''),
+    contentType: metadata.contentType ?? DEFAULT_CONTENT_TYPE,
+    lastModified: new Date(metadata.updated ?? metadata.timeCreated ?? Date.now()).toISOString(),
+    metadata: custom,
+  };
+}
+
+function isStatus(error: unknown, status: number): boolean {
+  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === status;
+}
+
+/** GCS answers 404 both for a missing object and a missing bucket; only the message tells them apart. */
+function isMissingBucket(error: unknown): boolean {
+  return isStatus(error, 404) && error instanceof Error && /bucket does not exist|no such bucket/i.test(error.message);
+}
+
+/** Runs `task` over `items` with at most `limit` in flight. */
+async function mapBounded<Item, Result>(items: readonly Item[], limit: number, task: (item: Item) => Promise<Result>): Promise<Result[]> {
+  const results: Result[] = new Array<Result>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const index = next;
+      next += 1;
+      results[index] = await task(items[index] as Item);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}
+
+/**
+ * The `storage` v1 operations on Cloud Storage through `@google-cloud/storage`
+ * (its own retries off: the router retries). Every SDK failure is classified
+ * by `gcpStorageError`.
+ */
+export function createStorageHandlers(dependencies: GcpStorageDependencies): StorageHandlers {
+  async function run<T>(operation: StorageOperationName, subject: string, signal: AbortSignal, call: (storage: Storage) => Promise<T>): Promise<T> {
+    const name = `storage.${operation}`;
+    try {
+      const storage = await dependencies.storage();
+      return await withSignal(signal, name, () => call(storage));
+    } catch (error) {
+      throw gcpStorageError(error, { operation: name, subject });
+    }
+  }
+  const file = (storage: Storage, bucket: string, key: string): File => storage.bucket(bucket).file(key);
+  const describe = (bucket: string, key: string) => `object "${key}" in bucket "${bucket}"`;
+
+  return {
+    putObject: (input, signal) =>
+      run('putObject', describe(input.bucket, input.key), signal, async (storage) => {
+        const body = Buffer.from(input.body, input.encoding);
+        const target = file(storage, input.bucket, input.key);
+        await target.save(body, {
+          resumable: false,
+          contentType: input.contentType ?? DEFAULT_CONTENT_TYPE,
+          metadata: { contentType: input.contentType ?? DEFAULT_CONTENT_TYPE, metadata: { ...input.metadata } },
+        });
+        return { bucket: input.bucket, key: input.key, etag: objectInfo(input.bucket, input.key, target.metadata).etag, size: body.byteLength };
+      }),
+    getObject: (input, signal) =>
+      run('getObject', describe(input.bucket, input.key), signal, async (storage) => {
+        const target = file(storage, input.bucket, input.key);
+        const [metadata] = await target.getMetadata();
+        // Download exactly the generation just described, so body and properties belong together.
+        const [body] = await storage
+          .bucket(input.bucket)
+          .file(input.key, metadata.generation === undefined ? {} : { generation: metadata.generation })
+          .download({ validation: false });
+        return { ...objectInfo(input.bucket, input.key, metadata), body: body.toString(input.encoding), encoding: input.encoding };
+      }),
+    headObject: (input, signal) =>
+      run('headObject', describe(input.bucket, input.key), signal, async (storage) => {
+        const [metadata] = await file(storage, input.bucket, input.key).getMetadata();
+        return objectInfo(input.bucket, input.key, metadata);
+      }),
+    listObjects: (input, signal) =>
+      run('listObjects', `bucket "${input.bucket}"`, signal, async (storage) => {
+        const [files, nextQuery] = await storage.bucket(input.bucket).getFiles({
+          autoPaginate: false,
+          maxResults: input.limit,
+          ...(input.prefix === undefined || input.prefix === '' ? {} : { prefix: input.prefix }),
+          ...(input.cursor === undefined ? {} : { pageToken: input.cursor }),
+        });
+        const objects = files.map((listed) => {
+          const info = objectInfo(input.bucket, listed.name, listed.metadata);
+          return { key: info.key, size: info.size, etag: info.etag, lastModified: info.lastModified };
+        });
+        const nextCursor = (nextQuery as { pageToken?: unknown } | null | undefined)?.pageToken;
+        return typeof nextCursor === 'string' && nextCursor !== '' ? { objects, nextCursor } : { objects };
+      }),
+    deleteObject: (input, signal) =>
+      run('deleteObject', describe(input.bucket, input.key), signal, async (storage) => {
+        try {
+          await file(storage, input.bucket, input.key).delete();
+        } catch (error) {
+          if (!isStatus(error, 404) || isMissingBucket(error)) throw error;
+        }
+        return { bucket: input.bucket, key: input.key };
+      }),
+    deleteObjects: (input, signal) =>
+      run('deleteObjects', `bucket "${input.bucket}"`, signal, async (storage) => {
+        const keys = [...new Set(input.keys)];
+        const outcomes = await mapBounded(keys, DELETE_CONCURRENCY, async (key) => {
+          try {
+            await file(storage, input.bucket, key).delete();
+            return undefined;
+          } catch (error) {
+            if (isStatus(error, 404) && !isMissingBucket(error)) return undefined;
+            const classified = gcpStorageError(error, { operation: 'storage.deleteObjects', subject: describe(input.bucket, key) });
+            return { key, kind: classified.kind, message: classified.message };
+          }
+        });
+        const errors = outcomes.filter((outcome) => outcome !== undefined);
+        const failed = new Set(errors.map((error) => error.key));
+        return { deleted: keys.filter((key) => !failed.has(key)), errors };
+      }),
+    copyObject: (input, signal) =>
+      run('copyObject', `${describe(input.source.bucket, input.source.key)} to ${describe(input.destination.bucket, input.destination.key)}`, signal, async (storage) => {
+        const [copied] = await file(storage, input.source.bucket, input.source.key).copy(
+          file(storage, input.destination.bucket, input.destination.key),
+        );
+        let metadata = copied.metadata;
+        if (metadata.etag === undefined) [metadata] = await copied.getMetadata();
+        const { bucket, key } = input.destination;
+        return { bucket, key, etag: objectInfo(bucket, key, metadata).etag };
+      }),
+    presignUrl: (input, signal) =>
+      run('presignUrl', describe(input.bucket, input.key), signal, async (storage) => {
+        const expires = Date.now() + input.expiresInSeconds * 1000;
+        const [url] = await file(storage, input.bucket, input.key).getSignedUrl({
+          version: 'v4',
+          action: input.method === 'GET' ? 'read' : 'write',
+          expires,
+          ...(input.method === 'PUT' && input.contentType !== undefined ? { contentType: input.contentType } : {}),
+        });
+        return { url, method: input.method, expiresAt: new Date(expires).toISOString() };
+      }),
+    createBucket: (input, signal) =>
+      run('createBucket', `bucket "${input.bucket}"`, signal, async (storage) => {
+        if (dependencies.projectId() === undefined) {
+          throw new IntegrationError({
+            kind: 'validation',
+            message: 'gcp: createBucket needs a project: set projectId or GOOGLE_CLOUD_PROJECT',
+            provider: 'gcp',
+            operation: 'storage.createBucket',
+            isRetryable: false,
+          });
+        }
+        await storage.createBucket(input.bucket, input.region === undefined ? {} : { location: input.region });
+        return { bucket: input.bucket };
+      }),
+    deleteBucket: (input, signal) =>
+      run('deleteBucket', `bucket "${input.bucket}"`, signal, async (storage) => {
+        await storage.bucket(input.bucket).delete();
+        return { bucket: input.bucket };
+      }),
+  };
+}
