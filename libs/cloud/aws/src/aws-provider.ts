@@ -1,67 +1,145 @@
 import {
+  computeV1,
+  functionsV1,
   IntegrationError,
-  loadOptionalSetting,
-  withoutTrailingSlash,
+  storageV1,
+  type CapabilityContract,
+  type ProviderCapability,
+  type ProviderHealthReport,
   type ProviderManifest,
   type ProviderV1,
 } from '@switchyard/core';
+import { createAwsClients, type AwsCall } from './aws-clients';
+import { ec2Handlers } from './aws-ec2';
+import { awsError, invalidInput } from './aws-error';
+import { awsHealthReport } from './aws-health';
+import { lambdaHandlers } from './aws-lambda';
+import { checkS3Input, s3Handlers } from './aws-s3';
+import {
+  AWS_CAPABILITIES,
+  resolveAwsSettings,
+  type AwsCapability,
+  type AwsCredentials,
+  type EC2Config,
+  type LambdaConfig,
+  type S3Config,
+} from './aws-settings';
 
-const DEFAULT_BASE_URL = 'https://api.aws.example';
+export type { AwsCapability, AwsCredentials, EC2Config, LambdaConfig, S3Config } from './aws-settings';
 
-/** Settings for {@link createAws}. */
+/** Settings for {@link createAws}. Every field is optional; nothing is read or sent until an operation is called. */
 export interface AwsProviderSettings {
   /**
-   * Base URL of the Aws API; point it at a local server in tests.
-   * Default: the `AWS_BASE_URL` environment variable, else `https://api.aws.example`.
+   * The AWS region the clients talk to, e.g. `eu-west-1`.
+   * Default: the `AWS_REGION` environment variable, else `AWS_DEFAULT_REGION`, else `us-east-1`.
    */
-  readonly baseURL?: string;
+  readonly region?: string | undefined;
+  /**
+   * Static credentials. Default: the AWS SDK's default chain (`AWS_ACCESS_KEY_ID`,
+   * `AWS_SECRET_ACCESS_KEY`, `AWS_SESSION_TOKEN`, `AWS_PROFILE` and shared config files,
+   * SSO, web identity, container and instance roles). Secrets from either source are
+   * registered for redaction.
+   */
+  readonly credentials?: AwsCredentials | undefined;
+  /**
+   * Endpoint override for every service, e.g. `http://127.0.0.1:5000` for moto_server.
+   * Default: the `AWS_ENDPOINT_URL` environment variable, else the public AWS endpoints.
+   */
+  readonly baseURL?: string | undefined;
+  /**
+   * The capabilities to offer; only their services are ever called.
+   * Default: `['storage', 'functions', 'compute']` (S3, Lambda and EC2).
+   */
+  readonly capabilities?: readonly AwsCapability[] | undefined;
+  /** S3 settings for `storage`. Default: `{}`. */
+  readonly s3?: S3Config | undefined;
+  /** Lambda settings for `functions`. Default: `{}`. */
+  readonly lambda?: LambdaConfig | undefined;
+  /** EC2 settings for `compute`. Default: `{}`. */
+  readonly ec2?: EC2Config | undefined;
 }
 
-/** The Aws provider: a complete provider object for `hub.register()`. */
+/** The AWS provider: a complete provider object for `hub.register()`. */
 export interface AwsProvider extends ProviderV1 {
-  /** The base URL requests go to, after settings, environment and default are applied. */
-  readonly baseURL: string;
+  /** The region after settings, environment and default are applied. */
+  readonly region: string;
+  /** The endpoint override for every service, or `undefined` for the public AWS endpoints. */
+  readonly baseURL: string | undefined;
+  /** Reports S3, Lambda and EC2 (those enabled) as reachable or not, with latency and a redacted error. */
+  healthCheck(context: { readonly signal: AbortSignal }): Promise<ProviderHealthReport>;
 }
+
+type Handler = (input: never, call: AwsCall) => Promise<unknown>;
+
+interface CapabilityBinding {
+  readonly contract: CapabilityContract;
+  readonly handlers: Readonly<Record<string, Handler>>;
+  /** Provider rules the contract does not cover; throws a `validation` error. */
+  readonly check?: (operation: string, input: Record<string, unknown>) => void;
+}
+
+const BINDINGS: Readonly<Record<AwsCapability, CapabilityBinding>> = {
+  storage: { contract: storageV1, handlers: s3Handlers, check: checkS3Input },
+  functions: { contract: functionsV1, handlers: lambdaHandlers },
+  compute: { contract: computeV1, handlers: ec2Handlers },
+};
 
 /**
- * Creates the Aws provider. Nothing is read or sent until an
- * operation is called.
+ * Creates the AWS provider: `storage` v1 on S3, `functions` v1 on Lambda and
+ * `compute` v1 on EC2. The SDK clients are created (and the SDK loaded) on
+ * the first call to each service.
  *
  * @example
  * ```ts
  * import { createAws } from '@switchyard/aws';
  *
- * const aws = createAws({ baseURL: 'http://127.0.0.1:4010' });
+ * const aws = createAws({ region: 'eu-west-1', capabilities: ['storage'] });
  * ```
  */
 export function createAws(settings: AwsProviderSettings = {}): AwsProvider {
-  const baseURL =
-    loadOptionalSetting({
-      settingValue: settings.baseURL,
-      environmentVariableName: 'AWS_BASE_URL',
-    }) ?? DEFAULT_BASE_URL;
+  const resolved = resolveAwsSettings(settings);
+  const clients = createAwsClients(resolved);
+  const enabled = AWS_CAPABILITIES.filter((capability) => resolved.capabilities.has(capability));
   const manifest: ProviderManifest = Object.freeze({
     id: 'aws',
-    name: 'Aws',
+    name: 'Amazon Web Services',
     category: 'cloud',
-    docsUrl: 'https://github.com/switchyard-dev/switchyard/tree/main/libs/cloud/aws#readme',
-    capabilities: Object.freeze([]),
-    authKinds: Object.freeze(['none'] as const),
+    docsUrl: 'https://github.com/switchyard-dev/switchyard/blob/main/docs/providers/aws.md',
+    capabilities: Object.freeze(
+      enabled.map((capability): ProviderCapability => {
+        const { contract, handlers } = BINDINGS[capability];
+        return Object.freeze({ name: contract.name, version: contract.version, operations: Object.freeze(Object.keys(handlers)) });
+      }),
+    ),
+    authKinds: Object.freeze(['signature', 'sdk-chain'] as const),
   });
+
+  async function execute(request: { capability: string; operation: string; input: unknown }, signal: AbortSignal) {
+    const operation = `${request.capability}.${request.operation}`;
+    const binding = enabled.includes(request.capability as AwsCapability) ? BINDINGS[request.capability as AwsCapability] : undefined;
+    const handler = binding !== undefined && Object.hasOwn(binding.handlers, request.operation) ? binding.handlers[request.operation] : undefined;
+    if (binding === undefined || handler === undefined) {
+      throw new IntegrationError({ kind: 'unsupported', message: `AWS does not offer ${operation}`, provider: 'aws', operation });
+    }
+    // The hub has parsed the input already; a direct caller may not have, and nothing invalid may reach AWS.
+    const parsed = binding.contract.operations[request.operation]?.input.safeParse(request.input);
+    if (parsed === undefined || !parsed.success) {
+      const problems = parsed?.error.issues.map((issue) => `${issue.path.join('.') || '(input)'}: ${issue.message}`).join('; ');
+      throw invalidInput(operation, `Invalid input for ${operation}: ${problems ?? 'no schema'}`);
+    }
+    binding.check?.(operation, parsed.data as Record<string, unknown>);
+    return handler(parsed.data as never, { clients, settings: resolved, signal, operation });
+  }
+
   return {
     specificationVersion: 'v1',
     manifest,
-    baseURL: withoutTrailingSlash(baseURL),
-    execute(request) {
-      const operation = `${request.capability}.${request.operation}`;
-      return Promise.reject(
-        new IntegrationError({
-          kind: 'unsupported',
-          message: `Aws does not offer ${operation}`,
-          provider: 'aws',
-          operation,
-        }),
-      );
-    },
+    region: resolved.region,
+    baseURL: resolved.baseURL,
+    execute: (request, context) =>
+      execute(request, context.signal).catch((error: unknown) => {
+        throw awsError(error, { operation: `${request.capability}.${request.operation}` });
+      }),
+    healthCheck: (context) => awsHealthReport(enabled, clients, context.signal),
   };
 }

@@ -1,2 +1,11 @@
-export { createAws, type AwsProvider, type AwsProviderSettings } from './aws-provider';
+export {
+  createAws,
+  type AwsCapability,
+  type AwsCredentials,
+  type AwsProvider,
+  type AwsProviderSettings,
+  type EC2Config,
+  type LambdaConfig,
+  type S3Config,
+} from './aws-provider';
 export { VERSION } from './version';

@@ -1,0 +1,151 @@
+import { Buffer } from 'node:buffer';
+import type { InstanceStateChange, Instance as Ec2Instance } from '@aws-sdk/client-ec2';
+import type {
+  ComputeOperationInput,
+  ComputeOperationName,
+  ComputeOperationOutput,
+  Instance,
+  InstanceState,
+} from '@switchyard/core';
+import type { AwsCall } from './aws-clients';
+import { invalidInput } from './aws-error';
+import { IntegrationError } from '@switchyard/core';
+
+type Ec2Handlers = {
+  readonly [Name in ComputeOperationName]: (input: ComputeOperationInput<Name>, call: AwsCall) => Promise<ComputeOperationOutput<Name>>;
+};
+
+const loadEc2 = () => import('@aws-sdk/client-ec2');
+
+/** EC2 instance ids: `i-` and 8 (older) or 17 hex digits. */
+const INSTANCE_ID = /^i-(?:[0-9a-f]{8}|[0-9a-f]{17})$/;
+
+/** DescribeInstances refuses a MaxResults below 5. */
+const MINIMUM_PAGE_SIZE = 5;
+
+/** EC2 state names by contract state; `shutting-down` is on its way to terminated, so it counts as `stopping`. */
+const EC2_STATES: Readonly<Record<InstanceState, readonly string[]>> = {
+  pending: ['pending'],
+  running: ['running'],
+  stopping: ['stopping', 'shutting-down'],
+  stopped: ['stopped'],
+  terminated: ['terminated'],
+  unknown: [],
+};
+
+/** Maps an EC2 state name (`pending`, `running`, `shutting-down`, `terminated`, `stopping`, `stopped`). */
+export function instanceState(name: string | undefined): InstanceState {
+  const entry = Object.entries(EC2_STATES).find(([, names]) => name !== undefined && names.includes(name));
+  return (entry?.[0] as InstanceState | undefined) ?? 'unknown';
+}
+
+function toInstance(instance: Ec2Instance): Instance {
+  const labels: Record<string, string> = {};
+  for (const tag of instance.Tags ?? []) if (tag.Key !== undefined) labels[tag.Key] = tag.Value ?? '';
+  const optional = {
+    name: labels.Name,
+    machineType: instance.InstanceType,
+    zone: instance.Placement?.AvailabilityZone,
+    privateIp: instance.PrivateIpAddress,
+    publicIp: instance.PublicIpAddress,
+    launchedAt: instance.LaunchTime?.toISOString(),
+  };
+  return {
+    id: instance.InstanceId ?? '',
+    state: instanceState(instance.State?.Name),
+    providerState: instance.State?.Name ?? 'unknown',
+    labels,
+    ...Object.fromEntries(Object.entries(optional).filter(([, value]) => value !== undefined && value !== '')),
+  };
+}
+
+/**
+ * The listInstances cursor: EC2's NextToken for the page to fetch, and how
+ * many instances of that page were already returned. EC2 pages by
+ * reservation (and MaxResults must be at least 5), so a page can hold more
+ * instances than `limit`; the rest are returned from the same page next time.
+ */
+interface ListCursor {
+  readonly token?: string | undefined;
+  readonly skip: number;
+}
+
+function encodeCursor(cursor: ListCursor): string {
+  return Buffer.from(JSON.stringify(cursor), 'utf8').toString('base64url');
+}
+
+function decodeCursor(cursor: string | undefined, operation: string): ListCursor {
+  if (cursor === undefined) return { skip: 0 };
+  try {
+    const parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { token?: unknown; skip?: unknown };
+    if (Number.isInteger(parsed.skip) && (parsed.skip as number) >= 0 && (parsed.token === undefined || typeof parsed.token === 'string')) {
+      return { token: parsed.token, skip: parsed.skip as number };
+    }
+  } catch {
+    // fall through to the validation error
+  }
+  throw invalidInput(operation, `Unknown cursor "${cursor}": pass back a nextCursor from listInstances`);
+}
+
+/** Refuses ids EC2 would call malformed, before any request. */
+export function checkInstanceId(operation: string, instanceId: string): void {
+  if (!INSTANCE_ID.test(instanceId)) {
+    throw invalidInput(operation, `Invalid EC2 instance id "${instanceId}": expected "i-" and 8 or 17 hex digits, e.g. "i-0abc123def4567890"`);
+  }
+}
+
+function stateChange(change: InstanceStateChange | undefined, instanceId: string) {
+  return {
+    instanceId: change?.InstanceId ?? instanceId,
+    previousState: instanceState(change?.PreviousState?.Name),
+    currentState: instanceState(change?.CurrentState?.Name),
+  };
+}
+
+/** The `compute` v1 operations on EC2. */
+export const ec2Handlers: Ec2Handlers = {
+  async listInstances(input, { clients, signal, operation }) {
+    const cursor = decodeCursor(input.cursor, operation);
+    if (input.state === 'unknown') return { instances: [] };
+    const { DescribeInstancesCommand } = await loadEc2();
+    const output = await (await clients.ec2()).send(
+      new DescribeInstancesCommand({
+        ...(input.state === undefined ? {} : { Filters: [{ Name: 'instance-state-name', Values: [...EC2_STATES[input.state]] }] }),
+        MaxResults: Math.max(MINIMUM_PAGE_SIZE, input.limit),
+        NextToken: cursor.token,
+      }),
+      { abortSignal: signal },
+    );
+    const all = (output.Reservations ?? []).flatMap((reservation) => reservation.Instances ?? []);
+    const end = cursor.skip + input.limit;
+    const instances = all.slice(cursor.skip, end).map(toInstance);
+    if (end < all.length) return { instances, nextCursor: encodeCursor({ token: cursor.token, skip: end }) };
+    const nextToken = output.NextToken;
+    return nextToken === undefined || nextToken === '' ? { instances } : { instances, nextCursor: encodeCursor({ token: nextToken, skip: 0 }) };
+  },
+
+  async getInstance(input, { clients, signal, operation }) {
+    checkInstanceId(operation, input.instanceId);
+    const { DescribeInstancesCommand } = await loadEc2();
+    const output = await (await clients.ec2()).send(new DescribeInstancesCommand({ InstanceIds: [input.instanceId] }), { abortSignal: signal });
+    const instance = output.Reservations?.flatMap((reservation) => reservation.Instances ?? []).find((item) => item.InstanceId === input.instanceId);
+    if (instance === undefined) {
+      throw new IntegrationError({ kind: 'not_found', message: `EC2 instance "${input.instanceId}" does not exist`, provider: 'aws', operation });
+    }
+    return toInstance(instance);
+  },
+
+  async startInstance(input, { clients, signal, operation }) {
+    checkInstanceId(operation, input.instanceId);
+    const { StartInstancesCommand } = await loadEc2();
+    const output = await (await clients.ec2()).send(new StartInstancesCommand({ InstanceIds: [input.instanceId] }), { abortSignal: signal });
+    return stateChange(output.StartingInstances?.[0], input.instanceId);
+  },
+
+  async stopInstance(input, { clients, signal, operation }) {
+    checkInstanceId(operation, input.instanceId);
+    const { StopInstancesCommand } = await loadEc2();
+    const output = await (await clients.ec2()).send(new StopInstancesCommand({ InstanceIds: [input.instanceId] }), { abortSignal: signal });
+    return stateChange(output.StoppingInstances?.[0], input.instanceId);
+  },
+};

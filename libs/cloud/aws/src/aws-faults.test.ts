@@ -1,0 +1,80 @@
+import { createCallContext, startFaultServer, type FaultServer } from '@switchyard/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createAws } from './index';
+import { MOTO_CREDENTIALS } from './testing/index';
+
+const xml = (code: string, message: string) => ({
+  headers: { 'content-type': 'application/xml' },
+  body: `<?xml version="1.0" encoding="UTF-8"?><Error><Code>${code}</Code><Message>${message}</Message><RequestId>R1</RequestId></Error>`,
+});
+
+describe('faults on the wire', () => {
+  let server: FaultServer;
+
+  beforeAll(async () => {
+    server = await startFaultServer({
+      'GET /slow-bucket/a.txt': { status: 503, ...xml('SlowDown', 'Please reduce your request rate.'), headers: { 'content-type': 'application/xml', 'retry-after': '3' } },
+      'GET /busy-bucket/a.txt': { status: 503, ...xml('SlowDown', 'Please reduce your request rate.') },
+      'GET /broken-bucket/a.txt': { status: 500, ...xml('InternalError', 'We encountered an internal error.') },
+      'GET /reset-bucket/a.txt': { fault: 'reset' },
+      'GET /hang-bucket/a.txt': { fault: 'hang' },
+      'GET /2015-03-31/functions/throttled': {
+        status: 429,
+        headers: { 'x-amzn-errortype': 'TooManyRequestsException', 'retry-after': '2' },
+        body: { Type: 'User', message: 'Rate exceeded', Reason: 'CallerRateLimitExceeded' },
+      },
+    });
+  });
+
+  afterAll(async () => {
+    await server.close();
+  });
+
+  const provider = () => createAws({ baseURL: server.url, credentials: MOTO_CREDENTIALS });
+  const getObject = (bucket: string, signal?: AbortSignal) =>
+    provider()
+      .execute(
+        { capability: 'storage', operation: 'getObject', input: { bucket, key: 'a.txt' } },
+        createCallContext(signal === undefined ? {} : { signal }),
+      )
+      .catch((error: unknown) => error);
+
+  it('reports 503 SlowDown as a rate limit with the Retry-After delay, after one request', async () => {
+    const before = server.requests.length;
+    expect(await getObject('slow-bucket')).toMatchObject({ kind: 'rate_limit', statusCode: 503, retryAfterMs: 3000, isRetryable: true });
+    expect(server.requests.length - before, 'the SDK does not retry on its own').toBe(1);
+  });
+
+  it('reports SlowDown without Retry-After as a rate limit with a default delay', async () => {
+    expect(await getObject('busy-bucket')).toMatchObject({ kind: 'rate_limit', retryAfterMs: 1000 });
+  });
+
+  it('reports a 500 InternalError as a retryable provider error', async () => {
+    expect(await getObject('broken-bucket')).toMatchObject({ kind: 'provider', statusCode: 500, isRetryable: true });
+  });
+
+  it('reports a connection reset as a retryable network error', async () => {
+    expect(await getObject('reset-bucket')).toMatchObject({ kind: 'network', isRetryable: true });
+  });
+
+  it('reports a hanging answer as a timeout once the call signal aborts', async () => {
+    const started = Date.now();
+    expect(await getObject('hang-bucket', AbortSignal.timeout(300))).toMatchObject({ kind: 'timeout', isRetryable: true });
+    expect(Date.now() - started).toBeLessThan(5000);
+  });
+
+  it('reports a Lambda 429 TooManyRequestsException as a rate limit with its Retry-After', async () => {
+    const outcome = await provider()
+      .execute({ capability: 'functions', operation: 'getFunction', input: { name: 'throttled' } }, createCallContext())
+      .catch((error: unknown) => error);
+    expect(outcome).toMatchObject({ kind: 'rate_limit', statusCode: 429, retryAfterMs: 2000 });
+  });
+
+  it('reports a refused connection as a network error', async () => {
+    const unreachable = createAws({ baseURL: 'http://127.0.0.1:9', credentials: MOTO_CREDENTIALS });
+    const outcome = await unreachable
+      .execute({ capability: 'storage', operation: 'headObject', input: { bucket: 'any-bucket', key: 'a' } }, createCallContext())
+      .catch((error: unknown) => error);
+    expect(outcome).toMatchObject({ kind: 'network', isRetryable: true });
+  });
+});

@@ -1,0 +1,174 @@
+import { Buffer } from 'node:buffer';
+import type { FunctionConfiguration } from '@aws-sdk/client-lambda';
+import type { FunctionInfo, FunctionsOperationInput, FunctionsOperationName, FunctionsOperationOutput } from '@switchyard/core';
+import type { AwsCall } from './aws-clients';
+import { awsError, invalidInput } from './aws-error';
+
+type LambdaHandlers = {
+  readonly [Name in FunctionsOperationName]: (
+    input: FunctionsOperationInput<Name>,
+    call: AwsCall,
+  ) => Promise<FunctionsOperationOutput<Name>>;
+};
+
+const loadLambda = () => import('@aws-sdk/client-lambda');
+
+/**
+ * Lambda timestamps look like `2019-08-14T22:24:21.478+0000` (AWS) or
+ * `2026-01-01T03:27:21.051088000Z` (moto); the contract wants ISO 8601 UTC.
+ */
+export function lambdaTimestamp(value: string | undefined): string | undefined {
+  const match = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(?:\.(\d+))?(Z|[+-]\d\d:?\d\d)$/.exec(value ?? '');
+  if (match === null) return undefined;
+  const [, dateTime, fraction = '', zone = 'Z'] = match;
+  const offset = zone === 'Z' ? 'Z' : `${zone.slice(0, 3)}:${zone.slice(-2)}`;
+  const parsed = new Date(`${dateTime}.${fraction.padEnd(3, '0').slice(0, 3)}${offset}`);
+  return Number.isNaN(parsed.getTime()) ? undefined : parsed.toISOString();
+}
+
+function functionState(configuration: FunctionConfiguration): FunctionInfo['state'] {
+  if (configuration.State === 'Failed' || configuration.LastUpdateStatus === 'Failed') return 'failed';
+  if (configuration.State === 'Pending' || configuration.LastUpdateStatus === 'InProgress') return 'pending';
+  if (configuration.State === 'Active' || configuration.State === undefined) return 'active';
+  // Inactive (idle for weeks) and anything newer: the first invoke may fail while it wakes up.
+  return 'unknown';
+}
+
+function functionInfo(configuration: FunctionConfiguration | undefined, name: string): FunctionInfo {
+  const lastModified = lambdaTimestamp(configuration?.LastModified);
+  return {
+    name: configuration?.FunctionName ?? name,
+    ...(configuration?.Runtime === undefined ? {} : { runtime: configuration.Runtime }),
+    state: configuration === undefined ? 'unknown' : functionState(configuration),
+    ...(lastModified === undefined ? {} : { lastModified }),
+  };
+}
+
+/** The function's result: parsed JSON, else the text; undefined for an empty payload. */
+function parsePayload(payload: Uint8Array | undefined): unknown {
+  const text = payload === undefined ? '' : Buffer.from(payload).toString('utf8');
+  if (text === '') return undefined;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return text;
+  }
+}
+
+function functionErrorOf(functionError: string, result: unknown): string {
+  const reported = typeof result === 'object' && result !== null ? (result as { errorType?: unknown; errorMessage?: unknown }) : {};
+  if (typeof reported.errorType === 'string' && reported.errorType !== '') return reported.errorType;
+  if (typeof reported.errorMessage === 'string' && reported.errorMessage !== '') return reported.errorMessage;
+  return functionError;
+}
+
+async function deployExisting(input: FunctionsOperationInput<'deployFunction'>, call: AwsCall, zip: Buffer) {
+  const { UpdateFunctionCodeCommand, UpdateFunctionConfigurationCommand } = await loadLambda();
+  const lambda = await call.clients.lambda();
+  const changesSettings = [input.runtime, input.handler, input.memoryMb, input.timeoutSeconds, input.environment].some((value) => value !== undefined);
+  if (changesSettings) {
+    await lambda.send(
+      new UpdateFunctionConfigurationCommand({
+        FunctionName: input.name,
+        Runtime: input.runtime as never,
+        Handler: input.handler,
+        MemorySize: input.memoryMb,
+        Timeout: input.timeoutSeconds,
+        ...(input.environment === undefined ? {} : { Environment: { Variables: input.environment } }),
+      }),
+      { abortSignal: call.signal },
+    );
+  }
+  return lambda.send(new UpdateFunctionCodeCommand({ FunctionName: input.name, ZipFile: zip }), { abortSignal: call.signal });
+}
+
+async function createFunction(input: FunctionsOperationInput<'deployFunction'>, call: AwsCall, zip: Buffer) {
+  const { roleArn } = call.settings.lambda;
+  if (roleArn === undefined) {
+    throw invalidInput(call.operation, `Creating Lambda function "${input.name}" needs an execution role: set lambda.roleArn or AWS_LAMBDA_ROLE_ARN`);
+  }
+  if (input.runtime === undefined) throw invalidInput(call.operation, `Creating Lambda function "${input.name}" needs a runtime, e.g. "nodejs22.x"`);
+  const { CreateFunctionCommand } = await loadLambda();
+  return (await call.clients.lambda()).send(
+    new CreateFunctionCommand({
+      FunctionName: input.name,
+      Role: roleArn,
+      Runtime: input.runtime as never,
+      Handler: input.handler ?? 'index.handler',
+      Code: { ZipFile: zip },
+      MemorySize: input.memoryMb,
+      Timeout: input.timeoutSeconds,
+      ...(input.environment === undefined ? {} : { Environment: { Variables: input.environment } }),
+    }),
+    { abortSignal: call.signal },
+  );
+}
+
+/** The `functions` v1 operations on AWS Lambda. */
+export const lambdaHandlers: LambdaHandlers = {
+  async deployFunction(input, call) {
+    const { GetFunctionCommand } = await loadLambda();
+    const zip = Buffer.from(input.zipBase64, 'base64');
+    const exists = await (await call.clients.lambda())
+      .send(new GetFunctionCommand({ FunctionName: input.name }), { abortSignal: call.signal })
+      .then(
+        () => true,
+        (error: unknown) => {
+          const mapped = awsError(error, { operation: call.operation });
+          if (mapped.kind === 'not_found') return false;
+          throw mapped;
+        },
+      );
+    if (exists) return functionInfo(await deployExisting(input, call, zip), input.name);
+    try {
+      return functionInfo(await createFunction(input, call, zip), input.name);
+    } catch (error) {
+      // Created by someone else since GetFunction: replace its code, as a repeat would.
+      if (awsError(error).kind !== 'conflict') throw error;
+      return functionInfo(await deployExisting(input, call, zip), input.name);
+    }
+  },
+
+  async invokeFunction(input, { clients, signal }) {
+    const { InvokeCommand } = await loadLambda();
+    const output = await (await clients.lambda()).send(
+      new InvokeCommand({
+        FunctionName: input.name,
+        InvocationType: input.mode === 'async' ? 'Event' : 'RequestResponse',
+        Payload: Buffer.from(JSON.stringify(input.payload ?? null), 'utf8'),
+      }),
+      { abortSignal: signal },
+    );
+    const statusCode = output.StatusCode ?? (input.mode === 'async' ? 202 : 200);
+    if (input.mode === 'async') return { statusCode };
+    const result = parsePayload(output.Payload) as FunctionsOperationOutput<'invokeFunction'>['result'];
+    const functionError = output.FunctionError === undefined ? undefined : functionErrorOf(output.FunctionError, result);
+    return {
+      statusCode,
+      ...(result === undefined ? {} : { result }),
+      ...(functionError === undefined ? {} : { functionError }),
+    };
+  },
+
+  async getFunction(input, { clients, signal }) {
+    const { GetFunctionCommand } = await loadLambda();
+    const output = await (await clients.lambda()).send(new GetFunctionCommand({ FunctionName: input.name }), { abortSignal: signal });
+    return functionInfo(output.Configuration, input.name);
+  },
+
+  async listFunctions(input, { clients, signal }) {
+    const { ListFunctionsCommand } = await loadLambda();
+    const output = await (await clients.lambda()).send(new ListFunctionsCommand({ Marker: input.cursor, MaxItems: input.limit }), {
+      abortSignal: signal,
+    });
+    const functions = (output.Functions ?? []).slice(0, input.limit).map((configuration) => functionInfo(configuration, ''));
+    const nextCursor = output.NextMarker;
+    return nextCursor === undefined || nextCursor === '' ? { functions } : { functions, nextCursor };
+  },
+
+  async deleteFunction(input, { clients, signal }) {
+    const { DeleteFunctionCommand } = await loadLambda();
+    await (await clients.lambda()).send(new DeleteFunctionCommand({ FunctionName: input.name }), { abortSignal: signal });
+    return { name: input.name };
+  },
+};

@@ -1,0 +1,208 @@
+import { Buffer } from 'node:buffer';
+import type { StorageOperationInput, StorageOperationName, StorageOperationOutput } from '@switchyard/core';
+import type { AwsCall } from './aws-clients';
+import { awsError, invalidInput } from './aws-error';
+
+type S3Handlers = {
+  readonly [Name in StorageOperationName]: (input: StorageOperationInput<Name>, call: AwsCall) => Promise<StorageOperationOutput<Name>>;
+};
+
+const DEFAULT_CONTENT_TYPE = 'application/octet-stream';
+/** S3 limits user metadata (names and values, as sent) to 2 KB per object. */
+const MAXIMUM_METADATA_BYTES = 2048;
+/** Prefixes and suffixes S3 reserves for its own bucket kinds (access points, directory buckets, ...). */
+const RESERVED_BUCKET_PREFIXES = ['xn--', 'sthree-', 'amzn-s3-demo-'];
+const RESERVED_BUCKET_SUFFIXES = ['-s3alias', '--ol-s3', '.mrap', '--x-s3', '--table-s3'];
+
+const loadS3 = () => import('@aws-sdk/client-s3');
+
+/** Etags come quoted (`"9a0364b9e99bb480dd25e1f0284c8555"`); the contract wants them bare. */
+function bareEtag(etag: string | undefined): string {
+  return (etag ?? '').replace(/^(?:W\/)?"|"$/g, '');
+}
+
+function timestamp(value: Date | undefined): string {
+  return (value ?? new Date(0)).toISOString();
+}
+
+/** A copy source `bucket/key`, each key segment URL-encoded as S3 expects. */
+function copySource(bucket: string, key: string): string {
+  return `${bucket}/${key.split('/').map(encodeURIComponent).join('/')}`;
+}
+
+function bucketProblem(bucket: string): string | undefined {
+  const prefix = RESERVED_BUCKET_PREFIXES.find((reserved) => bucket.startsWith(reserved));
+  if (prefix !== undefined) return `S3 bucket names must not start with "${prefix}"`;
+  const suffix = RESERVED_BUCKET_SUFFIXES.find((reserved) => bucket.endsWith(reserved));
+  return suffix === undefined ? undefined : `S3 bucket names must not end with "${suffix}"`;
+}
+
+/**
+ * The S3 rules the storage contract does not cover: reserved bucket name
+ * prefixes and suffixes, and the 2 KB limit on user metadata. Throws a
+ * `validation` error before anything is sent.
+ */
+export function checkS3Input(operation: string, input: Record<string, unknown>): void {
+  const buckets: unknown[] = [input.bucket, (input.source as { bucket?: unknown } | undefined)?.bucket, (input.destination as { bucket?: unknown } | undefined)?.bucket];
+  for (const bucket of buckets) {
+    const problem = typeof bucket === 'string' ? bucketProblem(bucket) : undefined;
+    if (problem !== undefined) throw invalidInput(operation, `Invalid bucket "${String(bucket)}": ${problem}`);
+  }
+  const metadata = input.metadata as Record<string, string> | undefined;
+  if (metadata !== undefined) {
+    const bytes = Object.entries(metadata).reduce((total, [name, value]) => total + Buffer.byteLength(name) + Buffer.byteLength(value), 0);
+    if (bytes > MAXIMUM_METADATA_BYTES) {
+      throw invalidInput(operation, `S3 allows at most ${MAXIMUM_METADATA_BYTES} bytes of user metadata per object; got ${bytes}`);
+    }
+  }
+}
+
+/** The `storage` v1 operations on S3. */
+export const s3Handlers: S3Handlers = {
+  async putObject(input, { clients, signal }) {
+    const { PutObjectCommand } = await loadS3();
+    const body = Buffer.from(input.body, input.encoding);
+    const output = await (await clients.s3()).send(
+      new PutObjectCommand({
+        Bucket: input.bucket,
+        Key: input.key,
+        Body: body,
+        ContentType: input.contentType ?? DEFAULT_CONTENT_TYPE,
+        Metadata: input.metadata,
+      }),
+      { abortSignal: signal },
+    );
+    return { bucket: input.bucket, key: input.key, etag: bareEtag(output.ETag), size: body.byteLength };
+  },
+
+  async getObject(input, { clients, signal }) {
+    const { GetObjectCommand } = await loadS3();
+    const output = await (await clients.s3()).send(new GetObjectCommand({ Bucket: input.bucket, Key: input.key }), { abortSignal: signal });
+    const body = Buffer.from((await output.Body?.transformToByteArray()) ?? new Uint8Array());
+    return {
+      bucket: input.bucket,
+      key: input.key,
+      size: body.byteLength,
+      etag: bareEtag(output.ETag),
+      contentType: output.ContentType ?? DEFAULT_CONTENT_TYPE,
+      lastModified: timestamp(output.LastModified),
+      metadata: { ...output.Metadata },
+      body: body.toString(input.encoding),
+      encoding: input.encoding,
+    };
+  },
+
+  async headObject(input, { clients, signal }) {
+    const { HeadObjectCommand } = await loadS3();
+    const output = await (await clients.s3()).send(new HeadObjectCommand({ Bucket: input.bucket, Key: input.key }), { abortSignal: signal });
+    return {
+      bucket: input.bucket,
+      key: input.key,
+      size: output.ContentLength ?? 0,
+      etag: bareEtag(output.ETag),
+      contentType: output.ContentType ?? DEFAULT_CONTENT_TYPE,
+      lastModified: timestamp(output.LastModified),
+      metadata: { ...output.Metadata },
+    };
+  },
+
+  async listObjects(input, { clients, signal }) {
+    const { ListObjectsV2Command } = await loadS3();
+    const output = await (await clients.s3()).send(
+      new ListObjectsV2Command({ Bucket: input.bucket, Prefix: input.prefix, ContinuationToken: input.cursor, MaxKeys: input.limit }),
+      { abortSignal: signal },
+    );
+    const objects = (output.Contents ?? []).slice(0, input.limit).map((object) => ({
+      key: object.Key ?? '',
+      size: object.Size ?? 0,
+      etag: bareEtag(object.ETag),
+      lastModified: timestamp(object.LastModified),
+    }));
+    const nextCursor = output.IsTruncated === true ? output.NextContinuationToken : undefined;
+    return nextCursor === undefined || nextCursor === '' ? { objects } : { objects, nextCursor };
+  },
+
+  async deleteObject(input, { clients, signal }) {
+    const { DeleteObjectCommand } = await loadS3();
+    await (await clients.s3()).send(new DeleteObjectCommand({ Bucket: input.bucket, Key: input.key }), { abortSignal: signal });
+    return { bucket: input.bucket, key: input.key };
+  },
+
+  async deleteObjects(input, { clients, signal, operation }) {
+    const { DeleteObjectsCommand } = await loadS3();
+    const keys = [...new Set(input.keys)];
+    const output = await (await clients.s3()).send(
+      new DeleteObjectsCommand({ Bucket: input.bucket, Delete: { Objects: keys.map((Key) => ({ Key })), Quiet: false } }),
+      { abortSignal: signal },
+    );
+    const errors = (output.Errors ?? []).map((failure) => {
+      const error = awsError({ name: failure.Code ?? 'InternalError', message: failure.Message ?? '' }, { operation });
+      return { key: failure.Key ?? '', kind: error.kind, message: error.message };
+    });
+    const failed = new Set(errors.map((failure) => failure.key));
+    // Quiet: false lists every deleted key; fall back to "all but the failures" if a server omits them.
+    const deleted = output.Deleted === undefined ? keys.filter((key) => !failed.has(key)) : output.Deleted.map((entry) => entry.Key ?? '');
+    return { deleted, errors };
+  },
+
+  async copyObject(input, { clients, signal }) {
+    const { CopyObjectCommand } = await loadS3();
+    const { source, destination } = input;
+    const output = await (await clients.s3()).send(
+      new CopyObjectCommand({
+        Bucket: destination.bucket,
+        Key: destination.key,
+        CopySource: copySource(source.bucket, source.key),
+        MetadataDirective: 'COPY',
+      }),
+      { abortSignal: signal },
+    );
+    return { bucket: destination.bucket, key: destination.key, etag: bareEtag(output.CopyObjectResult?.ETag) };
+  },
+
+  async presignUrl(input, { clients }) {
+    const [{ GetObjectCommand, PutObjectCommand }, { getSignedUrl }] = await Promise.all([
+      loadS3(),
+      import('@aws-sdk/s3-request-presigner'),
+    ]);
+    const command =
+      input.method === 'PUT'
+        ? new PutObjectCommand({ Bucket: input.bucket, Key: input.key, ContentType: input.contentType })
+        : new GetObjectCommand({ Bucket: input.bucket, Key: input.key });
+    const expiresAt = new Date(Date.now() + input.expiresInSeconds * 1000).toISOString();
+    const url = await getSignedUrl(await clients.s3(), command, { expiresIn: input.expiresInSeconds });
+    return { url, method: input.method, expiresAt };
+  },
+
+  async createBucket(input, { clients, signal, operation, settings }) {
+    const { CreateBucketCommand, HeadBucketCommand } = await loadS3();
+    const s3 = await clients.s3();
+    // S3 answers 200 when you re-create a bucket you own in us-east-1 (and moto everywhere): ask first.
+    const exists = await s3.send(new HeadBucketCommand({ Bucket: input.bucket }), { abortSignal: signal }).then(
+      () => true,
+      (error: unknown) => {
+        const mapped = awsError(error, { operation });
+        // 403: someone else's bucket, or our credentials; CreateBucket below tells which.
+        if (mapped.kind === 'not_found' || mapped.statusCode === 403) return false;
+        if (mapped.statusCode === 301) return true;
+        throw mapped;
+      },
+    );
+    if (exists) throw awsError({ name: 'BucketAlreadyOwnedByYou', message: `Bucket "${input.bucket}" already exists` }, { operation });
+    const region = input.region ?? settings.region;
+    await s3.send(
+      new CreateBucketCommand({
+        Bucket: input.bucket,
+        ...(region === 'us-east-1' ? {} : { CreateBucketConfiguration: { LocationConstraint: region as never } }),
+      }),
+      { abortSignal: signal },
+    );
+    return { bucket: input.bucket };
+  },
+
+  async deleteBucket(input, { clients, signal }) {
+    const { DeleteBucketCommand } = await loadS3();
+    await (await clients.s3()).send(new DeleteBucketCommand({ Bucket: input.bucket }), { abortSignal: signal });
+    return { bucket: input.bucket };
+  },
+};

@@ -1,0 +1,93 @@
+import { loadOptionalSetting, registerSecret, withoutTrailingSlash } from '@switchyard/core';
+import type { AwsProviderSettings } from './aws-provider';
+
+/** A capability `@switchyard/aws` can offer, and the AWS service behind it. */
+export type AwsCapability = 'storage' | 'functions' | 'compute';
+
+/** Static AWS credentials. Both secrets are registered for redaction as soon as the provider is created. */
+export interface AwsCredentials {
+  /** The access key id, e.g. `AKIA...`. */
+  readonly accessKeyId: string;
+  /** The secret access key. */
+  readonly secretAccessKey: string;
+  /** The session token of temporary (STS) credentials. Default: none. */
+  readonly sessionToken?: string | undefined;
+}
+
+/** S3 settings, used by the `storage` capability. */
+export interface S3Config {
+  /**
+   * Address buckets as `https://host/bucket/key` instead of `https://bucket.host/key`.
+   * Default: `true` when an endpoint override is set (local peers such as moto need it), else `false`.
+   */
+  readonly forcePathStyle?: boolean | undefined;
+  /** Endpoint for S3 only. Default: the `AWS_ENDPOINT_URL_S3` environment variable, else `baseURL`. */
+  readonly endpoint?: string | undefined;
+}
+
+/** Lambda settings, used by the `functions` capability. */
+export interface LambdaConfig {
+  /**
+   * The execution role new functions get (`deployFunction` creating a function needs it; updating does not).
+   * Default: the `AWS_LAMBDA_ROLE_ARN` environment variable.
+   */
+  readonly roleArn?: string | undefined;
+  /** Endpoint for Lambda only. Default: the `AWS_ENDPOINT_URL_LAMBDA` environment variable, else `baseURL`. */
+  readonly endpoint?: string | undefined;
+}
+
+/** EC2 settings, used by the `compute` capability. */
+export interface EC2Config {
+  /** Endpoint for EC2 only. Default: the `AWS_ENDPOINT_URL_EC2` environment variable, else `baseURL`. */
+  readonly endpoint?: string | undefined;
+}
+
+/** Settings after defaults and environment variables are applied. */
+export interface ResolvedAwsSettings {
+  readonly region: string;
+  readonly credentials: AwsCredentials | undefined;
+  readonly baseURL: string | undefined;
+  readonly capabilities: ReadonlySet<AwsCapability>;
+  readonly s3: { readonly endpoint: string | undefined; readonly forcePathStyle: boolean };
+  readonly lambda: { readonly endpoint: string | undefined; readonly roleArn: string | undefined };
+  readonly ec2: { readonly endpoint: string | undefined };
+}
+
+/** Every capability, in manifest order: the default of `capabilities`. */
+export const AWS_CAPABILITIES: readonly AwsCapability[] = ['storage', 'functions', 'compute'];
+
+const DEFAULT_REGION = 'us-east-1';
+
+function endpoint(settingValue: string | undefined, environmentVariableName: string, fallback: string | undefined) {
+  const value = loadOptionalSetting({ settingValue, environmentVariableName }) ?? fallback;
+  return value === undefined ? undefined : withoutTrailingSlash(value);
+}
+
+/**
+ * Applies defaults and environment variables to {@link AwsProviderSettings}
+ * and registers any static secrets for redaction. Reads no files and makes
+ * no requests.
+ */
+export function resolveAwsSettings(settings: AwsProviderSettings): ResolvedAwsSettings {
+  const region =
+    loadOptionalSetting({ settingValue: settings.region, environmentVariableName: 'AWS_REGION' }) ??
+    loadOptionalSetting({ settingValue: undefined, environmentVariableName: 'AWS_DEFAULT_REGION' }) ??
+    DEFAULT_REGION;
+  const baseURL = endpoint(settings.baseURL, 'AWS_ENDPOINT_URL', undefined);
+  const s3Endpoint = endpoint(settings.s3?.endpoint, 'AWS_ENDPOINT_URL_S3', baseURL);
+  const credentials = settings.credentials;
+  registerSecret(credentials?.secretAccessKey);
+  registerSecret(credentials?.sessionToken);
+  return {
+    region,
+    credentials,
+    baseURL,
+    capabilities: new Set(settings.capabilities ?? AWS_CAPABILITIES),
+    s3: { endpoint: s3Endpoint, forcePathStyle: settings.s3?.forcePathStyle ?? s3Endpoint !== undefined },
+    lambda: {
+      endpoint: endpoint(settings.lambda?.endpoint, 'AWS_ENDPOINT_URL_LAMBDA', baseURL),
+      roleArn: loadOptionalSetting({ settingValue: settings.lambda?.roleArn, environmentVariableName: 'AWS_LAMBDA_ROLE_ARN' }),
+    },
+    ec2: { endpoint: endpoint(settings.ec2?.endpoint, 'AWS_ENDPOINT_URL_EC2', baseURL) },
+  };
+}
