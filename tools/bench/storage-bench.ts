@@ -1,0 +1,175 @@
+/**
+ * npm run bench:storage [-- --json] [-- --quick]
+ *
+ * putObject + getObject of a 4 KiB object through the hub (contract
+ * validation, routing, breaker, deadline, the provider's mapping) vs the
+ * official SDK called directly, against the same local peer in the same run:
+ * moto_server (S3), Azurite (Blob) and the firebase-tools emulator (GCS).
+ * Sequential pairs, in alternating time slices so drift hits both variants
+ * alike. The peer's own time dominates; the ratio shows what the hub adds.
+ *
+ * Target (issue 5): hub pairs/s ÷ SDK pairs/s ≥ 0.97 on every provider.
+ */
+import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { BlobServiceClient } from '@azure/storage-blob';
+import { Storage } from '@google-cloud/storage';
+import { createHub, type Hub, type ProviderV1 } from '@switchyard/core';
+import { createAws } from '@switchyard/aws';
+import { MOTO_CREDENTIALS, startMotoServer } from '@switchyard/aws/testing';
+import { createAzure } from '@switchyard/azure';
+import { startAzurite } from '@switchyard/azure/testing';
+import { createGcp } from '@switchyard/gcp';
+import { startGcsEmulator } from '@switchyard/gcp/testing';
+import { printTable } from './measure.ts';
+
+const json = process.argv.includes('--json');
+const quick = process.argv.includes('--quick');
+const SLICE_MS = quick ? 250 : 1_000;
+const SLICES = 8;
+const TARGET = 0.97;
+const BUCKET = 'switchyard-bench';
+const BODY = 'switchyard storage benchmark '.repeat(160).slice(0, 4096);
+const CONTENT_TYPE = 'text/plain';
+
+type Pair = (key: string) => Promise<void>;
+
+interface Peer {
+  readonly provider: string;
+  readonly peer: string;
+  /** Put then get one object with the official SDK. */
+  readonly sdk: Pair;
+  readonly create: () => ProviderV1;
+  stop(): Promise<void>;
+}
+
+function check(body: string, variant: string): void {
+  if (body !== BODY) throw new Error(`${variant}: read back ${body.length} characters, not the 4096 written`);
+}
+
+async function s3Peer(): Promise<Peer> {
+  const moto = await startMotoServer();
+  const client = new S3Client({ endpoint: moto.url, region: 'us-east-1', credentials: { ...MOTO_CREDENTIALS }, forcePathStyle: true });
+  return {
+    provider: 'aws',
+    peer: 'moto_server (S3)',
+    async sdk(key) {
+      await client.send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: BODY, ContentType: CONTENT_TYPE }));
+      const object = await client.send(new GetObjectCommand({ Bucket: BUCKET, Key: key }));
+      check((await object.Body?.transformToString('utf8')) ?? '', 'S3 SDK');
+    },
+    create: () => createAws({ baseURL: moto.url, credentials: MOTO_CREDENTIALS, capabilities: ['storage'] }),
+    async stop() {
+      client.destroy();
+      await moto.stop();
+    },
+  };
+}
+
+async function blobPeer(): Promise<Peer> {
+  const azurite = await startAzurite();
+  const container = BlobServiceClient.fromConnectionString(azurite.connectionString).getContainerClient(BUCKET);
+  return {
+    provider: 'azure',
+    peer: 'Azurite (Blob)',
+    async sdk(key) {
+      const blob = container.getBlockBlobClient(key);
+      await blob.upload(BODY, Buffer.byteLength(BODY), { blobHTTPHeaders: { blobContentType: CONTENT_TYPE } });
+      // download() is one GET; downloadToBuffer() would add a getProperties round trip.
+      const response = await blob.download();
+      const chunks: Buffer[] = [];
+      for await (const chunk of response.readableStreamBody ?? []) chunks.push(chunk as Buffer);
+      check(Buffer.concat(chunks).toString('utf8'), 'Blob SDK');
+    },
+    create: () => createAzure({ storage: { connectionString: azurite.connectionString } }),
+    stop: () => azurite.stop(),
+  };
+}
+
+async function gcsPeer(): Promise<Peer> {
+  const gcs = await startGcsEmulator({ buckets: [BUCKET] });
+  const bucket = new Storage({ apiEndpoint: gcs.url, projectId: 'switchyard-bench' }).bucket(BUCKET);
+  return {
+    provider: 'gcp',
+    peer: 'firebase-tools emulator (GCS)',
+    async sdk(key) {
+      const file = bucket.file(key);
+      await file.save(BODY, { resumable: false, contentType: CONTENT_TYPE });
+      const [contents] = await file.download();
+      check(contents.toString('utf8'), 'GCS SDK');
+    },
+    create: () => createGcp({ projectId: 'switchyard-bench', storage: { apiEndpoint: gcs.url } }),
+    stop: () => gcs.stop(),
+  };
+}
+
+function hubPair(hub: Hub): Pair {
+  return async (key) => {
+    await hub.storage.putObject({ bucket: BUCKET, key, body: BODY, contentType: CONTENT_TYPE });
+    check((await hub.storage.getObject({ bucket: BUCKET, key })).body, 'hub');
+  };
+}
+
+/** Runs sequential pairs for `durationMs`; returns how many completed. */
+async function runFor(pair: Pair, durationMs: number, prefix: string): Promise<number> {
+  const stopAt = performance.now() + durationMs;
+  let completed = 0;
+  while (performance.now() < stopAt) {
+    await pair(`${prefix}/${completed % 64}.txt`);
+    completed += 1;
+  }
+  return completed;
+}
+
+interface Row {
+  readonly provider: string;
+  readonly peer: string;
+  readonly sdkPairsPerSecond: number;
+  readonly hubPairsPerSecond: number;
+  readonly ratio: number;
+}
+
+async function measurePeer(start: () => Promise<Peer>): Promise<Row> {
+  const peer = await start();
+  const hub = createHub({ providers: [peer.create()] });
+  try {
+    await hub.storage.createBucket({ bucket: BUCKET }).catch((error: unknown) => {
+      // The GCS emulator starts with the bucket; the others create it here.
+      if (!(error instanceof Error && 'kind' in error && error.kind === 'conflict')) throw error;
+    });
+    const variants = { sdk: peer.sdk, hub: hubPair(hub) };
+    for (const [name, pair] of Object.entries(variants)) await runFor(pair, SLICE_MS, `warmup-${name}`);
+    const completed = { sdk: 0, hub: 0 };
+    for (let slice = 0; slice < SLICES; slice += 1) {
+      for (const name of slice % 2 === 0 ? (['sdk', 'hub'] as const) : (['hub', 'sdk'] as const)) {
+        completed[name] += await runFor(variants[name], SLICE_MS, name);
+      }
+    }
+    const seconds = (SLICES * SLICE_MS) / 1000;
+    const sdkPairsPerSecond = completed.sdk / seconds;
+    const hubPairsPerSecond = completed.hub / seconds;
+    return { provider: peer.provider, peer: peer.peer, sdkPairsPerSecond, hubPairsPerSecond, ratio: hubPairsPerSecond / sdkPairsPerSecond };
+  } finally {
+    await hub.close();
+    await peer.stop();
+  }
+}
+
+async function main(): Promise<void> {
+  const rows: Row[] = [];
+  for (const start of [s3Peer, blobPeer, gcsPeer]) rows.push(await measurePeer(start));
+  const lowest = Math.min(...rows.map((row) => row.ratio));
+  if (json) {
+    console.log(JSON.stringify({ node: process.version, sliceMs: SLICE_MS, slices: SLICES, objectBytes: BODY.length, target: TARGET, lowestRatio: lowest, meetsTarget: lowest >= TARGET, rows }, null, 2));
+    return;
+  }
+  console.log(
+    `storage benchmark: putObject + getObject of 4 KiB, sequential, ${SLICES} × ${SLICE_MS} ms per variant in alternating slices, ${process.version}\n`,
+  );
+  printTable(
+    ['provider', 'peer', 'SDK pairs/s', 'hub pairs/s', 'hub/SDK'],
+    rows.map((row) => [row.provider, row.peer, row.sdkPairsPerSecond.toFixed(1), row.hubPairsPerSecond.toFixed(1), row.ratio.toFixed(3)]),
+  );
+  console.log(`\nlowest hub/SDK: ${lowest.toFixed(3)} (target >= ${TARGET}) ${lowest >= TARGET ? 'MET' : 'NOT MET'}`);
+}
+
+await main();
