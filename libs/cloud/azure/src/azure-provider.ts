@@ -1,6 +1,9 @@
 import {
+  computeV1,
   IntegrationError,
+  loadOptionalSetting,
   storageV1,
+  withoutTrailingSlash,
   type CapabilityContract,
   type ProviderCallContext,
   type ProviderCapability,
@@ -11,8 +14,10 @@ import {
 } from '@switchyard/core';
 import { createStorageHandlers, assertContainerName } from './azure-blob';
 import { createBlobConnector, isStorageConfigured, resolveStorageSettings } from './azure-blob-client';
+import { createArmConnector, DEFAULT_MANAGEMENT_BASE_URL, resolveCredentials } from './azure-arm';
+import { COMPUTE_API_VERSION, createComputeHandlers } from './azure-compute';
 import { azureBlobError } from './azure-error';
-import type { AzureStorageSettings } from './azure-settings';
+import type { AzureClientCredentials, AzureComputeSettings, AzureStorageSettings } from './azure-settings';
 
 /** Settings for {@link createAzure}. Each service is used only when its section is configured. */
 export interface AzureProviderSettings {
@@ -22,6 +27,18 @@ export interface AzureProviderSettings {
    * `AZURE_STORAGE_KEY`, when those are set; otherwise storage is not offered.
    */
   readonly storage?: AzureStorageSettings | undefined;
+  /** Virtual machines (the `compute` capability) through Resource Manager. Default: not offered. */
+  readonly compute?: AzureComputeSettings | undefined;
+  /**
+   * Microsoft Entra ID client credentials for Resource Manager (compute).
+   * Default: `AZURE_TENANT_ID`, `AZURE_CLIENT_ID` and `AZURE_CLIENT_SECRET`.
+   */
+  readonly credentials?: AzureClientCredentials | undefined;
+  /**
+   * Allow loopback and private addresses for Resource Manager and the token
+   * endpoint (local fakes in tests). Default `false`: such hosts are refused.
+   */
+  readonly allowPrivateNetwork?: boolean | undefined;
 }
 
 /** The Azure provider: a complete provider object for `hub.register()`. */
@@ -79,9 +96,41 @@ function storageService(settings: AzureProviderSettings): AzureService | undefin
   };
 }
 
+function computeService(settings: AzureProviderSettings): AzureService | undefined {
+  if (settings.compute === undefined) return undefined;
+  const managementBaseURL = withoutTrailingSlash(settings.compute.managementBaseURL ?? DEFAULT_MANAGEMENT_BASE_URL);
+  const subscriptionId = loadOptionalSetting({ settingValue: settings.compute.subscriptionId, environmentVariableName: 'AZURE_SUBSCRIPTION_ID' }) ?? '';
+  const resourceGroup = settings.compute.resourceGroup;
+  const arm = createArmConnector({
+    credentials: resolveCredentials(settings.credentials),
+    managementBaseURL,
+    allowPrivateNetwork: settings.allowPrivateNetwork === true,
+  });
+  const connect = () => {
+    if (subscriptionId === '') {
+      throw new IntegrationError({ kind: 'auth', message: 'azure: compute.subscriptionId is missing (AZURE_SUBSCRIPTION_ID)', provider: 'azure', isRetryable: false });
+    }
+    return arm();
+  };
+  return {
+    service: 'compute',
+    contract: computeV1,
+    handlers: createComputeHandlers({ arm: connect, subscriptionId, resourceGroup, managementBaseURL }) as unknown as Record<string, Handler>,
+    async probe(signal) {
+      await connect().request({
+        path: `/subscriptions/${encodeURIComponent(subscriptionId)}/resourceGroups/${encodeURIComponent(resourceGroup)}/providers/Microsoft.Compute/virtualMachines`,
+        query: { 'api-version': COMPUTE_API_VERSION },
+        responseType: 'none',
+        signal,
+      });
+    },
+  };
+}
+
 /**
  * Creates the Azure provider: Blob storage through `@azure/storage-blob`
- * (loaded on first use). Nothing is read from the network until an operation
+ * (loaded on first use) and virtual machines through Resource Manager with
+ * Entra ID client credentials. Nothing is read from the network until an operation
  * is called.
  *
  * @example
@@ -92,7 +141,7 @@ function storageService(settings: AzureProviderSettings): AzureService | undefin
  * ```
  */
 export function createAzure(settings: AzureProviderSettings = {}): AzureProvider {
-  const services = [storageService(settings)].filter((service): service is AzureService => service !== undefined);
+  const services = [storageService(settings), computeService(settings)].filter((service): service is AzureService => service !== undefined);
   const byCapability = new Map(services.map((service) => [service.contract.name as string, service]));
   const capabilities: ProviderCapability[] = services.map((service) =>
     Object.freeze({

@@ -19,3 +19,24 @@ export interface AzureStorageSettings {
   /** The blob endpoint. Default: `https://<accountName>.blob.core.windows.net`. */
   readonly endpoint?: string | undefined;
 }
+/** Microsoft Entra ID client credentials for Azure Resource Manager (compute). */
+export interface AzureClientCredentials {
+  /** Directory (tenant) id. Default: the `AZURE_TENANT_ID` environment variable. */
+  readonly tenantId?: string | undefined;
+  /** Application (client) id. Default: the `AZURE_CLIENT_ID` environment variable. */
+  readonly clientId?: string | undefined;
+  /** Client secret. Registered as a secret. Default: the `AZURE_CLIENT_SECRET` environment variable. */
+  readonly clientSecret?: string | undefined;
+  /** Token authority. Default: `https://login.microsoftonline.com`; the token URL is `${authority}/${tenantId}/oauth2/v2.0/token`. */
+  readonly authorityBaseURL?: string | undefined;
+}
+
+/** Virtual machine settings (Azure Resource Manager, `Microsoft.Compute`). */
+export interface AzureComputeSettings {
+  /** Subscription id holding the machines. Default: the `AZURE_SUBSCRIPTION_ID` environment variable. */
+  readonly subscriptionId?: string | undefined;
+  /** Resource group listed and used for ids ("resourceGroup/name"). Required. */
+  readonly resourceGroup: string;
+  /** ARM endpoint. Default: `https://management.azure.com`. */
+  readonly managementBaseURL?: string | undefined;
+}

@@ -72,3 +72,11 @@ export async function startAzurite(): Promise<AzuriteBlob> {
     stop: () => peer.stop(),
   };
 }
+
+export {
+  startAzureComputeFake,
+  type AzureComputeFake,
+  type AzureComputeFakeOptions,
+  type FakePowerState,
+} from '../__peers__/azure-compute-fake';
+export type { FakeEntraOptions, FakeReply, FakeRequest, FakeServer } from '../__peers__/azure-fake-server';
