@@ -11,6 +11,7 @@ describe('createGcp', () => {
 
   it('offers storage alone until functions or compute settings are given', () => {
     expect(createGcp().services).toEqual(['storage']);
+    expect(createGcp({ compute: { zones: ['europe-west1-b'] } }).services).toEqual(['storage', 'compute']);
   });
 
   it('reads GOOGLE_APPLICATION_CREDENTIALS only when an operation runs, and names it when the file is missing', async () => {

@@ -1,8 +1,10 @@
 import {
   IntegrationError,
   loadOptionalSetting,
+  computeV1,
   registerSecret,
   storageV1,
+  withoutTrailingSlash,
   type CapabilityContract,
   type CapabilityName,
   type ProviderCapability,
@@ -15,6 +17,8 @@ import { resolveCredentials, type ResolvedCredentials } from './gcp-auth';
 import { gcpStorageError } from './gcp-error';
 import { gcsNameProblem } from './gcp-names';
 import type { GcpProviderSettings } from './gcp-settings';
+import { createComputeHandlers } from './gcp-compute';
+import { createGoogleRestClient, googleRestAuth, type GoogleRestSettings } from './gcp-rest';
 import { createStorageHandlers, withSignal } from './gcp-storage';
 
 export type { GcpComputeSettings, GcpFunctionsSettings, GcpProviderSettings, GcpStorageSettings } from './gcp-settings';
@@ -34,6 +38,8 @@ interface ServiceEntry {
   /** A cheap authenticated call proving the service answers. */
   readonly probe: (signal: AbortSignal) => Promise<unknown>;
 }
+
+const DEFAULT_COMPUTE_BASE_URL = 'https://compute.googleapis.com/compute/v1';
 
 const DOCS_URL = 'https://github.com/switchyard-dev/switchyard/tree/main/libs/cloud/gcp#readme';
 
@@ -102,6 +108,36 @@ export function createGcp(settings: GcpProviderSettings = {}): GcpProvider {
       }
     },
   });
+
+  const requireProjectId = (): string => {
+    const project = projectId();
+    if (project === undefined) throw validationError('gcp', 'Cloud Functions and Compute Engine need a project: set projectId or GOOGLE_CLOUD_PROJECT');
+    return project;
+  };
+  const restSettings: GoogleRestSettings = {
+    accessToken: settings.accessToken,
+    serviceAccount: () => loadCredentials().serviceAccount,
+    tokenURL: settings.tokenURL,
+    dispatcher: settings.dispatcher,
+    allowPrivateNetwork: settings.allowPrivateNetwork,
+  };
+  // One auth strategy for both REST APIs, so they share one cached access token.
+  const restAuth = googleRestAuth(restSettings);
+
+  if (settings.compute !== undefined) {
+    const computeBaseURL = withoutTrailingSlash(settings.compute.baseURL ?? DEFAULT_COMPUTE_BASE_URL);
+    let client: ReturnType<typeof createGoogleRestClient> | undefined;
+    const handlers = createComputeHandlers({
+      client: () => (client ??= createGoogleRestClient(computeBaseURL, restAuth, restSettings)),
+      projectId: requireProjectId,
+      zones: settings.compute.zones ?? [],
+    });
+    services.set('compute', {
+      contract: computeV1,
+      handlers,
+      probe: (signal) => handlers.listInstances({ limit: 1 }, signal),
+    });
+  }
 
   const capabilities: ProviderCapability[] = [...services.values()].map((service) =>
     Object.freeze({ name: service.contract.name, version: service.contract.version, operations: Object.freeze(Object.keys(service.handlers)) }),
