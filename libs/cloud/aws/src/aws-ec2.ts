@@ -1,15 +1,15 @@
-import { Buffer } from 'node:buffer';
 import type { InstanceStateChange, Instance as Ec2Instance } from '@aws-sdk/client-ec2';
-import type {
-  ComputeOperationInput,
-  ComputeOperationName,
-  ComputeOperationOutput,
-  Instance,
-  InstanceState,
+import {
+  IntegrationError,
+  type ComputeOperationInput,
+  type ComputeOperationName,
+  type ComputeOperationOutput,
+  type Instance,
+  type InstanceState,
 } from '@switchyard/core';
 import type { AwsCall } from './aws-clients';
 import { invalidInput } from './aws-error';
-import { IntegrationError } from '@switchyard/core';
+import { decodePageCursor, pageOf } from './aws-paging';
 
 type Ec2Handlers = {
   readonly [Name in ComputeOperationName]: (input: ComputeOperationInput<Name>, call: AwsCall) => Promise<ComputeOperationOutput<Name>>;
@@ -59,34 +59,6 @@ function toInstance(instance: Ec2Instance): Instance {
   };
 }
 
-/**
- * The listInstances cursor: EC2's NextToken for the page to fetch, and how
- * many instances of that page were already returned. EC2 pages by
- * reservation (and MaxResults must be at least 5), so a page can hold more
- * instances than `limit`; the rest are returned from the same page next time.
- */
-interface ListCursor {
-  readonly token?: string | undefined;
-  readonly skip: number;
-}
-
-function encodeCursor(cursor: ListCursor): string {
-  return Buffer.from(JSON.stringify(cursor), 'utf8').toString('base64url');
-}
-
-function decodeCursor(cursor: string | undefined, operation: string): ListCursor {
-  if (cursor === undefined) return { skip: 0 };
-  try {
-    const parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { token?: unknown; skip?: unknown };
-    if (Number.isInteger(parsed.skip) && (parsed.skip as number) >= 0 && (parsed.token === undefined || typeof parsed.token === 'string')) {
-      return { token: parsed.token, skip: parsed.skip as number };
-    }
-  } catch {
-    // fall through to the validation error
-  }
-  throw invalidInput(operation, `Unknown cursor "${cursor}": pass back a nextCursor from listInstances`);
-}
-
 /** Refuses ids EC2 would call malformed, before any request. */
 export function checkInstanceId(operation: string, instanceId: string): void {
   if (!INSTANCE_ID.test(instanceId)) {
@@ -105,7 +77,7 @@ function stateChange(change: InstanceStateChange | undefined, instanceId: string
 /** The `compute` v1 operations on EC2. */
 export const ec2Handlers: Ec2Handlers = {
   async listInstances(input, { clients, signal, operation }) {
-    const cursor = decodeCursor(input.cursor, operation);
+    const cursor = decodePageCursor(input.cursor, operation);
     if (input.state === 'unknown') return { instances: [] };
     const { DescribeInstancesCommand } = await loadEc2();
     const output = await (await clients.ec2()).send(
@@ -116,12 +88,10 @@ export const ec2Handlers: Ec2Handlers = {
       }),
       { abortSignal: signal },
     );
-    const all = (output.Reservations ?? []).flatMap((reservation) => reservation.Instances ?? []);
-    const end = cursor.skip + input.limit;
-    const instances = all.slice(cursor.skip, end).map(toInstance);
-    if (end < all.length) return { instances, nextCursor: encodeCursor({ token: cursor.token, skip: end }) };
-    const nextToken = output.NextToken;
-    return nextToken === undefined || nextToken === '' ? { instances } : { instances, nextCursor: encodeCursor({ token: nextToken, skip: 0 }) };
+    const fetched = (output.Reservations ?? []).flatMap((reservation) => reservation.Instances ?? []);
+    const { items, nextCursor } = pageOf(fetched, cursor, input.limit, output.NextToken);
+    const instances = items.map(toInstance);
+    return nextCursor === undefined ? { instances } : { instances, nextCursor };
   },
 
   async getInstance(input, { clients, signal, operation }) {

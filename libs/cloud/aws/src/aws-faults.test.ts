@@ -23,6 +23,16 @@ describe('faults on the wire', () => {
         headers: { 'x-amzn-errortype': 'TooManyRequestsException', 'retry-after': '2' },
         body: { Type: 'User', message: 'Rate exceeded', Reason: 'CallerRateLimitExceeded' },
       },
+      'POST /2015-03-31/functions/missing/invocations': {
+        status: 404,
+        headers: { 'x-amzn-errortype': 'ResourceNotFoundException' },
+        body: { Type: 'User', Message: 'Function not found: arn:aws:lambda:us-east-1:123456789012:function:missing' },
+      },
+      'POST /2015-03-31/functions/failing/invocations': {
+        status: 200,
+        headers: { 'x-amz-function-error': 'Unhandled', 'x-amz-executed-version': '$LATEST' },
+        body: { errorType: 'TypeError', errorMessage: 'boom', trace: [] },
+      },
     });
   });
 
@@ -68,6 +78,23 @@ describe('faults on the wire', () => {
       .execute({ capability: 'functions', operation: 'getFunction', input: { name: 'throttled' } }, createCallContext())
       .catch((error: unknown) => error);
     expect(outcome).toMatchObject({ kind: 'rate_limit', statusCode: 429, retryAfterMs: 2000 });
+  });
+
+  const invoke = (name: string) =>
+    provider()
+      .execute({ capability: 'functions', operation: 'invokeFunction', input: { name, payload: { a: 1 }, mode: 'sync' } }, createCallContext())
+      .catch((error: unknown) => error);
+
+  it('reports Lambda’s 404 ResourceNotFoundException on Invoke as not_found', async () => {
+    expect(await invoke('missing')).toMatchObject({ kind: 'not_found', statusCode: 404 });
+  });
+
+  it('returns a function’s own failure as functionError with its error type, not as a failed call', async () => {
+    expect(await invoke('failing')).toEqual({
+      statusCode: 200,
+      result: { errorType: 'TypeError', errorMessage: 'boom', trace: [] },
+      functionError: 'TypeError',
+    });
   });
 
   it('reports a refused connection as a network error', async () => {

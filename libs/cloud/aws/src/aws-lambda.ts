@@ -3,6 +3,7 @@ import type { FunctionConfiguration } from '@aws-sdk/client-lambda';
 import type { FunctionInfo, FunctionsOperationInput, FunctionsOperationName, FunctionsOperationOutput } from '@switchyard/core';
 import type { AwsCall } from './aws-clients';
 import { awsError, invalidInput } from './aws-error';
+import { decodePageCursor, pageOf } from './aws-paging';
 
 type LambdaHandlers = {
   readonly [Name in FunctionsOperationName]: (
@@ -156,14 +157,15 @@ export const lambdaHandlers: LambdaHandlers = {
     return functionInfo(output.Configuration, input.name);
   },
 
-  async listFunctions(input, { clients, signal }) {
+  async listFunctions(input, { clients, signal, operation }) {
+    const cursor = decodePageCursor(input.cursor, operation);
     const { ListFunctionsCommand } = await loadLambda();
-    const output = await (await clients.lambda()).send(new ListFunctionsCommand({ Marker: input.cursor, MaxItems: input.limit }), {
+    const output = await (await clients.lambda()).send(new ListFunctionsCommand({ Marker: cursor.token, MaxItems: input.limit }), {
       abortSignal: signal,
     });
-    const functions = (output.Functions ?? []).slice(0, input.limit).map((configuration) => functionInfo(configuration, ''));
-    const nextCursor = output.NextMarker;
-    return nextCursor === undefined || nextCursor === '' ? { functions } : { functions, nextCursor };
+    const { items, nextCursor } = pageOf(output.Functions ?? [], cursor, input.limit, output.NextMarker);
+    const functions = items.map((configuration) => functionInfo(configuration, ''));
+    return nextCursor === undefined ? { functions } : { functions, nextCursor };
   },
 
   async deleteFunction(input, { clients, signal }) {

@@ -1,5 +1,6 @@
 import { createServer, request, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { ProviderCallContext, ProviderRequest, ProviderV1 } from '@switchyard/core';
 import { startPeerProcess, type PeerProcess } from '@switchyard/testing';
 
 /** A running moto_server: the local AWS peer `@switchyard/aws` is tested against. */
@@ -146,4 +147,70 @@ export async function prepareMotoLambda(motoUrl: string): Promise<string> {
   if (arn !== undefined) return arn;
   if (text.includes('EntityAlreadyExists')) return `arn:aws:iam::123456789012:role/${MOTO_LAMBDA_ROLE_NAME}`;
   throw new Error(`moto_server did not create the Lambda role: ${text.slice(0, 500)}`);
+}
+
+/**
+ * Launches two fresh t3.micro instances on a moto_server, with any image moto
+ * knows, tags them `Name: switchyard-running` / `switchyard-stopped`, stops
+ * the second and waits until moto reports it `stopped`. Returns their ids:
+ * what `testComputeProvider`'s `instances` option wants.
+ */
+export async function createMotoInstances(motoUrl: string): Promise<{ running: string; stopped: string }> {
+  const { DescribeImagesCommand, DescribeInstancesCommand, EC2Client, RunInstancesCommand, StopInstancesCommand } = await import(
+    '@aws-sdk/client-ec2'
+  );
+  const ec2 = new EC2Client({ region: 'us-east-1', endpoint: motoUrl, credentials: { ...MOTO_CREDENTIALS }, maxAttempts: 1 });
+  try {
+    const imageId = (await ec2.send(new DescribeImagesCommand({ Owners: ['amazon'], MaxResults: 5 }))).Images?.[0]?.ImageId;
+    if (imageId === undefined) throw new Error('moto_server knows no machine image to launch');
+    const launch = async (name: string) => {
+      const output = await ec2.send(
+        new RunInstancesCommand({
+          ImageId: imageId,
+          InstanceType: 't3.micro',
+          MinCount: 1,
+          MaxCount: 1,
+          TagSpecifications: [{ ResourceType: 'instance', Tags: [{ Key: 'Name', Value: name }] }],
+        }),
+      );
+      const id = output.Instances?.[0]?.InstanceId;
+      if (id === undefined) throw new Error('moto_server launched no instance');
+      return id;
+    };
+    const running = await launch('switchyard-running');
+    const stopped = await launch('switchyard-stopped');
+    await ec2.send(new StopInstancesCommand({ InstanceIds: [stopped] }));
+    for (let attempt = 0; attempt < 50; attempt += 1) {
+      const described = await ec2.send(new DescribeInstancesCommand({ InstanceIds: [running, stopped] }));
+      const states = new Map(
+        (described.Reservations ?? []).flatMap((reservation) => reservation.Instances ?? []).map((instance) => [instance.InstanceId, instance.State?.Name]),
+      );
+      if (states.get(running) === 'running' && states.get(stopped) === 'stopped') return { running, stopped };
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    throw new Error(`moto_server did not settle instances ${running} (running) and ${stopped} (stopped)`);
+  } finally {
+    ec2.destroy();
+  }
+}
+
+/**
+ * Works around a moto_server limit: without Docker, moto's Lambda answers
+ * every Invoke with the payload, even for a function that does not exist,
+ * where real Lambda answers 404 ResourceNotFoundException. The returned copy
+ * of `provider` reads the function (getFunction) before each invokeFunction,
+ * so a missing one fails with `not_found` as on AWS. For tests against moto
+ * only; `provider` itself is not changed and never makes that extra call.
+ */
+export function withMotoInvokeCheck(provider: ProviderV1): ProviderV1 {
+  return Object.freeze({
+    ...provider,
+    async execute(request: ProviderRequest, context: ProviderCallContext) {
+      if (request.capability === 'functions' && request.operation === 'invokeFunction') {
+        const { name } = request.input as { name?: unknown };
+        await provider.execute({ capability: 'functions', operation: 'getFunction', input: { name } }, context);
+      }
+      return provider.execute(request, context);
+    },
+  });
 }
