@@ -1,5 +1,6 @@
 import {
   computeV1,
+  functionsV1,
   IntegrationError,
   loadOptionalSetting,
   storageV1,
@@ -17,7 +18,8 @@ import { createBlobConnector, isStorageConfigured, resolveStorageSettings } from
 import { createArmConnector, DEFAULT_MANAGEMENT_BASE_URL, resolveCredentials } from './azure-arm';
 import { COMPUTE_API_VERSION, createComputeHandlers } from './azure-compute';
 import { azureBlobError } from './azure-error';
-import type { AzureClientCredentials, AzureComputeSettings, AzureStorageSettings } from './azure-settings';
+import { createFunctionsHandlers, FUNCTIONS_API_VERSION } from './azure-functions';
+import type { AzureClientCredentials, AzureComputeSettings, AzureFunctionsSettings, AzureStorageSettings } from './azure-settings';
 
 /** Settings for {@link createAzure}. Each service is used only when its section is configured. */
 export interface AzureProviderSettings {
@@ -27,10 +29,15 @@ export interface AzureProviderSettings {
    * `AZURE_STORAGE_KEY`, when those are set; otherwise storage is not offered.
    */
   readonly storage?: AzureStorageSettings | undefined;
+  /**
+   * Azure Functions (the `functions` capability): invoke through the app's
+   * HTTP triggers, manage through Resource Manager. Default: not offered.
+   */
+  readonly functions?: AzureFunctionsSettings | undefined;
   /** Virtual machines (the `compute` capability) through Resource Manager. Default: not offered. */
   readonly compute?: AzureComputeSettings | undefined;
   /**
-   * Microsoft Entra ID client credentials for Resource Manager (compute).
+   * Microsoft Entra ID client credentials for Resource Manager (functions management and compute).
    * Default: `AZURE_TENANT_ID`, `AZURE_CLIENT_ID` and `AZURE_CLIENT_SECRET`.
    */
   readonly credentials?: AzureClientCredentials | undefined;
@@ -96,6 +103,43 @@ function storageService(settings: AzureProviderSettings): AzureService | undefin
   };
 }
 
+function missingSetting(message: string): IntegrationError {
+  return new IntegrationError({ kind: 'auth', message: `azure: ${message}`, provider: 'azure', isRetryable: false });
+}
+
+function functionsService(settings: AzureProviderSettings): AzureService | undefined {
+  const functions = settings.functions;
+  if (functions === undefined) return undefined;
+  const managementBaseURL = withoutTrailingSlash(functions.managementBaseURL ?? DEFAULT_MANAGEMENT_BASE_URL);
+  const subscriptionId = loadOptionalSetting({ settingValue: functions.subscriptionId, environmentVariableName: 'AZURE_SUBSCRIPTION_ID' });
+  const allowPrivateNetwork = settings.allowPrivateNetwork === true;
+  const arm = createArmConnector({ credentials: resolveCredentials(settings.credentials), managementBaseURL, allowPrivateNetwork });
+  const sitePath = () => {
+    if (functions.appName === undefined || functions.resourceGroup === undefined || subscriptionId === undefined) {
+      throw missingSetting('functions.appName, functions.resourceGroup and functions.subscriptionId (AZURE_SUBSCRIPTION_ID) are needed to manage functions');
+    }
+    return `/subscriptions/${encodeURIComponent(subscriptionId)}/resourceGroups/${encodeURIComponent(functions.resourceGroup)}/providers/Microsoft.Web/sites/${encodeURIComponent(functions.appName)}`;
+  };
+  const invokeBaseURL = functions.baseURL ?? (functions.appName === undefined ? undefined : `https://${functions.appName}.azurewebsites.net`);
+  if (invokeBaseURL === undefined) throw new IntegrationError({ kind: 'validation', message: 'azure: functions needs appName or baseURL', provider: 'azure', isRetryable: false });
+  return {
+    service: 'functions',
+    contract: functionsV1,
+    handlers: createFunctionsHandlers({
+      arm,
+      sitePath,
+      managementBaseURL,
+      invokeBaseURL: withoutTrailingSlash(invokeBaseURL),
+      functionKey: loadOptionalSetting({ settingValue: functions.functionKey, environmentVariableName: 'AZURE_FUNCTIONS_KEY' }),
+      functionKeys: functions.functionKeys ?? {},
+      allowPrivateNetwork,
+    }) as unknown as Record<string, Handler>,
+    async probe(signal) {
+      await arm().request({ path: `${sitePath()}/functions`, query: { 'api-version': FUNCTIONS_API_VERSION }, responseType: 'none', signal });
+    },
+  };
+}
+
 function computeService(settings: AzureProviderSettings): AzureService | undefined {
   if (settings.compute === undefined) return undefined;
   const managementBaseURL = withoutTrailingSlash(settings.compute.managementBaseURL ?? DEFAULT_MANAGEMENT_BASE_URL);
@@ -108,7 +152,7 @@ function computeService(settings: AzureProviderSettings): AzureService | undefin
   });
   const connect = () => {
     if (subscriptionId === '') {
-      throw new IntegrationError({ kind: 'auth', message: 'azure: compute.subscriptionId is missing (AZURE_SUBSCRIPTION_ID)', provider: 'azure', isRetryable: false });
+      throw missingSetting('compute.subscriptionId is missing (AZURE_SUBSCRIPTION_ID)');
     }
     return arm();
   };
@@ -129,8 +173,10 @@ function computeService(settings: AzureProviderSettings): AzureService | undefin
 
 /**
  * Creates the Azure provider: Blob storage through `@azure/storage-blob`
- * (loaded on first use) and virtual machines through Resource Manager with
- * Entra ID client credentials. Nothing is read from the network until an operation
+ * (loaded on first use), Azure Functions (HTTP triggers plus Resource
+ * Manager) and virtual machines through Resource Manager with Entra ID
+ * client credentials. Throws `validation` when `functions` has neither
+ * `appName` nor `baseURL`. Nothing is read from the network until an operation
  * is called.
  *
  * @example
@@ -141,7 +187,7 @@ function computeService(settings: AzureProviderSettings): AzureService | undefin
  * ```
  */
 export function createAzure(settings: AzureProviderSettings = {}): AzureProvider {
-  const services = [storageService(settings), computeService(settings)].filter((service): service is AzureService => service !== undefined);
+  const services = [storageService(settings), functionsService(settings), computeService(settings)].filter((service): service is AzureService => service !== undefined);
   const byCapability = new Map(services.map((service) => [service.contract.name as string, service]));
   const capabilities: ProviderCapability[] = services.map((service) =>
     Object.freeze({

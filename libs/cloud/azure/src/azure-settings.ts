@@ -19,7 +19,7 @@ export interface AzureStorageSettings {
   /** The blob endpoint. Default: `https://<accountName>.blob.core.windows.net`. */
   readonly endpoint?: string | undefined;
 }
-/** Microsoft Entra ID client credentials for Azure Resource Manager (compute). */
+/** Microsoft Entra ID client credentials for Azure Resource Manager (functions and compute). */
 export interface AzureClientCredentials {
   /** Directory (tenant) id. Default: the `AZURE_TENANT_ID` environment variable. */
   readonly tenantId?: string | undefined;
@@ -37,6 +37,27 @@ export interface AzureComputeSettings {
   readonly subscriptionId?: string | undefined;
   /** Resource group listed and used for ids ("resourceGroup/name"). Required. */
   readonly resourceGroup: string;
+  /** ARM endpoint. Default: `https://management.azure.com`. */
+  readonly managementBaseURL?: string | undefined;
+}
+
+/** Azure Functions settings: invoke over HTTPS, manage through Resource Manager (`Microsoft.Web/sites/functions`). */
+export interface AzureFunctionsSettings {
+  /** The function app's name (the ARM site name). Required for deploy, get, list and delete. */
+  readonly appName?: string | undefined;
+  /** Where HTTP triggers are invoked (`POST {baseURL}/api/{name}`). Default: `https://<appName>.azurewebsites.net`. */
+  readonly baseURL?: string | undefined;
+  /**
+   * Key sent as `x-functions-key` when invoking: a function key or the app's default host key.
+   * Registered as a secret. Default: the `AZURE_FUNCTIONS_KEY` environment variable; none for anonymous triggers.
+   */
+  readonly functionKey?: string | undefined;
+  /** Keys for single functions, by function name; they win over `functionKey`. Registered as secrets. Default: none. */
+  readonly functionKeys?: Readonly<Record<string, string>> | undefined;
+  /** Subscription holding the app. Default: the `AZURE_SUBSCRIPTION_ID` environment variable. */
+  readonly subscriptionId?: string | undefined;
+  /** Resource group holding the app. Required for deploy, get, list and delete. */
+  readonly resourceGroup?: string | undefined;
   /** ARM endpoint. Default: `https://management.azure.com`. */
   readonly managementBaseURL?: string | undefined;
 }

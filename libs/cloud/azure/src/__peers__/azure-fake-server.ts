@@ -44,10 +44,15 @@ export interface FakeEntraOptions {
 /**
  * Starts an HTTP server on 127.0.0.1 that answers the Microsoft Entra ID
  * token endpoint (`POST /{tenant}/oauth2/v2.0/token`, client credentials in
- * the form body) and hands every other request, with a valid Bearer token,
- * to `handle`. Unknown routes get 404; missing or wrong tokens ARM's 401.
+ * the form body) and hands every other request, with a valid Bearer token
+ * (or marked public by `isPublic`), to `handle`. Unknown routes get 404; missing or wrong tokens ARM's 401.
  */
-export async function startFakeServer(entra: FakeEntraOptions, handle: (request: FakeRequest) => FakeReply | undefined): Promise<FakeServer> {
+export async function startFakeServer(
+  entra: FakeEntraOptions,
+  handle: (request: FakeRequest) => FakeReply | undefined,
+  /** Requests answered without a Bearer token (a function app's own host). Default: none. */
+  isPublic: (request: FakeRequest) => boolean = () => false,
+): Promise<FakeServer> {
   const requests: FakeRequest[] = [];
   const tokens = new Set<string>();
   const faults: FakeReply[] = [];
@@ -72,6 +77,7 @@ export async function startFakeServer(entra: FakeEntraOptions, handle: (request:
     if (request.method === 'POST' && request.url.pathname.endsWith('/oauth2/v2.0/token')) return token(request);
     const fault = faults.shift();
     if (fault !== undefined) return fault;
+    if (isPublic(request)) return handle(request) ?? { status: 404 };
     const bearer = /^Bearer (.+)$/.exec(request.headers.authorization ?? '')?.[1];
     if (bearer === undefined) return armError(401, 'AuthenticationFailed', "Authentication failed. The 'Authorization' header is missing.");
     if (!tokens.has(bearer)) return armError(401, 'InvalidAuthenticationToken', 'The access token is invalid.');

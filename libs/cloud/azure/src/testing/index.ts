@@ -80,3 +80,4 @@ export {
   type FakePowerState,
 } from '../__peers__/azure-compute-fake';
 export type { FakeEntraOptions, FakeReply, FakeRequest, FakeServer } from '../__peers__/azure-fake-server';
+export { startAzureFunctionsFake, type AzureFunctionsFake, type AzureFunctionsFakeOptions } from '../__peers__/azure-functions-fake';
