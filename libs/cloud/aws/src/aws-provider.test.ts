@@ -82,6 +82,52 @@ describe('secrets', () => {
   });
 });
 
+describe('credentials from the default chain', () => {
+  const names = ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_PROFILE', 'AWS_SHARED_CREDENTIALS_FILE', 'AWS_CONFIG_FILE', 'AWS_EC2_METADATA_DISABLED'];
+  const saved = Object.fromEntries(names.map((name) => [name, process.env[name]]));
+  afterEach(() => {
+    for (const name of names) {
+      if (saved[name] === undefined) delete process.env[name];
+      else process.env[name] = saved[name];
+    }
+  });
+
+  it('fails with auth, before any request, when the chain finds no credentials', async () => {
+    for (const name of names) delete process.env[name];
+    process.env.AWS_SHARED_CREDENTIALS_FILE = '/nonexistent/switchyard/credentials';
+    process.env.AWS_CONFIG_FILE = '/nonexistent/switchyard/config';
+    process.env.AWS_EC2_METADATA_DISABLED = 'true';
+    const server = await startFaultServer();
+    try {
+      const outcome = await createAws({ baseURL: server.url })
+        .execute({ capability: 'storage', operation: 'headObject', input: { bucket: 'any-bucket', key: 'a' } }, createCallContext())
+        .catch((error: unknown) => error);
+      expect(outcome).toMatchObject({ kind: 'auth', isRetryable: false });
+      expect(server.requests).toEqual([]);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('redacts a secret key it found in the environment', async () => {
+    const secret = 'environment-secret-key-for-redaction';
+    process.env.AWS_ACCESS_KEY_ID = 'AKIAENVIRONMENT';
+    process.env.AWS_SECRET_ACCESS_KEY = secret;
+    const server = await startFaultServer({
+      '/env-bucket/a.txt': { status: 403, headers: { 'content-type': 'application/xml' }, body: `<Error><Code>AccessDenied</Code><Message>no for ${secret}</Message></Error>` },
+    });
+    try {
+      const outcome = await createAws({ baseURL: server.url })
+        .execute({ capability: 'storage', operation: 'getObject', input: { bucket: 'env-bucket', key: 'a.txt' } }, createCallContext())
+        .catch((error: unknown) => error);
+      expect(outcome).toMatchObject({ kind: 'auth' });
+      expect(inspect(outcome, { depth: 10 })).not.toContain(secret);
+    } finally {
+      await server.close();
+    }
+  });
+});
+
 describe('healthCheck (infrastructure status)', () => {
   let moto: MotoServer;
 
