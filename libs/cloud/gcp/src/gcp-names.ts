@@ -28,8 +28,22 @@ function locations(input: Record<string, unknown>): { bucket?: unknown; key?: un
   );
 }
 
-/** The first GCS-specific naming problem in a parsed storage input, checked before any request is sent. */
+/**
+ * Why Cloud Functions would refuse a function name the contract accepts: it
+ * must end with a letter or digit and be at most 63 characters
+ * (https://cloud.google.com/functions/docs/reference/rest/v2/projects.locations.functions/create).
+ */
+export function functionNameProblem(name: string): string | undefined {
+  if (!/[A-Za-z0-9]$/.test(name)) return `function name "${name}" must end with a letter or digit (Cloud Functions naming rules)`;
+  return undefined;
+}
+
+/** The first Google-specific naming problem in a parsed input, checked before any request is sent. */
 export function gcsNameProblem(capability: CapabilityName, input: unknown): string | undefined {
+  if (capability === 'functions' && typeof input === 'object' && input !== null) {
+    const name = (input as { name?: unknown }).name;
+    return typeof name === 'string' ? functionNameProblem(name) : undefined;
+  }
   if (capability !== 'storage' || typeof input !== 'object' || input === null) return undefined;
   for (const location of locations(input as Record<string, unknown>)) {
     const problem =

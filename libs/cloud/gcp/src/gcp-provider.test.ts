@@ -12,6 +12,9 @@ describe('createGcp', () => {
   it('offers storage alone until functions or compute settings are given', () => {
     expect(createGcp().services).toEqual(['storage']);
     expect(createGcp({ compute: { zones: ['europe-west1-b'] } }).services).toEqual(['storage', 'compute']);
+    const everything = createGcp({ functions: { location: 'europe-west1' }, compute: {} });
+    expect(everything.services).toEqual(['storage', 'functions', 'compute']);
+    expect(everything.manifest.capabilities.map((capability) => capability.name)).toEqual(['storage', 'functions', 'compute']);
   });
 
   it('reads GOOGLE_APPLICATION_CREDENTIALS only when an operation runs, and names it when the file is missing', async () => {

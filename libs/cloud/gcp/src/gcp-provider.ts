@@ -2,6 +2,7 @@ import {
   IntegrationError,
   loadOptionalSetting,
   computeV1,
+  functionsV1,
   registerSecret,
   storageV1,
   withoutTrailingSlash,
@@ -18,6 +19,7 @@ import { gcpStorageError } from './gcp-error';
 import { gcsNameProblem } from './gcp-names';
 import type { GcpProviderSettings } from './gcp-settings';
 import { createComputeHandlers } from './gcp-compute';
+import { createFunctionsHandlers } from './gcp-functions';
 import { createGoogleRestClient, googleRestAuth, type GoogleRestSettings } from './gcp-rest';
 import { createStorageHandlers, withSignal } from './gcp-storage';
 
@@ -39,6 +41,7 @@ interface ServiceEntry {
   readonly probe: (signal: AbortSignal) => Promise<unknown>;
 }
 
+const DEFAULT_FUNCTIONS_BASE_URL = 'https://cloudfunctions.googleapis.com';
 const DEFAULT_COMPUTE_BASE_URL = 'https://compute.googleapis.com/compute/v1';
 
 const DOCS_URL = 'https://github.com/switchyard-dev/switchyard/tree/main/libs/cloud/gcp#readme';
@@ -123,6 +126,33 @@ export function createGcp(settings: GcpProviderSettings = {}): GcpProvider {
   };
   // One auth strategy for both REST APIs, so they share one cached access token.
   const restAuth = googleRestAuth(restSettings);
+
+  if (settings.functions !== undefined) {
+    const functionsSettings = settings.functions;
+    const functionsBaseURL = withoutTrailingSlash(functionsSettings.baseURL ?? DEFAULT_FUNCTIONS_BASE_URL);
+    let client: ReturnType<typeof createGoogleRestClient> | undefined;
+    const plainClients = new Map<string, ReturnType<typeof createGoogleRestClient>>();
+    const handlers = createFunctionsHandlers({
+      client: () => (client ??= createGoogleRestClient(functionsBaseURL, restAuth, restSettings)),
+      plainClient: (origin) => {
+        let plain = plainClients.get(origin);
+        if (plain === undefined) {
+          plain = createGoogleRestClient(origin, undefined, restSettings);
+          plainClients.set(origin, plain);
+        }
+        return plain;
+      },
+      projectId: requireProjectId,
+      location: functionsSettings.location,
+      defaultRuntime: functionsSettings.defaultRuntime ?? 'nodejs22',
+      pollIntervalMs: functionsSettings.pollIntervalMs ?? 2000,
+    });
+    services.set('functions', {
+      contract: functionsV1,
+      handlers,
+      probe: (signal) => handlers.listFunctions({ limit: 1 }, signal),
+    });
+  }
 
   if (settings.compute !== undefined) {
     const computeBaseURL = withoutTrailingSlash(settings.compute.baseURL ?? DEFAULT_COMPUTE_BASE_URL);

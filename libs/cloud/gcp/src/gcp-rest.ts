@@ -25,7 +25,7 @@ export function googleRestAuth(settings: GoogleRestSettings): AuthStrategy {
 }
 
 /** A `@switchyard/http` client for one Google REST API; errors are classified by its one mapper. */
-export function createGoogleRestClient(baseURL: string, auth: AuthStrategy, settings: GoogleRestSettings): HttpClient {
+export function createGoogleRestClient(baseURL: string, auth: AuthStrategy | undefined, settings: GoogleRestSettings): HttpClient {
   return createHttpClient({
     baseURL,
     auth,

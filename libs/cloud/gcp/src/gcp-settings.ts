@@ -22,6 +22,8 @@ export interface GcpFunctionsSettings {
    * Default: `nodejs22`.
    */
   readonly defaultRuntime?: string | undefined;
+  /** How often deploy and delete poll their long-running operation, in ms. Default: 2000. */
+  readonly pollIntervalMs?: number | undefined;
 }
 
 /** Compute Engine settings of {@link GcpProviderSettings}; giving them turns on the `compute` capability. */

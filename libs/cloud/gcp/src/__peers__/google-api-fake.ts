@@ -70,7 +70,12 @@ function send(response: ServerResponse, result: FakeResponse): void {
  * status } }` envelope for failures. The Cloud Functions and Compute Engine
  * fakes add their routes to it.
  */
-export async function startGoogleApiFake(options: { readonly routes: readonly FakeRoute[]; readonly publicKeyPem?: string }): Promise<GoogleApiFake> {
+export async function startGoogleApiFake(options: {
+  readonly routes: readonly FakeRoute[];
+  readonly publicKeyPem?: string;
+  /** Paths that need no bearer token (signed upload URLs, public function URLs). Default: none. */
+  readonly publicPaths?: RegExp;
+}): Promise<GoogleApiFake> {
   const requests: string[] = [];
   const issuedTokens: string[] = [];
   let tokenRequests = 0;
@@ -94,7 +99,8 @@ export async function startGoogleApiFake(options: { readonly routes: readonly Fa
       }
       requests.push(`${method} ${url.pathname}${url.search}`);
       const authorization = incoming.headers.authorization ?? '';
-      if (!issuedTokens.some((token) => authorization === `Bearer ${token}`) && authorization !== 'Bearer static-test-token') {
+      const isPublic = options.publicPaths?.test(url.pathname) === true;
+      if (!isPublic && !issuedTokens.some((token) => authorization === `Bearer ${token}`) && authorization !== 'Bearer static-test-token') {
         send(response, googleError(401, 'UNAUTHENTICATED', 'Request had invalid authentication credentials. Expected OAuth 2 access token.'));
         return;
       }

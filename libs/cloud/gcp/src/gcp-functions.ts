@@ -1,0 +1,223 @@
+import { Buffer } from 'node:buffer';
+import { setTimeout as sleep } from 'node:timers/promises';
+import {
+  IntegrationError,
+  type ErrorKind,
+  type FunctionInfo,
+  type FunctionsOperationInput,
+  type FunctionsOperationName,
+  type FunctionsOperationOutput,
+} from '@switchyard/core';
+import type { HttpClient } from '@switchyard/http';
+import { isoTimestamp, lastSegment, objectField, optionalString, requiredString, responseSchema, tagOperation } from './gcp-rest';
+
+/** What the functions handlers need from the provider. */
+export interface GcpFunctionsDependencies {
+  /** A client on the Cloud Functions API origin (authenticated). */
+  readonly client: () => HttpClient;
+  /** A client without credentials for another origin: signed upload URLs and function URLs. */
+  readonly plainClient: (origin: string) => HttpClient;
+  readonly projectId: () => string;
+  readonly location: string;
+  readonly defaultRuntime: string;
+  /** How often a long-running operation is polled. */
+  readonly pollIntervalMs: number;
+}
+
+type FunctionsHandlers = {
+  readonly [Name in FunctionsOperationName]: (input: FunctionsOperationInput<Name>, signal: AbortSignal) => Promise<FunctionsOperationOutput<Name>>;
+};
+
+/** Cloud Functions' `state` (https://cloud.google.com/functions/docs/reference/rest/v2/projects.locations.functions#State) in the contract's terms. */
+const STATE: Readonly<Record<string, FunctionInfo['state']>> = { ACTIVE: 'active', DEPLOYING: 'pending', DELETING: 'pending', FAILED: 'failed' };
+
+/** `google.rpc.Code` values of a failed operation, as error kinds (https://cloud.google.com/apis/design/errors#handling_errors). */
+const KIND_BY_RPC_CODE: Readonly<Record<number, ErrorKind>> = {
+  3: 'validation',
+  5: 'not_found',
+  6: 'conflict',
+  7: 'auth',
+  8: 'rate_limit',
+  9: 'validation',
+  10: 'conflict',
+  16: 'auth',
+};
+
+interface CloudFunction {
+  readonly info: FunctionInfo;
+  readonly uri: string | undefined;
+}
+
+function parseFunction(raw: Record<string, unknown>): CloudFunction {
+  const name = lastSegment(requiredString(raw, 'name')) ?? '';
+  const runtime = optionalString(objectField(raw, 'buildConfig'), 'runtime');
+  const uri = optionalString(objectField(raw, 'serviceConfig'), 'uri') ?? optionalString(raw, 'url');
+  const lastModified = isoTimestamp(optionalString(raw, 'updateTime'));
+  const state = STATE[optionalString(raw, 'state') ?? ''] ?? 'unknown';
+  return {
+    info: {
+      name,
+      state,
+      ...(runtime === undefined ? {} : { runtime }),
+      ...(uri === undefined ? {} : { url: uri }),
+      ...(lastModified === undefined ? {} : { lastModified }),
+    },
+    uri,
+  };
+}
+
+const functionSchema = responseSchema(parseFunction);
+const listSchema = responseSchema((raw) => ({
+  functions: (Array.isArray(raw.functions) ? (raw.functions as Record<string, unknown>[]) : []).map((item) => parseFunction(item).info),
+  nextPageToken: optionalString(raw, 'nextPageToken'),
+}));
+const uploadUrlSchema = responseSchema((raw) => ({
+  uploadUrl: requiredString(raw, 'uploadUrl'),
+  storageSource: objectField(raw, 'storageSource'),
+}));
+const operationSchema = responseSchema((raw) => ({
+  name: requiredString(raw, 'name'),
+  done: raw.done === true,
+  error: typeof raw.error === 'object' && raw.error !== null ? (raw.error as { code?: unknown; message?: unknown }) : undefined,
+}));
+
+/**
+ * The `functions` v1 operations on the Cloud Functions v2 REST API. Deploy
+ * asks for a signed upload URL, PUTs the zip there, then creates the function
+ * (or patches it when it exists) and polls the long-running operation until
+ * it is done or the call's signal aborts. Invoke POSTs the JSON payload to the
+ * function's `serviceConfig.uri` without credentials (functions that allow
+ * unauthenticated invocation); `async` mode is `unsupported`.
+ */
+export function createFunctionsHandlers(dependencies: GcpFunctionsDependencies): FunctionsHandlers {
+  const parent = () => `projects/${encodeURIComponent(dependencies.projectId())}/locations/${encodeURIComponent(dependencies.location)}`;
+  const functionPath = (name: string) => `/v2/${parent()}/functions/${encodeURIComponent(name)}`;
+
+  async function describe(name: string, signal: AbortSignal): Promise<CloudFunction> {
+    const { data } = await dependencies.client().request({ path: functionPath(name), responseSchema: functionSchema, signal });
+    return data;
+  }
+
+  /** Polls an operation until it is done; a failed operation becomes an error of its `google.rpc.Code`. */
+  async function waitFor(operationName: string, operation: string, signal: AbortSignal): Promise<void> {
+    for (;;) {
+      const { data } = await dependencies.client().request({ path: `/v2/${operationName}`, responseSchema: operationSchema, signal });
+      if (data.done) {
+        if (data.error === undefined) return;
+        const code = typeof data.error.code === 'number' ? data.error.code : 2;
+        throw new IntegrationError({
+          kind: KIND_BY_RPC_CODE[code] ?? 'provider',
+          message: `gcp: ${operation}: operation ${operationName} failed (code ${code}): ${typeof data.error.message === 'string' ? data.error.message : 'no message'}`,
+          provider: 'gcp',
+          operation,
+        });
+      }
+      try {
+        await sleep(dependencies.pollIntervalMs, undefined, { signal });
+      } catch (error) {
+        throw new IntegrationError({ kind: 'timeout', message: `gcp: ${operation}: gave up waiting for ${operationName}`, provider: 'gcp', operation, cause: error });
+      }
+    }
+  }
+
+  return {
+    deployFunction: (input, signal) =>
+      tagOperation('functions.deployFunction', async () => {
+        const client = dependencies.client();
+        const { data: upload } = await client.request({ method: 'POST', path: `/v2/${parent()}/functions:generateUploadUrl`, body: {}, responseSchema: uploadUrlSchema, signal });
+        const uploadUrl = new URL(upload.uploadUrl);
+        await dependencies.plainClient(uploadUrl.origin).request({
+          method: 'PUT',
+          path: `${uploadUrl.pathname}${uploadUrl.search}`,
+          headers: { 'content-type': 'application/zip', 'x-goog-content-length-range': '0,104857600' },
+          body: new Uint8Array(Buffer.from(input.zipBase64, 'base64')),
+          responseType: 'none',
+          signal,
+        });
+        const exists = await describe(input.name, signal).then(
+          () => true,
+          (error: unknown) => {
+            if (IntegrationError.isInstance(error) && error.kind === 'not_found') return false;
+            throw error;
+          },
+        );
+        const serviceConfig = {
+          ...(input.memoryMb === undefined ? {} : { availableMemory: `${input.memoryMb}M` }),
+          ...(input.timeoutSeconds === undefined ? {} : { timeoutSeconds: input.timeoutSeconds }),
+          ...(input.environment === undefined ? {} : { environmentVariables: input.environment }),
+        };
+        const body = {
+          buildConfig: {
+            runtime: input.runtime ?? dependencies.defaultRuntime,
+            entryPoint: input.handler ?? 'handler',
+            source: { storageSource: upload.storageSource },
+          },
+          ...(Object.keys(serviceConfig).length === 0 ? {} : { serviceConfig }),
+        };
+        const updateMask = ['buildConfig.runtime', 'buildConfig.entryPoint', 'buildConfig.source', ...Object.keys(serviceConfig).map((field) => `serviceConfig.${field}`)].join(',');
+        const { data: started } = exists
+          ? await client.request({ method: 'PATCH', path: functionPath(input.name), query: { updateMask }, body, responseSchema: operationSchema, signal })
+          : await client.request({ method: 'POST', path: `/v2/${parent()}/functions`, query: { functionId: input.name }, body, responseSchema: operationSchema, signal });
+        await waitFor(started.name, 'functions.deployFunction', signal);
+        return (await describe(input.name, signal)).info;
+      }),
+    invokeFunction: (input, signal) =>
+      tagOperation('functions.invokeFunction', async () => {
+        if (input.mode === 'async') {
+          throw new IntegrationError({
+            kind: 'unsupported',
+            message: 'gcp: Cloud Functions HTTP functions have no asynchronous invocation; call with mode "sync", or publish to the function’s Pub/Sub trigger',
+            provider: 'gcp',
+            operation: 'functions.invokeFunction',
+          });
+        }
+        const { uri } = await describe(input.name, signal);
+        if (uri === undefined) {
+          throw new IntegrationError({ kind: 'unsupported', message: `gcp: function "${input.name}" has no HTTP URI to invoke`, provider: 'gcp', operation: 'functions.invokeFunction' });
+        }
+        const target = new URL(uri);
+        try {
+          const response = await dependencies.plainClient(target.origin).request({
+            method: 'POST',
+            path: `${target.pathname === '/' ? '' : target.pathname}${target.search}` || '/',
+            // Sent as JSON text whatever the payload is (a bare string too), as the function's HTTP trigger expects.
+            body: JSON.stringify(input.payload ?? null),
+            headers: { 'content-type': 'application/json' },
+            responseType: 'text',
+            signal,
+          });
+          const text = typeof response.data === 'string' ? response.data : '';
+          let result: unknown = text;
+          try {
+            result = text === '' ? undefined : (JSON.parse(text) as unknown);
+          } catch {
+            // A function may answer plain text; it is returned as it is.
+          }
+          return result === undefined ? { statusCode: response.status } : { statusCode: response.status, result: result as never };
+        } catch (error) {
+          // A function that throws answers 5xx: that is the function's failure, not the call's.
+          if (IntegrationError.isInstance(error) && error.statusCode !== undefined && error.statusCode >= 500) {
+            return { statusCode: error.statusCode, functionError: error.message };
+          }
+          throw error;
+        }
+      }),
+    getFunction: (input, signal) => tagOperation('functions.getFunction', async () => (await describe(input.name, signal)).info),
+    listFunctions: (input, signal) =>
+      tagOperation('functions.listFunctions', async () => {
+        const { data } = await dependencies.client().request({
+          path: `/v2/${parent()}/functions`,
+          query: { pageSize: input.limit, pageToken: input.cursor },
+          responseSchema: listSchema,
+          signal,
+        });
+        return data.nextPageToken === undefined ? { functions: data.functions } : { functions: data.functions, nextCursor: data.nextPageToken };
+      }),
+    deleteFunction: (input, signal) =>
+      tagOperation('functions.deleteFunction', async () => {
+        const { data } = await dependencies.client().request({ method: 'DELETE', path: functionPath(input.name), responseSchema: operationSchema, signal });
+        await waitFor(data.name, 'functions.deleteFunction', signal);
+        return { name: input.name };
+      }),
+  };
+}
