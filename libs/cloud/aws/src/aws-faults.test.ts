@@ -8,6 +8,16 @@ const xml = (code: string, message: string) => ({
   body: `<?xml version="1.0" encoding="UTF-8"?><Error><Code>${code}</Code><Message>${message}</Message><RequestId>R1</RequestId></Error>`,
 });
 
+const STEADY = {
+  FunctionName: 'steady',
+  Runtime: 'nodejs22.x',
+  Handler: 'index.handler',
+  MemorySize: 128,
+  Timeout: 3,
+  State: 'Active',
+  LastModified: '2026-01-01T00:00:00.000+0000',
+};
+
 describe('faults on the wire', () => {
   let server: FaultServer;
 
@@ -28,6 +38,9 @@ describe('faults on the wire', () => {
         headers: { 'x-amzn-errortype': 'ResourceNotFoundException' },
         body: { Type: 'User', Message: 'Function not found: arn:aws:lambda:us-east-1:123456789012:function:missing' },
       },
+      'GET /2015-03-31/functions/steady': { body: { Configuration: STEADY } },
+      'PUT /2015-03-31/functions/steady/code': { body: STEADY },
+      'PUT /2015-03-31/functions/steady/configuration': { body: STEADY },
       'POST /2015-03-31/functions/failing/invocations': {
         status: 200,
         headers: { 'x-amz-function-error': 'Unhandled', 'x-amz-executed-version': '$LATEST' },
@@ -95,6 +108,28 @@ describe('faults on the wire', () => {
       result: { errorType: 'TypeError', errorMessage: 'boom', trace: [] },
       functionError: 'TypeError',
     });
+  });
+
+  it('redeploys with the same settings by replacing the code only, and updates only the settings that differ', async () => {
+    const deploy = async (extra: object) => {
+      const before = server.requests.length;
+      const input = { name: 'steady', zipBase64: 'UEsFBgAAAAAAAAAAAAAAAAAAAAAAAA==', runtime: 'nodejs22.x', handler: 'index.handler', ...extra };
+      const output = await provider().execute({ capability: 'functions', operation: 'deployFunction', input }, createCallContext());
+      expect(output).toMatchObject({ name: 'steady', state: 'active', lastModified: '2026-01-01T00:00:00.000Z' });
+      return server.requests.slice(before);
+    };
+    const same = await deploy({});
+    expect(same.map((request) => `${request.method} ${request.pathname}`)).toEqual([
+      'GET /2015-03-31/functions/steady',
+      'PUT /2015-03-31/functions/steady/code',
+    ]);
+    const bigger = await deploy({ memoryMb: 256, environment: { STAGE: 'prod' } });
+    expect(bigger.map((request) => `${request.method} ${request.pathname}`)).toEqual([
+      'GET /2015-03-31/functions/steady',
+      'PUT /2015-03-31/functions/steady/configuration',
+      'PUT /2015-03-31/functions/steady/code',
+    ]);
+    expect(JSON.parse(bigger[1]?.body ?? '{}')).toEqual({ MemorySize: 256, Environment: { Variables: { STAGE: 'prod' } } });
   });
 
   it('reports a refused connection as a network error', async () => {

@@ -63,22 +63,39 @@ function functionErrorOf(functionError: string, result: unknown): string {
   return functionError;
 }
 
-async function deployExisting(input: FunctionsOperationInput<'deployFunction'>, call: AwsCall, zip: Buffer) {
+/** The settings in `input` that differ from the function's current configuration (all given ones when it is unknown). */
+function changedSettings(input: FunctionsOperationInput<'deployFunction'>, current: FunctionConfiguration | undefined) {
+  const changes = {
+    Runtime: input.runtime !== undefined && input.runtime !== current?.Runtime ? input.runtime : undefined,
+    Handler: input.handler !== undefined && input.handler !== current?.Handler ? input.handler : undefined,
+    MemorySize: input.memoryMb !== undefined && input.memoryMb !== current?.MemorySize ? input.memoryMb : undefined,
+    Timeout: input.timeoutSeconds !== undefined && input.timeoutSeconds !== current?.Timeout ? input.timeoutSeconds : undefined,
+  };
+  const environmentChanged =
+    input.environment !== undefined && JSON.stringify(input.environment) !== JSON.stringify(current?.Environment?.Variables ?? {});
+  const given = Object.fromEntries(Object.entries(changes).filter(([, value]) => value !== undefined));
+  return environmentChanged ? { ...given, Environment: { Variables: input.environment } } : given;
+}
+
+/**
+ * Replaces an existing function's code, after its settings when any differ.
+ * Skipping unchanged settings matters on AWS: each update leaves the function
+ * "in progress" for a moment, and a second update then fails with a
+ * (retryable) conflict.
+ */
+async function deployExisting(
+  input: FunctionsOperationInput<'deployFunction'>,
+  call: AwsCall,
+  zip: Buffer,
+  current: FunctionConfiguration | undefined,
+) {
   const { UpdateFunctionCodeCommand, UpdateFunctionConfigurationCommand } = await loadLambda();
   const lambda = await call.clients.lambda();
-  const changesSettings = [input.runtime, input.handler, input.memoryMb, input.timeoutSeconds, input.environment].some((value) => value !== undefined);
-  if (changesSettings) {
-    await lambda.send(
-      new UpdateFunctionConfigurationCommand({
-        FunctionName: input.name,
-        Runtime: input.runtime as never,
-        Handler: input.handler,
-        MemorySize: input.memoryMb,
-        Timeout: input.timeoutSeconds,
-        ...(input.environment === undefined ? {} : { Environment: { Variables: input.environment } }),
-      }),
-      { abortSignal: call.signal },
-    );
+  const changes = changedSettings(input, current);
+  if (Object.keys(changes).length > 0) {
+    await lambda.send(new UpdateFunctionConfigurationCommand({ FunctionName: input.name, ...changes }), {
+      abortSignal: call.signal,
+    });
   }
   return lambda.send(new UpdateFunctionCodeCommand({ FunctionName: input.name, ZipFile: zip }), { abortSignal: call.signal });
 }
@@ -110,23 +127,23 @@ export const lambdaHandlers: LambdaHandlers = {
   async deployFunction(input, call) {
     const { GetFunctionCommand } = await loadLambda();
     const zip = Buffer.from(input.zipBase64, 'base64');
-    const exists = await (await call.clients.lambda())
+    const existing = await (await call.clients.lambda())
       .send(new GetFunctionCommand({ FunctionName: input.name }), { abortSignal: call.signal })
       .then(
-        () => true,
+        (output) => ({ configuration: output.Configuration }),
         (error: unknown) => {
           const mapped = awsError(error, { operation: call.operation });
-          if (mapped.kind === 'not_found') return false;
+          if (mapped.kind === 'not_found') return undefined;
           throw mapped;
         },
       );
-    if (exists) return functionInfo(await deployExisting(input, call, zip), input.name);
+    if (existing !== undefined) return functionInfo(await deployExisting(input, call, zip, existing.configuration), input.name);
     try {
       return functionInfo(await createFunction(input, call, zip), input.name);
     } catch (error) {
       // Created by someone else since GetFunction: replace its code, as a repeat would.
       if (awsError(error).kind !== 'conflict') throw error;
-      return functionInfo(await deployExisting(input, call, zip), input.name);
+      return functionInfo(await deployExisting(input, call, zip, undefined), input.name);
     }
   },
 
