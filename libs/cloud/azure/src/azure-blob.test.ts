@@ -50,6 +50,16 @@ testStorageProvider({
       expect(JSON.stringify({ message: error.message, error: error.toJSON(), cause: error.cause })).not.toContain(wrongKey);
     });
 
+    it('deletes many objects in one blob batch, and fails with not_found for a missing container', async () => {
+      const azure = createAzure({ storage: { connectionString: azurite.connectionString } });
+      await storage(azure, 'createBucket', { bucket: 'batch-deletes' });
+      const keys = Array.from({ length: 300 }, (_, index) => `many/${String(index).padStart(3, '0')}`);
+      for (const key of keys.slice(0, 5)) await storage(azure, 'putObject', { bucket: 'batch-deletes', key, body: key, encoding: 'utf8' });
+      expect(await storage(azure, 'deleteObjects', { bucket: 'batch-deletes', keys })).toEqual({ deleted: keys, errors: [] });
+      expect(await storage(azure, 'listObjects', { bucket: 'batch-deletes', limit: 10 })).toEqual({ objects: [] });
+      expect((await failure(storage(azure, 'deleteObjects', { bucket: 'no-such-container', keys: ['a'] }))).kind).toBe('not_found');
+    });
+
     it('reports a stopped endpoint as a network error', async () => {
       const azure = createAzure({ storage: { accountName: azurite.accountName, accountKey: azurite.accountKey, endpoint: 'http://127.0.0.1:9/devstoreaccount1' } });
       expect((await failure(storage(azure, 'headObject', { bucket: 'anything', key: 'a' }))).kind).toBe('network');
