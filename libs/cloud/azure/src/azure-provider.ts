@@ -94,8 +94,7 @@ function storageService(settings: AzureProviderSettings): AzureService | undefin
     async probe(signal) {
       try {
         const { service } = await connect();
-        await service.listContainers().byPage({ maxPageSize: 1 }).next();
-        signal.throwIfAborted();
+        await service.listContainers({ abortSignal: signal }).byPage({ maxPageSize: 1 }).next();
       } catch (error) {
         throw azureBlobError(error, 'healthCheck');
       }
