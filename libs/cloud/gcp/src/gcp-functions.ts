@@ -22,6 +22,8 @@ export interface GcpFunctionsDependencies {
   readonly defaultRuntime: string;
   /** How often a long-running operation is polled. */
   readonly pollIntervalMs: number;
+  /** An ID token for a function URL, or undefined to call it without credentials. */
+  readonly idToken: (audience: string, signal: AbortSignal) => Promise<string | undefined>;
 }
 
 type FunctionsHandlers = {
@@ -86,8 +88,8 @@ const operationSchema = responseSchema((raw) => ({
  * asks for a signed upload URL, PUTs the zip there, then creates the function
  * (or patches it when it exists) and polls the long-running operation until
  * it is done or the call's signal aborts. Invoke POSTs the JSON payload to the
- * function's `serviceConfig.uri` without credentials (functions that allow
- * unauthenticated invocation); `async` mode is `unsupported`.
+ * function's `serviceConfig.uri` with an ID token for that URL when a service
+ * account is configured (else without credentials); `async` mode is `unsupported`.
  */
 export function createFunctionsHandlers(dependencies: GcpFunctionsDependencies): FunctionsHandlers {
   const parent = () => `projects/${encodeURIComponent(dependencies.projectId())}/locations/${encodeURIComponent(dependencies.location)}`;
@@ -176,13 +178,14 @@ export function createFunctionsHandlers(dependencies: GcpFunctionsDependencies):
           throw new IntegrationError({ kind: 'unsupported', message: `gcp: function "${input.name}" has no HTTP URI to invoke`, provider: 'gcp', operation: 'functions.invokeFunction' });
         }
         const target = new URL(uri);
+        const idToken = await dependencies.idToken(uri, signal);
         try {
           const response = await dependencies.plainClient(target.origin).request({
             method: 'POST',
             path: `${target.pathname === '/' ? '' : target.pathname}${target.search}` || '/',
             // Sent as JSON text whatever the payload is (a bare string too), as the function's HTTP trigger expects.
             body: JSON.stringify(input.payload ?? null),
-            headers: { 'content-type': 'application/json' },
+            headers: { 'content-type': 'application/json', authorization: idToken === undefined ? undefined : `Bearer ${idToken}` },
             responseType: 'text',
             signal,
           });

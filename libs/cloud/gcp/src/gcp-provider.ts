@@ -14,7 +14,7 @@ import {
   type ServiceHealth,
 } from '@switchyard/core';
 import type { Storage } from '@google-cloud/storage';
-import { resolveCredentials, type ResolvedCredentials } from './gcp-auth';
+import { resolveCredentials, serviceAccountIdTokens, type ResolvedCredentials } from './gcp-auth';
 import { gcpStorageError } from './gcp-error';
 import { gcsNameProblem } from './gcp-names';
 import type { GcpProviderSettings } from './gcp-settings';
@@ -146,6 +146,7 @@ export function createGcp(settings: GcpProviderSettings = {}): GcpProvider {
       location: functionsSettings.location,
       defaultRuntime: functionsSettings.defaultRuntime ?? 'nodejs22',
       pollIntervalMs: functionsSettings.pollIntervalMs ?? 2000,
+      idToken: serviceAccountIdTokens(restSettings),
     });
     services.set('functions', {
       contract: functionsV1,

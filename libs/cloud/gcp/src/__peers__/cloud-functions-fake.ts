@@ -12,6 +12,8 @@ export interface CloudFunctionsFakeOptions {
   readonly operationMs?: number;
   /** The service account's public key, to verify token assertions. Default: signatures unchecked. */
   readonly publicKeyPem?: string;
+  /** Function URLs need an ID token for their own URL (as private Cloud Run services do). Default: true. */
+  readonly requireIdToken?: boolean;
 }
 
 /** A running {@link startCloudFunctionsFake}. */
@@ -58,6 +60,7 @@ export async function startCloudFunctionsFake(options: CloudFunctionsFakeOptions
   const operations = new Map<string, FakeOperation>();
   const uploads = new Map<string, number>();
   let origin = '';
+  let idTokens = () => new Map<string, string>();
 
   function startOperation(verb: FakeOperation['verb'], target: string, finish: () => void, error?: FakeOperation['error']): FakeResponse {
     const name = `${parent}/operations/operation-${randomUUID()}`;
@@ -120,6 +123,12 @@ export async function startCloudFunctionsFake(options: CloudFunctionsFakeOptions
     const run = /^\/run\/([^/]+)$/.exec(request.path);
     if (run?.[1] !== undefined && request.method === 'POST') {
       if (!functions.has(`${parent}/functions/${run[1]}`)) return { status: 404, body: 'Page not found' };
+      if (options.requireIdToken !== false) {
+        const token = request.authorization.replace(/^Bearer /, '');
+        const audience = idTokens().get(token);
+        if (audience === undefined) return { status: 401, body: 'Your client does not have permission to the requested URL.' };
+        if (audience !== `${origin}/run/${run[1]}`) return { status: 401, body: 'The access token could not be verified: wrong audience.' };
+      }
       return { status: 200, body: request.body.length === 0 ? null : (JSON.parse(request.body.toString('utf8')) as unknown) };
     }
     if (request.method === 'GET' && request.path.startsWith(`/v2/${parent}/operations/`)) {
@@ -191,5 +200,6 @@ export async function startCloudFunctionsFake(options: CloudFunctionsFakeOptions
     ...(options.publicKeyPem === undefined ? {} : { publicKeyPem: options.publicKeyPem }),
   });
   origin = fake.url;
+  idTokens = () => fake.idTokens;
   return { ...fake, uploads };
 }

@@ -5,6 +5,8 @@ import type { AddressInfo } from 'node:net';
 /** One request a route answers: method, path, query and parsed body. */
 export interface FakeRequest {
   readonly method: string;
+  /** The `authorization` header, or ''. */
+  readonly authorization: string;
   readonly path: string;
   readonly query: URLSearchParams;
   readonly body: Buffer;
@@ -32,6 +34,8 @@ export interface GoogleApiFake {
   tokenRequests(): number;
   /** The access tokens handed out, to check none leaks. */
   readonly issuedTokens: string[];
+  /** ID tokens handed out (assertions with `target_audience`), by token, with their audience. */
+  readonly idTokens: Map<string, string>;
   stop(): Promise<void>;
 }
 
@@ -78,6 +82,7 @@ export async function startGoogleApiFake(options: {
 }): Promise<GoogleApiFake> {
   const requests: string[] = [];
   const issuedTokens: string[] = [];
+  const idTokens = new Map<string, string>();
   let tokenRequests = 0;
   const server = createServer((incoming, response) => {
     void (async () => {
@@ -90,6 +95,14 @@ export async function startGoogleApiFake(options: {
         const assertion = form.get('assertion') ?? '';
         if (form.get('grant_type') !== 'urn:ietf:params:oauth:grant-type:jwt-bearer' || !verifyAssertion(assertion, options.publicKeyPem)) {
           send(response, { status: 400, body: { error: 'invalid_grant', error_description: 'Invalid JWT Signature.' } });
+          return;
+        }
+        const claims = JSON.parse(Buffer.from(assertion.split('.')[1] ?? '', 'base64url').toString('utf8')) as { target_audience?: unknown };
+        if (typeof claims.target_audience === 'string') {
+          // An ID token for a service URL (https://cloud.google.com/run/docs/authenticating/service-to-service).
+          const idToken = `eyJhbGciOiJSUzI1NiJ9.fake-id-${randomUUID()}`;
+          idTokens.set(idToken, claims.target_audience);
+          send(response, { status: 200, body: { id_token: idToken } });
           return;
         }
         const token = `ya29.fake-${randomUUID()}`;
@@ -106,6 +119,7 @@ export async function startGoogleApiFake(options: {
       }
       const request: FakeRequest = {
         method,
+        authorization,
         path: url.pathname,
         query: url.searchParams,
         body,
@@ -128,6 +142,7 @@ export async function startGoogleApiFake(options: {
     tokenURL: `${url}/token`,
     requests,
     issuedTokens,
+    idTokens,
     tokenRequests: () => tokenRequests,
     stop: () =>
       new Promise<void>((resolve) => {
