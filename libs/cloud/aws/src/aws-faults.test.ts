@@ -38,6 +38,10 @@ describe('faults on the wire', () => {
         headers: { 'x-amzn-errortype': 'ResourceNotFoundException' },
         body: { Type: 'User', Message: 'Function not found: arn:aws:lambda:us-east-1:123456789012:function:missing' },
       },
+      'POST /partial-bucket/': {
+        headers: { 'content-type': 'application/xml' },
+        body: '<?xml version="1.0" encoding="UTF-8"?><DeleteResult><Deleted><Key>a.txt</Key></Deleted><Error><Key>locked.txt</Key><Code>AccessDenied</Code><Message>Access Denied</Message></Error></DeleteResult>',
+      },
       'GET /2015-03-31/functions/steady': { body: { Configuration: STEADY } },
       'PUT /2015-03-31/functions/steady/code': { body: STEADY },
       'PUT /2015-03-31/functions/steady/configuration': { body: STEADY },
@@ -91,6 +95,19 @@ describe('faults on the wire', () => {
       .execute({ capability: 'functions', operation: 'getFunction', input: { name: 'throttled' } }, createCallContext())
       .catch((error: unknown) => error);
     expect(outcome).toMatchObject({ kind: 'rate_limit', statusCode: 429, retryAfterMs: 2000 });
+  });
+
+  it('lists the keys deleteObjects could not delete with their classified error', async () => {
+    const output = await provider().execute(
+      { capability: 'storage', operation: 'deleteObjects', input: { bucket: 'partial-bucket', keys: ['a.txt', 'locked.txt', 'a.txt'] } },
+      createCallContext(),
+    );
+    expect(output).toEqual({
+      deleted: ['a.txt'],
+      errors: [{ key: 'locked.txt', kind: 'auth', message: 'AWS answered AccessDenied: Access Denied' }],
+    });
+    const sent = server.requests.find((request) => request.pathname === '/partial-bucket/');
+    expect(sent?.body.match(/<Key>/g), 'duplicate keys are sent once').toHaveLength(2);
   });
 
   const invoke = (name: string) =>
