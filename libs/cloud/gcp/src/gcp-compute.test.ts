@@ -1,4 +1,7 @@
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createHub, IntegrationError } from '@switchyard/core';
 import { createCallContext, testComputeProvider } from '@switchyard/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -112,6 +115,20 @@ describe('gcp compute requests, errors and secrets', () => {
     await execute(gcp, 'listInstances', { limit: 1 });
     await execute(gcp, 'listInstances', { limit: 1 });
     expect(fake.tokenRequests() - tokensBefore).toBe(1);
+  });
+
+  it('reads the service account and project from a JSON key file (keyFilename)', async () => {
+    const directory = await mkdtemp(join(tmpdir(), 'switchyard-gcp-key-'));
+    const keyFilename = join(directory, 'key.json');
+    await writeFile(keyFilename, JSON.stringify({ type: 'service_account', project_id: PROJECT, client_email: CLIENT_EMAIL, private_key: PRIVATE_KEY }));
+    try {
+      const gcp = createCompute({ projectId: undefined, credentials: undefined, keyFilename });
+      const requestsBefore = fake.requests.length;
+      await execute(gcp, 'listInstances', { limit: 1 });
+      expect(fake.requests[requestsBefore]).toContain(`/projects/${PROJECT}/zones/`);
+    } finally {
+      await rm(directory, { recursive: true, force: true });
+    }
   });
 
   it('reports a key the token endpoint rejects as auth', async () => {

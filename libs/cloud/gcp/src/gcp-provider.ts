@@ -206,22 +206,24 @@ export function createGcp(settings: GcpProviderSettings = {}): GcpProvider {
       return handler(parsed.data as never, context.signal);
     },
     async healthCheck({ signal }) {
-      const report: ServiceHealth[] = [];
-      for (const [name, service] of services) {
-        const started = performance.now();
-        try {
-          await service.probe(signal);
-          report.push({ service: name, reachable: true, latencyMs: Math.round(performance.now() - started) });
-        } catch (error) {
-          const classified = IntegrationError.isInstance(error) ? error : new IntegrationError({ kind: 'provider', message: String(error), cause: error });
-          report.push({
-            service: name,
-            reachable: false,
-            latencyMs: Math.round(performance.now() - started),
-            error: { kind: classified.kind, message: classified.message },
-          });
-        }
-      }
+      // Every offered service is probed at once; the report keeps the manifest's order.
+      const report = await Promise.all(
+        [...services].map(async ([name, service]): Promise<ServiceHealth> => {
+          const started = performance.now();
+          try {
+            await service.probe(signal);
+            return { service: name, reachable: true, latencyMs: Math.round(performance.now() - started) };
+          } catch (error) {
+            const classified = IntegrationError.isInstance(error) ? error : new IntegrationError({ kind: 'provider', message: String(error), cause: error });
+            return {
+              service: name,
+              reachable: false,
+              latencyMs: Math.round(performance.now() - started),
+              error: { kind: classified.kind, message: classified.message },
+            };
+          }
+        }),
+      );
       return { services: report };
     },
   };
