@@ -180,6 +180,12 @@ describe('retryAfterMsFromHeaders', () => {
 describe('errorMessageExcerpt', () => {
   it('finds the usual message fields and cuts long text', () => {
     expect(errorMessageExcerpt('{"error":"invalid_grant","error_description":"expired"}')).toBe('expired');
+    expect(errorMessageExcerpt('{"error":{"code":"ResourceNotFound","message":"The Resource vm-1 was not found."}}')).toBe(
+      'ResourceNotFound: The Resource vm-1 was not found.',
+    );
+    expect(errorMessageExcerpt('{"error":{"code":404,"message":"Function f does not exist","status":"NOT_FOUND"}}')).toBe(
+      'NOT_FOUND: Function f does not exist',
+    );
     expect(errorMessageExcerpt('{"errors":[{"message":"first"}]}')).toBe('first');
     expect(errorMessageExcerpt('x'.repeat(500))!.length).toBeLessThanOrEqual(201);
     expect(errorMessageExcerpt('<html></html>')).toBeUndefined();

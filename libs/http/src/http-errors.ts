@@ -124,9 +124,23 @@ function stringField(value: unknown): string | undefined {
 }
 
 /**
+ * The `{ "error": { "code", "message" } }` envelope of Azure Resource Manager
+ * and Google APIs (`status` is Google's code name): "ResourceNotFound: The
+ * Resource ... was not found", "NOT_FOUND: Function ... does not exist".
+ */
+function nestedErrorExcerpt(error: unknown): string | undefined {
+  if (typeof error !== 'object' || error === null || Array.isArray(error)) return undefined;
+  const record = error as Record<string, unknown>;
+  const message = stringField(record.message);
+  const code = stringField(record.status) ?? stringField(record.code);
+  if (message === undefined) return code;
+  return code === undefined ? message : `${code}: ${message}`;
+}
+
+/**
  * A short excerpt of the provider's own error message from a response body:
  * the usual JSON fields (`message`, `error`, `error_description`, `detail`,
- * `title`, `errors[0].message`), else the start of a non-HTML text body.
+ * `title`, `errors[0].message`, and `error.code: error.message` envelopes), else the start of a non-HTML text body.
  * At most 200 characters; undefined when there is nothing useful.
  */
 export function errorMessageExcerpt(body: string): string | undefined {
@@ -138,6 +152,7 @@ export function errorMessageExcerpt(body: string): string | undefined {
       const parsed = JSON.parse(trimmed) as Record<string, unknown>;
       const errors = Array.isArray(parsed.errors) ? (parsed.errors as unknown[]) : [];
       excerpt =
+        nestedErrorExcerpt(parsed.error) ??
         stringField(parsed.message) ??
         stringField(parsed.error_description) ??
         stringField(parsed.error) ??

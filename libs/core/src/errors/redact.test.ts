@@ -18,6 +18,8 @@ describe('redact', () => {
     ['GET https://api.example.com/x?access_token=abc123&page=2', `GET https://api.example.com/x?access_token=${REDACTED}&page=2`],
     ['https://user:pa55word@db.example.com/', `https://${REDACTED}@db.example.com/`],
     ['token ghp_aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa', `token ${REDACTED}`],
+    ['Bot 123456:ABC-DEF1234ghIkl', `Bot ${REDACTED}`],
+    ['the token request was rejected by the token endpoint', 'the token request was rejected by the token endpoint'],
     ['{"client_secret":"very-secret-1"}', `{"client_secret":"${REDACTED}"}`],
     ['https://s3/x?X-Amz-Signature=deadbeef&X-Amz-Expires=60', `https://s3/x?X-Amz-Signature=${REDACTED}&X-Amz-Expires=60`],
   ])('redacts %s', (input, expected) => {

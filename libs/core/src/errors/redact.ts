@@ -13,7 +13,9 @@ const SENSITIVE_KEY =
 
 /** Patterns that carry secrets inside free text: auth schemes, URL credentials and query tokens, key=value pairs. */
 const TEXT_PATTERNS: readonly [RegExp, string][] = [
-  [/\b(Bearer|Basic|Token|Bot|token)\s+[A-Za-z0-9._~+/=-]{6,}/g, `$1 ${REDACTED}`],
+  [/\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]{6,}/g, `$1 ${REDACTED}`],
+  // "token ghp_…" and "Bot 123:ABC…" are credentials; "token request" and "token endpoint" are prose: require a digit.
+  [/\b(Token|Bot|token)\s+(?=[A-Za-z0-9._~+/:=-]*\d)[A-Za-z0-9._~+/:=-]{6,}/g, `$1 ${REDACTED}`],
   [/(\b[a-z][a-z0-9+.-]*:\/\/)[^/\s:@]+:[^/\s@]+@/gi, `$1${REDACTED}@`],
   [
     /([?&;](?:access_token|refresh_token|id_token|token|api_key|apikey|key|client_secret|secret|password|sig|signature|X-Amz-Signature|X-Amz-Credential|X-Goog-Signature|X-Goog-Credential|code)=)[^&#\s"']+/gi,
