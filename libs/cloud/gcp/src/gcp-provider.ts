@@ -99,7 +99,7 @@ export function createGcp(settings: GcpProviderSettings = {}): GcpProvider {
   const services = new Map<CapabilityName, ServiceEntry>();
   services.set('storage', {
     contract: storageV1,
-    handlers: createStorageHandlers({ storage, projectId }),
+    handlers: createStorageHandlers({ storage, projectId, canSign: () => loadCredentials().serviceAccount !== undefined }),
     async probe(signal) {
       const project = projectId();
       if (project === undefined) throw validationError('storage.health', 'needs a project to list buckets: set projectId or GOOGLE_CLOUD_PROJECT');

@@ -88,6 +88,17 @@ describe('gcp storage input checks', () => {
     expect(emulator.requestCount()).toBe(requestsBefore);
   });
 
+  it('refuses presignUrl without a service account key with auth, sending nothing', async () => {
+    const previous = process.env.GOOGLE_APPLICATION_CREDENTIALS;
+    delete process.env.GOOGLE_APPLICATION_CREDENTIALS;
+    const requestsBefore = emulator.requestCount();
+    const error = await failure(call('presignUrl', { bucket: 'reports', key: 'a.txt', method: 'GET', expiresInSeconds: 60 }, createStorage({ credentials: undefined })));
+    if (previous !== undefined) process.env.GOOGLE_APPLICATION_CREDENTIALS = previous;
+    expect(error).toMatchObject({ kind: 'auth', isRetryable: false });
+    expect(error.message).toContain('private key');
+    expect(emulator.requestCount()).toBe(requestsBefore);
+  });
+
   it('refuses createBucket without a project, naming GOOGLE_CLOUD_PROJECT', async () => {
     const error = await failure(call('createBucket', { bucket: 'no-project-bucket' }, createStorage({ projectId: undefined })));
     expect(error.kind).toBe('validation');

@@ -13,6 +13,8 @@ import { gcpStorageError } from './gcp-error';
 export interface GcpStorageDependencies {
   readonly storage: () => Promise<Storage>;
   readonly projectId: () => string | undefined;
+  /** Whether a service account private key is configured (v4 URLs are signed with it). */
+  readonly canSign: () => boolean;
 }
 
 type StorageHandlers = {
@@ -186,6 +188,15 @@ export function createStorageHandlers(dependencies: GcpStorageDependencies): Sto
       }),
     presignUrl: (input, signal) =>
       run('presignUrl', describe(input.bucket, input.key), signal, async (storage) => {
+        if (!dependencies.canSign()) {
+          throw new IntegrationError({
+            kind: 'auth',
+            message: 'gcp: presignUrl needs a service account private key to sign with: set credentials, keyFilename or GOOGLE_APPLICATION_CREDENTIALS',
+            provider: 'gcp',
+            operation: 'storage.presignUrl',
+            isRetryable: false,
+          });
+        }
         const expires = Date.now() + input.expiresInSeconds * 1000;
         const [url] = await file(storage, input.bucket, input.key).getSignedUrl({
           version: 'v4',
