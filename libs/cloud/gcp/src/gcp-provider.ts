@@ -114,7 +114,15 @@ export function createGcp(settings: GcpProviderSettings = {}): GcpProvider {
 
   const requireProjectId = (): string => {
     const project = projectId();
-    if (project === undefined) throw validationError('gcp', 'Cloud Functions and Compute Engine need a project: set projectId or GOOGLE_CLOUD_PROJECT');
+    if (project === undefined) {
+      // tagOperation adds the operation this surfaced in.
+      throw new IntegrationError({
+        kind: 'validation',
+        message: 'gcp: Cloud Functions and Compute Engine need a project: set projectId or GOOGLE_CLOUD_PROJECT',
+        provider: 'gcp',
+        isRetryable: false,
+      });
+    }
     return project;
   };
   const restSettings: GoogleRestSettings = {
