@@ -137,10 +137,10 @@ describe('gcp compute requests, errors and secrets', () => {
     expect(error.kind).toBe('auth');
   });
 
-  it('reports a missing zone as not_found quoting Compute Engine', async () => {
+  it('reports a missing zone as not_found quoting Compute Engine with its status', async () => {
     const error = await failure(execute(createCompute(), 'getInstance', { instanceId: 'mars-north1-a/web-1' }));
     expect(error).toMatchObject({ kind: 'not_found', statusCode: 404, operation: 'compute.getInstance' });
-    expect(error.message).toContain("The resource 'projects/switchyard-test/zones/mars-north1-a' was not found");
+    expect(error.message).toContain("NOT_FOUND: The resource 'projects/switchyard-test/zones/mars-north1-a' was not found");
   });
 
   it('keeps the private key and access token out of errors and hub events', async () => {

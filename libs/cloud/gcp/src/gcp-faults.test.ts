@@ -49,7 +49,7 @@ describe('gcp REST faults', () => {
     });
     const error = await failure('compute', 'getInstance', { instanceId: 'europe-west1-b/web-1' });
     expect(error).toMatchObject({ kind: 'rate_limit', statusCode: 429, retryAfterMs: 12_000, isRetryable: true, operation: 'compute.getInstance' });
-    expect(error.message).toContain('Quota exceeded');
+    expect(error.message).toContain('RESOURCE_EXHAUSTED: Quota exceeded');
   });
 
   it('turns 503 into a retryable provider error and 403 into auth', async () => {

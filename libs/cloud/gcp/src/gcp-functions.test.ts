@@ -116,7 +116,7 @@ describe('gcp functions input, errors and secrets', () => {
   it('reports a missing function as not_found quoting Cloud Functions, without the token or key', async () => {
     const error = await failure(execute('getFunction', { name: 'sy-missing' }));
     expect(error).toMatchObject({ kind: 'not_found', statusCode: 404, operation: 'functions.getFunction' });
-    expect(error.message).toContain(`Resource 'projects/${PROJECT}/locations/${LOCATION}/functions/sy-missing' was not found`);
+    expect(error.message).toContain(`NOT_FOUND: Resource 'projects/${PROJECT}/locations/${LOCATION}/functions/sy-missing' was not found`);
     const text = JSON.stringify(error) + String(error.cause ? JSON.stringify(error.cause) : '');
     for (const secret of [...fake.issuedTokens, PRIVATE_KEY.split('\n')[1] ?? 'missing']) expect(text).not.toContain(secret);
   });
