@@ -9,6 +9,9 @@
  * alike. The peer's own time dominates; the ratio shows what the hub adds.
  *
  * Target (issue 5): hub pairs/s ÷ SDK pairs/s ≥ 0.97 on every provider.
+ * GCS's JSON API returns an object's properties and its body in two
+ * requests (S3 and Azure in one), so for GCS a second baseline does the
+ * contract's work with the SDK: put, then properties and body together.
  */
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { BlobServiceClient } from '@azure/storage-blob';
@@ -38,6 +41,11 @@ interface Peer {
   readonly peer: string;
   /** Put then get one object with the official SDK. */
   readonly sdk: Pair;
+  /**
+   * The same, reading the object's properties too, as the contract's
+   * getObject returns them, where the SDK needs an extra request for that.
+   */
+  readonly sdkWithProperties?: Pair;
   readonly create: () => ProviderV1;
   stop(): Promise<void>;
 }
@@ -97,6 +105,13 @@ async function gcsPeer(): Promise<Peer> {
       const [contents] = await file.download();
       check(contents.toString('utf8'), 'GCS SDK');
     },
+    async sdkWithProperties(key) {
+      const file = bucket.file(key);
+      await file.save(BODY, { resumable: false, contentType: CONTENT_TYPE });
+      const [[metadata], [contents]] = await Promise.all([file.getMetadata(), file.download()]);
+      if (metadata.contentType !== CONTENT_TYPE) throw new Error('GCS SDK: wrong content type');
+      check(contents.toString('utf8'), 'GCS SDK with properties');
+    },
     create: () => createGcp({ projectId: 'switchyard-bench', storage: { apiEndpoint: gcs.url } }),
     stop: () => gcs.stop(),
   };
@@ -123,12 +138,14 @@ async function runFor(pair: Pair, durationMs: number, prefix: string): Promise<n
 interface Row {
   readonly provider: string;
   readonly peer: string;
+  /** `get` (body only) or `get + properties` (what the contract's getObject returns). */
+  readonly sdkBaseline: string;
   readonly sdkPairsPerSecond: number;
   readonly hubPairsPerSecond: number;
   readonly ratio: number;
 }
 
-async function measurePeer(start: () => Promise<Peer>): Promise<Row> {
+async function measurePeer(start: () => Promise<Peer>): Promise<Row[]> {
   const peer = await start();
   const hub = createHub({ providers: [peer.create()] });
   try {
@@ -136,18 +153,31 @@ async function measurePeer(start: () => Promise<Peer>): Promise<Row> {
       // The GCS emulator starts with the bucket; the others create it here.
       if (!(error instanceof Error && 'kind' in error && error.kind === 'conflict')) throw error;
     });
-    const variants = { sdk: peer.sdk, hub: hubPair(hub) };
-    for (const [name, pair] of Object.entries(variants)) await runFor(pair, SLICE_MS, `warmup-${name}`);
-    const completed = { sdk: 0, hub: 0 };
+    const variants: Record<string, Pair> = { sdk: peer.sdk, hub: hubPair(hub) };
+    if (peer.sdkWithProperties !== undefined) variants['sdkWithProperties'] = peer.sdkWithProperties;
+    const names = Object.keys(variants);
+    for (const name of names) await runFor(variants[name]!, SLICE_MS, `warmup-${name}`);
+    const completed: Record<string, number> = Object.fromEntries(names.map((name) => [name, 0]));
     for (let slice = 0; slice < SLICES; slice += 1) {
-      for (const name of slice % 2 === 0 ? (['sdk', 'hub'] as const) : (['hub', 'sdk'] as const)) {
-        completed[name] += await runFor(variants[name], SLICE_MS, name);
+      // Rotate which variant goes first, so none always runs on a warmer (or more tired) machine.
+      for (let index = 0; index < names.length; index += 1) {
+        const name = names[(slice + index) % names.length]!;
+        completed[name]! += await runFor(variants[name]!, SLICE_MS, name);
       }
     }
     const seconds = (SLICES * SLICE_MS) / 1000;
-    const sdkPairsPerSecond = completed.sdk / seconds;
-    const hubPairsPerSecond = completed.hub / seconds;
-    return { provider: peer.provider, peer: peer.peer, sdkPairsPerSecond, hubPairsPerSecond, ratio: hubPairsPerSecond / sdkPairsPerSecond };
+    const hubPairsPerSecond = completed['hub']! / seconds;
+    const row = (sdkBaseline: string, sdkPairsPerSecond: number): Row => ({
+      provider: peer.provider,
+      peer: peer.peer,
+      sdkBaseline,
+      sdkPairsPerSecond,
+      hubPairsPerSecond,
+      ratio: hubPairsPerSecond / sdkPairsPerSecond,
+    });
+    const rows = [row('put + get', completed['sdk']! / seconds)];
+    if (completed['sdkWithProperties'] !== undefined) rows.push(row('put + get + properties', completed['sdkWithProperties'] / seconds));
+    return rows;
   } finally {
     await hub.close();
     await peer.stop();
@@ -156,8 +186,9 @@ async function measurePeer(start: () => Promise<Peer>): Promise<Row> {
 
 async function main(): Promise<void> {
   const rows: Row[] = [];
-  for (const start of [s3Peer, blobPeer, gcsPeer]) rows.push(await measurePeer(start));
-  const lowest = Math.min(...rows.map((row) => row.ratio));
+  for (const start of [s3Peer, blobPeer, gcsPeer]) rows.push(...(await measurePeer(start)));
+  // The target compares with the plain SDK put + get.
+  const lowest = Math.min(...rows.filter((row) => row.sdkBaseline === 'put + get').map((row) => row.ratio));
   if (json) {
     console.log(JSON.stringify({ node: process.version, sliceMs: SLICE_MS, slices: SLICES, objectBytes: BODY.length, target: TARGET, lowestRatio: lowest, meetsTarget: lowest >= TARGET, rows }, null, 2));
     return;
@@ -166,10 +197,11 @@ async function main(): Promise<void> {
     `storage benchmark: putObject + getObject of 4 KiB, sequential, ${SLICES} × ${SLICE_MS} ms per variant in alternating slices, ${process.version}\n`,
   );
   printTable(
-    ['provider', 'peer', 'SDK pairs/s', 'hub pairs/s', 'hub/SDK'],
-    rows.map((row) => [row.provider, row.peer, row.sdkPairsPerSecond.toFixed(1), row.hubPairsPerSecond.toFixed(1), row.ratio.toFixed(3)]),
+    ['provider', 'peer', 'SDK baseline', 'SDK pairs/s', 'hub pairs/s', 'hub/SDK'],
+    rows.map((row) => [row.provider, row.peer, row.sdkBaseline, row.sdkPairsPerSecond.toFixed(1), row.hubPairsPerSecond.toFixed(1), row.ratio.toFixed(3)]),
   );
-  console.log(`\nlowest hub/SDK: ${lowest.toFixed(3)} (target >= ${TARGET}) ${lowest >= TARGET ? 'MET' : 'NOT MET'}`);
+  console.log(`\nlowest hub/SDK against the plain SDK put + get: ${lowest.toFixed(3)} (target >= ${TARGET}) ${lowest >= TARGET ? 'MET' : 'NOT MET'}`);
+  console.log('GCS needs a second request for the properties getObject returns; "put + get + properties" is the SDK doing that same work.');
 }
 
 await main();

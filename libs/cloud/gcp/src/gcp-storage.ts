@@ -89,6 +89,23 @@ async function mapBounded<Item, Result>(items: readonly Item[], limit: number, t
   return results;
 }
 
+/** Downloads an object's current body, with the generation the response names (`x-goog-generation`). */
+function downloadWithGeneration(target: File): Promise<{ body: Buffer; generation: string | undefined }> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let generation: string | undefined;
+    target
+      .createReadStream({ validation: false })
+      .on('response', (response: { headers?: Record<string, string | string[] | undefined> }) => {
+        const header = response.headers?.['x-goog-generation'];
+        generation = Array.isArray(header) ? header[0] : header;
+      })
+      .on('data', (chunk: Buffer) => chunks.push(chunk))
+      .on('end', () => resolve({ body: Buffer.concat(chunks), generation }))
+      .on('error', reject);
+  });
+}
+
 /**
  * The `storage` v1 operations on Cloud Storage through `@google-cloud/storage`
  * (its own retries off: the router retries). Every SDK failure is classified
@@ -122,12 +139,16 @@ export function createStorageHandlers(dependencies: GcpStorageDependencies): Sto
     getObject: (input, signal) =>
       run('getObject', describe(input.bucket, input.key), signal, async (storage) => {
         const target = file(storage, input.bucket, input.key);
-        const [metadata] = await target.getMetadata();
-        // Download exactly the generation just described, so body and properties belong together.
-        const [body] = await storage
-          .bucket(input.bucket)
-          .file(input.key, metadata.generation === undefined ? {} : { generation: metadata.generation })
-          .download({ validation: false });
+        // Properties and body are two requests on GCS; send them together (one round trip of latency)...
+        const [[metadata], download] = await Promise.all([target.getMetadata(), downloadWithGeneration(target)]);
+        let body = download.body;
+        if (download.generation === undefined || download.generation !== String(metadata.generation)) {
+          // ...and when the object changed between them, read exactly the generation just described.
+          [body] = await storage
+            .bucket(input.bucket)
+            .file(input.key, metadata.generation === undefined ? {} : { generation: metadata.generation })
+            .download({ validation: false });
+        }
         return { ...objectInfo(input.bucket, input.key, metadata), body: body.toString(input.encoding), encoding: input.encoding };
       }),
     headObject: (input, signal) =>
