@@ -144,7 +144,7 @@ export function awsError(error: unknown, context: AwsErrorContext = {}): Integra
   const rawMessage = typeof shape.message === 'string' && shape.message !== '' ? shape.message : String(error);
   const base = { provider: 'aws', operation: context.operation, statusCode: status, cause: error };
 
-  if (code === 'AbortError' || code === 'AbortSignal') {
+  if (code === 'AbortError') {
     return new IntegrationError({ ...base, kind: 'timeout', message: `AWS request was aborted: ${rawMessage}` });
   }
   const socketCode = typeof shape.code === 'string' ? shape.code : undefined;

@@ -75,7 +75,7 @@ interface CapabilityBinding {
   readonly contract: CapabilityContract;
   readonly handlers: Readonly<Record<string, Handler>>;
   /** Provider rules the contract does not cover; throws a `validation` error. */
-  readonly check?: (operation: string, input: Record<string, unknown>) => void;
+  readonly check?: (operation: string, input: never) => void;
 }
 
 const BINDINGS: Readonly<Record<AwsCapability, CapabilityBinding>> = {
@@ -127,7 +127,7 @@ export function createAws(settings: AwsProviderSettings = {}): AwsProvider {
       const problems = parsed?.error.issues.map((issue) => `${issue.path.join('.') || '(input)'}: ${issue.message}`).join('; ');
       throw invalidInput(operation, `Invalid input for ${operation}: ${problems ?? 'no schema'}`);
     }
-    binding.check?.(operation, parsed.data as Record<string, unknown>);
+    binding.check?.(operation, parsed.data as never);
     return handler(parsed.data as never, { clients, settings: resolved, signal, operation });
   }
 

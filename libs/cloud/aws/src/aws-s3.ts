@@ -37,18 +37,25 @@ function bucketProblem(bucket: string): string | undefined {
   return suffix === undefined ? undefined : `S3 bucket names must not end with "${suffix}"`;
 }
 
+/** The fields of any storage operation's (parsed) input that {@link checkS3Input} reads. */
+interface S3CheckedInput {
+  readonly bucket?: string;
+  readonly source?: { readonly bucket: string };
+  readonly destination?: { readonly bucket: string };
+  readonly metadata?: Readonly<Record<string, string>>;
+}
+
 /**
  * The S3 rules the storage contract does not cover: reserved bucket name
  * prefixes and suffixes, and the 2 KB limit on user metadata. Throws a
  * `validation` error before anything is sent.
  */
-export function checkS3Input(operation: string, input: Record<string, unknown>): void {
-  const buckets: unknown[] = [input.bucket, (input.source as { bucket?: unknown } | undefined)?.bucket, (input.destination as { bucket?: unknown } | undefined)?.bucket];
-  for (const bucket of buckets) {
-    const problem = typeof bucket === 'string' ? bucketProblem(bucket) : undefined;
-    if (problem !== undefined) throw invalidInput(operation, `Invalid bucket "${String(bucket)}": ${problem}`);
+export function checkS3Input(operation: string, input: S3CheckedInput): void {
+  for (const bucket of [input.bucket, input.source?.bucket, input.destination?.bucket]) {
+    const problem = bucket === undefined ? undefined : bucketProblem(bucket);
+    if (problem !== undefined) throw invalidInput(operation, `Invalid bucket "${bucket}": ${problem}`);
   }
-  const metadata = input.metadata as Record<string, string> | undefined;
+  const { metadata } = input;
   if (metadata !== undefined) {
     const bytes = Object.entries(metadata).reduce((total, [name, value]) => total + Buffer.byteLength(name) + Buffer.byteLength(value), 0);
     if (bytes > MAXIMUM_METADATA_BYTES) {
