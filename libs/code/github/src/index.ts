@@ -1,0 +1,2 @@
+export { createGithub, type GithubProvider, type GithubProviderSettings } from './github-provider';
+export { VERSION } from './version';
