@@ -152,10 +152,12 @@ describe.runIf(providers.length > 0).each(
     expect(manifest.switchyard).toEqual({ provider: id, factory, category });
   });
 
-  it(`has src/${id}-provider.ts with ${factory}(settings) and a settings type`, () => {
+  it(`has src/${id}-provider.ts with ${factory}(settings), and its settings type there or in src/${id}-settings.ts`, () => {
     const source = readFileSync(join(directory, 'src', `${id}-provider.ts`), 'utf8');
     expect(source).toMatch(new RegExp(`export function ${factory}\\(settings`));
-    expect(source).toMatch(new RegExp(`export interface ${pascalCase(id)}ProviderSettings`));
+    const settingsFile = join(directory, 'src', `${id}-settings.ts`);
+    const settingsSource = existsSync(settingsFile) ? readFileSync(settingsFile, 'utf8') : '';
+    expect(`${source}\n${settingsSource}`).toMatch(new RegExp(`export interface ${pascalCase(id)}ProviderSettings`));
   });
 
   it(`exports ${factory} and VERSION, and the factory returns its provider`, async () => {
