@@ -36,6 +36,7 @@ export type {
   ProviderRequest,
   ProviderHealthReport,
   ProviderV1,
+  RateLimitStatus,
   ServiceHealth,
 } from './provider/provider';
 
@@ -46,7 +47,7 @@ export {
   type LoadOptionalSettingOptions,
 } from './utils/load-setting';
 
-// capabilities (storage, messaging, issues, functions, compute)
+// capabilities (storage, messaging, issues, functions, compute, repositories)
 export { capabilityContracts, findCapabilityContract } from './capabilities/catalog';
 export {
   bodyEncodingSchema,
@@ -118,6 +119,30 @@ export {
   type Instance,
   type InstanceState,
 } from './capabilities/compute';
+export {
+  commitSchema,
+  gitRefSchema,
+  pullRequestSchema,
+  repositoriesV1,
+  repositoryIdSchema,
+  repositorySchema,
+  type Commit,
+  type PullRequest,
+  type RepositoriesOperationInput,
+  type RepositoriesOperationName,
+  type RepositoriesOperationOutput,
+  type RepositoriesOperations,
+  type Repository,
+} from './capabilities/repositories';
+export type {
+  InboundWebhook,
+  NormalizedWebhookEvent,
+  NormalizedWebhookFields,
+  ProviderWebhooks,
+  VerifiedWebhook,
+  WebhookEventType,
+  WebhookHeaders,
+} from './webhooks/webhook-types';
 
 // hub, router, events, tools
 export { createHub, type Hub, type ProviderReport, type RouteExplanation } from './hub/create-hub';

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { IntegrationError } from '@switchyard/core';
 import { startFaultServer, type FaultServer } from '@switchyard/testing';
 import { createHttpClient, type HttpClient } from './index';
-import { errorMessageExcerpt, httpResponseError, retryAfterMsFromHeaders } from './http-errors';
+import { errorMessageExcerpt, httpResponseError, rateLimitStatusFromHeaders, retryAfterMsFromHeaders } from './http-errors';
 
 async function failure(promise: Promise<unknown>): Promise<IntegrationError> {
   try {
@@ -174,6 +174,24 @@ describe('retryAfterMsFromHeaders', () => {
 
   it('never returns a negative wait', () => {
     expect(retryAfterMsFromHeaders({ 'retry-after': 'Sat, 21 Nov 2026 00:00:00 GMT' }, now)).toBe(0);
+  });
+});
+
+describe('rateLimitStatusFromHeaders', () => {
+  const now = Date.parse('2026-01-01T00:00:00Z');
+  it('reads GitHub headers (reset in epoch seconds) and GitLab or IETF ones (reset in seconds from now)', () => {
+    expect(rateLimitStatusFromHeaders({ 'x-ratelimit-limit': '5000', 'x-ratelimit-remaining': '4999', 'x-ratelimit-reset': String(now / 1000 + 3600) }, now)).toEqual({
+      limit: 5000,
+      remaining: 4999,
+      resetAt: now + 3_600_000,
+    });
+    expect(rateLimitStatusFromHeaders({ 'ratelimit-limit': '600', 'ratelimit-remaining': '0', 'ratelimit-reset': '42' }, now)).toEqual({ limit: 600, remaining: 0, resetAt: now + 42_000 });
+  });
+
+  it('gives nothing without both a limit and a remaining count', () => {
+    expect(rateLimitStatusFromHeaders({ 'x-ratelimit-remaining': '10' }, now)).toBeUndefined();
+    expect(rateLimitStatusFromHeaders({ 'x-ratelimit-limit': 'many', 'x-ratelimit-remaining': '1' }, now)).toBeUndefined();
+    expect(rateLimitStatusFromHeaders({}, now)).toBeUndefined();
   });
 });
 

@@ -1,5 +1,5 @@
 import { STATUS_CODES } from 'node:http';
-import { IntegrationError, redactText, type ErrorKind } from '@switchyard/core';
+import { IntegrationError, redactText, type ErrorKind, type RateLimitStatus } from '@switchyard/core';
 
 /** Response headers as undici returns them. */
 export type HttpResponseHeaders = Readonly<Record<string, string | string[] | undefined>>;
@@ -112,6 +112,29 @@ export function retryAfterMsFromHeaders(headers: HttpResponseHeaders, now: numbe
   const reset = Number(header(headers, 'x-ratelimit-reset') ?? header(headers, 'ratelimit-reset') ?? Number.NaN);
   if (!Number.isFinite(reset)) return undefined;
   return Math.max(0, Math.ceil(reset > EPOCH_SECONDS_THRESHOLD ? reset * 1000 - now : reset * 1000));
+}
+
+/**
+ * The rate-limit state a response's headers report, for
+ * `context.reportRateLimit`: GitHub's `x-ratelimit-limit/-remaining/-reset`
+ * (reset in epoch seconds), GitLab's `ratelimit-*` and the IETF draft's
+ * `ratelimit-*` (reset in seconds from now). Undefined when the response
+ * carries no limit and remaining count.
+ *
+ * @example
+ * ```ts
+ * const response = await client.request({ path: '/user' });
+ * const status = rateLimitStatusFromHeaders(response.headers);
+ * if (status) context.reportRateLimit?.(status);
+ * ```
+ */
+export function rateLimitStatusFromHeaders(headers: HttpResponseHeaders, now: number = Date.now()): RateLimitStatus | undefined {
+  const limit = Number(header(headers, 'x-ratelimit-limit') ?? header(headers, 'ratelimit-limit') ?? Number.NaN);
+  const remaining = Number(header(headers, 'x-ratelimit-remaining') ?? header(headers, 'ratelimit-remaining') ?? Number.NaN);
+  if (!Number.isFinite(limit) || !Number.isFinite(remaining) || limit <= 0) return undefined;
+  const reset = Number(header(headers, 'x-ratelimit-reset') ?? header(headers, 'ratelimit-reset') ?? Number.NaN);
+  const resetAt = Number.isFinite(reset) ? (reset > EPOCH_SECONDS_THRESHOLD ? reset * 1000 : now + reset * 1000) : undefined;
+  return { limit, remaining: Math.max(0, remaining), resetAt };
 }
 
 function stringField(value: unknown): string | undefined {

@@ -13,6 +13,7 @@ export {
   errorMessageExcerpt,
   httpFailureError,
   httpResponseError,
+  rateLimitStatusFromHeaders,
   retryAfterMsFromHeaders,
   type HttpErrorContext,
   type HttpErrorResponse,

@@ -6,6 +6,7 @@ import { computeV1 } from './compute';
 import { functionsV1 } from './functions';
 import { issuesV1 } from './issues';
 import { messagingV1 } from './messaging';
+import { repositoriesV1 } from './repositories';
 import { storageV1 } from './storage';
 
 const everyOperation = capabilityContracts.flatMap((contract) =>
@@ -13,8 +14,8 @@ const everyOperation = capabilityContracts.flatMap((contract) =>
 );
 
 describe('capability catalog', () => {
-  it('holds storage, messaging, issues, functions and compute v1, each once', () => {
-    expect(capabilityContracts).toEqual([storageV1, messagingV1, issuesV1, functionsV1, computeV1]);
+  it('holds storage, messaging, issues, functions, compute and repositories v1, each once', () => {
+    expect(capabilityContracts).toEqual([storageV1, messagingV1, issuesV1, functionsV1, computeV1, repositoriesV1]);
     const identities = capabilityContracts.map((contract) => `${contract.name}@${contract.version}`);
     expect(new Set(identities).size).toBe(identities.length);
     expect(Object.isFrozen(capabilityContracts)).toBe(true);
@@ -26,6 +27,7 @@ describe('capability catalog', () => {
     expect(findCapabilityContract('issues', 1)).toBe(issuesV1);
     expect(findCapabilityContract('functions', 1)).toBe(functionsV1);
     expect(findCapabilityContract('compute', 1)).toBe(computeV1);
+    expect(findCapabilityContract('repositories', 1)).toBe(repositoriesV1);
   });
 
   it('finds nothing for unknown names, other versions and reserved names without a contract', () => {

@@ -3,6 +3,7 @@ import { computeV1 } from './compute';
 import { functionsV1 } from './functions';
 import { issuesV1 } from './issues';
 import { messagingV1 } from './messaging';
+import { repositoriesV1 } from './repositories';
 import { storageV1 } from './storage';
 
 /**
@@ -17,6 +18,7 @@ export const capabilityContracts: readonly CapabilityContract[] = Object.freeze(
   issuesV1,
   functionsV1,
   computeV1,
+  repositoriesV1,
 ]);
 
 /**

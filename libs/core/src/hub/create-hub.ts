@@ -4,6 +4,7 @@ import type { computeV1 } from '../capabilities/compute';
 import type { functionsV1 } from '../capabilities/functions';
 import type { issuesV1 } from '../capabilities/issues';
 import type { messagingV1 } from '../capabilities/messaging';
+import type { repositoriesV1 } from '../capabilities/repositories';
 import type { storageV1 } from '../capabilities/storage';
 import { IntegrationError, toIntegrationError } from '../errors/integration-error';
 import { redact, redactText } from '../errors/redact';
@@ -52,6 +53,7 @@ export interface Hub {
   readonly issues: CapabilityFacade<typeof issuesV1>;
   readonly functions: CapabilityFacade<typeof functionsV1>;
   readonly compute: CapabilityFacade<typeof computeV1>;
+  readonly repositories: CapabilityFacade<typeof repositoriesV1>;
   /** Adds a provider; throws `validation` naming the bad field, or `conflict` for a taken id. */
   register(provider: ProviderV1): void;
   unregister(id: string): boolean;
@@ -169,6 +171,7 @@ export function createHub(options: HubOptions = {}): Hub {
     issues: facade(contractsByName.get('issues') as typeof issuesV1),
     functions: facade(contractsByName.get('functions') as typeof functionsV1),
     compute: facade(contractsByName.get('compute') as typeof computeV1),
+    repositories: facade(contractsByName.get('repositories') as typeof repositoriesV1),
     register(provider) {
       registry.register(provider);
       router.addProvider(provider);

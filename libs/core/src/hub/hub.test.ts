@@ -150,6 +150,39 @@ describe('rate limits', () => {
     expect(candidate.pausedForMs).toBeGreaterThan(59_000);
     expect((await lookup(hub)).provider).toBe('spare');
   });
+
+  it('lowers the score as the API reports its limit running down, and skips the provider once it is used up', async () => {
+    let remaining = 5000;
+    const reporting = fakeProvider('reporting', {
+      handle: (request, context) => {
+        // As a provider would after reading x-ratelimit-remaining / -limit / -reset from a response.
+        remaining = remaining === 5000 ? 250 : 0;
+        context.reportRateLimit?.({ remaining, limit: 5000, resetAt: Date.now() + 30_000 });
+        return { key: (request.input as { key: string }).key, servedBy: 'reporting' };
+      },
+    });
+    const ratelimits: HubEvents['ratelimit'][] = [];
+    const hub = testHub([reporting, fakeProvider('spare')], {
+      routing: { providers: { reporting: { weight: 50 } } },
+      events: { ratelimit: (event) => ratelimits.push(event) },
+    });
+    const explain = () => hub.explain({ capability: 'analytics', operation: 'lookup' }).candidates.find((entry) => entry.provider === 'reporting')!;
+    const fresh = explain();
+    expect(fresh.headroom).toBe(1);
+    expect((await lookup(hub)).provider).toBe('reporting');
+    const runningDown = explain();
+    expect(runningDown.headroom).toBeCloseTo(0.05);
+    expect(runningDown.terms?.headroom).toBeCloseTo(0.05);
+    expect(runningDown.score).toBeLessThan(fresh.score!);
+    expect(runningDown.eligible).toBe(true);
+    expect((await lookup(hub)).provider).toBe('reporting');
+    const usedUp = explain();
+    expect(usedUp).toMatchObject({ eligible: false, headroom: 0 });
+    expect(usedUp.reason).toMatch(/asked to wait \d+ ms \(rate limit used up: 0 calls remaining\)/);
+    expect(usedUp.pausedForMs).toBeGreaterThan(29_000);
+    expect(ratelimits).toContainEqual(expect.objectContaining({ provider: 'reporting', action: 'paused' }));
+    expect((await lookup(hub)).provider).toBe('spare');
+  });
 });
 
 describe('tools for AI agents', () => {

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { CapabilityName, OperationHints } from '../capabilities/capability';
 import type { Logger } from '../utils/logger';
+import type { ProviderWebhooks } from '../webhooks/webhook-types';
 import type { ProviderManifest } from './provider-manifest';
 
 /** A routed call as the provider receives it: input already validated against the contract. */
@@ -8,6 +9,16 @@ export interface ProviderRequest {
   readonly capability: CapabilityName;
   readonly operation: string;
   readonly input: unknown;
+}
+
+/** A provider's rate-limit state as its API reported it, e.g. from GitHub's or GitLab's `x-ratelimit-*` headers. */
+export interface RateLimitStatus {
+  /** Calls left in the current window. */
+  readonly remaining: number;
+  /** Calls allowed per window. */
+  readonly limit: number;
+  /** When the window resets, as epoch ms. Default: the status holds until the next report. */
+  readonly resetAt?: number | undefined;
 }
 
 /** What the hub hands a provider with each call. */
@@ -21,6 +32,13 @@ export interface ProviderCallContext {
   /** When this attempt must finish, as epoch ms: the sooner of the attempt timeout and the request's deadline. */
   readonly deadline: number | undefined;
   readonly logger: Logger;
+  /**
+   * Tells the router what the API said about its rate limit. The share left
+   * lowers the provider's score (its headroom in `hub.explain`), and at 0 the
+   * router skips the provider until `resetAt`. Optional: contexts outside the
+   * router (direct provider operations, tests) may not have it.
+   */
+  reportRateLimit?(status: RateLimitStatus): void;
 }
 
 /**
@@ -81,4 +99,6 @@ export interface ProviderV1 {
   healthCheck?(context: { readonly signal: AbortSignal }): Promise<void | ProviderHealthReport>;
   /** False when the provider has no usable credentials; the router then never picks it. Default: true. */
   isConfigured?(): boolean;
+  /** How to verify and read this provider's inbound webhooks; used by `createWebhookReceiver`. */
+  readonly webhooks?: ProviderWebhooks;
 }

@@ -1,6 +1,7 @@
 import { IntegrationError, toIntegrationError } from '../errors/integration-error';
 import type { EventBus } from '../events/event-bus';
 import type { HubEvents } from '../events/hub-events';
+import type { RateLimitStatus } from '../provider/provider';
 import type { BreakerPermit } from '../resilience/circuit-breaker';
 import { retryAfterFailure } from '../resilience/retry';
 import type { Logger } from '../utils/logger';
@@ -9,6 +10,9 @@ import { canRetry, countsAgainstHealth } from './failover-policy';
 import type { ProviderRuntime } from './provider-runtime';
 import { attachContext } from './request-errors';
 import { isAborted, type RouteRequest } from './route-request';
+
+/** How long to skip a provider whose reported rate limit ran out without saying when it resets, in ms. */
+const DEFAULT_EXHAUSTED_WAIT_MS = 60_000;
 
 /** What the runner needs from the router. */
 export interface AttemptRunnerSettings {
@@ -182,9 +186,23 @@ export class AttemptRunner implements AttemptObserver {
     });
   }
 
-  private pause(runtime: ProviderRuntime, retryAfterMs: number): void {
+  rateLimitReported(runtime: ProviderRuntime, status: RateLimitStatus): void {
+    if (!Number.isFinite(status.remaining) || !Number.isFinite(status.limit)) return;
+    runtime.reportedRateLimit = status;
+    if (status.remaining > 0) return;
+    // Used up: skip the provider until the window resets (a minute when the API did not say).
+    const now = Date.now();
+    const waitMs = status.resetAt !== undefined && status.resetAt > now ? status.resetAt - now : DEFAULT_EXHAUSTED_WAIT_MS;
+    this.pause(runtime, waitMs, 'rate limit used up: 0 calls remaining');
+  }
+
+  private pause(runtime: ProviderRuntime, retryAfterMs: number, reason = 'Retry-After'): void {
     runtime.limiter?.pause(retryAfterMs);
-    runtime.pausedUntil = Math.max(runtime.pausedUntil, Date.now() + retryAfterMs);
+    const until = Date.now() + retryAfterMs;
+    if (until > runtime.pausedUntil) {
+      runtime.pausedUntil = until;
+      runtime.pauseReason = reason;
+    }
     if (this.settings.events.hasListeners('ratelimit')) {
       this.settings.events.emit('ratelimit', { provider: runtime.id, action: 'paused', waitMs: retryAfterMs });
     }

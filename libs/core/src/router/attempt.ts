@@ -1,4 +1,4 @@
-import type { ProviderCallContext } from '../provider/provider';
+import type { ProviderCallContext, RateLimitStatus } from '../provider/provider';
 import type { BreakerPermit } from '../resilience/circuit-breaker';
 import { DeadlineRun } from '../resilience/deadline';
 import type { Logger } from '../utils/logger';
@@ -11,6 +11,8 @@ export interface AttemptObserver {
   attemptSucceeded(attempt: Attempt, value: unknown): unknown;
   /** The attempt failed (provider error, deadline or abort); returns the error to reject with. */
   attemptFailed(attempt: Attempt, error: unknown): unknown;
+  /** The provider reported its API's rate-limit state during the attempt. */
+  rateLimitReported(runtime: ProviderRuntime, status: RateLimitStatus): void;
 }
 
 /**
@@ -45,6 +47,10 @@ export class Attempt extends DeadlineRun<unknown> implements ProviderCallContext
     this.idempotencyKey = request.options.idempotencyKey;
     this.logger = fields.logger;
     this.startedAt = performance.now();
+  }
+
+  reportRateLimit(status: RateLimitStatus): void {
+    this.observer.rateLimitReported(this.runtime, status);
   }
 
   protected override onSuccess(value: unknown): unknown {

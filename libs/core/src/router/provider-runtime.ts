@@ -1,5 +1,5 @@
 import type { RoutingOptions } from '../hub/hub-options';
-import type { ProviderV1 } from '../provider/provider';
+import type { ProviderV1, RateLimitStatus } from '../provider/provider';
 import { CircuitBreaker, type BreakerState } from '../resilience/circuit-breaker';
 import { RateLimiter } from '../resilience/rate-limiter';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from '../resilience/retry';
@@ -21,8 +21,24 @@ export interface ProviderRuntime {
   readonly retryPolicy: RetryPolicy;
   /** Cost per call by `capability.operation`. */
   readonly costs: Readonly<Record<string, number>>;
-  /** Epoch ms until which the provider asked not to be called (429 with Retry-After). */
+  /** Epoch ms until which the provider asked not to be called (429 with Retry-After, or its reported limit ran out). */
   pausedUntil: number;
+  /** Why it is paused, for `hub.explain`: "Retry-After" or "rate limit used up". */
+  pauseReason: string;
+  /** The rate-limit state the provider last reported from its API's headers. */
+  reportedRateLimit: RateLimitStatus | undefined;
+}
+
+/**
+ * The share of calls the provider has left, 0..1: the lower of its own
+ * token buckets and what its API last reported (until that report's reset).
+ */
+export function headroomOf(runtime: ProviderRuntime, now: number): number {
+  const local = runtime.limiter === undefined ? 1 : runtime.limiter.headroom();
+  const reported = runtime.reportedRateLimit;
+  if (reported === undefined || reported.limit <= 0 || (reported.resetAt !== undefined && now >= reported.resetAt)) return local;
+  const share = reported.remaining / reported.limit;
+  return share < local ? share : local;
 }
 
 /** Builds a provider's runtime from the hub's routing options and the provider's manifest. */
@@ -62,5 +78,7 @@ export function createProviderRuntime(
     retryPolicy: { ...DEFAULT_RETRY_POLICY, ...routing.retry, ...own.retry },
     costs: provider.manifest.costs ?? {},
     pausedUntil: 0,
+    pauseReason: 'Retry-After',
+    reportedRateLimit: undefined,
   };
 }

@@ -2,7 +2,7 @@ import { IntegrationError } from '../errors/integration-error';
 import type { CredentialLookup, ExecuteOptions } from '../hub/hub-options';
 import type { ProviderRegistry } from '../registry/provider-registry';
 import type { BreakerState } from '../resilience/circuit-breaker';
-import type { ProviderRuntime } from './provider-runtime';
+import { headroomOf, type ProviderRuntime } from './provider-runtime';
 import { LATENCY_FLOOR_MS, weightedSumStrategy, type RoutingWeights, type ScoreInputs, type ScoreTerms, type ScoringStrategy } from './scoring';
 
 /** What ranking reads; the router owns it. */
@@ -31,7 +31,7 @@ export interface CandidateExplanation {
   readonly headroom: number;
   /** Calls currently in flight. */
   readonly inFlight: number;
-  /** Milliseconds the provider asked us to wait (Retry-After), 0 when none. */
+  /** Milliseconds the provider asked us to wait (Retry-After, or its reported rate limit ran out), 0 when none. */
   readonly pausedForMs: number;
 }
 
@@ -43,7 +43,7 @@ function ineligibility(context: RankingContext, runtime: ProviderRuntime, option
   if (runtime.provider.isConfigured?.() === false) return 'not configured: no usable credentials';
   if (context.credentials !== undefined && !context.credentials.has(id)) return 'no credentials in the vault';
   if (!runtime.breaker.isCallPermitted()) return `circuit ${runtime.breaker.state}`;
-  if (runtime.pausedUntil > now) return `asked to wait ${runtime.pausedUntil - now} ms (Retry-After)`;
+  if (runtime.pausedUntil > now) return `asked to wait ${runtime.pausedUntil - now} ms (${runtime.pauseReason})`;
   return undefined;
 }
 
@@ -54,7 +54,7 @@ function scoreInputs(runtime: ProviderRuntime, key: string): ScoreInputs {
     successRate: runtime.stats.successRate,
     latencyMs: runtime.stats.latencyEwmaMs,
     costPerCall: runtime.costs[key] ?? 0,
-    headroom: runtime.limiter?.headroom() ?? 1,
+    headroom: headroomOf(runtime, Date.now()),
     inFlight: runtime.stats.inFlight,
   };
 }
@@ -211,7 +211,7 @@ function weightedSumScores(runtimes: readonly (ProviderRuntime | undefined)[], k
     }
     const latency = runtime.stats.latencyEwmaMs;
     const successRate = runtime.stats.successRate;
-    const headroom = runtime.limiter === undefined ? 1 : runtime.limiter.headroom();
+    const headroom = runtime.reportedRateLimit === undefined ? (runtime.limiter === undefined ? 1 : runtime.limiter.headroom()) : headroomOf(runtime, Date.now());
     scores.push(
       weights.priority * (maxWeight === 0 ? 1 : runtime.weight / maxWeight) +
         weights.successRate * (successRate < 0 ? 0 : successRate > 1 ? 1 : successRate) +
@@ -253,7 +253,7 @@ export function explainCandidates(
       score: breakdowns[index]!.score,
       terms: breakdowns[index]!.terms,
       breaker: runtime.breaker.state,
-      headroom: runtime.limiter?.headroom() ?? 1,
+      headroom: headroomOf(runtime, now),
       inFlight: runtime.stats.inFlight,
       pausedForMs: Math.max(0, runtime.pausedUntil - now),
     };
