@@ -5,8 +5,10 @@
  *   npm run new-provider -- --name example --category code
  *   npm run new-provider -- --name acme --category communication
  *
- * then checks that `npm ci` still accepts the lockfile, runs the full check
- * suite with no edits (build, lint, typecheck, test, package checks), checks the project graph's tags, and finally makes one
+ * then checks that `npm ci` still accepts the lockfile, builds, lints and
+ * typechecks every project with no edits, tests the two new providers and
+ * the workspace conventions, runs the package checks, checks the project
+ * graph's tags, and finally makes one
  * provider import the other and expects lint to refuse it. The copy is
  * deleted afterwards, whatever happened.
  */
@@ -77,8 +79,13 @@ function main(): void {
     step('the lockfile the generator updated still installs with npm ci');
     run(root, npm, [...npmPrefix, 'ci', '--dry-run', '--no-audit', '--no-fund']);
 
-    step('build, lint, typecheck and test every project, with no edits');
-    run(root, 'npx', nx('run-many', '-t', 'build', 'lint', 'typecheck', 'test', '--output-style=static'));
+    step('build, lint and typecheck every project, with no edits');
+    run(root, 'npx', nx('run-many', '-t', 'build', 'lint', 'typecheck', '--output-style=static'));
+
+    // The other projects' tests do not change with a new provider (npm test runs them); these do.
+    step('test the generated providers and the workspace conventions');
+    run(root, 'npx', nx('run-many', '-t', 'test', '-p', '@switchyard/example', '@switchyard/acme', '--output-style=static'));
+    run(root, 'npx', ['vitest', 'run', '--root', 'tools', 'test/workspace-conventions.test.ts']);
 
     step('package checks');
     console.log(run(root, 'node', ['tools/scripts/check-packages.ts']).trim());
