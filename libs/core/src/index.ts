@@ -143,6 +143,18 @@ export type {
   WebhookEventType,
   WebhookHeaders,
 } from './webhooks/webhook-types';
+export {
+  headerValue,
+  hmacSignature,
+  timingSafeEqualText,
+  verifyHmacSignature,
+  verifyTimestampWindow,
+  type HmacSignatureOptions,
+  type TimestampWindowOptions,
+  type VerifyHmacSignatureOptions,
+  type WebhookHmacAlgorithm,
+  type WebhookSignatureEncoding,
+} from './webhooks/webhook-signatures';
 
 // hub, router, events, tools
 export { createHub, type Hub, type ProviderReport, type RouteExplanation } from './hub/create-hub';
