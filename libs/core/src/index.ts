@@ -155,6 +155,17 @@ export {
   type WebhookHmacAlgorithm,
   type WebhookSignatureEncoding,
 } from './webhooks/webhook-signatures';
+export {
+  createWebhookReceiver,
+  type WebhookEventEmitter,
+  type WebhookEvents,
+  type WebhookProviderLookup,
+  type WebhookReceipt,
+  type WebhookReceiveRequest,
+  type WebhookReceiver,
+  type WebhookReceiverOptions,
+  type WebhookSecretLookup,
+} from './webhooks/webhook-receiver';
 
 // hub, router, events, tools
 export { createHub, type Hub, type ProviderReport, type RouteExplanation } from './hub/create-hub';

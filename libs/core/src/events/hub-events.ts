@@ -75,6 +75,32 @@ export interface HubEvents {
     readonly durationMs: number;
     readonly error?: EventError | undefined;
   };
+  /** The webhook receiver accepted a verified, first-seen delivery. Never holds the payload or the secret. */
+  readonly 'webhook.received': {
+    readonly provider: string;
+    readonly integrationId: string | undefined;
+    readonly deliveryId: string;
+    /** The provider's event name, e.g. "issues". */
+    readonly providerEvent: string;
+    /** The normalized type, e.g. "issue". */
+    readonly type: string;
+    readonly action: string | undefined;
+  };
+  /** The webhook receiver saw a delivery id again (a provider retry or a replay) and did not accept it twice. */
+  readonly 'webhook.duplicate': {
+    readonly provider: string;
+    readonly integrationId: string | undefined;
+    readonly deliveryId: string;
+    readonly providerEvent: string;
+  };
+  /** The webhook receiver refused a request: unknown provider, bad signature, body not raw or not JSON, ... */
+  readonly 'webhook.rejected': {
+    readonly provider: string;
+    readonly integrationId: string | undefined;
+    /** Known once the signature held; absent for requests refused before that. */
+    readonly deliveryId: string | undefined;
+    readonly error: EventError;
+  };
 }
 
 /** One of the event types in {@link HubEvents}. */

@@ -6,6 +6,11 @@ export interface InboundWebhook {
   readonly headers: WebhookHeaders;
   /** The body exactly as received. Signatures are over these bytes: never re-serialize parsed JSON. */
   readonly rawBody: Uint8Array | string;
+  /**
+   * When the receiver got the request, as epoch milliseconds from its clock;
+   * pass it as `now` to `verifyTimestampWindow`. Default: absent (use `Date.now()`).
+   */
+  readonly receivedAt?: number | undefined;
 }
 
 /** What a provider's `verify` learned from a request whose signature or token held. */

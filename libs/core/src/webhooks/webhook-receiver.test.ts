@@ -1,0 +1,211 @@
+import { inspect } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { createMemoryStore, createWebhookReceiver, EventBus, IntegrationError, type HubEvents } from '../index';
+import {
+  githubHeaders,
+  githubSchemeProvider,
+  PLANTED_SECRET,
+  receiverUnderTest,
+  rejectionOf,
+  TEST_PROVIDER_ID,
+} from './test-fixtures';
+
+const rawBody = JSON.stringify(
+  { action: 'opened', issue: { number: 7, title: 'Broken link' }, repository: { full_name: 'acme/website' }, sender: { login: 'octocat' } },
+  null,
+  2,
+);
+
+function flipByte(text: string, index: number): Uint8Array {
+  const bytes = new TextEncoder().encode(text);
+  bytes[index] = bytes[index]! ^ 0x01;
+  return bytes;
+}
+
+describe('createWebhookReceiver', () => {
+  it('accepts a correctly signed delivery and returns the normalized event with the payload kept', async () => {
+    const { receiver, events } = receiverUnderTest();
+    const receipt = await receiver.receive({ provider: TEST_PROVIDER_ID, headers: githubHeaders(rawBody, { deliveryId: 'delivery-1' }), rawBody });
+    expect(receipt).toEqual({
+      outcome: 'accepted',
+      event: {
+        provider: TEST_PROVIDER_ID,
+        deliveryId: 'delivery-1',
+        providerEvent: 'issues',
+        type: 'issue',
+        action: 'opened',
+        repository: 'acme/website',
+        sender: 'octocat',
+        receivedAt: '2026-01-02T03:04:05.000Z',
+        payload: JSON.parse(rawBody) as unknown,
+      },
+    });
+    expect(events).toEqual([
+      {
+        type: 'webhook.received',
+        payload: { provider: TEST_PROVIDER_ID, integrationId: undefined, deliveryId: 'delivery-1', providerEvent: 'issues', type: 'issue', action: 'opened' },
+      },
+    ]);
+  });
+
+  it('accepts the body as bytes (a Buffer) as well as text', async () => {
+    const { receiver } = receiverUnderTest();
+    const bytes = Buffer.from(rawBody, 'utf8');
+    const receipt = await receiver.receive({ provider: TEST_PROVIDER_ID, headers: githubHeaders(bytes), rawBody: bytes });
+    expect(receipt.outcome).toBe('accepted');
+  });
+
+  it('answers a replayed delivery id with duplicate, once accepted, and records it per provider and integration', async () => {
+    const store = createMemoryStore();
+    const { receiver, events } = receiverUnderTest({ store });
+    const request = { provider: TEST_PROVIDER_ID, integrationId: 'integration-1', headers: githubHeaders(rawBody, { deliveryId: 'delivery-2' }), rawBody };
+    expect((await receiver.receive(request)).outcome).toBe('accepted');
+    expect(await receiver.receive(request)).toEqual({ outcome: 'duplicate', deliveryId: 'delivery-2' });
+    expect(await store.webhookDeliveries.has(TEST_PROVIDER_ID, 'delivery-2')).toBe(true);
+    expect(events.map((event) => event.type)).toEqual(['webhook.received', 'webhook.duplicate']);
+    expect(events[1]!.payload).toEqual({ provider: TEST_PROVIDER_ID, integrationId: 'integration-1', deliveryId: 'delivery-2', providerEvent: 'issues' });
+  });
+
+  it.each([
+    ['a flipped byte in the body', { rawBody: flipByte(rawBody, 20) }],
+    ['a byte appended to the body', { rawBody: `${rawBody}\n` }],
+    ['the body re-serialized as JSON', { rawBody: JSON.stringify(JSON.parse(rawBody)) }],
+  ])('rejects %s with auth', async (_, change) => {
+    const { receiver, events } = receiverUnderTest();
+    const error = await rejectionOf(receiver.receive({ provider: TEST_PROVIDER_ID, headers: githubHeaders(rawBody), ...change }));
+    expect(error).toMatchObject({ kind: 'auth', message: 'X-Hub-Signature-256 does not match the body' });
+    expect(events).toEqual([
+      {
+        type: 'webhook.rejected',
+        payload: { provider: TEST_PROVIDER_ID, integrationId: undefined, deliveryId: undefined, error: { kind: 'auth', message: 'X-Hub-Signature-256 does not match the body' } },
+      },
+    ]);
+  });
+
+  it('rejects a flipped signature digit, a missing or doubled signature header, and a wrong secret with auth', async () => {
+    const { receiver } = receiverUnderTest();
+    const headers = githubHeaders(rawBody);
+    const signature = headers['x-hub-signature-256'] as string;
+    const flipped = `${signature.slice(0, -1)}${signature.endsWith('0') ? '1' : '0'}`;
+    const unsigned = Object.fromEntries(Object.entries(headers).filter(([name]) => name !== 'x-hub-signature-256'));
+    const attempts = [
+      { ...headers, 'x-hub-signature-256': flipped },
+      unsigned,
+      { ...headers, 'x-hub-signature-256': [signature, signature.replace(/.$/, '0')] },
+      githubHeaders(rawBody, { secret: 'another-secret-entirely' }),
+    ];
+    for (const attempt of attempts) {
+      expect((await rejectionOf(receiver.receive({ provider: TEST_PROVIDER_ID, headers: attempt, rawBody }))).kind).toBe('auth');
+    }
+    const missing = await rejectionOf(receiver.receive({ provider: TEST_PROVIDER_ID, headers: unsigned, rawBody }));
+    expect(missing.message).toBe('the X-Hub-Signature-256 header is missing');
+  });
+
+  it('does not use up the delivery id of a rejected request, so the genuine one is still accepted', async () => {
+    const { receiver } = receiverUnderTest();
+    const headers = githubHeaders(rawBody, { deliveryId: 'delivery-3' });
+    await rejectionOf(receiver.receive({ provider: TEST_PROVIDER_ID, headers, rawBody: `${rawBody} ` }));
+    expect((await receiver.receive({ provider: TEST_PROVIDER_ID, headers, rawBody })).outcome).toBe('accepted');
+  });
+
+  it('refuses a parsed object with validation, asking for the raw body', async () => {
+    const { receiver, events } = receiverUnderTest();
+    const parsed = JSON.parse(rawBody) as unknown;
+    const error = await rejectionOf(receiver.receive({ provider: TEST_PROVIDER_ID, headers: githubHeaders(rawBody), rawBody: parsed as string }));
+    expect(error.kind).toBe('validation');
+    expect(error.message).toContain('pass the raw body');
+    expect(events[0]).toMatchObject({ type: 'webhook.rejected', payload: { error: { kind: 'validation' } } });
+  });
+
+  it('refuses a signed body that is not JSON with validation, without quoting it', async () => {
+    const { receiver } = receiverUnderTest();
+    const notJson = 'payload=%7B%22action%22%3A%22opened%22%7D';
+    const error = await rejectionOf(receiver.receive({ provider: TEST_PROVIDER_ID, headers: githubHeaders(notJson, { deliveryId: 'form' }), rawBody: notJson }));
+    expect(error).toMatchObject({ kind: 'validation', message: `the webhook body for provider "${TEST_PROVIDER_ID}" is not valid UTF-8 JSON` });
+    const invalidUtf8 = new Uint8Array([0x22, 0xff, 0x22]);
+    const bytesError = await rejectionOf(receiver.receive({ provider: TEST_PROVIDER_ID, headers: githubHeaders(invalidUtf8), rawBody: invalidUtf8 }));
+    expect(bytesError.kind).toBe('validation');
+  });
+
+  it('answers not_found for an unknown provider and unsupported for one without webhooks', async () => {
+    const { receiver } = receiverUnderTest({ providers: [githubSchemeProvider(), githubSchemeProvider({ id: 'no-hooks', webhooks: undefined })] });
+    expect(await rejectionOf(receiver.receive({ provider: 'gitlab', headers: {}, rawBody }))).toMatchObject({ kind: 'not_found' });
+    expect(await rejectionOf(receiver.receive({ provider: 'no-hooks', headers: {}, rawBody }))).toMatchObject({ kind: 'unsupported', provider: 'no-hooks' });
+  });
+
+  it('finds providers through a lookup such as hub.registry and emits into an EventBus', async () => {
+    const bus = new EventBus<HubEvents>();
+    const received: HubEvents['webhook.received'][] = [];
+    bus.on('webhook.received', (event) => received.push(event));
+    const provider = githubSchemeProvider();
+    const receiver = createWebhookReceiver({
+      providers: { get: (id) => (id === TEST_PROVIDER_ID ? provider : undefined) },
+      secret: () => Promise.resolve(PLANTED_SECRET),
+      store: createMemoryStore(),
+      events: bus,
+    });
+    await receiver.receive({ provider: TEST_PROVIDER_ID, headers: githubHeaders(rawBody), rawBody });
+    expect(received).toHaveLength(1);
+  });
+
+  it('asks for the secret per provider and integration, and rejects an empty one with auth', async () => {
+    const asked: unknown[] = [];
+    const { receiver } = receiverUnderTest({ secret: (providerId, integrationId) => (asked.push([providerId, integrationId]), '') });
+    const error = await rejectionOf(receiver.receive({ provider: TEST_PROVIDER_ID, integrationId: 'integration-9', headers: githubHeaders(''), rawBody: '' }));
+    expect(error.kind).toBe('auth');
+    expect(asked).toEqual([[TEST_PROVIDER_ID, 'integration-9']]);
+  });
+
+  it('treats a plain error from verify as auth and an error from normalize as validation', async () => {
+    const throwing = githubSchemeProvider({
+      webhooks: {
+        verify: () => {
+          throw new TypeError('cannot read signature');
+        },
+        normalize: () => ({ type: 'other' }),
+      },
+    });
+    const unreadable = githubSchemeProvider({
+      id: 'unreadable',
+      webhooks: { verify: () => ({ deliveryId: 'd', providerEvent: 'issues' }), normalize: () => { throw new TypeError('no repository'); } },
+    });
+    const store = createMemoryStore();
+    const { receiver } = receiverUnderTest({ providers: [throwing, unreadable], store });
+    expect((await rejectionOf(receiver.receive({ provider: TEST_PROVIDER_ID, headers: {}, rawBody }))).kind).toBe('auth');
+    expect((await rejectionOf(receiver.receive({ provider: 'unreadable', headers: {}, rawBody }))).kind).toBe('validation');
+    expect(await store.webhookDeliveries.has('unreadable', 'd')).toBe(false);
+  });
+
+  it('never puts the secret or the payload in thrown errors or emitted events, even when a provider leaks the secret', async () => {
+    const leaky = githubSchemeProvider({
+      id: 'leaky',
+      webhooks: {
+        verify: (_, secret) => {
+          throw new Error(`signature mismatch: expected HMAC with key ${secret}`);
+        },
+        normalize: () => ({ type: 'other' }),
+      },
+    });
+    const { receiver, events } = receiverUnderTest({ providers: [githubSchemeProvider(), leaky] });
+    const errors = [
+      await rejectionOf(receiver.receive({ provider: 'leaky', headers: githubHeaders(rawBody), rawBody })),
+      await rejectionOf(receiver.receive({ provider: TEST_PROVIDER_ID, headers: githubHeaders(rawBody), rawBody: `${rawBody} ` })),
+      await rejectionOf(receiver.receive({ provider: TEST_PROVIDER_ID, headers: githubHeaders('not json'), rawBody: 'not json' })),
+    ];
+    await receiver.receive({ provider: TEST_PROVIDER_ID, headers: githubHeaders(rawBody), rawBody });
+    for (const error of errors) {
+      expect(IntegrationError.isInstance(error)).toBe(true);
+      const rendered = `${error.message} ${JSON.stringify(error)} ${inspect(error, { depth: 10 })}`;
+      expect(rendered).not.toContain(PLANTED_SECRET);
+      expect(rendered).not.toContain('Broken link');
+    }
+    expect(events).toHaveLength(4);
+    expect(JSON.stringify(events)).not.toContain(PLANTED_SECRET);
+    expect(JSON.stringify(events)).not.toContain('Broken link');
+  });
+
+  it('still returns the receipt when an event listener throws', async () => {
+    const { receiver } = receiverUnderTest({ events: { emit: () => { throw new Error('listener failed'); } } });
+    expect((await receiver.receive({ provider: TEST_PROVIDER_ID, headers: githubHeaders(rawBody), rawBody })).outcome).toBe('accepted');
+  });
+});

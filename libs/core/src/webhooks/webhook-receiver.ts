@@ -1,0 +1,243 @@
+import { IntegrationError, toIntegrationError } from '../errors/integration-error';
+import { redactText, registerSecret } from '../errors/redact';
+import type { HubEvents } from '../events/hub-events';
+import type { ProviderV1 } from '../provider/provider';
+import type { Store } from '../store/store';
+import type { InboundWebhook, NormalizedWebhookEvent, ProviderWebhooks, VerifiedWebhook, WebhookHeaders } from './webhook-types';
+
+/** The events the receiver emits, as {@link HubEvents} declares them. */
+export type WebhookEvents = Pick<HubEvents, 'webhook.received' | 'webhook.duplicate' | 'webhook.rejected'>;
+
+/** Where the receiver emits its events: an `EventBus<HubEvents>` (or anything with the same `emit`). */
+export interface WebhookEventEmitter {
+  emit<Type extends keyof WebhookEvents>(type: Type, payload: WebhookEvents[Type]): void;
+}
+
+/** Finds a provider by id, e.g. a hub's `registry`. */
+export interface WebhookProviderLookup {
+  get(id: string): ProviderV1 | undefined;
+}
+
+/** Returns the signing secret of a provider's webhooks, per integration when the host keeps one per integration. */
+export type WebhookSecretLookup = (providerId: string, integrationId: string | undefined) => string | Promise<string>;
+
+/** What {@link createWebhookReceiver} takes. */
+export interface WebhookReceiverOptions {
+  /** The providers whose webhooks may arrive, found by `manifest.id`: a list, or a lookup such as `hub.registry`. */
+  readonly providers: readonly ProviderV1[] | WebhookProviderLookup;
+  /**
+   * The signing secret (or shared token) for a provider and integration, e.g.
+   * read from the credential vault. Called for every request; each value is
+   * passed to `registerSecret` so it is redacted from errors and events
+   * (values shorter than 6 characters cannot be). An empty secret rejects
+   * the request with `auth`.
+   */
+  readonly secret: WebhookSecretLookup;
+  /** Where delivery ids are recorded for dedupe. */
+  readonly store: Pick<Store, 'webhookDeliveries'>;
+  /** Receives `webhook.received`, `webhook.duplicate` and `webhook.rejected`. Default: none. */
+  readonly events?: WebhookEventEmitter | undefined;
+  /** Epoch milliseconds, for `receivedAt`. Default: `Date.now`. */
+  readonly clock?: (() => number) | undefined;
+}
+
+/** One inbound request, as the host's HTTP route received it. */
+export interface WebhookReceiveRequest {
+  /** The provider id, e.g. from the route (`/webhooks/:provider`). */
+  readonly provider: string;
+  /** The integration the webhook belongs to, when the host knows it (e.g. from the route). Default: none. */
+  readonly integrationId?: string | undefined;
+  readonly headers: WebhookHeaders;
+  /**
+   * The body exactly as received: a string or bytes (a `Buffer` is fine).
+   * Never a parsed object — configure the framework to hand over the raw
+   * body (`express.raw()`, `await request.text()`).
+   */
+  readonly rawBody: Uint8Array | string;
+}
+
+/** What {@link WebhookReceiver.receive} resolves to; every refusal is thrown instead. */
+export type WebhookReceipt =
+  | { readonly outcome: 'accepted'; readonly event: NormalizedWebhookEvent }
+  | { readonly outcome: 'duplicate'; readonly deliveryId: string };
+
+/** Verifies, deduplicates and normalizes inbound webhooks for every provider with `webhooks`. */
+export interface WebhookReceiver {
+  /**
+   * Handles one request. Resolves `accepted` with the normalized event the
+   * first time a delivery id is seen, `duplicate` after that (answer the
+   * sender 2xx so it stops retrying). Rejects with an `IntegrationError`:
+   * `not_found` (unknown provider), `unsupported` (provider without
+   * webhooks), `validation` (body not raw, or not JSON), `auth` (missing or
+   * wrong signature, no secret). Errors never hold the secret or the payload.
+   */
+  receive(request: WebhookReceiveRequest): Promise<WebhookReceipt>;
+}
+
+const textDecoder = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * Creates the shared inbound-webhook receiver. For each request it finds the
+ * provider, insists on the raw body, has the provider verify the signature
+ * over those exact bytes, parses the JSON, lets the provider normalize it,
+ * and only then records the delivery id, so a request that fails never uses
+ * up its id and the sender's retry can still succeed. The delivery is
+ * recorded before `receive` resolves: process an accepted event durably, or
+ * a failure after acceptance loses it (the sender's retry is a duplicate).
+ *
+ * @example
+ * ```ts
+ * const receiver = createWebhookReceiver({
+ *   providers: hub.registry,
+ *   secret: (providerId, integrationId) => credentials.get(integrationId ?? providerId, 'webhookSecret'),
+ *   store,
+ * });
+ * const receipt = await receiver.receive({ provider: 'github', headers: request.headers, rawBody: await request.text() });
+ * ```
+ */
+export function createWebhookReceiver(options: WebhookReceiverOptions): WebhookReceiver {
+  const findProvider = providerFinder(options.providers);
+  const clock = options.clock ?? Date.now;
+  const emit = <Type extends keyof WebhookEvents>(type: Type, payload: WebhookEvents[Type]): void => {
+    try {
+      options.events?.emit(type, payload);
+    } catch {
+      // An event listener's failure must not turn an accepted delivery into an error after it was recorded.
+    }
+  };
+
+  return {
+    async receive(request) {
+      const providerId = request.provider;
+      const integrationId = request.integrationId;
+      let deliveryId: string | undefined;
+      try {
+        const webhooks = providerWebhooks(findProvider, providerId);
+        const receivedAt = clock();
+        const inbound: InboundWebhook = { headers: requireHeaders(request.headers), rawBody: requireRawBody(request.rawBody), receivedAt };
+        const secret = await resolveSecret(options.secret, providerId, integrationId);
+        const verified = verifyRequest(webhooks, inbound, secret, providerId);
+        deliveryId = verified.deliveryId;
+        const payload = parseJson(inbound.rawBody, providerId);
+        const fields = normalizePayload(webhooks, verified, payload, providerId);
+        const first = await options.store.webhookDeliveries.record({ providerId, deliveryId, integrationId });
+        if (!first) {
+          emit('webhook.duplicate', { provider: providerId, integrationId, deliveryId, providerEvent: verified.providerEvent });
+          return { outcome: 'duplicate', deliveryId };
+        }
+        const event: NormalizedWebhookEvent = {
+          ...fields,
+          provider: providerId,
+          deliveryId,
+          providerEvent: verified.providerEvent,
+          receivedAt: new Date(receivedAt).toISOString(),
+          payload,
+        };
+        emit('webhook.received', {
+          provider: providerId,
+          integrationId,
+          deliveryId,
+          providerEvent: verified.providerEvent,
+          type: event.type,
+          action: event.action,
+        });
+        return { outcome: 'accepted', event };
+      } catch (error) {
+        const failure = toIntegrationError(error, { provider: providerId, operation: 'webhooks.receive' });
+        emit('webhook.rejected', {
+          provider: providerId,
+          integrationId,
+          deliveryId,
+          error: { kind: failure.kind, message: redactText(failure.message) },
+        });
+        throw failure;
+      }
+    },
+  };
+}
+
+function providerFinder(providers: WebhookReceiverOptions['providers']): (id: string) => ProviderV1 | undefined {
+  if (!Array.isArray(providers)) {
+    const lookup = providers as WebhookProviderLookup;
+    return (id) => lookup.get(id);
+  }
+  const byId = new Map<string, ProviderV1>();
+  for (const provider of providers as readonly ProviderV1[]) {
+    if (!byId.has(provider.manifest.id)) byId.set(provider.manifest.id, provider);
+  }
+  return (id) => byId.get(id);
+}
+
+function rejection(kind: IntegrationError['kind'], providerId: string, message: string, cause?: unknown): IntegrationError {
+  return new IntegrationError({ kind, message, provider: providerId, operation: 'webhooks.receive', cause });
+}
+
+function providerWebhooks(findProvider: (id: string) => ProviderV1 | undefined, providerId: string): ProviderWebhooks {
+  const provider = typeof providerId === 'string' ? findProvider(providerId) : undefined;
+  if (provider === undefined) {
+    throw rejection('not_found', String(providerId), `no provider ${JSON.stringify(providerId)} is registered for webhooks`);
+  }
+  if (provider.webhooks === undefined) {
+    throw rejection('unsupported', providerId, `provider "${providerId}" does not receive webhooks`);
+  }
+  return provider.webhooks;
+}
+
+function requireHeaders(headers: unknown): WebhookHeaders {
+  if (typeof headers !== 'object' || headers === null || Array.isArray(headers)) {
+    throw new IntegrationError({ kind: 'validation', message: 'webhook headers must be an object of header names to values' });
+  }
+  return headers as WebhookHeaders;
+}
+
+function requireRawBody(rawBody: unknown): Uint8Array | string {
+  if (typeof rawBody === 'string' || rawBody instanceof Uint8Array) return rawBody;
+  throw new IntegrationError({
+    kind: 'validation',
+    message:
+      'pass the raw body (string or bytes) to the webhook receiver: signatures are over the bytes as sent, and a parsed or re-serialized body does not verify',
+  });
+}
+
+async function resolveSecret(lookup: WebhookSecretLookup, providerId: string, integrationId: string | undefined): Promise<string> {
+  const secret = await lookup(providerId, integrationId);
+  if (typeof secret !== 'string' || secret.length === 0) {
+    throw rejection('auth', providerId, `no webhook secret is configured for provider "${providerId}"`);
+  }
+  registerSecret(secret);
+  return secret;
+}
+
+function verifyRequest(webhooks: ProviderWebhooks, inbound: InboundWebhook, secret: string, providerId: string): VerifiedWebhook {
+  let verified: VerifiedWebhook;
+  try {
+    verified = webhooks.verify(inbound, secret);
+  } catch (error) {
+    if (IntegrationError.isInstance(error)) throw error;
+    throw rejection('auth', providerId, `the webhook for provider "${providerId}" failed verification`, error);
+  }
+  const verifiedDeliveryId: unknown = verified?.deliveryId;
+  const verifiedEvent: unknown = verified?.providerEvent;
+  if (typeof verifiedDeliveryId !== 'string' || verifiedDeliveryId.length === 0 || typeof verifiedEvent !== 'string') {
+    throw rejection('validation', providerId, `provider "${providerId}" verified the webhook but returned no delivery id or event name`);
+  }
+  return verified;
+}
+
+function parseJson(rawBody: Uint8Array | string, providerId: string): unknown {
+  try {
+    return JSON.parse(typeof rawBody === 'string' ? rawBody : textDecoder.decode(rawBody));
+  } catch {
+    // The parser's message quotes the body; leave it out of the error.
+    throw rejection('validation', providerId, `the webhook body for provider "${providerId}" is not valid UTF-8 JSON`);
+  }
+}
+
+function normalizePayload(webhooks: ProviderWebhooks, verified: VerifiedWebhook, payload: unknown, providerId: string) {
+  try {
+    return webhooks.normalize(verified, payload);
+  } catch (error) {
+    if (IntegrationError.isInstance(error)) throw error;
+    throw rejection('validation', providerId, `provider "${providerId}" could not read the "${verified.providerEvent}" webhook payload`, error);
+  }
+}
