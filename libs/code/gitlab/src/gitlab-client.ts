@@ -1,0 +1,145 @@
+import { IntegrationError, loadOptionalSetting, registerSecret, type ProviderCallContext } from '@switchyard/core';
+import {
+  apiKeyAuth,
+  bearerAuth,
+  createHttpClient,
+  oauth2Auth,
+  rateLimitStatusFromHeaders,
+  type AuthStrategy,
+  type HttpRequestOptions,
+  type HttpResponse,
+} from '@switchyard/http';
+import type { GitlabCredentialSettings, GitlabOAuth2Settings, GitlabProviderSettings } from './gitlab-settings';
+
+/** What an operation hands the client: the call context's signal and rate-limit report. */
+export type GitlabCallContext = Pick<ProviderCallContext, 'signal'> & Partial<Pick<ProviderCallContext, 'reportRateLimit'>>;
+
+/** Sends REST v4 requests (paths below `/api/v4`) with auth, the call's signal and rate-limit reports. */
+export interface GitlabClient {
+  request<T>(options: HttpRequestOptions<T>, context: GitlabCallContext): Promise<HttpResponse<T>>;
+}
+
+interface ResolvedAuth {
+  readonly strategy: AuthStrategy;
+  /** Forgets a rejected token so the next request gets a new one. */
+  readonly invalidate?: () => void;
+}
+
+function missingCredentials(): IntegrationError {
+  return new IntegrationError({
+    kind: 'auth',
+    message: 'gitlab: no credentials: set token (GITLAB_TOKEN), accessToken, oauth2 or credentials',
+    provider: 'gitlab',
+    isRetryable: false,
+  });
+}
+
+/** A refresh function for the vault: POST `grant_type=refresh_token` to GitLab's token endpoint. */
+function vaultRefresh(oauth2: GitlabOAuth2Settings, tokenURL: string, settings: GitlabProviderSettings) {
+  const url = new URL(tokenURL);
+  const client = createHttpClient({ baseURL: url.origin, provider: 'gitlab', allowPrivateNetwork: settings.allowPrivateNetwork, dispatcher: settings.dispatcher });
+  return async (refreshToken: string) => {
+    const body = new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refreshToken, client_id: oauth2.clientId, client_secret: oauth2.clientSecret });
+    const { data } = await client.request<Record<string, unknown>>({ method: 'POST', path: `${url.pathname}${url.search}`, body, responseType: 'json' });
+    if (typeof data.access_token !== 'string' || data.access_token === '') {
+      throw new IntegrationError({ kind: 'auth', message: 'gitlab: the token endpoint returned no access_token', provider: 'gitlab', isRetryable: false });
+    }
+    return {
+      accessToken: data.access_token,
+      refreshToken: typeof data.refresh_token === 'string' ? data.refresh_token : undefined,
+      expiresInSeconds: typeof data.expires_in === 'number' ? data.expires_in : 7200,
+    };
+  };
+}
+
+function vaultAuth(credentials: GitlabCredentialSettings, oauth2: GitlabOAuth2Settings | undefined, tokenURL: string, settings: GitlabProviderSettings): ResolvedAuth {
+  if (oauth2 === undefined) {
+    throw new IntegrationError({ kind: 'auth', message: 'gitlab: credentials need oauth2 (clientId, clientSecret) to refresh tokens', provider: 'gitlab', isRetryable: false });
+  }
+  const refresh = vaultRefresh(oauth2, tokenURL, settings);
+  const { manager, integrationId } = credentials;
+  return {
+    strategy: bearerAuth({ getToken: () => manager.getAccessToken(integrationId, refresh) }),
+    invalidate: () => manager.invalidate(integrationId),
+  };
+}
+
+/** Whether any credential is configured (settings or `GITLAB_TOKEN`), without creating a strategy. */
+export function hasCredentials(settings: GitlabProviderSettings): boolean {
+  return (
+    settings.credentials !== undefined ||
+    settings.oauth2?.refreshToken !== undefined ||
+    (settings.accessToken !== undefined && settings.accessToken !== '') ||
+    loadOptionalSetting({ settingValue: settings.token, environmentVariableName: 'GITLAB_TOKEN' }) !== undefined
+  );
+}
+
+/** Picks the auth strategy: vault OAuth2, then OAuth2 refresh, then an OAuth2 access token, then a PAT (`GITLAB_TOKEN`). */
+export function resolveAuth(settings: GitlabProviderSettings, baseURL: string): ResolvedAuth | undefined {
+  const oauth2 = settings.oauth2;
+  registerSecret(oauth2?.clientSecret);
+  registerSecret(oauth2?.refreshToken);
+  const tokenURL = oauth2?.tokenURL ?? `${baseURL}/oauth/token`;
+  if (settings.credentials !== undefined) return vaultAuth(settings.credentials, oauth2, tokenURL, settings);
+  if (oauth2?.refreshToken !== undefined) {
+    const strategy = oauth2Auth({
+      tokenURL,
+      clientId: oauth2.clientId,
+      clientSecret: oauth2.clientSecret,
+      clientAuthentication: 'body',
+      grant: { type: 'refresh_token', refreshToken: oauth2.refreshToken },
+      allowPrivateNetwork: settings.allowPrivateNetwork,
+      dispatcher: settings.dispatcher,
+      provider: 'gitlab',
+    });
+    return { strategy, invalidate: () => strategy.invalidate() };
+  }
+  if (settings.accessToken !== undefined && settings.accessToken !== '') return { strategy: bearerAuth({ token: settings.accessToken }) };
+  const token = loadOptionalSetting({ settingValue: settings.token, environmentVariableName: 'GITLAB_TOKEN' });
+  if (token === undefined) return undefined;
+  return { strategy: apiKeyAuth({ in: 'header', name: 'PRIVATE-TOKEN', value: token }) };
+}
+
+/**
+ * The REST v4 client on `@switchyard/http`, created on first use: the shared
+ * error mapper (400/422 validation, 401 auth, 403 auth or rate_limit when
+ * `RateLimit-Remaining` is 0, 404 not_found, 409 conflict, 429 rate_limit with
+ * `Retry-After`), every response's `RateLimit-*` headers reported to the
+ * router, and a rejected OAuth2 token (401) forgotten so the next call refreshes.
+ */
+export function createGitlabClient(settings: GitlabProviderSettings, baseURL: string): GitlabClient {
+  let connection: { client: ReturnType<typeof createHttpClient>; auth: ResolvedAuth } | undefined;
+  const connect = () => {
+    if (connection !== undefined) return connection;
+    const auth = resolveAuth(settings, baseURL);
+    if (auth === undefined) throw missingCredentials();
+    const client = createHttpClient({
+      baseURL: `${baseURL}/api/v4`,
+      provider: 'gitlab',
+      auth: auth.strategy,
+      allowPrivateNetwork: settings.allowPrivateNetwork,
+      dispatcher: settings.dispatcher,
+    });
+    connection = { client, auth };
+    return connection;
+  };
+  return {
+    async request<T>(options: HttpRequestOptions<T>, context: GitlabCallContext) {
+      const { client, auth } = connect();
+      try {
+        const response = await client.request({ ...options, signal: context.signal });
+        const status = rateLimitStatusFromHeaders(response.headers);
+        if (status !== undefined) context.reportRateLimit?.(status);
+        return response;
+      } catch (error) {
+        if (IntegrationError.isInstance(error) && error.statusCode === 401) auth.invalidate?.();
+        throw error;
+      }
+    },
+  };
+}
+
+/** A project id for a path segment: a numeric id as is, a path ("group/sub/project") URL-encoded. */
+export function projectPath(project: string): string {
+  return `/projects/${encodeURIComponent(project)}`;
+}

@@ -1,0 +1,162 @@
+import { Buffer } from 'node:buffer';
+import {
+  IntegrationError,
+  type PullRequest,
+  type RepositoriesOperationInput,
+  type RepositoriesOperationName,
+  type RepositoriesOperationOutput,
+  type Repository,
+} from '@switchyard/core';
+import { nextPageCursor, pageFromCursor, schemas, type GitlabMergeRequest, type GitlabProject } from './gitlab-api';
+import { projectPath, type GitlabCallContext, type GitlabClient } from './gitlab-client';
+
+type RepositoriesHandlers = {
+  readonly [Name in RepositoriesOperationName]: (
+    input: RepositoriesOperationInput<Name>,
+    context: GitlabCallContext,
+  ) => Promise<RepositoriesOperationOutput<Name>>;
+};
+
+const MERGE_REQUEST_STATE = { open: 'opened', closed: 'closed', merged: 'merged', all: 'all' } as const;
+
+function toRepository(project: GitlabProject): Repository {
+  const visibility = project.visibility === 'public' || project.visibility === 'internal' ? project.visibility : 'private';
+  return {
+    id: project.pathWithNamespace,
+    name: project.name,
+    fullName: project.pathWithNamespace,
+    ...(project.description === undefined || project.description === '' ? {} : { description: project.description }),
+    ...(project.defaultBranch === undefined ? {} : { defaultBranch: project.defaultBranch }),
+    visibility,
+    archived: project.archived,
+    url: project.webUrl,
+    stars: project.stars,
+    forks: project.forks,
+    topics: project.topics,
+    updatedAt: project.lastActivityAt,
+  };
+}
+
+function toPullRequest(request: GitlabMergeRequest): PullRequest {
+  // "locked" is a merge request briefly held during a merge: still open.
+  const state = request.state === 'merged' ? 'merged' : request.state === 'closed' ? 'closed' : 'open';
+  return {
+    number: request.iid,
+    title: request.title,
+    body: request.description ?? '',
+    state,
+    draft: request.draft,
+    sourceBranch: request.sourceBranch,
+    targetBranch: request.targetBranch,
+    ...(request.author === undefined ? {} : { author: request.author }),
+    url: request.webUrl,
+    createdAt: request.createdAt,
+    updatedAt: request.updatedAt,
+    ...(request.mergedAt === undefined ? {} : { mergedAt: request.mergedAt }),
+  };
+}
+
+/**
+ * The `repositories` v1 operations on GitLab's REST v4 API: projects
+ * (`/projects/:id`, `/projects?search=`), commits, merge requests and
+ * repository files. A repository is a project path ("group/sub/project") or
+ * numeric id; lists page with `page`/`per_page` and continue from `X-Next-Page`.
+ */
+export function createRepositoriesHandlers(client: GitlabClient): RepositoriesHandlers {
+  async function project(repository: string, context: GitlabCallContext): Promise<GitlabProject> {
+    return (await client.request({ path: projectPath(repository), responseSchema: schemas.project }, context)).data;
+  }
+
+  return {
+    async getRepository(input, context) {
+      return toRepository(await project(input.repository, context));
+    },
+
+    async searchRepositories(input, context) {
+      const response = await client.request(
+        {
+          path: '/projects',
+          query: { search: input.query, order_by: 'similarity', page: pageFromCursor(input.cursor, 'repositories.searchRepositories'), per_page: input.limit },
+          responseSchema: schemas.projects,
+        },
+        context,
+      );
+      return { repositories: response.data.map(toRepository), nextCursor: nextPageCursor(response) };
+    },
+
+    async listCommits(input, context) {
+      const response = await client.request(
+        {
+          path: `${projectPath(input.repository)}/repository/commits`,
+          query: {
+            ref_name: input.branch,
+            author: input.author,
+            since: input.since,
+            until: input.until,
+            path: input.path,
+            page: pageFromCursor(input.cursor, 'repositories.listCommits'),
+            per_page: input.limit,
+          },
+          responseSchema: schemas.commits,
+        },
+        context,
+      );
+      const commits = response.data.map((commit) => ({
+        sha: commit.id,
+        message: commit.message,
+        authorName: commit.authorName,
+        ...(commit.authorEmail === undefined ? {} : { authorEmail: commit.authorEmail }),
+        authoredAt: commit.authoredDate,
+        url: commit.webUrl,
+      }));
+      return { commits, nextCursor: nextPageCursor(response) };
+    },
+
+    async listPullRequests(input, context) {
+      const response = await client.request(
+        {
+          path: `${projectPath(input.repository)}/merge_requests`,
+          query: {
+            state: MERGE_REQUEST_STATE[input.state],
+            target_branch: input.targetBranch,
+            order_by: 'created_at',
+            sort: 'desc',
+            page: pageFromCursor(input.cursor, 'repositories.listPullRequests'),
+            per_page: input.limit,
+          },
+          responseSchema: schemas.mergeRequests,
+        },
+        context,
+      );
+      return { pullRequests: response.data.map(toPullRequest), nextCursor: nextPageCursor(response) };
+    },
+
+    async getFileContent(input, context) {
+      const ref = input.ref ?? (await project(input.repository, context)).defaultBranch;
+      if (ref === undefined) {
+        throw new IntegrationError({ kind: 'not_found', message: `gitlab: repositories.getFileContent: ${input.repository} is empty (no default branch)`, provider: 'gitlab', operation: 'repositories.getFileContent', isRetryable: false });
+      }
+      const base = `${projectPath(input.repository)}/repository`;
+      let file;
+      try {
+        ({ data: file } = await client.request({ path: `${base}/files/${encodeURIComponent(input.path)}`, query: { ref }, responseSchema: schemas.file }, context));
+      } catch (error) {
+        if (!IntegrationError.isInstance(error) || error.kind !== 'not_found') throw error;
+        // The files API answers 404 for a directory too: the tree tells them apart.
+        const { data: entries } = await client.request({ path: `${base}/tree`, query: { path: input.path, ref, per_page: 1 }, responseSchema: schemas.tree }, context).catch(() => ({ data: [] }));
+        if (entries.length > 0) {
+          throw new IntegrationError({ kind: 'validation', message: `gitlab: repositories.getFileContent: "${input.path}" is a directory, not a file`, provider: 'gitlab', operation: 'repositories.getFileContent', statusCode: 404, isRetryable: false, cause: error });
+        }
+        throw error;
+      }
+      const bytes = file.encoding === 'base64' ? Buffer.from(file.content, 'base64') : Buffer.from(file.content, 'utf8');
+      return {
+        path: file.filePath,
+        sha: file.blobId,
+        size: file.size,
+        content: input.encoding === 'base64' ? bytes.toString('base64') : bytes.toString('utf8'),
+        encoding: input.encoding,
+      };
+    },
+  };
+}

@@ -1,0 +1,90 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { IntegrationError, type NormalizedWebhookFields, type ProviderWebhooks, type WebhookEventType, type WebhookHeaders } from '@switchyard/core';
+
+function headerValue(headers: WebhookHeaders, name: string): string | undefined {
+  for (const key in headers) {
+    if (key.toLowerCase() !== name) continue;
+    const value = headers[key];
+    const first = Array.isArray(value) ? (value as readonly string[])[0] : (value as string | undefined);
+    if (first !== undefined && first !== '') return first;
+  }
+  return undefined;
+}
+
+/** Compares two strings in time independent of where they differ (both are hashed first, so lengths leak nothing either). */
+function sameText(received: string, expected: string): boolean {
+  const left = createHash('sha256').update(received, 'utf8').digest();
+  const right = createHash('sha256').update(expected, 'utf8').digest();
+  return timingSafeEqual(left, right) && received === expected;
+}
+
+function rejected(message: string): IntegrationError {
+  return new IntegrationError({ kind: 'auth', message: `gitlab webhook: ${message}`, provider: 'gitlab', statusCode: 401, isRetryable: false });
+}
+
+const TYPE_BY_EVENT: Readonly<Record<string, WebhookEventType>> = {
+  'Push Hook': 'push',
+  'Merge Request Hook': 'pull_request',
+  'Issue Hook': 'issue',
+  'Confidential Issue Hook': 'issue',
+};
+
+/** Merge request actions in the past tense the normalized events use. */
+const ACTIONS: Readonly<Record<string, string>> = {
+  open: 'opened',
+  close: 'closed',
+  reopen: 'reopened',
+  merge: 'merged',
+  update: 'updated',
+  approved: 'approved',
+  unapproved: 'unapproved',
+  approval: 'approved',
+  unapproval: 'unapproved',
+};
+
+function field(value: unknown, ...path: string[]): unknown {
+  let current = value;
+  for (const key of path) {
+    if (typeof current !== 'object' || current === null) return undefined;
+    current = (current as Record<string, unknown>)[key];
+  }
+  return current;
+}
+
+function optionalString(value: unknown): string | undefined {
+  return typeof value === 'string' && value !== '' ? value : undefined;
+}
+
+/**
+ * GitLab's inbound webhooks: `verify` compares `X-Gitlab-Token` with the
+ * secret in constant time and takes the delivery id from
+ * `X-Gitlab-Event-UUID` and the event from `X-Gitlab-Event`; a missing header
+ * or a wrong token is an `auth` error naming the header, never the token.
+ * `normalize` maps Push, Merge Request, Issue and Note (on an issue) hooks.
+ */
+export const gitlabWebhooks: ProviderWebhooks = {
+  verify(request, secret) {
+    if (secret === '') throw rejected('no webhook token is configured to verify against');
+    const token = headerValue(request.headers, 'x-gitlab-token');
+    if (token === undefined) throw rejected('the X-Gitlab-Token header is missing');
+    if (!sameText(token, secret)) throw rejected('the X-Gitlab-Token header does not match the webhook token');
+    const providerEvent = headerValue(request.headers, 'x-gitlab-event');
+    if (providerEvent === undefined) throw rejected('the X-Gitlab-Event header is missing');
+    const deliveryId = headerValue(request.headers, 'x-gitlab-event-uuid');
+    if (deliveryId === undefined) throw rejected('the X-Gitlab-Event-UUID header is missing (needed to deduplicate deliveries)');
+    return { deliveryId, providerEvent };
+  },
+
+  normalize(webhook, payload): NormalizedWebhookFields {
+    const repository = optionalString(field(payload, 'project', 'path_with_namespace'));
+    const sender = optionalString(field(payload, 'user', 'username')) ?? optionalString(field(payload, 'user_username'));
+    if (webhook.providerEvent === 'Note Hook' || webhook.providerEvent === 'Confidential Note Hook') {
+      const onIssue = field(payload, 'object_attributes', 'noteable_type') === 'Issue';
+      return { type: onIssue ? 'issue_comment' : 'other', action: 'created', repository, sender };
+    }
+    const type = TYPE_BY_EVENT[webhook.providerEvent] ?? 'other';
+    const rawAction = optionalString(field(payload, 'object_attributes', 'action'));
+    const action = type === 'push' ? undefined : rawAction === undefined ? undefined : (ACTIONS[rawAction] ?? rawAction);
+    return { type, action, repository, sender };
+  },
+};
