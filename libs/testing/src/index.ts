@@ -25,6 +25,12 @@ export { messagingProviderCases, testMessagingProvider, type TestMessagingProvid
 export { issuesProviderCases, testIssuesProvider, type TestIssuesProviderOptions } from './issues-suite';
 export { functionsProviderCases, testFunctionsProvider, type TestFunctionsProviderOptions } from './functions-suite';
 export { computeProviderCases, testComputeProvider, type TestComputeProviderOptions } from './compute-suite';
+export {
+  repositoriesProviderCases,
+  testRepositoriesProvider,
+  type RepositoriesFixture,
+  type TestRepositoriesProviderOptions,
+} from './repositories-suite';
 export { createZipArchive, echoFunctionZip, ECHO_FUNCTION_FILES, ECHO_FUNCTION_SOURCE } from './zip-archive';
 // In-memory providers live in @switchyard/core/testing (no vitest needed there); re-exported for convenience.
 export {
@@ -33,9 +39,11 @@ export {
   createMemoryIssuesProvider,
   createMemoryFunctionsProvider,
   createMemoryComputeProvider,
+  createMemoryRepositoriesProvider,
   DEFAULT_MEMORY_CHANNELS,
   DEFAULT_MEMORY_USERS,
   DEFAULT_MEMORY_PROJECTS,
+  DEFAULT_MEMORY_REPOSITORIES,
   type MemoryStorageProviderOptions,
   type MemoryChannel,
   type MemoryMessagingProviderOptions,
@@ -46,6 +54,11 @@ export {
   type MemoryComputeProvider,
   type MemoryComputeProviderOptions,
   type MemoryInstance,
+  type MemoryRepositoriesProviderOptions,
+  type MemoryRepository,
+  type MemoryCommit,
+  type MemoryFile,
+  type MemoryPullRequest,
 } from '@switchyard/core/testing';
 export { overrideOperation, withoutOperations, type OperationOverride } from './provider-overrides';
 export {

@@ -27,6 +27,17 @@ export {
   type MemoryProject,
 } from './memory-issues-provider';
 export {
+  createMemoryRepositoriesProvider,
+  type MemoryRepositoriesProviderOptions,
+} from './memory-repositories-provider';
+export {
+  DEFAULT_MEMORY_REPOSITORIES,
+  type MemoryCommit,
+  type MemoryFile,
+  type MemoryPullRequest,
+  type MemoryRepository,
+} from './memory-repositories-data';
+export {
   createMemoryFunctionsProvider,
   type MemoryFunctionsProviderOptions,
 } from './memory-functions-provider';
