@@ -40,6 +40,17 @@ function optionalText(value: unknown, path: Path): string | undefined {
   return value === undefined || value === null ? undefined : text(value, path);
 }
 
+/** A timestamp in UTC (`2021-09-20T08:50:22.001Z`): GitLab sends some with offsets (`+03:00`). */
+function timestamp(value: unknown, path: Path): string {
+  const parsed = Date.parse(text(value, path));
+  if (!Number.isFinite(parsed)) throw new SchemaIssue(path, 'expected an ISO 8601 timestamp');
+  return new Date(parsed).toISOString();
+}
+
+function optionalTimestamp(value: unknown, path: Path): string | undefined {
+  return value === undefined || value === null ? undefined : timestamp(value, path);
+}
+
 function integer(value: unknown, path: Path): number {
   if (typeof value !== 'number' || !Number.isInteger(value)) throw new SchemaIssue(path, 'expected an integer');
   return value;
@@ -82,8 +93,8 @@ function readIssue(value: unknown, path: Path): GitlabIssue {
     labels: texts(issue.labels, [...path, 'labels']),
     assignees: assignees.map((entry, index) => text(record(entry, [...path, 'assignees', String(index)]).username, [...path, 'assignees', String(index), 'username'])),
     webUrl: text(issue.web_url, [...path, 'web_url']),
-    createdAt: text(issue.created_at, [...path, 'created_at']),
-    updatedAt: text(issue.updated_at, [...path, 'updated_at']),
+    createdAt: timestamp(issue.created_at, [...path, 'created_at']),
+    updatedAt: timestamp(issue.updated_at, [...path, 'updated_at']),
   };
 }
 
@@ -102,7 +113,7 @@ function readNote(value: unknown, path: Path): GitlabNote {
     id: integer(note.id, [...path, 'id']),
     body: text(note.body, [...path, 'body']),
     author: optionalText(author?.username, [...path, 'author', 'username']),
-    createdAt: text(note.created_at, [...path, 'created_at']),
+    createdAt: timestamp(note.created_at, [...path, 'created_at']),
   };
 }
 
@@ -136,7 +147,7 @@ function readProject(value: unknown, path: Path): GitlabProject {
     stars: typeof project.star_count === 'number' ? project.star_count : 0,
     forks: typeof project.forks_count === 'number' ? project.forks_count : 0,
     topics: texts(project.topics ?? project.tag_list, [...path, 'topics']),
-    lastActivityAt: text(project.last_activity_at ?? project.created_at, [...path, 'last_activity_at']),
+    lastActivityAt: timestamp(project.last_activity_at ?? project.created_at, [...path, 'last_activity_at']),
   };
 }
 
@@ -157,7 +168,7 @@ function readCommit(value: unknown, path: Path): GitlabCommit {
     message: text(commit.message, [...path, 'message']),
     authorName: text(commit.author_name, [...path, 'author_name']),
     authorEmail: optionalText(commit.author_email, [...path, 'author_email']),
-    authoredDate: text(commit.authored_date, [...path, 'authored_date']),
+    authoredDate: timestamp(commit.authored_date, [...path, 'authored_date']),
     webUrl: text(commit.web_url, [...path, 'web_url']),
   };
 }
@@ -191,9 +202,9 @@ function readMergeRequest(value: unknown, path: Path): GitlabMergeRequest {
     targetBranch: text(request.target_branch, [...path, 'target_branch']),
     author: optionalText(author?.username, [...path, 'author', 'username']),
     webUrl: text(request.web_url, [...path, 'web_url']),
-    createdAt: text(request.created_at, [...path, 'created_at']),
-    updatedAt: text(request.updated_at, [...path, 'updated_at']),
-    mergedAt: optionalText(request.merged_at, [...path, 'merged_at']),
+    createdAt: timestamp(request.created_at, [...path, 'created_at']),
+    updatedAt: timestamp(request.updated_at, [...path, 'updated_at']),
+    mergedAt: optionalTimestamp(request.merged_at, [...path, 'merged_at']),
   };
 }
 
@@ -234,7 +245,7 @@ function readHook(value: unknown, path: Path): GitlabHook {
     id: integer(hook.id, [...path, 'id']),
     url: text(hook.url, [...path, 'url']),
     events: HOOK_EVENT_FLAGS.filter((flag) => hook[flag] === true).map((flag) => flag.replace(/_events$/, '')),
-    createdAt: optionalText(hook.created_at, [...path, 'created_at']),
+    createdAt: optionalTimestamp(hook.created_at, [...path, 'created_at']),
   };
 }
 

@@ -140,13 +140,16 @@ function createNote(state: FakeState, project: FakeProject, issue: Json, paramet
 
 function repository(project: FakeProject, rest: readonly string[], request: ApiRequest): ApiResult {
   const ref = request.query.get('ref') ?? request.query.get('ref_name') ?? String(project.json.default_branch);
-  if (ref !== project.json.default_branch) return notFound(rest[0] === 'commits' ? 'Commit' : 'Tree');
+  // A ref is the default branch or a commit SHA (or its prefix): history starts at that commit.
+  const start = ref === project.json.default_branch ? 0 : ref.length >= 7 ? project.commits.findIndex((commit) => String(commit.json.id).startsWith(ref)) : -1;
+  if (start < 0) return notFound(rest[0] === 'commits' ? 'Commit' : 'Tree');
   if (rest[0] === 'commits' && rest.length === 1) {
     const author = request.query.get('author')?.toLowerCase();
     const since = request.query.get('since');
     const until = request.query.get('until');
     const path = request.query.get('path');
     const commits = project.commits
+      .slice(start)
       .filter((commit) => author === undefined || [commit.json.author_name, commit.json.author_email].some((field) => String(field).toLowerCase().includes(author)))
       .filter((commit) => since === null || Date.parse(String(commit.json.authored_date)) >= Date.parse(since))
       .filter((commit) => until === null || Date.parse(String(commit.json.authored_date)) <= Date.parse(until))
