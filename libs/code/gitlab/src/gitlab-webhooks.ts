@@ -1,22 +1,4 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
-import { IntegrationError, type NormalizedWebhookFields, type ProviderWebhooks, type WebhookEventType, type WebhookHeaders } from '@switchyard/core';
-
-function headerValue(headers: WebhookHeaders, name: string): string | undefined {
-  for (const key in headers) {
-    if (key.toLowerCase() !== name) continue;
-    const value = headers[key];
-    const first = Array.isArray(value) ? (value as readonly string[])[0] : (value as string | undefined);
-    if (first !== undefined && first !== '') return first;
-  }
-  return undefined;
-}
-
-/** Compares two strings in time independent of where they differ (both are hashed first, so lengths leak nothing either). */
-function sameText(received: string, expected: string): boolean {
-  const left = createHash('sha256').update(received, 'utf8').digest();
-  const right = createHash('sha256').update(expected, 'utf8').digest();
-  return timingSafeEqual(left, right) && received === expected;
-}
+import { headerValue, IntegrationError, timingSafeEqualText, type NormalizedWebhookFields, type ProviderWebhooks, type WebhookEventType } from '@switchyard/core';
 
 function rejected(message: string): IntegrationError {
   return new IntegrationError({ kind: 'auth', message: `gitlab webhook: ${message}`, provider: 'gitlab', statusCode: 401, isRetryable: false });
@@ -65,12 +47,12 @@ function optionalString(value: unknown): string | undefined {
 export const gitlabWebhooks: ProviderWebhooks = {
   verify(request, secret) {
     if (secret === '') throw rejected('no webhook token is configured to verify against');
-    const token = headerValue(request.headers, 'x-gitlab-token');
+    const token = headerValue(request.headers, 'X-Gitlab-Token');
     if (token === undefined) throw rejected('the X-Gitlab-Token header is missing');
-    if (!sameText(token, secret)) throw rejected('the X-Gitlab-Token header does not match the webhook token');
-    const providerEvent = headerValue(request.headers, 'x-gitlab-event');
+    if (!timingSafeEqualText(token, secret)) throw rejected('the X-Gitlab-Token header does not match the webhook token');
+    const providerEvent = headerValue(request.headers, 'X-Gitlab-Event');
     if (providerEvent === undefined) throw rejected('the X-Gitlab-Event header is missing');
-    const deliveryId = headerValue(request.headers, 'x-gitlab-event-uuid');
+    const deliveryId = headerValue(request.headers, 'X-Gitlab-Event-UUID');
     if (deliveryId === undefined) throw rejected('the X-Gitlab-Event-UUID header is missing (needed to deduplicate deliveries)');
     return { deliveryId, providerEvent };
   },

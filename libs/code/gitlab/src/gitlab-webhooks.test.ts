@@ -1,0 +1,127 @@
+import { readFileSync } from 'node:fs';
+import { createMemoryStore, createWebhookReceiver, IntegrationError } from '@switchyard/core';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { createGitlab } from './index';
+
+const SECRET = 'gitlab-webhook-secret-7f3a9c';
+const gitlab = createGitlab({ token: 'glpat-unused', webhookToken: SECRET });
+
+function payload(name: string): string {
+  return readFileSync(new URL(`__fixtures__/webhooks/${name}`, import.meta.url), 'utf8');
+}
+
+/** Headers as GitLab sends them (https://docs.gitlab.com/user/project/integrations/webhooks/). */
+function headers(event: string, overrides: Record<string, string | undefined> = {}): Record<string, string> {
+  const all: Record<string, string | undefined> = {
+    'content-type': 'application/json',
+    'x-gitlab-event': event,
+    'x-gitlab-event-uuid': '13792a34-cac6-4fda-95a8-c58e00a3954e',
+    'x-gitlab-webhook-uuid': '02affd2d-2cba-4033-917d-ec22d5dc4b38',
+    'x-gitlab-instance': 'https://gitlab.com',
+    'x-gitlab-token': SECRET,
+    ...overrides,
+  };
+  return Object.fromEntries(Object.entries(all).filter((entry): entry is [string, string] => entry[1] !== undefined));
+}
+
+function receiver() {
+  return createWebhookReceiver({ providers: [gitlab], secret: () => SECRET, store: createMemoryStore() });
+}
+
+const rejectedAsAuth = (run: () => unknown) => {
+  try {
+    run();
+  } catch (error) {
+    return IntegrationError.isInstance(error) && error.kind === 'auth' && !error.message.includes(SECRET);
+  }
+  return false;
+};
+
+describe('gitlab webhooks: verify', () => {
+  it('accepts the secret token and reads the delivery id and event', () => {
+    expect(gitlab.webhooks.verify({ headers: headers('Issue Hook'), rawBody: payload('issue-hook.json') }, SECRET)).toEqual({
+      deliveryId: '13792a34-cac6-4fda-95a8-c58e00a3954e',
+      providerEvent: 'Issue Hook',
+    });
+  });
+
+  it('rejects a wrong token, one flipped byte, a missing token and a missing event UUID with auth, never echoing the secret', () => {
+    const verify = (overrides: Record<string, string | undefined>) => () => gitlab.webhooks.verify({ headers: headers('Push Hook', overrides), rawBody: payload('push-hook.json') }, SECRET);
+    const flipped = String.fromCharCode(SECRET.charCodeAt(0) ^ 1) + SECRET.slice(1);
+    expect(rejectedAsAuth(verify({ 'x-gitlab-token': 'not-the-secret' }))).toBe(true);
+    expect(rejectedAsAuth(verify({ 'x-gitlab-token': flipped }))).toBe(true);
+    expect(rejectedAsAuth(verify({ 'x-gitlab-token': `${SECRET} ` }))).toBe(true);
+    expect(rejectedAsAuth(verify({ 'x-gitlab-token': undefined }))).toBe(true);
+    expect(rejectedAsAuth(verify({ 'x-gitlab-event-uuid': undefined }))).toBe(true);
+    expect(rejectedAsAuth(verify({ 'x-gitlab-event': undefined }))).toBe(true);
+    expect(() => verify({ 'x-gitlab-token': undefined })()).toThrow(/X-Gitlab-Token header is missing/);
+    expect(() => verify({ 'x-gitlab-event-uuid': undefined })()).toThrow(/X-Gitlab-Event-UUID header is missing/);
+  });
+
+  it('accepts no token that differs from the secret: 0 false accepts over a fuzzed set', () => {
+    const body = payload('issue-hook.json');
+    let accepted = 0;
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          fc.string({ maxLength: 64 }),
+          fc.string({ unit: 'binary', maxLength: 40 }),
+          // Near misses: one character of the secret replaced, dropped or added.
+          fc.tuple(fc.nat(SECRET.length - 1), fc.string({ minLength: 1, maxLength: 1 })).map(([index, character]) => SECRET.slice(0, index) + character + SECRET.slice(index + 1)),
+          fc.nat(SECRET.length - 1).map((index) => SECRET.slice(0, index) + SECRET.slice(index + 1)),
+          fc.string({ minLength: 1, maxLength: 3 }).map((suffix) => SECRET + suffix),
+        ),
+        (token) => {
+          fc.pre(token !== SECRET);
+          if (!rejectedAsAuth(() => gitlab.webhooks.verify({ headers: headers('Issue Hook', { 'x-gitlab-token': token }), rawBody: body }, SECRET))) accepted += 1;
+        },
+      ),
+      { numRuns: 1000 },
+    );
+    expect(accepted).toBe(0);
+  });
+});
+
+describe('gitlab webhooks: through createWebhookReceiver', () => {
+  it('accepts a delivery once and dedupes its replay by X-Gitlab-Event-UUID', async () => {
+    const shared = receiver();
+    const request = { provider: 'gitlab', headers: headers('Merge Request Hook'), rawBody: payload('merge-request-hook.json') };
+    const first = await shared.receive(request);
+    expect(first).toMatchObject({
+      outcome: 'accepted',
+      event: { provider: 'gitlab', type: 'pull_request', action: 'opened', repository: 'gitlabhq/gitlab-test', sender: 'root', providerEvent: 'Merge Request Hook' },
+    });
+    expect(await shared.receive(request)).toEqual({ outcome: 'duplicate', deliveryId: '13792a34-cac6-4fda-95a8-c58e00a3954e' });
+    const next = await shared.receive({ ...request, headers: headers('Merge Request Hook', { 'x-gitlab-event-uuid': 'a7b5b0f4-0c38-4d0e-9d5e-2f0b7c1f3e11' }) });
+    expect(next.outcome).toBe('accepted');
+  });
+
+  it('rejects a wrong token before recording the delivery, so the sender\'s retry with the right one is accepted', async () => {
+    const shared = receiver();
+    const body = payload('issue-hook.json');
+    await expect(shared.receive({ provider: 'gitlab', headers: headers('Issue Hook', { 'x-gitlab-token': 'wrong' }), rawBody: body })).rejects.toMatchObject({ kind: 'auth' });
+    expect((await shared.receive({ provider: 'gitlab', headers: headers('Issue Hook'), rawBody: body })).outcome).toBe('accepted');
+  });
+});
+
+describe('gitlab webhooks: normalize', () => {
+  const normalize = (event: string, name: string) => gitlab.webhooks.normalize({ deliveryId: 'id', providerEvent: event }, JSON.parse(payload(name)));
+
+  it('maps the documented Push, Issue, Merge Request and Note (on an issue) payloads', () => {
+    expect(normalize('Push Hook', 'push-hook.json')).toEqual({ type: 'push', action: undefined, repository: 'mike/diaspora', sender: 'jsmith' });
+    expect(normalize('Issue Hook', 'issue-hook.json')).toEqual({ type: 'issue', action: 'opened', repository: 'gitlabhq/gitlab-test', sender: 'root' });
+    expect(normalize('Merge Request Hook', 'merge-request-hook.json')).toEqual({ type: 'pull_request', action: 'opened', repository: 'gitlabhq/gitlab-test', sender: 'root' });
+    expect(normalize('Note Hook', 'note-hook-issue.json')).toEqual({ type: 'issue_comment', action: 'created', repository: 'gitlab-org/gitlab-test', sender: 'root' });
+  });
+
+  it('maps merge request actions to the past tense and keeps other events as other', () => {
+    const merged = { ...JSON.parse(payload('merge-request-hook.json')), object_attributes: { action: 'merge' } } as unknown;
+    expect(gitlab.webhooks.normalize({ deliveryId: 'id', providerEvent: 'Merge Request Hook' }, merged).action).toBe('merged');
+    const closed = { ...JSON.parse(payload('issue-hook.json')), object_attributes: { action: 'close' } } as unknown;
+    expect(gitlab.webhooks.normalize({ deliveryId: 'id', providerEvent: 'Issue Hook' }, closed).action).toBe('closed');
+    const onCommit = { ...JSON.parse(payload('note-hook-issue.json')), object_attributes: { noteable_type: 'Commit' } } as unknown;
+    expect(gitlab.webhooks.normalize({ deliveryId: 'id', providerEvent: 'Note Hook' }, onCommit).type).toBe('other');
+    expect(normalize('Pipeline Hook', 'push-hook.json').type).toBe('other');
+  });
+});
