@@ -1,23 +1,61 @@
-import { testProvider } from '@switchyard/testing';
-import { afterEach, describe, expect, it } from 'vitest';
+import { testIssuesProvider, testProvider } from '@switchyard/testing';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { startGithubFake, type GithubFake } from './__peers__/github-fake';
 import { createGithub } from './index';
 
 testProvider({ id: 'github', category: 'code', create: () => createGithub() });
 
-describe('createGithub', () => {
+let fake: GithubFake;
+
+beforeAll(async () => {
+  fake = await startGithubFake();
+});
+
+afterAll(async () => {
+  await fake?.close();
+});
+
+// Every case of the issues contract, against the wire-protocol fake (src/__peers__/github-fake.ts):
+// the recorded api.github.com traffic cannot serve it (it replays fixed requests), and Prism answers
+// with fixed examples, so neither can show that an update or a search sees what was created.
+testIssuesProvider({
+  create: () => createGithub({ baseURL: fake.url, token: fake.token }),
+  project: 'octokit-fixture-org/switchyard-contract',
+});
+
+describe('createGithub settings', () => {
+  const saved = { GITHUB_API_URL: process.env.GITHUB_API_URL, GITHUB_TOKEN: process.env.GITHUB_TOKEN };
   afterEach(() => {
-    delete process.env.GITHUB_BASE_URL;
+    for (const [name, value] of Object.entries(saved)) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
   });
 
-  it('sends requests to the public API by default', () => {
-    expect(createGithub().baseURL).toBe('https://api.github.example');
+  it('sends requests to api.github.com by default', () => {
+    delete process.env.GITHUB_API_URL;
+    expect(createGithub().baseURL).toBe('https://api.github.com');
   });
 
-  it('takes baseURL from settings, then GITHUB_BASE_URL, without trailing slashes', () => {
-    process.env.GITHUB_BASE_URL = 'http://127.0.0.1:9/from-environment/';
+  it('takes baseURL from settings, then GITHUB_API_URL, without trailing slashes', () => {
+    process.env.GITHUB_API_URL = 'http://127.0.0.1:9/from-environment/';
     expect(createGithub().baseURL).toBe('http://127.0.0.1:9/from-environment');
-    expect(createGithub({ baseURL: 'http://127.0.0.1:9/from-settings/' }).baseURL).toBe(
-      'http://127.0.0.1:9/from-settings',
-    );
+    expect(createGithub({ baseURL: 'http://127.0.0.1:9/from-settings/' }).baseURL).toBe('http://127.0.0.1:9/from-settings');
+  });
+
+  it('is configured with a token from settings or GITHUB_TOKEN, or an app, and not without', () => {
+    delete process.env.GITHUB_TOKEN;
+    expect(createGithub().isConfigured()).toBe(false);
+    expect(createGithub({ token: 'ghp_from_settings_0123456789' }).isConfigured()).toBe(true);
+    process.env.GITHUB_TOKEN = 'ghp_from_environment_0123456789';
+    expect(createGithub().isConfigured()).toBe(true);
+    delete process.env.GITHUB_TOKEN;
+    expect(createGithub({ app: { appId: 1, privateKey: 'not-used-yet', installationId: 2 } }).isConfigured()).toBe(true);
+  });
+
+  it('offers issues and repositories v1, and the webhook operations', () => {
+    const github = createGithub();
+    expect(github.manifest.capabilities.map((capability) => `${capability.name}@${capability.version}`)).toEqual(['issues@1', 'repositories@1']);
+    expect(Object.keys(github.operations)).toEqual(['createWebhook', 'listWebhooks', 'deleteWebhook']);
   });
 });

@@ -1,67 +1,114 @@
 import {
   IntegrationError,
+  issuesV1,
   loadOptionalSetting,
+  registerSecret,
+  repositoriesV1,
   withoutTrailingSlash,
+  type CapabilityContract,
+  type ProviderCallContext,
   type ProviderManifest,
+  type ProviderOperation,
   type ProviderV1,
 } from '@switchyard/core';
+import { createGithubClient } from './github-client';
+import { createIssuesHandlers } from './github-issues';
+import { createRepositoriesHandlers } from './github-repositories';
+import type { GithubProviderSettings } from './github-settings';
+import { createWebhookOperations } from './github-webhook-operations';
+import { githubWebhooks } from './github-webhooks';
 
-const DEFAULT_BASE_URL = 'https://api.github.example';
+export type { GithubAppSettings, GithubProviderSettings, GithubRequestSettings, GithubVaultSettings } from './github-settings';
 
-/** Settings for {@link createGithub}. */
-export interface GithubProviderSettings {
-  /**
-   * Base URL of the Github API; point it at a local server in tests.
-   * Default: the `GITHUB_BASE_URL` environment variable, else `https://api.github.example`.
-   */
-  readonly baseURL?: string;
+const DEFAULT_BASE_URL = 'https://api.github.com';
+
+/** The GitHub provider: a complete provider object for `hub.register()`. */
+export interface GithubProvider extends ProviderV1 {
+  /** The REST API base URL requests go to, after settings, environment and default are applied. */
+  readonly baseURL: string;
+  /** `createWebhook`, `listWebhooks` and `deleteWebhook` on repository hooks. */
+  readonly operations: Readonly<Record<string, ProviderOperation>>;
+  /** `X-Hub-Signature-256` verification and event normalization, for core's webhook receiver. */
+  readonly webhooks: NonNullable<ProviderV1['webhooks']>;
+  /** The webhook secret from settings or `GITHUB_WEBHOOK_SECRET`, for the receiver. */
+  readonly webhookSecret: string | undefined;
+  /** Calls `GET /rate_limit` (which does not count against the limit); throws when GitHub is unreachable or refuses the credentials. */
+  healthCheck(context: { readonly signal: AbortSignal }): Promise<void>;
+  /** True with a token or a GitHub App; false otherwise (the router then never picks it). */
+  isConfigured(): boolean;
 }
 
-/** The Github provider: a complete provider object for `hub.register()`. */
-export interface GithubProvider extends ProviderV1 {
-  /** The base URL requests go to, after settings, environment and default are applied. */
-  readonly baseURL: string;
+type Handler = (input: never, context: ProviderCallContext) => Promise<unknown>;
+
+function validationError(operation: string, issues: readonly { readonly path: readonly PropertyKey[]; readonly message: string }[]) {
+  const described = issues.map((issue) => `${issue.path.map(String).join('.') || '(input)'}: ${issue.message}`).join('; ');
+  return new IntegrationError({ kind: 'validation', message: `github: invalid input for ${operation}: ${described}`, provider: 'github', operation, isRetryable: false });
 }
 
 /**
- * Creates the Github provider. Nothing is read or sent until an
- * operation is called.
+ * Creates the GitHub provider: `issues` and `repositories` v1 on the REST
+ * API through `@octokit/rest` (imported on the first call), repository
+ * webhooks as provider operations, and `X-Hub-Signature-256` verification for
+ * inbound webhooks. Authenticates with a token or as a GitHub App
+ * installation. Nothing is read from the network until an operation is called.
  *
  * @example
  * ```ts
  * import { createGithub } from '@switchyard/github';
  *
- * const github = createGithub({ baseURL: 'http://127.0.0.1:4010' });
+ * const github = createGithub({ token: process.env.GITHUB_TOKEN });
  * ```
  */
 export function createGithub(settings: GithubProviderSettings = {}): GithubProvider {
-  const baseURL =
-    loadOptionalSetting({
-      settingValue: settings.baseURL,
-      environmentVariableName: 'GITHUB_BASE_URL',
-    }) ?? DEFAULT_BASE_URL;
+  const baseURL = withoutTrailingSlash(loadOptionalSetting({ settingValue: settings.baseURL, environmentVariableName: 'GITHUB_API_URL' }) ?? DEFAULT_BASE_URL);
+  const token = settings.app === undefined ? loadOptionalSetting({ settingValue: settings.token, environmentVariableName: 'GITHUB_TOKEN' }) : undefined;
+  const webhookSecret = loadOptionalSetting({ settingValue: settings.webhookSecret, environmentVariableName: 'GITHUB_WEBHOOK_SECRET' });
+  registerSecret(token);
+  registerSecret(webhookSecret);
+  if (settings.app !== undefined) registerSecret(settings.app.privateKey);
+  const authentication = settings.app !== undefined ? 'app' : token !== undefined ? 'token' : 'none';
+
+  const client = createGithubClient(settings, baseURL, token);
+  const services: readonly { contract: CapabilityContract; handlers: Readonly<Record<string, Handler>> }[] = [
+    { contract: issuesV1, handlers: createIssuesHandlers(client, authentication) },
+    { contract: repositoriesV1, handlers: createRepositoriesHandlers(client) },
+  ];
+  const byCapability = new Map(services.map((service) => [service.contract.name as string, service]));
+
   const manifest: ProviderManifest = Object.freeze({
     id: 'github',
-    name: 'Github',
+    name: 'GitHub',
     category: 'code',
     docsUrl: 'https://github.com/switchyard-dev/switchyard/tree/main/libs/code/github#readme',
-    capabilities: Object.freeze([]),
-    authKinds: Object.freeze(['none'] as const),
+    capabilities: Object.freeze(
+      services.map((service) => Object.freeze({ name: service.contract.name, version: service.contract.version, operations: Object.freeze(Object.keys(service.handlers)) })),
+    ),
+    authKinds: Object.freeze(['api-key', 'jwt'] as const),
   });
+
   return {
     specificationVersion: 'v1',
     manifest,
-    baseURL: withoutTrailingSlash(baseURL),
-    execute(request) {
+    baseURL,
+    webhookSecret,
+    operations: Object.freeze(createWebhookOperations(client, () => webhookSecret)),
+    webhooks: githubWebhooks,
+    async execute(request, context) {
       const operation = `${request.capability}.${request.operation}`;
-      return Promise.reject(
-        new IntegrationError({
-          kind: 'unsupported',
-          message: `Github does not offer ${operation}`,
-          provider: 'github',
-          operation,
-        }),
-      );
+      const service = byCapability.get(request.capability);
+      const handler = service?.handlers[request.operation];
+      const contract = service?.contract.operations[request.operation];
+      if (service === undefined || handler === undefined || contract === undefined) {
+        throw new IntegrationError({ kind: 'unsupported', message: `github does not offer ${operation}`, provider: 'github', operation, isRetryable: false });
+      }
+      // Parsed here too, so a direct call (outside a hub) gets a typed error before any request.
+      const parsed = contract.input.safeParse(request.input);
+      if (!parsed.success) throw validationError(operation, parsed.error.issues);
+      return handler(parsed.data as never, context);
     },
+    async healthCheck({ signal }) {
+      await client.request('GET /rate_limit', {}, { signal, attempt: 1, idempotencyKey: undefined, deadline: undefined, logger: { debug() {}, info() {}, warn() {}, error() {} } }, 'healthCheck');
+    },
+    isConfigured: () => authentication !== 'none',
   };
 }

@@ -1,2 +1,9 @@
-export { createGithub, type GithubProvider, type GithubProviderSettings } from './github-provider';
+export {
+  createGithub,
+  type GithubAppSettings,
+  type GithubProvider,
+  type GithubProviderSettings,
+  type GithubRequestSettings,
+  type GithubVaultSettings,
+} from './github-provider';
 export { VERSION } from './version';
