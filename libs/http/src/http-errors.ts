@@ -39,6 +39,7 @@ const TIMEOUT_CODES: ReadonlySet<string> = new Set([
   'UND_ERR_ABORTED',
   'ABORT_ERR',
   'ETIMEDOUT',
+  'ESOCKETTIMEDOUT',
 ]);
 
 const NETWORK_CODES: ReadonlySet<string> = new Set([
@@ -49,6 +50,7 @@ const NETWORK_CODES: ReadonlySet<string> = new Set([
   'UND_ERR_RESPONSE_EXCEEDED_MAX_SIZE',
   'UND_ERR_REQ_CONTENT_LENGTH_MISMATCH',
   'UND_ERR_RES_CONTENT_LENGTH_MISMATCH',
+  'REQUEST_SEND_ERROR',
   'ECONNRESET',
   'ECONNREFUSED',
   'ECONNABORTED',
@@ -246,6 +248,35 @@ function errorCode(error: unknown): string | undefined {
   return undefined;
 }
 
+/** A failure before any usable response: what {@link transportFailure} found. */
+export interface TransportFailure {
+  readonly kind: 'network' | 'timeout';
+  /** The error name or code that decided it, e.g. `ECONNREFUSED` or `AbortError`. */
+  readonly code: string;
+}
+
+/**
+ * Finds a transport failure on an error or its causes, for providers that
+ * classify their own SDK's errors: aborts and timeouts (`AbortError`,
+ * `TimeoutError`, `ETIMEDOUT`, `UND_ERR_*_TIMEOUT`) are `timeout`; socket
+ * errors (`ECONNREFUSED`, `ECONNRESET`, `UND_ERR_SOCKET`, Azure's
+ * `REQUEST_SEND_ERROR`, DNS failures, ...) are `network`. Undefined when
+ * the error is something else (an HTTP status, a bug).
+ *
+ * @example
+ * ```ts
+ * const transport = transportFailure(error);
+ * if (transport) return new IntegrationError({ kind: transport.kind, message: `S3 unreachable (${transport.code})`, cause: error });
+ * ```
+ */
+export function transportFailure(error: unknown): TransportFailure | undefined {
+  const name = error instanceof Error ? error.name : undefined;
+  if (name === 'AbortError' || name === 'TimeoutError') return { kind: 'timeout', code: name };
+  const code = errorCode(error);
+  if (code === undefined) return undefined;
+  return { kind: TIMEOUT_CODES.has(code) ? 'timeout' : 'network', code };
+}
+
 /**
  * Classifies a request that failed without a usable response: aborts and
  * timeouts (`AbortError`, `TimeoutError`, `UND_ERR_*_TIMEOUT`) become
@@ -261,17 +292,17 @@ function errorCode(error: unknown): string | undefined {
 export function httpFailureError(error: unknown, context: HttpErrorContext): IntegrationError {
   if (IntegrationError.isInstance(error)) return error;
   const name = error instanceof Error ? error.name : undefined;
-  const code = errorCode(error);
+  const transport = transportFailure(error);
   const request = describeRequest(context);
   const reason = error instanceof Error ? error.message : String(error);
   let kind: ErrorKind;
   let message: string;
-  if (name === 'AbortError' || name === 'TimeoutError' || (code !== undefined && TIMEOUT_CODES.has(code))) {
+  if (transport?.kind === 'timeout') {
     kind = 'timeout';
     message = `${request} timed out or was aborted: ${reason}`;
-  } else if (code !== undefined) {
+  } else if (transport !== undefined) {
     kind = 'network';
-    message = `${request} failed on the network (${code}): ${reason}`;
+    message = `${request} failed on the network (${transport.code}): ${reason}`;
   } else if (name === 'SyntaxError') {
     kind = 'provider';
     message = `${request} returned malformed JSON: ${reason}`;

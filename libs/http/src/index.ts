@@ -12,6 +12,8 @@ export { appendQuery, encodeBody, type EncodedBody, type QueryParameters, type Q
 export {
   errorMessageExcerpt,
   httpFailureError,
+  transportFailure,
+  type TransportFailure,
   httpResponseError,
   rateLimitStatusFromHeaders,
   retryAfterMsFromHeaders,

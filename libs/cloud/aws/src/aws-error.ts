@@ -1,5 +1,5 @@
 import { IntegrationError, type ErrorKind } from '@switchyard/core';
-import { retryAfterMsFromHeaders, type HttpResponseHeaders } from '@switchyard/http';
+import { retryAfterMsFromHeaders, transportFailure, type HttpResponseHeaders } from '@switchyard/http';
 
 /** How long to wait after a throttling error that carries no `Retry-After` header. */
 export const DEFAULT_THROTTLE_RETRY_AFTER_MS = 1000;
@@ -78,20 +78,6 @@ const KIND_BY_CODE: Readonly<Record<string, ErrorKind>> = {
   Unavailable: 'provider',
 };
 
-/** Socket-level failures: the request may not have reached AWS at all. */
-const NETWORK_CODES: ReadonlySet<string> = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ECONNABORTED',
-  'EPIPE',
-  'ETIMEDOUT',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'ENETDOWN',
-]);
-
 /** The fields of an AWS SDK v3 error this module reads; everything optional. */
 interface SdkErrorShape {
   readonly name?: unknown;
@@ -147,12 +133,13 @@ export function awsError(error: unknown, context: AwsErrorContext = {}): Integra
   if (code === 'AbortError') {
     return new IntegrationError({ ...base, kind: 'timeout', message: `AWS request was aborted: ${rawMessage}` });
   }
-  const socketCode = typeof shape.code === 'string' ? shape.code : undefined;
-  if (status === undefined && ((socketCode !== undefined && NETWORK_CODES.has(socketCode)) || code === 'TimeoutError')) {
+  // Socket failures and the SDK's own socket timeouts: the request may not have reached AWS at all.
+  const transport = status === undefined ? transportFailure(error) : undefined;
+  if (transport !== undefined) {
     return new IntegrationError({
       ...base,
       kind: 'network',
-      message: `Could not reach AWS (${socketCode ?? code}): ${rawMessage}`,
+      message: `Could not reach AWS (${transport.code}): ${rawMessage}`,
     });
   }
 

@@ -1,5 +1,5 @@
 import { IntegrationError, type ErrorKind } from '@switchyard/core';
-import { retryAfterMsFromHeaders } from '@switchyard/http';
+import { retryAfterMsFromHeaders, transportFailure } from '@switchyard/http';
 
 /** Blob service error codes (`x-ms-error-code`) that decide the kind before the status does. */
 const KIND_BY_CODE: Readonly<Record<string, ErrorKind>> = {
@@ -23,19 +23,6 @@ const KIND_BY_CODE: Readonly<Record<string, ErrorKind>> = {
   OutOfRangeInput: 'validation',
 };
 
-const NETWORK_CODES: ReadonlySet<string> = new Set([
-  'REQUEST_SEND_ERROR',
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ECONNABORTED',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'EPIPE',
-  'ETIMEDOUT',
-]);
-
 /** The fields of an `@azure/core-rest-pipeline` `RestError` (or a Node system error) this module reads. */
 interface SdkErrorShape {
   readonly name?: unknown;
@@ -55,16 +42,6 @@ function kindForStatus(status: number): ErrorKind {
   return 'provider';
 }
 
-/** The first string `code` on the error or its causes that names a network failure. */
-function networkCode(error: unknown): string | undefined {
-  for (let current = error, depth = 0; typeof current === 'object' && current !== null && depth < 4; depth += 1) {
-    const code = (current as SdkErrorShape).code;
-    if (typeof code === 'string' && NETWORK_CODES.has(code)) return code;
-    current = (current as SdkErrorShape).cause;
-  }
-  return undefined;
-}
-
 /**
  * Classifies an error thrown by `@azure/storage-blob` into an
  * `IntegrationError`: the service's error code first (`BlobNotFound`,
@@ -81,15 +58,15 @@ export function azureBlobError(error: unknown, operation: string): IntegrationEr
   const shape = (typeof error === 'object' && error !== null ? error : {}) as SdkErrorShape;
   const reason = typeof shape.message === 'string' ? shape.message.split('\n')[0] : String(error);
   const prefix = `azure: ${operation}`;
-  if (shape.name === 'AbortError' || shape.name === 'TimeoutError') {
-    return new IntegrationError({ kind: 'timeout', message: `${prefix} timed out or was aborted`, provider: 'azure', operation, cause: error });
-  }
   const status = typeof shape.statusCode === 'number' ? shape.statusCode : undefined;
   const code = typeof shape.code === 'string' ? shape.code : undefined;
+  const transport = status === undefined || status === 0 ? transportFailure(error) : undefined;
+  if (transport?.kind === 'timeout') {
+    return new IntegrationError({ kind: 'timeout', message: `${prefix} timed out or was aborted`, provider: 'azure', operation, cause: error });
+  }
   if (status === undefined || status === 0) {
-    const transport = networkCode(error);
     if (transport !== undefined) {
-      return new IntegrationError({ kind: 'network', message: `${prefix} failed on the network (${transport}): ${reason}`, provider: 'azure', operation, cause: error });
+      return new IntegrationError({ kind: 'network', message: `${prefix} failed on the network (${transport.code}): ${reason}`, provider: 'azure', operation, cause: error });
     }
     return new IntegrationError({ kind: 'provider', message: `${prefix} failed: ${reason}`, provider: 'azure', operation, cause: error });
   }

@@ -1,5 +1,5 @@
 import { IntegrationError, type ErrorKind } from '@switchyard/core';
-import { retryAfterMsFromHeaders, type HttpResponseHeaders } from '@switchyard/http';
+import { retryAfterMsFromHeaders, transportFailure, type HttpResponseHeaders } from '@switchyard/http';
 
 /** Where a failed storage call came from, for the error. */
 export interface GcpErrorContext {
@@ -8,20 +8,6 @@ export interface GcpErrorContext {
   /** What was being touched, e.g. `object "a.txt" in bucket "b"`, for the message. */
   readonly subject?: string | undefined;
 }
-
-const NETWORK_CODES: ReadonlySet<string> = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ECONNABORTED',
-  'EPIPE',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'UND_ERR_SOCKET',
-]);
-
-const TIMEOUT_CODES: ReadonlySet<string> = new Set(['ETIMEDOUT', 'ESOCKETTIMEDOUT', 'UND_ERR_CONNECT_TIMEOUT', 'ABORT_ERR']);
 
 function kindForStatus(status: number): ErrorKind {
   if (status === 400) return 'validation';
@@ -59,16 +45,6 @@ function statusOf(error: object): number | undefined {
   return typeof status === 'number' && status >= 100 && status < 600 ? status : undefined;
 }
 
-/** A network or timeout code anywhere in the cause chain. */
-function systemCode(error: unknown): string | undefined {
-  for (let current = error, depth = 0; typeof current === 'object' && current !== null && depth < 4; depth += 1) {
-    const code = (current as { code?: unknown }).code;
-    if (typeof code === 'string' && (NETWORK_CODES.has(code) || TIMEOUT_CODES.has(code))) return code;
-    current = (current as { cause?: unknown }).cause;
-  }
-  return undefined;
-}
-
 /**
  * Classifies an error from the `@google-cloud/storage` SDK: `ApiError.code`
  * 400 → `validation`, 401/403 → `auth`, 404 → `not_found`, 409/412 →
@@ -96,13 +72,12 @@ export function gcpStorageError(error: unknown, context: GcpErrorContext): Integ
         message: `gcp: ${context.operation}${about} failed with ${status}: ${reason}`,
       });
     }
-    const name = error instanceof Error ? error.name : undefined;
-    const code = systemCode(error);
-    if (name === 'AbortError' || name === 'TimeoutError' || (code !== undefined && TIMEOUT_CODES.has(code))) {
+    const transport = transportFailure(error);
+    if (transport?.kind === 'timeout') {
       return new IntegrationError({ ...base, kind: 'timeout', message: `gcp: ${context.operation}${about} timed out or was aborted: ${reason}` });
     }
-    if (code !== undefined) {
-      return new IntegrationError({ ...base, kind: 'network', message: `gcp: ${context.operation}${about} failed on the network (${code}): ${reason}` });
+    if (transport !== undefined) {
+      return new IntegrationError({ ...base, kind: 'network', message: `gcp: ${context.operation}${about} failed on the network (${transport.code}): ${reason}` });
     }
   }
   return new IntegrationError({ ...base, kind: 'provider', message: `gcp: ${context.operation}${about} failed: ${reason}` });

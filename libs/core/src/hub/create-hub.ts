@@ -23,6 +23,7 @@ import { ToolRegistry } from '../tools/tool-registry';
 import { silentLogger, type Logger } from '../utils/logger';
 import { createCapabilityFacade, type CapabilityFacade } from './capability-facade';
 import { checkHealth, type ProviderHealth } from './health';
+import { createWebhookReceiver, type WebhookReceiver, type WebhookReceiverOptions } from '../webhooks/webhook-receiver';
 import type { ExecuteOptions, ExecuteResult, HubOptions, HubRequest } from './hub-options';
 
 /** What `hub.explain()` returns: how the router would route a request right now. */
@@ -76,6 +77,17 @@ export interface Hub {
   metrics(): Record<string, ProviderReport>;
   /** Stops periodic health checks and rate-limiter timers. */
   close(): Promise<void>;
+  /**
+   * A webhook receiver over this hub's providers that emits `webhook.*` on
+   * this hub's events.
+   *
+   * @example
+   * ```ts
+   * const webhooks = hub.webhookReceiver({ store, secret: (provider) => secrets[provider] });
+   * const receipt = await webhooks.receive({ provider: 'github', headers: request.headers, rawBody });
+   * ```
+   */
+  webhookReceiver(options: Omit<WebhookReceiverOptions, 'providers' | 'events'>): WebhookReceiver;
 }
 
 const DEFAULT_HEALTH_CHECK_TIMEOUT_MS = 5_000;
@@ -202,6 +214,7 @@ export function createHub(options: HubOptions = {}): Hub {
       }
       return report;
     },
+    webhookReceiver: (receiverOptions) => createWebhookReceiver({ ...receiverOptions, providers: registry, events }),
     async close() {
       if (healthTimer !== undefined) clearInterval(healthTimer);
       stopRefreshEvents?.();
