@@ -55,7 +55,7 @@ describe('createGitlab settings', () => {
   it('sends the token as PRIVATE-TOKEN to /api/v4 and maps a rejected token to auth', async () => {
     const before = fake.requests.length;
     await create().healthCheck({ signal: new AbortController().signal });
-    expect(fake.requests.slice(before)).toEqual([{ method: 'GET', path: '/api/v4/version', auth: 'private-token' }]);
+    expect(fake.requests.slice(before)).toEqual([{ method: 'GET', path: '/api/v4/version', auth: 'private-token', body: '' }]);
     const wrong = createGitlab({ baseURL: fake.url, token: 'glpat-wrong', allowPrivateNetwork: true });
     await expect(wrong.healthCheck({ signal: new AbortController().signal })).rejects.toMatchObject({ kind: 'auth', statusCode: 401, message: expect.stringContaining('401 Unauthorized') as unknown });
   });

@@ -20,8 +20,8 @@ export interface GitlabFake {
   /** `http://127.0.0.1:<port>`: the instance URL (the API is under `/api/v4`). */
   readonly url: string;
   readonly state: FakeState;
-  /** Every request: method, path with query, and the auth it carried. */
-  readonly requests: { method: string; path: string; auth: string | undefined }[];
+  /** Every request: method, path with query, the auth it carried and the raw body. */
+  readonly requests: { method: string; path: string; auth: string | undefined; body: string }[];
   /** OAuth2 access tokens currently accepted; clear it to make issued tokens expire. */
   readonly accessTokens: Set<string>;
   /** Sets `RateLimit-Remaining` for the next responses. */
@@ -95,8 +95,8 @@ export async function startGitlabFake(options: GitlabFakeOptions = {}): Promise<
       const url = new URL(request.url ?? '/', 'http://127.0.0.1');
       const authorization = request.headers.authorization;
       const privateToken = request.headers['private-token'];
-      requests.push({ method: request.method ?? 'GET', path: `${url.pathname}${url.search}`, auth: typeof privateToken === 'string' ? 'private-token' : authorization });
       const raw = await readBody(request);
+      requests.push({ method: request.method ?? 'GET', path: `${url.pathname}${url.search}`, auth: typeof privateToken === 'string' ? 'private-token' : authorization, body: raw });
       let parameters: Record<string, unknown>;
       try {
         parameters = parseParameters(raw, request.headers['content-type']);
