@@ -30,7 +30,7 @@ describe('gitlab webhook operations', () => {
     const created = fake.requests.filter((request) => request.method === 'POST' && request.path.endsWith('/hooks'));
     expect(created).toHaveLength(1);
     const again = await operation('createWebhook')({ project: PROJECT, url, events: ['issues'] });
-    expect(again).toEqual({ ...first, created: false });
+    expect(again).toEqual({ ...(first as Record<string, unknown>), created: false });
     expect(fake.requests.filter((request) => request.method === 'POST' && request.path.endsWith('/hooks'))).toHaveLength(1);
     const stored = fake.state.projects[0]!.hooks.filter((hook) => hook.url === url);
     expect(stored).toHaveLength(1);
