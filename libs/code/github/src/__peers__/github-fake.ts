@@ -199,8 +199,10 @@ export async function startGithubFake(options: GithubFakeOptions = {}): Promise<
       const since = query.get('since');
       const until = query.get('until');
       const sha = query.get('sha');
-      if (sha !== null && !['master', 'main', found.commits[0]?.sha].includes(sha)) return { status: 404, body: { message: 'No commit found for SHA: ' + sha } };
-      const matching = found.commits.filter((item) => {
+      // Every commit is on the default branch, master; a SHA starts the listing at that commit.
+      const start = sha === null || sha === 'master' ? 0 : found.commits.findIndex((item) => item.sha === sha);
+      if (start < 0) return { status: 404, body: { message: `No commit found for SHA: ${sha}` } };
+      const matching = found.commits.slice(start).filter((item) => {
         const details = item.commit as { author: { name: string; email: string; date: string } };
         const login = (item.author as { login?: string } | null)?.login;
         if (author !== null && author !== login && author !== details.author.email) return false;

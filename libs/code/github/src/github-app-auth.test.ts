@@ -1,0 +1,73 @@
+import { generateKeyPairSync } from 'node:crypto';
+import { createCredentialManager, createMemoryStore, IntegrationError, type CredentialRefreshEvent } from '@switchyard/core';
+import { createCallContext } from '@switchyard/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startGithubFake, type GithubFake } from './__peers__/github-fake';
+import { createGithub } from './index';
+
+const keys = generateKeyPairSync('rsa', { modulusLength: 2048, publicKeyEncoding: { type: 'spki', format: 'pem' }, privateKeyEncoding: { type: 'pkcs8', format: 'pem' } });
+const app = { appId: '4242', privateKey: keys.privateKey, installationId: 77 };
+let fake: GithubFake;
+let shortLived: GithubFake;
+
+beforeAll(async () => {
+  [fake, shortLived] = await Promise.all([
+    startGithubFake({ tokens: [], app: { appId: '4242', publicKey: keys.publicKey, installationId: 77 } }),
+    // Tokens that expire in 30 s: inside the one-minute margin, so every call needs a new one.
+    startGithubFake({ tokens: [], app: { appId: '4242', publicKey: keys.publicKey, installationId: 77 }, installationTokenSeconds: 30 }),
+  ]);
+});
+
+afterAll(async () => {
+  await Promise.all([fake?.close(), shortLived?.close()]);
+});
+
+function projects(provider: ReturnType<typeof createGithub>) {
+  return provider.execute({ capability: 'issues', operation: 'listProjects', input: { limit: 10 } }, createCallContext()) as Promise<{ projects: { id: string }[] }>;
+}
+
+describe('GitHub App authentication', () => {
+  it('signs an RS256 JWT, exchanges it for an installation token once, and lists the installation’s repositories', async () => {
+    const github = createGithub({ baseURL: fake.url, app });
+    const [first, second] = await Promise.all([projects(github), projects(github)]);
+    await projects(github);
+    expect(first.projects.map((project) => project.id)).toContain(fake.repository);
+    expect(second).toEqual(first);
+    expect(fake.installationTokens, 'one exchange serves concurrent and later calls').toHaveLength(1);
+    const exchange = fake.requests.find((request) => request.path === '/app/installations/77/access_tokens');
+    expect(exchange?.headers.authorization).toMatch(/^Bearer [\w-]+\.[\w-]+\.[\w-]+$/);
+    const listing = fake.requests.filter((request) => request.path.startsWith('/installation/repositories'));
+    expect(listing.map((request) => request.headers.authorization)).toEqual(Array(3).fill(`token ${fake.installationTokens[0]}`));
+  });
+
+  it('gets a new installation token when the current one is within a minute of expires_at', async () => {
+    const github = createGithub({ baseURL: shortLived.url, app });
+    await projects(github);
+    await projects(github);
+    expect(shortLived.installationTokens).toHaveLength(2);
+  });
+
+  it('fails with auth, never showing the key, when GitHub refuses the JWT', async () => {
+    const other = generateKeyPairSync('rsa', { modulusLength: 2048, privateKeyEncoding: { type: 'pkcs8', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } });
+    const error = await projects(createGithub({ baseURL: fake.url, app: { ...app, privateKey: other.privateKey } })).catch((failure: unknown) => failure);
+    expect(IntegrationError.isInstance(error) && { kind: error.kind, retryable: error.isRetryable }).toEqual({ kind: 'auth', retryable: false });
+    const everything = JSON.stringify({ message: (error as Error).message, json: (error as IntegrationError).toJSON() });
+    expect(everything).not.toContain(other.privateKey.split('\n')[1]);
+  });
+
+  it('keeps the installation token in the credential vault: one refresh shared by two provider objects', async () => {
+    const store = createMemoryStore();
+    await store.integrations.create({ id: 'github-acme', providerId: 'github', name: 'GitHub (acme)' });
+    const refreshes: CredentialRefreshEvent[] = [];
+    const manager = createCredentialManager({ store, keys: { current: { id: 'k1', secret: Buffer.alloc(32, 7).toString('base64') } } });
+    manager.onRefresh((event) => refreshes.push(event));
+    const before = fake.installationTokens.length;
+    const settings = { baseURL: fake.url, app, credentials: { manager, integrationId: 'github-acme' } };
+    await projects(createGithub(settings));
+    await projects(createGithub(settings));
+    expect(fake.installationTokens.length - before).toBe(1);
+    expect(refreshes.map((event) => event.outcome)).toEqual(['refreshed']);
+    const sealed = JSON.stringify(await store.credentials.list?.({ integrationId: 'github-acme' }));
+    expect(sealed, 'the vault holds the token sealed, not in clear').not.toContain(fake.installationTokens.at(-1));
+  });
+});
