@@ -74,7 +74,7 @@ export async function createCliHub(io: CliIo, options: CliHubOptions = {}): Prom
       writeLine(io.stderr, `warning: skipped provider from ${origin}: ${(error as Error).message}`);
     }
   };
-  for (const found of discoverProviderPackages(io.cwd)) {
+  for (const found of discoverProviderPackages(io.cwd, io.cliDirectory)) {
     try {
       register(await loadProvider(found), found.packageName);
     } catch (error) {

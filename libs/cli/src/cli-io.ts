@@ -13,6 +13,12 @@ export interface CliIo {
   readonly stdout: CliOutput;
   /** Default `process.stderr`. */
   readonly stderr: CliOutput;
+  /**
+   * Where provider packages are looked for besides `cwd`: the `node_modules`
+   * folders above it. Default: the CLI's own directory (so providers
+   * installed next to the CLI are found).
+   */
+  readonly cliDirectory?: string | undefined;
 }
 
 /** A usage mistake on the command line (unknown command, missing argument, bad JSON): exit code 2. */

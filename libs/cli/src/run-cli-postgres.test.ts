@@ -39,6 +39,8 @@ async function cli(...argv: string[]) {
   let stderr = '';
   const code = await runCli(argv, {
     cwd: directory,
+    // Only the provider packages this test installed, not the ones next to the CLI in the workspace.
+    cliDirectory: directory,
     env: { SWITCHYARD_DATABASE_URL: connectionString, SWITCHYARD_DATABASE_SCHEMA: schema },
     stdout: { write: (chunk: string) => (stdout += chunk) },
     stderr: { write: (chunk: string) => (stderr += chunk) },
@@ -77,6 +79,8 @@ describe('the CLI with SWITCHYARD_DATABASE_URL', () => {
     directories.push(directory);
     const code = await runCli(['integrations', 'list'], {
       cwd: directory,
+    // Only the provider packages this test installed, not the ones next to the CLI in the workspace.
+    cliDirectory: directory,
       env: { SWITCHYARD_DATABASE_URL: 'postgres://postgres@127.0.0.1:1/test' },
       stdout: { write: () => true },
       stderr: { write: (chunk: string) => (stderr += chunk) },

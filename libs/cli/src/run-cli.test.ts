@@ -21,6 +21,8 @@ async function cli(...argv: string[]) {
   let stderr = '';
   const code = await runCli(argv, {
     cwd: directory,
+    // Only the provider packages this test installed, not the ones next to the CLI in the workspace.
+    cliDirectory: directory,
     env: {},
     stdout: { write: (chunk: string) => (stdout += chunk) },
     stderr: { write: (chunk: string) => (stderr += chunk) },

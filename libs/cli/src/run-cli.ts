@@ -80,6 +80,7 @@ export async function runCli(argv: readonly string[], options: RunCliOptions = {
     env: options.env ?? process.env,
     stdout: options.stdout ?? process.stdout,
     stderr: options.stderr ?? process.stderr,
+    cliDirectory: options.cliDirectory,
   };
   try {
     const { values, positionals } = parseCommandLine(argv);

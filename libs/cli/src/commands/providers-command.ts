@@ -4,7 +4,7 @@ import { discoverProviderPackages } from '../provider-discovery';
 
 /** `switchyard providers [--json]`: the installed provider packages, found without importing them. */
 export const providersCommand: Command = ({ io, flags }) => {
-  const found = discoverProviderPackages(io.cwd);
+  const found = discoverProviderPackages(io.cwd, io.cliDirectory);
   if (flags.json) {
     writeJson(
       io.stdout,

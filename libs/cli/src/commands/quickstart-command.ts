@@ -105,7 +105,7 @@ export const quickstartCommand: Command = async ({ io }) => {
     const recorded = await store.events.listRecent({ limit: 1000 });
     say(`  ${recorded.length} event(s) in the store's log; list the integrations with: switchyard integrations list`);
 
-    const packages = discoverProviderPackages(io.cwd).map((found) => `${found.packageName}@${found.version}`);
+    const packages = discoverProviderPackages(io.cwd, io.cliDirectory).map((found) => `${found.packageName}@${found.version}`);
     say(`\nProvider packages installed: ${packages.length === 0 ? 'none yet (npm run new-provider -- --name acme --category communication)' : packages.join(', ')}`);
     return 0;
   } finally {
