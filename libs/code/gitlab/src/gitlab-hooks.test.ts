@@ -1,3 +1,4 @@
+import { createHub } from '@switchyard/core';
 import { createCallContext } from '@switchyard/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGitlabFake, type GitlabFake } from './__peers__/gitlab-fake';
@@ -65,5 +66,17 @@ describe('gitlab webhook operations', () => {
     expect(() => operation('createWebhook')({ project: PROJECT, url: 'https://hooks.acme.example/x', events: ['pushes'] })).toThrow(/each event must be one of/);
     expect(() => operation('createWebhook')({ project: PROJECT, url: 'ftp://hooks.acme.example/x' })).toThrow();
     expect(fake.requests.length).toBe(before);
+  });
+
+  it('runs through hub.callProviderOperation and is listed as tools with JSON Schemas', async () => {
+    const hub = createHub({ providers: [createGitlab({ baseURL: fake.url, token: TOKEN, allowPrivateNetwork: true })] });
+    const tools = hub.tools.list().filter((tool) => tool.target.kind === 'provider');
+    expect(tools.map((tool) => tool.name)).toEqual(['gitlab_create_webhook', 'gitlab_delete_webhook', 'gitlab_list_webhooks']);
+    expect(tools[0]?.inputSchema).toMatchObject({ type: 'object', required: ['project', 'url'] });
+    expect(tools[0]?.annotations).toMatchObject({ idempotentHint: true, readOnlyHint: false });
+    const first = await hub.callProviderOperation('gitlab', 'createWebhook', { project: PROJECT, url: 'https://hooks.acme.example/hub' });
+    const again = await hub.callProviderOperation('gitlab', 'createWebhook', { project: PROJECT, url: 'https://hooks.acme.example/hub' });
+    expect(again).toMatchObject({ id: (first as { id: number }).id, created: false });
+    await expect(hub.callProviderOperation('gitlab', 'createWebhook', { project: PROJECT, url: 'https://hooks.acme.example/hub', events: [] })).rejects.toMatchObject({ kind: 'validation' });
   });
 });
