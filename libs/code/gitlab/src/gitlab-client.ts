@@ -75,7 +75,7 @@ export function hasCredentials(settings: GitlabProviderSettings): boolean {
 }
 
 /** Picks the auth strategy: vault OAuth2, then OAuth2 refresh, then an OAuth2 access token, then a PAT (`GITLAB_TOKEN`). */
-export function resolveAuth(settings: GitlabProviderSettings, baseURL: string): ResolvedAuth | undefined {
+function resolveAuth(settings: GitlabProviderSettings, baseURL: string): ResolvedAuth | undefined {
   const oauth2 = settings.oauth2;
   registerSecret(oauth2?.clientSecret);
   registerSecret(oauth2?.refreshToken);

@@ -16,7 +16,7 @@ const webhookSchema = emptyObject.extend({
   id: hookIdSchema,
   url: urlSchema,
   events: issueSchema.shape.labels,
-  createdAt: issueSchema.shape.title.optional(),
+  createdAt: issueSchema.shape.createdAt.optional(),
 });
 
 /** Hook lists are read at most this many pages deep (100 hooks each) when looking for an existing URL. */

@@ -143,7 +143,15 @@ export function createRepositoriesHandlers(client: GitlabClient): RepositoriesHa
       } catch (error) {
         if (!IntegrationError.isInstance(error) || error.kind !== 'not_found') throw error;
         // The files API answers 404 for a directory too: the tree tells them apart.
-        const { data: entries } = await client.request({ path: `${base}/tree`, query: { path: input.path, ref, per_page: 1 }, responseSchema: schemas.tree }, context).catch(() => ({ data: [] }));
+        const entries = await client
+          .request({ path: `${base}/tree`, query: { path: input.path, ref, per_page: 1 }, responseSchema: schemas.tree }, context)
+          .then(
+            (response) => response.data,
+            (treeError: unknown) => {
+              if (IntegrationError.isInstance(treeError) && treeError.kind === 'not_found') return [];
+              throw treeError;
+            },
+          );
         if (entries.length > 0) {
           throw new IntegrationError({ kind: 'validation', message: `gitlab: repositories.getFileContent: "${input.path}" is a directory, not a file`, provider: 'gitlab', operation: 'repositories.getFileContent', statusCode: 404, isRetryable: false, cause: error });
         }
