@@ -60,3 +60,43 @@ describe('createGitlab settings', () => {
     await expect(wrong.healthCheck({ signal: new AbortController().signal })).rejects.toMatchObject({ kind: 'auth', statusCode: 401, message: expect.stringContaining('401 Unauthorized') as unknown });
   });
 });
+
+describe('gitlab issues', () => {
+  const project = 'diaspora/diaspora-project-site';
+  const call = (operation: string, input: unknown) => create().execute({ capability: 'issues', operation, input }, createCallContext());
+
+  it('assigns by username (looked up with /users?username=), filters by assignee, and clears assignees with an empty list', async () => {
+    const created = (await call('createIssue', { project, title: 'Assigned through usernames', assignees: ['john_smith'] })) as { id: string; assignees: string[] };
+    expect(created.assignees).toEqual(['john_smith']);
+    expect(fake.requests.some((request) => request.path === '/api/v4/users?username=john_smith')).toBe(true);
+    const assigned = (await call('searchIssues', { project, assignee: 'john_smith', state: 'all' })) as { issues: { id: string }[] };
+    expect(assigned.issues.map((issue) => issue.id)).toEqual([created.id]);
+    const cleared = (await call('updateIssue', { project, issueId: created.id, assignees: [] })) as { assignees: string[] };
+    expect(cleared.assignees).toEqual([]);
+  });
+
+  it('refuses an unknown assignee with validation before creating anything', async () => {
+    const before = fake.state.projects[0]!.issues.length;
+    await expect(call('createIssue', { project, title: 'Nobody', assignees: ['no-such-user'] })).rejects.toMatchObject({ kind: 'validation', message: expect.stringContaining('no-such-user') as unknown });
+    expect(fake.state.projects[0]!.issues.length).toBe(before);
+  });
+
+  it('maps the documented issue and lists the member projects by path', async () => {
+    expect(await call('getIssue', { project, issueId: '14' })).toEqual({
+      id: '14',
+      project,
+      number: 14,
+      title: 'Issues with auth',
+      body: '',
+      state: 'open',
+      labels: ['bug'],
+      assignees: [],
+      url: 'http://example.com/diaspora/diaspora-project-site/-/issues/14',
+      createdAt: '2016-01-07T12:44:33.959Z',
+      updatedAt: '2016-01-07T12:44:33.959Z',
+    });
+    const page = (await call('listProjects', { query: 'brightbox' })) as { projects: { id: string }[] };
+    expect(page.projects.map((entry) => entry.id)).toEqual(['brightbox/puppet']);
+    expect(fake.requests.at(-1)?.path).toContain('membership=true');
+  });
+});
