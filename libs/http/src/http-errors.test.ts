@@ -198,6 +198,9 @@ describe('rateLimitStatusFromHeaders', () => {
 describe('errorMessageExcerpt', () => {
   it('finds the usual message fields and cuts long text', () => {
     expect(errorMessageExcerpt('{"error":"invalid_grant","error_description":"expired"}')).toBe('expired');
+    expect(errorMessageExcerpt('{"message":{"title":["can\'t be blank"],"labels":["is invalid","is too long"]}}')).toBe(
+      "title can't be blank; labels is invalid, is too long",
+    );
     expect(errorMessageExcerpt('{"error":{"code":"ResourceNotFound","message":"The Resource vm-1 was not found."}}')).toBe(
       'ResourceNotFound: The Resource vm-1 was not found.',
     );

@@ -163,6 +163,20 @@ function nestedErrorExcerpt(error: unknown): string | undefined {
 }
 
 /**
+ * Per-field validation messages, as GitLab sends them:
+ * `{ "message": { "title": ["can't be blank"] } }` → "title can't be blank".
+ */
+function fieldErrorsExcerpt(message: unknown): string | undefined {
+  if (typeof message !== 'object' || message === null || Array.isArray(message)) return undefined;
+  const parts: string[] = [];
+  for (const [field, problems] of Object.entries(message as Record<string, unknown>)) {
+    const texts = (Array.isArray(problems) ? problems : [problems]).filter((problem): problem is string => typeof problem === 'string');
+    if (texts.length > 0) parts.push(`${field} ${texts.join(', ')}`);
+  }
+  return parts.length > 0 ? parts.join('; ') : undefined;
+}
+
+/**
  * A short excerpt of the provider's own error message from a response body:
  * the usual JSON fields (`message`, `error`, `error_description`, `detail`,
  * `title`, `errors[0].message`, and `error.code: error.message` envelopes), else the start of a non-HTML text body.
@@ -179,6 +193,7 @@ export function errorMessageExcerpt(body: string): string | undefined {
       excerpt =
         nestedErrorExcerpt(parsed.error) ??
         stringField(parsed.message) ??
+        fieldErrorsExcerpt(parsed.message) ??
         stringField(parsed.error_description) ??
         stringField(parsed.error) ??
         stringField(parsed.detail) ??
