@@ -17,11 +17,6 @@ function validation(operation: string, message: string): IntegrationError {
   return new IntegrationError({ kind: 'validation', message: `github: ${operation}: ${message}`, provider: 'github', operation, isRetryable: false });
 }
 
-/** The contents API path: each segment encoded, slashes kept. */
-function contentPath(path: string): string {
-  return path.split('/').map(encodeURIComponent).join('/');
-}
-
 /**
  * The `repositories` v1 operations on GitHub's REST API. A repository is
  * `owner/name`, or GitHub's numeric repository id (`GET /repositories/{id}`).
@@ -98,9 +93,10 @@ export function createRepositoriesHandlers(client: GithubClient): RepositoriesHa
     async getFileContent(input, context) {
       const operation = 'repositories.getFileContent';
       const repository = ownerAndRepository(input.repository);
+      // Octokit's route encodes the path as one segment ("docs%2FREADME.md"), as its own getContent does; GitHub accepts it.
       const response = await client.request(
-        `GET /repos/{owner}/{repo}/contents/${contentPath(input.path)}`,
-        { ...repository, ref: input.ref },
+        'GET /repos/{owner}/{repo}/contents/{path}',
+        { ...repository, path: input.path, ref: input.ref },
         context,
         operation,
       );
