@@ -4,6 +4,7 @@ import {
   loadOptionalSetting,
   registerSecret,
   repositoriesV1,
+  silentLogger,
   withoutTrailingSlash,
   type CapabilityContract,
   type ProviderCallContext,
@@ -107,7 +108,7 @@ export function createGithub(settings: GithubProviderSettings = {}): GithubProvi
       return handler(parsed.data as never, context);
     },
     async healthCheck({ signal }) {
-      await client.request('GET /rate_limit', {}, { signal, attempt: 1, idempotencyKey: undefined, deadline: undefined, logger: { debug() {}, info() {}, warn() {}, error() {} } }, 'healthCheck');
+      await client.request('GET /rate_limit', {}, { signal, attempt: 1, idempotencyKey: undefined, deadline: undefined, logger: silentLogger }, 'healthCheck');
     },
     isConfigured: () => authentication !== 'none',
   };
