@@ -1,0 +1,2 @@
+export { createTelegram, type TelegramProvider, type TelegramProviderSettings } from './telegram-provider';
+export { VERSION } from './version';

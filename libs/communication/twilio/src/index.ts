@@ -1,0 +1,2 @@
+export { createTwilio, type TwilioProvider, type TwilioProviderSettings } from './twilio-provider';
+export { VERSION } from './version';
