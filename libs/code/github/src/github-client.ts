@@ -92,6 +92,10 @@ export function createGithubClient(settings: GithubProviderSettings, baseURL: st
 
   const report = (headers: GithubHeaders | undefined, context: ProviderCallContext) => {
     if (headers === undefined || context.reportRateLimit === undefined) return;
+    // Search (30/min), code search and GraphQL have windows of their own; only the core window speaks for the
+    // whole provider. A used-up search window still comes back as a classified rate_limit error.
+    const resource = headers['x-ratelimit-resource'];
+    if (resource !== undefined && resource !== 'core') return;
     const status = rateLimitStatusFromHeaders(headers as Record<string, string>);
     if (status !== undefined) context.reportRateLimit(status);
   };

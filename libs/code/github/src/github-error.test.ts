@@ -87,6 +87,19 @@ describe('GitHub errors, from a fault-injecting server', () => {
     expect(reports).toEqual([{ limit: 5000, remaining: 0, resetAt: reset * 1000 }]);
   });
 
+  it('reports only the core window: a used-up search window (30 a minute) does not pause the whole provider', async () => {
+    const reset = String(now() + 60);
+    const { error, reports } = await answerWith({
+      status: 403,
+      headers: { 'x-ratelimit-limit': '30', 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': reset, 'x-ratelimit-resource': 'search' },
+      body: { message: 'API rate limit exceeded for user ID 1.' },
+    });
+    expect(error.kind, 'the call itself is still a rate_limit').toBe('rate_limit');
+    expect(reports).toEqual([]);
+    const core = await answerWith({ status: 404, headers: { 'x-ratelimit-limit': '5000', 'x-ratelimit-remaining': '4321', 'x-ratelimit-reset': reset, 'x-ratelimit-resource': 'core' }, body: { message: 'Not Found' } });
+    expect(core.reports).toEqual([{ limit: 5000, remaining: 4321, resetAt: Number(reset) * 1000 }]);
+  });
+
   it('classifies a 429 as rate_limit', async () => {
     const { error } = await answerWith({ status: 429, headers: { 'retry-after': '3' }, body: { message: 'Too many requests' } });
     expect({ kind: error.kind, retryAfterMs: error.retryAfterMs }).toEqual({ kind: 'rate_limit', retryAfterMs: 3000 });
