@@ -142,6 +142,7 @@ export type {
   VerifiedWebhook,
   WebhookEventType,
   WebhookHeaders,
+  WebhookReply,
 } from './webhooks/webhook-types';
 export {
   headerValue,

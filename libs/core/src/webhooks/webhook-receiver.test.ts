@@ -208,4 +208,32 @@ describe('createWebhookReceiver', () => {
     const { receiver } = receiverUnderTest({ events: { emit: () => { throw new Error('listener failed'); } } });
     expect((await receiver.receive({ provider: TEST_PROVIDER_ID, headers: githubHeaders(rawBody), rawBody })).outcome).toBe('accepted');
   });
+
+  it('lets a provider read a form-encoded body, see the URL it was sent to, and say what to answer', async () => {
+    const seenUrls: (string | undefined)[] = [];
+    const formScheme = githubSchemeProvider({
+      id: 'form-scheme',
+      webhooks: {
+        verify: (request, secret) => {
+          seenUrls.push(request.url);
+          return githubSchemeProvider().webhooks!.verify(request, secret);
+        },
+        parse: (_webhook, body) => JSON.parse(new URLSearchParams(body).get('payload') ?? 'null') as unknown,
+        normalize: () => ({ type: 'other', action: 'url_verification' }),
+        reply: (event) => ({ status: 200, headers: { 'content-type': 'text/plain' }, body: String((event.payload as { challenge: string }).challenge) }),
+      },
+    });
+    const { receiver } = receiverUnderTest({ providers: [formScheme] });
+    const form = `payload=${encodeURIComponent(JSON.stringify({ challenge: 'c-123' }))}`;
+    const receipt = await receiver.receive({ provider: 'form-scheme', headers: githubHeaders(form), rawBody: form, url: 'https://hooks.example.com/in?x=1' });
+    expect(receipt).toMatchObject({ outcome: 'accepted', event: { payload: { challenge: 'c-123' } }, reply: { status: 200, body: 'c-123' } });
+    expect(seenUrls).toEqual(['https://hooks.example.com/in?x=1']);
+  });
+
+  it('refuses a body that is not UTF-8 with validation', async () => {
+    const { receiver } = receiverUnderTest();
+    const bytes = new Uint8Array([0x7b, 0xff, 0xfe, 0x7d]);
+    const error = await rejectionOf(receiver.receive({ provider: TEST_PROVIDER_ID, headers: githubHeaders(bytes), rawBody: bytes }));
+    expect(error.kind).toBe('validation');
+  });
 });

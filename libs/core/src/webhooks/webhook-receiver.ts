@@ -3,7 +3,7 @@ import { redactText, registerSecret } from '../errors/redact';
 import type { HubEvents } from '../events/hub-events';
 import type { ProviderV1 } from '../provider/provider';
 import type { Store } from '../store/store';
-import type { InboundWebhook, NormalizedWebhookEvent, ProviderWebhooks, VerifiedWebhook, WebhookHeaders } from './webhook-types';
+import type { InboundWebhook, NormalizedWebhookEvent, ProviderWebhooks, VerifiedWebhook, WebhookHeaders, WebhookReply } from './webhook-types';
 
 /** The events the receiver emits, as {@link HubEvents} declares them. */
 export type WebhookEvents = Pick<HubEvents, 'webhook.received' | 'webhook.duplicate' | 'webhook.rejected'>;
@@ -54,11 +54,18 @@ export interface WebhookReceiveRequest {
    * body (`express.raw()`, `await request.text()`).
    */
   readonly rawBody: Uint8Array | string;
+  /** The full URL the sender posted to, for schemes that sign it (Twilio). Default: none. */
+  readonly url?: string | undefined;
 }
 
 /** What {@link WebhookReceiver.receive} resolves to; every refusal is thrown instead. */
 export type WebhookReceipt =
-  | { readonly outcome: 'accepted'; readonly event: NormalizedWebhookEvent }
+  | {
+      readonly outcome: 'accepted';
+      readonly event: NormalizedWebhookEvent;
+      /** What to answer the sender with, when the provider's scheme wants more than an empty 200 (e.g. Slack's challenge). */
+      readonly reply?: WebhookReply | undefined;
+    }
   | { readonly outcome: 'duplicate'; readonly deliveryId: string };
 
 /** Verifies, deduplicates and normalizes inbound webhooks for every provider with `webhooks`. */
@@ -114,11 +121,11 @@ export function createWebhookReceiver(options: WebhookReceiverOptions): WebhookR
       try {
         const webhooks = providerWebhooks(findProvider, providerId);
         const receivedAt = clock();
-        const inbound: InboundWebhook = { headers: requireHeaders(request.headers), rawBody: requireRawBody(request.rawBody), receivedAt };
+        const inbound: InboundWebhook = { headers: requireHeaders(request.headers), rawBody: requireRawBody(request.rawBody), receivedAt, url: request.url };
         const secret = await resolveSecret(options.secret, providerId, integrationId);
         const verified = verifyRequest(webhooks, inbound, secret, providerId);
         deliveryId = verified.deliveryId;
-        const payload = parseJson(inbound.rawBody, providerId);
+        const payload = parseBody(webhooks, verified, inbound.rawBody, providerId);
         const fields = normalizePayload(webhooks, verified, payload, providerId);
         const first = await options.store.webhookDeliveries.record({ providerId, deliveryId, integrationId });
         if (!first) {
@@ -141,7 +148,7 @@ export function createWebhookReceiver(options: WebhookReceiverOptions): WebhookR
           type: event.type,
           action: event.action,
         });
-        return { outcome: 'accepted', event };
+        return { outcome: 'accepted', event, reply: webhooks.reply?.(event) };
       } catch (error) {
         const failure = toIntegrationError(error, { provider: providerId, operation: 'webhooks.receive' });
         emit('webhook.rejected', {
@@ -224,9 +231,23 @@ function verifyRequest(webhooks: ProviderWebhooks, inbound: InboundWebhook, secr
   return verified;
 }
 
-function parseJson(rawBody: Uint8Array | string, providerId: string): unknown {
+function parseBody(webhooks: ProviderWebhooks, verified: VerifiedWebhook, rawBody: Uint8Array | string, providerId: string): unknown {
+  let text: string;
   try {
-    return JSON.parse(typeof rawBody === 'string' ? rawBody : textDecoder.decode(rawBody));
+    text = typeof rawBody === 'string' ? rawBody : textDecoder.decode(rawBody);
+  } catch {
+    throw rejection('validation', providerId, `the webhook body for provider "${providerId}" is not valid UTF-8`);
+  }
+  if (webhooks.parse !== undefined) {
+    try {
+      return webhooks.parse(verified, text);
+    } catch (error) {
+      if (IntegrationError.isInstance(error)) throw error;
+      throw rejection('validation', providerId, `the webhook body for provider "${providerId}" could not be read`);
+    }
+  }
+  try {
+    return JSON.parse(text);
   } catch {
     // The parser's message quotes the body; leave it out of the error.
     throw rejection('validation', providerId, `the webhook body for provider "${providerId}" is not valid UTF-8 JSON`);

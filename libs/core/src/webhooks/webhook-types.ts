@@ -11,6 +11,19 @@ export interface InboundWebhook {
    * pass it as `now` to `verifyTimestampWindow`. Default: absent (use `Date.now()`).
    */
   readonly receivedAt?: number | undefined;
+  /**
+   * The full URL the sender posted to (scheme, host, path and query), for
+   * schemes that sign it, such as Twilio's `X-Twilio-Signature`. Behind a
+   * proxy, the public URL the sender used. Default: absent.
+   */
+  readonly url?: string | undefined;
+}
+
+/** What a host should answer the sender with, when the scheme asks for more than `200 OK`. */
+export interface WebhookReply {
+  readonly status: number;
+  readonly headers?: Readonly<Record<string, string>> | undefined;
+  readonly body: string;
 }
 
 /** What a provider's `verify` learned from a request whose signature or token held. */
@@ -61,4 +74,16 @@ export interface ProviderWebhooks {
   verify(request: InboundWebhook, secret: string): VerifiedWebhook;
   /** Maps a verified payload (parsed JSON) to the normalized fields. */
   normalize(webhook: VerifiedWebhook, payload: unknown): NormalizedWebhookFields;
+  /**
+   * Reads the verified body. Default: UTF-8 JSON. Form-encoded schemes
+   * (Slack interactivity's `payload=`, Twilio's status callbacks) parse it
+   * here; throw a `validation` IntegrationError when it cannot be read.
+   */
+  parse?(webhook: VerifiedWebhook, rawBody: string): unknown;
+  /**
+   * The answer the sender expects for this event, when it is more than an
+   * empty `200 OK`: Slack's `url_verification` challenge, Twilio's TwiML.
+   * Default: none (answer 200 with an empty body).
+   */
+  reply?(event: NormalizedWebhookEvent): WebhookReply | undefined;
 }
