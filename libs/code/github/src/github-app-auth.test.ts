@@ -55,6 +55,13 @@ describe('GitHub App authentication', () => {
     expect(everything).not.toContain(other.privateKey.split('\n')[1]);
   });
 
+  it('fails with auth before any request when the private key is not a usable PEM key', async () => {
+    const before = fake.requests.length;
+    const error = await projects(createGithub({ baseURL: fake.url, app: { ...app, privateKey: 'not a pem key at all' } })).catch((failure: unknown) => failure);
+    expect(IntegrationError.isInstance(error) && { kind: error.kind, message: error.message }).toEqual({ kind: 'auth', message: 'github: the app private key is not a usable PEM RSA key' });
+    expect(fake.requests.length).toBe(before);
+  });
+
   it('keeps the installation token in the credential vault: one refresh shared by two provider objects', async () => {
     const store = createMemoryStore();
     await store.integrations.create({ id: 'github-acme', providerId: 'github', name: 'GitHub (acme)' });

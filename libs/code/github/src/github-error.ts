@@ -1,53 +1,17 @@
 import { IntegrationError, type ErrorKind } from '@switchyard/core';
-import { retryAfterMsFromHeaders } from '@switchyard/http';
+import { retryAfterMsFromHeaders, transportFailure } from '@switchyard/http';
 
 type Headers = Readonly<Record<string, string | number | undefined>>;
 
 /** The fields of an `@octokit/request-error` `RequestError` (or a fetch failure) this module reads. */
 interface OctokitErrorShape {
-  readonly name?: unknown;
   readonly message?: unknown;
   readonly status?: unknown;
-  readonly code?: unknown;
   readonly response?: { readonly headers?: Headers; readonly data?: unknown } | undefined;
-  readonly cause?: unknown;
 }
-
-const NETWORK_CODES: ReadonlySet<string> = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ECONNABORTED',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'EPIPE',
-  'ETIMEDOUT',
-  'UND_ERR_SOCKET',
-  'UND_ERR_CONNECT_TIMEOUT',
-  'UND_ERR_CLOSED',
-]);
 
 function shapeOf(value: unknown): OctokitErrorShape {
-  return typeof value === 'object' && value !== null ? (value) : {};
-}
-
-function isAbort(error: unknown): boolean {
-  for (let current = error, depth = 0; typeof current === 'object' && current !== null && depth < 4; depth += 1) {
-    const name = shapeOf(current).name;
-    if (name === 'AbortError' || name === 'TimeoutError') return true;
-    current = shapeOf(current).cause;
-  }
-  return false;
-}
-
-function networkCode(error: unknown): string | undefined {
-  for (let current = error, depth = 0; typeof current === 'object' && current !== null && depth < 5; depth += 1) {
-    const code = shapeOf(current).code;
-    if (typeof code === 'string' && NETWORK_CODES.has(code)) return code;
-    current = shapeOf(current).cause;
-  }
-  return undefined;
+  return typeof value === 'object' && value !== null ? value : {};
 }
 
 /** GitHub's own message and, for 422, the first field error: "Validation Failed: Label does not exist". */
@@ -109,16 +73,17 @@ function kindForStatus(status: number): ErrorKind {
 export function githubError(error: unknown, operation: string): IntegrationError {
   if (IntegrationError.isInstance(error)) return error;
   const prefix = `github: ${operation}`;
-  if (isAbort(error)) return new IntegrationError({ kind: 'timeout', message: `${prefix} timed out or was aborted`, provider: 'github', operation, cause: error });
   const shape = shapeOf(error);
-  const reason = typeof shape.message === 'string' ? shape.message.split('\n')[0] ?? '' : String(error);
+  const reason = typeof shape.message === 'string' ? (shape.message.split('\n')[0] ?? '') : String(error);
   const response = shape.response;
   const status = typeof shape.status === 'number' ? shape.status : undefined;
+  // Octokit rethrows an abort as the AbortError itself, and reports a failed fetch as a RequestError with status 500
+  // and no response, the socket error in its causes.
+  const transport = response === undefined ? transportFailure(error) : undefined;
+  if (transport?.kind === 'timeout') return new IntegrationError({ kind: 'timeout', message: `${prefix} timed out or was aborted`, provider: 'github', operation, cause: error });
   if (response === undefined || status === undefined) {
-    // Octokit reports a failed fetch as a RequestError with status 500 and no response.
-    const code = networkCode(error);
-    const kind: ErrorKind = code !== undefined || /fetch failed|socket|network/i.test(reason) ? 'network' : 'provider';
-    return new IntegrationError({ kind, message: `${prefix} failed${kind === 'network' ? ' on the network' : ''}${code === undefined ? '' : ` (${code})`}: ${reason}`, provider: 'github', operation, cause: error });
+    const kind: ErrorKind = transport === undefined ? 'provider' : 'network';
+    return new IntegrationError({ kind, message: `${prefix} failed${transport === undefined ? '' : ` on the network (${transport.code})`}: ${reason}`, provider: 'github', operation, cause: error });
   }
   const message = githubMessage(response.data, reason);
   const rateLimited = isRateLimited(status, response.headers, message);
