@@ -1,5 +1,5 @@
 import { createHmac, randomUUID } from 'node:crypto';
-import { createMemoryStore, createWebhookReceiver, IntegrationError, type WebhookReceipt } from '@switchyard/core';
+import { createHub, createMemoryStore, createWebhookReceiver, IntegrationError, type HubEvents, type WebhookReceipt } from '@switchyard/core';
 import examples from '@octokit/webhooks-examples';
 import { describe, expect, it } from 'vitest';
 import { createGithub } from './index';
@@ -97,6 +97,27 @@ describe('GitHub webhook verification', () => {
     for (const error of refusals) expect(JSON.stringify({ message: error.message, json: error.toJSON() })).not.toContain(secret);
     expect((await webhooks.receive(good)).outcome, 'the original is accepted after the refusals').toBe('accepted');
     expect(await webhooks.receive(good), 'the replay').toEqual({ outcome: 'duplicate', deliveryId: good.headers['x-github-delivery'] });
+  });
+
+  it("reports received, rejected and duplicate deliveries as the hub's webhook events, without the secret", async () => {
+    const seen: { type: string; event: unknown }[] = [];
+    const listen = <Type extends keyof HubEvents>(type: Type) => (event: HubEvents[Type]) => void seen.push({ type, event });
+    const hub = createHub({
+      providers: [createGithub({ webhookSecret: secret })],
+      events: { 'webhook.received': listen('webhook.received'), 'webhook.rejected': listen('webhook.rejected'), 'webhook.duplicate': listen('webhook.duplicate') },
+    });
+    try {
+      const webhooks = hub.webhookReceiver({ store: createMemoryStore(), secret: () => secret });
+      const good = delivery('issue_comment', JSON.stringify(example('issue_comment', (payload) => payload.action === 'created')));
+      await webhooks.receive(good);
+      await webhooks.receive(good);
+      await webhooks.receive({ ...good, rawBody: `${good.rawBody} ` }).catch(() => undefined);
+    } finally {
+      await hub.close();
+    }
+    expect(seen.map((entry) => entry.type)).toEqual(['webhook.received', 'webhook.duplicate', 'webhook.rejected']);
+    expect(seen[0]?.event).toMatchObject({ provider: 'github', providerEvent: 'issue_comment', type: 'issue_comment', action: 'created' });
+    expect(JSON.stringify(seen)).not.toContain(secret);
   });
 
   it('accepts nothing from 2,000 fuzzed deliveries: mutated bodies, signatures, prefixes and secrets', () => {
