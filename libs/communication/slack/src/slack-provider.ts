@@ -1,67 +1,107 @@
 import {
   IntegrationError,
   loadOptionalSetting,
-  withoutTrailingSlash,
+  messagingV1,
+  registerSecret,
+  type ProviderCallContext,
   type ProviderManifest,
   type ProviderV1,
+  type ProviderWebhooks,
 } from '@switchyard/core';
+import { readResult } from './slack-api';
+import { createSlackClient } from './slack-client';
+import { createMessagingHandlers } from './slack-messaging';
+import type { SlackProviderSettings } from './slack-settings';
+import { createSlackWebhooks } from './slack-webhooks';
 
-const DEFAULT_BASE_URL = 'https://api.slack.example';
+export type { SlackProviderSettings } from './slack-settings';
 
-/** Settings for {@link createSlack}. */
-export interface SlackProviderSettings {
-  /**
-   * Base URL of the Slack API; point it at a local server in tests.
-   * Default: the `SLACK_BASE_URL` environment variable, else `https://api.slack.example`.
-   */
-  readonly baseURL?: string;
-}
+const DEFAULT_BASE_URL = 'https://slack.com/api/';
 
 /** The Slack provider: a complete provider object for `hub.register()`. */
 export interface SlackProvider extends ProviderV1 {
-  /** The base URL requests go to, after settings, environment and default are applied. */
+  /** The Web API base URL (ending in `/`), after settings, environment and default are applied. */
   readonly baseURL: string;
+  /** The channel a host posts to when a caller names none: `defaultChannel` or `SLACK_DEFAULT_CHANNEL`; undefined when unset. */
+  readonly defaultChannel: string | undefined;
+  /** The signing secret from settings or `SLACK_SIGNING_SECRET`, for a webhook receiver; undefined when unset. */
+  readonly signingSecret: string | undefined;
+  /** Verifies Slack's `X-Slack-Signature` and normalizes Events API, interactivity and slash-command requests. */
+  readonly webhooks: ProviderWebhooks;
+  isConfigured(): boolean;
+  /** Calls `auth.test`: proves the token is accepted. */
+  healthCheck(context: { readonly signal: AbortSignal }): Promise<void>;
 }
 
+type Handler = (input: never, context: ProviderCallContext) => Promise<unknown>;
+
 /**
- * Creates the Slack provider. Nothing is read or sent until an
+ * Creates the Slack provider: the `messaging` capability on the Web API
+ * through `@slack/web-api` (loaded on the first call; its retries off and
+ * rate-limited calls rejected, so the hub decides), and inbound webhook
+ * verification with the signing secret. Nothing is read or sent until an
  * operation is called.
  *
  * @example
  * ```ts
  * import { createSlack } from '@switchyard/slack';
  *
- * const slack = createSlack({ baseURL: 'http://127.0.0.1:4010' });
+ * const slack = createSlack({ token: process.env.SLACK_BOT_TOKEN, signingSecret: process.env.SLACK_SIGNING_SECRET });
  * ```
  */
 export function createSlack(settings: SlackProviderSettings = {}): SlackProvider {
-  const baseURL =
-    loadOptionalSetting({
-      settingValue: settings.baseURL,
-      environmentVariableName: 'SLACK_BASE_URL',
-    }) ?? DEFAULT_BASE_URL;
+  const configured = loadOptionalSetting({ settingValue: settings.baseURL, environmentVariableName: 'SLACK_API_URL' }) ?? DEFAULT_BASE_URL;
+  const baseURL = configured.endsWith('/') ? configured : `${configured}/`;
+  registerSecret(settings.token);
+  const signingSecret = loadOptionalSetting({ settingValue: settings.signingSecret, environmentVariableName: 'SLACK_SIGNING_SECRET' });
+  registerSecret(signingSecret);
+  const resolveToken = () => loadOptionalSetting({ settingValue: settings.token, environmentVariableName: 'SLACK_BOT_TOKEN' });
+  const client = createSlackClient({
+    baseURL,
+    fetch: settings.fetch,
+    token: () => {
+      const token = resolveToken();
+      if (token === undefined) throw new IntegrationError({ kind: 'auth', message: 'slack: no bot token: set token or SLACK_BOT_TOKEN', provider: 'slack', isRetryable: false });
+      registerSecret(token);
+      return token;
+    },
+  });
+  const handlers: Readonly<Record<string, Handler>> = createMessagingHandlers(client);
   const manifest: ProviderManifest = Object.freeze({
     id: 'slack',
     name: 'Slack',
     category: 'communication',
     docsUrl: 'https://github.com/switchyard-dev/switchyard/tree/main/libs/communication/slack#readme',
-    capabilities: Object.freeze([]),
-    authKinds: Object.freeze(['none'] as const),
+    capabilities: Object.freeze([Object.freeze({ name: messagingV1.name, version: messagingV1.version, operations: Object.freeze(Object.keys(handlers)) })]),
+    authKinds: Object.freeze(['api-key'] as const),
   });
+
   return {
     specificationVersion: 'v1',
     manifest,
-    baseURL: withoutTrailingSlash(baseURL),
-    execute(request) {
+    baseURL,
+    defaultChannel: loadOptionalSetting({ settingValue: settings.defaultChannel, environmentVariableName: 'SLACK_DEFAULT_CHANNEL' }),
+    signingSecret,
+    webhooks: createSlackWebhooks(() => loadOptionalSetting({ settingValue: settings.appId, environmentVariableName: 'SLACK_APP_ID' })),
+    isConfigured: () => resolveToken() !== undefined,
+    async healthCheck(context) {
+      const result = await client.call('auth.test', {}, context, 'healthCheck');
+      readResult((value) => value, result, 'healthCheck', 'auth.test');
+    },
+    async execute(request, context) {
       const operation = `${request.capability}.${request.operation}`;
-      return Promise.reject(
-        new IntegrationError({
-          kind: 'unsupported',
-          message: `Slack does not offer ${operation}`,
-          provider: 'slack',
-          operation,
-        }),
-      );
+      const handler = request.capability === messagingV1.name ? handlers[request.operation] : undefined;
+      const contract = request.capability === messagingV1.name ? messagingV1.operations[request.operation as keyof typeof messagingV1.operations] : undefined;
+      if (handler === undefined || contract === undefined) {
+        throw new IntegrationError({ kind: 'unsupported', message: `slack does not offer ${operation}`, provider: 'slack', operation, isRetryable: false });
+      }
+      // Parsed here too, so a direct call (outside a hub) gets defaults and a typed error before any request.
+      const parsed = contract.input.safeParse(request.input);
+      if (!parsed.success) {
+        const described = parsed.error.issues.map((issue) => `${issue.path.map(String).join('.') || '(input)'}: ${issue.message}`).join('; ');
+        throw new IntegrationError({ kind: 'validation', message: `slack: invalid input for ${operation}: ${described}`, provider: 'slack', operation, isRetryable: false });
+      }
+      return handler(parsed.data as never, context);
     },
   };
 }

@@ -1,0 +1,140 @@
+import { IntegrationError, headerValue, verifyHmacSignature, verifyTimestampWindow, type InboundWebhook, type NormalizedWebhookFields, type ProviderWebhooks, type VerifiedWebhook } from '@switchyard/core';
+
+type Json = Readonly<Record<string, unknown>>;
+
+const textDecoder = new TextDecoder('utf-8', { fatal: true });
+
+function rejected(message: string): IntegrationError {
+  return new IntegrationError({ kind: 'auth', message: `slack webhook rejected: ${message}`, provider: 'slack', operation: 'webhooks.verify', isRetryable: false });
+}
+
+function unreadable(message: string): IntegrationError {
+  return new IntegrationError({ kind: 'validation', message: `slack webhook: ${message}`, provider: 'slack', operation: 'webhooks.parse', isRetryable: false });
+}
+
+const asRecord = (value: unknown): Json => (typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Json) : {});
+const asString = (value: unknown): string | undefined => (typeof value === 'string' && value !== '' ? value : undefined);
+
+/**
+ * Reads a Slack request body: JSON (Events API), a form with `payload=<json>`
+ * (interactivity: `block_actions`, shortcuts, view submissions), or a plain
+ * form (slash commands) as an object of its fields.
+ */
+export function parseSlackBody(text: string): Json {
+  if (text.trimStart().startsWith('{')) {
+    try {
+      return asRecord(JSON.parse(text));
+    } catch {
+      throw unreadable('the JSON body could not be parsed');
+    }
+  }
+  const form = new URLSearchParams(text);
+  const payload = form.get('payload');
+  if (payload === null) return Object.fromEntries(form);
+  try {
+    return asRecord(JSON.parse(payload));
+  } catch {
+    throw unreadable('the form field `payload` is not JSON');
+  }
+}
+
+/**
+ * The delivery id and event name of a parsed body. Events API: `event_id`
+ * and the inner `event.type` (`url_verification` has neither: its
+ * `challenge` stands in for the id). Interactivity: the payload `type`, and
+ * `trigger_id` as the id (present on `block_actions`, shortcuts and view
+ * submissions), else the container's message ts plus the first action's
+ * `action_ts`. Slash commands: `slash_command` and `trigger_id`.
+ */
+export function slackDelivery(body: Json): VerifiedWebhook | undefined {
+  const type = asString(body.type);
+  if (type === 'url_verification') {
+    const challenge = asString(body.challenge);
+    return challenge === undefined ? undefined : { deliveryId: `url_verification:${challenge}`, providerEvent: 'url_verification' };
+  }
+  if (type === 'event_callback' || type === 'app_rate_limited') {
+    const eventId = asString(body.event_id);
+    const eventType = asString(asRecord(body.event).type) ?? type;
+    return eventId === undefined ? undefined : { deliveryId: eventId, providerEvent: eventType };
+  }
+  if (type !== undefined) {
+    const trigger = asString(body.trigger_id);
+    const messageTs = asString(asRecord(body.container).message_ts);
+    const actionTs = Array.isArray(body.actions) ? asString(asRecord(body.actions[0]).action_ts) : undefined;
+    const deliveryId = trigger ?? (messageTs !== undefined && actionTs !== undefined ? `${messageTs}:${actionTs}` : undefined);
+    return deliveryId === undefined ? undefined : { deliveryId, providerEvent: type };
+  }
+  const trigger = asString(body.trigger_id);
+  return asString(body.command) === undefined || trigger === undefined ? undefined : { deliveryId: trigger, providerEvent: 'slash_command' };
+}
+
+function bodyText(rawBody: Uint8Array | string): string {
+  if (typeof rawBody === 'string') return rawBody;
+  try {
+    return textDecoder.decode(rawBody);
+  } catch {
+    throw unreadable('the body is not valid UTF-8');
+  }
+}
+
+const MESSAGE_ACTIONS: Readonly<Record<string, string>> = { message_changed: 'edited', message_deleted: 'deleted' };
+
+/** The normalized fields of a parsed Slack body (see the table in docs/providers/slack.md). */
+export function normalizeSlack(webhook: VerifiedWebhook, payload: unknown): NormalizedWebhookFields {
+  const body = asRecord(payload);
+  const event = asRecord(body.event);
+  switch (webhook.providerEvent) {
+    case 'url_verification':
+      return { type: 'other', action: 'url_verification' };
+    case 'message': {
+      const subtype = asString(event.subtype);
+      return { type: 'other', action: subtype === undefined ? 'created' : (MESSAGE_ACTIONS[subtype] ?? subtype), sender: asString(event.user) };
+    }
+    case 'app_mention':
+      return { type: 'other', action: 'mentioned', sender: asString(event.user) };
+    case 'block_actions': {
+      const first = Array.isArray(body.actions) ? asRecord(body.actions[0]) : {};
+      return { type: 'other', action: asString(first.type) === 'button' ? 'clicked' : asString(first.type), sender: asString(asRecord(body.user).id) };
+    }
+    case 'slash_command':
+      return { type: 'other', action: asString(body.command), sender: asString(body.user_id) };
+    default:
+      return { type: 'other', action: asString(event.subtype), sender: asString(event.user) ?? asString(asRecord(body.user).id) };
+  }
+}
+
+/**
+ * Slack's request signing for Events API, interactivity and slash-command
+ * requests: `X-Slack-Signature` is `v0=` and the hex HMAC-SHA256 of
+ * `v0:<X-Slack-Request-Timestamp>:<raw body>` under the signing secret,
+ * compared in constant time; the timestamp must be within five minutes of
+ * when the request arrived (`receivedAt`). When `appId` is set, a body naming
+ * another `api_app_id` is rejected.
+ */
+export function createSlackWebhooks(appId: () => string | undefined): ProviderWebhooks {
+  return {
+    verify(request: InboundWebhook, secret: string): VerifiedWebhook {
+      const signature = headerValue(request.headers, 'X-Slack-Signature');
+      const timestamp = headerValue(request.headers, 'X-Slack-Request-Timestamp');
+      if (signature === undefined) throw rejected('X-Slack-Signature is missing or sent more than once');
+      if (timestamp === undefined) throw rejected('X-Slack-Request-Timestamp is missing or sent more than once');
+      const text = bodyText(request.rawBody);
+      if (!verifyHmacSignature({ secret, payload: `v0:${timestamp}:${text}`, signature, prefix: 'v0=' })) throw rejected('X-Slack-Signature does not match');
+      if (!verifyTimestampWindow(timestamp, { now: request.receivedAt, toleranceSeconds: 300 })) throw rejected('X-Slack-Request-Timestamp is more than five minutes from now');
+      const body = parseSlackBody(text);
+      const expectedApp = appId();
+      const bodyApp = asString(body.api_app_id);
+      if (expectedApp !== undefined && bodyApp !== undefined && bodyApp !== expectedApp) throw rejected(`the request is for app ${bodyApp}, not ${expectedApp}`);
+      const delivery = slackDelivery(body);
+      if (delivery === undefined) throw unreadable('the body has no event_id, trigger_id or challenge to identify the delivery');
+      return delivery;
+    },
+    parse: (_webhook, rawBody) => parseSlackBody(rawBody),
+    normalize: normalizeSlack,
+    reply(event) {
+      if (event.providerEvent !== 'url_verification') return undefined;
+      const challenge = asString(asRecord(event.payload).challenge);
+      return challenge === undefined ? undefined : { status: 200, headers: { 'content-type': 'text/plain' }, body: challenge };
+    },
+  };
+}
