@@ -1,2 +1,2 @@
-export { createTwilio, type TwilioProvider, type TwilioProviderSettings } from './twilio-provider';
+export { createTwilio, type TwilioApiKeySettings, type TwilioProvider, type TwilioProviderSettings } from './twilio-provider';
 export { VERSION } from './version';

@@ -1,67 +1,101 @@
 import {
   IntegrationError,
   loadOptionalSetting,
+  messagingV1,
+  registerSecret,
   withoutTrailingSlash,
+  type ProviderCallContext,
   type ProviderManifest,
+  type ProviderOperation,
   type ProviderV1,
+  type ProviderWebhooks,
 } from '@switchyard/core';
+import { createTwilioClient, hasCredentials, resolveAuthToken } from './twilio-client';
+import { createMessagingHandlers, createStatusOperation } from './twilio-messaging';
+import type { TwilioProviderSettings } from './twilio-settings';
+import { twilioWebhooks } from './twilio-webhooks';
 
-const DEFAULT_BASE_URL = 'https://api.twilio.example';
+export type { TwilioApiKeySettings, TwilioProviderSettings } from './twilio-settings';
 
-/** Settings for {@link createTwilio}. */
-export interface TwilioProviderSettings {
-  /**
-   * Base URL of the Twilio API; point it at a local server in tests.
-   * Default: the `TWILIO_BASE_URL` environment variable, else `https://api.twilio.example`.
-   */
-  readonly baseURL?: string;
-}
+const DEFAULT_BASE_URL = 'https://api.twilio.com';
 
 /** The Twilio provider: a complete provider object for `hub.register()`. */
 export interface TwilioProvider extends ProviderV1 {
-  /** The base URL requests go to, after settings, environment and default are applied. */
+  /** The API origin requests go to, after settings, environment and default are applied. */
   readonly baseURL: string;
+  /** `getMessageStatus`: the delivery status of a sent message, by SID. */
+  readonly operations: Readonly<Record<string, ProviderOperation>>;
+  /** Verifies `X-Twilio-Signature`, reads form bodies, and answers incoming messages with empty TwiML. */
+  readonly webhooks: ProviderWebhooks;
+  /** The auth token webhooks are signed with (settings or `TWILIO_AUTH_TOKEN`), for a webhook receiver; undefined when none is set. */
+  readonly webhookSecret: string | undefined;
+  /** Whether an account SID, a credential and a sender are configured. */
+  isConfigured(): boolean;
+  /** Fetches the account (`GET /2010-04-01/Accounts/{AccountSid}.json`): fails with `auth` on bad credentials. */
+  healthCheck(context: { readonly signal: AbortSignal }): Promise<void>;
+}
+
+type Handler = (input: never, context: ProviderCallContext) => Promise<unknown>;
+
+function validationError(operation: string, issues: readonly { readonly path: readonly PropertyKey[]; readonly message: string }[]) {
+  const described = issues.map((issue) => `${issue.path.map(String).join('.') || '(input)'}: ${issue.message}`).join('; ');
+  return new IntegrationError({ kind: 'validation', message: `twilio: invalid input for ${operation}: ${described}`, provider: 'twilio', operation, isRetryable: false });
 }
 
 /**
- * Creates the Twilio provider. Nothing is read or sent until an
- * operation is called.
+ * Creates the Twilio provider on the REST API (2010-04-01): the `messaging`
+ * capability's `sendMessage` to phone numbers as SMS, `getMessageStatus`, and
+ * inbound webhook verification. SMS cannot reply in threads, edit, unsend or
+ * list channels and users, so only `sendMessage` is declared. Credentials
+ * resolve on the first call: `accountSid` (`TWILIO_ACCOUNT_SID`) with
+ * `authToken` (`TWILIO_AUTH_TOKEN`) or `apiKey`.
  *
  * @example
  * ```ts
  * import { createTwilio } from '@switchyard/twilio';
  *
- * const twilio = createTwilio({ baseURL: 'http://127.0.0.1:4010' });
+ * const twilio = createTwilio({ from: '+15017122661' }); // TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN from the environment
  * ```
  */
 export function createTwilio(settings: TwilioProviderSettings = {}): TwilioProvider {
-  const baseURL =
-    loadOptionalSetting({
-      settingValue: settings.baseURL,
-      environmentVariableName: 'TWILIO_BASE_URL',
-    }) ?? DEFAULT_BASE_URL;
+  const baseURL = withoutTrailingSlash(loadOptionalSetting({ settingValue: settings.baseURL, environmentVariableName: 'TWILIO_BASE_URL' }) ?? DEFAULT_BASE_URL);
+  registerSecret(settings.authToken);
+  registerSecret(settings.apiKey?.apiKeySecret);
+  const client = createTwilioClient(settings, baseURL);
+  const handlers: Readonly<Record<string, Handler>> = createMessagingHandlers(client, settings);
   const manifest: ProviderManifest = Object.freeze({
     id: 'twilio',
     name: 'Twilio',
     category: 'communication',
     docsUrl: 'https://github.com/switchyard-dev/switchyard/tree/main/libs/communication/twilio#readme',
-    capabilities: Object.freeze([]),
-    authKinds: Object.freeze(['none'] as const),
+    capabilities: Object.freeze([Object.freeze({ name: messagingV1.name, version: messagingV1.version, operations: Object.freeze(Object.keys(handlers)) })]),
+    authKinds: Object.freeze(['basic', 'signature'] as const),
   });
+
   return {
     specificationVersion: 'v1',
     manifest,
-    baseURL: withoutTrailingSlash(baseURL),
-    execute(request) {
+    baseURL,
+    get webhookSecret() {
+      return resolveAuthToken(settings);
+    },
+    operations: Object.freeze({ getMessageStatus: createStatusOperation(client) }),
+    webhooks: twilioWebhooks,
+    async execute(request, context) {
       const operation = `${request.capability}.${request.operation}`;
-      return Promise.reject(
-        new IntegrationError({
-          kind: 'unsupported',
-          message: `Twilio does not offer ${operation}`,
-          provider: 'twilio',
-          operation,
-        }),
-      );
+      const handler = request.capability === messagingV1.name ? handlers[request.operation] : undefined;
+      const contract = messagingV1.operations[request.operation as keyof typeof messagingV1.operations];
+      if (handler === undefined || contract === undefined) {
+        throw new IntegrationError({ kind: 'unsupported', message: `twilio does not offer ${operation}`, provider: 'twilio', operation, isRetryable: false });
+      }
+      // Parsed here too, so a direct call (outside a hub) gets a typed error before any request.
+      const parsed = contract.input.safeParse(request.input);
+      if (!parsed.success) throw validationError(operation, parsed.error.issues);
+      return handler(parsed.data as never, context);
+    },
+    isConfigured: () => hasCredentials(settings) && (settings.from !== undefined || settings.messagingServiceSid !== undefined),
+    async healthCheck({ signal }) {
+      await client.request({ path: '.json', responseType: 'none' }, { signal });
     },
   };
 }

@@ -1,0 +1,75 @@
+import { IntegrationError, loadOptionalSetting, registerSecret, type ProviderCallContext } from '@switchyard/core';
+import { basicAuth, createHttpClient, type HttpClient, type HttpRequestOptions, type HttpResponse } from '@switchyard/http';
+import type { TwilioProviderSettings } from './twilio-settings';
+
+/** What an operation hands the client: the call's signal. */
+export type TwilioCallContext = Pick<ProviderCallContext, 'signal'>;
+
+/** Sends requests below `/2010-04-01/Accounts/{AccountSid}` with basic auth and the call's signal. */
+export interface TwilioClient {
+  /** The account SID requests are made for. */
+  readonly accountSid: () => string;
+  request<T>(options: HttpRequestOptions<T>, context: TwilioCallContext): Promise<HttpResponse<T>>;
+}
+
+const ACCOUNT_SID = /^AC[0-9a-fA-F]{32}$/;
+
+function authError(message: string): IntegrationError {
+  return new IntegrationError({ kind: 'auth', message: `twilio: ${message}`, provider: 'twilio', isRetryable: false });
+}
+
+/** The account SID from settings or `TWILIO_ACCOUNT_SID`, undefined when neither is set. */
+export function resolveAccountSid(settings: TwilioProviderSettings): string | undefined {
+  return loadOptionalSetting({ settingValue: settings.accountSid, environmentVariableName: 'TWILIO_ACCOUNT_SID' });
+}
+
+/** The auth token from settings or `TWILIO_AUTH_TOKEN`, registered as a secret; undefined when neither is set. */
+export function resolveAuthToken(settings: TwilioProviderSettings): string | undefined {
+  const token = loadOptionalSetting({ settingValue: settings.authToken, environmentVariableName: 'TWILIO_AUTH_TOKEN' });
+  registerSecret(token);
+  return token;
+}
+
+/** Whether an account SID and a credential (auth token or API key) are configured. */
+export function hasCredentials(settings: TwilioProviderSettings): boolean {
+  return resolveAccountSid(settings) !== undefined && (settings.apiKey !== undefined || resolveAuthToken(settings) !== undefined);
+}
+
+function connect(settings: TwilioProviderSettings, baseURL: string): { client: HttpClient; accountSid: string } {
+  const accountSid = resolveAccountSid(settings);
+  if (accountSid === undefined) throw authError('no account SID: set accountSid or TWILIO_ACCOUNT_SID');
+  if (!ACCOUNT_SID.test(accountSid)) throw authError('the account SID must be "AC" followed by 32 hex digits');
+  const apiKey = settings.apiKey;
+  registerSecret(apiKey?.apiKeySecret);
+  const authToken = resolveAuthToken(settings);
+  let auth;
+  if (apiKey !== undefined) auth = basicAuth({ username: apiKey.apiKeySid, password: apiKey.apiKeySecret });
+  else if (authToken !== undefined) auth = basicAuth({ username: accountSid, password: authToken });
+  else throw authError('no credentials: set authToken (TWILIO_AUTH_TOKEN) or apiKey');
+  const client = createHttpClient({
+    baseURL: `${baseURL}/2010-04-01/Accounts/${accountSid}`,
+    provider: 'twilio',
+    auth,
+    allowPrivateNetwork: settings.allowPrivateNetwork,
+    dispatcher: settings.dispatcher,
+  });
+  return { client, accountSid };
+}
+
+/**
+ * The REST client on `@switchyard/http`, created on first use. Errors come
+ * from the shared mapper: Twilio's `{ code, message, more_info, status }`
+ * body is classified by status (400 validation — 21211, 21608, 21610 among
+ * them — 401 auth, 404 not_found, 429 rate_limit with `Retry-After`, 5xx
+ * provider) and its `message` is quoted in the error.
+ */
+export function createTwilioClient(settings: TwilioProviderSettings, baseURL: string): TwilioClient {
+  let connection: { client: HttpClient; accountSid: string } | undefined;
+  const connected = () => (connection ??= connect(settings, baseURL));
+  return {
+    accountSid: () => connected().accountSid,
+    request<T>(options: HttpRequestOptions<T>, context: TwilioCallContext) {
+      return connected().client.request({ ...options, signal: context.signal });
+    },
+  };
+}

@@ -1,0 +1,111 @@
+import {
+  IntegrationError,
+  messageSchema,
+  messagingV1,
+  type MessagingOperationInput,
+  type MessagingOperationOutput,
+  type ProviderCallContext,
+  type ProviderOperation,
+} from '@switchyard/core';
+import { isoTimestamp, twilioMessageSchema, type TwilioMessage } from './twilio-api';
+import type { TwilioClient } from './twilio-client';
+import type { TwilioProviderSettings } from './twilio-settings';
+
+/** Twilio refuses bodies longer than this (error 21617); checked before sending. */
+export const MAXIMUM_BODY_LENGTH = 1600;
+
+/** A message SID: `SM` (SMS) or `MM` (MMS) and 32 hex digits. */
+const MESSAGE_SID = /^(SM|MM)[0-9a-fA-F]{32}$/;
+
+function failure(kind: 'validation' | 'unsupported', operation: string, message: string): IntegrationError {
+  return new IntegrationError({ kind, message: `twilio: ${message}`, provider: 'twilio', operation, isRetryable: false });
+}
+
+/** The fields the `Date` response header or the clock supply when Twilio's `date_created` is null or not a date. */
+function acceptedAt(message: TwilioMessage, dateHeader: string | string[] | undefined): string {
+  const header = Array.isArray(dateHeader) ? dateHeader[0] : dateHeader;
+  return isoTimestamp(message.dateCreated) ?? isoTimestamp(header) ?? new Date().toISOString();
+}
+
+/**
+ * `messaging.sendMessage` for SMS: `POST /Messages.json` with `To`, `From`
+ * and/or `MessagingServiceSid`, `Body` and `StatusCallback`, form-encoded.
+ * Blocks are not sent: SMS carries `text`, the contract's plain-text
+ * fallback. The caller's idempotency key goes in `I-Twilio-Idempotency-Token`.
+ */
+export function createMessagingHandlers(client: TwilioClient, settings: TwilioProviderSettings) {
+  async function sendMessage(input: MessagingOperationInput<'sendMessage'>, context: ProviderCallContext): Promise<MessagingOperationOutput<'sendMessage'>> {
+    const operation = 'messaging.sendMessage';
+    const recipient = input.recipient;
+    if (recipient.kind !== 'phone') {
+      throw failure('unsupported', operation, `SMS goes to phone numbers; a "${recipient.kind}" recipient needs another provider`);
+    }
+    if (input.text.length > MAXIMUM_BODY_LENGTH) {
+      throw failure('validation', operation, `an SMS body is at most ${MAXIMUM_BODY_LENGTH} characters (Twilio error 21617); this one has ${input.text.length}`);
+    }
+    if (settings.from === undefined && settings.messagingServiceSid === undefined) {
+      throw failure('validation', operation, 'no sender: set from (a Twilio number) or messagingServiceSid');
+    }
+    const form = new URLSearchParams({ To: recipient.number, Body: input.text });
+    if (settings.from !== undefined) form.set('From', settings.from);
+    if (settings.messagingServiceSid !== undefined) form.set('MessagingServiceSid', settings.messagingServiceSid);
+    if (settings.statusCallback !== undefined) form.set('StatusCallback', settings.statusCallback);
+    const response = await client.request(
+      {
+        method: 'POST',
+        path: '/Messages.json',
+        body: form,
+        headers: { 'i-twilio-idempotency-token': context.idempotencyKey },
+        responseSchema: twilioMessageSchema,
+      },
+      context,
+    );
+    const message = response.data;
+    return {
+      messageId: message.sid,
+      channelId: recipient.number,
+      text: message.body ?? input.text,
+      timestamp: acceptedAt(message, response.headers.date),
+    };
+  }
+
+  return { sendMessage };
+}
+
+const statusInput = messagingV1.operations.deleteMessage.input.pick({ messageId: true });
+const statusOutput = messageSchema.pick({ messageId: true }).extend({
+  status: messageSchema.shape.text.describe('queued, sending, sent, delivered, undelivered, failed, receiving, received, accepted, scheduled, read, canceled'),
+  to: messageSchema.shape.text.optional(),
+  errorCode: messageSchema.shape.text.optional().describe('Twilio error code when the status is failed or undelivered, e.g. "30003".'),
+  errorMessage: messageSchema.shape.text.optional(),
+  updatedAt: messageSchema.shape.timestamp.optional(),
+});
+
+/**
+ * `getMessageStatus`: `GET /Messages/{Sid}.json`, the delivery status of a
+ * sent message. Twilio-only, so a provider operation rather than a
+ * capability one; read-only and safe to repeat.
+ */
+export function createStatusOperation(client: TwilioClient): ProviderOperation<typeof statusInput, typeof statusOutput> {
+  return {
+    description: "Get a sent SMS's delivery status (queued, sent, delivered, undelivered, failed…) by its message SID.",
+    input: statusInput,
+    output: statusOutput,
+    hints: { readOnly: true, destructive: false, idempotent: true },
+    async execute(input, context) {
+      if (!MESSAGE_SID.test(input.messageId)) {
+        throw failure('validation', 'getMessageStatus', 'a message SID is "SM" or "MM" followed by 32 hex digits');
+      }
+      const { data } = await client.request({ path: `/Messages/${input.messageId}.json`, responseSchema: twilioMessageSchema }, context);
+      const updatedAt = isoTimestamp(data.dateUpdated);
+      return {
+        messageId: data.sid,
+        status: data.status ?? 'unknown',
+        ...(data.to === undefined ? {} : { to: data.to }),
+        ...(data.errorCode === undefined || data.errorCode === 0 ? {} : { errorCode: String(data.errorCode) }),
+        ...(data.errorMessage === undefined ? {} : { errorMessage: data.errorMessage }),
+        ...(updatedAt === undefined ? {} : { updatedAt }),
+      };
+    },
+  };
+}

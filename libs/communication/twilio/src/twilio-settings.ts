@@ -1,0 +1,43 @@
+import type { HttpClientSettings } from '@switchyard/http';
+
+/**
+ * An API key (Console → API keys) to authenticate with instead of the
+ * account's auth token: sent as basic auth `apiKeySid:apiKeySecret`. Webhook
+ * signatures are still made with the account's auth token.
+ */
+export interface TwilioApiKeySettings {
+  /** The key's SID, `SK…`. */
+  readonly apiKeySid: string;
+  /** The key's secret. Registered as a secret. */
+  readonly apiKeySecret: string;
+}
+
+/**
+ * Settings for `createTwilio`. Authenticate with `authToken` (or
+ * `TWILIO_AUTH_TOKEN`) or an `apiKey`, and send from a `from` number or a
+ * `messagingServiceSid`.
+ */
+export interface TwilioProviderSettings {
+  /** The account SID, `AC…`; part of every API path. Default: the `TWILIO_ACCOUNT_SID` environment variable. */
+  readonly accountSid?: string | undefined;
+  /**
+   * The account's auth token: basic auth password for the REST API (unless
+   * `apiKey` is given) and the key webhook signatures are made with.
+   * Registered as a secret. Default: the `TWILIO_AUTH_TOKEN` environment variable.
+   */
+  readonly authToken?: string | undefined;
+  /** An API key to call the REST API with instead of the auth token. Default: none. */
+  readonly apiKey?: TwilioApiKeySettings | undefined;
+  /** The sender: a Twilio phone number in E.164 form (`+15017122661`), short code or alphanumeric sender id. Default: none. */
+  readonly from?: string | undefined;
+  /** A Messaging Service (`MG…`) that picks the sender; sent as `MessagingServiceSid`, alongside `from` when both are set. Default: none. */
+  readonly messagingServiceSid?: string | undefined;
+  /** The URL Twilio posts status callbacks (`queued` → `sent` → `delivered`…) to, sent as `StatusCallback` with each message. Default: none. */
+  readonly statusCallback?: string | undefined;
+  /** The API origin. Default: the `TWILIO_BASE_URL` environment variable, else `https://api.twilio.com`. */
+  readonly baseURL?: string | undefined;
+  /** Allow loopback and private addresses (local peers in tests). Default `false`. */
+  readonly allowPrivateNetwork?: boolean | undefined;
+  /** The undici dispatcher requests go through (e.g. a `MockAgent`). Default: a shared keep-alive pool per origin. */
+  readonly dispatcher?: HttpClientSettings['dispatcher'];
+}
