@@ -1,67 +1,111 @@
 import {
   IntegrationError,
   loadOptionalSetting,
+  messagingV1,
+  registerSecret,
   withoutTrailingSlash,
+  type ProviderCallContext,
   type ProviderManifest,
+  type ProviderOperation,
   type ProviderV1,
+  type ProviderWebhooks,
 } from '@switchyard/core';
+import { readBotUser } from './telegram-api';
+import { createTelegramClient, resolveToken } from './telegram-client';
+import { createMessagingHandlers } from './telegram-messaging';
+import { createTelegramOperations } from './telegram-operations';
+import type { TelegramProviderSettings } from './telegram-settings';
+import { createUpdatePoller } from './telegram-updates';
+import { createTelegramWebhooks } from './telegram-webhooks';
 
-const DEFAULT_BASE_URL = 'https://api.telegram.example';
+export type {
+  TelegramCheckpointSettings,
+  TelegramCommandEvent,
+  TelegramCommandHandler,
+  TelegramParseMode,
+  TelegramProviderSettings,
+  TelegramUpdate,
+} from './telegram-settings';
 
-/** Settings for {@link createTelegram}. */
-export interface TelegramProviderSettings {
-  /**
-   * Base URL of the Telegram API; point it at a local server in tests.
-   * Default: the `TELEGRAM_BASE_URL` environment variable, else `https://api.telegram.example`.
-   */
-  readonly baseURL?: string;
-}
+const DEFAULT_BASE_URL = 'https://api.telegram.org';
+const DEFAULT_WEBHOOK_MAX_AGE_SECONDS = 86_400;
 
 /** The Telegram provider: a complete provider object for `hub.register()`. */
 export interface TelegramProvider extends ProviderV1 {
-  /** The base URL requests go to, after settings, environment and default are applied. */
+  /** The Bot API server requests go to, after settings, environment and default are applied. */
   readonly baseURL: string;
+  /** `setCommands`, `setWebhook`, `deleteWebhook` and `getUpdates`. */
+  readonly operations: Readonly<Record<string, ProviderOperation>>;
+  /** Verifies `X-Telegram-Bot-Api-Secret-Token`, dedupes by `update_id`, normalizes updates. */
+  readonly webhooks: ProviderWebhooks;
+  /** The webhook secret from settings or `TELEGRAM_WEBHOOK_SECRET`, for a webhook receiver; undefined when none is set. */
+  readonly webhookSecret: string | undefined;
+  isConfigured(): boolean;
+  /** Calls getMe: fails with `auth` for a revoked token. */
+  healthCheck(context: { readonly signal: AbortSignal }): Promise<void>;
+}
+
+type Handler = (input: never, context: ProviderCallContext) => Promise<unknown>;
+
+function validationError(operation: string, issues: readonly { readonly path: readonly PropertyKey[]; readonly message: string }[]) {
+  const described = issues.map((issue) => `${issue.path.map(String).join('.') || '(input)'}: ${issue.message}`).join('; ');
+  return new IntegrationError({ kind: 'validation', message: `telegram: invalid input for ${operation}: ${described}`, provider: 'telegram', operation, isRetryable: false });
 }
 
 /**
- * Creates the Telegram provider. Nothing is read or sent until an
- * operation is called.
+ * Creates the Telegram provider on the Bot API: the `messaging` capability
+ * (send, reply, update, delete, getUser; bots cannot list chats or users),
+ * bot operations (commands, webhook, long polling with checkpoints and
+ * `/command` dispatch), and inbound webhook verification. The token
+ * (`token` or `TELEGRAM_BOT_TOKEN`) resolves on the first call and is
+ * redacted from every error. Nothing is read or sent until an operation is called.
  *
  * @example
  * ```ts
  * import { createTelegram } from '@switchyard/telegram';
  *
- * const telegram = createTelegram({ baseURL: 'http://127.0.0.1:4010' });
+ * const telegram = createTelegram({ token: process.env.TELEGRAM_BOT_TOKEN, commands: { start: (event) => console.log(event.chatId) } });
  * ```
  */
 export function createTelegram(settings: TelegramProviderSettings = {}): TelegramProvider {
-  const baseURL =
-    loadOptionalSetting({
-      settingValue: settings.baseURL,
-      environmentVariableName: 'TELEGRAM_BASE_URL',
-    }) ?? DEFAULT_BASE_URL;
+  const baseURL = withoutTrailingSlash(loadOptionalSetting({ settingValue: settings.baseURL, environmentVariableName: 'TELEGRAM_BASE_URL' }) ?? DEFAULT_BASE_URL);
+  registerSecret(settings.token);
+  const webhookSecret = loadOptionalSetting({ settingValue: settings.webhookSecret, environmentVariableName: 'TELEGRAM_WEBHOOK_SECRET' });
+  registerSecret(webhookSecret);
+  const client = createTelegramClient(settings, baseURL);
+  const handlers = createMessagingHandlers(client, settings.parseMode ?? 'HTML', settings.userChatId) as Readonly<Record<string, Handler>>;
+  const poller = createUpdatePoller(client, settings);
   const manifest: ProviderManifest = Object.freeze({
     id: 'telegram',
     name: 'Telegram',
     category: 'communication',
     docsUrl: 'https://github.com/switchyard-dev/switchyard/tree/main/libs/communication/telegram#readme',
-    capabilities: Object.freeze([]),
-    authKinds: Object.freeze(['none'] as const),
+    capabilities: Object.freeze([Object.freeze({ name: messagingV1.name, version: messagingV1.version, operations: Object.freeze(Object.keys(handlers)) })]),
+    authKinds: Object.freeze(['api-key'] as const),
   });
+
   return {
     specificationVersion: 'v1',
     manifest,
-    baseURL: withoutTrailingSlash(baseURL),
-    execute(request) {
+    baseURL,
+    webhookSecret,
+    operations: Object.freeze(createTelegramOperations(client, poller, () => webhookSecret)),
+    webhooks: createTelegramWebhooks(settings.webhookMaxAgeSeconds ?? DEFAULT_WEBHOOK_MAX_AGE_SECONDS),
+    async execute(request, context) {
       const operation = `${request.capability}.${request.operation}`;
-      return Promise.reject(
-        new IntegrationError({
-          kind: 'unsupported',
-          message: `Telegram does not offer ${operation}`,
-          provider: 'telegram',
-          operation,
-        }),
-      );
+      const handler = request.capability === messagingV1.name ? handlers[request.operation] : undefined;
+      const contract = (messagingV1.operations as Readonly<Record<string, (typeof messagingV1.operations)[keyof typeof messagingV1.operations]>>)[request.operation];
+      if (handler === undefined || contract === undefined) {
+        throw new IntegrationError({ kind: 'unsupported', message: `telegram does not offer ${operation}`, provider: 'telegram', operation, isRetryable: false });
+      }
+      // Parsed here too, so a direct call (outside a hub) gets defaults and a typed error before any request.
+      const parsed = contract.input.safeParse(request.input);
+      if (!parsed.success) throw validationError(operation, parsed.error.issues);
+      return handler(parsed.data as never, context);
+    },
+    isConfigured: () => resolveToken(settings) !== undefined,
+    async healthCheck({ signal }) {
+      await client.call('getMe', {}, readBotUser, { signal });
     },
   };
 }
