@@ -48,7 +48,7 @@ export interface TelegramFake {
   webhook: { url: string; secret_token?: string } | undefined;
   /** Queues an update for getUpdates; `update_id` is assigned. */
   pushUpdate(update: Record<string, unknown>): number;
-  /** The next request to `method` answers with this envelope and HTTP status `error_code`. */
+  /** The next request to `method` answers with this envelope: an error with HTTP status `error_code`, or a documented result (fixture) with 200. */
   failNext(method: string, envelope: Envelope): void;
   close(): Promise<void>;
 }
