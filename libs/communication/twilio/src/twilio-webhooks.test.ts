@@ -71,6 +71,8 @@ describe('twilio webhook signatures', () => {
     ['a parameter added', { body: `${DOCUMENTED.body}&Extra=1` }],
     ['a flipped signature character', { signature: `1${DOCUMENTED.signature.slice(1)}` }],
     ['a truncated signature', { signature: DOCUMENTED.signature.slice(0, 20) }],
+    // "…DgR=" decodes to the same 20 bytes as "…DgQ=" (only padding bits differ); Twilio sends canonical base64.
+    ['a non-canonical base64 spelling of the right signature', { signature: DOCUMENTED.signature.replace('DgQ=', 'DgR=') }],
     ['a wrong auth token', { authToken: '54321' }],
   ])('rejects %s with auth', (_, change: { url?: string; body?: string | Uint8Array; signature?: string; authToken?: string }) => {
     const error = rejection(() =>

@@ -116,6 +116,8 @@ export const twilioWebhooks: ProviderWebhooks = {
     if (secret === '') throw rejected('no auth token is configured to verify against');
     const signature = headerValue(request.headers, 'X-Twilio-Signature');
     if (signature === undefined || signature === '') throw rejected('the X-Twilio-Signature header is missing');
+    // Base64 with non-zero padding bits decodes to the same digest; Twilio sends canonical base64, so accept only that.
+    if (Buffer.from(signature, 'base64').toString('base64') !== signature) throw rejected('X-Twilio-Signature is not canonical base64');
     const url = request.url;
     if (url === undefined || url === '') {
       throw unreadable('the request URL is needed to verify X-Twilio-Signature: pass the full public URL Twilio posted to as `url`');
