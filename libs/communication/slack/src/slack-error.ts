@@ -101,6 +101,10 @@ export function slackError(error: unknown, operation: string, method: string): I
     }
     default:
       if (isAbort(error)) return new IntegrationError({ ...base, kind: 'timeout', message: `${prefix} timed out or was aborted` });
+      // A 429 whose Retry-After is missing or not a number: the SDK throws a plain Error naming the header.
+      if (typeof shape.message === 'string' && shape.message.startsWith('Retry header did not contain a valid timeout')) {
+        return new IntegrationError({ ...base, kind: 'rate_limit', message: `${prefix} was rate limited without a usable Retry-After`, statusCode: 429 });
+      }
       return new IntegrationError({ ...base, kind: 'provider', message: `${prefix} failed: ${typeof shape.message === 'string' ? shape.message.split('\n')[0] : 'unknown error'}` });
   }
 }

@@ -57,6 +57,22 @@ describe('slack error mapping', () => {
     expect(server?.requests).toHaveLength(1);
   });
 
+  it('maps a 429 without a usable Retry-After to rate_limit without a wait', async () => {
+    const error = await failure({ status: 429, headers: { 'retry-after': 'soon' }, body: { ok: false, error: 'ratelimited' } });
+    expect(error).toMatchObject({ kind: 'rate_limit', statusCode: 429, retryAfterMs: undefined });
+  });
+
+  it('aborts only the call whose signal fired when calls run side by side', async () => {
+    server = await startFaultServer({ 'POST /api/chat.postMessage': { delayMs: 300, body: { ok: true, channel: 'C012AB3CD', ts: '1503435956.000247' } } });
+    const slack = createSlack({ baseURL: `${server.url}/api/`, token: TOKEN });
+    const controller = new AbortController();
+    const aborted = slack.execute(send, createCallContext({ signal: controller.signal }));
+    const kept = slack.execute(send, createCallContext());
+    setTimeout(() => controller.abort(), 50);
+    await expect(aborted).rejects.toMatchObject({ kind: 'timeout' });
+    await expect(kept).resolves.toMatchObject({ messageId: '1503435956.000247' });
+  });
+
   it('maps a 5xx to a retryable provider error, sent once', async () => {
     expect(await failure({ status: 503, body: 'Service Unavailable' })).toMatchObject({ kind: 'provider', statusCode: 503, isRetryable: true });
     expect(server?.requests).toHaveLength(1);
