@@ -62,9 +62,7 @@ function error(name: string): Envelope {
 }
 
 function withoutBlocked(chat: FakeChat): Omit<FakeChat, 'blocked'> {
-  const copy: Partial<FakeChat> = { ...chat };
-  delete copy.blocked;
-  return copy as Omit<FakeChat, 'blocked'>;
+  return Object.fromEntries(Object.entries(chat).filter(([key]) => key !== 'blocked')) as Omit<FakeChat, 'blocked'>;
 }
 
 function readBody(request: IncomingMessage): Promise<Record<string, unknown>> {
