@@ -1,6 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { IntegrationError, type ProviderCallContext } from '@switchyard/core';
-import type { WebClient } from '@slack/web-api';
+import type { Logger, LogLevel, WebClient } from '@slack/web-api';
 import { slackError } from './slack-error';
 import { VERSION } from './version';
 
@@ -17,7 +17,8 @@ export interface SlackClientOptions {
   readonly fetch?: typeof fetch | undefined;
 }
 
-const silentLogger = { debug() {}, info() {}, warn() {}, error() {}, setLevel() {}, getLevel: () => 'error' as never, setName() {} };
+/** The SDK logs request bodies at debug level and warnings per call; the hub has its own logging. */
+const silentLogger: Logger = { debug() {}, info() {}, warn() {}, error() {}, setLevel() {}, getLevel: () => 'error' as LogLevel, setName() {} };
 
 /**
  * Creates the Web API client. `@slack/web-api` is imported on the first call,

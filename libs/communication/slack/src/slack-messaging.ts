@@ -1,4 +1,4 @@
-import { IntegrationError, type MessagingOperationInput, type MessagingOperationName, type MessagingOperationOutput, type ProviderCallContext, type Recipient } from '@switchyard/core';
+import { IntegrationError, type MessageBlock, type MessagingOperationInput, type MessagingOperationName, type MessagingOperationOutput, type ProviderCallContext, type Recipient } from '@switchyard/core';
 import { readChannelPage, readPostedMessage, readResult, readUserInfo, readUserPage, type SlackPostedMessage, type SlackUser } from './slack-api';
 import { toBlockKit } from './slack-blocks';
 import type { SlackClient } from './slack-client';
@@ -30,7 +30,7 @@ function channelFor(recipient: Recipient, operation: string): string {
   });
 }
 
-function content(input: { readonly text: string; readonly blocks?: readonly Parameters<typeof toBlockKit>[0][number][] | undefined }) {
+function content(input: { readonly text: string; readonly blocks?: readonly MessageBlock[] | undefined }) {
   return input.blocks === undefined ? { text: input.text } : { text: input.text, blocks: toBlockKit(input.blocks) };
 }
 

@@ -8,7 +8,6 @@ import {
   type ProviderV1,
   type ProviderWebhooks,
 } from '@switchyard/core';
-import { readResult } from './slack-api';
 import { createSlackClient } from './slack-client';
 import { createMessagingHandlers } from './slack-messaging';
 import type { SlackProviderSettings } from './slack-settings';
@@ -85,8 +84,7 @@ export function createSlack(settings: SlackProviderSettings = {}): SlackProvider
     webhooks: createSlackWebhooks(() => loadOptionalSetting({ settingValue: settings.appId, environmentVariableName: 'SLACK_APP_ID' })),
     isConfigured: () => resolveToken() !== undefined,
     async healthCheck(context) {
-      const result = await client.call('auth.test', {}, context, 'healthCheck');
-      readResult((value) => value, result, 'healthCheck', 'auth.test');
+      await client.call('auth.test', {}, context, 'healthCheck');
     },
     async execute(request, context) {
       const operation = `${request.capability}.${request.operation}`;

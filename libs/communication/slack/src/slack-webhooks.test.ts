@@ -148,6 +148,11 @@ describe('slack webhooks: through createWebhookReceiver', () => {
     expect((await shared.receive({ provider: 'slack', headers: signed(body), rawBody: body })).outcome).toBe('accepted');
   });
 
+  it('identifies app_rate_limited, which has no event_id, by team and minute', () => {
+    const body = JSON.stringify({ token: 'Jhj5dZrVaK7ZwHHjRyZWjbDl', type: 'app_rate_limited', team_id: 'T123456', minute_rate_limited: 1518467820, api_app_id: 'A123456' });
+    expect(slack.webhooks.verify({ headers: signed(body), rawBody: body, receivedAt: RECEIVED_AT }, SECRET)).toEqual({ deliveryId: 'app_rate_limited:T123456:1518467820', providerEvent: 'app_rate_limited' });
+  });
+
   it('refuses a signed body it cannot identify or read with validation', async () => {
     const noId = JSON.stringify({ type: 'event_callback', event: { type: 'message' } });
     await expect(receiver().receive({ provider: 'slack', headers: signed(noId), rawBody: noId })).rejects.toMatchObject({ kind: 'validation' });

@@ -52,9 +52,15 @@ export function slackDelivery(body: Json): VerifiedWebhook | undefined {
     const challenge = asString(body.challenge);
     return challenge === undefined ? undefined : { deliveryId: `url_verification:${challenge}`, providerEvent: 'url_verification' };
   }
-  if (type === 'event_callback' || type === 'app_rate_limited') {
+  if (type === 'app_rate_limited') {
+    // Sent when the app's event deliveries are being dropped for a minute; it has no event_id.
+    const team = asString(body.team_id);
+    const minute = typeof body.minute_rate_limited === 'number' ? String(body.minute_rate_limited) : undefined;
+    return team === undefined || minute === undefined ? undefined : { deliveryId: `app_rate_limited:${team}:${minute}`, providerEvent: 'app_rate_limited' };
+  }
+  if (type === 'event_callback') {
     const eventId = asString(body.event_id);
-    const eventType = asString(asRecord(body.event).type) ?? type;
+    const eventType = asString(asRecord(body.event).type) ?? 'event_callback';
     return eventId === undefined ? undefined : { deliveryId: eventId, providerEvent: eventType };
   }
   if (type !== undefined) {
@@ -118,10 +124,11 @@ export function createSlackWebhooks(appId: () => string | undefined): ProviderWe
       const timestamp = headerValue(request.headers, 'X-Slack-Request-Timestamp');
       if (signature === undefined) throw rejected('X-Slack-Signature is missing or sent more than once');
       if (timestamp === undefined) throw rejected('X-Slack-Request-Timestamp is missing or sent more than once');
-      const text = bodyText(request.rawBody);
-      if (!verifyHmacSignature({ secret, payload: `v0:${timestamp}:${text}`, signature, prefix: 'v0=' })) throw rejected('X-Slack-Signature does not match');
+      const bytes = typeof request.rawBody === 'string' ? Buffer.from(request.rawBody, 'utf8') : request.rawBody;
+      const signedBytes = Buffer.concat([Buffer.from(`v0:${timestamp}:`, 'utf8'), bytes]);
+      if (!verifyHmacSignature({ secret, payload: signedBytes, signature, prefix: 'v0=' })) throw rejected('X-Slack-Signature does not match');
       if (!verifyTimestampWindow(timestamp, { now: request.receivedAt, toleranceSeconds: 300 })) throw rejected('X-Slack-Request-Timestamp is more than five minutes from now');
-      const body = parseSlackBody(text);
+      const body = parseSlackBody(bodyText(request.rawBody));
       const expectedApp = appId();
       const bodyApp = asString(body.api_app_id);
       if (expectedApp !== undefined && bodyApp !== undefined && bodyApp !== expectedApp) throw rejected(`the request is for app ${bodyApp}, not ${expectedApp}`);
