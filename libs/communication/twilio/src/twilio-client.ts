@@ -1,5 +1,5 @@
 import { IntegrationError, loadOptionalSetting, registerSecret, type ProviderCallContext } from '@switchyard/core';
-import { basicAuth, createHttpClient, type HttpClient, type HttpRequestOptions, type HttpResponse } from '@switchyard/http';
+import { basicAuth, createHttpClient, type AuthStrategy, type HttpClient, type HttpRequestOptions, type HttpResponse } from '@switchyard/http';
 import type { TwilioProviderSettings } from './twilio-settings';
 
 /** What an operation hands the client: the call's signal. */
@@ -42,7 +42,7 @@ function connect(settings: TwilioProviderSettings, baseURL: string): { client: H
   const apiKey = settings.apiKey;
   registerSecret(apiKey?.apiKeySecret);
   const authToken = resolveAuthToken(settings);
-  let auth;
+  let auth: AuthStrategy;
   if (apiKey !== undefined) auth = basicAuth({ username: apiKey.apiKeySid, password: apiKey.apiKeySecret });
   else if (authToken !== undefined) auth = basicAuth({ username: accountSid, password: authToken });
   else throw authError('no credentials: set authToken (TWILIO_AUTH_TOKEN) or apiKey');

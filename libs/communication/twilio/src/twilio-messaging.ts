@@ -21,7 +21,7 @@ function failure(kind: 'validation' | 'unsupported', operation: string, message:
   return new IntegrationError({ kind, message: `twilio: ${message}`, provider: 'twilio', operation, isRetryable: false });
 }
 
-/** The fields the `Date` response header or the clock supply when Twilio's `date_created` is null or not a date. */
+/** When Twilio accepted the message: `date_created`, else (null or not a date) the response's `Date` header, else the clock. */
 function acceptedAt(message: TwilioMessage, dateHeader: string | string[] | undefined): string {
   const header = Array.isArray(dateHeader) ? dateHeader[0] : dateHeader;
   return isoTimestamp(message.dateCreated) ?? isoTimestamp(header) ?? new Date().toISOString();
