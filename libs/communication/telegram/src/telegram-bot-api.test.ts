@@ -1,4 +1,4 @@
-import { IntegrationError } from '@switchyard/core';
+import { createHub, IntegrationError } from '@switchyard/core';
 import { createCallContext, testMessagingProvider } from '@switchyard/testing';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -158,5 +158,34 @@ describe('bot operations', () => {
     await expect(telegram.operations.getUpdates!.execute({}, context)).rejects.toMatchObject({ kind: 'conflict', statusCode: 409 });
     await telegram.operations.deleteWebhook!.execute({}, context);
     await expect(telegram.operations.getUpdates!.execute({}, context)).resolves.toMatchObject({ dispatched: 0 });
+  });
+});
+
+describe('through a hub and a custom dispatcher', () => {
+  it('sends through hub.messaging.sendMessage', async () => {
+    const hub = createHub({ providers: [createTelegram(settings())] });
+    const sent = await hub.messaging.sendMessage({ recipient: ADA, text: 'via the hub' });
+    expect(sent).toMatchObject({ channelId: '424242', text: 'via the hub' });
+    expect(lastMessage()?.visible).toBe('via the hub');
+  });
+
+  it('sends through the given dispatcher, with Telegram errors translated there too', async () => {
+    const seen: { origin: string; path: string; method: string }[] = [];
+    const body = JSON.stringify({ ok: false, error_code: 429, description: 'Too Many Requests: retry after 3', parameters: { retry_after: 3 } });
+    const dispatcher = {
+      request(options: { origin: string; path: string; method: string }) {
+        seen.push({ origin: options.origin, path: options.path, method: options.method });
+        return Promise.resolve({
+          statusCode: 429,
+          headers: { 'content-type': 'application/json' },
+          body: { text: () => Promise.resolve(body), json: () => Promise.resolve(JSON.parse(body) as unknown), arrayBuffer: () => Promise.resolve(new ArrayBuffer(0)), dump: () => Promise.resolve() },
+        });
+      },
+    };
+    // allowPrivateNetwork skips the DNS check of api.telegram.org, which this offline machine cannot resolve.
+    const telegram = createTelegram({ token: '42:AADispatcherToken_abcdef', dispatcher: dispatcher as never, allowPrivateNetwork: true });
+    const call = telegram.execute({ capability: 'messaging', operation: 'sendMessage', input: { recipient: ADA, text: 'hi' } }, createCallContext());
+    await expect(call).rejects.toMatchObject({ kind: 'rate_limit', statusCode: 429, retryAfterMs: 3000 });
+    expect(seen).toEqual([{ origin: 'https://api.telegram.org', path: '/bot42:AADispatcherToken_abcdef/sendMessage', method: 'POST' }]);
   });
 });
