@@ -55,6 +55,22 @@ describe('message formatting', () => {
     expect(lastMessage()?.reply_markup).toEqual({ inline_keyboard: [[{ text: 'Open', url: 'https://ci.example.com/42' }, { text: 'Roll back', callback_data: 'rollback-42' }]] });
   });
 
+  it.each([
+    ['HTML', 'Build 1.2 <ok>\n\n——————\n\n<i>main · v1.2</i>', 'Build 1.2 <ok>\n\n——————\n\nmain · v1.2'],
+    ['MarkdownV2', 'Build 1\\.2 <ok\\>\n\n——————\n\n_main · v1\\.2_', 'Build 1.2 <ok>\n\n——————\n\nmain · v1.2'],
+  ] as const)('renders blocks in %s markup Telegram accepts', async (parseMode, sent, visible) => {
+    await send({ parseMode }, { text: 'fallback', blocks: [{ type: 'section', text: 'Build 1.2 <ok>' }, { type: 'divider' }, { type: 'context', elements: ['main', 'v1.2'] }] });
+    expect(lastMessage()?.text).toBe(parseMode === 'HTML' ? sent.replace('<ok>', '&lt;ok&gt;') : sent);
+    expect(lastMessage()?.visible).toBe(visible);
+  });
+
+  it('refuses a message id that is not an integer before sending', async () => {
+    const requests = fake.requests.length;
+    const call = createTelegram(settings()).execute({ capability: 'messaging', operation: 'deleteMessage', input: { channelId: '424242', messageId: 'C0123' } }, createCallContext());
+    await expect(call).rejects.toMatchObject({ kind: 'validation' });
+    expect(fake.requests.length).toBe(requests);
+  });
+
   it('refuses a button value over 64 bytes of UTF-8 before sending', async () => {
     const requests = fake.requests.length;
     const call = send({}, { text: 'x', blocks: [{ type: 'actions', buttons: [{ text: 'Go', value: 'ü'.repeat(40) }] }] });

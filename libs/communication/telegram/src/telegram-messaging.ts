@@ -16,6 +16,14 @@ function chatIdOf(recipient: Recipient): string {
   return recipient.id;
 }
 
+/** A `message_id`: Telegram's are integers, so anything else is refused before a request. */
+function messageIdOf(value: string, operation: string): number {
+  if (!/^\d+$/.test(value)) {
+    throw new IntegrationError({ kind: 'validation', message: `telegram: message id ${JSON.stringify(value)} is not a Telegram message_id (an integer)`, provider: 'telegram', operation: `messaging.${operation}`, isRetryable: false });
+  }
+  return Number(value);
+}
+
 function timestampOf(message: TelegramMessage | undefined): string {
   return new Date(message?.date ?? Date.now()).toISOString();
 }
@@ -42,7 +50,7 @@ function userOf(user: TelegramUser, requestedId: string) {
 export function createMessagingHandlers(client: TelegramClient, parseMode: TelegramParseMode, userChatId: string | undefined): Handlers {
   async function send(chatId: string, text: string, blocks: MessagingOperationInput<'sendMessage'>['blocks'], replyTo: string | undefined, context: ProviderCallContext) {
     const content = renderMessage(text, blocks, parseMode);
-    const replyParameters = replyTo === undefined ? {} : { reply_parameters: { message_id: Number(replyTo) } };
+    const replyParameters = replyTo === undefined ? {} : { reply_parameters: { message_id: messageIdOf(replyTo, 'replyInThread') } };
     const message = await client.call('sendMessage', { chat_id: chatId, ...content, ...replyParameters }, readMessage, context);
     return {
       messageId: String(message.messageId),
@@ -64,7 +72,7 @@ export function createMessagingHandlers(client: TelegramClient, parseMode: Teleg
       const content = renderMessage(input.text, input.blocks, parseMode);
       let edited: TelegramMessage | undefined;
       try {
-        edited = await client.call('editMessageText', { chat_id: input.channelId, message_id: Number(input.messageId), ...content }, readEditResult, context);
+        edited = await client.call('editMessageText', { chat_id: input.channelId, message_id: messageIdOf(input.messageId, 'updateMessage'), ...content }, readEditResult, context);
       } catch (error) {
         // Setting the text a message already has is a success for an idempotent update.
         if (!(IntegrationError.isInstance(error) && error.statusCode === 400 && /message is not modified/i.test(error.message))) throw error;
@@ -73,7 +81,7 @@ export function createMessagingHandlers(client: TelegramClient, parseMode: Teleg
     },
 
     async deleteMessage(input, context) {
-      await client.call('deleteMessage', { chat_id: input.channelId, message_id: Number(input.messageId) }, readTrue, context);
+      await client.call('deleteMessage', { chat_id: input.channelId, message_id: messageIdOf(input.messageId, 'deleteMessage') }, readTrue, context);
       return { channelId: input.channelId, messageId: input.messageId };
     },
 
