@@ -150,6 +150,20 @@ describe('error mapping', () => {
     expect(shown).not.toContain('AAPlantedTokenThatMustNeverLeak_xyz');
   });
 
+  it('never shows a token taken from TELEGRAM_BOT_TOKEN in errors', async () => {
+    const planted = '555000222:AAEnvironmentTokenThatMustNeverLeak';
+    process.env.TELEGRAM_BOT_TOKEN = planted;
+    try {
+      const failure = await createTelegram({ baseURL: fake.url, allowPrivateNetwork: true })
+        .execute({ capability: 'messaging', operation: 'sendMessage', input: { recipient: ADA, text: 'hi' } }, createCallContext())
+        .catch((error: unknown) => error);
+      expect(failure).toMatchObject({ kind: 'auth', statusCode: 401 });
+      expect(`${(failure as Error).message} ${(failure as Error).stack ?? ''}`).not.toContain('AAEnvironmentTokenThatMustNeverLeak');
+    } finally {
+      delete process.env.TELEGRAM_BOT_TOKEN;
+    }
+  });
+
   it('passes the call signal: an aborted call is a timeout', async () => {
     const controller = new AbortController();
     controller.abort();

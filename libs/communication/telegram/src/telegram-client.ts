@@ -1,4 +1,4 @@
-import { IntegrationError, loadOptionalSetting, type ProviderCallContext } from '@switchyard/core';
+import { IntegrationError, loadOptionalSetting, registerSecret, type ProviderCallContext } from '@switchyard/core';
 import { createHttpClient, type HttpClient, type ResponseSchema } from '@switchyard/http';
 import type { TelegramProviderSettings } from './telegram-settings';
 import { telegramDispatcher } from './telegram-transport';
@@ -63,6 +63,8 @@ export function createTelegramClient(settings: TelegramProviderSettings, baseURL
     if (token === undefined) {
       throw new IntegrationError({ kind: 'auth', message: 'telegram: no bot token: set token or TELEGRAM_BOT_TOKEN', provider: 'telegram', isRetryable: false });
     }
+    // A token from TELEGRAM_BOT_TOKEN is registered here, before it is put in any URL.
+    registerSecret(token);
     const client = createHttpClient({
       baseURL: `${baseURL}/bot${token}`,
       provider: 'telegram',
