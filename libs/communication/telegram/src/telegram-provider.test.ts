@@ -65,6 +65,20 @@ describe('a simulated user on telegram-test-api', () => {
     expect(reply?.reply_markup).toEqual({ inline_keyboard: [[{ text: 'Help', callback_data: 'help' }]] });
   });
 
+  it('gets the button value back as callback_data when the user presses it', async () => {
+    const telegram = createTelegram(peerSettings());
+    const client = server.getClient(TOKEN, { chatId: 78, userId: 78 });
+    await telegram.execute(
+      { capability: 'messaging', operation: 'sendMessage', input: { recipient: { kind: 'chat', id: '78' }, text: 'Deploy 42 finished', blocks: [{ type: 'actions', buttons: [{ text: 'Roll back', value: 'rollback-42' }] }] } },
+      createCallContext(),
+    );
+    const { result } = await client.getUpdates();
+    const pressed = result.map((entry) => entry.message as unknown as { reply_markup?: { inline_keyboard: { callback_data?: string }[][] } }).find((message) => message.reply_markup !== undefined);
+    await client.sendCallback(client.makeCallbackQuery(pressed?.reply_markup?.inline_keyboard[0]?.[0]?.callback_data ?? 'missing'));
+    const polled = (await telegram.operations.getUpdates!.execute({}, createCallContext())) as { updates: { callback_query?: { data?: string } }[] };
+    expect(polled.updates.map((update) => update.callback_query?.data)).toEqual(['rollback-42']);
+  });
+
   it('sets and deletes a webhook with a secret token', async () => {
     const telegram = createTelegram(peerSettings({ webhookSecret: 'peer-webhook-secret_1' }));
     await expect(telegram.operations.setWebhook!.execute({ url: 'https://bot.example.com/telegram' }, createCallContext())).resolves.toEqual({ url: 'https://bot.example.com/telegram', secretToken: true });
