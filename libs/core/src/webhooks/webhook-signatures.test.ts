@@ -62,6 +62,19 @@ describe('verifyHmacSignature', () => {
     expect(verifyHmacSignature({ ...options, signature: `${signature.slice(0, 4)} ${signature.slice(4)}` })).toBe(false);
   });
 
+  it('accepts only the canonical base64 spelling (other padding bits decode to the same digest)', () => {
+    // Twilio's documented example: a SHA-1 digest ends in one "=" and its last character carries 2 unused bits.
+    const options = { secret: '12345', payload: 'https://mycompany.com/myapp.php?foo=1&bar=2', algorithm: 'sha1', encoding: 'base64' } as const;
+    const signature = hmacSignature(options);
+    const last = signature.at(-2)!;
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+    const sameBytes = alphabet[alphabet.indexOf(last) ^ 1]!;
+    const variant = `${signature.slice(0, -2)}${sameBytes}=`;
+    expect(Buffer.from(variant, 'base64').equals(Buffer.from(signature, 'base64'))).toBe(true);
+    expect(verifyHmacSignature({ ...options, signature })).toBe(true);
+    expect(verifyHmacSignature({ ...options, signature: variant })).toBe(false);
+  });
+
   it('signs with sha256 and lower-case hex by default', () => {
     expect(hmacSignature({ secret: GITHUB_SECRET, payload: GITHUB_PAYLOAD, prefix: 'sha256=' })).toBe(GITHUB_SIGNATURE);
   });

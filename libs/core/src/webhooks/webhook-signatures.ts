@@ -167,5 +167,8 @@ function hmacDigest(options: HmacSignatureOptions): Buffer {
 function decodeDigest(text: string, encoding: WebhookSignatureEncoding): Buffer | undefined {
   if (text.length === 0) return undefined;
   if (encoding === 'hex') return HEX.test(text) && text.length % 2 === 0 ? Buffer.from(text, 'hex') : undefined;
-  return BASE64.test(text) && text.length % 4 === 0 ? Buffer.from(text, 'base64') : undefined;
+  if (!BASE64.test(text) || text.length % 4 !== 0) return undefined;
+  const bytes = Buffer.from(text, 'base64');
+  // Only the canonical spelling: other padding bits decode to the same bytes, and a signature has one form.
+  return bytes.toString('base64') === text ? bytes : undefined;
 }
