@@ -50,7 +50,7 @@ export function createTelegramOperations(
       dropPendingUpdates: flag,
       allowedUpdates: text.array().optional(),
     }),
-    output: emptyObject.extend({ url: issueSchema.shape.url, secretToken: flag.unwrap() }),
+    output: emptyObject.extend({ url: issueSchema.shape.url, hasSecretToken: flag.unwrap() }),
     hints: { readOnly: false, destructive: false, idempotent: true },
     async execute(input, context) {
       const { url, secretToken, dropPendingUpdates, allowedUpdates } = input as { url: string; secretToken?: string; dropPendingUpdates?: boolean; allowedUpdates?: string[] };
@@ -66,7 +66,7 @@ export function createTelegramOperations(
         ...(allowedUpdates === undefined ? {} : { allowed_updates: allowedUpdates }),
       };
       await client.call('setWebhook', parameters, readTrue, context);
-      return { url, secretToken: secret !== undefined };
+      return { url, hasSecretToken: secret !== undefined };
     },
   };
 

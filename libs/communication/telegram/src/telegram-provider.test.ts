@@ -81,7 +81,7 @@ describe('a simulated user on telegram-test-api', () => {
 
   it('sets and deletes a webhook with a secret token', async () => {
     const telegram = createTelegram(peerSettings({ webhookSecret: 'peer-webhook-secret_1' }));
-    await expect(telegram.operations.setWebhook!.execute({ url: 'https://bot.example.com/telegram' }, createCallContext())).resolves.toEqual({ url: 'https://bot.example.com/telegram', secretToken: true });
+    await expect(telegram.operations.setWebhook!.execute({ url: 'https://bot.example.com/telegram' }, createCallContext())).resolves.toEqual({ url: 'https://bot.example.com/telegram', hasSecretToken: true });
     await expect(telegram.operations.deleteWebhook!.execute({}, createCallContext())).resolves.toEqual({ deleted: true });
   });
 
