@@ -108,6 +108,37 @@ describe('createHttpClient', () => {
   });
 });
 
+describe('errorDetails: a provider reads its own error envelope', () => {
+  it('refines kind, message, retryAfterMs and details, and a reader that throws changes nothing', async () => {
+    const server = await startFaultServer({
+      '/sendMessage': { status: 400, body: { ok: false, error_code: 400, description: 'Bad Request: chat not found' } },
+      '/flood': { status: 429, body: { ok: false, error_code: 429, description: 'Too Many Requests: retry after 7', parameters: { retry_after: 7 } } },
+    });
+    const telegramEnvelope = ({ body }: { body: string }) => {
+      const envelope = JSON.parse(body) as { description: string; error_code: number; parameters?: { retry_after?: number } };
+      return {
+        kind: /not found/.test(envelope.description) ? ('not_found' as const) : undefined,
+        message: envelope.description,
+        retryAfterMs: envelope.parameters?.retry_after === undefined ? undefined : envelope.parameters.retry_after * 1000,
+        details: { errorCode: envelope.error_code },
+      };
+    };
+    try {
+      const client = createHttpClient({ baseURL: server.url, allowPrivateNetwork: true, provider: 'telegram', errorDetails: telegramEnvelope });
+      const notFound = (await client.request({ method: 'POST', path: '/sendMessage', body: {} }).catch((error: unknown) => error)) as IntegrationError;
+      expect(notFound).toMatchObject({ kind: 'not_found', statusCode: 400, details: { errorCode: 400 } });
+      expect(notFound.message).toContain('Bad Request: chat not found');
+      const flood = await client.request({ path: '/flood' }).catch((error: unknown) => error as IntegrationError);
+      expect(flood).toMatchObject({ kind: 'rate_limit', retryAfterMs: 7000 });
+
+      const throwing = createHttpClient({ baseURL: server.url, allowPrivateNetwork: true, errorDetails: () => { throw new Error('unreadable'); } });
+      expect(await throwing.request({ method: 'POST', path: '/sendMessage', body: {} }).catch((error: unknown) => error as IntegrationError)).toMatchObject({ kind: 'validation' });
+    } finally {
+      await server.close();
+    }
+  });
+});
+
 describe('the private-network guard', () => {
   it('refuses loopback unless allowPrivateNetwork is set', async () => {
     const server = await startFaultServer({ '/': { body: { ok: true } } });

@@ -2,7 +2,7 @@ import { IntegrationError, withDeadline } from '@switchyard/core';
 import type { Dispatcher } from 'undici';
 import type { AuthResult, AuthStrategy } from './auth/auth-strategy';
 import { appendQuery, encodeBody, type QueryParameters } from './http-body';
-import { httpFailureError, httpResponseError, type HttpErrorContext, type HttpResponseHeaders } from './http-errors';
+import { httpFailureError, httpResponseError, type HttpErrorContext, type HttpErrorDetails, type HttpErrorDetailsReader, type HttpResponseHeaders } from './http-errors';
 import { defaultPool } from './http-pool';
 import { assertPublicHost } from './http-private-network';
 import { VERSION } from './version';
@@ -45,6 +45,23 @@ export interface HttpClientSettings {
   readonly userAgent?: string | undefined;
   /** Per-request time limit in ms when a request sets none. Default: none (the hub's deadline applies through `signal`). */
   readonly timeoutMs?: number | undefined;
+  /**
+   * Reads the provider's own error envelope from an error response (status
+   * ≥ 400), to refine the shared classification: its message, a kind the
+   * status alone does not give, `retryAfterMs` from the body, error codes
+   * for `details`. Default: none (status, headers and the usual JSON
+   * message fields decide). A reader that throws is ignored.
+   *
+   * @example
+   * ```ts
+   * // Telegram: { ok: false, error_code: 429, description: "Too Many Requests", parameters: { retry_after: 5 } }
+   * errorDetails: ({ body }) => {
+   *   const envelope = JSON.parse(body);
+   *   return { message: envelope.description, retryAfterMs: envelope.parameters?.retry_after * 1000 };
+   * },
+   * ```
+   */
+  readonly errorDetails?: HttpErrorDetailsReader | undefined;
 }
 
 /** One request. Only `path` is required. */
@@ -207,7 +224,13 @@ export function createHttpClient(settings: HttpClientSettings): HttpClient {
       } catch {
         // The status is what matters; a body cut short only loses the excerpt.
       }
-      throw httpResponseError({ ...context, status, headers: response.headers, body: text });
+      let refinement: HttpErrorDetails | undefined;
+      try {
+        refinement = settings.errorDetails?.({ status, headers: response.headers, body: text });
+      } catch {
+        // A reader that cannot read this body leaves the default classification.
+      }
+      throw httpResponseError({ ...context, status, headers: response.headers, body: text }, refinement);
     }
     const responseType = options.responseType ?? (options.responseSchema !== undefined || isJson(response.headers) ? 'json' : 'text');
     if (responseType === 'none' || status === 204 || status === 304 || method === 'HEAD' || (status >= 100 && status < 200)) {

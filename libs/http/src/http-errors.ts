@@ -24,6 +24,25 @@ export interface HttpErrorResponse extends HttpErrorContext {
   readonly now?: number | undefined;
 }
 
+/**
+ * What a provider reads from its own error envelope to refine the shared
+ * classification (see `HttpClientSettings.errorDetails`). Every field is
+ * optional; what is left out keeps the default.
+ */
+export interface HttpErrorDetails {
+  /** A different kind than the status gives, e.g. `not_found` for Telegram's 400 "chat not found". */
+  readonly kind?: ErrorKind | undefined;
+  /** The provider's own message, quoted in the error instead of the generic excerpt. */
+  readonly message?: string | undefined;
+  /** How long to wait, when the body says (Telegram's `parameters.retry_after`). */
+  readonly retryAfterMs?: number | undefined;
+  /** Provider error codes and such, kept on the error's (redacted) `details`. */
+  readonly details?: Readonly<Record<string, unknown>> | undefined;
+}
+
+/** Reads a provider's error envelope; returns undefined to keep the default classification. */
+export type HttpErrorDetailsReader = (response: { readonly status: number; readonly headers: HttpResponseHeaders; readonly body: string }) => HttpErrorDetails | undefined;
+
 /** The longest excerpt of a provider's error message kept in an error message. */
 const MAXIMUM_EXCERPT_LENGTH = 200;
 
@@ -237,10 +256,11 @@ function isRateLimitSignal(response: HttpErrorResponse, excerpt: string | undefi
  * throw httpResponseError({ method: 'GET', path: '/repos/a/b', provider: 'github', status: 404, headers: {}, body: '{"message":"Not Found"}' });
  * ```
  */
-export function httpResponseError(response: HttpErrorResponse): IntegrationError {
-  const excerpt = errorMessageExcerpt(response.body);
+export function httpResponseError(response: HttpErrorResponse, refinement?: HttpErrorDetails): IntegrationError {
+  const ownMessage = refinement?.message === undefined ? undefined : errorMessageExcerpt(JSON.stringify({ message: refinement.message }));
+  const excerpt = ownMessage ?? errorMessageExcerpt(response.body);
   const rateLimited = response.status === 429 || (response.status === 403 && isRateLimitSignal(response, excerpt));
-  const kind = kindForStatus(response.status, rateLimited);
+  const kind = refinement?.kind ?? kindForStatus(response.status, rateLimited);
   const reason = STATUS_CODES[response.status] ?? 'Unknown Status';
   const detail = excerpt === undefined ? '' : `: ${excerpt}`;
   return new IntegrationError({
@@ -250,7 +270,9 @@ export function httpResponseError(response: HttpErrorResponse): IntegrationError
     statusCode: response.status,
     // Rate limits read every reset header; other statuses (a 503 in maintenance) only an explicit Retry-After.
     retryAfterMs:
-      rateLimited || header(response.headers, 'retry-after') !== undefined ? retryAfterMsFromHeaders(response.headers, response.now) : undefined,
+      refinement?.retryAfterMs ??
+      (rateLimited || header(response.headers, 'retry-after') !== undefined ? retryAfterMsFromHeaders(response.headers, response.now) : undefined),
+    details: refinement?.details,
   });
 }
 

@@ -12,6 +12,8 @@ export { appendQuery, encodeBody, type EncodedBody, type QueryParameters, type Q
 export {
   errorMessageExcerpt,
   httpFailureError,
+  type HttpErrorDetails,
+  type HttpErrorDetailsReader,
   transportFailure,
   type TransportFailure,
   httpResponseError,
