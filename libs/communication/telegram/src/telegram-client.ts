@@ -1,7 +1,6 @@
 import { IntegrationError, loadOptionalSetting, registerSecret, type ProviderCallContext } from '@switchyard/core';
-import { createHttpClient, type HttpClient, type ResponseSchema } from '@switchyard/http';
+import { createHttpClient, httpResponseError, type HttpClient, type HttpErrorDetails, type HttpResponseHeaders, type ResponseSchema } from '@switchyard/http';
 import type { TelegramProviderSettings } from './telegram-settings';
-import { telegramDispatcher } from './telegram-transport';
 
 /** What a call hands the client: the call context's signal. Rate limits are reported only through 429 errors. */
 export type TelegramCallContext = Pick<ProviderCallContext, 'signal'>;
@@ -26,6 +25,40 @@ export interface TelegramClient {
 /** Bot API 400 descriptions that mean the chat, user or message does not exist. */
 const NOT_FOUND_DESCRIPTION = /\bnot found\b|wasn't found|PARTICIPANT_ID_INVALID/i;
 
+/** Telegram's error envelope: `{ ok: false, error_code, description, parameters: { retry_after } }`. */
+interface TelegramErrorEnvelope {
+  readonly ok?: unknown;
+  readonly error_code?: unknown;
+  readonly description?: unknown;
+  readonly parameters?: { readonly retry_after?: unknown } | null;
+}
+
+function envelopeOf(body: string): TelegramErrorEnvelope | undefined {
+  try {
+    const parsed: unknown = JSON.parse(body);
+    return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) ? (parsed as TelegramErrorEnvelope) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Reads Telegram's error envelope for the shared mapper: `description` is
+ * quoted, `parameters.retry_after` becomes `retryAfterMs`, and a 400 whose
+ * description says something was not found becomes `not_found`.
+ */
+function telegramErrorDetails(response: { readonly status: number; readonly body: string }): HttpErrorDetails | undefined {
+  const envelope = envelopeOf(response.body);
+  if (envelope === undefined) return undefined;
+  const description = typeof envelope.description === 'string' ? envelope.description : undefined;
+  const retryAfter = envelope.parameters?.retry_after;
+  return {
+    message: description,
+    kind: response.status === 400 && description !== undefined && NOT_FOUND_DESCRIPTION.test(description) ? 'not_found' : undefined,
+    retryAfterMs: typeof retryAfter === 'number' && retryAfter >= 0 ? retryAfter * 1000 : undefined,
+  };
+}
+
 function resultSchema<T>(read: (result: unknown) => T): ResponseSchema<T> {
   return {
     safeParse(value) {
@@ -47,13 +80,13 @@ export function resolveToken(settings: TelegramProviderSettings): string | undef
 }
 
 /**
- * The Bot API client on `@switchyard/http`, created on first use. Telegram's
- * own error envelope is translated by the transport, so the shared mapper
- * classifies: 400 `validation`, 401 `auth`, 403 `auth` (bot blocked or
- * kicked), 409 `conflict` (a webhook is set while polling), 429 `rate_limit`
- * with `retryAfterMs` from `parameters.retry_after`, 5xx `provider`. Here a
- * 400 whose description says something was not found ("chat not found",
- * "message to edit not found") becomes `not_found`.
+ * The Bot API client on `@switchyard/http`, created on first use. The shared
+ * mapper classifies by status — 400 `validation`, 401 `auth`, 403 `auth`
+ * (bot blocked or kicked), 409 `conflict` (a webhook is set while polling),
+ * 429 `rate_limit`, 5xx `provider` — and {@link telegramErrorDetails} adds
+ * Telegram's envelope: its description, `retry_after`, and `not_found` for a
+ * 400 that says something was not found. A `200` with `ok: false` (as
+ * telegram-test-api answers) is classified by its `error_code` the same way.
  */
 export function createTelegramClient(settings: TelegramProviderSettings, baseURL: string): TelegramClient {
   let connection: { readonly client: HttpClient; readonly botId: string } | undefined;
@@ -69,7 +102,8 @@ export function createTelegramClient(settings: TelegramProviderSettings, baseURL
       baseURL: `${baseURL}/bot${token}`,
       provider: 'telegram',
       allowPrivateNetwork: settings.allowPrivateNetwork,
-      dispatcher: telegramDispatcher(settings.dispatcher),
+      dispatcher: settings.dispatcher,
+      errorDetails: telegramErrorDetails,
     });
     connection = { client, botId: token.split(':')[0] ?? '' };
     return connection;
@@ -78,15 +112,25 @@ export function createTelegramClient(settings: TelegramProviderSettings, baseURL
     botId: () => connect().botId,
     async call(method, parameters, read, context) {
       const { client } = connect();
-      try {
-        const response = await client.request({ method: 'POST', path: `/${method}`, body: parameters, responseSchema: resultSchema(read), signal: context.signal });
-        return response.data;
-      } catch (error) {
-        if (IntegrationError.isInstance(error) && error.statusCode === 400 && NOT_FOUND_DESCRIPTION.test(error.message)) {
-          throw new IntegrationError({ kind: 'not_found', message: error.message, provider: 'telegram', operation: error.operation, statusCode: 400, isRetryable: false, cause: error });
-        }
-        throw error;
+      const path = `/${method}`;
+      const response = await client.request<unknown>({ method: 'POST', path, body: parameters, responseType: 'json', signal: context.signal });
+      const envelope = response.data as TelegramErrorEnvelope | null;
+      if (envelope?.ok === false && typeof envelope.error_code === 'number' && envelope.error_code >= 400) {
+        throw okFalseError(path, envelope, response.headers);
       }
+      const parsed = resultSchema(read).safeParse(response.data);
+      if (!parsed.success) {
+        const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ');
+        throw new IntegrationError({ kind: 'provider', message: `telegram: POST ${path} returned an unexpected result: ${problems}`, provider: 'telegram', statusCode: response.status });
+      }
+      return parsed.data;
     },
   };
+}
+
+/** An error for a `200` answer with `ok: false`, classified as if its `error_code` were the status. */
+function okFalseError(path: string, envelope: TelegramErrorEnvelope, headers: HttpResponseHeaders): IntegrationError {
+  const status = envelope.error_code as number;
+  const body = JSON.stringify(envelope);
+  return httpResponseError({ method: 'POST', path, provider: 'telegram', status, headers, body }, telegramErrorDetails({ status, body }));
 }
