@@ -36,7 +36,7 @@ interface TelegramErrorEnvelope {
 function envelopeOf(body: string): TelegramErrorEnvelope | undefined {
   try {
     const parsed: unknown = JSON.parse(body);
-    return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) ? (parsed as TelegramErrorEnvelope) : undefined;
+    return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) ? (parsed) : undefined;
   } catch {
     return undefined;
   }
