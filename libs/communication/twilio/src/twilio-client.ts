@@ -1,6 +1,26 @@
 import { IntegrationError, loadOptionalSetting, registerSecret, type ProviderCallContext } from '@switchyard/core';
-import { basicAuth, createHttpClient, type AuthStrategy, type HttpClient, type HttpRequestOptions, type HttpResponse } from '@switchyard/http';
+import { basicAuth, createHttpClient, type AuthStrategy, type HttpClient, type HttpErrorDetails, type HttpRequestOptions, type HttpResponse } from '@switchyard/http';
 import type { TwilioProviderSettings } from './twilio-settings';
+
+/**
+ * Keeps Twilio's error code with the error: `{ code: 21211, message, more_info }`
+ * becomes `details.twilioCode` and `details.moreInfo`, and its message is quoted.
+ */
+export function twilioErrorDetails(response: { readonly body: string }): HttpErrorDetails | undefined {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(response.body);
+  } catch {
+    return undefined;
+  }
+  if (typeof parsed !== 'object' || parsed === null) return undefined;
+  const { code, message, more_info: moreInfo } = parsed as { code?: unknown; message?: unknown; more_info?: unknown };
+  if (typeof code !== 'number') return undefined;
+  return {
+    message: typeof message === 'string' ? `${message} (Twilio error ${code})` : `Twilio error ${code}`,
+    details: { twilioCode: code, ...(typeof moreInfo === 'string' && { moreInfo }) },
+  };
+}
 
 /** What an operation hands the client: the call's signal. */
 export type TwilioCallContext = Pick<ProviderCallContext, 'signal'>;
@@ -52,6 +72,7 @@ function connect(settings: TwilioProviderSettings, baseURL: string): { client: H
     auth,
     allowPrivateNetwork: settings.allowPrivateNetwork,
     dispatcher: settings.dispatcher,
+    errorDetails: twilioErrorDetails,
   });
   return { client, accountSid };
 }

@@ -42,8 +42,8 @@ describe('twilio error mapping', () => {
 
   it('maps 400 with 21211 (invalid To), 21608 (unverified number on a trial account) and 21610 (unsubscribed) to validation, quoting Twilio', async () => {
     const invalid = await failure({ status: 400, body: ERRORS.invalidTo });
-    expect(invalid).toMatchObject({ kind: 'validation', statusCode: 400, isRetryable: false });
-    expect(invalid.message).toContain("The 'To' number +15005550001 is not a valid phone number.");
+    expect(invalid).toMatchObject({ kind: 'validation', statusCode: 400, isRetryable: false, details: { twilioCode: 21211 } });
+    expect(invalid.message).toContain("The 'To' number +15005550001 is not a valid phone number. (Twilio error 21211)");
     expect(await failure({ status: 400, body: ERRORS.unverified })).toMatchObject({ kind: 'validation', message: expect.stringContaining('unverified') as unknown });
     expect(await failure({ status: 400, body: ERRORS.unsubscribed })).toMatchObject({ kind: 'validation', message: expect.stringContaining('unsubscribed') as unknown });
   });
