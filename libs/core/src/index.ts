@@ -40,6 +40,13 @@ export type {
   ServiceHealth,
 } from './provider/provider';
 
+export {
+  createCapabilityDispatcher,
+  type CapabilityDispatcher,
+  type CapabilityHandlers,
+  type OperationHandler,
+} from './provider/capability-dispatcher';
+
 export { silentLogger, type Logger } from './utils/logger';
 export {
   loadOptionalSetting,
