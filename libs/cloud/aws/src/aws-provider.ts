@@ -1,17 +1,18 @@
 import {
   computeV1,
+  createCapabilityDispatcher,
   functionsV1,
-  IntegrationError,
   storageV1,
   type CapabilityContract,
-  type ProviderCapability,
+  type CapabilityHandlers,
+  type OperationHandler,
   type ProviderHealthReport,
   type ProviderManifest,
   type ProviderV1,
 } from '@switchyard/core';
-import { createAwsClients, type AwsCall } from './aws-clients';
+import { createAwsClients, type AwsCall, type AwsClients } from './aws-clients';
 import { ec2Handlers } from './aws-ec2';
-import { awsError, invalidInput } from './aws-error';
+import { awsError } from './aws-error';
 import { awsHealthReport } from './aws-health';
 import { lambdaHandlers } from './aws-lambda';
 import { checkS3Input, s3Handlers } from './aws-s3';
@@ -22,6 +23,7 @@ import {
   type AwsCredentials,
   type EC2Config,
   type LambdaConfig,
+  type ResolvedAwsSettings,
   type S3Config,
 } from './aws-settings';
 
@@ -84,6 +86,21 @@ const BINDINGS: Readonly<Record<AwsCapability, CapabilityBinding>> = {
   compute: { contract: computeV1, handlers: ec2Handlers },
 };
 
+/** Adapts a binding for the dispatcher: its check runs on the parsed input, then the handler gets an {@link AwsCall}. */
+function bind({ contract, handlers, check }: CapabilityBinding, clients: AwsClients, settings: ResolvedAwsSettings): CapabilityHandlers {
+  const adapted = Object.entries(handlers).map(([name, handler]): [string, OperationHandler] => {
+    const operation = `${contract.name}.${name}`;
+    return [
+      name,
+      async (input, { signal }) => {
+        check?.(operation, input);
+        return handler(input, { clients, settings, signal, operation });
+      },
+    ];
+  });
+  return { contract, handlers: Object.fromEntries(adapted) };
+}
+
 /**
  * Creates the AWS provider: `storage` v1 on S3, `functions` v1 on Lambda and
  * `compute` v1 on EC2. The SDK clients are created (and the SDK loaded) on
@@ -100,36 +117,16 @@ export function createAws(settings: AwsProviderSettings = {}): AwsProvider {
   const resolved = resolveAwsSettings(settings);
   const clients = createAwsClients(resolved);
   const enabled = AWS_CAPABILITIES.filter((capability) => resolved.capabilities.has(capability));
+  // Every input is parsed against its contract before its handler runs, so nothing invalid reaches AWS.
+  const dispatcher = createCapabilityDispatcher('aws', enabled.map((capability) => bind(BINDINGS[capability], clients, resolved)));
   const manifest: ProviderManifest = Object.freeze({
     id: 'aws',
     name: 'Amazon Web Services',
     category: 'cloud',
     docsUrl: 'https://github.com/switchyard-dev/switchyard/blob/main/docs/providers/aws.md',
-    capabilities: Object.freeze(
-      enabled.map((capability): ProviderCapability => {
-        const { contract, handlers } = BINDINGS[capability];
-        return Object.freeze({ name: contract.name, version: contract.version, operations: Object.freeze(Object.keys(handlers)) });
-      }),
-    ),
+    capabilities: dispatcher.capabilities,
     authKinds: Object.freeze(['signature', 'sdk-chain'] as const),
   });
-
-  async function execute(request: { capability: string; operation: string; input: unknown }, signal: AbortSignal) {
-    const operation = `${request.capability}.${request.operation}`;
-    const binding = enabled.includes(request.capability as AwsCapability) ? BINDINGS[request.capability as AwsCapability] : undefined;
-    const handler = binding !== undefined && Object.hasOwn(binding.handlers, request.operation) ? binding.handlers[request.operation] : undefined;
-    if (binding === undefined || handler === undefined) {
-      throw new IntegrationError({ kind: 'unsupported', message: `AWS does not offer ${operation}`, provider: 'aws', operation });
-    }
-    // The hub has parsed the input already; a direct caller may not have, and nothing invalid may reach AWS.
-    const parsed = binding.contract.operations[request.operation]?.input.safeParse(request.input);
-    if (parsed === undefined || !parsed.success) {
-      const problems = parsed?.error.issues.map((issue) => `${issue.path.join('.') || '(input)'}: ${issue.message}`).join('; ');
-      throw invalidInput(operation, `Invalid input for ${operation}: ${problems ?? 'no schema'}`);
-    }
-    binding.check?.(operation, parsed.data as never);
-    return handler(parsed.data as never, { clients, settings: resolved, signal, operation });
-  }
 
   return {
     specificationVersion: 'v1',
@@ -137,7 +134,7 @@ export function createAws(settings: AwsProviderSettings = {}): AwsProvider {
     region: resolved.region,
     baseURL: resolved.baseURL,
     execute: (request, context) =>
-      execute(request, context.signal).catch((error: unknown) => {
+      dispatcher.execute(request, context).catch((error: unknown) => {
         throw awsError(error, { operation: `${request.capability}.${request.operation}` });
       }),
     healthCheck: (context) => awsHealthReport(enabled, clients, context.signal),

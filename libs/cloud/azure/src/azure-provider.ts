@@ -1,13 +1,13 @@
 import {
   computeV1,
+  createCapabilityDispatcher,
   functionsV1,
   IntegrationError,
   loadOptionalSetting,
   storageV1,
   withoutTrailingSlash,
-  type CapabilityContract,
-  type ProviderCallContext,
-  type ProviderCapability,
+  type CapabilityHandlers,
+  type OperationHandler,
   type ProviderHealthReport,
   type ProviderManifest,
   type ProviderV1,
@@ -55,28 +55,26 @@ export interface AzureProvider extends ProviderV1 {
   isConfigured(): boolean;
 }
 
-type Handler = (input: never, context: ProviderCallContext) => Promise<unknown>;
-
 /** One configured service: its contract, handlers and health probe. */
-interface AzureService {
+interface AzureService extends CapabilityHandlers {
   readonly service: string;
-  readonly contract: CapabilityContract;
-  readonly handlers: Readonly<Record<string, Handler>>;
-  /** Checks input beyond the contract (Azure's stricter names), before any request. */
-  readonly check?: (operation: string, input: Record<string, unknown>) => void;
   readonly probe: (signal: AbortSignal) => Promise<void>;
 }
 
-function validationError(operation: string, issues: readonly { readonly path: readonly PropertyKey[]; readonly message: string }[]) {
-  const described = issues.map((issue) => `${issue.path.map(String).join('.') || '(input)'}: ${issue.message}`).join('; ');
-  return new IntegrationError({
-    kind: 'validation',
-    message: `azure: invalid input for ${operation}: ${described}`,
-    provider: 'azure',
-    operation,
-    isRetryable: false,
-    details: issues.map((issue) => ({ path: issue.path.map(String), message: issue.message })),
+/** Checks container names beyond the contract (Azure's stricter rules) on the parsed input, before any request. */
+function withContainerNameCheck(handlers: Readonly<Record<string, OperationHandler>>): Record<string, OperationHandler> {
+  const checked = Object.entries(handlers).map(([name, handler]): [string, OperationHandler] => {
+    const operation = `storage.${name}`;
+    return [
+      name,
+      async (input: Record<string, unknown>, context) => {
+        const buckets = [input.bucket, (input.source as { bucket?: unknown } | undefined)?.bucket, (input.destination as { bucket?: unknown } | undefined)?.bucket];
+        for (const bucket of buckets) if (typeof bucket === 'string') assertContainerName(bucket, operation);
+        return handler(input as never, context);
+      },
+    ];
   });
+  return Object.fromEntries(checked);
 }
 
 function storageService(settings: AzureProviderSettings): AzureService | undefined {
@@ -86,11 +84,7 @@ function storageService(settings: AzureProviderSettings): AzureService | undefin
   return {
     service: 'blob',
     contract: storageV1,
-    handlers: createStorageHandlers(connect) as unknown as Record<string, Handler>,
-    check(operation, input) {
-      const buckets = [input.bucket, (input.source as { bucket?: unknown } | undefined)?.bucket, (input.destination as { bucket?: unknown } | undefined)?.bucket];
-      for (const bucket of buckets) if (typeof bucket === 'string') assertContainerName(bucket, operation);
-    },
+    handlers: withContainerNameCheck(createStorageHandlers(connect)),
     async probe(signal) {
       try {
         const { service } = await connect();
@@ -132,7 +126,7 @@ function functionsService(settings: AzureProviderSettings): AzureService | undef
       functionKey: loadOptionalSetting({ settingValue: functions.functionKey, environmentVariableName: 'AZURE_FUNCTIONS_KEY' }),
       functionKeys: functions.functionKeys ?? {},
       allowPrivateNetwork,
-    }) as unknown as Record<string, Handler>,
+    }) as unknown as Record<string, OperationHandler>,
     async probe(signal) {
       await arm().request({ path: `${sitePath()}/functions`, query: { 'api-version': FUNCTIONS_API_VERSION }, responseType: 'none', signal });
     },
@@ -158,7 +152,7 @@ function computeService(settings: AzureProviderSettings): AzureService | undefin
   return {
     service: 'compute',
     contract: computeV1,
-    handlers: createComputeHandlers({ arm: connect, subscriptionId, resourceGroup, managementBaseURL }) as unknown as Record<string, Handler>,
+    handlers: createComputeHandlers({ arm: connect, subscriptionId, resourceGroup, managementBaseURL }) as unknown as Record<string, OperationHandler>,
     async probe(signal) {
       await connect().request({
         path: `/subscriptions/${encodeURIComponent(subscriptionId)}/resourceGroups/${encodeURIComponent(resourceGroup)}/providers/Microsoft.Compute/virtualMachines`,
@@ -187,46 +181,21 @@ function computeService(settings: AzureProviderSettings): AzureService | undefin
  */
 export function createAzure(settings: AzureProviderSettings = {}): AzureProvider {
   const services = [storageService(settings), functionsService(settings), computeService(settings)].filter((service): service is AzureService => service !== undefined);
-  const byCapability = new Map(services.map((service) => [service.contract.name as string, service]));
-  const capabilities: ProviderCapability[] = services.map((service) =>
-    Object.freeze({
-      name: service.contract.name,
-      version: service.contract.version,
-      operations: Object.freeze(Object.keys(service.handlers)),
-    }),
-  );
+  // Parses each input against its contract, so a direct call (outside a hub) gets a typed error before any request.
+  const dispatcher = createCapabilityDispatcher('azure', services);
   const manifest: ProviderManifest = Object.freeze({
     id: 'azure',
     name: 'Microsoft Azure',
     category: 'cloud',
     docsUrl: 'https://github.com/switchyard-dev/switchyard/tree/main/libs/cloud/azure#readme',
-    capabilities: Object.freeze(capabilities),
+    capabilities: dispatcher.capabilities,
     authKinds: Object.freeze(['signature', 'oauth2', 'api-key'] as const),
   });
 
   return {
     specificationVersion: 'v1',
     manifest,
-    async execute(request, context) {
-      const operation = `${request.capability}.${request.operation}`;
-      const service = byCapability.get(request.capability);
-      const handler = service?.handlers[request.operation];
-      const contract = service?.contract.operations[request.operation];
-      if (service === undefined || handler === undefined || contract === undefined) {
-        throw new IntegrationError({
-          kind: 'unsupported',
-          message: `azure does not offer ${operation}${service === undefined ? ' (the service is not configured)' : ''}`,
-          provider: 'azure',
-          operation,
-          isRetryable: false,
-        });
-      }
-      // Parsed here too, so a direct call (outside a hub) gets a typed error before any request.
-      const parsed = contract.input.safeParse(request.input);
-      if (!parsed.success) throw validationError(operation, parsed.error.issues);
-      service.check?.(operation, parsed.data as Record<string, unknown>);
-      return handler(parsed.data as never, context);
-    },
+    execute: (request, context) => dispatcher.execute(request, context),
     async healthCheck({ signal }) {
       const report: ServiceHealth[] = await Promise.all(
         services.map(async (service): Promise<ServiceHealth> => {

@@ -2,13 +2,15 @@ import {
   IntegrationError,
   loadOptionalSetting,
   computeV1,
+  createCapabilityDispatcher,
   functionsV1,
   registerSecret,
   storageV1,
   withoutTrailingSlash,
   type CapabilityContract,
+  type CapabilityHandlers,
   type CapabilityName,
-  type ProviderCapability,
+  type OperationHandler,
   type ProviderManifest,
   type ProviderV1,
   type ServiceHealth,
@@ -46,8 +48,21 @@ const DEFAULT_COMPUTE_BASE_URL = 'https://compute.googleapis.com/compute/v1';
 
 const DOCS_URL = 'https://github.com/switchyard-dev/switchyard/tree/main/libs/cloud/gcp#readme';
 
-function validationError(operation: string, message: string, details?: unknown): IntegrationError {
-  return new IntegrationError({ kind: 'validation', message: `gcp: ${operation}: ${message}`, provider: 'gcp', operation, isRetryable: false, details });
+function validationError(operation: string, message: string): IntegrationError {
+  return new IntegrationError({ kind: 'validation', message: `gcp: ${operation}: ${message}`, provider: 'gcp', operation, isRetryable: false });
+}
+
+/** Adapts a service for the dispatcher: Google's naming rules run on the parsed input, then the handler gets the signal. */
+function bind(capability: CapabilityName, { contract, handlers }: ServiceEntry): CapabilityHandlers {
+  const adapted = Object.entries(handlers).map(([name, handler]): [string, OperationHandler] => [
+    name,
+    async (input, { signal }) => {
+      const problem = gcsNameProblem(capability, input);
+      if (problem !== undefined) throw validationError(`${capability}.${name}`, problem);
+      return handler(input, signal);
+    },
+  ]);
+  return { contract, handlers: Object.fromEntries(adapted) };
 }
 
 /**
@@ -178,15 +193,14 @@ export function createGcp(settings: GcpProviderSettings = {}): GcpProvider {
     });
   }
 
-  const capabilities: ProviderCapability[] = [...services.values()].map((service) =>
-    Object.freeze({ name: service.contract.name, version: service.contract.version, operations: Object.freeze(Object.keys(service.handlers)) }),
-  );
+  // Parses each input against its contract, so nothing invalid is sent even on a direct call (outside a hub).
+  const dispatcher = createCapabilityDispatcher('gcp', [...services].map(([capability, service]) => bind(capability, service)));
   const manifest: ProviderManifest = Object.freeze({
     id: 'gcp',
     name: 'Google Cloud',
     category: 'cloud',
     docsUrl: DOCS_URL,
-    capabilities: Object.freeze(capabilities),
+    capabilities: dispatcher.capabilities,
     authKinds: Object.freeze(['jwt', 'oauth2', 'sdk-chain'] as const),
   });
 
@@ -194,25 +208,7 @@ export function createGcp(settings: GcpProviderSettings = {}): GcpProvider {
     specificationVersion: 'v1',
     manifest,
     services: Object.freeze([...services.keys()]),
-    execute(request, context) {
-      const operation = `${request.capability}.${request.operation}`;
-      const service = services.get(request.capability);
-      const handler = service !== undefined && Object.hasOwn(service.handlers, request.operation) ? service.handlers[request.operation] : undefined;
-      if (service === undefined || handler === undefined) {
-        return Promise.reject(
-          new IntegrationError({ kind: 'unsupported', message: `gcp: Google Cloud does not offer ${operation} here`, provider: 'gcp', operation }),
-        );
-      }
-      const contract = service.contract.operations[request.operation];
-      const parsed = contract?.input.safeParse(request.input);
-      if (parsed === undefined || !parsed.success) {
-        const issues = parsed?.error.issues.map((issue) => `${issue.path.join('.') || '(input)'}: ${issue.message}`) ?? [];
-        return Promise.reject(validationError(operation, `invalid input: ${issues.join('; ')}`, issues));
-      }
-      const problem = gcsNameProblem(request.capability, parsed.data);
-      if (problem !== undefined) return Promise.reject(validationError(operation, problem));
-      return handler(parsed.data as never, context.signal);
-    },
+    execute: (request, context) => dispatcher.execute(request, context),
     async healthCheck({ signal }) {
       // Every offered service is probed at once; the report keeps the manifest's order.
       const report = await Promise.all(
