@@ -1,13 +1,11 @@
 import {
-  IntegrationError,
+  createCapabilityDispatcher,
   issuesV1,
   loadOptionalSetting,
   registerSecret,
   repositoriesV1,
   silentLogger,
   withoutTrailingSlash,
-  type CapabilityContract,
-  type ProviderCallContext,
   type ProviderManifest,
   type ProviderOperation,
   type ProviderV1,
@@ -39,13 +37,6 @@ export interface GithubProvider extends ProviderV1 {
   isConfigured(): boolean;
 }
 
-type Handler = (input: never, context: ProviderCallContext) => Promise<unknown>;
-
-function validationError(operation: string, issues: readonly { readonly path: readonly PropertyKey[]; readonly message: string }[]) {
-  const described = issues.map((issue) => `${issue.path.map(String).join('.') || '(input)'}: ${issue.message}`).join('; ');
-  return new IntegrationError({ kind: 'validation', message: `github: invalid input for ${operation}: ${described}`, provider: 'github', operation, isRetryable: false });
-}
-
 /**
  * Creates the GitHub provider: `issues` and `repositories` v1 on the REST
  * API through `@octokit/rest` (imported on the first call), repository
@@ -70,20 +61,17 @@ export function createGithub(settings: GithubProviderSettings = {}): GithubProvi
   const authentication = settings.app !== undefined ? 'app' : token !== undefined ? 'token' : 'none';
 
   const client = createGithubClient(settings, baseURL, token);
-  const services: readonly { contract: CapabilityContract; handlers: Readonly<Record<string, Handler>> }[] = [
+  const dispatcher = createCapabilityDispatcher('github', [
     { contract: issuesV1, handlers: createIssuesHandlers(client, authentication) },
     { contract: repositoriesV1, handlers: createRepositoriesHandlers(client) },
-  ];
-  const byCapability = new Map(services.map((service) => [service.contract.name as string, service]));
+  ]);
 
   const manifest: ProviderManifest = Object.freeze({
     id: 'github',
     name: 'GitHub',
     category: 'code',
     docsUrl: 'https://github.com/switchyard-dev/switchyard/tree/main/libs/code/github#readme',
-    capabilities: Object.freeze(
-      services.map((service) => Object.freeze({ name: service.contract.name, version: service.contract.version, operations: Object.freeze(Object.keys(service.handlers)) })),
-    ),
+    capabilities: dispatcher.capabilities,
     authKinds: Object.freeze(['api-key', 'jwt'] as const),
   });
 
@@ -94,19 +82,7 @@ export function createGithub(settings: GithubProviderSettings = {}): GithubProvi
     webhookSecret,
     operations: Object.freeze(createWebhookOperations(client, () => webhookSecret)),
     webhooks: githubWebhooks,
-    async execute(request, context) {
-      const operation = `${request.capability}.${request.operation}`;
-      const service = byCapability.get(request.capability);
-      const handler = service?.handlers[request.operation];
-      const contract = service?.contract.operations[request.operation];
-      if (service === undefined || handler === undefined || contract === undefined) {
-        throw new IntegrationError({ kind: 'unsupported', message: `github does not offer ${operation}`, provider: 'github', operation, isRetryable: false });
-      }
-      // Parsed here too, so a direct call (outside a hub) gets a typed error before any request.
-      const parsed = contract.input.safeParse(request.input);
-      if (!parsed.success) throw validationError(operation, parsed.error.issues);
-      return handler(parsed.data as never, context);
-    },
+    execute: (request, context) => dispatcher.execute(request, context),
     async healthCheck({ signal }) {
       await client.request('GET /rate_limit', {}, { signal, attempt: 1, idempotencyKey: undefined, deadline: undefined, logger: silentLogger }, 'healthCheck');
     },

@@ -1,12 +1,10 @@
 import {
-  IntegrationError,
+  createCapabilityDispatcher,
   issuesV1,
   loadOptionalSetting,
   registerSecret,
   repositoriesV1,
   withoutTrailingSlash,
-  type CapabilityContract,
-  type ProviderCallContext,
   type ProviderManifest,
   type ProviderOperation,
   type ProviderV1,
@@ -37,13 +35,6 @@ export interface GitlabProvider extends ProviderV1 {
   healthCheck(context: { readonly signal: AbortSignal }): Promise<void>;
 }
 
-type Handler = (input: never, context: ProviderCallContext) => Promise<unknown>;
-
-function validationError(operation: string, issues: readonly { readonly path: readonly PropertyKey[]; readonly message: string }[]) {
-  const described = issues.map((issue) => `${issue.path.map(String).join('.') || '(input)'}: ${issue.message}`).join('; ');
-  return new IntegrationError({ kind: 'validation', message: `gitlab: invalid input for ${operation}: ${described}`, provider: 'gitlab', operation, isRetryable: false });
-}
-
 /**
  * Creates the GitLab provider on the REST v4 API: the `issues` and
  * `repositories` capabilities, project webhook operations, and inbound
@@ -65,18 +56,16 @@ export function createGitlab(settings: GitlabProviderSettings = {}): GitlabProvi
   const webhookToken = loadOptionalSetting({ settingValue: settings.webhookToken, environmentVariableName: 'GITLAB_WEBHOOK_TOKEN' });
   registerSecret(webhookToken);
   const client = createGitlabClient(settings, baseURL);
-  const services: readonly { contract: CapabilityContract; handlers: Readonly<Record<string, Handler>> }[] = [
+  const dispatcher = createCapabilityDispatcher('gitlab', [
     { contract: issuesV1, handlers: createIssuesHandlers(client) },
     { contract: repositoriesV1, handlers: createRepositoriesHandlers(client) },
-  ];
+  ]);
   const manifest: ProviderManifest = Object.freeze({
     id: 'gitlab',
     name: 'GitLab',
     category: 'code',
     docsUrl: 'https://github.com/switchyard-dev/switchyard/tree/main/libs/code/gitlab#readme',
-    capabilities: Object.freeze(
-      services.map((service) => Object.freeze({ name: service.contract.name, version: service.contract.version, operations: Object.freeze(Object.keys(service.handlers)) })),
-    ),
+    capabilities: dispatcher.capabilities,
     authKinds: Object.freeze(['api-key', 'oauth2'] as const),
   });
 
@@ -87,19 +76,7 @@ export function createGitlab(settings: GitlabProviderSettings = {}): GitlabProvi
     webhookToken,
     operations: Object.freeze(createHookOperations(client, () => webhookToken)),
     webhooks: gitlabWebhooks,
-    async execute(request, context) {
-      const operation = `${request.capability}.${request.operation}`;
-      const service = services.find((entry) => entry.contract.name === request.capability);
-      const handler = service?.handlers[request.operation];
-      const contract = service?.contract.operations[request.operation];
-      if (handler === undefined || contract === undefined) {
-        throw new IntegrationError({ kind: 'unsupported', message: `gitlab does not offer ${operation}`, provider: 'gitlab', operation, isRetryable: false });
-      }
-      // Parsed here too, so a direct call (outside a hub) gets defaults and a typed error before any request.
-      const parsed = contract.input.safeParse(request.input);
-      if (!parsed.success) throw validationError(operation, parsed.error.issues);
-      return handler(parsed.data as never, context);
-    },
+    execute: (request, context) => dispatcher.execute(request, context),
     isConfigured: () => hasCredentials(settings),
     async healthCheck({ signal }) {
       await client.request({ path: '/version', responseType: 'none' }, { signal });

@@ -1,9 +1,9 @@
 import {
+  createCapabilityDispatcher,
   IntegrationError,
   loadOptionalSetting,
   messagingV1,
   registerSecret,
-  type ProviderCallContext,
   type ProviderManifest,
   type ProviderV1,
   type ProviderWebhooks,
@@ -31,8 +31,6 @@ export interface SlackProvider extends ProviderV1 {
   /** Calls `auth.test`: proves the token is accepted. */
   healthCheck(context: { readonly signal: AbortSignal }): Promise<void>;
 }
-
-type Handler = (input: never, context: ProviderCallContext) => Promise<unknown>;
 
 /**
  * Creates the Slack provider: the `messaging` capability on the Web API
@@ -65,13 +63,13 @@ export function createSlack(settings: SlackProviderSettings = {}): SlackProvider
       return token;
     },
   });
-  const handlers: Readonly<Record<string, Handler>> = createMessagingHandlers(client);
+  const dispatcher = createCapabilityDispatcher('slack', [{ contract: messagingV1, handlers: createMessagingHandlers(client) }]);
   const manifest: ProviderManifest = Object.freeze({
     id: 'slack',
     name: 'Slack',
     category: 'communication',
     docsUrl: 'https://github.com/switchyard-dev/switchyard/tree/main/libs/communication/slack#readme',
-    capabilities: Object.freeze([Object.freeze({ name: messagingV1.name, version: messagingV1.version, operations: Object.freeze(Object.keys(handlers)) })]),
+    capabilities: dispatcher.capabilities,
     authKinds: Object.freeze(['api-key'] as const),
   });
 
@@ -86,20 +84,6 @@ export function createSlack(settings: SlackProviderSettings = {}): SlackProvider
     async healthCheck(context) {
       await client.call('auth.test', {}, context, 'healthCheck');
     },
-    async execute(request, context) {
-      const operation = `${request.capability}.${request.operation}`;
-      const handler = request.capability === messagingV1.name ? handlers[request.operation] : undefined;
-      const contract = request.capability === messagingV1.name ? messagingV1.operations[request.operation as keyof typeof messagingV1.operations] : undefined;
-      if (handler === undefined || contract === undefined) {
-        throw new IntegrationError({ kind: 'unsupported', message: `slack does not offer ${operation}`, provider: 'slack', operation, isRetryable: false });
-      }
-      // Parsed here too, so a direct call (outside a hub) gets defaults and a typed error before any request.
-      const parsed = contract.input.safeParse(request.input);
-      if (!parsed.success) {
-        const described = parsed.error.issues.map((issue) => `${issue.path.map(String).join('.') || '(input)'}: ${issue.message}`).join('; ');
-        throw new IntegrationError({ kind: 'validation', message: `slack: invalid input for ${operation}: ${described}`, provider: 'slack', operation, isRetryable: false });
-      }
-      return handler(parsed.data as never, context);
-    },
+    execute: (request, context) => dispatcher.execute(request, context),
   };
 }

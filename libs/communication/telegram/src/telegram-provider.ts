@@ -1,10 +1,10 @@
 import {
-  IntegrationError,
+  createCapabilityDispatcher,
   loadOptionalSetting,
   messagingV1,
   registerSecret,
   withoutTrailingSlash,
-  type ProviderCallContext,
+  type OperationHandler,
   type ProviderManifest,
   type ProviderOperation,
   type ProviderV1,
@@ -45,13 +45,6 @@ export interface TelegramProvider extends ProviderV1 {
   healthCheck(context: { readonly signal: AbortSignal }): Promise<void>;
 }
 
-type Handler = (input: never, context: ProviderCallContext) => Promise<unknown>;
-
-function validationError(operation: string, issues: readonly { readonly path: readonly PropertyKey[]; readonly message: string }[]) {
-  const described = issues.map((issue) => `${issue.path.map(String).join('.') || '(input)'}: ${issue.message}`).join('; ');
-  return new IntegrationError({ kind: 'validation', message: `telegram: invalid input for ${operation}: ${described}`, provider: 'telegram', operation, isRetryable: false });
-}
-
 /**
  * Creates the Telegram provider on the Bot API: the `messaging` capability
  * (send, reply, update, delete, getUser; bots cannot list chats or users),
@@ -73,14 +66,15 @@ export function createTelegram(settings: TelegramProviderSettings = {}): Telegra
   const webhookSecret = loadOptionalSetting({ settingValue: settings.webhookSecret, environmentVariableName: 'TELEGRAM_WEBHOOK_SECRET' });
   registerSecret(webhookSecret);
   const client = createTelegramClient(settings, baseURL);
-  const handlers = createMessagingHandlers(client, settings.parseMode ?? 'HTML', settings.userChatId) as Readonly<Record<string, Handler>>;
+  const handlers = createMessagingHandlers(client, settings.parseMode ?? 'HTML', settings.userChatId) as Readonly<Record<string, OperationHandler>>;
+  const dispatcher = createCapabilityDispatcher('telegram', [{ contract: messagingV1, handlers }]);
   const poller = createUpdatePoller(client, settings);
   const manifest: ProviderManifest = Object.freeze({
     id: 'telegram',
     name: 'Telegram',
     category: 'communication',
     docsUrl: 'https://github.com/switchyard-dev/switchyard/tree/main/libs/communication/telegram#readme',
-    capabilities: Object.freeze([Object.freeze({ name: messagingV1.name, version: messagingV1.version, operations: Object.freeze(Object.keys(handlers)) })]),
+    capabilities: dispatcher.capabilities,
     authKinds: Object.freeze(['api-key'] as const),
   });
 
@@ -91,18 +85,7 @@ export function createTelegram(settings: TelegramProviderSettings = {}): Telegra
     webhookSecret,
     operations: Object.freeze(createTelegramOperations(client, poller, () => webhookSecret)),
     webhooks: createTelegramWebhooks(settings.webhookMaxAgeSeconds ?? DEFAULT_WEBHOOK_MAX_AGE_SECONDS),
-    async execute(request, context) {
-      const operation = `${request.capability}.${request.operation}`;
-      const handler = request.capability === messagingV1.name ? handlers[request.operation] : undefined;
-      const contract = (messagingV1.operations as Readonly<Record<string, (typeof messagingV1.operations)[keyof typeof messagingV1.operations]>>)[request.operation];
-      if (handler === undefined || contract === undefined) {
-        throw new IntegrationError({ kind: 'unsupported', message: `telegram does not offer ${operation}`, provider: 'telegram', operation, isRetryable: false });
-      }
-      // Parsed here too, so a direct call (outside a hub) gets defaults and a typed error before any request.
-      const parsed = contract.input.safeParse(request.input);
-      if (!parsed.success) throw validationError(operation, parsed.error.issues);
-      return handler(parsed.data as never, context);
-    },
+    execute: (request, context) => dispatcher.execute(request, context),
     isConfigured: () => resolveToken(settings) !== undefined,
     async healthCheck({ signal }) {
       await client.call('getMe', {}, readBotUser, { signal });

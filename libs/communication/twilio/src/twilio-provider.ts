@@ -1,10 +1,9 @@
 import {
-  IntegrationError,
+  createCapabilityDispatcher,
   loadOptionalSetting,
   messagingV1,
   registerSecret,
   withoutTrailingSlash,
-  type ProviderCallContext,
   type ProviderManifest,
   type ProviderOperation,
   type ProviderV1,
@@ -35,13 +34,6 @@ export interface TwilioProvider extends ProviderV1 {
   healthCheck(context: { readonly signal: AbortSignal }): Promise<void>;
 }
 
-type Handler = (input: never, context: ProviderCallContext) => Promise<unknown>;
-
-function validationError(operation: string, issues: readonly { readonly path: readonly PropertyKey[]; readonly message: string }[]) {
-  const described = issues.map((issue) => `${issue.path.map(String).join('.') || '(input)'}: ${issue.message}`).join('; ');
-  return new IntegrationError({ kind: 'validation', message: `twilio: invalid input for ${operation}: ${described}`, provider: 'twilio', operation, isRetryable: false });
-}
-
 /**
  * Creates the Twilio provider on the REST API (2010-04-01): the `messaging`
  * capability's `sendMessage` to phone numbers as SMS, `getMessageStatus`, and
@@ -62,13 +54,13 @@ export function createTwilio(settings: TwilioProviderSettings = {}): TwilioProvi
   registerSecret(settings.authToken);
   registerSecret(settings.apiKey?.apiKeySecret);
   const client = createTwilioClient(settings, baseURL);
-  const handlers: Readonly<Record<string, Handler>> = createMessagingHandlers(client, settings);
+  const dispatcher = createCapabilityDispatcher('twilio', [{ contract: messagingV1, handlers: createMessagingHandlers(client, settings) }]);
   const manifest: ProviderManifest = Object.freeze({
     id: 'twilio',
     name: 'Twilio',
     category: 'communication',
     docsUrl: 'https://github.com/switchyard-dev/switchyard/tree/main/libs/communication/twilio#readme',
-    capabilities: Object.freeze([Object.freeze({ name: messagingV1.name, version: messagingV1.version, operations: Object.freeze(Object.keys(handlers)) })]),
+    capabilities: dispatcher.capabilities,
     authKinds: Object.freeze(['basic', 'signature'] as const),
   });
 
@@ -81,18 +73,7 @@ export function createTwilio(settings: TwilioProviderSettings = {}): TwilioProvi
     },
     operations: Object.freeze({ getMessageStatus: createStatusOperation(client) }),
     webhooks: twilioWebhooks,
-    async execute(request, context) {
-      const operation = `${request.capability}.${request.operation}`;
-      const handler = request.capability === messagingV1.name ? handlers[request.operation] : undefined;
-      const contract = messagingV1.operations[request.operation as keyof typeof messagingV1.operations];
-      if (handler === undefined || contract === undefined) {
-        throw new IntegrationError({ kind: 'unsupported', message: `twilio does not offer ${operation}`, provider: 'twilio', operation, isRetryable: false });
-      }
-      // Parsed here too, so a direct call (outside a hub) gets a typed error before any request.
-      const parsed = contract.input.safeParse(request.input);
-      if (!parsed.success) throw validationError(operation, parsed.error.issues);
-      return handler(parsed.data as never, context);
-    },
+    execute: (request, context) => dispatcher.execute(request, context),
     isConfigured: () => hasCredentials(settings) && (settings.from !== undefined || settings.messagingServiceSid !== undefined),
     async healthCheck({ signal }) {
       await client.request({ path: '.json', responseType: 'none' }, { signal });
