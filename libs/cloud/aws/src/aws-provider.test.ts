@@ -51,6 +51,18 @@ describe('createAws settings', () => {
       .catch((error: unknown) => error);
     expect(outcome).toMatchObject({ kind: 'unsupported', operation: 'compute.listInstances' });
   });
+
+  it('parses a direct call against the contract, naming each bad field, without calling AWS', async () => {
+    const provider = createAws({ capabilities: ['storage'], baseURL: 'http://127.0.0.1:9' });
+    const outcome = await provider
+      .execute({ capability: 'storage', operation: 'getObject', input: { bucket: 'ok-bucket' } }, createCallContext())
+      .then(
+        () => undefined,
+        (error: unknown) => error as { kind: string; operation: string; message: string },
+      );
+    expect(outcome).toMatchObject({ kind: 'validation', operation: 'storage.getObject' });
+    expect(outcome?.message).toMatch(/^aws: invalid input for storage\.getObject: key: /);
+  });
 });
 
 describe('secrets', () => {

@@ -32,4 +32,22 @@ describe('createGcp', () => {
     expect(outcome?.kind).toBe('auth');
     expect(outcome?.message).toContain('GOOGLE_APPLICATION_CREDENTIALS');
   });
+
+  it('parses a direct call against the contract, then applies Cloud Storage naming rules, before reading credentials', async () => {
+    process.env.GOOGLE_APPLICATION_CREDENTIALS = '/nonexistent/switchyard-key.json';
+    const gcp = createGcp({ projectId: 'switchyard-test', storage: { apiEndpoint: 'http://127.0.0.1:9' } });
+    const failure = (input: unknown) =>
+      gcp
+        .execute({ capability: 'storage', operation: 'headObject', input }, createCallContext())
+        .then(
+          () => undefined,
+          (error: unknown) => error as { kind: string; message: string },
+        );
+    const missingKey = await failure({ bucket: 'reports' });
+    expect(missingKey?.kind).toBe('validation');
+    expect(missingKey?.message).toMatch(/^gcp: invalid input for storage\.headObject: key: /);
+    const reservedName = await failure({ bucket: 'google-reports', key: 'a.txt' });
+    expect(reservedName?.kind).toBe('validation');
+    expect(reservedName?.message).toContain('Cloud Storage naming rules');
+  });
 });
