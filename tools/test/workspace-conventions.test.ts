@@ -3,6 +3,7 @@
  * 11). Runs after every library is built (tools depends on all of libs/), so
  * it also checks the built output against each package.json.
  */
+import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -71,6 +72,13 @@ describe('the workspace', () => {
       .map(([, version]) => version);
     expect(nxVersions.length).toBeGreaterThan(1);
     expect(new Set(nxVersions).size).toBe(1);
+  });
+
+  it('has no package.json or project.json below a library’s root (Nx and npm workspaces would take the folder for a project)', () => {
+    const tracked = execFileSync('git', ['ls-files', '--cached', '--others', '--exclude-standard', 'libs'], { cwd: workspaceRoot, encoding: 'utf8' }).split('\n');
+    const libraryRoots = new Set(listLibraryPackages().map((entry) => entry.relativeDirectory));
+    const stray = tracked.filter((file) => /(^|\/)(package|project)\.json$/.test(file) && !libraryRoots.has(dirname(file)));
+    expect(stray, 'rename fixtures such as project.json, e.g. to single-project.json').toEqual([]);
   });
 });
 

@@ -72,7 +72,7 @@ describe('gitlab rate limits in the hub', () => {
   it('lowers headroom as RateLimit-Remaining drops, and pauses GitLab at 0 so the hub routes elsewhere', async () => {
     const reset = String(Math.ceil(Date.now() / 1000) + 60);
     const limits = (remaining: number) => ({ 'ratelimit-limit': '2000', 'ratelimit-remaining': String(remaining), 'ratelimit-reset': reset });
-    const projects = [fixture('project.json')];
+    const projects = [fixture('single-project.json')];
     server = await startFaultServer({ 'GET /api/v4/projects': [{ headers: limits(100), body: projects }, { headers: limits(0), body: projects }] });
     const gitlab = createGitlab({ baseURL: server.url, token: 'glpat-fault', allowPrivateNetwork: true });
     const spare = createMemoryIssuesProvider({ id: 'spare-issues' });

@@ -50,7 +50,7 @@ function project(json: Json): FakeProject {
  * project lists span pages.
  */
 export function seedState(): FakeState {
-  const main = project(fixture('project.json'));
+  const main = project(fixture('single-project.json'));
   const base = main.json;
   const siblings = ['diaspora-client', 'diaspora-docs', 'puppet'].map((name, index) =>
     project({
