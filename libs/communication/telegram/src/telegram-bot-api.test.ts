@@ -5,8 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTelegramFake, type TelegramFake } from './__peers__/telegram-fake';
 import { createTelegram, type TelegramProviderSettings } from './index';
 
-// The wire-protocol fake covers what telegram-test-api lacks: getChat, getChatMember, real
-// "not found" errors for edits, the error envelope, and parse-mode checks.
+// The wire-protocol fake covers what telegram-test-api (with its shim, telegram-provider.test.ts)
+// cannot: every error envelope, parse-mode checks, getUpdates offsets and setMyCommands.
 let fake: TelegramFake;
 beforeAll(async () => {
   fake = await startTelegramFake();

@@ -1,36 +1,48 @@
-import { createCallContext, findFreePort, testMessagingProvider, testProvider, withoutOperations } from '@switchyard/testing';
+import { createCallContext, findFreePort, testMessagingProvider, testProvider } from '@switchyard/testing';
+import { readFileSync } from 'node:fs';
 import TelegramServer from 'telegram-test-api';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { startTelegramTestApiShim, type TelegramTestApiShim } from './__peers__/telegram-test-api-shim';
 import { createTelegram, type TelegramCommandEvent, type TelegramProviderSettings } from './index';
 
 // telegram-test-api: a Bot API emulation with simulated users (getMe, getUpdates, sendMessage,
 // editMessageText, deleteMessage, callbacks, set/deleteWebhook); every other method answers 500.
+// The provider talks to it through a pass-through (__peers__/telegram-test-api-shim.ts) that adds
+// getChat/getChatMember for users the emulator has seen and a 400 for edits of missing messages.
 const TOKEN = '987654321:AAPeerTokenForSwitchyardContractTests';
+/** The simulated user the contract suite writes to and looks up: they message the bot first. */
+const ADA = { userId: 424242, chatId: 424242, firstName: 'Ada', userName: 'ada' };
+const errors = JSON.parse(readFileSync(new URL('__fixtures__/errors.json', import.meta.url), 'utf8')) as Record<string, unknown>;
 let server: TelegramServer;
-let baseURL = '';
+let shim: TelegramTestApiShim;
 
 beforeAll(async () => {
   const port = await findFreePort();
   server = new TelegramServer({ port, host: '127.0.0.1', storage: 'RAM' });
   await server.start();
-  baseURL = server.config.apiURL;
+  shim = await startTelegramTestApiShim(server);
+  const ada = server.getClient(TOKEN, ADA);
+  await ada.sendMessage(ada.makeMessage('hello bot', { from: { last_name: 'Lovelace' } }));
+  // The bot polls once, as it would in production; the emulator keeps the read update, so Ada stays known.
+  await createTelegram(peerSettings()).operations.getUpdates!.execute({}, createCallContext());
 });
 
 afterAll(async () => {
+  await shim.close();
   await server.stop();
 });
 
-const peerSettings = (extra: TelegramProviderSettings = {}): TelegramProviderSettings => ({ token: TOKEN, baseURL, allowPrivateNetwork: true, ...extra });
+const peerSettings = (extra: TelegramProviderSettings = {}): TelegramProviderSettings => ({ token: TOKEN, baseURL: shim.url, allowPrivateNetwork: true, ...extra });
 
 testProvider({ id: 'telegram', category: 'communication', create: () => createTelegram({ token: TOKEN }) });
 
-// The peer has no getChat, and its editMessageText succeeds for messages that do not exist, so
-// getUser and updateMessage run against the wire-protocol fake (telegram-fake.test.ts); here they
-// are withheld, and updating an existing message is checked below.
+// The whole contract runs against the emulator (through the shim): the bot writes to Ada and looks
+// her up. The Bot API cannot list chats or users.
 testMessagingProvider({
-  create: () => withoutOperations(createTelegram(peerSettings()), ['getUser', 'updateMessage']),
-  recipient: { kind: 'chat', id: '1' },
-  unsupported: ['listChannels', 'listUsers', 'getUser', 'updateMessage'],
+  create: () => createTelegram(peerSettings()),
+  recipient: { kind: 'chat', id: String(ADA.chatId) },
+  userId: String(ADA.userId),
+  unsupported: ['listChannels', 'listUsers'],
   additionalTests() {
     it('edits a sent message in place on the peer', async () => {
       const telegram = createTelegram(peerSettings());
@@ -87,13 +99,58 @@ describe('a simulated user on telegram-test-api', () => {
 
   it('reports a method the peer lacks as a provider error without the token', async () => {
     const telegram = createTelegram(peerSettings());
-    const failure = await telegram.execute({ capability: 'messaging', operation: 'getUser', input: { userId: '77' } }, createCallContext()).catch((error: unknown) => error);
+    const failure = await telegram.operations.setCommands!.execute({ commands: [{ command: 'start', description: 'Start' }] }, createCallContext()).catch((error: unknown) => error);
     expect(failure).toMatchObject({ kind: 'provider', statusCode: 500 });
     expect(String((failure as Error).message)).not.toContain(TOKEN);
   });
 
+  it('looks a user up with getChatMember in a group they wrote in', async () => {
+    const grace = server.getClient(TOKEN, { userId: 79, chatId: -1001, type: 'group', chatTitle: 'Ops', firstName: 'Grace', userName: 'grace' });
+    await grace.sendMessage(grace.makeMessage('hi all'));
+    const telegram = createTelegram(peerSettings({ userChatId: '-1001' }));
+    await expect(telegram.execute({ capability: 'messaging', operation: 'getUser', input: { userId: '79' } }, createCallContext())).resolves.toEqual({ id: '79', name: 'Grace', handle: 'grace', isBot: false });
+    await expect(telegram.execute({ capability: 'messaging', operation: 'getUser', input: { userId: String(ADA.userId) } }, createCallContext())).rejects.toMatchObject({ kind: 'not_found' });
+  });
+
   it('answers getMe for healthCheck', async () => {
     await expect(createTelegram(peerSettings()).healthCheck({ signal: new AbortController().signal })).resolves.toBeUndefined();
+  });
+});
+
+describe('the telegram-test-api shim', () => {
+  const call = async (method: string, init: RequestInit = {}, query = '') => {
+    const response = await fetch(`${shim.url}/bot${TOKEN}/${method}${query}`, init);
+    return { status: response.status, body: await response.json() };
+  };
+  const json = (body: unknown): RequestInit => ({ method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const form = (body: Record<string, string>): RequestInit => ({ method: 'POST', body: new URLSearchParams(body) });
+
+  it('answers getChat for a user who wrote to the bot, from a JSON body, a form body or the query string', async () => {
+    const chat = { id: ADA.userId, type: 'private', first_name: 'Ada', last_name: 'Lovelace', username: 'ada', accent_color_id: 0, max_reaction_count: 11 };
+    await expect(call('getChat', json({ chat_id: ADA.userId }))).resolves.toEqual({ status: 200, body: { ok: true, result: chat } });
+    await expect(call('getChat', form({ chat_id: String(ADA.userId) }))).resolves.toEqual({ status: 200, body: { ok: true, result: chat } });
+    await expect(call('getchat', {}, `?chat_id=${ADA.userId}`)).resolves.toEqual({ status: 200, body: { ok: true, result: chat } });
+  });
+
+  it('answers 400 "chat not found" for a user the bot has not seen, and for another bot', async () => {
+    await expect(call('getChat', json({ chat_id: 5150 }))).resolves.toEqual({ status: 400, body: errors.chatNotFound });
+    const other = await fetch(`${shim.url}/bot111:OtherBotToken/getChat`, json({ chat_id: ADA.userId }));
+    expect({ status: other.status, body: await other.json() }).toEqual({ status: 400, body: errors.chatNotFound });
+  });
+
+  it('answers 400 "message to edit not found" for an edit of a message that does not exist', async () => {
+    await expect(call('editMessageText', json({ chat_id: ADA.chatId, message_id: 999_999, text: 'x' }))).resolves.toEqual({ status: 400, body: errors.messageToEditNotFound });
+    await expect(call('editMessageText', form({ chat_id: '5150', message_id: '1', text: 'x' }))).resolves.toEqual({ status: 400, body: errors.messageToEditNotFound });
+  });
+
+  it('forwards everything else to the emulator unchanged', async () => {
+    const sent = await call('sendMessage', json({ chat_id: 80, text: 'through the shim' }));
+    expect(sent).toMatchObject({ status: 200, body: { ok: true, result: { chat: { id: 80 }, text: 'through the shim' } } });
+    const messageId = (sent.body as { result: { message_id: number } }).result.message_id;
+    await expect(call('editMessageText', form({ chat_id: '80', message_id: String(messageId), text: 'edited' }))).resolves.toEqual({ status: 200, body: { ok: true, result: null } });
+    expect(server.storage.botMessages.find((update) => update.messageId === messageId)?.message).toMatchObject({ text: 'edited' });
+    await expect(call('getMe', {}, '')).resolves.toMatchObject({ status: 200, body: { ok: true } });
+    await expect(call('setMyCommands', json({ commands: [] }))).resolves.toMatchObject({ status: 500, body: { message: expect.stringContaining("'setMyCommands' is not supported") as unknown } });
   });
 });
 
