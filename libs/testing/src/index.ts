@@ -84,3 +84,14 @@ export { storeContractCases, testStore, type StoreCase, type TestStoreOptions } 
 
 // local peers (emulators) for provider tests
 export { findFreePort, startPeerProcess, type PeerProcess, type PeerProcessOptions } from './peer-process';
+
+// Prism: an official OpenAPI description as a mock or a validating proxy
+export {
+  makeNullableSchemasValidatable,
+  startPrism,
+  writeValidatableOpenApi,
+  type Prism,
+  type PrismExchange,
+  type PrismOptions,
+  type PrismViolation,
+} from './prism';
