@@ -1,27 +1,11 @@
-import { testIssuesProvider, testProvider } from '@switchyard/testing';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startGithubFake, type GithubFake } from './__peers__/github-fake';
+import { testProvider } from '@switchyard/testing';
+import { afterEach, describe, expect, it } from 'vitest';
 import { createGithub } from './index';
 
 testProvider({ id: 'github', category: 'code', create: () => createGithub() });
 
-let fake: GithubFake;
-
-beforeAll(async () => {
-  fake = await startGithubFake();
-});
-
-afterAll(async () => {
-  await fake?.close();
-});
-
-// Every case of the issues contract, against the wire-protocol fake (src/__peers__/github-fake.ts):
-// the recorded api.github.com traffic cannot serve it (it replays fixed requests), and Prism answers
-// with fixed examples, so neither can show that an update or a search sees what was created.
-testIssuesProvider({
-  create: () => createGithub({ baseURL: fake.url, token: fake.token }),
-  project: 'octokit-fixture-org/switchyard-contract',
-});
+// The issues contract suite runs in github-prism.test.ts: through Prism serving GitHub's official OpenAPI
+// description, in front of the wire-protocol fake.
 
 describe('createGithub settings', () => {
   const saved = { GITHUB_API_URL: process.env.GITHUB_API_URL, GITHUB_TOKEN: process.env.GITHUB_TOKEN };

@@ -1,5 +1,5 @@
 import { IntegrationError } from '@switchyard/core';
-import { createCallContext, testRepositoriesProvider } from '@switchyard/testing';
+import { createCallContext } from '@switchyard/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGithubFake, type GithubFake } from './__peers__/github-fake';
 import { createGithub } from './index';
@@ -20,23 +20,7 @@ function call(operation: string, input: unknown) {
   return github().execute({ capability: 'repositories', operation, input }, createCallContext());
 }
 
-// The whole repositories contract against the wire-protocol fake: its data is the recorded
-// octokit-fixture-org/hello-world with commits and pull requests from GitHub's OpenAPI examples.
-testRepositoriesProvider({
-  create: github,
-  fixture: {
-    repository: 'octokit-fixture-org/hello-world',
-    missingRepository: 'octokit-fixture-org/does-not-exist',
-    searchQuery: 'octokit-fixture-org',
-    branch: 'master',
-    author: 'hubot',
-    file: { path: 'README.md', contains: 'Hello, World!' },
-    directory: 'src',
-    missingFile: 'docs/missing.md',
-    pullRequests: { state: 'merged', atLeast: 1 },
-  },
-});
-
+// The repositories contract suite runs in github-prism.test.ts, through Prism in front of this fake.
 describe('repositories on GitHub', () => {
   it('maps a repository as GitHub describes it, and finds it by numeric id too', async () => {
     const described = await call('getRepository', { repository: 'octokit-fixture-org/hello-world' });

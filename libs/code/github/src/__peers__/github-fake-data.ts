@@ -69,7 +69,21 @@ export function repositoryJson(repository: FakeRepository, baseUrl: string): Rec
     html_url: `https://github.com/${repository.fullName}`,
     url: `${baseUrl}/repos/${repository.fullName}`,
     owner: { ...(recorded.owner as object), login: owner },
+    // Required by today's description; the 2017 recording predates discussions.
+    has_discussions: false,
   };
+}
+
+/**
+ * A user as GitHub embeds it (`simple-user`): the recorded issue author, renamed.
+ * Every URL field GitHub sends is kept, pointing at the named user.
+ */
+export function userJson(login: string, id: number): Record<string, unknown> {
+  const recorded = fixture<{ user: Record<string, unknown> }>('issue').user;
+  const renamed = Object.fromEntries(
+    Object.entries(recorded).map(([key, value]) => [key, typeof value === 'string' && key.endsWith('url') ? value.replace(String(recorded.login), login) : value]),
+  );
+  return { ...renamed, login, id, node_id: Buffer.from(`04:User${id}`).toString('base64') };
 }
 
 export function issueJson(repository: FakeRepository, issue: FakeIssue, baseUrl: string): Record<string, unknown> {
@@ -81,7 +95,8 @@ export function issueJson(repository: FakeRepository, issue: FakeIssue, baseUrl:
     body: issue.body,
     state: issue.state,
     labels: issue.labels.map((name, index) => ({ ...fixture<Record<string, unknown>[]>('issue-labels')[0], id: index + 1, name })),
-    assignees: issue.assignees.map((login, index) => ({ login, id: index + 1, type: 'User' })),
+    assignee: issue.assignees[0] === undefined ? null : userJson(issue.assignees[0], 1),
+    assignees: issue.assignees.map((login, index) => userJson(login, index + 1)),
     html_url: `https://github.com/${repository.fullName}/issues/${issue.number}`,
     url: `${baseUrl}/repos/${repository.fullName}/issues/${issue.number}`,
     created_at: issue.created_at,
@@ -115,7 +130,8 @@ function commit(sha: string, message: string, author: { name: string; email: str
     sha,
     html_url: `https://github.com/${fullName}/commit/${sha}`,
     commit: { ...recorded.commit, author: person, committer: person, message },
-    author: author.login === undefined ? null : { ...recorded.author, login: author.login },
+    author: author.login === undefined ? null : userJson(author.login, author.login.length),
+    committer: author.login === undefined ? null : userJson(author.login, author.login.length),
   };
 }
 
@@ -132,11 +148,36 @@ function pull(number: number, state: 'open' | 'closed', merged: boolean, head: s
     merged_at: merged ? '2011-02-01T19:01:12Z' : null,
     head: { ...recorded.head, ref: head },
     base: { ...recorded.base, ref: base },
+    // The description's own example lists a team without the `type` its schema requires; no team is asked here.
+    requested_teams: [],
   };
 }
 
 const monalisa = { name: 'Monalisa Octocat', email: 'support@github.com', login: 'octocat' };
 const hubot = { name: 'Hubot', email: 'hubot@example.com', login: 'hubot' };
+
+/** An entry of the contents API (`content-file` without `content`, or with it): GitHub's example, moved to `path`. */
+export function contentJson(fullName: string, path: string, sha: string, size: number, baseUrl: string): Record<string, unknown> {
+  const example = fixture('content-file');
+  delete example.content;
+  delete example.encoding;
+  const self = `${baseUrl}/repos/${fullName}/contents/${path}?ref=master`;
+  const html = `https://github.com/${fullName}/blob/master/${path}`;
+  const git = `${baseUrl}/repos/${fullName}/git/blobs/${sha}`;
+  return {
+    ...example,
+    type: 'file',
+    name: path.split('/').pop(),
+    path,
+    sha,
+    size,
+    url: self,
+    git_url: git,
+    html_url: html,
+    download_url: `https://raw.githubusercontent.com/${fullName}/master/${path}`,
+    _links: { self, git, html },
+  };
+}
 
 /** The repository the fake starts with: the recorded `octokit-fixture-org/hello-world`, with files, commits and pull requests. */
 export function seedRepository(id: number, fullName: string): FakeRepository {

@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import {
   commentJson,
+  contentJson,
   fixture,
   githubTime,
   hookJson,
@@ -99,13 +100,15 @@ export async function startGithubFake(options: GithubFakeOptions = {}): Promise<
   const scripted: GithubFakeReply[] = [];
   let nextId = 5000;
   let url = '';
+  /** The URL the current request was sent to (its Host), so links lead back through a proxy such as Prism, as GitHub's own do. */
+  let base = '';
 
   const repository = (match: RegExpExecArray) => repositories.get(`${match[1]}/${match[2]}`.toLowerCase());
   const issueOf = (found: FakeRepository, number: string) => found.issues.find((issue) => issue.number === Number(number));
   const listLink = (path: string, query: URLSearchParams) => (next: number) => {
     const copy = new URLSearchParams(query);
     copy.set('page', String(next));
-    return `${url}${path}?${copy.toString()}`;
+    return `${base}${path}?${copy.toString()}`;
   };
   const repositoryRoute = (handler: (found: FakeRepository, match: RegExpExecArray, request: Parameters<Route>[1]) => Reply): Route => (match, request) => {
     const found = repository(match);
@@ -121,9 +124,9 @@ export async function startGithubFake(options: GithubFakeOptions = {}): Promise<
     ['GET', /^\/installation\/repositories$/, (_match, request) => projectsPage(request.query, true)],
     ['GET', /^\/repositories\/(\d+)$/, (match) => {
       const found = [...repositories.values()].find((candidate) => candidate.id === Number(match[1]));
-      return found === undefined ? notFound : { status: 200, body: repositoryJson(found, url) };
+      return found === undefined ? notFound : { status: 200, body: repositoryJson(found, base) };
     }],
-    ['GET', /^\/repos\/([^/]+)\/([^/]+)$/, repositoryRoute((found) => ({ status: 200, body: repositoryJson(found, url) }))],
+    ['GET', /^\/repos\/([^/]+)\/([^/]+)$/, repositoryRoute((found) => ({ status: 200, body: repositoryJson(found, base) }))],
     ['POST', /^\/repos\/([^/]+)\/([^/]+)\/issues$/, repositoryRoute((found, _match, { body }) => {
       if (typeof body.title !== 'string' || body.title === '') return validationFailed('Issue', 'title', 'missing_field');
       const now = githubTime();
@@ -139,7 +142,7 @@ export async function startGithubFake(options: GithubFakeOptions = {}): Promise<
         closed_at: null,
       };
       found.issues.push(issue);
-      return { status: 201, body: issueJson(found, issue, url), headers: { location: `${url}/repos/${found.fullName}/issues/${issue.number}` } };
+      return { status: 201, body: issueJson(found, issue, base), headers: { location: `${base}/repos/${found.fullName}/issues/${issue.number}` } };
     })],
     ['GET', /^\/repos\/([^/]+)\/([^/]+)\/issues$/, repositoryRoute((found, match, { query }) => {
       const state = query.get('state') ?? 'open';
@@ -150,11 +153,11 @@ export async function startGithubFake(options: GithubFakeOptions = {}): Promise<
         .filter((issue) => assignee === null || issue.assignees.includes(assignee))
         .sort((left, right) => right.updated_at.localeCompare(left.updated_at) || right.number - left.number);
       const paged = page(matching, query, listLink(`/repos/${match[1]}/${match[2]}/issues`, query));
-      return { status: 200, body: paged.items.map((issue) => issueJson(found, issue, url)), headers: paged.headers };
+      return { status: 200, body: paged.items.map((issue) => issueJson(found, issue, base)), headers: paged.headers };
     })],
     ['GET', /^\/repos\/([^/]+)\/([^/]+)\/issues\/(\d+)$/, repositoryRoute((found, match) => {
       const issue = issueOf(found, match[3] ?? '');
-      return issue === undefined ? notFound : { status: 200, body: issueJson(found, issue, url) };
+      return issue === undefined ? notFound : { status: 200, body: issueJson(found, issue, base) };
     })],
     ['PATCH', /^\/repos\/([^/]+)\/([^/]+)\/issues\/(\d+)$/, repositoryRoute((found, match, { body }) => {
       const issue = issueOf(found, match[3] ?? '');
@@ -169,7 +172,7 @@ export async function startGithubFake(options: GithubFakeOptions = {}): Promise<
         issue.state = body.state;
       }
       touch(issue);
-      return { status: 200, body: issueJson(found, issue, url) };
+      return { status: 200, body: issueJson(found, issue, base) };
     })],
     ['POST', /^\/repos\/([^/]+)\/([^/]+)\/issues\/(\d+)\/comments$/, repositoryRoute((found, match, { body }) => {
       const issue = issueOf(found, match[3] ?? '');
@@ -186,13 +189,14 @@ export async function startGithubFake(options: GithubFakeOptions = {}): Promise<
       if (found === undefined) return validationFailed('Search', 'q', 'invalid');
       const matching = found.issues.filter((issue) => matchesSearch(issue, search)).sort((left, right) => right.updated_at.localeCompare(left.updated_at));
       const paged = page(matching, query, listLink('/search/issues', query));
-      return { status: 200, body: { total_count: matching.length, incomplete_results: false, items: paged.items.map((issue) => issueJson(found, issue, url)) }, headers: paged.headers };
+      const items = paged.items.map((issue) => ({ ...issueJson(found, issue, base), score: 1 }));
+      return { status: 200, body: { total_count: matching.length, incomplete_results: false, search_type: 'lexical', items }, headers: paged.headers };
     }],
     ['GET', /^\/search\/repositories$/, (_match, { query }) => {
       const words = (query.get('q') ?? '').toLowerCase().split(/\s+/).filter((word) => word !== '' && !word.includes(':'));
       const matching = [...repositories.values()].filter((candidate) => words.every((word) => candidate.fullName.toLowerCase().includes(word)));
       const paged = page(matching, query, listLink('/search/repositories', query));
-      return { status: 200, body: { total_count: matching.length, incomplete_results: false, items: paged.items.map((found) => repositoryJson(found, url)) }, headers: paged.headers };
+      return { status: 200, body: { total_count: matching.length, incomplete_results: false, items: paged.items.map((found) => ({ ...repositoryJson(found, base), score: 1 })) }, headers: paged.headers };
     }],
     ['GET', /^\/repos\/([^/]+)\/([^/]+)\/commits$/, repositoryRoute((found, match, { query }) => {
       const author = query.get('author');
@@ -225,11 +229,11 @@ export async function startGithubFake(options: GithubFakeOptions = {}): Promise<
       if (file !== undefined) {
         const bytes = Buffer.from(file.content, 'utf8');
         const base64 = bytes.toString('base64').replace(/(.{60})/g, '$1\n');
-        return { status: 200, body: { ...fixture('content-file'), name: path.split('/').pop(), path, size: bytes.length, sha: blobSha(path), content: base64 } };
+        return { status: 200, body: { ...contentJson(found.fullName, path, blobSha(path), bytes.length, base), content: base64, encoding: 'base64' } };
       }
       const children = found.files.filter((candidate) => candidate.path.startsWith(`${path}/`));
       if (children.length === 0) return notFound;
-      return { status: 200, body: children.map((child) => ({ type: 'file', name: child.path.split('/').pop(), path: child.path, sha: blobSha(child.path), size: child.content.length })) };
+      return { status: 200, body: children.map((child) => contentJson(found.fullName, child.path, blobSha(child.path), Buffer.byteLength(child.content), base)) };
     })],
     ['GET', /^\/repos\/([^/]+)\/([^/]+)\/hooks$/, repositoryRoute((found, match, { query }) => {
       const paged = page(found.hooks, query, listLink(`/repos/${match[1]}/${match[2]}/hooks`, query));
@@ -252,7 +256,7 @@ export async function startGithubFake(options: GithubFakeOptions = {}): Promise<
   function projectsPage(query: URLSearchParams, installation: boolean): Reply {
     const all = [...repositories.values()].sort((left, right) => left.fullName.localeCompare(right.fullName));
     const paged = page(all, query, listLink(installation ? '/installation/repositories' : '/user/repos', query));
-    const items = paged.items.map((found) => repositoryJson(found, url));
+    const items = paged.items.map((found) => repositoryJson(found, base));
     return { status: 200, body: installation ? { total_count: all.length, repositories: items } : items, headers: paged.headers };
   }
 
@@ -279,6 +283,7 @@ export async function startGithubFake(options: GithubFakeOptions = {}): Promise<
   function answer(request: IncomingMessage, response: ServerResponse, raw: string): void {
     const target = new URL(request.url ?? '/', 'http://127.0.0.1');
     const method = request.method ?? 'GET';
+    base = request.headers.host === undefined ? url : `http://${request.headers.host}`;
     requests.push({ method, path: `${target.pathname}${target.search}`, headers: request.headers, body: raw });
     remaining = Math.max(0, remaining - 1);
     let reply: Reply = scripted.shift() ?? authorize(request, target.pathname) ?? notFound;
