@@ -35,6 +35,8 @@ export interface TwilioFake {
   readonly messages: Map<string, Record<string, unknown>>;
   /** Moves a message to `status` (e.g. `delivered`, or `undelivered` with an error code), as Twilio does over time. */
   setStatus(sid: string, status: string, errorCode?: number): void;
+  /** Answers the next authorized request with `reply` instead of the route's answer (to show a checker refusing a bad answer). */
+  failNext(reply: { readonly status: number; readonly body?: unknown }): void;
   close(): Promise<void>;
 }
 
@@ -43,6 +45,7 @@ function fixture(name: string): Record<string, unknown> {
 }
 
 const MESSAGE = fixture('message.json');
+const ACCOUNT = fixture('account.json');
 const ERRORS = fixture('errors.json') as Record<string, Record<string, unknown>>;
 const E164 = /^\+[1-9]\d{1,14}$/;
 
@@ -97,6 +100,15 @@ export async function startTwilioFake(options: TwilioFakeOptions): Promise<Twili
   const requests: TwilioFakeRequest[] = [];
   const messages = new Map<string, Record<string, unknown>>();
   const accountPath = `/2010-04-01/Accounts/${options.accountSid}`;
+  const scripted: { status: number; body?: unknown }[] = [];
+  const account: Record<string, unknown> = {
+    ...ACCOUNT,
+    sid: options.accountSid,
+    owner_account_sid: options.accountSid,
+    friendly_name: 'Switchyard test account',
+    uri: `${accountPath}.json`,
+    subresource_uris: Object.fromEntries(Object.entries(ACCOUNT.subresource_uris as Record<string, string>).map(([name, uri]) => [name, uri.replace(/\/Accounts\/AC[a-z]{32}/, `/Accounts/${options.accountSid}`)])),
+  };
 
   function authorized(header: string | undefined): boolean {
     const user = basicUser(header);
@@ -136,7 +148,7 @@ export async function startTwilioFake(options: TwilioFakeOptions): Promise<Twili
 
   function route(method: string, pathname: string, form: Readonly<Record<string, string>>): { status: number; body?: unknown } {
     if (method === 'GET' && pathname === `${accountPath}.json`) {
-      return { status: 200, body: { sid: options.accountSid, friendly_name: 'Switchyard test account', status: 'active', type: 'Full' } };
+      return { status: 200, body: account };
     }
     if (method === 'POST' && pathname === `${accountPath}/Messages.json`) return createMessage(form);
     const match = new RegExp(`^${accountPath}/Messages/([A-Za-z0-9]+)\\.json$`).exec(pathname);
@@ -166,7 +178,7 @@ export async function startTwilioFake(options: TwilioFakeOptions): Promise<Twili
       contentType,
       form,
     });
-    const answer = authorized(header('authorization')) ? route(request.method ?? 'GET', url.pathname, form) : { status: 401, body: ERRORS.unauthorized };
+    const answer = !authorized(header('authorization')) ? { status: 401, body: ERRORS.unauthorized } : (scripted.shift() ?? route(request.method ?? 'GET', url.pathname, form));
     const headers: Record<string, string> = { date: new Date().toUTCString() };
     if (answer.body !== undefined) headers['content-type'] = 'application/json; charset=utf-8';
     response.writeHead(answer.status, headers);
@@ -193,6 +205,7 @@ export async function startTwilioFake(options: TwilioFakeOptions): Promise<Twili
       if (message === undefined) throw new Error(`no message ${sid}`);
       Object.assign(message, { status, date_updated: rfc2822(new Date()), error_code: errorCode ?? null, error_message: errorCode === undefined ? null : `Error ${errorCode}` });
     },
+    failNext: (reply) => void scripted.push(reply),
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.close((error) => (error === undefined ? resolve() : reject(error)));
