@@ -1,5 +1,5 @@
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type OutgoingHttpHeaders, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listenOnLoopback } from './loopback';
 
 /**
  * A fault the server injects instead of a normal answer:
@@ -141,24 +141,15 @@ export async function startFaultServer(routes: FaultRoutes = {}): Promise<FaultS
     });
   }
 
-  const server = createServer(handle);
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  const port = (server.address() as AddressInfo).port;
+  const { url, port, close } = await listenOnLoopback(createServer(handle));
   return {
-    url: `http://127.0.0.1:${port}`,
+    url,
     port,
     requests,
     route(key, route) {
       table.set(key, route);
       positions.delete(key);
     },
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.close((error) => (error === undefined ? resolve() : reject(error)));
-        server.closeAllConnections();
-      }),
+    close,
   };
 }

@@ -84,6 +84,7 @@ export { storeContractCases, testStore, type StoreCase, type TestStoreOptions } 
 
 // local peers (emulators) for provider tests
 export { findFreePort, startPeerProcess, type PeerProcess, type PeerProcessOptions } from './peer-process';
+export { listenOnLoopback, type LoopbackServer } from './loopback';
 
 // Prism: an official OpenAPI description as a mock or a validating proxy
 export {

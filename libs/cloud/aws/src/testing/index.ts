@@ -1,7 +1,6 @@
 import { createServer, request, type IncomingHttpHeaders } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { ProviderCallContext, ProviderRequest, ProviderV1 } from '@switchyard/core';
-import { startPeerProcess, type PeerProcess } from '@switchyard/testing';
+import { listenOnLoopback, type PeerProcess, startPeerProcess } from '@switchyard/testing';
 
 /** A running moto_server: the local AWS peer `@switchyard/aws` is tested against. */
 export interface MotoServer extends PeerProcess {
@@ -54,20 +53,7 @@ async function startMetadataNameFront(target: string): Promise<{ url: string; po
     upstream.on('error', () => outgoing.destroy());
     incoming.pipe(upstream);
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', resolve);
-  });
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    port,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
-  };
+  return listenOnLoopback(server);
 }
 
 /**

@@ -1,6 +1,6 @@
 import { randomUUID, verify } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listenOnLoopback } from '@switchyard/testing';
 
 /** One request a route answers: method, path, query and parsed body. */
 export interface FakeRequest {
@@ -135,8 +135,7 @@ export async function startGoogleApiFake(options: {
       send(response, googleError(404, 'NOT_FOUND', `No route for ${method} ${url.pathname}`));
     })().catch((error: unknown) => send(response, googleError(500, 'INTERNAL', String(error))));
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const { url, close } = await listenOnLoopback(server);
   return {
     url,
     tokenURL: `${url}/token`,
@@ -144,10 +143,6 @@ export async function startGoogleApiFake(options: {
     issuedTokens,
     idTokens,
     tokenRequests: () => tokenRequests,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
+    stop: close,
   };
 }

@@ -1,6 +1,5 @@
 import { createPublicKey, randomBytes, verify, type KeyObject } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import {
   commentJson,
   contentJson,
@@ -14,6 +13,7 @@ import {
   type FakeRepository,
 } from './github-fake-data';
 import { matchesSearch, parseSearch } from './github-fake-search';
+import { listenOnLoopback } from '@switchyard/testing';
 
 /** Options of {@link startGithubFake}. */
 export interface GithubFakeOptions {
@@ -320,8 +320,8 @@ export async function startGithubFake(options: GithubFakeOptions = {}): Promise<
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => answer(request, response, Buffer.concat(chunks).toString('utf8')));
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const listening = await listenOnLoopback(server);
+  url = listening.url;
   return {
     url,
     token: [...tokens][0] ?? '',
@@ -335,11 +335,7 @@ export async function startGithubFake(options: GithubFakeOptions = {}): Promise<
       remaining = value;
     },
     failNext: (reply) => void scripted.push(reply),
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
+    close: listening.close,
   };
 }
 

@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { listenOnLoopback } from '@switchyard/testing';
 import { handleApi, type ApiRequest, type ApiResult } from './gitlab-fake-routes';
 import { fixture, seedState, type FakeState } from './gitlab-fake-data';
 
@@ -125,20 +126,15 @@ export async function startGitlabFake(options: GitlabFakeOptions = {}): Promise<
       send(response, { status: 500, body: { message: `500 Internal Server Error: ${String(error)}` } });
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as AddressInfo).port;
+  const { url, close } = await listenOnLoopback(server);
   return {
-    url: `http://127.0.0.1:${port}`,
+    url,
     state,
     requests,
     accessTokens,
     setRemaining(value) {
       remaining = value;
     },
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.closeAllConnections();
-        server.close((error) => (error === undefined ? resolve() : reject(error)));
-      }),
+    close,
   };
 }

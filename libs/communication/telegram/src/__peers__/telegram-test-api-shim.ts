@@ -22,7 +22,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { createServer, request as forward, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listenOnLoopback } from '@switchyard/testing';
 
 /** The running shim. */
 export interface TelegramTestApiShim {
@@ -155,17 +155,5 @@ export async function startTelegramTestApiShim(emulator: TelegramTestApiEmulator
       outgoing.end(JSON.stringify(envelope));
     })().catch(() => outgoing.destroy());
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', resolve);
-  });
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
-  };
+  return listenOnLoopback(server);
 }
