@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listenOnLoopback } from '@switchyard/testing';
 
 /** Options of {@link startTwilioFake}. */
 export interface TwilioFakeOptions {
@@ -191,13 +191,9 @@ export async function startTwilioFake(options: TwilioFakeOptions): Promise<Twili
       response.end(JSON.stringify(ERRORS.internal));
     });
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  const port = (server.address() as AddressInfo).port;
+  const { url, close } = await listenOnLoopback(server);
   return {
-    url: `http://127.0.0.1:${port}`,
+    url,
     requests,
     messages,
     setStatus(sid, status, errorCode) {
@@ -206,10 +202,6 @@ export async function startTwilioFake(options: TwilioFakeOptions): Promise<Twili
       Object.assign(message, { status, date_updated: rfc2822(new Date()), error_code: errorCode ?? null, error_message: errorCode === undefined ? null : `Error ${errorCode}` });
     },
     failNext: (reply) => void scripted.push(reply),
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.close((error) => (error === undefined ? resolve() : reject(error)));
-        server.closeAllConnections();
-      }),
+    close,
   };
 }
