@@ -33,6 +33,8 @@ export interface SlackFake {
   readonly messages: ReadonlyMap<string, readonly StoredMessage[]>;
   /** Answers the next call of `method` with HTTP 429 and `Retry-After: <seconds>`, as Slack does for a rate-limited method. */
   rateLimitNext(method: string, seconds: number): void;
+  /** Answers the next call of `method` with HTTP 200 and `body` as given (to show that a validator refuses a wrong answer). */
+  answerNext(method: string, body: unknown): void;
   close(): Promise<void>;
 }
 
@@ -45,6 +47,19 @@ export interface SlackFakeOptions {
 const EMPTY_CURSOR_METADATA = { next_cursor: '' };
 
 /**
+ * Profile fields Slack's OpenAPI description requires but its own
+ * `users.list`/`users.info` examples leave out for some users; filled in with
+ * the empty values the examples use for unset fields (`"phone": ""`). See
+ * the fixtures README.
+ */
+const REQUIRED_PROFILE_DEFAULTS = { title: '', phone: '', skype: '', status_text: '', status_emoji: '', fields: {} };
+
+/** A documented user, with what the description requires and the example lacks (`is_app_user`, profile fields). */
+function describedUser(user: Json): Json {
+  return { is_app_user: false, ...user, profile: { ...REQUIRED_PROFILE_DEFAULTS, ...(user.profile as Json) } };
+}
+
+/**
  * A stateful wire-protocol fake of the Slack Web API methods the provider
  * calls, on a free 127.0.0.1 port: every method is `POST /api/<method>` with
  * a form-encoded (or JSON) body, answers HTTP 200 with `{ ok: true, … }` or
@@ -53,16 +68,20 @@ const EMPTY_CURSOR_METADATA = { next_cursor: '' };
  * `users.list` and `users.info` examples; messages get a fresh
  * `<seconds>.<micros>` ts and are shaped like the documented
  * `chat.postMessage` and `chat.update` responses. Cursors are base64 of
- * `<kind>:<next id>`, like Slack's.
+ * `<kind>:<next id>`, like Slack's. Its answers satisfy Slack's OpenAPI
+ * description as patched by `slack-openapi-patch.ts` (Prism checks them in
+ * `slack-prism.test.ts`); what it adds to the documented users for that is
+ * listed in the fixtures README. It emits no links back to the API.
  */
 export async function startSlackFake(options: SlackFakeOptions): Promise<SlackFake> {
   const channels = fixture<{ channels: Json[] }>('conversations.list.json').channels;
   const listedUsers = fixture<{ members: Json[] }>('users.list.json').members;
   const infoUser = fixture<{ user: Json }>('users.info.json').user;
-  const users: Json[] = listedUsers.map((user) => (user.id === infoUser.id ? infoUser : user));
+  const users: Json[] = listedUsers.map((user) => describedUser(user.id === infoUser.id ? infoUser : user));
   const messages = new Map<string, StoredMessage[]>(channels.map((channel) => [String(channel.id), []]));
   const requests: SlackFakeRequest[] = [];
   const rateLimits = new Map<string, number>();
+  const scripted = new Map<string, unknown>();
   let sequence = 0;
   const nextTs = () => {
     sequence += 1;
@@ -175,6 +194,13 @@ export async function startSlackFake(options: SlackFakeOptions): Promise<SlackFa
       answer(response, 429, { ok: false, error: 'ratelimited' }, { 'retry-after': String(limited) });
       return;
     }
+    if (scripted.has(method)) {
+      const body = scripted.get(method);
+      scripted.delete(method);
+      response.writeHead(200, { 'content-type': 'application/json; charset=utf-8' });
+      response.end(JSON.stringify(body));
+      return;
+    }
     if (request.method !== 'POST') return answer(response, 200, { ok: false, error: 'method_not_supported_for_channel_type' });
     const handler = methods[method];
     if (handler === undefined) return answer(response, 200, { ok: false, error: 'unknown_method' });
@@ -196,6 +222,7 @@ export async function startSlackFake(options: SlackFakeOptions): Promise<SlackFa
     requests,
     messages,
     rateLimitNext: (method, seconds) => rateLimits.set(method, seconds),
+    answerNext: (method, body) => void scripted.set(method, body),
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }

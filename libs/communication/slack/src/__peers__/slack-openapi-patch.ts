@@ -1,6 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 
 type Json = Record<string, unknown>;
@@ -37,6 +35,15 @@ export function slackOpenApiPath(): string {
  * - the body is offered as `application/x-www-form-urlencoded` and
  *   `application/json` with the same schema.
  *
+ * - the HTTP 200 answer is "the success schema or the error schema": Slack
+ *   answers `{ ok: false, error }` with HTTP 200
+ *   (https://api.slack.com/web#evaluating_responses), but the description
+ *   lists the error schema under `default` only, so a validator would hold
+ *   every error answer to the success schema.
+ *
+ * And, for the whole document, {@link unwrapTypelessItems}: without it the
+ * user, conversation and paging objects are not checked at all.
+ *
  * Everything else (response schemas and examples, other methods) is left as
  * published. Returns the patched document; never edits the original.
  */
@@ -61,21 +68,47 @@ export function patchSlackOpenApi(document: Json): Json {
       if (parameter.required === true) required.add(parameter.name);
     }
     const schema: Json = { type: 'object', properties, ...(required.size === 0 ? {} : { required: [...required] }) };
+    const responses = operation.responses as Record<string, { content: Record<string, { schema: Json }> }>;
+    const success = responses['200']?.content['application/json'];
+    const failure = responses.default?.content['application/json'];
+    if (success === undefined || failure === undefined) throw new Error(`/${method} has no JSON 200 and default answers`);
     const rewritten: Json = {
       ...operation,
       parameters: kept,
       requestBody: { content: { 'application/x-www-form-urlencoded': { schema }, 'application/json': { schema } } },
+      responses: { ...responses, '200': { ...responses['200'], content: { 'application/json': { ...success, schema: { anyOf: [success.schema, failure.schema] } } } } },
     };
     paths[`/${method}`] = { post: rewritten };
   }
+  unwrapTypelessItems(patched);
   return patched;
 }
 
-/** Writes the patched description of {@link slackOpenApiPath} into a new temporary directory and returns its path. */
-export function writePatchedSlackOpenApi(): string {
-  const document = JSON.parse(readFileSync(slackOpenApiPath(), 'utf8')) as Json;
-  const directory = mkdtempSync(join(tmpdir(), 'switchyard-slack-openapi-'));
-  const file = join(directory, 'slack.com.patched.json');
-  writeFileSync(file, JSON.stringify(patchSlackOpenApi(document)));
-  return file;
+/**
+ * Slack's description writes 26 schemas, among them `objs_user`,
+ * `objs_conversation`, `objs_response_metadata` and the message's `bot_id`,
+ * as `{ items: { anyOf: [A, B] } }` with no `type`. JSON Schema applies
+ * `items` to arrays only, so for the objects and strings these describe the
+ * schema accepts anything, and Prism checks nothing inside a user or a
+ * channel. This rewrites each such schema to `{ anyOf: [A, B] }` (what the
+ * description means: one of these), keeping its title and description, in
+ * place. A property that happens to be called `items` is left alone.
+ *
+ * @returns how many schemas were rewritten.
+ */
+export function unwrapTypelessItems(document: Json): number {
+  let rewritten = 0;
+  const visit = (node: unknown, key: string | undefined): unknown => {
+    if (Array.isArray(node)) return node.map((entry) => visit(entry, undefined));
+    if (node === null || typeof node !== 'object') return node;
+    const object: Json = Object.fromEntries(Object.entries(node as Json).map(([name, value]) => [name, visit(value, name)]));
+    const items = object.items as Json | undefined;
+    if (key === 'properties' || object.type !== undefined || items === undefined || Array.isArray(items) || Object.keys(items).join() !== 'anyOf') return object;
+    rewritten += 1;
+    const unwrapped: Json = { ...object, anyOf: items.anyOf };
+    delete unwrapped.items;
+    return unwrapped;
+  };
+  for (const [name, value] of Object.entries(document)) document[name] = visit(value, undefined);
+  return rewritten;
 }
