@@ -4,7 +4,7 @@ import { writeFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeNullableSchemasValidatable, startPrism, writeValidatableOpenApi, type Prism } from './prism';
+import { makeNullableSchemasValidatable, startPrism, type Prism } from './prism';
 
 // A two-route description: GET /pets/{id} answers a pet whose `owner` is "an owner, or null" written the way
 // GitHub writes it (nullable next to allOf, no type), which Prism cannot compile unless rewritten.
@@ -37,7 +37,6 @@ const description = {
 
 let upstream: Server;
 let prism: Prism;
-let spec: ReturnType<typeof writeValidatableOpenApi>;
 let directory: string;
 const answers = new Map<string, unknown>([
   ['/pets/1', { id: 1, owner: { name: 'Ada' } }],
@@ -55,13 +54,11 @@ beforeAll(async () => {
   directory = mkdtempSync(join(tmpdir(), 'prism-test-'));
   const source = join(directory, 'pets.json');
   writeFileSync(source, JSON.stringify(description));
-  spec = writeValidatableOpenApi(source);
-  prism = await startPrism({ name: 'pets', spec: spec.path, upstream: `http://127.0.0.1:${(upstream.address() as AddressInfo).port}` });
+  prism = await startPrism({ name: 'pets', spec: source, upstream: `http://127.0.0.1:${(upstream.address() as AddressInfo).port}` });
 }, 60_000);
 
 afterAll(async () => {
   await prism?.stop();
-  spec?.remove();
   rmSync(directory, { recursive: true, force: true });
   await new Promise((resolve) => upstream?.close(resolve));
 });

@@ -26,8 +26,14 @@ export interface PrismExchange {
 export interface PrismOptions {
   /** What to call it in messages, e.g. "GitHub OpenAPI". */
   readonly name: string;
-  /** Path of the OpenAPI (or Swagger 2) description. */
+  /**
+   * Path of the official OpenAPI description, as published. Prism serves a
+   * temporary copy passed through `patch` (if given) and
+   * {@link makeNullableSchemasValidatable}; the copy is removed on `stop()`.
+   */
   readonly spec: string;
+  /** Changes to the description that a test suite needs (return a new document, or edit it in place); keep them few and documented. */
+  readonly patch?: (document: Record<string, unknown>) => Record<string, unknown> | void;
   /**
    * Proxy mode: forward every request to this URL (a wire-protocol fake, say)
    * and validate both the request and the upstream's response against the
@@ -90,14 +96,21 @@ export async function startPrism(options: PrismOptions): Promise<Prism> {
   const cli = prismCli();
   const errors = options.errors ?? options.upstream !== undefined;
   const mode = options.upstream === undefined ? ['mock'] : ['proxy'];
-  const peer: PeerProcess = await startPeerProcess({
-    name: `prism (${options.name})`,
-    command: process.execPath,
-    args: (port) => [cli, ...mode, '-h', '127.0.0.1', '-p', String(port), ...(errors ? ['--errors'] : []), options.spec, ...(options.upstream === undefined ? [] : [options.upstream])],
-    readyPath: options.readyPath,
-    readyTimeoutMs: options.readyTimeoutMs ?? 90_000,
-    missingHint: options.missingHint ?? PRISM_HINT,
-  });
+  const spec = writeValidatableOpenApi(options.spec, options.patch);
+  let peer: PeerProcess;
+  try {
+    peer = await startPeerProcess({
+      name: `prism (${options.name})`,
+      command: process.execPath,
+      args: (port) => [cli, ...mode, '-h', '127.0.0.1', '-p', String(port), ...(errors ? ['--errors'] : []), spec.path, ...(options.upstream === undefined ? [] : [options.upstream])],
+      readyPath: options.readyPath,
+      readyTimeoutMs: options.readyTimeoutMs ?? 90_000,
+      missingHint: options.missingHint ?? PRISM_HINT,
+    });
+  } catch (error) {
+    spec.remove();
+    throw error;
+  }
   const exchanges: PrismExchange[] = [];
   const recordingFetch: typeof fetch = async (input, init) => {
     const request = new Request(input, init);
@@ -122,7 +135,10 @@ export async function startPrism(options: PrismOptions): Promise<Prism> {
           .map((violation) => `${exchange.method} ${exchange.path} → ${exchange.status}: ${violation.location.join('.')}: ${violation.message}`),
       ),
     output: () => peer.output(),
-    stop: () => peer.stop(),
+    stop: async () => {
+      await peer.stop();
+      spec.remove();
+    },
   };
 }
 
@@ -180,13 +196,13 @@ export function makeNullableSchemasValidatable(document: unknown): number {
 }
 
 /**
- * Writes a copy of the OpenAPI description at `source` with
- * {@link makeNullableSchemasValidatable} (and `patch`, if given) applied, into
+ * Writes a copy of the OpenAPI description at `source` with `patch` (if
+ * given) and then {@link makeNullableSchemasValidatable} applied, into
  * a new temporary directory, and returns its path and a `remove()`.
  */
-export function writeValidatableOpenApi(source: string, patch?: (document: Record<string, unknown>) => void): { path: string; rewritten: number; remove(): void } {
-  const document = JSON.parse(readFileSync(source, 'utf8')) as Record<string, unknown>;
-  patch?.(document);
+export function writeValidatableOpenApi(source: string, patch?: PrismOptions['patch']): { path: string; rewritten: number; remove(): void } {
+  const published = JSON.parse(readFileSync(source, 'utf8')) as Record<string, unknown>;
+  const document = patch?.(published) ?? published;
   const rewritten = makeNullableSchemasValidatable(document);
   const directory = mkdtempSync(join(tmpdir(), 'switchyard-openapi-'));
   const path = join(directory, 'openapi.json');

