@@ -1,7 +1,8 @@
 import { IntegrationError, type ErrorKind, type OperationHints, type ProviderOperation, type ProviderV1 } from '@switchyard/core';
 import type { z } from 'zod';
-import { createHttpClient, type ResponseSchema } from './http-client';
-import { retryAfterMsFromHeaders, type HttpResponseHeaders } from './http-errors';
+import { createHttpClient } from './http-client';
+import type { ResponseSchema } from './response-schema';
+import { retryAfterMsFromHeaders, type HttpResponseHeaders } from './http-headers';
 import { createIntegrationManifest, rejectRoutedCall, type IntegrationSettings } from './integration-manifest';
 
 /** One GraphQL operation, declared as data. Becomes a provider-specific operation and a hub tool. */

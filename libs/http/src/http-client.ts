@@ -1,21 +1,13 @@
-import { IntegrationError, withDeadline } from '@switchyard/core';
+import { IntegrationError, redactText, withDeadline } from '@switchyard/core';
 import type { Dispatcher } from 'undici';
 import type { AuthResult, AuthStrategy } from './auth/auth-strategy';
 import { appendQuery, encodeBody, type QueryParameters } from './http-body';
-import { httpFailureError, httpResponseError, type HttpErrorContext, type HttpErrorDetails, type HttpErrorDetailsReader, type HttpResponseHeaders } from './http-errors';
+import { httpFailureError, httpResponseError, type HttpErrorContext, type HttpErrorDetails, type HttpErrorDetailsReader } from './http-errors';
+import type { HttpResponseHeaders } from './http-headers';
 import { defaultPool } from './http-pool';
 import { assertPublicHost } from './http-private-network';
+import { responseSchemaError, type ResponseSchema } from './response-schema';
 import { VERSION } from './version';
-
-/**
- * A response schema: anything with zod's `safeParse` (a zod schema is one).
- * List only the fields the code reads.
- */
-export interface ResponseSchema<T> {
-  safeParse(value: unknown):
-    | { readonly success: true; readonly data: T }
-    | { readonly success: false; readonly error: { readonly issues: readonly { readonly path: readonly PropertyKey[]; readonly message: string }[] } };
-}
 
 /** How the response body is read. */
 export type ResponseType = 'json' | 'text' | 'bytes' | 'none';
@@ -120,19 +112,6 @@ function lowerCaseHeaders(headers: Readonly<Record<string, string | undefined>> 
     const value = headers[name];
     if (value !== undefined) into[name.toLowerCase()] = value;
   }
-}
-
-function schemaError<T>(context: HttpErrorContext, result: Exclude<ReturnType<ResponseSchema<T>['safeParse']>, { success: true }>): IntegrationError {
-  const issues = result.error.issues.map((issue) => ({ path: issue.path.map(String).join('.') || '(root)', message: issue.message }));
-  const listed = issues.slice(0, 3).map((issue) => `field "${issue.path}": ${issue.message}`);
-  const prefix = context.provider === undefined ? '' : `${context.provider}: `;
-  return new IntegrationError({
-    kind: 'provider',
-    message: `${prefix}${context.method} ${context.path} returned a response that does not match its schema: ${listed.join('; ')}`,
-    provider: context.provider,
-    isRetryable: false,
-    details: { issues },
-  });
 }
 
 /**
@@ -242,7 +221,7 @@ export function createHttpClient(settings: HttpClientSettings): HttpClient {
     const json: unknown = await body.json();
     if (options.responseSchema === undefined) return { status, headers: response.headers, data: json as T };
     const parsed = options.responseSchema.safeParse(json);
-    if (!parsed.success) throw schemaError(context, parsed);
+    if (!parsed.success) throw responseSchemaError({ provider, operation: `${method} ${redactText(context.path)}` }, parsed.error.issues);
     return { status, headers: response.headers, data: parsed.data };
   }
 

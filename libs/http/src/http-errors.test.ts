@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { IntegrationError } from '@switchyard/core';
 import { startFaultServer, type FaultServer } from '@switchyard/testing';
 import { createHttpClient, type HttpClient } from './index';
-import { errorMessageExcerpt, httpResponseError, rateLimitStatusFromHeaders, retryAfterMsFromHeaders } from './http-errors';
+import { errorMessageExcerpt, httpResponseError } from './http-errors';
+import { rateLimitStatusFromHeaders, retryAfterMsFromHeaders } from './http-headers';
 
 async function failure(promise: Promise<unknown>): Promise<IntegrationError> {
   try {

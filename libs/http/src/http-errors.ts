@@ -1,8 +1,7 @@
 import { STATUS_CODES } from 'node:http';
-import { IntegrationError, redactText, type ErrorKind, type RateLimitStatus } from '@switchyard/core';
-
-/** Response headers as undici returns them. */
-export type HttpResponseHeaders = Readonly<Record<string, string | string[] | undefined>>;
+import { IntegrationError, redactText, type ErrorKind } from '@switchyard/core';
+import type { HttpResponseHeaders } from './http-headers';
+import { classifyHttpStatus, type ProviderErrorHint } from './http-status';
 
 /** Where a failed request went, for error messages. Never carries request headers. */
 export interface HttpErrorContext {
@@ -26,16 +25,13 @@ export interface HttpErrorResponse extends HttpErrorContext {
 
 /**
  * What a provider reads from its own error envelope to refine the shared
- * classification (see `HttpClientSettings.errorDetails`). Every field is
- * optional; what is left out keeps the default.
+ * classification (see `HttpClientSettings.errorDetails`): a
+ * {@link ProviderErrorHint} plus its own message and error codes. Every field
+ * is optional; what is left out keeps the default.
  */
-export interface HttpErrorDetails {
-  /** A different kind than the status gives, e.g. `not_found` for Telegram's 400 "chat not found". */
-  readonly kind?: ErrorKind | undefined;
+export interface HttpErrorDetails extends ProviderErrorHint {
   /** The provider's own message, quoted in the error instead of the generic excerpt. */
   readonly message?: string | undefined;
-  /** How long to wait, when the body says (Telegram's `parameters.retry_after`). */
-  readonly retryAfterMs?: number | undefined;
   /** Provider error codes and such, kept on the error's (redacted) `details`. */
   readonly details?: Readonly<Record<string, unknown>> | undefined;
 }
@@ -45,11 +41,6 @@ export type HttpErrorDetailsReader = (response: { readonly status: number; reado
 
 /** The longest excerpt of a provider's error message kept in an error message. */
 const MAXIMUM_EXCERPT_LENGTH = 200;
-
-/** A `X-RateLimit-Reset` value above this is epoch seconds (GitHub); below, seconds from now (IETF draft). */
-const EPOCH_SECONDS_THRESHOLD = 1_000_000_000;
-
-const RATE_LIMIT_MESSAGE = /rate.?limit|too many requests|abuse/i;
 
 const TIMEOUT_CODES: ReadonlySet<string> = new Set([
   'UND_ERR_HEADERS_TIMEOUT',
@@ -80,83 +71,6 @@ const NETWORK_CODES: ReadonlySet<string> = new Set([
   'ENETUNREACH',
   'ENETDOWN',
 ]);
-
-function kindForStatus(status: number, rateLimited: boolean): ErrorKind {
-  switch (status) {
-    case 400:
-    case 422:
-      return 'validation';
-    case 401:
-      return 'auth';
-    case 403:
-      return rateLimited ? 'rate_limit' : 'auth';
-    case 404:
-    case 410:
-      return 'not_found';
-    case 409:
-    case 412:
-      return 'conflict';
-    case 429:
-      return 'rate_limit';
-    default:
-      return 'provider';
-  }
-}
-
-function header(headers: HttpResponseHeaders, name: string): string | undefined {
-  const value = headers[name];
-  return Array.isArray(value) ? value[0] : value;
-}
-
-/**
- * How long the provider asked us to wait, in ms, from `Retry-After`
- * (seconds or an HTTP date), then `X-RateLimit-Reset` / `RateLimit-Reset`
- * (epoch seconds or seconds from now) and `X-RateLimit-Reset-After`.
- * Undefined when none is present or parseable. Header names are lower case,
- * as undici gives them.
- *
- * @example
- * ```ts
- * retryAfterMsFromHeaders({ 'retry-after': '30' }); // 30_000
- * ```
- */
-export function retryAfterMsFromHeaders(headers: HttpResponseHeaders, now: number = Date.now()): number | undefined {
-  const retryAfter = header(headers, 'retry-after')?.trim();
-  if (retryAfter !== undefined && retryAfter !== '') {
-    const seconds = Number(retryAfter);
-    if (Number.isFinite(seconds)) return Math.max(0, Math.ceil(seconds * 1000));
-    const date = Date.parse(retryAfter);
-    if (Number.isFinite(date)) return Math.max(0, date - now);
-  }
-  const resetAfter = Number(header(headers, 'x-ratelimit-reset-after') ?? Number.NaN);
-  if (Number.isFinite(resetAfter)) return Math.max(0, Math.ceil(resetAfter * 1000));
-  const reset = Number(header(headers, 'x-ratelimit-reset') ?? header(headers, 'ratelimit-reset') ?? Number.NaN);
-  if (!Number.isFinite(reset)) return undefined;
-  return Math.max(0, Math.ceil(reset > EPOCH_SECONDS_THRESHOLD ? reset * 1000 - now : reset * 1000));
-}
-
-/**
- * The rate-limit state a response's headers report, for
- * `context.reportRateLimit`: GitHub's `x-ratelimit-limit/-remaining/-reset`
- * (reset in epoch seconds), GitLab's `ratelimit-*` and the IETF draft's
- * `ratelimit-*` (reset in seconds from now). Undefined when the response
- * carries no limit and remaining count.
- *
- * @example
- * ```ts
- * const response = await client.request({ path: '/user' });
- * const status = rateLimitStatusFromHeaders(response.headers);
- * if (status) context.reportRateLimit?.(status);
- * ```
- */
-export function rateLimitStatusFromHeaders(headers: HttpResponseHeaders, now: number = Date.now()): RateLimitStatus | undefined {
-  const limit = Number(header(headers, 'x-ratelimit-limit') ?? header(headers, 'ratelimit-limit') ?? Number.NaN);
-  const remaining = Number(header(headers, 'x-ratelimit-remaining') ?? header(headers, 'ratelimit-remaining') ?? Number.NaN);
-  if (!Number.isFinite(limit) || !Number.isFinite(remaining) || limit <= 0) return undefined;
-  const reset = Number(header(headers, 'x-ratelimit-reset') ?? header(headers, 'ratelimit-reset') ?? Number.NaN);
-  const resetAt = Number.isFinite(reset) ? (reset > EPOCH_SECONDS_THRESHOLD ? reset * 1000 : now + reset * 1000) : undefined;
-  return { limit, remaining: Math.max(0, remaining), resetAt };
-}
 
 function stringField(value: unknown): string | undefined {
   if (typeof value === 'string' && value.trim() !== '') return value;
@@ -235,21 +149,11 @@ function describeRequest(context: HttpErrorContext): string {
   return `${prefix}${context.method} ${redactText(context.path)}`;
 }
 
-function isRateLimitSignal(response: HttpErrorResponse, excerpt: string | undefined): boolean {
-  if (header(response.headers, 'x-ratelimit-remaining') === '0' || header(response.headers, 'ratelimit-remaining') === '0') return true;
-  if (header(response.headers, 'retry-after') !== undefined) return true;
-  return excerpt !== undefined && RATE_LIMIT_MESSAGE.test(excerpt);
-}
-
 /**
- * Classifies an HTTP error response into an {@link IntegrationError}: 400/422
- * `validation`, 401 `auth`, 403 `auth` — or `rate_limit` when it is a rate
- * limit in disguise (`x-ratelimit-remaining: 0`, `Retry-After`, or a body that
- * says so, as GitHub's secondary rate limit does) — 404/410 `not_found`,
- * 409/412 `conflict`, 429 `rate_limit`, 5xx and anything else `provider`.
- * `retryAfterMs` comes from {@link retryAfterMsFromHeaders} for rate limits,
- * and from `Retry-After` alone for any other status. The message
- * names the method and redacted path and quotes the provider's message.
+ * Classifies an HTTP error response into an {@link IntegrationError} through
+ * {@link classifyHttpStatus} (the one status table every provider shares),
+ * refined by the provider's own reading of its envelope. The message names
+ * the method and redacted path and quotes the provider's message.
  *
  * @example
  * ```ts
@@ -259,19 +163,16 @@ function isRateLimitSignal(response: HttpErrorResponse, excerpt: string | undefi
 export function httpResponseError(response: HttpErrorResponse, refinement?: HttpErrorDetails): IntegrationError {
   const ownMessage = refinement?.message === undefined ? undefined : errorMessageExcerpt(JSON.stringify({ message: refinement.message }));
   const excerpt = ownMessage ?? errorMessageExcerpt(response.body);
-  const rateLimited = response.status === 429 || (response.status === 403 && isRateLimitSignal(response, excerpt));
-  const kind = refinement?.kind ?? kindForStatus(response.status, rateLimited);
+  const classified = classifyHttpStatus({ status: response.status, headers: response.headers, message: excerpt, hint: refinement, now: response.now });
   const reason = STATUS_CODES[response.status] ?? 'Unknown Status';
   const detail = excerpt === undefined ? '' : `: ${excerpt}`;
   return new IntegrationError({
-    kind,
+    kind: classified.kind,
     message: `${describeRequest(response)} failed with ${response.status} ${reason}${detail}`,
     provider: response.provider,
     statusCode: response.status,
-    // Rate limits read every reset header; other statuses (a 503 in maintenance) only an explicit Retry-After.
-    retryAfterMs:
-      refinement?.retryAfterMs ??
-      (rateLimited || header(response.headers, 'retry-after') !== undefined ? retryAfterMsFromHeaders(response.headers, response.now) : undefined),
+    retryAfterMs: classified.retryAfterMs,
+    isRetryable: classified.retryable,
     details: refinement?.details,
   });
 }

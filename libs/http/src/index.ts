@@ -5,24 +5,26 @@ export {
   type HttpClientSettings,
   type HttpRequestOptions,
   type HttpResponse,
-  type ResponseSchema,
   type ResponseType,
 } from './http-client';
 export { appendQuery, encodeBody, type EncodedBody, type QueryParameters, type QueryValue } from './http-body';
 export {
   errorMessageExcerpt,
   httpFailureError,
+  httpResponseError,
+  transportFailure,
+  type HttpErrorContext,
   type HttpErrorDetails,
   type HttpErrorDetailsReader,
-  transportFailure,
-  type TransportFailure,
-  httpResponseError,
-  rateLimitStatusFromHeaders,
-  retryAfterMsFromHeaders,
-  type HttpErrorContext,
   type HttpErrorResponse,
-  type HttpResponseHeaders,
+  type TransportFailure,
 } from './http-errors';
+export { normalizeHeaders, rateLimitStatusFromHeaders, retryAfterMsFromHeaders, type HttpResponseHeaders } from './http-headers';
+export { classifyHttpStatus, type HttpStatusAnswer, type HttpStatusClassification, type ProviderErrorHint } from './http-status';
+export { createProviderErrors, type ProviderErrors, type ProviderStatusError } from './provider-errors';
+export { parseResponse, responseSchemaError, type ResponseContext, type ResponseSchema } from './response-schema';
+export { decodeCursor, encodeCursor, type CursorContext } from './cursor';
+export { type HttpTransportSettings } from './transport-settings';
 export { closeDefaultPools } from './http-pool';
 export { assertPublicHost, isPrivateAddress } from './http-private-network';
 export { type AuthRequest, type AuthResult, type AuthStrategy, type SecretSource } from './auth/auth-strategy';
@@ -66,3 +68,4 @@ export {
   type WebSocketIntegrationSettings,
   type WebSocketOperationDefinition,
 } from './websocket-integration';
+export { fetchThrough } from './dispatcher-fetch';

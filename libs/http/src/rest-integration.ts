@@ -1,7 +1,8 @@
 import { IntegrationError, type OperationHints, type ProviderOperation, type ProviderV1 } from '@switchyard/core';
 import type { z } from 'zod';
 import type { QueryParameters, QueryValue } from './http-body';
-import { createHttpClient, type HttpClient, type ResponseSchema } from './http-client';
+import { createHttpClient, type HttpClient } from './http-client';
+import type { ResponseSchema } from './response-schema';
 import { createIntegrationManifest, rejectRoutedCall, type IntegrationSettings } from './integration-manifest';
 
 /**

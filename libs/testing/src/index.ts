@@ -96,3 +96,12 @@ export {
   type PrismOptions,
   type PrismViolation,
 } from './prism';
+
+// the fault suite every HTTP provider runs
+export {
+  providerFaultCases,
+  testProviderFaults,
+  type ProviderFaultCase,
+  type ProviderFaultRun,
+  type TestProviderFaultsOptions,
+} from './provider-faults';

@@ -4,11 +4,16 @@
  * manifest.
  */
 export const PROVIDER_CATEGORIES = [
+  'ai',
+  'analytics',
   'cloud',
   'code',
   'communication',
+  'crm',
   'e-commerce',
+  'payments',
   'project-management',
+  'social',
 ] as const;
 
 /** One of {@link PROVIDER_CATEGORIES}. */

@@ -1,6 +1,7 @@
 import { IntegrationError, registerSecret } from '@switchyard/core';
 import type { Dispatcher } from 'undici';
-import { createHttpClient, type ResponseSchema } from '../http-client';
+import { createHttpClient } from '../http-client';
+import type { ResponseSchema } from '../response-schema';
 import type { AuthResult, AuthStrategy } from './auth-strategy';
 
 /** The grant {@link oauth2Auth} obtains its first token with. */

@@ -1,0 +1,91 @@
+import type { RateLimitStatus } from '@switchyard/core';
+
+/** Response headers as undici returns them. */
+export type HttpResponseHeaders = Readonly<Record<string, string | string[] | undefined>>;
+
+/** A `X-RateLimit-Reset` value above this is epoch seconds (GitHub); below, seconds from now (IETF draft). */
+const EPOCH_SECONDS_THRESHOLD = 1_000_000_000;
+
+function header(headers: HttpResponseHeaders, name: string): string | undefined {
+  const value = headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+/**
+ * How long the provider asked us to wait, in ms, from `Retry-After`
+ * (seconds or an HTTP date), then `X-RateLimit-Reset` / `RateLimit-Reset`
+ * (epoch seconds or seconds from now) and `X-RateLimit-Reset-After`.
+ * Undefined when none is present or parseable. Header names are lower case,
+ * as undici gives them.
+ *
+ * @example
+ * ```ts
+ * retryAfterMsFromHeaders({ 'retry-after': '30' }); // 30_000
+ * ```
+ */
+export function retryAfterMsFromHeaders(headers: HttpResponseHeaders, now: number = Date.now()): number | undefined {
+  const retryAfter = header(headers, 'retry-after')?.trim();
+  if (retryAfter !== undefined && retryAfter !== '') {
+    const seconds = Number(retryAfter);
+    if (Number.isFinite(seconds)) return Math.max(0, Math.ceil(seconds * 1000));
+    const date = Date.parse(retryAfter);
+    if (Number.isFinite(date)) return Math.max(0, date - now);
+  }
+  const resetAfter = Number(header(headers, 'x-ratelimit-reset-after') ?? Number.NaN);
+  if (Number.isFinite(resetAfter)) return Math.max(0, Math.ceil(resetAfter * 1000));
+  const reset = Number(header(headers, 'x-ratelimit-reset') ?? header(headers, 'ratelimit-reset') ?? Number.NaN);
+  if (!Number.isFinite(reset)) return undefined;
+  return Math.max(0, Math.ceil(reset > EPOCH_SECONDS_THRESHOLD ? reset * 1000 - now : reset * 1000));
+}
+
+/**
+ * The rate-limit state a response's headers report, for
+ * `context.reportRateLimit`: GitHub's `x-ratelimit-limit/-remaining/-reset`
+ * (reset in epoch seconds), GitLab's `ratelimit-*` and the IETF draft's
+ * `ratelimit-*` (reset in seconds from now). Undefined when the response
+ * carries no limit and remaining count.
+ *
+ * @example
+ * ```ts
+ * const response = await client.request({ path: '/user' });
+ * const status = rateLimitStatusFromHeaders(response.headers);
+ * if (status) context.reportRateLimit?.(status);
+ * ```
+ */
+export function rateLimitStatusFromHeaders(headers: HttpResponseHeaders, now: number = Date.now()): RateLimitStatus | undefined {
+  const limit = Number(header(headers, 'x-ratelimit-limit') ?? header(headers, 'ratelimit-limit') ?? Number.NaN);
+  const remaining = Number(header(headers, 'x-ratelimit-remaining') ?? header(headers, 'ratelimit-remaining') ?? Number.NaN);
+  if (!Number.isFinite(limit) || !Number.isFinite(remaining) || limit <= 0) return undefined;
+  const reset = Number(header(headers, 'x-ratelimit-reset') ?? header(headers, 'ratelimit-reset') ?? Number.NaN);
+  const resetAt = Number.isFinite(reset) ? (reset > EPOCH_SECONDS_THRESHOLD ? reset * 1000 : now + reset * 1000) : undefined;
+  return { limit, remaining: Math.max(0, remaining), resetAt };
+}
+
+/**
+ * Response headers in undici's shape (lower-case names) from whatever an SDK
+ * error carries: a fetch `Headers`, an `@azure/core-rest-pipeline`
+ * `HttpHeaders` (anything with `forEach`), or a plain object. Values that are
+ * not strings are dropped. Empty for anything else.
+ *
+ * @example
+ * ```ts
+ * const headers = normalizeHeaders(error.response?.headers);
+ * ```
+ */
+export function normalizeHeaders(value: unknown): HttpResponseHeaders {
+  if (typeof value !== 'object' || value === null) return {};
+  const plain: Record<string, string | string[]> = {};
+  const withForEach = value as { forEach?: unknown; get?: unknown };
+  if (typeof withForEach.forEach === 'function' && !Array.isArray(value)) {
+    (value as { forEach(callback: (value: unknown, name: unknown) => void): void }).forEach((headerValue, name) => {
+      if (typeof name === 'string' && typeof headerValue === 'string') plain[name.toLowerCase()] = headerValue;
+    });
+    return plain;
+  }
+  for (const [name, headerValue] of Object.entries(value as Record<string, unknown>)) {
+    if (typeof headerValue === 'string') plain[name.toLowerCase()] = headerValue;
+    else if (typeof headerValue === 'number') plain[name.toLowerCase()] = String(headerValue);
+    else if (Array.isArray(headerValue)) plain[name.toLowerCase()] = headerValue.map(String);
+  }
+  return plain;
+}

@@ -1,0 +1,102 @@
+import { IntegrationError, type IntegrationErrorOptions } from '@switchyard/core';
+import { transportFailure } from './http-errors';
+import type { HttpResponseHeaders } from './http-headers';
+import { classifyHttpStatus, type ProviderErrorHint } from './http-status';
+
+/** The longest provider message kept in an error message. */
+const MAXIMUM_MESSAGE_LENGTH = 200;
+
+/** An error answer an SDK reported, for {@link ProviderErrors.fromStatus}. */
+export interface ProviderStatusError {
+  /** `capability.operation` (or a provider operation's name) that failed. */
+  readonly operation: string;
+  readonly status: number;
+  /** Lower-case header names; `normalizeHeaders` turns an SDK's headers into these. Default: none. */
+  readonly headers?: HttpResponseHeaders | undefined;
+  /** The provider's own message, quoted (first line, at most 200 characters). */
+  readonly message?: string | undefined;
+  /** The provider's own error code, e.g. `NoSuchKey` or `channel_not_found`, named in the message. */
+  readonly code?: string | undefined;
+  /** The provider's reading of the answer (a code that means more than its status); wins over the status table. */
+  readonly hint?: ProviderErrorHint | undefined;
+  /** Redacted machine-readable details. */
+  readonly details?: unknown;
+  readonly cause?: unknown;
+  /** Clock in epoch ms, for HTTP-date `Retry-After` values. Default `Date.now()`. */
+  readonly now?: number | undefined;
+}
+
+/** Errors bound to one provider id: every message starts `<id>: `, every error records the provider. */
+export interface ProviderErrors {
+  readonly provider: string;
+  /** Any error, e.g. `errors.create({ kind: 'unsupported', message: 'deleteMessage needs a channel', operation })`. */
+  create(options: Omit<IntegrationErrorOptions, 'provider'>): IntegrationError;
+  /** A `validation` error for input the service would refuse, raised before any request. */
+  invalidInput(operation: string, message: string): IntegrationError;
+  /** An error answer an SDK reported, classified by the shared status table (see `classifyHttpStatus`). */
+  fromStatus(answer: ProviderStatusError): IntegrationError;
+  /**
+   * Anything an SDK call threw without a status: an `IntegrationError` passes
+   * through; aborts and timeouts become `timeout`, socket errors `network`,
+   * anything else `provider` (retryable).
+   */
+  fromFailure(error: unknown, operation: string): IntegrationError;
+}
+
+function firstLine(text: string): string {
+  const line = text.split('\n')[0]?.trim() ?? '';
+  return line.length > MAXIMUM_MESSAGE_LENGTH ? `${line.slice(0, MAXIMUM_MESSAGE_LENGTH)}…` : line;
+}
+
+function reasonOf(error: unknown): string {
+  if (error instanceof Error) return firstLine(error.message);
+  if (typeof error === 'object' && error !== null && typeof (error as { message?: unknown }).message === 'string') {
+    return firstLine((error as { message: string }).message);
+  }
+  return firstLine(String(error));
+}
+
+/**
+ * The error factory a provider binds once to its id, so its code never
+ * writes `provider: 'acme'` or a message prefix by hand, and every status
+ * goes through the one shared classification.
+ *
+ * @example
+ * ```ts
+ * const errors = createProviderErrors('acme');
+ * throw errors.fromStatus({ operation: 'crm.getContact', status: error.statusCode, message: error.body.message, cause: error });
+ * ```
+ */
+export function createProviderErrors(provider: string): ProviderErrors {
+  const prefix = `${provider}: `;
+  const create = (options: Omit<IntegrationErrorOptions, 'provider'>): IntegrationError =>
+    new IntegrationError({ ...options, provider, message: options.message.startsWith(prefix) ? options.message : `${prefix}${options.message}` });
+  return {
+    provider,
+    create,
+    invalidInput: (operation, message) => create({ kind: 'validation', message: `${operation}: ${message}`, operation, isRetryable: false }),
+    fromStatus(answer) {
+      const quoted = answer.message === undefined || answer.message.trim() === '' ? undefined : firstLine(answer.message);
+      const classified = classifyHttpStatus({ status: answer.status, headers: answer.headers, message: quoted, hint: answer.hint, now: answer.now });
+      const code = answer.code === undefined || answer.code === quoted ? '' : ` ${answer.code}`;
+      return create({
+        kind: classified.kind,
+        message: `${answer.operation} failed with ${answer.status}${code}${quoted === undefined ? '' : `: ${quoted}`}`,
+        operation: answer.operation,
+        statusCode: answer.status,
+        retryAfterMs: classified.retryAfterMs,
+        isRetryable: classified.retryable,
+        details: answer.details,
+        cause: answer.cause,
+      });
+    },
+    fromFailure(error, operation) {
+      if (IntegrationError.isInstance(error)) return error;
+      const transport = transportFailure(error);
+      const reason = reasonOf(error);
+      if (transport?.kind === 'timeout') return create({ kind: 'timeout', message: `${operation} timed out or was aborted: ${reason}`, operation, cause: error });
+      if (transport !== undefined) return create({ kind: 'network', message: `${operation} failed on the network (${transport.code}): ${reason}`, operation, cause: error });
+      return create({ kind: 'provider', message: `${operation} failed: ${reason}`, operation, cause: error });
+    },
+  };
+}
