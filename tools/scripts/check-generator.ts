@@ -3,7 +3,7 @@
  * workspace it runs
  *
  *   npm run new-provider -- --name example --category code
- *   npm run new-provider -- --name acme --category communication
+ *   npm run new-provider -- --name acme --category crm
  *
  * then checks that `npm ci` still accepts the lockfile, builds, lints and
  * typechecks every project with no edits, tests the two new providers and
@@ -74,7 +74,7 @@ function main(): void {
 
     step('generating two providers');
     run(root, npm, [...npmPrefix, 'run', 'new-provider', '--', '--name', 'example', '--category', 'code']);
-    run(root, npm, [...npmPrefix, 'run', 'new-provider', '--', '--name', 'acme', '--category', 'communication']);
+    run(root, npm, [...npmPrefix, 'run', 'new-provider', '--', '--name', 'acme', '--category', 'crm']);
 
     step('the lockfile the generator updated still installs with npm ci');
     run(root, npm, [...npmPrefix, 'ci', '--dry-run', '--no-audit', '--no-fund']);
@@ -99,7 +99,7 @@ function main(): void {
       '@switchyard/core': ['type:core'],
       '@switchyard/testing': ['type:util'],
       '@switchyard/example': ['type:provider', 'category:code'],
-      '@switchyard/acme': ['type:provider', 'category:communication'],
+      '@switchyard/acme': ['type:provider', 'category:crm'],
     };
     for (const [project, tags] of Object.entries(expectedTags)) {
       const actual = graph.graph.nodes[project]?.data.tags ?? [];
@@ -110,7 +110,7 @@ function main(): void {
 
     step('a provider importing another provider fails lint');
     writeFileSync(
-      join(root, 'libs/communication/acme/src/acme-cross-import.ts'),
+      join(root, 'libs/crm/acme/src/acme-cross-import.ts'),
       "import { createExample } from '@switchyard/example';\n\nexport const example = createExample();\n",
     );
     const lint = run(root, 'npx', nx('run', '@switchyard/acme:lint', '--skip-nx-cache'), true);

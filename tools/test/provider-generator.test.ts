@@ -8,9 +8,9 @@ import { workspaceRoot } from '../scripts/lib/workspace.ts';
 let root: string;
 
 beforeEach(() => {
-  // A scratch workspace with just what the generator reads: core's and testing's package.json.
+  // A scratch workspace with just what the generator reads: core's, http's and testing's package.json.
   root = mkdtempSync(join(tmpdir(), 'switchyard-generator-'));
-  for (const name of ['core', 'testing']) {
+  for (const name of ['core', 'http', 'testing']) {
     mkdirSync(join(root, 'libs', name), { recursive: true });
     cpSync(join(workspaceRoot, 'libs', name, 'package.json'), join(root, 'libs', name, 'package.json'));
   }
@@ -34,8 +34,11 @@ describe('generateProvider', () => {
         'LICENSE',
         'README.md',
         'package.json',
+        'src/acme-cloud-api.ts',
+        'src/acme-cloud-faults.test.ts',
         'src/acme-cloud-provider.test.ts',
         'src/acme-cloud-provider.ts',
+        'src/acme-cloud-settings.ts',
         'src/index.ts',
         'src/version.ts',
         'tsconfig.json',
@@ -54,6 +57,9 @@ describe('generateProvider', () => {
     const provider = read('libs/cloud/acme-cloud/src/acme-cloud-provider.ts');
     expect(provider).toContain('export function createAcmeCloud(settings: AcmeCloudProviderSettings = {})');
     expect(provider).toContain("environmentVariableName: 'ACME_CLOUD_BASE_URL'");
+    expect(provider).toContain('return defineProvider({');
+    expect(manifest.dependencies).toMatchObject({ '@switchyard/core': expect.any(String), '@switchyard/http': expect.any(String), zod: expect.any(String) });
+    expect(read('libs/cloud/acme-cloud/src/acme-cloud-faults.test.ts')).toContain('testProviderFaults({');
     expect(read('libs/cloud/acme-cloud/tsup.config.ts')).toContain("'../../../tools/build/tsup-preset.ts'");
     for (const file of created.files) {
       expect(read(`libs/cloud/acme-cloud/${file}`), file).not.toMatch(/\{\{\w+\}\}/);
@@ -81,7 +87,7 @@ describe('generateProvider', () => {
     [{ id: 'acme_cloud' }, /--name must be a kebab-case id/],
     [{ id: 'core' }, /is a Switchyard package of its own/],
     [{ id: 'store-mysql' }, /is a Switchyard package of its own/],
-    [{ category: 'fintech' }, /--category must be one of cloud, code, communication/],
+    [{ category: 'fintech' }, /--category must be one of ai, analytics, cloud, code, communication, crm/],
     [{ displayName: "Acme'; process.exit()" }, /--display-name may hold/],
     [{ baseURL: 'api.acme.com' }, /--base-url must be an absolute URL/],
     [{ docsUrl: 'http://docs.acme.com' }, /--docs-url must use https:/],

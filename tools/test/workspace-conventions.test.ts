@@ -46,6 +46,9 @@ async function importBuilt(entry: WorkspacePackage): Promise<Record<string, unkn
   >;
 }
 
+
+/** A provider's factory file reads in one screen: settings resolved, parts handed to `defineProvider`. */
+const MAXIMUM_FACTORY_LINES = 80;
 describe('the workspace', () => {
   it('has the core and testing packages', () => {
     expect(byName.get('@switchyard/core')?.relativeDirectory).toBe('libs/core');
@@ -195,5 +198,18 @@ describe.runIf(providers.length > 0).each(
     });
     expect(contractTests.length, 'a *.test.ts calling test<Capability>Provider(...)').toBeGreaterThan(0);
     expect(manifest.devDependencies).toHaveProperty('@switchyard/testing');
+  });
+
+  it('runs the shared fault suite from @switchyard/testing', () => {
+    const faultTests = sourceFiles(join(directory, 'src')).filter(
+      (file) => file.endsWith('.test.ts') && readFileSync(file, 'utf8').includes('testProviderFaults('),
+    );
+    expect(faultTests.length, 'a *.test.ts calling testProviderFaults(...)').toBeGreaterThan(0);
+  });
+
+  it(`builds its provider with defineProvider, in a factory file that reads in one screen (at most ${MAXIMUM_FACTORY_LINES} lines)`, () => {
+    const source = readFileSync(join(directory, 'src', `${id}-provider.ts`), 'utf8');
+    expect(source).toContain('defineProvider(');
+    expect(source.split('\n').length).toBeLessThanOrEqual(MAXIMUM_FACTORY_LINES);
   });
 });

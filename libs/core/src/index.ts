@@ -46,7 +46,7 @@ export {
   type CapabilityHandlers,
   type OperationHandler,
 } from './provider/capability-dispatcher';
-export { defineProvider, type ProviderDefinition } from './provider/define-provider';
+export { defineProvider, type DefinedProvider, type ProviderDefinition } from './provider/define-provider';
 
 export { silentLogger, type Logger } from './utils/logger';
 export {

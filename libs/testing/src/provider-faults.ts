@@ -1,4 +1,4 @@
-import { IntegrationError, type ErrorKind, type ProviderRequest, type ProviderV1 } from '@switchyard/core';
+import { IntegrationError, type ErrorKind, type ProviderCallContext, type ProviderRequest, type ProviderV1 } from '@switchyard/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCallContext } from './call-context';
 import { startFaultServer, type FaultResponse, type FaultServer } from './fault-server';
@@ -22,8 +22,16 @@ export interface TestProviderFaultsOptions {
   readonly provider: string;
   /** Builds the provider pointed at the fault server (`baseURL`), with the planted `secrets` as its credentials. */
   readonly create: (baseURL: string) => ProviderV1;
-  /** The call every case makes. Pick one whose success answer is JSON (or XML) the provider parses. */
-  readonly request: ProviderRequest;
+  /**
+   * The routed call every case makes. Pick one whose success answer is JSON
+   * (or XML) the provider parses. Give this or `call`.
+   */
+  readonly request?: ProviderRequest | undefined;
+  /**
+   * Any other call every case makes instead of `request`: a provider
+   * operation or the health check, e.g. `(provider, { signal }) => provider.healthCheck!({ signal })`.
+   */
+  readonly call?: ((provider: ProviderV1, context: ProviderCallContext) => Promise<unknown>) | undefined;
   /** The route that call reaches on the server: `"METHOD /path"` or `"/path"`. */
   readonly route: string;
   /**
@@ -145,7 +153,11 @@ export function providerFaultCases(options: TestProviderFaultsOptions): Provider
       const timer = fault.name === 'deadline' ? setTimeout(() => controller.abort(new DOMException('deadline passed', 'TimeoutError')), DEADLINE_MS) : undefined;
       let thrown: unknown;
       try {
-        await options.create(server.url).execute(options.request, createCallContext({ signal: controller.signal }));
+        const provider = options.create(server.url);
+        const context = createCallContext({ signal: controller.signal });
+        if (options.call !== undefined) await options.call(provider, context);
+        else if (options.request !== undefined) await provider.execute(options.request, context);
+        else throw new Error('testProviderFaults needs a request or a call');
       } catch (error) {
         thrown = error;
       } finally {

@@ -99,6 +99,13 @@ function render(text: string, values: Record<string, string>, source: string): s
   return rendered;
 }
 
+/** The range core declares for a dependency, so a generated package asks for the same one. */
+function coreDependencyRange(root: string, name: string): string {
+  const range = readPackageManifest(join(root, 'libs', 'core')).dependencies?.[name];
+  if (range === undefined) throw new Error(`@switchyard/core does not depend on ${name}`);
+  return range;
+}
+
 /** Writes a new provider package into `libs/<category>/<id>` and returns what it wrote. */
 export function generateProvider(options: GenerateProviderOptions): GeneratedProvider {
   validate(options);
@@ -123,6 +130,8 @@ export function generateProvider(options: GenerateProviderOptions): GeneratedPro
       `https://github.com/switchyard-dev/switchyard/tree/main/${relativeDirectory}#readme`,
     coreVersion: readPackageManifest(join(options.root, 'libs', 'core')).version,
     testingVersion: readPackageManifest(join(options.root, 'libs', 'testing')).version,
+    httpVersion: readPackageManifest(join(options.root, 'libs', 'http')).version,
+    zodRange: coreDependencyRange(options.root, 'zod'),
   };
   const files: string[] = [];
   for (const template of listTemplates(templateDirectory)) {

@@ -72,3 +72,22 @@ describe('defineProvider', () => {
     expect(acme.manifest.id).toBe('acme');
   });
 });
+
+describe('defineProvider types', () => {
+  it('types the parts a definition gives as given, and leaves the rest out', async () => {
+    const acme = defineProvider({
+      id: 'acme',
+      name: 'Acme',
+      category: 'crm',
+      docsUrl: 'https://example.com/acme',
+      authKinds: ['none'],
+      capabilities: [],
+      healthCheck: () => Promise.resolve(),
+      properties: { baseURL: 'https://acme.example.com' },
+    });
+    // No `!` and no cast: the health check and baseURL are typed as present.
+    await acme.healthCheck({ signal: new AbortController().signal });
+    const baseURL: string = acme.baseURL;
+    expect(baseURL).toBe('https://acme.example.com');
+  });
+});

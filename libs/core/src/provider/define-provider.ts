@@ -5,7 +5,7 @@ import type { AUTH_KINDS, ProviderManifest } from './provider-manifest';
 import type { ProviderWebhooks } from '../webhooks/webhook-types';
 
 /** Everything {@link defineProvider} needs; only identity and capabilities are required. */
-export interface ProviderDefinition<Properties extends object = Record<never, never>> {
+export interface ProviderDefinition<Properties extends object = object> {
   /** Kebab-case id, e.g. `github`: the hub's key, and the prefix of every error message. */
   readonly id: string;
   /** Display name, e.g. `GitHub`. */
@@ -32,6 +32,17 @@ export interface ProviderDefinition<Properties extends object = Record<never, ne
   readonly properties?: Properties | undefined;
 }
 
+/** The optional parts a definition gave, typed as given (so `provider.healthCheck` needs no `!`). */
+type GivenParts<Definition> = {
+  readonly [Key in Extract<keyof Definition, 'operations' | 'webhooks' | 'healthCheck' | 'isConfigured'>]-?: Exclude<Definition[Key], undefined>;
+};
+
+/** The definition's `properties`, read-only on the provider. */
+type PropertiesOf<Definition> = Definition extends { readonly properties?: infer Properties } ? Readonly<Exclude<Properties, undefined>> : unknown;
+
+/** What {@link defineProvider} returns for a definition: `ProviderV1` with the parts and properties it was given. */
+export type DefinedProvider<Definition> = ProviderV1 & GivenParts<Definition> & PropertiesOf<Definition>;
+
 /**
  * Builds a complete, frozen provider object from its parts: the manifest
  * (capabilities listed from the handlers given), `execute` dispatching by
@@ -56,7 +67,7 @@ export interface ProviderDefinition<Properties extends object = Record<never, ne
  * }
  * ```
  */
-export function defineProvider<const Properties extends object = Record<never, never>>(definition: ProviderDefinition<Properties>): ProviderV1 & Readonly<Properties> {
+export function defineProvider<const Definition extends ProviderDefinition<object>>(definition: Definition): DefinedProvider<Definition> {
   const dispatcher = createCapabilityDispatcher(definition.id, definition.capabilities);
   const manifest: ProviderManifest = Object.freeze({
     id: definition.id,
@@ -77,5 +88,5 @@ export function defineProvider<const Properties extends object = Record<never, n
     ...(definition.healthCheck === undefined ? {} : { healthCheck: definition.healthCheck }),
     ...(definition.isConfigured === undefined ? {} : { isConfigured: definition.isConfigured }),
   };
-  return Object.freeze({ ...definition.properties, ...provider }) as ProviderV1 & Readonly<Properties>;
+  return Object.freeze({ ...definition.properties, ...provider }) as DefinedProvider<Definition>;
 }
