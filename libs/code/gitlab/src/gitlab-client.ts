@@ -9,6 +9,8 @@ import {
   type HttpRequestOptions,
   type HttpResponse,
 } from '@switchyard/http';
+import { tokenSchema } from './gitlab-api';
+import { errors } from './gitlab-errors';
 import type { GitlabCredentialSettings, GitlabOAuth2Settings, GitlabProviderSettings } from './gitlab-settings';
 
 /** What an operation hands the client: the call context's signal and rate-limit report. */
@@ -26,35 +28,23 @@ interface ResolvedAuth {
 }
 
 function missingCredentials(): IntegrationError {
-  return new IntegrationError({
-    kind: 'auth',
-    message: 'gitlab: no credentials: set token (GITLAB_TOKEN), accessToken, oauth2 or credentials',
-    provider: 'gitlab',
-    isRetryable: false,
-  });
+  return errors.create({ kind: 'auth', message: 'no credentials: set token (GITLAB_TOKEN), accessToken, oauth2 or credentials', isRetryable: false });
 }
 
 /** A refresh function for the vault: POST `grant_type=refresh_token` to GitLab's token endpoint. */
 function vaultRefresh(oauth2: GitlabOAuth2Settings, tokenURL: string, settings: GitlabProviderSettings) {
   const url = new URL(tokenURL);
-  const client = createHttpClient({ baseURL: url.origin, provider: 'gitlab', allowPrivateNetwork: settings.allowPrivateNetwork, dispatcher: settings.dispatcher });
+  const client = createHttpClient({ baseURL: url.origin, provider: errors.provider, allowPrivateNetwork: settings.allowPrivateNetwork, dispatcher: settings.dispatcher });
   return async (refreshToken: string) => {
     const body = new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refreshToken, client_id: oauth2.clientId, client_secret: oauth2.clientSecret });
-    const { data } = await client.request<Record<string, unknown>>({ method: 'POST', path: `${url.pathname}${url.search}`, body, responseType: 'json' });
-    if (typeof data.access_token !== 'string' || data.access_token === '') {
-      throw new IntegrationError({ kind: 'auth', message: 'gitlab: the token endpoint returned no access_token', provider: 'gitlab', isRetryable: false });
-    }
-    return {
-      accessToken: data.access_token,
-      refreshToken: typeof data.refresh_token === 'string' ? data.refresh_token : undefined,
-      expiresInSeconds: typeof data.expires_in === 'number' ? data.expires_in : 7200,
-    };
+    const { data } = await client.request({ method: 'POST', path: `${url.pathname}${url.search}`, body, responseSchema: tokenSchema });
+    return { accessToken: data.access_token, refreshToken: data.refresh_token, expiresInSeconds: data.expires_in ?? 7200 };
   };
 }
 
 function vaultAuth(credentials: GitlabCredentialSettings, oauth2: GitlabOAuth2Settings | undefined, tokenURL: string, settings: GitlabProviderSettings): ResolvedAuth {
   if (oauth2 === undefined) {
-    throw new IntegrationError({ kind: 'auth', message: 'gitlab: credentials need oauth2 (clientId, clientSecret) to refresh tokens', provider: 'gitlab', isRetryable: false });
+    throw errors.create({ kind: 'auth', message: 'credentials need oauth2 (clientId, clientSecret) to refresh tokens', isRetryable: false });
   }
   const refresh = vaultRefresh(oauth2, tokenURL, settings);
   const { manager, integrationId } = credentials;
@@ -90,7 +80,7 @@ function resolveAuth(settings: GitlabProviderSettings, baseURL: string): Resolve
       grant: { type: 'refresh_token', refreshToken: oauth2.refreshToken },
       allowPrivateNetwork: settings.allowPrivateNetwork,
       dispatcher: settings.dispatcher,
-      provider: 'gitlab',
+      provider: errors.provider,
     });
     return { strategy, invalidate: () => strategy.invalidate() };
   }
@@ -101,11 +91,10 @@ function resolveAuth(settings: GitlabProviderSettings, baseURL: string): Resolve
 }
 
 /**
- * The REST v4 client on `@switchyard/http`, created on first use: the shared
- * error mapper (400/422 validation, 401 auth, 403 auth or rate_limit when
- * `RateLimit-Remaining` is 0, 404 not_found, 409 conflict, 429 rate_limit with
- * `Retry-After`), every response's `RateLimit-*` headers reported to the
- * router, and a rejected OAuth2 token (401) forgotten so the next call refreshes.
+ * The REST v4 client on `@switchyard/http`, created on first use: errors
+ * classified by the shared status table (no GitLab hints), every response's
+ * `RateLimit-*` headers reported to the router, and a rejected OAuth2 token
+ * (401) forgotten so the next call refreshes.
  */
 export function createGitlabClient(settings: GitlabProviderSettings, baseURL: string): GitlabClient {
   let connection: { client: ReturnType<typeof createHttpClient>; auth: ResolvedAuth } | undefined;
@@ -115,7 +104,7 @@ export function createGitlabClient(settings: GitlabProviderSettings, baseURL: st
     if (auth === undefined) throw missingCredentials();
     const client = createHttpClient({
       baseURL: `${baseURL}/api/v4`,
-      provider: 'gitlab',
+      provider: errors.provider,
       auth: auth.strategy,
       allowPrivateNetwork: settings.allowPrivateNetwork,
       dispatcher: settings.dispatcher,

@@ -1,12 +1,14 @@
 import { createHub, type IntegrationError } from '@switchyard/core';
-import { createCallContext, createMemoryIssuesProvider, startFaultServer, type FaultResponse, type FaultServer } from '@switchyard/testing';
+import { createCallContext, createMemoryIssuesProvider, startFaultServer, testProviderFaults, type FaultResponse, type FaultServer } from '@switchyard/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { fixture } from './__peers__/gitlab-fake-data';
 import { createGitlab } from './index';
 
-const ISSUE_PATH = '/api/v4/projects/3/issues/14';
+const TOKEN = 'glpat-planted-fault-token-5e8c1d';
+const ISSUE_ROUTE = 'GET /api/v4/projects/3/issues/14';
 const getIssue = { capability: 'issues', operation: 'getIssue', input: { project: '3', issueId: '14' } } as const;
-const issueBody = fixture('issue.json');
+const createIssue = { capability: 'issues', operation: 'createIssue', input: { project: '3', title: 'Broken footer link' } } as const;
+const errorBodies = fixture<Record<string, unknown>>('errors.json');
 let server: FaultServer | undefined;
 
 afterEach(async () => {
@@ -14,10 +16,18 @@ afterEach(async () => {
   server = undefined;
 });
 
-async function failure(answer: FaultResponse): Promise<IntegrationError> {
-  server = await startFaultServer({ [`GET ${ISSUE_PATH}`]: answer });
-  const gitlab = createGitlab({ baseURL: server.url, token: 'glpat-fault', allowPrivateNetwork: true });
-  return gitlab.execute(getIssue, createCallContext()).then(
+testProviderFaults({
+  provider: 'gitlab',
+  create: (baseURL) => createGitlab({ baseURL, token: TOKEN, allowPrivateNetwork: true }),
+  request: getIssue,
+  route: ISSUE_ROUTE,
+  secrets: [TOKEN],
+});
+
+async function failure(answer: FaultResponse, request: typeof getIssue | typeof createIssue = getIssue, route = ISSUE_ROUTE): Promise<IntegrationError> {
+  server = await startFaultServer({ [route]: answer });
+  const gitlab = createGitlab({ baseURL: server.url, token: TOKEN, allowPrivateNetwork: true });
+  return gitlab.execute(request, createCallContext()).then(
     () => {
       throw new Error('expected the call to fail');
     },
@@ -25,46 +35,41 @@ async function failure(answer: FaultResponse): Promise<IntegrationError> {
   );
 }
 
-describe('gitlab error mapping', () => {
-  it('maps a 5xx to a retryable provider error', async () => {
-    expect(await failure({ status: 502, body: { message: '502 Bad Gateway' } })).toMatchObject({ kind: 'provider', statusCode: 502, isRetryable: true, provider: 'gitlab' });
-  });
-
-  it('maps 429 with Retry-After to rate_limit with the wait', async () => {
-    expect(await failure({ status: 429, headers: { 'retry-after': '30' }, body: 'Retry later' })).toMatchObject({ kind: 'rate_limit', statusCode: 429, retryAfterMs: 30_000 });
-  });
-
+describe('gitlab errors', () => {
   it('maps 403 with RateLimit-Remaining 0 to rate_limit until RateLimit-Reset, and any other 403 to auth', async () => {
     const reset = String(Math.ceil(Date.now() / 1000) + 45);
     const limited = await failure({ status: 403, headers: { 'ratelimit-limit': '2000', 'ratelimit-remaining': '0', 'ratelimit-reset': reset }, body: { message: '403 Forbidden' } });
-    expect(limited).toMatchObject({ kind: 'rate_limit', statusCode: 403 });
+    expect(limited).toMatchObject({ kind: 'rate_limit', statusCode: 403, isRetryable: true });
     expect(limited.retryAfterMs).toBeGreaterThan(40_000);
     await server?.close();
     expect(await failure({ status: 403, body: { message: '403 Forbidden' } })).toMatchObject({ kind: 'auth', statusCode: 403, isRetryable: false });
   });
 
-  it('maps 400 and 422 to validation, quoting GitLab\'s message, and 409 to conflict', async () => {
-    const missing = await failure({ status: 400, body: fixture<Record<string, unknown>>('errors.json').missingParameter });
-    expect(missing).toMatchObject({ kind: 'validation', isRetryable: false });
+  it("quotes GitLab's 400 messages: a missing parameter and per-field validation errors", async () => {
+    const route = 'POST /api/v4/projects/3/issues';
+    const missing = await failure({ status: 400, body: errorBodies.missingParameter }, createIssue, route);
+    expect(missing).toMatchObject({ kind: 'validation', statusCode: 400, isRetryable: false });
     expect(missing.message).toContain('title is missing');
     await server?.close();
-    expect(await failure({ status: 422, body: { message: 'Unprocessable Entity' } })).toMatchObject({ kind: 'validation', statusCode: 422 });
-    await server?.close();
-    expect(await failure({ status: 409, body: { message: 'Conflict' } })).toMatchObject({ kind: 'conflict', statusCode: 409 });
+    const invalid = await failure({ status: 400, body: errorBodies.invalidAttribute }, createIssue, route);
+    expect(invalid).toMatchObject({ kind: 'validation', statusCode: 400, isRetryable: false });
+    expect(invalid.message).toContain('title is too long (maximum is 255 characters)');
   });
 
-  it('maps a reset connection to network and a malformed JSON body to provider', async () => {
-    expect(await failure({ fault: 'reset' })).toMatchObject({ kind: 'network' });
-    await server?.close();
-    expect(await failure({ fault: 'malformed-json' })).toMatchObject({ kind: 'provider' });
-  });
-
-  it('reports a mapped response that lacks a field the provider reads as a provider error naming the field', async () => {
-    const withoutUrl: Record<string, unknown> = { ...issueBody };
+  it('reports a response that lacks a field the provider reads as a provider error naming the field', async () => {
+    const withoutUrl: Record<string, unknown> = { ...fixture('issue.json') };
     delete withoutUrl.web_url;
     const error = await failure({ body: withoutUrl });
-    expect(error).toMatchObject({ kind: 'provider' });
+    expect(error).toMatchObject({ kind: 'provider', provider: 'gitlab', isRetryable: false });
     expect(error.message).toContain('web_url');
+  });
+
+  it('refuses a cursor it did not issue with validation, before any request', async () => {
+    server = await startFaultServer();
+    const gitlab = createGitlab({ baseURL: server.url, token: TOKEN, allowPrivateNetwork: true });
+    const searchIssues = { capability: 'issues', operation: 'searchIssues', input: { project: '3', cursor: '2' } } as const;
+    await expect(gitlab.execute(searchIssues, createCallContext())).rejects.toMatchObject({ kind: 'validation', provider: 'gitlab' });
+    expect(server.requests).toHaveLength(0);
   });
 });
 
@@ -74,7 +79,7 @@ describe('gitlab rate limits in the hub', () => {
     const limits = (remaining: number) => ({ 'ratelimit-limit': '2000', 'ratelimit-remaining': String(remaining), 'ratelimit-reset': reset });
     const projects = [fixture('single-project.json')];
     server = await startFaultServer({ 'GET /api/v4/projects': [{ headers: limits(100), body: projects }, { headers: limits(0), body: projects }] });
-    const gitlab = createGitlab({ baseURL: server.url, token: 'glpat-fault', allowPrivateNetwork: true });
+    const gitlab = createGitlab({ baseURL: server.url, token: TOKEN, allowPrivateNetwork: true });
     const spare = createMemoryIssuesProvider({ id: 'spare-issues' });
     const hub = createHub({ providers: [gitlab, spare], routing: { providers: { gitlab: { weight: 50 } } } });
     const listProjects = { capability: 'issues', operation: 'listProjects', input: {} } as const;

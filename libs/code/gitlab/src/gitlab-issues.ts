@@ -1,6 +1,8 @@
-import { IntegrationError, type Issue, type IssuesOperationInput, type IssuesOperationName, type IssuesOperationOutput } from '@switchyard/core';
-import { nextPageCursor, pageFromCursor, schemas, type GitlabIssue } from './gitlab-api';
+import type { Issue, IssuesOperationInput, IssuesOperationName, IssuesOperationOutput } from '@switchyard/core';
+import { issueSchema, noteSchema, projectSchema, userSchema, type GitlabIssue } from './gitlab-api';
 import { projectPath, type GitlabCallContext, type GitlabClient } from './gitlab-client';
+import { errors } from './gitlab-errors';
+import { nextPageCursor, pageFromCursor } from './gitlab-pagination';
 
 type IssuesHandlers = {
   readonly [Name in IssuesOperationName]: (input: IssuesOperationInput<Name>, context: GitlabCallContext) => Promise<IssuesOperationOutput<Name>>;
@@ -17,18 +19,18 @@ export function toIssue(issue: GitlabIssue, project: string): Issue {
     title: issue.title,
     body: issue.description ?? '',
     state: issue.state === 'closed' ? 'closed' : 'open',
-    labels: issue.labels,
-    assignees: issue.assignees,
-    url: issue.webUrl,
-    createdAt: issue.createdAt,
-    updatedAt: issue.updatedAt,
+    labels: issue.labels ?? [],
+    assignees: (issue.assignees ?? []).map((assignee) => assignee.username),
+    url: issue.web_url,
+    createdAt: issue.created_at,
+    updatedAt: issue.updated_at,
   };
 }
 
 /** An issue iid path segment; GitLab numbers issues, so anything else cannot exist. */
 function issuePath(project: string, issueId: string, operation: string): string {
   if (!/^[1-9]\d{0,9}$/.test(issueId)) {
-    throw new IntegrationError({ kind: 'not_found', message: `gitlab: ${operation}: issue "${issueId}" does not exist (GitLab issue ids are numbers)`, provider: 'gitlab', operation, isRetryable: false });
+    throw errors.create({ kind: 'not_found', message: `${operation}: issue "${issueId}" does not exist (GitLab issue ids are numbers)`, operation, isRetryable: false });
   }
   return `${projectPath(project)}/issues/${issueId}`;
 }
@@ -43,11 +45,9 @@ export function createIssuesHandlers(client: GitlabClient): IssuesHandlers {
   async function assigneeIds(usernames: readonly string[], operation: string, context: GitlabCallContext): Promise<number[]> {
     return Promise.all(
       usernames.map(async (username) => {
-        const { data } = await client.request({ path: '/users', query: { username }, responseSchema: schemas.users }, context);
+        const { data } = await client.request({ path: '/users', query: { username }, responseSchema: userSchema.array() }, context);
         const user = data.find((entry) => entry.username.toLowerCase() === username.toLowerCase());
-        if (user === undefined) {
-          throw new IntegrationError({ kind: 'validation', message: `gitlab: ${operation}: no user "${username}" to assign`, provider: 'gitlab', operation, isRetryable: false });
-        }
+        if (user === undefined) throw errors.invalidInput(operation, `no user "${username}" to assign`);
         return user.id;
       }),
     );
@@ -58,12 +58,12 @@ export function createIssuesHandlers(client: GitlabClient): IssuesHandlers {
       const body: Record<string, unknown> = { title: input.title, description: input.body };
       if (input.labels !== undefined) body.labels = input.labels.join(',');
       if (input.assignees !== undefined) body.assignee_ids = await assigneeIds(input.assignees, 'issues.createIssue', context);
-      const { data } = await client.request({ method: 'POST', path: `${projectPath(input.project)}/issues`, body, responseSchema: schemas.issue }, context);
+      const { data } = await client.request({ method: 'POST', path: `${projectPath(input.project)}/issues`, body, responseSchema: issueSchema }, context);
       return toIssue(data, input.project);
     },
 
     async getIssue(input, context) {
-      const { data } = await client.request({ path: issuePath(input.project, input.issueId, 'issues.getIssue'), responseSchema: schemas.issue }, context);
+      const { data } = await client.request({ path: issuePath(input.project, input.issueId, 'issues.getIssue'), responseSchema: issueSchema }, context);
       return toIssue(data, input.project);
     },
 
@@ -77,17 +77,17 @@ export function createIssuesHandlers(client: GitlabClient): IssuesHandlers {
       if (input.labels !== undefined) body.labels = input.labels.join(',');
       if (input.assignees !== undefined) body.assignee_ids = await assigneeIds(input.assignees, 'issues.updateIssue', context);
       if (Object.keys(body).length === 0) {
-        const { data } = await client.request({ path, responseSchema: schemas.issue }, context);
+        const { data } = await client.request({ path, responseSchema: issueSchema }, context);
         return toIssue(data, input.project);
       }
-      const { data } = await client.request({ method: 'PUT', path, body, responseSchema: schemas.issue }, context);
+      const { data } = await client.request({ method: 'PUT', path, body, responseSchema: issueSchema }, context);
       return toIssue(data, input.project);
     },
 
     async commentOnIssue(input, context) {
       const path = `${issuePath(input.project, input.issueId, 'issues.commentOnIssue')}/notes`;
-      const { data } = await client.request({ method: 'POST', path, body: { body: input.body }, responseSchema: schemas.note }, context);
-      return { id: String(data.id), issueId: input.issueId, body: data.body, author: data.author, createdAt: data.createdAt };
+      const { data } = await client.request({ method: 'POST', path, body: { body: input.body }, responseSchema: noteSchema }, context);
+      return { id: String(data.id), issueId: input.issueId, body: data.body, author: data.author?.username, createdAt: data.created_at };
     },
 
     async searchIssues(input, context) {
@@ -105,7 +105,7 @@ export function createIssuesHandlers(client: GitlabClient): IssuesHandlers {
             page: pageFromCursor(input.cursor, 'issues.searchIssues'),
             per_page: input.limit,
           },
-          responseSchema: schemas.issues,
+          responseSchema: issueSchema.array(),
         },
         context,
       );
@@ -125,15 +125,15 @@ export function createIssuesHandlers(client: GitlabClient): IssuesHandlers {
             page: pageFromCursor(input.cursor, 'issues.listProjects'),
             per_page: input.limit,
           },
-          responseSchema: schemas.projects,
+          responseSchema: projectSchema.array(),
         },
         context,
       );
       const projects = response.data.map((project) => ({
-        id: project.pathWithNamespace,
+        id: project.path_with_namespace,
         name: project.name,
         ...(project.description === undefined || project.description === '' ? {} : { description: project.description }),
-        url: project.webUrl,
+        url: project.web_url,
       }));
       return { projects, nextCursor: nextPageCursor(response) };
     },

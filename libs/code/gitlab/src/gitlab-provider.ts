@@ -1,15 +1,4 @@
-import {
-  createCapabilityDispatcher,
-  issuesV1,
-  loadOptionalSetting,
-  registerSecret,
-  repositoriesV1,
-  withoutTrailingSlash,
-  type ProviderManifest,
-  type ProviderOperation,
-  type ProviderV1,
-  type ProviderWebhooks,
-} from '@switchyard/core';
+import { defineProvider, issuesV1, loadOptionalSetting, registerSecret, repositoriesV1, withoutTrailingSlash, type ProviderOperation, type ProviderV1, type ProviderWebhooks } from '@switchyard/core';
 import { createGitlabClient, hasCredentials } from './gitlab-client';
 import { createHookOperations } from './gitlab-hooks';
 import { createIssuesHandlers } from './gitlab-issues';
@@ -18,8 +7,6 @@ import type { GitlabProviderSettings } from './gitlab-settings';
 import { gitlabWebhooks } from './gitlab-webhooks';
 
 export type { GitlabCredentialSettings, GitlabOAuth2Settings, GitlabProviderSettings } from './gitlab-settings';
-
-const DEFAULT_BASE_URL = 'https://gitlab.com';
 
 /** The GitLab provider: a complete provider object for `hub.register()`. */
 export interface GitlabProvider extends ProviderV1 {
@@ -50,36 +37,26 @@ export interface GitlabProvider extends ProviderV1 {
  * ```
  */
 export function createGitlab(settings: GitlabProviderSettings = {}): GitlabProvider {
-  const baseURL = withoutTrailingSlash(loadOptionalSetting({ settingValue: settings.baseURL, environmentVariableName: 'GITLAB_URL' }) ?? DEFAULT_BASE_URL);
-  registerSecret(settings.token);
-  registerSecret(settings.accessToken);
+  const baseURL = withoutTrailingSlash(loadOptionalSetting({ settingValue: settings.baseURL, environmentVariableName: 'GITLAB_URL' }) ?? 'https://gitlab.com');
   const webhookToken = loadOptionalSetting({ settingValue: settings.webhookToken, environmentVariableName: 'GITLAB_WEBHOOK_TOKEN' });
-  registerSecret(webhookToken);
+  for (const secret of [settings.token, settings.accessToken, webhookToken]) registerSecret(secret);
   const client = createGitlabClient(settings, baseURL);
-  const dispatcher = createCapabilityDispatcher('gitlab', [
-    { contract: issuesV1, handlers: createIssuesHandlers(client) },
-    { contract: repositoriesV1, handlers: createRepositoriesHandlers(client) },
-  ]);
-  const manifest: ProviderManifest = Object.freeze({
+  return defineProvider({
     id: 'gitlab',
     name: 'GitLab',
     category: 'code',
     docsUrl: 'https://github.com/switchyard-dev/switchyard/tree/main/libs/code/gitlab#readme',
-    capabilities: dispatcher.capabilities,
-    authKinds: Object.freeze(['api-key', 'oauth2'] as const),
-  });
-
-  return {
-    specificationVersion: 'v1',
-    manifest,
-    baseURL,
-    webhookToken,
-    operations: Object.freeze(createHookOperations(client, () => webhookToken)),
+    authKinds: ['api-key', 'oauth2'],
+    capabilities: [
+      { contract: issuesV1, handlers: createIssuesHandlers(client) },
+      { contract: repositoriesV1, handlers: createRepositoriesHandlers(client) },
+    ],
+    operations: createHookOperations(client, () => webhookToken),
     webhooks: gitlabWebhooks,
-    execute: (request, context) => dispatcher.execute(request, context),
     isConfigured: () => hasCredentials(settings),
     async healthCheck({ signal }) {
       await client.request({ path: '/version', responseType: 'none' }, { signal });
     },
-  };
+    properties: { baseURL, webhookToken },
+  });
 }

@@ -7,8 +7,10 @@ import {
   type RepositoriesOperationOutput,
   type Repository,
 } from '@switchyard/core';
-import { nextPageCursor, pageFromCursor, schemas, type GitlabMergeRequest, type GitlabProject } from './gitlab-api';
+import { commitSchema, fileSchema, mergeRequestSchema, projectSchema, treeEntrySchema, type GitlabMergeRequest, type GitlabProject } from './gitlab-api';
 import { projectPath, type GitlabCallContext, type GitlabClient } from './gitlab-client';
+import { errors } from './gitlab-errors';
+import { nextPageCursor, pageFromCursor } from './gitlab-pagination';
 
 type RepositoriesHandlers = {
   readonly [Name in RepositoriesOperationName]: (
@@ -22,37 +24,38 @@ const MERGE_REQUEST_STATE = { open: 'opened', closed: 'closed', merged: 'merged'
 function toRepository(project: GitlabProject): Repository {
   const visibility = project.visibility === 'public' || project.visibility === 'internal' ? project.visibility : 'private';
   return {
-    id: project.pathWithNamespace,
+    id: project.path_with_namespace,
     name: project.name,
-    fullName: project.pathWithNamespace,
+    fullName: project.path_with_namespace,
     ...(project.description === undefined || project.description === '' ? {} : { description: project.description }),
-    ...(project.defaultBranch === undefined ? {} : { defaultBranch: project.defaultBranch }),
+    ...(project.default_branch === undefined ? {} : { defaultBranch: project.default_branch }),
     visibility,
-    archived: project.archived,
-    url: project.webUrl,
-    stars: project.stars,
-    forks: project.forks,
-    topics: project.topics,
-    updatedAt: project.lastActivityAt,
+    archived: project.archived ?? false,
+    url: project.web_url,
+    stars: project.star_count ?? 0,
+    forks: project.forks_count ?? 0,
+    topics: project.topics ?? project.tag_list ?? [],
+    updatedAt: project.last_activity_at ?? project.created_at,
   };
 }
 
 function toPullRequest(request: GitlabMergeRequest): PullRequest {
   // "locked" is a merge request briefly held during a merge: still open.
   const state = request.state === 'merged' ? 'merged' : request.state === 'closed' ? 'closed' : 'open';
+  const author = request.author?.username;
   return {
     number: request.iid,
     title: request.title,
     body: request.description ?? '',
     state,
-    draft: request.draft,
-    sourceBranch: request.sourceBranch,
-    targetBranch: request.targetBranch,
-    ...(request.author === undefined ? {} : { author: request.author }),
-    url: request.webUrl,
-    createdAt: request.createdAt,
-    updatedAt: request.updatedAt,
-    ...(request.mergedAt === undefined ? {} : { mergedAt: request.mergedAt }),
+    draft: request.draft === true || request.work_in_progress === true,
+    sourceBranch: request.source_branch,
+    targetBranch: request.target_branch,
+    ...(author === undefined ? {} : { author }),
+    url: request.web_url,
+    createdAt: request.created_at,
+    updatedAt: request.updated_at,
+    ...(request.merged_at === undefined ? {} : { mergedAt: request.merged_at }),
   };
 }
 
@@ -64,7 +67,7 @@ function toPullRequest(request: GitlabMergeRequest): PullRequest {
  */
 export function createRepositoriesHandlers(client: GitlabClient): RepositoriesHandlers {
   async function project(repository: string, context: GitlabCallContext): Promise<GitlabProject> {
-    return (await client.request({ path: projectPath(repository), responseSchema: schemas.project }, context)).data;
+    return (await client.request({ path: projectPath(repository), responseSchema: projectSchema }, context)).data;
   }
 
   return {
@@ -77,7 +80,7 @@ export function createRepositoriesHandlers(client: GitlabClient): RepositoriesHa
         {
           path: '/projects',
           query: { search: input.query, order_by: 'similarity', page: pageFromCursor(input.cursor, 'repositories.searchRepositories'), per_page: input.limit },
-          responseSchema: schemas.projects,
+          responseSchema: projectSchema.array(),
         },
         context,
       );
@@ -97,17 +100,17 @@ export function createRepositoriesHandlers(client: GitlabClient): RepositoriesHa
             page: pageFromCursor(input.cursor, 'repositories.listCommits'),
             per_page: input.limit,
           },
-          responseSchema: schemas.commits,
+          responseSchema: commitSchema.array(),
         },
         context,
       );
       const commits = response.data.map((commit) => ({
         sha: commit.id,
         message: commit.message,
-        authorName: commit.authorName,
-        ...(commit.authorEmail === undefined ? {} : { authorEmail: commit.authorEmail }),
-        authoredAt: commit.authoredDate,
-        url: commit.webUrl,
+        authorName: commit.author_name,
+        ...(commit.author_email === undefined ? {} : { authorEmail: commit.author_email }),
+        authoredAt: commit.authored_date,
+        url: commit.web_url,
       }));
       return { commits, nextCursor: nextPageCursor(response) };
     },
@@ -124,7 +127,7 @@ export function createRepositoriesHandlers(client: GitlabClient): RepositoriesHa
             page: pageFromCursor(input.cursor, 'repositories.listPullRequests'),
             per_page: input.limit,
           },
-          responseSchema: schemas.mergeRequests,
+          responseSchema: mergeRequestSchema.array(),
         },
         context,
       );
@@ -132,19 +135,18 @@ export function createRepositoriesHandlers(client: GitlabClient): RepositoriesHa
     },
 
     async getFileContent(input, context) {
-      const ref = input.ref ?? (await project(input.repository, context)).defaultBranch;
-      if (ref === undefined) {
-        throw new IntegrationError({ kind: 'not_found', message: `gitlab: repositories.getFileContent: ${input.repository} is empty (no default branch)`, provider: 'gitlab', operation: 'repositories.getFileContent', isRetryable: false });
-      }
+      const operation = 'repositories.getFileContent';
+      const ref = input.ref ?? (await project(input.repository, context)).default_branch;
+      if (ref === undefined) throw errors.create({ kind: 'not_found', message: `${operation}: ${input.repository} is empty (no default branch)`, operation, isRetryable: false });
       const base = `${projectPath(input.repository)}/repository`;
       let file;
       try {
-        ({ data: file } = await client.request({ path: `${base}/files/${encodeURIComponent(input.path)}`, query: { ref }, responseSchema: schemas.file }, context));
+        ({ data: file } = await client.request({ path: `${base}/files/${encodeURIComponent(input.path)}`, query: { ref }, responseSchema: fileSchema }, context));
       } catch (error) {
         if (!IntegrationError.isInstance(error) || error.kind !== 'not_found') throw error;
         // The files API answers 404 for a directory too: the tree tells them apart.
         const entries = await client
-          .request({ path: `${base}/tree`, query: { path: input.path, ref, per_page: 1 }, responseSchema: schemas.tree }, context)
+          .request({ path: `${base}/tree`, query: { path: input.path, ref, per_page: 1 }, responseSchema: treeEntrySchema.array() }, context)
           .then(
             (response) => response.data,
             (treeError: unknown) => {
@@ -153,14 +155,14 @@ export function createRepositoriesHandlers(client: GitlabClient): RepositoriesHa
             },
           );
         if (entries.length > 0) {
-          throw new IntegrationError({ kind: 'validation', message: `gitlab: repositories.getFileContent: "${input.path}" is a directory, not a file`, provider: 'gitlab', operation: 'repositories.getFileContent', statusCode: 404, isRetryable: false, cause: error });
+          throw errors.create({ kind: 'validation', message: `${operation}: "${input.path}" is a directory, not a file`, operation, statusCode: 404, isRetryable: false, cause: error });
         }
         throw error;
       }
       const bytes = file.encoding === 'base64' ? Buffer.from(file.content, 'base64') : Buffer.from(file.content, 'utf8');
       return {
-        path: file.filePath,
-        sha: file.blobId,
+        path: file.file_path,
+        sha: file.blob_id,
         size: file.size,
         content: input.encoding === 'base64' ? bytes.toString('base64') : bytes.toString('utf8'),
         encoding: input.encoding,

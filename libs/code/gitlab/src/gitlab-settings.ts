@@ -1,5 +1,5 @@
 import type { CredentialManager } from '@switchyard/core';
-import type { HttpClientSettings } from '@switchyard/http';
+import type { HttpTransportSettings } from '@switchyard/http';
 
 /**
  * OAuth2 refresh-token credentials of a GitLab OAuth application. Access
@@ -28,9 +28,11 @@ export interface GitlabCredentialSettings {
 /**
  * Settings for `createGitlab`. Authenticate with one of `token` (personal,
  * project or group access token), `accessToken` (an OAuth2 bearer token),
- * `oauth2` (refreshed here) or `credentials` with `oauth2` (refreshed by the vault).
+ * `oauth2` (refreshed here) or `credentials` with `oauth2` (refreshed by the
+ * vault). `dispatcher` and `allowPrivateNetwork` are the shared transport
+ * settings; they apply to the token endpoint too.
  */
-export interface GitlabProviderSettings {
+export interface GitlabProviderSettings extends HttpTransportSettings {
   /**
    * The GitLab instance; the REST API is under `<baseURL>/api/v4`.
    * Default: the `GITLAB_URL` environment variable, else `https://gitlab.com`.
@@ -54,8 +56,4 @@ export interface GitlabProviderSettings {
    * Registered as a secret. Default: the `GITLAB_WEBHOOK_TOKEN` environment variable.
    */
   readonly webhookToken?: string | undefined;
-  /** Allow loopback and private addresses (a self-managed instance on the LAN, local fakes in tests). Default `false`. */
-  readonly allowPrivateNetwork?: boolean | undefined;
-  /** The undici dispatcher requests go through (e.g. a `MockAgent`). Default: a shared keep-alive pool per origin. */
-  readonly dispatcher?: HttpClientSettings['dispatcher'];
 }

@@ -1,7 +1,8 @@
-import { headerValue, IntegrationError, timingSafeEqualText, type NormalizedWebhookFields, type ProviderWebhooks, type WebhookEventType } from '@switchyard/core';
+import { headerValue, timingSafeEqualText, type IntegrationError, type NormalizedWebhookFields, type ProviderWebhooks, type WebhookEventType } from '@switchyard/core';
+import { errors } from './gitlab-errors';
 
 function rejected(message: string): IntegrationError {
-  return new IntegrationError({ kind: 'auth', message: `gitlab webhook: ${message}`, provider: 'gitlab', statusCode: 401, isRetryable: false });
+  return errors.create({ kind: 'auth', message: `webhook: ${message}`, statusCode: 401, isRetryable: false });
 }
 
 const TYPE_BY_EVENT: Readonly<Record<string, WebhookEventType>> = {
