@@ -1,7 +1,9 @@
-import { IntegrationError, type MessageBlock, type MessagingOperationInput, type MessagingOperationName, type MessagingOperationOutput, type ProviderCallContext, type Recipient } from '@switchyard/core';
-import { readChannelPage, readPostedMessage, readResult, readUserInfo, readUserPage, type SlackPostedMessage, type SlackUser } from './slack-api';
+import type { MessageBlock, MessagingOperationInput, MessagingOperationName, MessagingOperationOutput, ProviderCallContext, Recipient } from '@switchyard/core';
+import { parseResponse, type ResponseSchema } from '@switchyard/http';
+import { channelPageSchema, postedMessageSchema, userInfoSchema, userPageSchema, type SlackPostedMessage, type SlackUser } from './slack-api';
 import { toBlockKit } from './slack-blocks';
 import type { SlackClient } from './slack-client';
+import { slackErrors } from './slack-error';
 
 type Handlers = { readonly [Name in MessagingOperationName]: (input: MessagingOperationInput<Name>, context: ProviderCallContext) => Promise<MessagingOperationOutput<Name>> };
 
@@ -14,20 +16,14 @@ const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
  */
 export function tsToIsoTimestamp(ts: string, operation: string): string {
   const match = TS.exec(ts);
-  if (match === null) throw new IntegrationError({ kind: 'provider', message: `slack: ${operation} returned a message ts that is not "<seconds>.<micros>": ${ts.slice(0, 40)}`, provider: 'slack', operation });
+  if (match === null) throw slackErrors.create({ kind: 'provider', message: `${operation} returned a message ts that is not "<seconds>.<micros>": ${ts.slice(0, 40)}`, operation });
   return new Date(Number(match[1]) * 1000 + Math.floor(Number(match[2]) / 1000)).toISOString();
 }
 
 /** The `channel` argument for a recipient: a channel id, or a user id (Slack posts to the app's DM with that user). */
 function channelFor(recipient: Recipient, operation: string): string {
   if (recipient.kind === 'channel' || recipient.kind === 'user') return recipient.id;
-  throw new IntegrationError({
-    kind: 'unsupported',
-    message: `slack: ${operation}: Slack cannot reach a ${recipient.kind} recipient; use a channel or user id`,
-    provider: 'slack',
-    operation,
-    isRetryable: false,
-  });
+  throw slackErrors.create({ kind: 'unsupported', message: `${operation}: Slack cannot reach a ${recipient.kind} recipient; use a channel or user id`, operation, isRetryable: false });
 }
 
 function content(input: { readonly text: string; readonly blocks?: readonly MessageBlock[] | undefined }) {
@@ -35,72 +31,70 @@ function content(input: { readonly text: string; readonly blocks?: readonly Mess
 }
 
 function toMessage(posted: SlackPostedMessage, fallbackText: string, operation: string, threadTs?: string) {
-  const thread = posted.threadTs ?? threadTs;
+  const thread = posted.message?.thread_ts ?? threadTs;
   return {
     messageId: posted.ts,
     channelId: posted.channel,
-    text: posted.text ?? fallbackText,
+    text: posted.message?.text ?? posted.text ?? fallbackText,
     timestamp: tsToIsoTimestamp(posted.ts, operation),
     ...(thread === undefined || thread === posted.ts ? {} : { threadId: thread }),
   };
 }
 
 function toUser(user: SlackUser) {
-  const email = user.email !== undefined && EMAIL.test(user.email) ? user.email : undefined;
+  const email = user.profile?.email !== undefined && EMAIL.test(user.profile.email) ? user.profile.email : undefined;
   return {
     id: user.id,
-    name: user.displayName ?? user.realName ?? user.profileRealName ?? user.name ?? user.id,
+    name: user.profile?.display_name ?? user.real_name ?? user.profile?.real_name ?? user.name ?? user.id,
     ...(user.name === undefined ? {} : { handle: user.name }),
     ...(email === undefined ? {} : { email }),
-    ...(user.isBot === undefined ? {} : { isBot: user.isBot }),
+    ...(user.is_bot === undefined ? {} : { isBot: user.is_bot }),
   };
 }
 
+const nextCursor = (page: { readonly response_metadata?: { readonly next_cursor?: string | undefined } | null | undefined }) =>
+  page.response_metadata?.next_cursor === undefined ? {} : { nextCursor: page.response_metadata.next_cursor };
+
 /** The `messaging` v1 operations on the Web API: `chat.*`, `conversations.list`, `users.info`, `users.list`. */
 export function createMessagingHandlers(client: SlackClient): Handlers {
-  const call = (method: string, args: Readonly<Record<string, unknown>>, context: ProviderCallContext, operation: string) => client.call(method, args, context, `messaging.${operation}`);
+  /** Calls `method` for `messaging.<name>` and parses its result with `schema`. */
+  const call = async <T>(name: MessagingOperationName, method: string, args: Readonly<Record<string, unknown>>, schema: ResponseSchema<T>, context: ProviderCallContext) => {
+    const operation = `messaging.${name}`;
+    return parseResponse(schema, await client.call(method, args, context, operation), { provider: 'slack', operation });
+  };
   return {
     async sendMessage(input, context) {
-      const operation = 'messaging.sendMessage';
-      const result = await call('chat.postMessage', { channel: channelFor(input.recipient, operation), ...content(input) }, context, 'sendMessage');
-      return toMessage(readResult(readPostedMessage, result, operation, 'chat.postMessage'), input.text, operation);
+      const args = { channel: channelFor(input.recipient, 'messaging.sendMessage'), ...content(input) };
+      return toMessage(await call('sendMessage', 'chat.postMessage', args, postedMessageSchema, context), input.text, 'messaging.sendMessage');
     },
     async replyInThread(input, context) {
-      const operation = 'messaging.replyInThread';
-      const result = await call('chat.postMessage', { channel: input.channelId, thread_ts: input.threadId, ...content(input) }, context, 'replyInThread');
-      const posted = readResult(readPostedMessage, result, operation, 'chat.postMessage');
-      const message = toMessage(posted, input.text, operation, input.threadId);
+      const posted = await call('replyInThread', 'chat.postMessage', { channel: input.channelId, thread_ts: input.threadId, ...content(input) }, postedMessageSchema, context);
+      const message = toMessage(posted, input.text, 'messaging.replyInThread', input.threadId);
       return { ...message, threadId: message.threadId ?? input.threadId };
     },
     async updateMessage(input, context) {
-      const operation = 'messaging.updateMessage';
       // Without blocks, an empty list clears the old ones: the contract replaces text and blocks.
-      const result = await call('chat.update', { channel: input.channelId, ts: input.messageId, text: input.text, blocks: toBlockKit(input.blocks ?? []) }, context, 'updateMessage');
-      return toMessage(readResult(readPostedMessage, result, operation, 'chat.update'), input.text, operation);
+      const args = { channel: input.channelId, ts: input.messageId, text: input.text, blocks: toBlockKit(input.blocks ?? []) };
+      return toMessage(await call('updateMessage', 'chat.update', args, postedMessageSchema, context), input.text, 'messaging.updateMessage');
     },
     async deleteMessage(input, context) {
-      const operation = 'messaging.deleteMessage';
-      const result = await call('chat.delete', { channel: input.channelId, ts: input.messageId }, context, 'deleteMessage');
-      const deleted = readResult(readPostedMessage, result, operation, 'chat.delete');
+      const deleted = await call('deleteMessage', 'chat.delete', { channel: input.channelId, ts: input.messageId }, postedMessageSchema, context);
       return { channelId: deleted.channel, messageId: deleted.ts };
     },
     async listChannels(input, context) {
-      const operation = 'messaging.listChannels';
       const args = { types: 'public_channel,private_channel', exclude_archived: true, limit: input.limit, ...(input.cursor === undefined ? {} : { cursor: input.cursor }) };
-      const page = readResult(readChannelPage, await call('conversations.list', args, context, 'listChannels'), operation, 'conversations.list');
+      const page = await call('listChannels', 'conversations.list', args, channelPageSchema, context);
       return {
-        channels: page.items.map((channel) => ({ id: channel.id, name: channel.name, ...(channel.isPrivate === undefined ? {} : { isPrivate: channel.isPrivate }) })),
-        ...(page.nextCursor === undefined ? {} : { nextCursor: page.nextCursor }),
+        channels: page.channels.map((channel) => ({ id: channel.id, name: channel.name ?? '', ...(channel.is_private === undefined ? {} : { isPrivate: channel.is_private }) })),
+        ...nextCursor(page),
       };
     },
     async getUser(input, context) {
-      const result = await call('users.info', { user: input.userId }, context, 'getUser');
-      return toUser(readResult(readUserInfo, result, 'messaging.getUser', 'users.info'));
+      return toUser((await call('getUser', 'users.info', { user: input.userId }, userInfoSchema, context)).user);
     },
     async listUsers(input, context) {
-      const args = { limit: input.limit, ...(input.cursor === undefined ? {} : { cursor: input.cursor }) };
-      const page = readResult(readUserPage, await call('users.list', args, context, 'listUsers'), 'messaging.listUsers', 'users.list');
-      return { users: page.items.map(toUser), ...(page.nextCursor === undefined ? {} : { nextCursor: page.nextCursor }) };
+      const page = await call('listUsers', 'users.list', { limit: input.limit, ...(input.cursor === undefined ? {} : { cursor: input.cursor }) }, userPageSchema, context);
+      return { users: page.members.map(toUser), ...nextCursor(page) };
     },
   };
 }

@@ -1,21 +1,12 @@
-import {
-  createCapabilityDispatcher,
-  IntegrationError,
-  loadOptionalSetting,
-  messagingV1,
-  registerSecret,
-  type ProviderManifest,
-  type ProviderV1,
-  type ProviderWebhooks,
-} from '@switchyard/core';
+import { defineProvider, loadOptionalSetting, messagingV1, registerSecret, type ProviderV1, type ProviderWebhooks } from '@switchyard/core';
+import { fetchThrough } from '@switchyard/http';
 import { createSlackClient } from './slack-client';
+import { slackErrors } from './slack-error';
 import { createMessagingHandlers } from './slack-messaging';
 import type { SlackProviderSettings } from './slack-settings';
 import { createSlackWebhooks } from './slack-webhooks';
 
 export type { SlackProviderSettings } from './slack-settings';
-
-const DEFAULT_BASE_URL = 'https://slack.com/api/';
 
 /** The Slack provider: a complete provider object for `hub.register()`. */
 export interface SlackProvider extends ProviderV1 {
@@ -47,43 +38,31 @@ export interface SlackProvider extends ProviderV1 {
  * ```
  */
 export function createSlack(settings: SlackProviderSettings = {}): SlackProvider {
-  const configured = loadOptionalSetting({ settingValue: settings.baseURL, environmentVariableName: 'SLACK_API_URL' }) ?? DEFAULT_BASE_URL;
+  const configured = loadOptionalSetting({ settingValue: settings.baseURL, environmentVariableName: 'SLACK_API_URL' }) ?? 'https://slack.com/api/';
   const baseURL = configured.endsWith('/') ? configured : `${configured}/`;
   registerSecret(settings.token);
   const signingSecret = loadOptionalSetting({ settingValue: settings.signingSecret, environmentVariableName: 'SLACK_SIGNING_SECRET' });
   registerSecret(signingSecret);
   const resolveToken = () => loadOptionalSetting({ settingValue: settings.token, environmentVariableName: 'SLACK_BOT_TOKEN' });
-  const client = createSlackClient({
-    baseURL,
-    fetch: settings.fetch,
-    token: () => {
-      const token = resolveToken();
-      if (token === undefined) throw new IntegrationError({ kind: 'auth', message: 'slack: no bot token: set token or SLACK_BOT_TOKEN', provider: 'slack', isRetryable: false });
-      registerSecret(token);
-      return token;
-    },
-  });
-  const dispatcher = createCapabilityDispatcher('slack', [{ contract: messagingV1, handlers: createMessagingHandlers(client) }]);
-  const manifest: ProviderManifest = Object.freeze({
+  const token = () => {
+    const resolved = resolveToken();
+    if (resolved === undefined) throw slackErrors.create({ kind: 'auth', message: 'no bot token: set token or SLACK_BOT_TOKEN', isRetryable: false });
+    registerSecret(resolved);
+    return resolved;
+  };
+  const client = createSlackClient({ baseURL, token, fetch: fetchThrough(settings.dispatcher) });
+  return defineProvider({
     id: 'slack',
     name: 'Slack',
     category: 'communication',
     docsUrl: 'https://github.com/switchyard-dev/switchyard/tree/main/libs/communication/slack#readme',
-    capabilities: dispatcher.capabilities,
-    authKinds: Object.freeze(['api-key'] as const),
-  });
-
-  return {
-    specificationVersion: 'v1',
-    manifest,
-    baseURL,
-    defaultChannel: loadOptionalSetting({ settingValue: settings.defaultChannel, environmentVariableName: 'SLACK_DEFAULT_CHANNEL' }),
-    signingSecret,
+    authKinds: ['api-key'],
+    capabilities: [{ contract: messagingV1, handlers: createMessagingHandlers(client) }],
     webhooks: createSlackWebhooks(() => loadOptionalSetting({ settingValue: settings.appId, environmentVariableName: 'SLACK_APP_ID' })),
     isConfigured: () => resolveToken() !== undefined,
     async healthCheck(context) {
       await client.call('auth.test', {}, context, 'healthCheck');
     },
-    execute: (request, context) => dispatcher.execute(request, context),
-  };
+    properties: { baseURL, defaultChannel: loadOptionalSetting({ settingValue: settings.defaultChannel, environmentVariableName: 'SLACK_DEFAULT_CHANNEL' }), signingSecret },
+  });
 }

@@ -1,9 +1,15 @@
+import type { HttpTransportSettings } from '@switchyard/http';
+
 /**
  * Settings for `createSlack`. Every field is optional: secrets resolve from
  * the environment on first use, and a missing bot token fails the first call
  * with an `auth` error naming `SLACK_BOT_TOKEN`.
+ *
+ * Transport: `baseURL` and `dispatcher`, as every HTTP provider takes them.
+ * There is no `allowPrivateNetwork`: `@slack/web-api` sends the requests and
+ * no SSRF guard applies to the configured `baseURL`.
  */
-export interface SlackProviderSettings {
+export interface SlackProviderSettings extends Pick<HttpTransportSettings, 'baseURL' | 'dispatcher'> {
   /**
    * The bot token (`xoxb-…`), sent as `Authorization: Bearer`. Registered as a
    * secret. Default: the `SLACK_BOT_TOKEN` environment variable.
@@ -28,13 +34,14 @@ export interface SlackProviderSettings {
    */
   readonly defaultChannel?: string | undefined;
   /**
-   * The Web API base URL, ending in `/` (methods are appended: `<baseURL>chat.postMessage`).
+   * The Web API base URL; a trailing `/` is added (methods are appended: `<baseURL>chat.postMessage`).
    * Default: the `SLACK_API_URL` environment variable, else `https://slack.com/api/`.
    */
   readonly baseURL?: string | undefined;
   /**
-   * The `fetch` the Web API client sends requests with (tests record or fault
-   * requests through it). Default: `globalThis.fetch`.
+   * The undici dispatcher the Web API client's requests go through (a `ProxyAgent`, a `MockAgent`, a recording
+   * dispatcher in tests), handed to `@slack/web-api` as its `fetch` by `fetchThrough`. Default: Node's global
+   * `fetch` and its global dispatcher.
    */
-  readonly fetch?: typeof fetch | undefined;
+  readonly dispatcher?: HttpTransportSettings['dispatcher'];
 }

@@ -1,15 +1,16 @@
-import { IntegrationError, headerValue, verifyHmacSignature, verifyTimestampWindow, type InboundWebhook, type NormalizedWebhookFields, type ProviderWebhooks, type VerifiedWebhook } from '@switchyard/core';
+import { headerValue, verifyHmacSignature, verifyTimestampWindow, type IntegrationError, type InboundWebhook, type NormalizedWebhookFields, type ProviderWebhooks, type VerifiedWebhook } from '@switchyard/core';
+import { slackErrors } from './slack-error';
 
 type Json = Readonly<Record<string, unknown>>;
 
 const textDecoder = new TextDecoder('utf-8', { fatal: true });
 
 function rejected(message: string): IntegrationError {
-  return new IntegrationError({ kind: 'auth', message: `slack webhook rejected: ${message}`, provider: 'slack', operation: 'webhooks.verify', isRetryable: false });
+  return slackErrors.create({ kind: 'auth', message: `webhook rejected: ${message}`, operation: 'webhooks.verify', isRetryable: false });
 }
 
 function unreadable(message: string): IntegrationError {
-  return new IntegrationError({ kind: 'validation', message: `slack webhook: ${message}`, provider: 'slack', operation: 'webhooks.parse', isRetryable: false });
+  return slackErrors.create({ kind: 'validation', message: `webhook: ${message}`, operation: 'webhooks.parse', isRetryable: false });
 }
 
 const asRecord = (value: unknown): Json => (typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Json) : {});
