@@ -1,10 +1,12 @@
 import { createHub, type IntegrationError } from '@switchyard/core';
-import { createCallContext, createMemoryMessagingProvider, startFaultServer, type FaultResponse, type FaultServer } from '@switchyard/testing';
+import { createCallContext, createMemoryMessagingProvider, startFaultServer, testProviderFaults, type FaultResponse, type FaultServer } from '@switchyard/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createTelegram } from './index';
 
+// The token travels in the URL path (/bot<token>/sendMessage): the fault suite plants it and checks that no
+// part of it shows in any error.
 const TOKEN = '123456789:AAFaultServerTokenForTelegramTests';
-const PATH = `POST /bot${TOKEN}/sendMessage`;
+const ROUTE = `POST /bot${TOKEN}/sendMessage`;
 const sendMessage = { capability: 'messaging', operation: 'sendMessage', input: { recipient: { kind: 'chat', id: '424242' }, text: 'Deploy 42 finished' } } as const;
 let server: FaultServer | undefined;
 
@@ -13,49 +15,55 @@ afterEach(async () => {
   server = undefined;
 });
 
-async function failure(answer: FaultResponse, signal?: AbortSignal): Promise<IntegrationError> {
-  server = await startFaultServer({ [PATH]: answer });
-  const telegram = createTelegram({ baseURL: server.url, token: TOKEN, allowPrivateNetwork: true });
-  return telegram.execute(sendMessage, createCallContext(signal === undefined ? {} : { signal })).then(
-    () => {
-      throw new Error('expected the call to fail');
-    },
-    (error: unknown) => error as IntegrationError,
-  );
+const telegramAt = (baseURL: string) => createTelegram({ baseURL, token: TOKEN, allowPrivateNetwork: true });
+
+testProviderFaults({
+  provider: 'telegram',
+  create: telegramAt,
+  request: sendMessage,
+  route: ROUTE,
+  errorAnswer: (status, message) => ({ body: { ok: false, error_code: status, description: message } }),
+  secrets: [TOKEN],
+});
+
+async function failure(answer: FaultResponse): Promise<IntegrationError> {
+  server = await startFaultServer({ [ROUTE]: answer });
+  return telegramAt(server.url)
+    .execute(sendMessage, createCallContext())
+    .then(
+      () => {
+        throw new Error('expected the call to fail');
+      },
+      (error: unknown) => error as IntegrationError,
+    );
 }
 
-describe('telegram under faults', () => {
-  it('maps a 502 to a retryable provider error', async () => {
-    expect(await failure({ status: 502, body: { ok: false, error_code: 502, description: 'Bad Gateway' } })).toMatchObject({ kind: 'provider', statusCode: 502, isRetryable: true });
-  });
-
+describe('telegram error envelope', () => {
   it('takes the wait of a 429 from parameters.retry_after (Telegram sends no Retry-After header)', async () => {
     const limited = await failure({ status: 429, body: { ok: false, error_code: 429, description: 'Too Many Requests: retry after 35', parameters: { retry_after: 35 } } });
-    expect(limited).toMatchObject({ kind: 'rate_limit', statusCode: 429, retryAfterMs: 35_000 });
+    expect(limited).toMatchObject({ kind: 'rate_limit', statusCode: 429, retryAfterMs: 35_000, isRetryable: true });
     expect(limited.message).toContain('retry after 35');
   });
 
-  it('maps a reset connection to network, a malformed body to provider, and a slow answer past the deadline to timeout', async () => {
-    expect(await failure({ fault: 'reset' })).toMatchObject({ kind: 'network' });
-    await server?.close();
-    expect(await failure({ fault: 'malformed-json' })).toMatchObject({ kind: 'provider' });
-    await server?.close();
-    expect(await failure({ delayMs: 2_000, body: {} }, AbortSignal.timeout(100))).toMatchObject({ kind: 'timeout' });
+  it('classifies a 200 with ok: false (as telegram-test-api answers) by its error_code, hint included', async () => {
+    const missing = await failure({ status: 200, body: { ok: false, error_code: 400, description: 'Bad Request: chat not found' } });
+    expect(missing).toMatchObject({ kind: 'not_found', statusCode: 400, isRetryable: false, provider: 'telegram' });
+    expect(missing.message).toContain('chat not found');
   });
 
-  it('never shows the token from the URL path in any of these errors', async () => {
-    for (const answer of [{ status: 500, body: { ok: false, error_code: 500, description: 'Internal Server Error' } }, { fault: 'reset' as const }, { fault: 'malformed-json' as const }]) {
-      const error = await failure(answer);
-      expect(`${error.message} ${String(error.cause)} ${error.stack ?? ''}`).not.toContain(TOKEN.split(':')[1]);
-      await server?.close();
-      server = undefined;
-    }
+  it('refuses a sent Message without message_id with a provider error naming the field', async () => {
+    const malformed = await failure({ status: 200, body: { ok: true, result: { chat: { id: 424242 }, date: 1_700_000_000 } } });
+    expect(malformed).toMatchObject({ kind: 'provider', provider: 'telegram' });
+    expect(malformed.message).toContain('result.message_id');
+    expect(malformed.message).not.toContain(TOKEN);
   });
+});
 
+describe('telegram in the hub', () => {
   it('lets the hub send once through another provider when Telegram answers 5xx', async () => {
-    server = await startFaultServer({ [PATH]: { status: 503, body: { ok: false, error_code: 503, description: 'Service Unavailable' } } });
+    server = await startFaultServer({ [ROUTE]: { status: 503, body: { ok: false, error_code: 503, description: 'Service Unavailable' } } });
     const backup = createMemoryMessagingProvider({ id: 'backup' });
-    const hub = createHub({ providers: [createTelegram({ baseURL: server.url, token: TOKEN, allowPrivateNetwork: true }), backup] });
+    const hub = createHub({ providers: [telegramAt(server.url), backup] });
     const sent = await hub.messaging.sendMessage(sendMessage.input, { prefer: ['telegram'] });
     expect(sent.text).toBe('Deploy 42 finished');
     // Telegram was tried once (a send is not retried blindly), then the backup took it.

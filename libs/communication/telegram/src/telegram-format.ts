@@ -1,4 +1,5 @@
-import { IntegrationError, type MessageBlock } from '@switchyard/core';
+import type { MessageBlock } from '@switchyard/core';
+import { telegramErrors } from './telegram-errors';
 import type { TelegramParseMode } from './telegram-settings';
 
 /** The text fields of a sendMessage / editMessageText request. */
@@ -35,10 +36,9 @@ function italic(text: string, mode: TelegramParseMode): string {
 function button(entry: { readonly text: string; readonly value: string; readonly url?: string | undefined }): TelegramButton {
   if (entry.url !== undefined) return { text: entry.text, url: entry.url };
   if (Buffer.byteLength(entry.value, 'utf8') > MAXIMUM_CALLBACK_DATA_BYTES) {
-    throw new IntegrationError({
+    throw telegramErrors.create({
       kind: 'validation',
-      message: `telegram: button "${entry.text}": value must be at most ${MAXIMUM_CALLBACK_DATA_BYTES} bytes in UTF-8 (Telegram's callback_data limit)`,
-      provider: 'telegram',
+      message: `button "${entry.text}": value must be at most ${MAXIMUM_CALLBACK_DATA_BYTES} bytes in UTF-8 (Telegram's callback_data limit)`,
       isRetryable: false,
     });
   }

@@ -1,43 +1,54 @@
 import { IntegrationError, type MessagingOperationInput, type MessagingOperationName, type MessagingOperationOutput, type ProviderCallContext, type Recipient } from '@switchyard/core';
-import { readChat, readChatMember, readEditResult, readMessage, readTrue, type TelegramMessage, type TelegramUser } from './telegram-api';
+import {
+  epochMilliseconds,
+  telegramChatMemberSchema,
+  telegramChatSchema,
+  telegramEditResultSchema,
+  telegramMessageSchema,
+  telegramTrueSchema,
+  type TelegramMessage,
+  type TelegramUser,
+} from './telegram-api';
 import type { TelegramClient } from './telegram-client';
+import { telegramErrors } from './telegram-errors';
 import { renderMessage } from './telegram-format';
 import type { TelegramParseMode } from './telegram-settings';
 
+/** The operations a bot can do: all but `listChannels` and `listUsers`. */
 type Handlers = {
-  readonly [Name in MessagingOperationName]?: (input: MessagingOperationInput<Name>, context: ProviderCallContext) => Promise<MessagingOperationOutput<Name>>;
+  readonly [Name in Exclude<MessagingOperationName, 'listChannels' | 'listUsers'>]: (input: MessagingOperationInput<Name>, context: ProviderCallContext) => Promise<MessagingOperationOutput<Name>>;
 };
 
 /** The chat a recipient addresses: a chat, channel or user id (`@channelname` works for public channels). SMS numbers are not Telegram's. */
 function chatIdOf(recipient: Recipient): string {
   if (recipient.kind === 'phone') {
-    throw new IntegrationError({ kind: 'unsupported', message: 'telegram cannot send to a phone number: use a chat, channel or user id', provider: 'telegram', operation: 'messaging.sendMessage', isRetryable: false });
+    throw telegramErrors.create({ kind: 'unsupported', message: 'cannot send to a phone number: use a chat, channel or user id', operation: 'messaging.sendMessage', isRetryable: false });
   }
   return recipient.id;
 }
 
 /** A `message_id`: Telegram's are integers, so anything else is refused before a request. */
 function messageIdOf(value: string, operation: string): number {
-  if (!/^\d+$/.test(value)) {
-    throw new IntegrationError({ kind: 'validation', message: `telegram: message id ${JSON.stringify(value)} is not a Telegram message_id (an integer)`, provider: 'telegram', operation: `messaging.${operation}`, isRetryable: false });
-  }
+  if (!/^\d+$/.test(value)) throw telegramErrors.invalidInput(`messaging.${operation}`, `message id ${JSON.stringify(value)} is not a Telegram message_id (an integer)`);
   return Number(value);
 }
 
 function timestampOf(message: TelegramMessage | undefined): string {
-  return new Date(message?.date ?? Date.now()).toISOString();
+  return new Date(message === undefined ? Date.now() : epochMilliseconds(message.date)).toISOString();
+}
+
+function notFound(message: string) {
+  return telegramErrors.create({ kind: 'not_found', message, operation: 'messaging.getUser', isRetryable: false });
 }
 
 function userOf(user: TelegramUser, requestedId: string) {
-  if (user.chatType !== undefined && user.chatType !== 'private') {
-    throw new IntegrationError({ kind: 'not_found', message: `telegram: chat ${requestedId} is a ${user.chatType}, not a user`, provider: 'telegram', operation: 'messaging.getUser', isRetryable: false });
-  }
-  const name = [user.firstName, user.lastName].filter((part) => part !== undefined && part !== '').join(' ');
+  if (user.type !== undefined && user.type !== null && user.type !== 'private') throw notFound(`chat ${requestedId} is a ${user.type}, not a user`);
+  const name = [user.first_name, user.last_name].filter((part) => part !== undefined && part !== null && part !== '').join(' ');
   return {
     id: String(user.id),
     name: name === '' ? (user.username ?? String(user.id)) : name,
-    ...(user.username === undefined ? {} : { handle: user.username }),
-    ...(user.isBot === undefined ? {} : { isBot: user.isBot }),
+    ...(user.username === undefined || user.username === null ? {} : { handle: user.username }),
+    ...(user.is_bot === undefined || user.is_bot === null ? {} : { isBot: user.is_bot }),
   };
 }
 
@@ -51,10 +62,11 @@ export function createMessagingHandlers(client: TelegramClient, parseMode: Teleg
   async function send(chatId: string, text: string, blocks: MessagingOperationInput<'sendMessage'>['blocks'], replyTo: string | undefined, context: ProviderCallContext) {
     const content = renderMessage(text, blocks, parseMode);
     const replyParameters = replyTo === undefined ? {} : { reply_parameters: { message_id: messageIdOf(replyTo, 'replyInThread') } };
-    const message = await client.call('sendMessage', { chat_id: chatId, ...content, ...replyParameters }, readMessage, context);
+    const message = await client.call('sendMessage', { chat_id: chatId, ...content, ...replyParameters }, telegramMessageSchema, context);
+    const sentTo = message.chat?.id;
     return {
-      messageId: String(message.messageId),
-      channelId: message.chatId === undefined ? chatId : String(message.chatId),
+      messageId: String(message.message_id),
+      channelId: sentTo === undefined || sentTo === null ? chatId : String(sentTo),
       text,
       timestamp: timestampOf(message),
     };
@@ -72,7 +84,8 @@ export function createMessagingHandlers(client: TelegramClient, parseMode: Teleg
       const content = renderMessage(input.text, input.blocks, parseMode);
       let edited: TelegramMessage | undefined;
       try {
-        edited = await client.call('editMessageText', { chat_id: input.channelId, message_id: messageIdOf(input.messageId, 'updateMessage'), ...content }, readEditResult, context);
+        const result = await client.call('editMessageText', { chat_id: input.channelId, message_id: messageIdOf(input.messageId, 'updateMessage'), ...content }, telegramEditResultSchema, context);
+        edited = result === true || result === null ? undefined : result;
       } catch (error) {
         // Setting the text a message already has is a success for an idempotent update.
         if (!(IntegrationError.isInstance(error) && error.statusCode === 400 && /message is not modified/i.test(error.message))) throw error;
@@ -81,18 +94,16 @@ export function createMessagingHandlers(client: TelegramClient, parseMode: Teleg
     },
 
     async deleteMessage(input, context) {
-      await client.call('deleteMessage', { chat_id: input.channelId, message_id: messageIdOf(input.messageId, 'deleteMessage') }, readTrue, context);
+      await client.call('deleteMessage', { chat_id: input.channelId, message_id: messageIdOf(input.messageId, 'deleteMessage') }, telegramTrueSchema, context);
       return { channelId: input.channelId, messageId: input.messageId };
     },
 
     async getUser(input, context) {
-      if (!/^-?\d+$/.test(input.userId)) {
-        throw new IntegrationError({ kind: 'not_found', message: `telegram: no user ${JSON.stringify(input.userId)}: Telegram user ids are numbers`, provider: 'telegram', operation: 'messaging.getUser', isRetryable: false });
-      }
+      if (!/^-?\d+$/.test(input.userId)) throw notFound(`no user ${JSON.stringify(input.userId)}: Telegram user ids are numbers`);
       const user =
         userChatId === undefined
-          ? await client.call('getChat', { chat_id: input.userId }, readChat, context)
-          : await client.call('getChatMember', { chat_id: userChatId, user_id: Number(input.userId) }, readChatMember, context);
+          ? await client.call('getChat', { chat_id: input.userId }, telegramChatSchema, context)
+          : (await client.call('getChatMember', { chat_id: userChatId, user_id: Number(input.userId) }, telegramChatMemberSchema, context)).user;
       return userOf(user, input.userId);
     },
   };

@@ -1,14 +1,16 @@
-import { channelSchema, IntegrationError, issueSchema, registerSecret, repositorySchema, type ProviderOperation } from '@switchyard/core';
-import { readTrue } from './telegram-api';
+import { registerSecret, type ProviderOperation } from '@switchyard/core';
+import { z } from 'zod';
+import { telegramTrueSchema } from './telegram-api';
 import type { TelegramClient } from './telegram-client';
+import { telegramErrors } from './telegram-errors';
 import type { createUpdatePoller } from './telegram-updates';
 
-// Schemas are built from core's exported zod schemas, so the package needs no zod of its own.
-const emptyObject = channelSchema.pick({});
-const text = channelSchema.shape.id;
-const flag = channelSchema.shape.isPrivate;
-const positiveInteger = issueSchema.shape.number.unwrap();
-const count = repositorySchema.shape.stars;
+const emptyObject = z.object({});
+const text = z.string().min(1);
+const flag = z.boolean().optional();
+const positiveInteger = z.number().int().positive();
+const count = z.number().int().nonnegative();
+const webUrl = z.url({ protocol: /^https?$/ });
 
 const commandSchema = emptyObject.extend({
   command: text.regex(/^[a-z0-9_]{1,32}$/, 'must be 1-32 lower-case letters, digits or underscores, without the slash'),
@@ -36,7 +38,7 @@ export function createTelegramOperations(
     hints: { readOnly: false, destructive: false, idempotent: true },
     async execute(input, context) {
       const { commands, languageCode } = input as { commands: { command: string; description: string }[]; languageCode?: string };
-      await client.call('setMyCommands', { commands, ...(languageCode === undefined ? {} : { language_code: languageCode }) }, readTrue, context);
+      await client.call('setMyCommands', { commands, ...(languageCode === undefined ? {} : { language_code: languageCode }) }, telegramTrueSchema, context);
       return { commands: commands.map((entry) => entry.command) };
     },
   };
@@ -45,19 +47,19 @@ export function createTelegramOperations(
     description:
       'Point Telegram at an HTTPS webhook URL (setWebhook) with a secret token it sends back in X-Telegram-Bot-Api-Secret-Token; default: the webhookSecret setting. While a webhook is set, getUpdates fails with conflict.',
     input: emptyObject.extend({
-      url: issueSchema.shape.url,
+      url: webUrl,
       secretToken: text.regex(SECRET_TOKEN, 'must be 1-256 characters of A-Z, a-z, 0-9, _ and -').optional(),
       dropPendingUpdates: flag,
       allowedUpdates: text.array().optional(),
     }),
-    output: emptyObject.extend({ url: issueSchema.shape.url, hasSecretToken: flag.unwrap() }),
+    output: emptyObject.extend({ url: webUrl, hasSecretToken: flag.unwrap() }),
     hints: { readOnly: false, destructive: false, idempotent: true },
     async execute(input, context) {
       const { url, secretToken, dropPendingUpdates, allowedUpdates } = input as { url: string; secretToken?: string; dropPendingUpdates?: boolean; allowedUpdates?: string[] };
       const secret = secretToken ?? defaultSecret();
       registerSecret(secret);
       if (secret !== undefined && !SECRET_TOKEN.test(secret)) {
-        throw new IntegrationError({ kind: 'validation', message: 'telegram: the webhook secret must be 1-256 characters of A-Z, a-z, 0-9, _ and -', provider: 'telegram', operation: 'setWebhook', isRetryable: false });
+        throw telegramErrors.invalidInput('setWebhook', 'the webhook secret must be 1-256 characters of A-Z, a-z, 0-9, _ and -');
       }
       const parameters = {
         url,
@@ -65,7 +67,7 @@ export function createTelegramOperations(
         ...(dropPendingUpdates === undefined ? {} : { drop_pending_updates: dropPendingUpdates }),
         ...(allowedUpdates === undefined ? {} : { allowed_updates: allowedUpdates }),
       };
-      await client.call('setWebhook', parameters, readTrue, context);
+      await client.call('setWebhook', parameters, telegramTrueSchema, context);
       return { url, hasSecretToken: secret !== undefined };
     },
   };
@@ -77,7 +79,7 @@ export function createTelegramOperations(
     hints: { readOnly: false, destructive: true, idempotent: true },
     async execute(input, context) {
       const { dropPendingUpdates } = input as { dropPendingUpdates?: boolean };
-      await client.call('deleteWebhook', dropPendingUpdates === undefined ? {} : { drop_pending_updates: dropPendingUpdates }, readTrue, context);
+      await client.call('deleteWebhook', dropPendingUpdates === undefined ? {} : { drop_pending_updates: dropPendingUpdates }, telegramTrueSchema, context);
       return { deleted: true };
     },
   };

@@ -1,16 +1,5 @@
-import {
-  createCapabilityDispatcher,
-  loadOptionalSetting,
-  messagingV1,
-  registerSecret,
-  withoutTrailingSlash,
-  type OperationHandler,
-  type ProviderManifest,
-  type ProviderOperation,
-  type ProviderV1,
-  type ProviderWebhooks,
-} from '@switchyard/core';
-import { readBotUser } from './telegram-api';
+import { defineProvider, loadOptionalSetting, messagingV1, registerSecret, withoutTrailingSlash, type ProviderOperation, type ProviderV1, type ProviderWebhooks } from '@switchyard/core';
+import { telegramUserSchema } from './telegram-api';
 import { createTelegramClient, resolveToken } from './telegram-client';
 import { createMessagingHandlers } from './telegram-messaging';
 import { createTelegramOperations } from './telegram-operations';
@@ -18,17 +7,7 @@ import type { TelegramProviderSettings } from './telegram-settings';
 import { createUpdatePoller } from './telegram-updates';
 import { createTelegramWebhooks } from './telegram-webhooks';
 
-export type {
-  TelegramCheckpointSettings,
-  TelegramCommandEvent,
-  TelegramCommandHandler,
-  TelegramParseMode,
-  TelegramProviderSettings,
-  TelegramUpdate,
-} from './telegram-settings';
-
-const DEFAULT_BASE_URL = 'https://api.telegram.org';
-const DEFAULT_WEBHOOK_MAX_AGE_SECONDS = 86_400;
+export type { TelegramCheckpointSettings, TelegramCommandEvent, TelegramCommandHandler, TelegramParseMode, TelegramProviderSettings, TelegramUpdate } from './telegram-settings';
 
 /** The Telegram provider: a complete provider object for `hub.register()`. */
 export interface TelegramProvider extends ProviderV1 {
@@ -51,7 +30,7 @@ export interface TelegramProvider extends ProviderV1 {
  * bot operations (commands, webhook, long polling with checkpoints and
  * `/command` dispatch), and inbound webhook verification. The token
  * (`token` or `TELEGRAM_BOT_TOKEN`) resolves on the first call and is
- * redacted from every error. Nothing is read or sent until an operation is called.
+ * redacted from every error. Nothing is sent until an operation is called.
  *
  * @example
  * ```ts
@@ -61,34 +40,24 @@ export interface TelegramProvider extends ProviderV1 {
  * ```
  */
 export function createTelegram(settings: TelegramProviderSettings = {}): TelegramProvider {
-  const baseURL = withoutTrailingSlash(loadOptionalSetting({ settingValue: settings.baseURL, environmentVariableName: 'TELEGRAM_BASE_URL' }) ?? DEFAULT_BASE_URL);
+  const baseURL = withoutTrailingSlash(loadOptionalSetting({ settingValue: settings.baseURL, environmentVariableName: 'TELEGRAM_BASE_URL' }) ?? 'https://api.telegram.org');
   registerSecret(settings.token);
   const webhookSecret = loadOptionalSetting({ settingValue: settings.webhookSecret, environmentVariableName: 'TELEGRAM_WEBHOOK_SECRET' });
   registerSecret(webhookSecret);
   const client = createTelegramClient(settings, baseURL);
-  const handlers = createMessagingHandlers(client, settings.parseMode ?? 'HTML', settings.userChatId) as Readonly<Record<string, OperationHandler>>;
-  const dispatcher = createCapabilityDispatcher('telegram', [{ contract: messagingV1, handlers }]);
-  const poller = createUpdatePoller(client, settings);
-  const manifest: ProviderManifest = Object.freeze({
+  return defineProvider({
     id: 'telegram',
     name: 'Telegram',
     category: 'communication',
     docsUrl: 'https://github.com/switchyard-dev/switchyard/tree/main/libs/communication/telegram#readme',
-    capabilities: dispatcher.capabilities,
-    authKinds: Object.freeze(['api-key'] as const),
-  });
-
-  return {
-    specificationVersion: 'v1',
-    manifest,
-    baseURL,
-    webhookSecret,
-    operations: Object.freeze(createTelegramOperations(client, poller, () => webhookSecret)),
-    webhooks: createTelegramWebhooks(settings.webhookMaxAgeSeconds ?? DEFAULT_WEBHOOK_MAX_AGE_SECONDS),
-    execute: (request, context) => dispatcher.execute(request, context),
+    authKinds: ['api-key'],
+    capabilities: [{ contract: messagingV1, handlers: createMessagingHandlers(client, settings.parseMode ?? 'HTML', settings.userChatId) }],
+    operations: createTelegramOperations(client, createUpdatePoller(client, settings), () => webhookSecret),
+    webhooks: createTelegramWebhooks(settings.webhookMaxAgeSeconds ?? 86_400),
     isConfigured: () => resolveToken(settings) !== undefined,
     async healthCheck({ signal }) {
-      await client.call('getMe', {}, readBotUser, { signal });
+      await client.call('getMe', {}, telegramUserSchema, { signal });
     },
-  };
+    properties: { baseURL, webhookSecret },
+  });
 }

@@ -1,5 +1,5 @@
 import type { Store } from '@switchyard/core';
-import type { HttpClientSettings } from '@switchyard/http';
+import type { HttpTransportSettings } from '@switchyard/http';
 
 /** How message text is marked up for Telegram: `HTML`, `MarkdownV2`, or `none` (plain text, no `parse_mode`). */
 export type TelegramParseMode = 'HTML' | 'MarkdownV2' | 'none';
@@ -32,19 +32,20 @@ export interface TelegramCheckpointSettings {
   readonly integrationId: string;
 }
 
-/** Settings for `createTelegram`. Only `token` is needed against the real Bot API. */
-export interface TelegramProviderSettings {
+/**
+ * Settings for `createTelegram`. Only `token` is needed against the real Bot
+ * API. Transport settings as for every HTTP provider: requests go to
+ * `{baseURL}/bot{token}/{method}`, `baseURL` defaulting to the
+ * `TELEGRAM_BASE_URL` environment variable, else `https://api.telegram.org`;
+ * `allowPrivateNetwork` lets it be a local Bot API server or a test peer.
+ */
+export interface TelegramProviderSettings extends HttpTransportSettings {
   /**
    * The bot token from @BotFather (`123456:ABC-DEF...`). It travels in the
    * URL path (`/bot<token>/<method>`), so it is registered as a secret and
    * redacted from every error. Default: the `TELEGRAM_BOT_TOKEN` environment variable.
    */
   readonly token?: string | undefined;
-  /**
-   * The Bot API server; requests go to `{baseURL}/bot{token}/{method}`.
-   * Default: the `TELEGRAM_BASE_URL` environment variable, else `https://api.telegram.org`.
-   */
-  readonly baseURL?: string | undefined;
   /**
    * The `secret_token` given to `setWebhook`; Telegram sends it back in
    * `X-Telegram-Bot-Api-Secret-Token` and the webhook verifier compares it.
@@ -71,8 +72,4 @@ export interface TelegramProviderSettings {
   readonly commands?: Readonly<Record<string, TelegramCommandHandler>> | undefined;
   /** Where `getUpdates` checkpoints its offset (stream `telegram:<botId>:updates`). Default: none (the offset lives only in memory). */
   readonly checkpoints?: TelegramCheckpointSettings | undefined;
-  /** Allow loopback and private addresses (a local Bot API server, test peers). Default `false`. */
-  readonly allowPrivateNetwork?: boolean | undefined;
-  /** The undici dispatcher requests go through (e.g. a `MockAgent`). Default: Node's built-in `fetch`. */
-  readonly dispatcher?: HttpClientSettings['dispatcher'];
 }

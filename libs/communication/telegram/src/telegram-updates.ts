@@ -1,5 +1,5 @@
 import type { ProviderCallContext } from '@switchyard/core';
-import { readUpdates } from './telegram-api';
+import { telegramUpdatesSchema } from './telegram-api';
 import type { TelegramClient } from './telegram-client';
 import type { TelegramCommandEvent, TelegramProviderSettings, TelegramUpdate } from './telegram-settings';
 
@@ -73,7 +73,7 @@ export function createUpdatePoller(client: TelegramClient, settings: TelegramPro
     async poll(options: TelegramPollOptions, context: ProviderCallContext): Promise<TelegramPollResult> {
       const from = await currentOffset();
       const parameters = { ...(from === undefined ? {} : { offset: from }), timeout: options.timeoutSeconds ?? 0, ...(options.limit === undefined ? {} : { limit: options.limit }) };
-      const updates = await client.call('getUpdates', parameters, readUpdates, context);
+      const updates = await client.call('getUpdates', parameters, telegramUpdatesSchema, context);
       let dispatched = 0;
       for (const update of updates) {
         const command = commandOf(update);

@@ -1,4 +1,5 @@
-import { headerValue, IntegrationError, timingSafeEqualText, verifyTimestampWindow, type NormalizedWebhookFields, type ProviderWebhooks } from '@switchyard/core';
+import { headerValue, timingSafeEqualText, verifyTimestampWindow, type IntegrationError, type NormalizedWebhookFields, type ProviderWebhooks } from '@switchyard/core';
+import { telegramErrors } from './telegram-errors';
 import { commandOf } from './telegram-updates';
 
 const SECRET_HEADER = 'X-Telegram-Bot-Api-Secret-Token';
@@ -32,11 +33,11 @@ const ACTIONS: Readonly<Record<string, string>> = {
 };
 
 function rejected(message: string): IntegrationError {
-  return new IntegrationError({ kind: 'auth', message: `telegram webhook: ${message}`, provider: 'telegram', statusCode: 401, isRetryable: false });
+  return telegramErrors.create({ kind: 'auth', message: `webhook: ${message}`, statusCode: 401, isRetryable: false });
 }
 
 function unreadable(message: string): IntegrationError {
-  return new IntegrationError({ kind: 'validation', message: `telegram webhook: ${message}`, provider: 'telegram', isRetryable: false });
+  return telegramErrors.create({ kind: 'validation', message: `webhook: ${message}`, isRetryable: false });
 }
 
 function record(value: unknown): Record<string, unknown> | undefined {

@@ -1,5 +1,4 @@
 import {
-  IntegrationError,
   messageSchema,
   messagingV1,
   type MessagingOperationInput,
@@ -9,6 +8,7 @@ import {
 } from '@switchyard/core';
 import { isoTimestamp, twilioMessageSchema, type TwilioMessage } from './twilio-api';
 import type { TwilioClient } from './twilio-client';
+import { twilioErrors } from './twilio-errors';
 import type { TwilioProviderSettings } from './twilio-settings';
 
 /** Twilio refuses bodies longer than this (error 21617); checked before sending. */
@@ -17,14 +17,10 @@ export const MAXIMUM_BODY_LENGTH = 1600;
 /** A message SID: `SM` (SMS) or `MM` (MMS) and 32 hex digits. */
 const MESSAGE_SID = /^(SM|MM)[0-9a-fA-F]{32}$/;
 
-function failure(kind: 'validation' | 'unsupported', operation: string, message: string): IntegrationError {
-  return new IntegrationError({ kind, message: `twilio: ${message}`, provider: 'twilio', operation, isRetryable: false });
-}
-
 /** When Twilio accepted the message: `date_created`, else (null or not a date) the response's `Date` header, else the clock. */
 function acceptedAt(message: TwilioMessage, dateHeader: string | string[] | undefined): string {
   const header = Array.isArray(dateHeader) ? dateHeader[0] : dateHeader;
-  return isoTimestamp(message.dateCreated) ?? isoTimestamp(header) ?? new Date().toISOString();
+  return isoTimestamp(message.date_created) ?? isoTimestamp(header) ?? new Date().toISOString();
 }
 
 /**
@@ -38,13 +34,13 @@ export function createMessagingHandlers(client: TwilioClient, settings: TwilioPr
     const operation = 'messaging.sendMessage';
     const recipient = input.recipient;
     if (recipient.kind !== 'phone') {
-      throw failure('unsupported', operation, `SMS goes to phone numbers; a "${recipient.kind}" recipient needs another provider`);
+      throw twilioErrors.create({ kind: 'unsupported', operation, message: `SMS goes to phone numbers; a "${recipient.kind}" recipient needs another provider`, isRetryable: false });
     }
     if (input.text.length > MAXIMUM_BODY_LENGTH) {
-      throw failure('validation', operation, `an SMS body is at most ${MAXIMUM_BODY_LENGTH} characters (Twilio error 21617); this one has ${input.text.length}`);
+      throw twilioErrors.invalidInput(operation, `an SMS body is at most ${MAXIMUM_BODY_LENGTH} characters (Twilio error 21617); this one has ${input.text.length}`);
     }
     if (settings.from === undefined && settings.messagingServiceSid === undefined) {
-      throw failure('validation', operation, 'no sender: set from (a Twilio number) or messagingServiceSid');
+      throw twilioErrors.invalidInput(operation, 'no sender: set from (a Twilio number) or messagingServiceSid');
     }
     const form = new URLSearchParams({ To: recipient.number, Body: input.text });
     if (settings.from !== undefined) form.set('From', settings.from);
@@ -94,16 +90,16 @@ export function createStatusOperation(client: TwilioClient): ProviderOperation<t
     hints: { readOnly: true, destructive: false, idempotent: true },
     async execute(input, context) {
       if (!MESSAGE_SID.test(input.messageId)) {
-        throw failure('validation', 'getMessageStatus', 'a message SID is "SM" or "MM" followed by 32 hex digits');
+        throw twilioErrors.invalidInput('getMessageStatus', 'a message SID is "SM" or "MM" followed by 32 hex digits');
       }
       const { data } = await client.request({ path: `/Messages/${input.messageId}.json`, responseSchema: twilioMessageSchema }, context);
-      const updatedAt = isoTimestamp(data.dateUpdated);
+      const updatedAt = isoTimestamp(data.date_updated);
       return {
         messageId: data.sid,
         status: data.status ?? 'unknown',
-        ...(data.to === undefined ? {} : { to: data.to }),
-        ...(data.errorCode === undefined || data.errorCode === 0 ? {} : { errorCode: String(data.errorCode) }),
-        ...(data.errorMessage === undefined ? {} : { errorMessage: data.errorMessage }),
+        ...(data.to ? { to: data.to } : {}),
+        ...(data.error_code ? { errorCode: String(data.error_code) } : {}),
+        ...(data.error_message ? { errorMessage: data.error_message } : {}),
         ...(updatedAt === undefined ? {} : { updatedAt }),
       };
     },

@@ -1,22 +1,10 @@
-import {
-  createCapabilityDispatcher,
-  loadOptionalSetting,
-  messagingV1,
-  registerSecret,
-  withoutTrailingSlash,
-  type ProviderManifest,
-  type ProviderOperation,
-  type ProviderV1,
-  type ProviderWebhooks,
-} from '@switchyard/core';
+import { defineProvider, loadOptionalSetting, messagingV1, registerSecret, withoutTrailingSlash, type ProviderOperation, type ProviderV1, type ProviderWebhooks } from '@switchyard/core';
 import { createTwilioClient, hasCredentials, resolveAuthToken } from './twilio-client';
 import { createMessagingHandlers, createStatusOperation } from './twilio-messaging';
 import type { TwilioProviderSettings } from './twilio-settings';
 import { twilioWebhooks } from './twilio-webhooks';
 
 export type { TwilioApiKeySettings, TwilioProviderSettings } from './twilio-settings';
-
-const DEFAULT_BASE_URL = 'https://api.twilio.com';
 
 /** The Twilio provider: a complete provider object for `hub.register()`. */
 export interface TwilioProvider extends ProviderV1 {
@@ -26,7 +14,7 @@ export interface TwilioProvider extends ProviderV1 {
   readonly operations: Readonly<Record<string, ProviderOperation>>;
   /** Verifies `X-Twilio-Signature`, reads form bodies, and answers incoming messages with empty TwiML. */
   readonly webhooks: ProviderWebhooks;
-  /** The auth token webhooks are signed with (settings or `TWILIO_AUTH_TOKEN`), for a webhook receiver; undefined when none is set. */
+  /** The auth token webhooks are signed with (settings or `TWILIO_AUTH_TOKEN`, read when the provider is created), for a webhook receiver; undefined when none is set. */
   readonly webhookSecret: string | undefined;
   /** Whether an account SID, a credential and a sender are configured. */
   isConfigured(): boolean;
@@ -38,9 +26,9 @@ export interface TwilioProvider extends ProviderV1 {
  * Creates the Twilio provider on the REST API (2010-04-01): the `messaging`
  * capability's `sendMessage` to phone numbers as SMS, `getMessageStatus`, and
  * inbound webhook verification. SMS cannot reply in threads, edit, unsend or
- * list channels and users, so only `sendMessage` is declared. Credentials
- * resolve on the first call: `accountSid` (`TWILIO_ACCOUNT_SID`) with
- * `authToken` (`TWILIO_AUTH_TOKEN`) or `apiKey`.
+ * list channels and users, so only `sendMessage` is declared. The REST
+ * credentials resolve on the first call: `accountSid` (`TWILIO_ACCOUNT_SID`)
+ * with `authToken` (`TWILIO_AUTH_TOKEN`) or `apiKey`.
  *
  * @example
  * ```ts
@@ -50,33 +38,22 @@ export interface TwilioProvider extends ProviderV1 {
  * ```
  */
 export function createTwilio(settings: TwilioProviderSettings = {}): TwilioProvider {
-  const baseURL = withoutTrailingSlash(loadOptionalSetting({ settingValue: settings.baseURL, environmentVariableName: 'TWILIO_BASE_URL' }) ?? DEFAULT_BASE_URL);
-  registerSecret(settings.authToken);
+  const baseURL = withoutTrailingSlash(loadOptionalSetting({ settingValue: settings.baseURL, environmentVariableName: 'TWILIO_BASE_URL' }) ?? 'https://api.twilio.com');
   registerSecret(settings.apiKey?.apiKeySecret);
   const client = createTwilioClient(settings, baseURL);
-  const dispatcher = createCapabilityDispatcher('twilio', [{ contract: messagingV1, handlers: createMessagingHandlers(client, settings) }]);
-  const manifest: ProviderManifest = Object.freeze({
+  return defineProvider({
     id: 'twilio',
     name: 'Twilio',
     category: 'communication',
     docsUrl: 'https://github.com/switchyard-dev/switchyard/tree/main/libs/communication/twilio#readme',
-    capabilities: dispatcher.capabilities,
-    authKinds: Object.freeze(['basic', 'signature'] as const),
-  });
-
-  return {
-    specificationVersion: 'v1',
-    manifest,
-    baseURL,
-    get webhookSecret() {
-      return resolveAuthToken(settings);
-    },
-    operations: Object.freeze({ getMessageStatus: createStatusOperation(client) }),
+    authKinds: ['basic', 'signature'],
+    capabilities: [{ contract: messagingV1, handlers: createMessagingHandlers(client, settings) }],
+    operations: { getMessageStatus: createStatusOperation(client) },
     webhooks: twilioWebhooks,
-    execute: (request, context) => dispatcher.execute(request, context),
     isConfigured: () => hasCredentials(settings) && (settings.from !== undefined || settings.messagingServiceSid !== undefined),
     async healthCheck({ signal }) {
       await client.request({ path: '.json', responseType: 'none' }, { signal });
     },
-  };
+    properties: { baseURL, webhookSecret: resolveAuthToken(settings) },
+  });
 }

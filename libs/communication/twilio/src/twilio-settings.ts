@@ -1,4 +1,4 @@
-import type { HttpClientSettings } from '@switchyard/http';
+import type { HttpTransportSettings } from '@switchyard/http';
 
 /**
  * An API key (Console → API keys) to authenticate with instead of the
@@ -15,9 +15,11 @@ export interface TwilioApiKeySettings {
 /**
  * Settings for `createTwilio`. Authenticate with `authToken` (or
  * `TWILIO_AUTH_TOKEN`) or an `apiKey`, and send from a `from` number or a
- * `messagingServiceSid`.
+ * `messagingServiceSid`. Transport settings as for every HTTP provider;
+ * `baseURL` defaults to the `TWILIO_BASE_URL` environment variable, else
+ * `https://api.twilio.com`.
  */
-export interface TwilioProviderSettings {
+export interface TwilioProviderSettings extends HttpTransportSettings {
   /** The account SID, `AC…`; part of every API path. Default: the `TWILIO_ACCOUNT_SID` environment variable. */
   readonly accountSid?: string | undefined;
   /**
@@ -34,10 +36,4 @@ export interface TwilioProviderSettings {
   readonly messagingServiceSid?: string | undefined;
   /** The URL Twilio posts status callbacks (`queued` → `sent` → `delivered`…) to, sent as `StatusCallback` with each message. Default: none. */
   readonly statusCallback?: string | undefined;
-  /** The API origin. Default: the `TWILIO_BASE_URL` environment variable, else `https://api.twilio.com`. */
-  readonly baseURL?: string | undefined;
-  /** Allow loopback and private addresses (local peers in tests). Default `false`. */
-  readonly allowPrivateNetwork?: boolean | undefined;
-  /** The undici dispatcher requests go through (e.g. a `MockAgent`). Default: a shared keep-alive pool per origin. */
-  readonly dispatcher?: HttpClientSettings['dispatcher'];
 }

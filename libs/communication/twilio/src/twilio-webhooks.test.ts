@@ -85,7 +85,7 @@ describe('twilio webhook signatures', () => {
   it('rejects a missing or doubled signature header with auth, and asks for the URL with validation', () => {
     expect(rejection(() => webhooks.verify(request(DOCUMENTED.body, DOCUMENTED.url, undefined), DOCUMENTED.authToken))).toMatchObject({
       kind: 'auth',
-      message: 'twilio webhook: the X-Twilio-Signature header is missing',
+      message: 'twilio: webhook: the X-Twilio-Signature header is missing',
     });
     const doubled = { ...request(DOCUMENTED.body, DOCUMENTED.url, undefined), headers: { 'x-twilio-signature': [DOCUMENTED.signature, 'other='] } };
     expect(rejection(() => webhooks.verify(doubled, DOCUMENTED.authToken)).kind).toBe('auth');
@@ -101,7 +101,7 @@ describe('twilio webhook signatures', () => {
     expect(verified).toEqual({ deliveryId: 'idem-1', providerEvent: 'json-body' });
     expect(webhooks.parse!(verified, body)).toEqual({ flow: 'FW123', to: '+15558675310' });
     const changed = rejection(() => webhooks.verify({ headers: { 'x-twilio-signature': signature }, rawBody: body.replace('FW123', 'FW124'), url }, AUTH_TOKEN));
-    expect(changed).toMatchObject({ kind: 'auth', message: 'twilio webhook: the body does not match its bodySHA256' });
+    expect(changed).toMatchObject({ kind: 'auth', message: 'twilio: webhook: the body does not match its bodySHA256' });
   });
 });
 

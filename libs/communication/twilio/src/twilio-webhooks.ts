@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import {
   headerValue,
-  IntegrationError,
   timingSafeEqualText,
+  type IntegrationError,
   verifyHmacSignature,
   type InboundWebhook,
   type NormalizedWebhookFields,
@@ -10,6 +10,7 @@ import {
   type VerifiedWebhook,
   type WebhookReply,
 } from '@switchyard/core';
+import { twilioErrors } from './twilio-errors';
 
 /** `verify`'s event names: a message status callback, an incoming message, a JSON body (`bodySHA256`), anything else. */
 export const TWILIO_WEBHOOK_EVENTS = ['message-status', 'incoming-message', 'json-body', 'other'] as const;
@@ -20,11 +21,11 @@ export const EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response/>';
 const decoder = new TextDecoder('utf-8', { fatal: true });
 
 function rejected(message: string): IntegrationError {
-  return new IntegrationError({ kind: 'auth', message: `twilio webhook: ${message}`, provider: 'twilio', statusCode: 403, isRetryable: false });
+  return twilioErrors.create({ kind: 'auth', message: `webhook: ${message}`, statusCode: 403, isRetryable: false });
 }
 
 function unreadable(message: string): IntegrationError {
-  return new IntegrationError({ kind: 'validation', message: `twilio webhook: ${message}`, provider: 'twilio', isRetryable: false });
+  return twilioErrors.create({ kind: 'validation', message: `webhook: ${message}`, isRetryable: false });
 }
 
 function bodyText(rawBody: Uint8Array | string): string {
