@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
-import { IntegrationError, loadOptionalSetting, registerSecret } from '@switchyard/core';
-import { createHttpClient, createJwt, oauth2Auth, type AuthStrategy, type HttpClientSettings } from '@switchyard/http';
+import { loadOptionalSetting, registerSecret, type IntegrationError } from '@switchyard/core';
+import { createHttpClient, createJwt, oauth2Auth, type AuthStrategy, type HttpTransportSettings } from '@switchyard/http';
+import { z } from 'zod';
+import { gcpErrors } from './gcp-error';
 
 /** A service account's key, as `credentials` takes it (the `client_email` and `private_key` of its JSON key file). */
 export interface GcpServiceAccountCredentials {
@@ -32,7 +34,7 @@ export const DEFAULT_TOKEN_URL = 'https://oauth2.googleapis.com/token';
 const CLOUD_PLATFORM_SCOPE = 'https://www.googleapis.com/auth/cloud-platform';
 
 function authError(message: string, cause?: unknown): IntegrationError {
-  return new IntegrationError({ kind: 'auth', message: `gcp: ${message}`, provider: 'gcp', isRetryable: false, cause });
+  return gcpErrors.create({ kind: 'auth', message, isRetryable: false, cause });
 }
 
 /**
@@ -66,14 +68,12 @@ export function resolveCredentials(sources: GcpCredentialSources): ResolvedCrede
   return { serviceAccount: { clientEmail: key.client_email, privateKey: key.private_key }, projectId, keyFilename };
 }
 
-/** Settings of {@link serviceAccountAuth}. */
-export interface ServiceAccountAuthOptions {
+/** Settings of {@link serviceAccountAuth}: the token endpoint's transport is the REST APIs'. */
+export interface ServiceAccountAuthOptions extends Omit<HttpTransportSettings, 'baseURL'> {
   /** Resolves the service account on first use (settings are read lazily). */
   readonly serviceAccount: () => GcpServiceAccountCredentials | undefined;
   /** The token endpoint. Default {@link DEFAULT_TOKEN_URL}. */
   readonly tokenURL?: string | undefined;
-  readonly dispatcher?: HttpClientSettings['dispatcher'];
-  readonly allowPrivateNetwork?: boolean | undefined;
 }
 
 /**
@@ -122,6 +122,15 @@ export function serviceAccountAuth(options: ServiceAccountAuthOptions): AuthStra
 /** Google ID tokens live an hour; a cached one is replaced after this long. */
 const ID_TOKEN_REUSE_MS = 50 * 60_000;
 
+const idTokenSchema = z.object({ id_token: z.string().min(1) });
+
+/**
+ * The token endpoint refuses a JWT-bearer assertion it cannot accept (bad
+ * signature, unknown or disabled account) with 400 `invalid_grant`: that is
+ * a credentials problem, so `auth`, not `validation`.
+ */
+const tokenEndpointErrorDetails = ({ status }: { readonly status: number }) => (status === 400 ? { kind: 'auth' as const } : undefined);
+
 /**
  * ID tokens for calling a private function or Cloud Run URL as the service
  * account (https://cloud.google.com/functions/docs/securing/authenticating):
@@ -144,29 +153,21 @@ export function serviceAccountIdTokens(options: ServiceAccountAuthOptions): (aud
       provider: 'gcp',
       dispatcher: options.dispatcher,
       allowPrivateNetwork: options.allowPrivateNetwork,
+      errorDetails: tokenEndpointErrorDetails,
     });
     const assertion = createJwt({
       privateKey: account.privateKey,
       claims: { iss: account.clientEmail, sub: account.clientEmail, aud: tokenURL.href, target_audience: audience },
       lifetimeSeconds: 3600,
     });
-    let token: string;
-    try {
-      const { data } = await client.request<{ id_token?: unknown }>({
-        method: 'POST',
-        path: `${tokenURL.pathname}${tokenURL.search}`,
-        body: new URLSearchParams({ grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer', assertion }),
-        responseType: 'json',
-        signal,
-      });
-      if (typeof data.id_token !== 'string' || data.id_token === '') throw authError('the token endpoint returned no id_token');
-      token = data.id_token;
-    } catch (error) {
-      if (IntegrationError.isInstance(error) && (error.statusCode === 400 || error.statusCode === 401)) {
-        throw authError(`ID token request rejected: ${error.message}`, error);
-      }
-      throw error;
-    }
+    const { data } = await client.request({
+      method: 'POST',
+      path: `${tokenURL.pathname}${tokenURL.search}`,
+      body: new URLSearchParams({ grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer', assertion }),
+      responseSchema: idTokenSchema,
+      signal,
+    });
+    const token = data.id_token;
     registerSecret(token);
     cache.set(audience, { token, until: Date.now() + ID_TOKEN_REUSE_MS });
     return token;

@@ -1,23 +1,8 @@
-import {
-  IntegrationError,
-  type ComputeOperationInput,
-  type ComputeOperationName,
-  type ComputeOperationOutput,
-  type Instance,
-  type InstanceState,
-} from '@switchyard/core';
-import type { HttpClient } from '@switchyard/http';
-import {
-  decodeCursor,
-  encodeCursor,
-  isoTimestamp,
-  lastSegment,
-  objectField,
-  optionalString,
-  requiredString,
-  responseSchema,
-  tagOperation,
-} from './gcp-rest';
+import type { ComputeOperationInput, ComputeOperationName, ComputeOperationOutput, Instance, InstanceState } from '@switchyard/core';
+import { decodeCursor, encodeCursor, type HttpClient } from '@switchyard/http';
+import { z } from 'zod';
+import { gcpErrors } from './gcp-error';
+import { isoTimestamp, lastSegment, pageTokenSchema, tagOperation } from './gcp-rest';
 
 /** What the compute handlers need: a client on the Compute Engine v1 base, the project and the zones to list. */
 export interface GcpComputeDependencies {
@@ -51,25 +36,32 @@ function statusesFor(state: InstanceState): string[] {
     .map(([status]) => status);
 }
 
-function parseInstance(raw: Record<string, unknown>): Instance {
-  const name = requiredString(raw, 'name');
-  const status = requiredString(raw, 'status');
-  const zone = lastSegment(requiredString(raw, 'zone'));
-  const networkInterfaces = Array.isArray(raw.networkInterfaces) ? (raw.networkInterfaces as Record<string, unknown>[]) : [];
-  const firstInterface = networkInterfaces[0] ?? {};
-  const accessConfigs = Array.isArray(firstInterface.accessConfigs) ? (firstInterface.accessConfigs as Record<string, unknown>[]) : [];
-  const labels = Object.fromEntries(Object.entries(objectField(raw, 'labels')).filter((entry): entry is [string, string] => typeof entry[1] === 'string'));
-  const machineType = lastSegment(optionalString(raw, 'machineType'));
-  const privateIp = optionalString(firstInterface, 'networkIP');
-  const publicIp = accessConfigs[0] === undefined ? undefined : optionalString(accessConfigs[0], 'natIP');
-  const launchedAt = isoTimestamp(optionalString(raw, 'lastStartTimestamp') ?? optionalString(raw, 'creationTimestamp'));
+/** An `Instance` resource, the fields read (https://cloud.google.com/compute/docs/reference/rest/v1/instances). */
+const instanceResource = z.object({
+  name: z.string().min(1),
+  status: z.string().min(1),
+  zone: z.string().min(1),
+  machineType: z.string().nullish(),
+  labels: z.record(z.string(), z.string()).nullish(),
+  networkInterfaces: z.array(z.object({ networkIP: z.string().nullish(), accessConfigs: z.array(z.object({ natIP: z.string().nullish() })).nullish() })).nullish(),
+  lastStartTimestamp: z.string().nullish(),
+  creationTimestamp: z.string().nullish(),
+});
+
+function toInstance(raw: z.infer<typeof instanceResource>): Instance {
+  const zone = lastSegment(raw.zone);
+  const firstInterface = raw.networkInterfaces?.[0];
+  const machineType = lastSegment(raw.machineType);
+  const privateIp = firstInterface?.networkIP ?? undefined;
+  const publicIp = firstInterface?.accessConfigs?.[0]?.natIP ?? undefined;
+  const launchedAt = isoTimestamp(raw.lastStartTimestamp ?? raw.creationTimestamp);
   return {
-    id: `${zone}/${name}`,
-    name,
-    state: STATE_BY_STATUS[status] ?? 'unknown',
-    providerState: status,
-    labels,
-    ...(zone === undefined ? {} : { zone }),
+    id: `${zone}/${raw.name}`,
+    name: raw.name,
+    state: STATE_BY_STATUS[raw.status] ?? 'unknown',
+    providerState: raw.status,
+    labels: { ...raw.labels },
+    zone,
     ...(machineType === undefined ? {} : { machineType }),
     ...(privateIp === undefined ? {} : { privateIp }),
     ...(publicIp === undefined ? {} : { publicIp }),
@@ -77,31 +69,22 @@ function parseInstance(raw: Record<string, unknown>): Instance {
   };
 }
 
-const instanceSchema = responseSchema(parseInstance);
-const instanceListSchema = responseSchema((raw) => ({
-  instances: (Array.isArray(raw.items) ? (raw.items as Record<string, unknown>[]) : []).map(parseInstance),
-  nextPageToken: optionalString(raw, 'nextPageToken'),
-}));
-const aggregatedListSchema = responseSchema((raw) => ({
-  instances: Object.values(objectField(raw, 'items')).flatMap((scope) => {
-    const listed = (scope as { instances?: unknown }).instances;
-    return Array.isArray(listed) ? (listed as Record<string, unknown>[]).map(parseInstance) : [];
-  }),
-  nextPageToken: optionalString(raw, 'nextPageToken'),
-}));
-const operationSchema = responseSchema((raw) => ({ name: requiredString(raw, 'name'), status: optionalString(raw, 'status') }));
+const instanceSchema = instanceResource.transform(toInstance);
+const instanceListSchema = z.object({ items: z.array(instanceSchema).nullish(), nextPageToken: pageTokenSchema });
+const aggregatedListSchema = z.object({
+  items: z.record(z.string(), z.object({ instances: z.array(instanceSchema).nullish() })).nullish(),
+  nextPageToken: pageTokenSchema,
+});
+const operationSchema = z.object({ name: z.string().min(1) });
+
+/** Where `listInstances` continues: the zone's index (per-zone listing) and Google's page token. */
+const cursorSchema = z.object({ zone: z.number().int().nonnegative().optional(), pageToken: z.string().min(1).optional() });
 
 /** "zone/name" as listInstances returns it, or a validation error. */
 function parseInstanceId(instanceId: string, operation: string): { zone: string; name: string } {
   const match = /^([a-z0-9-]+)\/([a-z]([-a-z0-9]{0,61}[a-z0-9])?)$/.exec(instanceId);
   if (match?.[1] === undefined || match[2] === undefined) {
-    throw new IntegrationError({
-      kind: 'validation',
-      message: `gcp: ${operation}: "${instanceId}" is not a Compute Engine instance id; expected "zone/name", e.g. "europe-west1-b/web-1"`,
-      provider: 'gcp',
-      operation,
-      isRetryable: false,
-    });
+    throw gcpErrors.invalidInput(operation, `"${instanceId}" is not a Compute Engine instance id; expected "zone/name", e.g. "europe-west1-b/web-1"`);
   }
   return { zone: match[1], name: match[2] };
 }
@@ -140,14 +123,14 @@ export function createComputeHandlers(dependencies: GcpComputeDependencies): Com
         const statuses = input.state === undefined ? [] : statusesFor(input.state);
         if (input.state !== undefined && statuses.length === 0) return { instances: [] };
         const filter = statuses.length === 0 ? undefined : statuses.length === 1 ? `status = ${statuses[0]}` : statuses.map((status) => `(status = ${status})`).join(' OR ');
-        const cursor = input.cursor === undefined ? {} : decodeCursor(input.cursor, 'compute.listInstances');
-        const pageToken = typeof cursor.pageToken === 'string' ? cursor.pageToken : undefined;
-        const query = { filter, maxResults: input.limit, pageToken };
+        const cursor = input.cursor === undefined ? {} : decodeCursor(input.cursor, cursorSchema, { provider: 'gcp', operation: 'compute.listInstances' });
+        const query = { filter, maxResults: input.limit, pageToken: cursor.pageToken };
         if (dependencies.zones.length === 0) {
           const { data } = await dependencies.client().request({ path: `${base()}/aggregated/instances`, query, responseSchema: aggregatedListSchema, signal });
-          return data.nextPageToken === undefined ? { instances: data.instances } : { instances: data.instances, nextCursor: encodeCursor({ pageToken: data.nextPageToken }) };
+          const instances = Object.values(data.items ?? {}).flatMap((scope) => scope.instances ?? []);
+          return data.nextPageToken === undefined ? { instances } : { instances, nextCursor: encodeCursor({ pageToken: data.nextPageToken }) };
         }
-        const zoneIndex = typeof cursor.zone === 'number' ? cursor.zone : 0;
+        const zoneIndex = cursor.zone ?? 0;
         const zone = dependencies.zones[zoneIndex];
         if (zone === undefined) return { instances: [] };
         const { data } = await dependencies.client().request({
@@ -156,13 +139,14 @@ export function createComputeHandlers(dependencies: GcpComputeDependencies): Com
           responseSchema: instanceListSchema,
           signal,
         });
+        const instances = data.items ?? [];
         const next =
           data.nextPageToken !== undefined
             ? { zone: zoneIndex, pageToken: data.nextPageToken }
             : zoneIndex + 1 < dependencies.zones.length
               ? { zone: zoneIndex + 1 }
               : undefined;
-        return next === undefined ? { instances: data.instances } : { instances: data.instances, nextCursor: encodeCursor(next) };
+        return next === undefined ? { instances } : { instances, nextCursor: encodeCursor(next) };
       }),
     getInstance: (input, signal) => tagOperation('compute.getInstance', () => describe(input.instanceId, 'compute.getInstance', signal)),
     startInstance: (input, signal) => act('start', input.instanceId, signal),

@@ -1,84 +1,116 @@
-import { IntegrationError, type ErrorKind } from '@switchyard/core';
-import { retryAfterMsFromHeaders, transportFailure, type HttpResponseHeaders } from '@switchyard/http';
+import { IntegrationError } from '@switchyard/core';
+import { classifyHttpStatus, createProviderErrors, normalizeHeaders, type HttpErrorDetails, type ProviderErrorHint } from '@switchyard/http';
+import { z } from 'zod';
 
-/** Where a failed storage call came from, for the error. */
-export interface GcpErrorContext {
-  /** `capability.operation`, e.g. `storage.getObject`. */
-  readonly operation: string;
-  /** What was being touched, e.g. `object "a.txt" in bucket "b"`, for the message. */
-  readonly subject?: string | undefined;
+/** The provider's error factory: every message starts `gcp: `, every status goes through the shared table. */
+export const gcpErrors = createProviderErrors('gcp');
+
+/**
+ * Google error reasons that mean more than their status: a 403 whose reason
+ * is a rate limit is a throttle, not a permission problem
+ * (https://cloud.google.com/storage/docs/json_api/v1/status-codes#403-forbidden,
+ * https://cloud.google.com/compute/api-quota).
+ */
+const HINT_BY_REASON: Readonly<Record<string, ProviderErrorHint>> = {
+  rateLimitExceeded: { kind: 'rate_limit' },
+  userRateLimitExceeded: { kind: 'rate_limit' },
+  RATE_LIMIT_EXCEEDED: { kind: 'rate_limit' },
+};
+
+/** `google.rpc.Code` → the HTTP status Google maps it to (https://cloud.google.com/apis/design/errors#handling_errors). */
+const HTTP_STATUS_BY_RPC_CODE: Readonly<Record<number, number>> = {
+  1: 499, // CANCELLED
+  2: 500, // UNKNOWN
+  3: 400, // INVALID_ARGUMENT (a failed build)
+  4: 504, // DEADLINE_EXCEEDED
+  5: 404, // NOT_FOUND
+  6: 409, // ALREADY_EXISTS
+  7: 403, // PERMISSION_DENIED
+  8: 429, // RESOURCE_EXHAUSTED
+  9: 400, // FAILED_PRECONDITION
+  10: 409, // ABORTED
+  11: 400, // OUT_OF_RANGE
+  12: 501, // UNIMPLEMENTED
+  13: 500, // INTERNAL
+  14: 503, // UNAVAILABLE
+  15: 500, // DATA_LOSS
+  16: 401, // UNAUTHENTICATED
+};
+
+const reasonsSchema = z.array(z.object({ reason: z.string().nullish() })).nullish();
+
+/** Google's error envelope: `{ error: { code, message, status, errors: [{ reason }], details: [{ reason }] } }`. */
+const envelopeSchema = z.object({ error: z.object({ status: z.string().nullish(), errors: reasonsSchema, details: reasonsSchema }) });
+
+/** What the Storage SDK's `ApiError` (or a gaxios error) carries. */
+const sdkErrorSchema = z.object({
+  // A number for an HTTP answer; a socket error's code (`ECONNREFUSED`) otherwise.
+  code: z.unknown().optional(),
+  status: z.unknown().optional(),
+  message: z.string().nullish(),
+  errors: reasonsSchema,
+  response: z.object({ headers: z.unknown().optional() }).nullish(),
+});
+
+function httpStatus(value: unknown): number | undefined {
+  return typeof value === 'number' && Number.isInteger(value) && value >= 100 && value < 600 ? value : undefined;
 }
 
-function kindForStatus(status: number): ErrorKind {
-  if (status === 400) return 'validation';
-  if (status === 401 || status === 403) return 'auth';
-  if (status === 404) return 'not_found';
-  if (status === 409 || status === 412) return 'conflict';
-  if (status === 429) return 'rate_limit';
-  return 'provider';
+function reasonsOf(lists: readonly z.infer<typeof reasonsSchema>[]): string[] {
+  return lists.flatMap((list) => list ?? []).flatMap(({ reason }) => (reason === undefined || reason === null ? [] : [reason]));
 }
 
-/** Response headers from an SDK error's response: a plain object or a fetch `Headers`. */
-function responseHeaders(error: object): HttpResponseHeaders {
-  const response = (error as { response?: { headers?: unknown } }).response;
-  const headers = response?.headers;
-  if (headers === undefined || headers === null || typeof headers !== 'object') return {};
-  if (typeof (headers as Headers).forEach === 'function' && !Array.isArray(headers) && typeof (headers as Headers).get === 'function') {
-    const plain: Record<string, string> = {};
-    (headers as Headers).forEach((value, name) => {
-      plain[name.toLowerCase()] = value;
-    });
-    return plain;
-  }
-  const plain: Record<string, string | string[] | undefined> = {};
-  for (const [name, value] of Object.entries(headers as Record<string, unknown>)) {
-    if (typeof value === 'string' || Array.isArray(value)) plain[name.toLowerCase()] = value as string | string[];
-  }
-  return plain;
-}
-
-/** The HTTP status an SDK error carries (`ApiError.code`), if any. */
-function statusOf(error: object): number | undefined {
-  const code = (error as { code?: unknown }).code;
-  if (typeof code === 'number' && code >= 100 && code < 600) return code;
-  const status = (error as { status?: unknown }).status;
-  return typeof status === 'number' && status >= 100 && status < 600 ? status : undefined;
+function hintFor(reasons: readonly string[]): ProviderErrorHint | undefined {
+  const hinted = reasons.find((reason) => Object.hasOwn(HINT_BY_REASON, reason));
+  return hinted === undefined ? undefined : HINT_BY_REASON[hinted];
 }
 
 /**
- * Classifies an error from the `@google-cloud/storage` SDK: `ApiError.code`
- * 400 → `validation`, 401/403 → `auth`, 404 → `not_found`, 409/412 →
- * `conflict`, 429 → `rate_limit` (with `Retry-After`), 5xx → `provider`;
- * `ECONNREFUSED`/`ECONNRESET` and other socket errors → `network`; aborts
- * and `ETIMEDOUT` → `timeout`. An `IntegrationError` passes through. The
- * message names the operation and quotes GCS's own message (redacted).
+ * `createHttpClient`'s `errorDetails` for Google's REST APIs: the envelope's
+ * `status` and reasons go on `details`, and a rate-limit reason is a
+ * `rate_limit` hint. The message stays the client's excerpt (`STATUS: message`).
  */
-export function gcpStorageError(error: unknown, context: GcpErrorContext): IntegrationError {
+export function googleErrorDetails({ body }: { readonly body: string }): HttpErrorDetails | undefined {
+  // A body that is not JSON throws here, which the client takes as "nothing to add".
+  const parsed = envelopeSchema.safeParse(JSON.parse(body));
+  if (!parsed.success) return undefined;
+  const reasons = reasonsOf([parsed.data.error.errors, parsed.data.error.details]);
+  return { ...hintFor(reasons), details: { status: parsed.data.error.status ?? undefined, reasons } };
+}
+
+/**
+ * Classifies an error from the `@google-cloud/storage` SDK through the shared
+ * status table (`ApiError.code`, the response headers, GCS's message and
+ * reason, with {@link HINT_BY_REASON}); without a status, aborts become
+ * `timeout` and socket errors `network`. An `IntegrationError` passes through.
+ */
+export function gcpStorageError(error: unknown, operation: string): IntegrationError {
   if (IntegrationError.isInstance(error)) return error;
-  const reason = error instanceof Error ? error.message : String(error);
-  const about = context.subject === undefined ? '' : ` (${context.subject})`;
-  const base = { provider: 'gcp', operation: context.operation, cause: error };
-  if (typeof error === 'object' && error !== null) {
-    const status = statusOf(error);
-    if (status !== undefined) {
-      const kind = kindForStatus(status);
-      const headers = responseHeaders(error);
-      const retryAfterMs = kind === 'rate_limit' || headers['retry-after'] !== undefined ? retryAfterMsFromHeaders(headers) : undefined;
-      return new IntegrationError({
-        ...base,
-        kind,
-        statusCode: status,
-        retryAfterMs,
-        message: `gcp: ${context.operation}${about} failed with ${status}: ${reason}`,
-      });
-    }
-    const transport = transportFailure(error);
-    if (transport?.kind === 'timeout') {
-      return new IntegrationError({ ...base, kind: 'timeout', message: `gcp: ${context.operation}${about} timed out or was aborted: ${reason}` });
-    }
-    if (transport !== undefined) {
-      return new IntegrationError({ ...base, kind: 'network', message: `gcp: ${context.operation}${about} failed on the network (${transport.code}): ${reason}` });
-    }
-  }
-  return new IntegrationError({ ...base, kind: 'provider', message: `gcp: ${context.operation}${about} failed: ${reason}` });
+  const parsed = sdkErrorSchema.safeParse(error);
+  const sdkError = parsed.success ? parsed.data : undefined;
+  const status = httpStatus(sdkError?.code) ?? httpStatus(sdkError?.status);
+  if (sdkError === undefined || status === undefined) return gcpErrors.fromFailure(error, operation);
+  const reasons = reasonsOf([sdkError.errors]);
+  return gcpErrors.fromStatus({
+    operation,
+    status,
+    headers: normalizeHeaders(sdkError.response?.headers),
+    message: sdkError.message ?? undefined,
+    code: reasons[0],
+    hint: hintFor(reasons),
+    cause: error,
+  });
+}
+
+/** A long-running operation that finished with an error: its `google.rpc.Code` classified by the status Google maps it to. */
+export function operationError(operation: string, operationName: string, failure: { readonly code?: number | null; readonly message?: string | null }): IntegrationError {
+  const code = failure.code ?? 2;
+  const message = failure.message ?? 'no message';
+  const classified = classifyHttpStatus({ status: HTTP_STATUS_BY_RPC_CODE[code] ?? 500, message });
+  return gcpErrors.create({
+    kind: classified.kind,
+    isRetryable: classified.retryable,
+    message: `${operation}: operation ${operationName} failed (code ${code}): ${message}`,
+    operation,
+  });
 }

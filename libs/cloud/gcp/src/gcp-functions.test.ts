@@ -147,6 +147,18 @@ describe('gcp functions input, errors and secrets', () => {
     await execute('deleteFunction', { name: 'sy-private' }, gcp);
   });
 
+  it('reports an ID token the token endpoint refuses (400 invalid_grant) as auth, without the key', async () => {
+    const gcp = createFunctions();
+    await execute('deployFunction', { name: 'sy-refused', zipBase64: echoFunctionZip(), ...DEPLOY_INPUT }, gcp);
+    const otherKey = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+    const refused = createFunctions({ accessToken: 'static-test-token', credentials: { clientEmail: CLIENT_EMAIL, privateKey: otherKey } });
+    const error = await failure(execute('invokeFunction', { name: 'sy-refused', payload: {} }, refused));
+    expect(error).toMatchObject({ kind: 'auth', statusCode: 400, isRetryable: false, operation: 'functions.invokeFunction' });
+    expect(error.message).toContain('Invalid JWT Signature.');
+    expect(JSON.stringify(error) + error.message).not.toContain(otherKey.split('\n')[1] ?? 'missing');
+    await execute('deleteFunction', { name: 'sy-refused' }, gcp);
+  });
+
   it('reports functions in its health check', async () => {
     const report = await createFunctions({ storage: { apiEndpoint: 'http://127.0.0.1:9' } }).healthCheck?.({ signal: new AbortController().signal });
     expect(report).toMatchObject({ services: [{ service: 'storage', reachable: false }, { service: 'functions', reachable: true }] });

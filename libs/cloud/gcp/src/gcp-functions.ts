@@ -2,14 +2,15 @@ import { Buffer } from 'node:buffer';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
   IntegrationError,
-  type ErrorKind,
   type FunctionInfo,
   type FunctionsOperationInput,
   type FunctionsOperationName,
   type FunctionsOperationOutput,
 } from '@switchyard/core';
 import type { HttpClient } from '@switchyard/http';
-import { isoTimestamp, lastSegment, objectField, optionalString, requiredString, responseSchema, tagOperation } from './gcp-rest';
+import { z } from 'zod';
+import { gcpErrors, operationError } from './gcp-error';
+import { isoTimestamp, lastSegment, pageTokenSchema, tagOperation } from './gcp-rest';
 
 /** What the functions handlers need from the provider. */
 export interface GcpFunctionsDependencies {
@@ -33,33 +34,29 @@ type FunctionsHandlers = {
 /** Cloud Functions' `state` (https://cloud.google.com/functions/docs/reference/rest/v2/projects.locations.functions#State) in the contract's terms. */
 const STATE: Readonly<Record<string, FunctionInfo['state']>> = { ACTIVE: 'active', DEPLOYING: 'pending', DELETING: 'pending', FAILED: 'failed' };
 
-/** `google.rpc.Code` values of a failed operation, as error kinds (https://cloud.google.com/apis/design/errors#handling_errors). */
-const KIND_BY_RPC_CODE: Readonly<Record<number, ErrorKind>> = {
-  3: 'validation',
-  5: 'not_found',
-  6: 'conflict',
-  7: 'auth',
-  8: 'rate_limit',
-  9: 'validation',
-  10: 'conflict',
-  16: 'auth',
-};
-
 interface CloudFunction {
   readonly info: FunctionInfo;
   readonly uri: string | undefined;
 }
 
-function parseFunction(raw: Record<string, unknown>): CloudFunction {
-  const name = lastSegment(requiredString(raw, 'name')) ?? '';
-  const runtime = optionalString(objectField(raw, 'buildConfig'), 'runtime');
-  const uri = optionalString(objectField(raw, 'serviceConfig'), 'uri') ?? optionalString(raw, 'url');
-  const lastModified = isoTimestamp(optionalString(raw, 'updateTime'));
-  const state = STATE[optionalString(raw, 'state') ?? ''] ?? 'unknown';
+/** A v2 `Function` resource, the fields read (https://cloud.google.com/functions/docs/reference/rest/v2/projects.locations.functions). */
+const functionResource = z.object({
+  name: z.string().min(1),
+  state: z.string().nullish(),
+  updateTime: z.string().nullish(),
+  url: z.string().nullish(),
+  buildConfig: z.object({ runtime: z.string().nullish() }).nullish(),
+  serviceConfig: z.object({ uri: z.string().nullish() }).nullish(),
+});
+
+function toCloudFunction(raw: z.infer<typeof functionResource>): CloudFunction {
+  const runtime = raw.buildConfig?.runtime ?? undefined;
+  const uri = raw.serviceConfig?.uri ?? raw.url ?? undefined;
+  const lastModified = isoTimestamp(raw.updateTime);
   return {
     info: {
-      name,
-      state,
+      name: lastSegment(raw.name),
+      state: STATE[raw.state ?? ''] ?? 'unknown',
       ...(runtime === undefined ? {} : { runtime }),
       ...(uri === undefined ? {} : { url: uri }),
       ...(lastModified === undefined ? {} : { lastModified }),
@@ -68,20 +65,14 @@ function parseFunction(raw: Record<string, unknown>): CloudFunction {
   };
 }
 
-const functionSchema = responseSchema(parseFunction);
-const listSchema = responseSchema((raw) => ({
-  functions: (Array.isArray(raw.functions) ? (raw.functions as Record<string, unknown>[]) : []).map((item) => parseFunction(item).info),
-  nextPageToken: optionalString(raw, 'nextPageToken'),
-}));
-const uploadUrlSchema = responseSchema((raw) => ({
-  uploadUrl: requiredString(raw, 'uploadUrl'),
-  storageSource: objectField(raw, 'storageSource'),
-}));
-const operationSchema = responseSchema((raw) => ({
-  name: requiredString(raw, 'name'),
-  done: raw.done === true,
-  error: typeof raw.error === 'object' && raw.error !== null ? (raw.error as { code?: unknown; message?: unknown }) : undefined,
-}));
+const functionSchema = functionResource.transform(toCloudFunction);
+const listSchema = z.object({ functions: z.array(functionSchema).nullish(), nextPageToken: pageTokenSchema });
+const uploadUrlSchema = z.object({ uploadUrl: z.string().min(1), storageSource: z.record(z.string(), z.unknown()).nullish() });
+const operationSchema = z.object({
+  name: z.string().min(1),
+  done: z.boolean().nullish(),
+  error: z.object({ code: z.number().nullish(), message: z.string().nullish() }).nullish(),
+});
 
 /**
  * The `functions` v1 operations on the Cloud Functions v2 REST API. Deploy
@@ -104,20 +95,14 @@ export function createFunctionsHandlers(dependencies: GcpFunctionsDependencies):
   async function waitFor(operationName: string, operation: string, signal: AbortSignal): Promise<void> {
     for (;;) {
       const { data } = await dependencies.client().request({ path: `/v2/${operationName}`, responseSchema: operationSchema, signal });
-      if (data.done) {
-        if (data.error === undefined) return;
-        const code = typeof data.error.code === 'number' ? data.error.code : 2;
-        throw new IntegrationError({
-          kind: KIND_BY_RPC_CODE[code] ?? 'provider',
-          message: `gcp: ${operation}: operation ${operationName} failed (code ${code}): ${typeof data.error.message === 'string' ? data.error.message : 'no message'}`,
-          provider: 'gcp',
-          operation,
-        });
+      if (data.done === true) {
+        if (data.error === undefined || data.error === null) return;
+        throw operationError(operation, operationName, data.error);
       }
       try {
         await sleep(dependencies.pollIntervalMs, undefined, { signal });
       } catch (error) {
-        throw new IntegrationError({ kind: 'timeout', message: `gcp: ${operation}: gave up waiting for ${operationName}`, provider: 'gcp', operation, cause: error });
+        throw gcpErrors.create({ kind: 'timeout', message: `${operation}: gave up waiting for ${operationName}`, operation, cause: error });
       }
     }
   }
@@ -152,7 +137,7 @@ export function createFunctionsHandlers(dependencies: GcpFunctionsDependencies):
           buildConfig: {
             runtime: input.runtime ?? dependencies.defaultRuntime,
             entryPoint: input.handler ?? 'handler',
-            source: { storageSource: upload.storageSource },
+            source: { storageSource: upload.storageSource ?? {} },
           },
           ...(Object.keys(serviceConfig).length === 0 ? {} : { serviceConfig }),
         };
@@ -166,16 +151,15 @@ export function createFunctionsHandlers(dependencies: GcpFunctionsDependencies):
     invokeFunction: (input, signal) =>
       tagOperation('functions.invokeFunction', async () => {
         if (input.mode === 'async') {
-          throw new IntegrationError({
+          throw gcpErrors.create({
             kind: 'unsupported',
-            message: 'gcp: Cloud Functions HTTP functions have no asynchronous invocation; call with mode "sync", or publish to the function’s Pub/Sub trigger',
-            provider: 'gcp',
+            message: 'Cloud Functions HTTP functions have no asynchronous invocation; call with mode "sync", or publish to the function’s Pub/Sub trigger',
             operation: 'functions.invokeFunction',
           });
         }
         const { uri } = await describe(input.name, signal);
         if (uri === undefined) {
-          throw new IntegrationError({ kind: 'unsupported', message: `gcp: function "${input.name}" has no HTTP URI to invoke`, provider: 'gcp', operation: 'functions.invokeFunction' });
+          throw gcpErrors.create({ kind: 'unsupported', message: `function "${input.name}" has no HTTP URI to invoke`, operation: 'functions.invokeFunction' });
         }
         const target = new URL(uri);
         const idToken = await dependencies.idToken(uri, signal);
@@ -214,7 +198,8 @@ export function createFunctionsHandlers(dependencies: GcpFunctionsDependencies):
           responseSchema: listSchema,
           signal,
         });
-        return data.nextPageToken === undefined ? { functions: data.functions } : { functions: data.functions, nextCursor: data.nextPageToken };
+        const functions = (data.functions ?? []).map((listed) => listed.info);
+        return data.nextPageToken === undefined ? { functions } : { functions, nextCursor: data.nextPageToken };
       }),
     deleteFunction: (input, signal) =>
       tagOperation('functions.deleteFunction', async () => {

@@ -1,12 +1,14 @@
-import type { HttpClientSettings } from '@switchyard/http';
+import type { HttpTransportSettings } from '@switchyard/http';
 import type { GcpServiceAccountCredentials } from './gcp-auth';
 
 /** Cloud Storage settings of {@link GcpProviderSettings}. */
 export interface GcpStorageSettings {
   /**
-   * The JSON API endpoint, e.g. `http://127.0.0.1:9199` for a local emulator
-   * (requests to a custom endpoint are sent without credentials, as the
-   * Storage SDK does). Default: `https://storage.googleapis.com`.
+   * The JSON API endpoint, e.g. `http://127.0.0.1:9199` for a local emulator:
+   * the `@google-cloud/storage` SDK's equivalent of `baseURL` (its `apiEndpoint`
+   * option). The SDK sends through its own HTTP stack, so `dispatcher` and
+   * `allowPrivateNetwork` do not apply to it; requests to a custom endpoint
+   * are sent without credentials, as the SDK does. Default: `https://storage.googleapis.com`.
    */
   readonly apiEndpoint?: string | undefined;
 }
@@ -37,8 +39,15 @@ export interface GcpComputeSettings {
   readonly baseURL?: string | undefined;
 }
 
-/** Settings for {@link createGcp}. Every field is optional; nothing is read until an operation runs. */
-export interface GcpProviderSettings {
+/**
+ * Settings for {@link createGcp}. Every field is optional; nothing is read
+ * until an operation runs. The transport settings (`dispatcher`,
+ * `allowPrivateNetwork`) are `@switchyard/http`'s and apply to the REST APIs
+ * and the token endpoint; there is no top-level `baseURL`, since each service
+ * has its own: `functions.baseURL`, `compute.baseURL` and, for the Storage
+ * SDK, `storage.apiEndpoint`.
+ */
+export interface GcpProviderSettings extends Omit<HttpTransportSettings, 'baseURL'> {
   /**
    * The project buckets are created in and functions and instances belong to.
    * Default: the `GOOGLE_CLOUD_PROJECT` environment variable, else the key file's `project_id`.
@@ -68,8 +77,4 @@ export interface GcpProviderSettings {
   readonly compute?: GcpComputeSettings | undefined;
   /** The OAuth2 token endpoint service-account assertions are exchanged at. Default: `https://oauth2.googleapis.com/token`. */
   readonly tokenURL?: string | undefined;
-  /** The undici dispatcher for the REST APIs and the token endpoint (tests). Default: one shared pool per origin. */
-  readonly dispatcher?: HttpClientSettings['dispatcher'];
-  /** Allow REST and token endpoints on loopback or private addresses (local fakes). Default: `false`. */
-  readonly allowPrivateNetwork?: boolean | undefined;
 }

@@ -1,13 +1,7 @@
 import { Buffer } from 'node:buffer';
-import {
-  IntegrationError,
-  type ObjectInfo,
-  type StorageOperationInput,
-  type StorageOperationName,
-  type StorageOperationOutput,
-} from '@switchyard/core';
+import type { ObjectInfo, StorageOperationInput, StorageOperationName, StorageOperationOutput } from '@switchyard/core';
 import type { File, FileMetadata, Storage } from '@google-cloud/storage';
-import { gcpStorageError } from './gcp-error';
+import { gcpErrors, gcpStorageError } from './gcp-error';
 
 /** What the storage handlers need from the provider: the SDK client (created lazily) and the project. */
 export interface GcpStorageDependencies {
@@ -30,8 +24,7 @@ const DELETE_CONCURRENCY = 8;
  * takes no AbortSignal, so the request itself runs on; its result is dropped).
  */
 export function withSignal<T>(signal: AbortSignal, operation: string, run: () => Promise<T>): Promise<T> {
-  const aborted = () =>
-    new IntegrationError({ kind: 'timeout', message: `gcp: ${operation} was aborted`, provider: 'gcp', operation, cause: signal.reason });
+  const aborted = () => gcpErrors.create({ kind: 'timeout', message: `${operation} was aborted`, operation, cause: signal.reason });
   if (signal.aborted) return Promise.reject(aborted());
   return new Promise<T>((resolve, reject) => {
     const onAbort = () => reject(aborted());
@@ -109,24 +102,23 @@ function downloadWithGeneration(target: File): Promise<{ body: Buffer; generatio
 /**
  * The `storage` v1 operations on Cloud Storage through `@google-cloud/storage`
  * (its own retries off: the router retries). Every SDK failure is classified
- * by `gcpStorageError`.
+ * by `gcpStorageError` through the shared status table.
  */
 export function createStorageHandlers(dependencies: GcpStorageDependencies): StorageHandlers {
-  async function run<T>(operation: StorageOperationName, subject: string, signal: AbortSignal, call: (storage: Storage) => Promise<T>): Promise<T> {
+  async function run<T>(operation: StorageOperationName, signal: AbortSignal, call: (storage: Storage) => Promise<T>): Promise<T> {
     const name = `storage.${operation}`;
     try {
       const storage = await dependencies.storage();
       return await withSignal(signal, name, () => call(storage));
     } catch (error) {
-      throw gcpStorageError(error, { operation: name, subject });
+      throw gcpStorageError(error, name);
     }
   }
   const file = (storage: Storage, bucket: string, key: string): File => storage.bucket(bucket).file(key);
-  const describe = (bucket: string, key: string) => `object "${key}" in bucket "${bucket}"`;
 
   return {
     putObject: (input, signal) =>
-      run('putObject', describe(input.bucket, input.key), signal, async (storage) => {
+      run('putObject', signal, async (storage) => {
         const body = Buffer.from(input.body, input.encoding);
         const target = file(storage, input.bucket, input.key);
         await target.save(body, {
@@ -137,7 +129,7 @@ export function createStorageHandlers(dependencies: GcpStorageDependencies): Sto
         return { bucket: input.bucket, key: input.key, etag: objectInfo(input.bucket, input.key, target.metadata).etag, size: body.byteLength };
       }),
     getObject: (input, signal) =>
-      run('getObject', describe(input.bucket, input.key), signal, async (storage) => {
+      run('getObject', signal, async (storage) => {
         const target = file(storage, input.bucket, input.key);
         // Properties and body are two requests on GCS; send them together (one round trip of latency)...
         const [[metadata], download] = await Promise.all([target.getMetadata(), downloadWithGeneration(target)]);
@@ -152,12 +144,12 @@ export function createStorageHandlers(dependencies: GcpStorageDependencies): Sto
         return { ...objectInfo(input.bucket, input.key, metadata), body: body.toString(input.encoding), encoding: input.encoding };
       }),
     headObject: (input, signal) =>
-      run('headObject', describe(input.bucket, input.key), signal, async (storage) => {
+      run('headObject', signal, async (storage) => {
         const [metadata] = await file(storage, input.bucket, input.key).getMetadata();
         return objectInfo(input.bucket, input.key, metadata);
       }),
     listObjects: (input, signal) =>
-      run('listObjects', `bucket "${input.bucket}"`, signal, async (storage) => {
+      run('listObjects', signal, async (storage) => {
         const [files, nextQuery] = await storage.bucket(input.bucket).getFiles({
           autoPaginate: false,
           maxResults: input.limit,
@@ -172,7 +164,7 @@ export function createStorageHandlers(dependencies: GcpStorageDependencies): Sto
         return typeof nextCursor === 'string' && nextCursor !== '' ? { objects, nextCursor } : { objects };
       }),
     deleteObject: (input, signal) =>
-      run('deleteObject', describe(input.bucket, input.key), signal, async (storage) => {
+      run('deleteObject', signal, async (storage) => {
         try {
           await file(storage, input.bucket, input.key).delete();
         } catch (error) {
@@ -181,7 +173,7 @@ export function createStorageHandlers(dependencies: GcpStorageDependencies): Sto
         return { bucket: input.bucket, key: input.key };
       }),
     deleteObjects: (input, signal) =>
-      run('deleteObjects', `bucket "${input.bucket}"`, signal, async (storage) => {
+      run('deleteObjects', signal, async (storage) => {
         const keys = [...new Set(input.keys)];
         const outcomes = await mapBounded(keys, DELETE_CONCURRENCY, async (key) => {
           try {
@@ -189,7 +181,7 @@ export function createStorageHandlers(dependencies: GcpStorageDependencies): Sto
             return undefined;
           } catch (error) {
             if (isStatus(error, 404) && !isMissingBucket(error)) return undefined;
-            const classified = gcpStorageError(error, { operation: 'storage.deleteObjects', subject: describe(input.bucket, key) });
+            const classified = gcpStorageError(error, 'storage.deleteObjects');
             return { key, kind: classified.kind, message: classified.message };
           }
         });
@@ -198,7 +190,7 @@ export function createStorageHandlers(dependencies: GcpStorageDependencies): Sto
         return { deleted: keys.filter((key) => !failed.has(key)), errors };
       }),
     copyObject: (input, signal) =>
-      run('copyObject', `${describe(input.source.bucket, input.source.key)} to ${describe(input.destination.bucket, input.destination.key)}`, signal, async (storage) => {
+      run('copyObject', signal, async (storage) => {
         const [copied] = await file(storage, input.source.bucket, input.source.key).copy(
           file(storage, input.destination.bucket, input.destination.key),
         );
@@ -208,12 +200,11 @@ export function createStorageHandlers(dependencies: GcpStorageDependencies): Sto
         return { bucket, key, etag: objectInfo(bucket, key, metadata).etag };
       }),
     presignUrl: (input, signal) =>
-      run('presignUrl', describe(input.bucket, input.key), signal, async (storage) => {
+      run('presignUrl', signal, async (storage) => {
         if (!dependencies.canSign()) {
-          throw new IntegrationError({
+          throw gcpErrors.create({
             kind: 'auth',
-            message: 'gcp: presignUrl needs a service account private key to sign with: set credentials, keyFilename or GOOGLE_APPLICATION_CREDENTIALS',
-            provider: 'gcp',
+            message: 'presignUrl needs a service account private key to sign with: set credentials, keyFilename or GOOGLE_APPLICATION_CREDENTIALS',
             operation: 'storage.presignUrl',
             isRetryable: false,
           });
@@ -228,21 +219,15 @@ export function createStorageHandlers(dependencies: GcpStorageDependencies): Sto
         return { url, method: input.method, expiresAt: new Date(expires).toISOString() };
       }),
     createBucket: (input, signal) =>
-      run('createBucket', `bucket "${input.bucket}"`, signal, async (storage) => {
+      run('createBucket', signal, async (storage) => {
         if (dependencies.projectId() === undefined) {
-          throw new IntegrationError({
-            kind: 'validation',
-            message: 'gcp: createBucket needs a project: set projectId or GOOGLE_CLOUD_PROJECT',
-            provider: 'gcp',
-            operation: 'storage.createBucket',
-            isRetryable: false,
-          });
+          throw gcpErrors.create({ kind: 'validation', message: 'createBucket needs a project: set projectId or GOOGLE_CLOUD_PROJECT', operation: 'storage.createBucket', isRetryable: false });
         }
         await storage.createBucket(input.bucket, input.region === undefined ? {} : { location: input.region });
         return { bucket: input.bucket };
       }),
     deleteBucket: (input, signal) =>
-      run('deleteBucket', `bucket "${input.bucket}"`, signal, async (storage) => {
+      run('deleteBucket', signal, async (storage) => {
         await storage.bucket(input.bucket).delete();
         return { bucket: input.bucket };
       }),
