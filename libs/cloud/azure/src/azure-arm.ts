@@ -1,6 +1,7 @@
-import { Buffer } from 'node:buffer';
-import { IntegrationError, loadOptionalSetting, registerSecret, withoutTrailingSlash } from '@switchyard/core';
-import { createHttpClient, oauth2Auth, type HttpClient } from '@switchyard/http';
+import { loadOptionalSetting, registerSecret, withoutTrailingSlash } from '@switchyard/core';
+import { createHttpClient, decodeCursor, encodeCursor, oauth2Auth, type HttpClient, type HttpTransportSettings } from '@switchyard/http';
+import { z } from 'zod';
+import { azureErrors } from './azure-error';
 import type { AzureClientCredentials } from './azure-settings';
 
 /** The public Azure Resource Manager endpoint. */
@@ -31,19 +32,19 @@ export function resolveCredentials(credentials: AzureClientCredentials | undefin
 }
 
 /** Options for {@link createArmConnector}. */
-export interface ArmConnectorOptions {
+export interface ArmConnectorOptions extends Pick<HttpTransportSettings, 'dispatcher' | 'allowPrivateNetwork'> {
   readonly credentials: ResolvedCredentials;
   readonly managementBaseURL: string;
-  /** Allow loopback and private addresses (local fakes in tests). */
-  readonly allowPrivateNetwork: boolean;
 }
 
 /**
  * A Resource Manager client on `@switchyard/http`, created on first use:
  * Bearer tokens from Entra ID's client-credentials grant
  * (`${authority}/${tenant}/oauth2/v2.0/token`, scope
- * `https://management.azure.com/.default`), the shared error mapper, no retries.
- * Fails with `auth`, naming the environment variables, when credentials are missing.
+ * `https://management.azure.com/.default`), errors classified by the shared
+ * status table (the message quotes ARM's `error.code: error.message`), no
+ * retries. Fails with `auth`, naming the environment variables, when
+ * credentials are missing.
  */
 export function createArmConnector(options: ArmConnectorOptions): () => HttpClient {
   let client: HttpClient | undefined;
@@ -51,55 +52,44 @@ export function createArmConnector(options: ArmConnectorOptions): () => HttpClie
     if (client !== undefined) return client;
     const { tenantId, clientId, clientSecret, authorityBaseURL } = options.credentials;
     if (tenantId === undefined || clientId === undefined || clientSecret === undefined) {
-      throw new IntegrationError({
+      throw azureErrors.create({
         kind: 'auth',
         message:
           'Azure Resource Manager credentials are missing: set credentials.tenantId, clientId and clientSecret (AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_CLIENT_SECRET)',
-        provider: 'azure',
         isRetryable: false,
       });
     }
+    const transport = { dispatcher: options.dispatcher, allowPrivateNetwork: options.allowPrivateNetwork, provider: azureErrors.provider };
     client = createHttpClient({
+      ...transport,
       baseURL: options.managementBaseURL,
-      provider: 'azure',
-      allowPrivateNetwork: options.allowPrivateNetwork,
       auth: oauth2Auth({
+        ...transport,
         tokenURL: `${authorityBaseURL}/${encodeURIComponent(tenantId)}/oauth2/v2.0/token`,
         clientId,
         clientSecret,
         clientAuthentication: 'body',
         grant: { type: 'client_credentials', scope: MANAGEMENT_SCOPE },
-        allowPrivateNetwork: options.allowPrivateNetwork,
-        provider: 'azure',
       }),
     });
     return client;
   };
 }
 
-/** Where a list continues: an ARM page (`nextLink` path, or the first page) and how many items of it were already returned. */
-export interface ArmCursor {
-  readonly path: string | undefined;
-  readonly skip: number;
+/** An ARM collection page, `{ value: [...], nextLink }`, of `item`s. */
+export function armPage<Item extends z.ZodType>(item: Item) {
+  return z.object({ value: z.array(item), nextLink: z.string().nullish() });
 }
 
-/** Encodes an {@link ArmCursor} as an opaque string. */
-export function encodeArmCursor(cursor: ArmCursor): string {
-  return Buffer.from(JSON.stringify({ p: cursor.path, s: cursor.skip }), 'utf8').toString('base64url');
-}
+/** Where a list continues: an ARM page (`nextLink` path and query; none for the first page) and how many of its items were already returned. */
+const armCursorSchema = z.object({ path: z.string().startsWith('/').optional(), skip: z.number().int().nonnegative() });
 
-/** Decodes a cursor from {@link encodeArmCursor}; anything else is a `validation` error. */
-export function decodeArmCursor(cursor: string | undefined, operation: string): ArmCursor {
-  if (cursor === undefined) return { path: undefined, skip: 0 };
-  try {
-    const parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { p?: unknown; s?: unknown };
-    if ((parsed.p === undefined || (typeof parsed.p === 'string' && parsed.p.startsWith('/'))) && Number.isInteger(parsed.s) && (parsed.s as number) >= 0) {
-      return { path: parsed.p, skip: parsed.s as number };
-    }
-  } catch {
-    // Falls through to the validation error.
-  }
-  throw new IntegrationError({ kind: 'validation', message: `azure: unknown cursor for ${operation}`, provider: 'azure', operation, isRetryable: false });
+/** A decoded list cursor. */
+export type ArmCursor = z.infer<typeof armCursorSchema>;
+
+/** The cursor a list call was given: the first page without one; an unknown one is a `validation` error before any request. */
+export function readArmCursor(cursor: string | undefined, operation: string): ArmCursor {
+  return cursor === undefined ? { skip: 0 } : decodeCursor(cursor, armCursorSchema, { provider: azureErrors.provider, operation });
 }
 
 /**
@@ -111,9 +101,32 @@ export function nextLinkPath(nextLink: string | null | undefined, managementBase
   const base = new URL(managementBaseURL);
   const link = new URL(nextLink, base);
   if (link.origin !== base.origin) {
-    throw new IntegrationError({ kind: 'provider', message: `azure: ${operation} got a nextLink outside ${base.origin}`, provider: 'azure', operation, isRetryable: false });
+    throw azureErrors.create({ kind: 'provider', message: `${operation} got a nextLink outside ${base.origin}`, operation, isRetryable: false });
   }
   const basePath = base.pathname.replace(/\/+$/, '');
   const path = link.pathname.startsWith(basePath) ? link.pathname.slice(basePath.length) : link.pathname;
   return `${path}${link.search}`;
+}
+
+/** Where an ARM list page came from, for {@link armListPage}. */
+export interface ArmListPosition {
+  /** The path (with query) the page was fetched from. */
+  readonly path: string;
+  readonly cursor: ArmCursor;
+  readonly limit: number;
+  readonly nextLink: string | null | undefined;
+  readonly managementBaseURL: string;
+  readonly operation: string;
+}
+
+/**
+ * One contract page from an ARM page, whose size ARM chooses: `limit` items
+ * from the cursor's offset, and a cursor to the rest of this ARM page or,
+ * once it is used up, to the page its `nextLink` names.
+ */
+export function armListPage<T>(items: readonly T[], position: ArmListPosition): { readonly items: T[]; readonly nextCursor: string | undefined } {
+  const end = position.cursor.skip + position.limit;
+  const next = nextLinkPath(position.nextLink, position.managementBaseURL, position.operation);
+  const nextCursor = end < items.length ? encodeCursor({ path: position.path, skip: end }) : next === undefined ? undefined : encodeCursor({ path: next, skip: 0 });
+  return { items: items.slice(position.cursor.skip, end), nextCursor };
 }

@@ -1,6 +1,7 @@
-import { IntegrationError, loadOptionalSetting, registerSecret, withoutTrailingSlash } from '@switchyard/core';
+import { loadOptionalSetting, registerSecret, withoutTrailingSlash } from '@switchyard/core';
 import type * as BlobSdkModule from '@azure/storage-blob';
-import type { BlobServiceClient, StoragePipelineOptions } from '@azure/storage-blob';
+import type { BlobServiceClient, IHttpClient, StoragePipelineOptions } from '@azure/storage-blob';
+import { azureErrors } from './azure-error';
 import type { AzureStorageSettings } from './azure-settings';
 
 type BlobSdk = typeof BlobSdkModule;
@@ -20,6 +21,7 @@ export interface ResolvedStorageSettings {
   readonly accountKey: string | undefined;
   readonly sasToken: string | undefined;
   readonly endpoint: string | undefined;
+  readonly httpClient: IHttpClient | undefined;
 }
 
 /** Applies the `AZURE_STORAGE_*` environment variables and registers every secret. */
@@ -33,6 +35,7 @@ export function resolveStorageSettings(settings: AzureStorageSettings | undefine
     accountKey: loadOptionalSetting({ settingValue: settings?.accountKey, environmentVariableName: 'AZURE_STORAGE_KEY' }),
     sasToken: settings?.sasToken === undefined || settings.sasToken === '' ? undefined : settings.sasToken.replace(/^\?/, ''),
     endpoint: settings?.endpoint === undefined ? undefined : withoutTrailingSlash(settings.endpoint),
+    httpClient: settings?.httpClient,
   };
   registerSecret(resolved.accountKey);
   registerSecret(resolved.sasToken);
@@ -52,9 +55,6 @@ export function isStorageConfigured(settings: ResolvedStorageSettings): boolean 
   );
 }
 
-// The router retries; the SDK must not (its default is four tries with backoff).
-const PIPELINE_OPTIONS: StoragePipelineOptions = { retryOptions: { maxTries: 1 } };
-
 /**
  * Loads `@azure/storage-blob` with a dynamic import on first use and builds
  * one service client; later calls share it.
@@ -72,24 +72,25 @@ export function createBlobConnector(settings: ResolvedStorageSettings): () => Pr
 
 async function connect(settings: ResolvedStorageSettings): Promise<BlobConnection> {
   if (!isStorageConfigured(settings)) {
-    throw new IntegrationError({
+    throw azureErrors.create({
       kind: 'auth',
       message:
         'Azure storage is not configured: set storage.connectionString (AZURE_STORAGE_CONNECTION_STRING), or storage.accountName with storage.accountKey (AZURE_STORAGE_ACCOUNT, AZURE_STORAGE_KEY) or storage.sasToken',
-      provider: 'azure',
       isRetryable: false,
     });
   }
   const sdk = await import('@azure/storage-blob');
+  // The router retries; the SDK must not (its default is four tries with backoff).
+  const pipelineOptions: StoragePipelineOptions = { retryOptions: { maxTries: 1 }, httpClient: settings.httpClient };
   if (settings.connectionString !== undefined) {
-    const service = sdk.BlobServiceClient.fromConnectionString(settings.connectionString, PIPELINE_OPTIONS);
+    const service = sdk.BlobServiceClient.fromConnectionString(settings.connectionString, pipelineOptions);
     return { sdk, service, canSign: service.credential instanceof sdk.StorageSharedKeyCredential };
   }
   const endpoint = settings.endpoint ?? `https://${settings.accountName ?? ''}.blob.core.windows.net`;
   if (settings.accountKey !== undefined && settings.accountName !== undefined) {
     const credential = new sdk.StorageSharedKeyCredential(settings.accountName, settings.accountKey);
-    return { sdk, service: new sdk.BlobServiceClient(endpoint, credential, PIPELINE_OPTIONS), canSign: true };
+    return { sdk, service: new sdk.BlobServiceClient(endpoint, credential, pipelineOptions), canSign: true };
   }
-  const service = new sdk.BlobServiceClient(`${endpoint}?${settings.sasToken ?? ''}`, new sdk.AnonymousCredential(), PIPELINE_OPTIONS);
+  const service = new sdk.BlobServiceClient(`${endpoint}?${settings.sasToken ?? ''}`, new sdk.AnonymousCredential(), pipelineOptions);
   return { sdk, service, canSign: false };
 }

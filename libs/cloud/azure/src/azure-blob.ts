@@ -1,6 +1,6 @@
 import { Buffer } from 'node:buffer';
 import {
-  IntegrationError,
+  type IntegrationError,
   type ProviderCallContext,
   type StorageOperationInput,
   type StorageOperationName,
@@ -8,7 +8,7 @@ import {
 } from '@switchyard/core';
 import type { ContainerListBlobFlatSegmentResponse } from '@azure/storage-blob';
 import type { BlobConnection } from './azure-blob-client';
-import { azureBlobError } from './azure-error';
+import { azureBlobError, azureErrors, azureStatusError } from './azure-error';
 
 /** One handler per storage v1 operation. */
 export type StorageHandlers = {
@@ -33,13 +33,10 @@ const CONTAINER_NAME = /^[a-z0-9](?:[a-z0-9]|-(?!-))*[a-z0-9]$/;
 /** Throws `validation` for a container name Azure would reject, before any request is sent. */
 export function assertContainerName(bucket: string, operation: string): void {
   if (bucket.length >= 3 && bucket.length <= 63 && CONTAINER_NAME.test(bucket)) return;
-  throw new IntegrationError({
-    kind: 'validation',
-    message: `Azure container name "${bucket}" is invalid: use 3–63 lowercase letters, digits and single hyphens (no dots, no "--"), starting and ending with a letter or digit`,
-    provider: 'azure',
+  throw azureErrors.invalidInput(
     operation,
-    isRetryable: false,
-  });
+    `container name "${bucket}" is invalid: use 3–63 lowercase letters, digits and single hyphens (no dots, no "--"), starting and ending with a letter or digit`,
+  );
 }
 
 function etagOf(etag: string | undefined): string {
@@ -169,10 +166,7 @@ export function createStorageHandlers(connect: () => Promise<BlobConnection>): S
               deleted.push(key);
               continue;
             }
-            const error = azureBlobError(
-              Object.assign(new Error(sub.statusMessage), { statusCode: sub.status, code: sub.errorCode }),
-              'storage.deleteObjects',
-            );
+            const error = azureStatusError({ operation: 'storage.deleteObjects', status: sub.status, code: sub.errorCode, message: sub.statusMessage });
             // What would fail every key fails the call: a missing container, bad credentials.
             if (error.kind === 'not_found' || error.kind === 'auth') throw error;
             errors.push({ key, kind: error.kind, message: error.message });
@@ -189,12 +183,7 @@ export function createStorageHandlers(connect: () => Promise<BlobConnection>): S
         // The poller's requests carry the abortSignal given to beginCopyFromURL.
         const result = await poller.pollUntilDone();
         if (result.copyStatus !== undefined && result.copyStatus !== 'success') {
-          throw new IntegrationError({
-            kind: 'provider',
-            message: `azure: storage.copyObject ended with copy status "${result.copyStatus}"`,
-            provider: 'azure',
-            operation: 'storage.copyObject',
-          });
+          throw azureErrors.create({ kind: 'provider', message: `storage.copyObject ended with copy status "${result.copyStatus}"`, operation: 'storage.copyObject' });
         }
         return { bucket: input.destination.bucket, key: input.destination.key, etag: etagOf(result.etag) };
       }),
@@ -203,10 +192,9 @@ export function createStorageHandlers(connect: () => Promise<BlobConnection>): S
       sdkCall('storage.presignUrl', async () => {
         const { sdk, canSign } = await connect();
         if (!canSign) {
-          throw new IntegrationError({
+          throw azureErrors.create({
             kind: 'unsupported',
-            message: 'azure: presignUrl needs the storage account key (storage.accountKey or a connection string with AccountKey); a SAS token cannot sign',
-            provider: 'azure',
+            message: 'presignUrl needs the storage account key (storage.accountKey or a connection string with AccountKey); a SAS token cannot sign',
             operation: 'storage.presignUrl',
             isRetryable: false,
           });
@@ -229,10 +217,9 @@ export function createStorageHandlers(connect: () => Promise<BlobConnection>): S
         const client = await container(input.bucket);
         const first = await firstPage(client.listBlobsFlat({ abortSignal: signal }).byPage({ maxPageSize: 1 }));
         if ((first?.segment.blobItems.length ?? 0) > 0) {
-          throw new IntegrationError({
+          throw azureErrors.create({
             kind: 'conflict',
-            message: `azure: container "${input.bucket}" is not empty; delete its blobs first`,
-            provider: 'azure',
+            message: `container "${input.bucket}" is not empty; delete its blobs first`,
             operation: 'storage.deleteBucket',
             isRetryable: false,
           });

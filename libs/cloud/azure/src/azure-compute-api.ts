@@ -1,42 +1,28 @@
 import type { InstanceState } from '@switchyard/core';
-import { optionalText, record, responseSchema, text } from './azure-api';
+import { z } from 'zod';
+import { armPage } from './azure-arm';
 
 /** The fields of a `Microsoft.Compute/virtualMachines` resource this provider reads (with `$expand=instanceView`). */
-export interface VirtualMachine {
-  readonly id: string;
-  readonly name: string;
-  readonly location: string | undefined;
-  readonly tags: Readonly<Record<string, string>>;
-  readonly vmSize: string | undefined;
-  readonly timeCreated: string | undefined;
-  /** `instanceView.statuses[].code`, e.g. `PowerState/running`. */
-  readonly statusCodes: readonly string[];
-}
+export const virtualMachineSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  location: z.string().nullish(),
+  tags: z.record(z.string(), z.string()).nullish(),
+  properties: z
+    .object({
+      hardwareProfile: z.object({ vmSize: z.string().nullish() }).nullish(),
+      timeCreated: z.string().nullish(),
+      /** `statuses[].code`, e.g. `PowerState/running`. */
+      instanceView: z.object({ statuses: z.array(z.object({ code: z.string().nullish() })).nullish() }).nullish(),
+    })
+    .nullish(),
+});
 
-/** Reads one virtual machine resource; unknown fields are ignored. */
-export function readVirtualMachine(value: unknown, path: readonly string[] = []): VirtualMachine {
-  const resource = record(value, path);
-  const properties = resource.properties === undefined ? {} : record(resource.properties, [...path, 'properties']);
-  const hardware = properties.hardwareProfile === undefined ? {} : record(properties.hardwareProfile, [...path, 'properties', 'hardwareProfile']);
-  const instanceView = properties.instanceView === undefined ? {} : record(properties.instanceView, [...path, 'properties', 'instanceView']);
-  const statuses = Array.isArray(instanceView.statuses) ? instanceView.statuses : [];
-  const tags = resource.tags === undefined || resource.tags === null ? {} : record(resource.tags, [...path, 'tags']);
-  return {
-    id: text(resource.id, [...path, 'id']),
-    name: text(resource.name, [...path, 'name']),
-    location: optionalText(resource.location, [...path, 'location']),
-    tags: Object.fromEntries(Object.entries(tags).filter((entry): entry is [string, string] => typeof entry[1] === 'string')),
-    vmSize: optionalText(hardware.vmSize, [...path, 'properties', 'hardwareProfile', 'vmSize']),
-    timeCreated: optionalText(properties.timeCreated, [...path, 'properties', 'timeCreated']),
-    statusCodes: statuses.flatMap((status) => {
-      const code = (status as { code?: unknown } | null)?.code;
-      return typeof code === 'string' ? [code] : [];
-    }),
-  };
-}
+/** A virtual machine as {@link virtualMachineSchema} reads it. */
+export type VirtualMachine = z.infer<typeof virtualMachineSchema>;
 
-/** {@link readVirtualMachine} as a response schema. */
-export const virtualMachineSchema = responseSchema((value) => readVirtualMachine(value));
+/** A list page of virtual machines. */
+export const virtualMachinePageSchema = armPage(virtualMachineSchema);
 
 const POWER_STATES: Readonly<Record<string, InstanceState>> = {
   running: 'running',
@@ -54,14 +40,15 @@ const POWER_STATES: Readonly<Record<string, InstanceState>> = {
  * (e.g. while provisioning), `unknown` and the provisioning status if any.
  */
 export function powerState(machine: VirtualMachine): { readonly state: InstanceState; readonly providerState: string } {
-  const code = machine.statusCodes.find((status) => status.startsWith('PowerState/'));
-  if (code === undefined) return { state: 'unknown', providerState: machine.statusCodes[0] ?? 'unknown' };
+  const codes = (machine.properties?.instanceView?.statuses ?? []).flatMap((status) => (status.code === undefined || status.code === null ? [] : [status.code]));
+  const code = codes.find((status) => status.startsWith('PowerState/'));
+  if (code === undefined) return { state: 'unknown', providerState: codes[0] ?? 'unknown' };
   return { state: POWER_STATES[code.slice('PowerState/'.length).toLowerCase()] ?? 'unknown', providerState: code };
 }
 
 /** A time in ARM's format (`2021-06-27T01:02:38.3138469+00:00`) as an ISO UTC timestamp, or undefined. */
-export function isoTimestamp(value: string | undefined): string | undefined {
-  if (value === undefined) return undefined;
+export function isoTimestamp(value: string | null | undefined): string | undefined {
+  if (value === undefined || value === null) return undefined;
   const time = Date.parse(value);
   return Number.isFinite(time) ? new Date(time).toISOString() : undefined;
 }

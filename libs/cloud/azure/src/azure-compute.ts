@@ -1,5 +1,4 @@
 import {
-  IntegrationError,
   type ComputeOperationInput,
   type ComputeOperationName,
   type ComputeOperationOutput,
@@ -8,9 +7,9 @@ import {
   type ProviderCallContext,
 } from '@switchyard/core';
 import type { HttpClient } from '@switchyard/http';
-import { armPage } from './azure-api';
-import { decodeArmCursor, encodeArmCursor, nextLinkPath } from './azure-arm';
-import { isoTimestamp, powerState, readVirtualMachine, virtualMachineSchema, type VirtualMachine } from './azure-compute-api';
+import { armListPage, readArmCursor } from './azure-arm';
+import { isoTimestamp, powerState, virtualMachinePageSchema, virtualMachineSchema, type VirtualMachine } from './azure-compute-api';
+import { azureErrors } from './azure-error';
 
 /** The Compute API version every request uses. */
 export const COMPUTE_API_VERSION = '2024-07-01';
@@ -35,32 +34,25 @@ export interface ComputeHandlerOptions {
 const RESOURCE_GROUP = /^[-\w.()]{1,90}$/;
 const VM_NAME = /^[-\w.]{1,64}$/;
 
-const virtualMachinePage = armPage(readVirtualMachine);
-
 /** Splits an instance id "resourceGroup/name"; anything else is a `validation` error before any request. */
 export function parseInstanceId(instanceId: string, operation: string): { resourceGroup: string; name: string } {
   const [resourceGroup, name, ...rest] = instanceId.split('/');
   if (resourceGroup !== undefined && name !== undefined && rest.length === 0 && RESOURCE_GROUP.test(resourceGroup) && VM_NAME.test(name)) {
     return { resourceGroup, name };
   }
-  throw new IntegrationError({
-    kind: 'validation',
-    message: `azure: instance id "${instanceId}" must be "resourceGroup/vmName", as listInstances returns it`,
-    provider: 'azure',
-    operation,
-    isRetryable: false,
-  });
+  throw azureErrors.invalidInput(operation, `instance id "${instanceId}" must be "resourceGroup/vmName", as listInstances returns it`);
 }
 
 function toInstance(machine: VirtualMachine, fallbackResourceGroup: string): Instance {
   const resourceGroup = /\/resourceGroups\/([^/]+)\//i.exec(machine.id)?.[1] ?? fallbackResourceGroup;
-  const launchedAt = isoTimestamp(machine.timeCreated);
+  const launchedAt = isoTimestamp(machine.properties?.timeCreated);
+  const machineType = machine.properties?.hardwareProfile?.vmSize;
   return {
     id: `${resourceGroup}/${machine.name}`,
     name: machine.name,
     ...powerState(machine),
-    ...(machine.vmSize === undefined ? {} : { machineType: machine.vmSize }),
-    ...(machine.location === undefined ? {} : { zone: machine.location }),
+    ...(machineType === undefined || machineType === null ? {} : { machineType }),
+    ...(machine.location === undefined || machine.location === null ? {} : { zone: machine.location }),
     ...(launchedAt === undefined ? {} : { launchedAt }),
     labels: { ...machine.tags },
   };
@@ -109,26 +101,15 @@ export function createComputeHandlers(options: ComputeHandlerOptions): ComputeHa
 
   return {
     async listInstances(input, { signal }) {
-      const cursor = decodeArmCursor(input.cursor, 'compute.listInstances');
-      const path = cursor.path ?? machinesPath(options.resourceGroup);
-      const { data } = await options.arm().request({
-        path,
-        ...(cursor.path === undefined ? { query: { $expand: 'instanceView', 'api-version': COMPUTE_API_VERSION } } : {}),
-        responseSchema: virtualMachinePage,
-        signal,
-      });
-      const matching = data.items
+      const operation = 'compute.listInstances';
+      const cursor = readArmCursor(input.cursor, operation);
+      const path = cursor.path ?? `${machinesPath(options.resourceGroup)}?$expand=instanceView&api-version=${COMPUTE_API_VERSION}`;
+      const { data } = await options.arm().request({ path, responseSchema: virtualMachinePageSchema, signal });
+      const matching = data.value
         .map((machine) => toInstance(machine, options.resourceGroup))
         .filter((instance) => input.state === undefined || instance.state === input.state);
-      const instances = matching.slice(cursor.skip, cursor.skip + input.limit);
-      const next = nextLinkPath(data.nextLink, options.managementBaseURL, 'compute.listInstances');
-      const nextCursor =
-        cursor.skip + input.limit < matching.length
-          ? encodeArmCursor({ path: cursor.path ?? `${path}?$expand=instanceView&api-version=${COMPUTE_API_VERSION}`, skip: cursor.skip + input.limit })
-          : next === undefined
-            ? undefined
-            : encodeArmCursor({ path: next, skip: 0 });
-      return nextCursor === undefined ? { instances } : { instances, nextCursor };
+      const page = armListPage(matching, { path, cursor, limit: input.limit, nextLink: data.nextLink, managementBaseURL: options.managementBaseURL, operation });
+      return page.nextCursor === undefined ? { instances: page.items } : { instances: page.items, nextCursor: page.nextCursor };
     },
     getInstance: (input, { signal }) => getMachine(input.instanceId, 'compute.getInstance', signal),
     startInstance: (input, { signal }) => changePower(input, 'start', signal),

@@ -1,31 +1,26 @@
 import type { FunctionInfo } from '@switchyard/core';
-import { optionalText, record, responseSchema, text } from './azure-api';
+import { z } from 'zod';
+import { armPage } from './azure-arm';
 
 /** The fields of an ARM `Microsoft.Web/sites/functions` envelope this provider reads. */
-export interface FunctionEnvelope {
+export const functionEnvelopeSchema = z.object({
   /** "app/function", as ARM names child resources. */
-  readonly name: string;
-  readonly functionName: string | undefined;
-  readonly invokeUrlTemplate: string | undefined;
-  readonly language: string | undefined;
-  readonly isDisabled: boolean;
-}
+  name: z.string(),
+  properties: z
+    .object({
+      name: z.string().nullish(),
+      invoke_url_template: z.string().nullish(),
+      language: z.string().nullish(),
+      isDisabled: z.boolean().nullish(),
+    })
+    .nullish(),
+});
 
-/** Reads one function envelope; unknown fields are ignored. */
-export function readFunctionEnvelope(value: unknown, path: readonly string[] = []): FunctionEnvelope {
-  const envelope = record(value, path);
-  const properties = envelope.properties === undefined || envelope.properties === null ? {} : record(envelope.properties, [...path, 'properties']);
-  return {
-    name: text(envelope.name, [...path, 'name']),
-    functionName: optionalText(properties.name, [...path, 'properties', 'name']),
-    invokeUrlTemplate: optionalText(properties.invoke_url_template, [...path, 'properties', 'invoke_url_template']),
-    language: optionalText(properties.language, [...path, 'properties', 'language']),
-    isDisabled: properties.isDisabled === true,
-  };
-}
+/** A function envelope as {@link functionEnvelopeSchema} reads it. */
+export type FunctionEnvelope = z.infer<typeof functionEnvelopeSchema>;
 
-/** {@link readFunctionEnvelope} as a response schema. */
-export const functionEnvelopeSchema = responseSchema((value) => readFunctionEnvelope(value));
+/** A list page of function envelopes. */
+export const functionPageSchema = armPage(functionEnvelopeSchema);
 
 function isHttpUrl(value: string): boolean {
   try {
@@ -41,11 +36,13 @@ function isHttpUrl(value: string): boolean {
  * `active`, and `invoke_url_template` as the URL.
  */
 export function toFunctionInfo(envelope: FunctionEnvelope): FunctionInfo {
-  const name = envelope.functionName ?? envelope.name.split('/').at(-1) ?? envelope.name;
+  const properties = envelope.properties;
+  const name = properties?.name ?? envelope.name.split('/').at(-1) ?? envelope.name;
+  const url = properties?.invoke_url_template;
   return {
     name,
-    ...(envelope.language === undefined || envelope.language === '' ? {} : { runtime: envelope.language }),
-    state: envelope.isDisabled ? 'failed' : 'active',
-    ...(envelope.invokeUrlTemplate !== undefined && isHttpUrl(envelope.invokeUrlTemplate) ? { url: envelope.invokeUrlTemplate } : {}),
+    ...(properties?.language ? { runtime: properties.language } : {}),
+    state: properties?.isDisabled === true ? 'failed' : 'active',
+    ...(url && isHttpUrl(url) ? { url } : {}),
   };
 }

@@ -124,12 +124,6 @@ describe('functions errors', () => {
     expect(JSON.stringify({ message: error.message, json: error.toJSON(), cause: error.cause })).not.toContain(wrongSecret);
   });
 
-  it('classifies a 429 from Resource Manager as rate_limit with its Retry-After', async () => {
-    fake.failNext({ status: 429, headers: { 'retry-after': '9' }, body: { error: { code: 'TooManyRequests', message: 'Throttled.' } } });
-    const error = await failure(functions(azure(), 'getFunction', { name: 'anything' }));
-    expect({ kind: error.kind, retryAfterMs: error.retryAfterMs }).toEqual({ kind: 'rate_limit', retryAfterMs: 9000 });
-  });
-
   it('reports not_found for an app that does not exist', async () => {
     const error = await failure(functions(azure({ appName: 'no-such-app' }), 'listFunctions', { limit: 5 }));
     expect(error.kind).toBe('not_found');

@@ -7,10 +7,10 @@ import {
   type FunctionsOperationOutput,
   type ProviderCallContext,
 } from '@switchyard/core';
-import { createHttpClient, type HttpClient } from '@switchyard/http';
-import { armPage } from './azure-api';
-import { decodeArmCursor, encodeArmCursor, nextLinkPath } from './azure-arm';
-import { functionEnvelopeSchema, readFunctionEnvelope, toFunctionInfo } from './azure-functions-api';
+import { createHttpClient, type HttpClient, type HttpTransportSettings } from '@switchyard/http';
+import { armListPage, readArmCursor } from './azure-arm';
+import { azureErrors } from './azure-error';
+import { functionEnvelopeSchema, functionPageSchema, toFunctionInfo } from './azure-functions-api';
 import { readZipTextFiles } from './azure-zip';
 
 /** The App Service API version every management request uses. */
@@ -24,8 +24,8 @@ export type FunctionsHandlers = {
   ) => Promise<FunctionsOperationOutput<Name>>;
 };
 
-/** What the functions handlers need, settings resolved. */
-export interface FunctionsHandlerOptions {
+/** What the functions handlers need, settings resolved; `dispatcher` and `allowPrivateNetwork` apply to invocations. */
+export interface FunctionsHandlerOptions extends Pick<HttpTransportSettings, 'dispatcher' | 'allowPrivateNetwork'> {
   readonly arm: () => HttpClient;
   /** `/subscriptions/{sub}/resourceGroups/{rg}/providers/Microsoft.Web/sites/{app}`, or a thrower when not configured. */
   readonly sitePath: () => string;
@@ -33,13 +33,10 @@ export interface FunctionsHandlerOptions {
   readonly invokeBaseURL: string;
   readonly functionKey: string | undefined;
   readonly functionKeys: Readonly<Record<string, string>>;
-  readonly allowPrivateNetwork: boolean;
 }
 
-const functionPage = armPage(readFunctionEnvelope);
-
 function unsupported(message: string, operation: string): IntegrationError {
-  return new IntegrationError({ kind: 'unsupported', message: `azure: ${message}`, provider: 'azure', operation, isRetryable: false });
+  return azureErrors.create({ kind: 'unsupported', message, operation, isRetryable: false });
 }
 
 /** The response body as the contract's result: parsed JSON, else the text; undefined when empty. */
@@ -67,7 +64,7 @@ export function createFunctionsHandlers(options: FunctionsHandlerOptions): Funct
   for (const key of [options.functionKey, ...Object.values(options.functionKeys)]) registerSecret(key);
   let invoker: HttpClient | undefined;
   const invokeClient = () =>
-    (invoker ??= createHttpClient({ baseURL: options.invokeBaseURL, provider: 'azure', allowPrivateNetwork: options.allowPrivateNetwork }));
+    (invoker ??= createHttpClient({ baseURL: options.invokeBaseURL, provider: azureErrors.provider, dispatcher: options.dispatcher, allowPrivateNetwork: options.allowPrivateNetwork }));
   const functionPath = (name: string) => `${options.sitePath()}/functions/${encodeURIComponent(name)}`;
   const query = { 'api-version': FUNCTIONS_API_VERSION };
 
@@ -134,19 +131,13 @@ export function createFunctionsHandlers(options: FunctionsHandlerOptions): Funct
     },
 
     async listFunctions(input, { signal }) {
-      const cursor = decodeArmCursor(input.cursor, 'functions.listFunctions');
-      const first = `${options.sitePath()}/functions?api-version=${FUNCTIONS_API_VERSION}`;
-      const path = cursor.path ?? first;
-      const { data } = await options.arm().request({ path, responseSchema: functionPage, signal });
-      const functions = data.items.slice(cursor.skip, cursor.skip + input.limit).map(toFunctionInfo);
-      const next = nextLinkPath(data.nextLink, options.managementBaseURL, 'functions.listFunctions');
-      const nextCursor =
-        cursor.skip + input.limit < data.items.length
-          ? encodeArmCursor({ path, skip: cursor.skip + input.limit })
-          : next === undefined
-            ? undefined
-            : encodeArmCursor({ path: next, skip: 0 });
-      return nextCursor === undefined ? { functions } : { functions, nextCursor };
+      const operation = 'functions.listFunctions';
+      const cursor = readArmCursor(input.cursor, operation);
+      const path = cursor.path ?? `${options.sitePath()}/functions?api-version=${FUNCTIONS_API_VERSION}`;
+      const { data } = await options.arm().request({ path, responseSchema: functionPageSchema, signal });
+      const page = armListPage(data.value, { path, cursor, limit: input.limit, nextLink: data.nextLink, managementBaseURL: options.managementBaseURL, operation });
+      const functions = page.items.map(toFunctionInfo);
+      return page.nextCursor === undefined ? { functions } : { functions, nextCursor: page.nextCursor };
     },
 
     async deleteFunction(input, { signal }) {

@@ -1,3 +1,46 @@
+import type { IHttpClient } from '@azure/storage-blob';
+import type { HttpTransportSettings } from '@switchyard/http';
+
+/**
+ * Settings for `createAzure`. Each service is used only when its section is
+ * configured. There is no top-level `baseURL`: each service has its own
+ * endpoint (`storage.endpoint`, `functions.baseURL`, `*.managementBaseURL`).
+ */
+export interface AzureProviderSettings extends Omit<HttpTransportSettings, 'baseURL'> {
+  /**
+   * Blob storage (the `storage` capability). Default: configured from
+   * `AZURE_STORAGE_CONNECTION_STRING`, or `AZURE_STORAGE_ACCOUNT` with
+   * `AZURE_STORAGE_KEY`, when those are set; otherwise storage is not offered.
+   */
+  readonly storage?: AzureStorageSettings | undefined;
+  /**
+   * Azure Functions (the `functions` capability): invoke through the app's
+   * HTTP triggers, manage through Resource Manager. Default: not offered.
+   */
+  readonly functions?: AzureFunctionsSettings | undefined;
+  /** Virtual machines (the `compute` capability) through Resource Manager. Default: not offered. */
+  readonly compute?: AzureComputeSettings | undefined;
+  /**
+   * Microsoft Entra ID client credentials for Resource Manager (functions management and compute).
+   * Default: `AZURE_TENANT_ID`, `AZURE_CLIENT_ID` and `AZURE_CLIENT_SECRET`.
+   */
+  readonly credentials?: AzureClientCredentials | undefined;
+  /**
+   * The undici dispatcher Resource Manager, Entra ID token and function-host
+   * requests go through (a `Pool`, `Agent`, `ProxyAgent`, `MockAgent`, ...).
+   * Blob storage goes through the SDK's own pipeline instead: see
+   * `storage.httpClient`. Default: one shared keep-alive `Pool` per origin.
+   */
+  readonly dispatcher?: HttpTransportSettings['dispatcher'];
+  /**
+   * Allow loopback and private addresses for Resource Manager, the token
+   * endpoint and the function host (local fakes in tests). Default `false`:
+   * such hosts are refused (SSRF guard). Blob storage has no such guard:
+   * `storage.endpoint` is used as given (e.g. Azurite on 127.0.0.1).
+   */
+  readonly allowPrivateNetwork?: boolean | undefined;
+}
+
 /**
  * Blob storage settings. Give one of `connectionString`, `accountKey` (with
  * `accountName`) or `sasToken` (with `accountName` or `endpoint`).
@@ -18,6 +61,12 @@ export interface AzureStorageSettings {
   readonly sasToken?: string | undefined;
   /** The blob endpoint. Default: `https://<accountName>.blob.core.windows.net`. */
   readonly endpoint?: string | undefined;
+  /**
+   * The HTTP client `@azure/storage-blob` sends through (its pipeline's
+   * `httpClient`): the SDK's equivalent of `dispatcher`, e.g. to record or
+   * proxy blob requests. Default: the SDK's Node.js client.
+   */
+  readonly httpClient?: IHttpClient | undefined;
 }
 /** Microsoft Entra ID client credentials for Azure Resource Manager (functions and compute). */
 export interface AzureClientCredentials {

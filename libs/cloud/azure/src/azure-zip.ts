@@ -1,6 +1,7 @@
 import type { Buffer } from 'node:buffer';
 import { inflateRawSync } from 'node:zlib';
-import { IntegrationError } from '@switchyard/core';
+import type { IntegrationError } from '@switchyard/core';
+import { azureErrors } from './azure-error';
 
 const END_OF_CENTRAL_DIRECTORY = 0x06054b50;
 const CENTRAL_DIRECTORY_ENTRY = 0x02014b50;
@@ -9,13 +10,7 @@ const STORED = 0;
 const DEFLATED = 8;
 
 function invalid(reason: string): IntegrationError {
-  return new IntegrationError({
-    kind: 'validation',
-    message: `azure: functions.deployFunction needs a zip archive: ${reason}`,
-    provider: 'azure',
-    operation: 'functions.deployFunction',
-    isRetryable: false,
-  });
+  return azureErrors.invalidInput('functions.deployFunction', `zipBase64 must be a zip archive: ${reason}`);
 }
 
 /**

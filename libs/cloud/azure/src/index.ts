@@ -1,3 +1,3 @@
-export { createAzure, type AzureProvider, type AzureProviderSettings } from './azure-provider';
-export type { AzureClientCredentials, AzureComputeSettings, AzureFunctionsSettings, AzureStorageSettings } from './azure-settings';
+export { createAzure, type AzureProvider } from './azure-provider';
+export type { AzureClientCredentials, AzureComputeSettings, AzureFunctionsSettings, AzureProviderSettings, AzureStorageSettings } from './azure-settings';
 export { VERSION } from './version';
