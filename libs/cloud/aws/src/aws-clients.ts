@@ -46,12 +46,14 @@ function lazy<Client extends ClientWithCredentials>(create: () => Promise<Client
 /**
  * Creates the lazy SDK clients for resolved settings. Every client makes one
  * attempt per call (`maxAttempts: 1`): retrying is the router's job, and it
- * honours the `retryAfterMs` the error mapping reports.
+ * honours the `retryAfterMs` the error mapping reports. All of them send
+ * through the settings' `requestHandler` when one is given.
  */
 export function createAwsClients(settings: ResolvedAwsSettings): AwsClients {
   const common = (endpoint: string | undefined) => ({
     region: settings.region,
     maxAttempts: 1,
+    ...(settings.requestHandler === undefined ? {} : { requestHandler: settings.requestHandler }),
     // A copy: the SDK writes a `$source` field into the credentials object it is given (frozen ones break it).
     ...(settings.credentials === undefined ? {} : { credentials: { ...settings.credentials } }),
     ...(endpoint === undefined ? {} : { endpoint }),

@@ -1,14 +1,7 @@
 import type { InstanceStateChange, Instance as Ec2Instance } from '@aws-sdk/client-ec2';
-import {
-  IntegrationError,
-  type ComputeOperationInput,
-  type ComputeOperationName,
-  type ComputeOperationOutput,
-  type Instance,
-  type InstanceState,
-} from '@switchyard/core';
+import type { ComputeOperationInput, ComputeOperationName, ComputeOperationOutput, Instance, InstanceState } from '@switchyard/core';
 import type { AwsCall } from './aws-clients';
-import { invalidInput } from './aws-error';
+import { awsErrors } from './aws-error';
 import { decodePageCursor, pageOf } from './aws-paging';
 
 type Ec2Handlers = {
@@ -62,7 +55,7 @@ function toInstance(instance: Ec2Instance): Instance {
 /** Refuses ids EC2 would call malformed, before any request. */
 export function checkInstanceId(operation: string, instanceId: string): void {
   if (!INSTANCE_ID.test(instanceId)) {
-    throw invalidInput(operation, `Invalid EC2 instance id "${instanceId}": expected "i-" and 8 or 17 hex digits, e.g. "i-0abc123def4567890"`);
+    throw awsErrors.invalidInput(operation, `Invalid EC2 instance id "${instanceId}": expected "i-" and 8 or 17 hex digits, e.g. "i-0abc123def4567890"`);
   }
 }
 
@@ -100,7 +93,7 @@ export const ec2Handlers: Ec2Handlers = {
     const output = await (await clients.ec2()).send(new DescribeInstancesCommand({ InstanceIds: [input.instanceId] }), { abortSignal: signal });
     const instance = output.Reservations?.flatMap((reservation) => reservation.Instances ?? []).find((item) => item.InstanceId === input.instanceId);
     if (instance === undefined) {
-      throw new IntegrationError({ kind: 'not_found', message: `EC2 instance "${input.instanceId}" does not exist`, provider: 'aws', operation });
+      throw awsErrors.create({ kind: 'not_found', message: `${operation}: EC2 instance "${input.instanceId}" does not exist`, operation });
     }
     return toInstance(instance);
   },

@@ -1,162 +1,118 @@
-import { IntegrationError, type ErrorKind } from '@switchyard/core';
-import { retryAfterMsFromHeaders, transportFailure, type HttpResponseHeaders } from '@switchyard/http';
+import { IntegrationError } from '@switchyard/core';
+import { createProviderErrors, normalizeHeaders, retryAfterMsFromHeaders, transportFailure, type HttpResponseHeaders, type ProviderErrorHint } from '@switchyard/http';
 
-/** How long to wait after a throttling error that carries no `Retry-After` header. */
+/** The error factory every AWS error goes through: messages start `aws: `, statuses follow the shared table. */
+export const awsErrors = createProviderErrors('aws');
+
+/** How long to wait after an AWS throttle that names no wait (AWS throttles never send `Retry-After`). */
 export const DEFAULT_THROTTLE_RETRY_AFTER_MS = 1000;
 
-/** AWS error codes (the SDK error's `name` or `Code`) by the kind they are classified as. */
-const KIND_BY_CODE: Readonly<Record<string, ErrorKind>> = {
-  // not_found
-  NoSuchKey: 'not_found',
-  NotFound: 'not_found',
-  NoSuchBucket: 'not_found',
-  NoSuchUpload: 'not_found',
-  ResourceNotFoundException: 'not_found',
-  'InvalidInstanceID.NotFound': 'not_found',
-  'InvalidAMIID.NotFound': 'not_found',
-  // auth
-  AccessDenied: 'auth',
-  AccessDeniedException: 'auth',
-  InvalidAccessKeyId: 'auth',
-  SignatureDoesNotMatch: 'auth',
-  ExpiredToken: 'auth',
-  ExpiredTokenException: 'auth',
-  InvalidClientTokenId: 'auth',
-  UnrecognizedClientException: 'auth',
-  AuthFailure: 'auth',
-  UnauthorizedOperation: 'auth',
-  CredentialsProviderError: 'auth',
-  // rate_limit
+/**
+ * AWS error codes (the SDK error's `Code` or `name`) that mean more than the
+ * HTTP status they come with, or come with none: S3's per-key DeleteObjects
+ * failures and the SDK's own credential errors carry a code only. Every
+ * other code is classified by its status alone.
+ */
+const KIND_BY_CODE: Readonly<Record<string, NonNullable<ProviderErrorHint['kind']>>> = {
+  // Throttles AWS answers with 400 (Query and JSON APIs) or 503 (S3, EC2).
+  SlowDown: 'rate_limit',
+  RequestLimitExceeded: 'rate_limit',
   Throttling: 'rate_limit',
   ThrottlingException: 'rate_limit',
-  ThrottledException: 'rate_limit',
-  SlowDown: 'rate_limit',
-  TooManyRequestsException: 'rate_limit',
-  RequestLimitExceeded: 'rate_limit',
-  RequestThrottled: 'rate_limit',
-  ProvisionedThroughputExceededException: 'rate_limit',
-  // conflict
-  BucketAlreadyExists: 'conflict',
-  BucketAlreadyOwnedByYou: 'conflict',
-  BucketNotEmpty: 'conflict',
-  ResourceConflictException: 'conflict',
-  ResourceInUseException: 'conflict',
-  OperationAborted: 'conflict',
+  // EC2 answers 400 for an id that does not exist.
+  'InvalidInstanceID.NotFound': 'not_found',
+  'InvalidAMIID.NotFound': 'not_found',
+  // 400s about the resource's current state, not the request.
   IncorrectInstanceState: 'conflict',
   IncorrectState: 'conflict',
-  PreconditionFailed: 'conflict',
-  // validation
-  InvalidParameterValue: 'validation',
-  InvalidParameterValueException: 'validation',
-  InvalidParameter: 'validation',
-  InvalidParameterCombination: 'validation',
-  InvalidRequestContentException: 'validation',
-  MissingParameter: 'validation',
-  ValidationException: 'validation',
-  ValidationError: 'validation',
-  InvalidRequest: 'validation',
-  InvalidArgument: 'validation',
-  InvalidBucketName: 'validation',
-  IllegalLocationConstraintException: 'validation',
-  InvalidLocationConstraint: 'validation',
-  KeyTooLongError: 'validation',
-  MetadataTooLarge: 'validation',
-  EntityTooLarge: 'validation',
-  MalformedXML: 'validation',
-  RequestTooLargeException: 'validation',
-  CodeStorageExceededException: 'validation',
-  'InvalidInstanceID.Malformed': 'validation',
-  InvalidZipFileException: 'validation',
-  // unsupported
-  NotImplemented: 'unsupported',
+  ResourceInUseException: 'conflict',
+  // 400s for credentials that expired or that the service does not know.
+  ExpiredToken: 'auth',
+  ExpiredTokenException: 'auth',
+  UnrecognizedClientException: 'auth',
+  // EC2's 400 for an operation it does not offer.
   UnsupportedOperation: 'unsupported',
-  // provider (retryable)
-  InternalError: 'provider',
-  InternalFailure: 'provider',
-  ServiceUnavailable: 'provider',
-  ServiceException: 'provider',
-  Unavailable: 'provider',
+  // Lambda's 502 for a deployment package it cannot unzip: the caller's zip, not Lambda, is at fault.
+  InvalidZipFileException: 'validation',
+  // Without a status: S3's per-key DeleteObjects failures and the SDK's credential chain.
+  AccessDenied: 'auth',
+  CredentialsProviderError: 'auth',
 };
+
+/** Codes and messages that say nothing beyond the status. */
+const MEANINGLESS = new Set(['Error', 'Unknown', 'UnknownError']);
 
 /** The fields of an AWS SDK v3 error this module reads; everything optional. */
 interface SdkErrorShape {
   readonly name?: unknown;
   readonly Code?: unknown;
+  /** A socket error's code, e.g. `ECONNRESET`. */
   readonly code?: unknown;
   readonly message?: unknown;
   readonly $metadata?: { readonly httpStatusCode?: number | undefined };
-  readonly $response?: { readonly statusCode?: number | undefined; readonly headers?: HttpResponseHeaders };
+  readonly $response?: { readonly headers?: unknown };
   readonly $retryable?: { readonly throttling?: boolean | undefined };
 }
 
-function kindForStatus(status: number | undefined): ErrorKind {
-  if (status === undefined) return 'provider';
-  if (status === 401 || status === 403) return 'auth';
-  if (status === 404) return 'not_found';
-  if (status === 409 || status === 412) return 'conflict';
-  if (status === 429) return 'rate_limit';
-  if (status === 501) return 'unsupported';
-  if (status >= 400 && status < 500) return 'validation';
-  return 'provider';
+function meaningful(value: unknown): string | undefined {
+  return typeof value === 'string' && value !== '' && !MEANINGLESS.has(value) ? value : undefined;
 }
 
-/** The error code the SDK reports: `Code` from the body when present, else the error's name. */
-function errorCode(error: SdkErrorShape): string | undefined {
-  if (typeof error.Code === 'string' && error.Code !== '') return error.Code;
-  return typeof error.name === 'string' ? error.name : undefined;
-}
-
-/** Where an {@link awsError} happened. */
-export interface AwsErrorContext {
-  /** `capability.operation`, e.g. `storage.getObject`. */
-  readonly operation?: string | undefined;
-  /** Clock in epoch ms for HTTP-date `Retry-After` values. Default `Date.now()`. */
-  readonly now?: number | undefined;
+function kindOfCode(code: string | undefined): ProviderErrorHint['kind'] {
+  return code !== undefined && Object.hasOwn(KIND_BY_CODE, code) ? KIND_BY_CODE[code] : undefined;
 }
 
 /**
- * Classifies anything an AWS SDK v3 call throws into an `IntegrationError`:
- * by error code first (`NoSuchKey` → `not_found`, `SlowDown` → `rate_limit`,
- * ...), then by `$metadata.httpStatusCode`; socket errors are `network`,
- * aborts `timeout`. Rate limits carry `retryAfterMs` from `Retry-After`, else
- * {@link DEFAULT_THROTTLE_RETRY_AFTER_MS}. 5xx answers are retryable
- * `provider` errors. Integration errors pass through unchanged.
+ * What AWS says beyond the status: the code's kind (or a throttle the SDK
+ * recognised); a wait of {@link DEFAULT_THROTTLE_RETRY_AFTER_MS} for a
+ * throttle with no wait header; and a retryable conflict when the resource
+ * is still busy (Lambda's "An update is in progress", S3's `OperationAborted`).
  */
-export function awsError(error: unknown, context: AwsErrorContext = {}): IntegrationError {
-  if (IntegrationError.isInstance(error)) return error;
-  const shape: SdkErrorShape = typeof error === 'object' && error !== null ? error : {};
-  const code = errorCode(shape);
-  const status = shape.$metadata?.httpStatusCode ?? shape.$response?.statusCode;
-  const rawMessage = typeof shape.message === 'string' && shape.message !== '' ? shape.message : String(error);
-  const base = { provider: 'aws', operation: context.operation, statusCode: status, cause: error };
-
-  if (code === 'AbortError') {
-    return new IntegrationError({ ...base, kind: 'timeout', message: `AWS request was aborted: ${rawMessage}` });
-  }
-  // Socket failures and the SDK's own socket timeouts: the request may not have reached AWS at all.
-  const transport = status === undefined ? transportFailure(error) : undefined;
-  if (transport !== undefined) {
-    return new IntegrationError({
-      ...base,
-      kind: 'network',
-      message: `Could not reach AWS (${transport.code}): ${rawMessage}`,
-    });
-  }
-
-  const kind: ErrorKind =
-    (code !== undefined && Object.hasOwn(KIND_BY_CODE, code) ? KIND_BY_CODE[code] : undefined) ??
-    (shape.$retryable?.throttling === true ? 'rate_limit' : kindForStatus(status));
-  const headers = shape.$response?.headers ?? {};
-  const headerRetryAfterMs = retryAfterMsFromHeaders(headers, context.now ?? Date.now());
-  const retryAfterMs = kind === 'rate_limit' ? (headerRetryAfterMs ?? DEFAULT_THROTTLE_RETRY_AFTER_MS) : headerRetryAfterMs;
-  // A "still updating" conflict on Lambda clears by itself; other conflicts need the caller to change something.
-  const isRetryable = kind === 'conflict' ? /in progress/i.test(rawMessage) : undefined;
-  const codeLabel = code !== undefined && code !== 'Error' && code !== 'UnknownError' ? code : `HTTP ${status ?? '?'}`;
-  const message = rawMessage === 'UnknownError' || rawMessage === code ? `AWS answered ${codeLabel}` : `AWS answered ${codeLabel}: ${rawMessage}`;
-  return new IntegrationError({ ...base, kind, message, retryAfterMs, isRetryable });
+function hintFor(shape: SdkErrorShape, code: string | undefined, status: number, headers: HttpResponseHeaders, now: number | undefined): ProviderErrorHint {
+  const kind = kindOfCode(code) ?? (shape.$retryable?.throttling === true ? 'rate_limit' : undefined);
+  const throttled = kind === 'rate_limit' || (kind === undefined && status === 429);
+  const conflict = kind === 'conflict' || (kind === undefined && status === 409);
+  return {
+    kind,
+    retryAfterMs: throttled && retryAfterMsFromHeaders(headers, now) === undefined ? DEFAULT_THROTTLE_RETRY_AFTER_MS : undefined,
+    retryable: conflict && typeof shape.message === 'string' && /in progress/i.test(shape.message) ? true : undefined,
+  };
 }
 
-/** A `validation` error for input AWS would refuse, raised before any request is sent. */
-export function invalidInput(operation: string, message: string): IntegrationError {
-  return new IntegrationError({ kind: 'validation', message, provider: 'aws', operation });
+/**
+ * Classifies anything an AWS SDK v3 call throws into an `IntegrationError`.
+ * An answer with an error status goes through the shared status table
+ * (`classifyHttpStatus`), with the hints of {@link hintFor}. Without one:
+ * aborts and timeouts are `timeout`, socket errors `network` (also the
+ * resets the SDK renames `TimeoutError`: `transportFailure` reads the socket
+ * code first), a code with a kind of its
+ * own (missing credentials: `auth`) that kind, and anything else, including
+ * a 2xx body the SDK could not read, a retryable `provider` error.
+ * Integration errors pass through unchanged.
+ */
+export function awsError(error: unknown, operation: string, now?: number): IntegrationError {
+  if (IntegrationError.isInstance(error)) return error;
+  const shape: SdkErrorShape = typeof error === 'object' && error !== null ? error : {};
+  const code = meaningful(shape.Code) ?? meaningful(shape.name);
+  const status = shape.$metadata?.httpStatusCode;
+  if (status !== undefined && status >= 300) {
+    const headers = normalizeHeaders(shape.$response?.headers);
+    const hint = hintFor(shape, code, status, headers, now);
+    return awsErrors.fromStatus({ operation, status, headers, code, message: meaningful(shape.message), hint, cause: error, now });
+  }
+  // No answer, or a 2xx body the SDK could not read: only a code with a kind of its own (missing credentials) says more.
+  if (code !== undefined && kindOfCode(code) !== undefined && transportFailure(error) === undefined) {
+    return awsCodeError(code, meaningful(shape.message), operation, error);
+  }
+  return awsErrors.fromFailure(error, operation);
+}
+
+/**
+ * An AWS error code without a status: S3's per-key DeleteObjects failures
+ * (inside a successful answer) and the SDK's own credential errors. A code
+ * with a kind of its own gets it; any other is a retryable `provider` error.
+ */
+export function awsCodeError(code: string, message: string | undefined, operation: string, cause?: unknown): IntegrationError {
+  const detail = message === undefined || message === code ? '' : `: ${message}`;
+  return awsErrors.create({ kind: kindOfCode(code) ?? 'provider', message: `${operation} failed with ${code}${detail}`, operation, cause });
 }

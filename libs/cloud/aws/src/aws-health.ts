@@ -36,7 +36,7 @@ async function probeService(capability: AwsCapability, clients: AwsClients, sign
     return { service, reachable: true, latencyMs: Math.round(performance.now() - started) };
   } catch (error) {
     const latencyMs = Math.round(performance.now() - started);
-    const { kind, message } = awsError(error, { operation: `health.${service}` });
+    const { kind, message } = awsError(error, `health.${service}`);
     return { service, reachable: false, latencyMs, error: { kind, message } };
   }
 }

@@ -1,8 +1,9 @@
 import { Buffer } from 'node:buffer';
 import type { FunctionConfiguration } from '@aws-sdk/client-lambda';
 import type { FunctionInfo, FunctionsOperationInput, FunctionsOperationName, FunctionsOperationOutput } from '@switchyard/core';
+import { z } from 'zod';
 import type { AwsCall } from './aws-clients';
-import { awsError, invalidInput } from './aws-error';
+import { awsError, awsErrors } from './aws-error';
 import { decodePageCursor, pageOf } from './aws-paging';
 
 type LambdaHandlers = {
@@ -56,11 +57,14 @@ function parsePayload(payload: Uint8Array | undefined): unknown {
   }
 }
 
+/** The fields of a failed function's result (`{ errorType, errorMessage, trace }`) the code reads. */
+const functionFailure = z.object({ errorType: z.string().nullish(), errorMessage: z.string().nullish() });
+
+/** What failed: the result's `errorType`, else its `errorMessage`, else Lambda's `FunctionError` (`Unhandled`). */
 function functionErrorOf(functionError: string, result: unknown): string {
-  const reported = typeof result === 'object' && result !== null ? (result as { errorType?: unknown; errorMessage?: unknown }) : {};
-  if (typeof reported.errorType === 'string' && reported.errorType !== '') return reported.errorType;
-  if (typeof reported.errorMessage === 'string' && reported.errorMessage !== '') return reported.errorMessage;
-  return functionError;
+  const reported = functionFailure.safeParse(result);
+  const named = reported.success ? [reported.data.errorType, reported.data.errorMessage] : [];
+  return named.find((text) => typeof text === 'string' && text !== '') ?? functionError;
 }
 
 /** The settings in `input` that differ from the function's current configuration (all given ones when it is unknown). */
@@ -103,9 +107,9 @@ async function deployExisting(
 async function createFunction(input: FunctionsOperationInput<'deployFunction'>, call: AwsCall, zip: Buffer) {
   const { roleArn } = call.settings.lambda;
   if (roleArn === undefined) {
-    throw invalidInput(call.operation, `Creating Lambda function "${input.name}" needs an execution role: set lambda.roleArn or AWS_LAMBDA_ROLE_ARN`);
+    throw awsErrors.invalidInput(call.operation, `Creating Lambda function "${input.name}" needs an execution role: set lambda.roleArn or AWS_LAMBDA_ROLE_ARN`);
   }
-  if (input.runtime === undefined) throw invalidInput(call.operation, `Creating Lambda function "${input.name}" needs a runtime, e.g. "nodejs22.x"`);
+  if (input.runtime === undefined) throw awsErrors.invalidInput(call.operation, `Creating Lambda function "${input.name}" needs a runtime, e.g. "nodejs22.x"`);
   const { CreateFunctionCommand } = await loadLambda();
   return (await call.clients.lambda()).send(
     new CreateFunctionCommand({
@@ -132,7 +136,7 @@ export const lambdaHandlers: LambdaHandlers = {
       .then(
         (output) => ({ configuration: output.Configuration }),
         (error: unknown) => {
-          const mapped = awsError(error, { operation: call.operation });
+          const mapped = awsError(error, call.operation);
           if (mapped.kind === 'not_found') return undefined;
           throw mapped;
         },
@@ -142,7 +146,7 @@ export const lambdaHandlers: LambdaHandlers = {
       return functionInfo(await createFunction(input, call, zip), input.name);
     } catch (error) {
       // Created by someone else since GetFunction: replace its code, as a repeat would.
-      if (awsError(error).kind !== 'conflict') throw error;
+      if (awsError(error, call.operation).kind !== 'conflict') throw error;
       return functionInfo(await deployExisting(input, call, zip, undefined), input.name);
     }
   },

@@ -1,35 +1,22 @@
-import { Buffer } from 'node:buffer';
-import { invalidInput } from './aws-error';
+import { decodeCursor, encodeCursor } from '@switchyard/http';
+import { z } from 'zod';
 
 /**
  * A list cursor over an AWS token-paged API: the service's token for the page
- * to fetch (EC2 `NextToken`, Lambda `Marker`), and how many items of that
- * page were already returned. A service may answer with more items than
- * asked (EC2 pages by reservation and refuses MaxResults below 5; moto's
- * Lambda ignores MaxItems); the rest come from the same page next time, so
- * no item is lost or repeated while the listing does not change.
+ * to fetch (S3 `ContinuationToken`, EC2 `NextToken`, Lambda `Marker`), and
+ * how many items of that page were already returned. A service may answer
+ * with more items than asked (EC2 pages by reservation and refuses
+ * MaxResults below 5; moto's Lambda ignores MaxItems); the rest come from
+ * the same page next time, so no item is lost or repeated while the listing
+ * does not change.
  */
-export interface PageCursor {
-  readonly token?: string | undefined;
-  readonly skip: number;
-}
+const pageCursor = z.object({ token: z.string().optional(), skip: z.number().int().nonnegative() });
 
-function encodeCursor(cursor: PageCursor): string {
-  return Buffer.from(JSON.stringify(cursor), 'utf8').toString('base64url');
-}
+export type PageCursor = z.infer<typeof pageCursor>;
 
-/** Reads a cursor this module issued; anything else is a `validation` error, raised before any request. */
+/** Reads a cursor {@link pageOf} issued; anything else is a `validation` error, raised before any request. */
 export function decodePageCursor(cursor: string | undefined, operation: string): PageCursor {
-  if (cursor === undefined) return { skip: 0 };
-  try {
-    const parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { token?: unknown; skip?: unknown };
-    if (typeof parsed.skip === 'number' && Number.isInteger(parsed.skip) && parsed.skip >= 0 && (parsed.token === undefined || typeof parsed.token === 'string')) {
-      return { token: parsed.token, skip: parsed.skip };
-    }
-  } catch {
-    // not JSON: fall through to the validation error
-  }
-  throw invalidInput(operation, `Unknown cursor "${cursor}": pass back a nextCursor this operation returned`);
+  return cursor === undefined ? { skip: 0 } : decodeCursor(cursor, pageCursor, { provider: 'aws', operation });
 }
 
 /**

@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import { inspect } from 'node:util';
 import { createCallContext, startFaultServer, testProvider, type FaultServer } from '@switchyard/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -35,6 +36,22 @@ describe('createAws settings', () => {
     process.env.AWS_ENDPOINT_URL = 'http://127.0.0.1:9/from-environment/';
     expect(createAws().baseURL).toBe('http://127.0.0.1:9/from-environment');
     expect(createAws({ baseURL: 'http://127.0.0.1:9/from-settings/' }).baseURL).toBe('http://127.0.0.1:9/from-settings');
+  });
+
+  it('sends every request through the requestHandler given, the SDK’s equivalent of a dispatcher', async () => {
+    const sent: string[] = [];
+    const requestHandler = {
+      handle: (request: { method: string; hostname: string; path: string }) => {
+        sent.push(`${request.method} ${request.hostname}${request.path}`);
+        return Promise.resolve({ response: { statusCode: 200, headers: { etag: '"e"', 'content-length': '0' }, body: Readable.from([]) } });
+      },
+      updateHttpClientConfig: () => undefined,
+      httpHandlerConfigs: () => ({}),
+    };
+    const provider = createAws({ baseURL: 'http://127.0.0.1:9', credentials: MOTO_CREDENTIALS, requestHandler });
+    const head = await provider.execute({ capability: 'storage', operation: 'headObject', input: { bucket: 'handled-bucket', key: 'a.txt' } }, createCallContext());
+    expect(head).toMatchObject({ bucket: 'handled-bucket', key: 'a.txt', etag: 'e' });
+    expect(sent).toEqual(['HEAD 127.0.0.1/handled-bucket/a.txt']);
   });
 
   it('lists only the enabled capabilities in its manifest', () => {

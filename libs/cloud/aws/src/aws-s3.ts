@@ -1,7 +1,8 @@
 import { Buffer } from 'node:buffer';
 import type { StorageOperationInput, StorageOperationName, StorageOperationOutput } from '@switchyard/core';
 import type { AwsCall } from './aws-clients';
-import { awsError, invalidInput } from './aws-error';
+import { awsCodeError, awsError, awsErrors } from './aws-error';
+import { decodePageCursor, pageOf } from './aws-paging';
 
 type S3Handlers = {
   readonly [Name in StorageOperationName]: (input: StorageOperationInput<Name>, call: AwsCall) => Promise<StorageOperationOutput<Name>>;
@@ -53,13 +54,13 @@ interface S3CheckedInput {
 export function checkS3Input(operation: string, input: S3CheckedInput): void {
   for (const bucket of [input.bucket, input.source?.bucket, input.destination?.bucket]) {
     const problem = bucket === undefined ? undefined : bucketProblem(bucket);
-    if (problem !== undefined) throw invalidInput(operation, `Invalid bucket "${bucket}": ${problem}`);
+    if (problem !== undefined) throw awsErrors.invalidInput(operation, `Invalid bucket "${bucket}": ${problem}`);
   }
   const { metadata } = input;
   if (metadata !== undefined) {
     const bytes = Object.entries(metadata).reduce((total, [name, value]) => total + Buffer.byteLength(name) + Buffer.byteLength(value), 0);
     if (bytes > MAXIMUM_METADATA_BYTES) {
-      throw invalidInput(operation, `S3 allows at most ${MAXIMUM_METADATA_BYTES} bytes of user metadata per object; got ${bytes}`);
+      throw awsErrors.invalidInput(operation, `S3 allows at most ${MAXIMUM_METADATA_BYTES} bytes of user metadata per object; got ${bytes}`);
     }
   }
 }
@@ -113,20 +114,22 @@ export const s3Handlers: S3Handlers = {
     };
   },
 
-  async listObjects(input, { clients, signal }) {
+  async listObjects(input, { clients, signal, operation }) {
+    const cursor = decodePageCursor(input.cursor, operation);
     const { ListObjectsV2Command } = await loadS3();
     const output = await (await clients.s3()).send(
-      new ListObjectsV2Command({ Bucket: input.bucket, Prefix: input.prefix, ContinuationToken: input.cursor, MaxKeys: input.limit }),
+      new ListObjectsV2Command({ Bucket: input.bucket, Prefix: input.prefix, ContinuationToken: cursor.token, MaxKeys: input.limit }),
       { abortSignal: signal },
     );
-    const objects = (output.Contents ?? []).slice(0, input.limit).map((object) => ({
+    const nextToken = output.IsTruncated === true ? output.NextContinuationToken : undefined;
+    const { items, nextCursor } = pageOf(output.Contents ?? [], cursor, input.limit, nextToken);
+    const objects = items.map((object) => ({
       key: object.Key ?? '',
       size: object.Size ?? 0,
       etag: bareEtag(object.ETag),
       lastModified: timestamp(object.LastModified),
     }));
-    const nextCursor = output.IsTruncated === true ? output.NextContinuationToken : undefined;
-    return nextCursor === undefined || nextCursor === '' ? { objects } : { objects, nextCursor };
+    return nextCursor === undefined ? { objects } : { objects, nextCursor };
   },
 
   async deleteObject(input, { clients, signal }) {
@@ -143,7 +146,7 @@ export const s3Handlers: S3Handlers = {
       { abortSignal: signal },
     );
     const errors = (output.Errors ?? []).map((failure) => {
-      const error = awsError({ name: failure.Code ?? 'InternalError', message: failure.Message ?? '' }, { operation });
+      const error = awsCodeError(failure.Code ?? 'InternalError', failure.Message, operation);
       return { key: failure.Key ?? '', kind: error.kind, message: error.message };
     });
     const failed = new Set(errors.map((failure) => failure.key));
@@ -188,14 +191,14 @@ export const s3Handlers: S3Handlers = {
     const exists = await s3.send(new HeadBucketCommand({ Bucket: input.bucket }), { abortSignal: signal }).then(
       () => true,
       (error: unknown) => {
-        const mapped = awsError(error, { operation });
+        const mapped = awsError(error, operation);
         // 403: someone else's bucket, or our credentials; CreateBucket below tells which.
         if (mapped.kind === 'not_found' || mapped.statusCode === 403) return false;
         if (mapped.statusCode === 301) return true;
         throw mapped;
       },
     );
-    if (exists) throw awsError({ name: 'BucketAlreadyOwnedByYou', message: `Bucket "${input.bucket}" already exists` }, { operation });
+    if (exists) throw awsErrors.create({ kind: 'conflict', message: `${operation}: bucket "${input.bucket}" already exists`, operation });
     const region = input.region ?? settings.region;
     await s3.send(
       new CreateBucketCommand({

@@ -1,5 +1,6 @@
+import type { S3ClientConfig } from '@aws-sdk/client-s3';
 import { loadOptionalSetting, registerSecret, withoutTrailingSlash } from '@switchyard/core';
-import type { AwsProviderSettings } from './aws-provider';
+import type { HttpTransportSettings } from '@switchyard/http';
 
 /** A capability `@switchyard/aws` can offer, and the AWS service behind it. */
 export type AwsCapability = 'storage' | 'functions' | 'compute';
@@ -42,11 +43,61 @@ export interface EC2Config {
   readonly endpoint?: string | undefined;
 }
 
+/**
+ * Settings for `createAws`. Every field is optional; nothing is read or sent
+ * until an operation is called.
+ *
+ * Of the shared `HttpTransportSettings`, only `baseURL` applies: requests go
+ * through the AWS SDK, whose transport is its `requestHandler` (the SDK's
+ * equivalent of `dispatcher`). There is no `allowPrivateNetwork`: the SDK
+ * makes its own connections, outside the kit's SSRF guard, so no address is
+ * refused (local peers such as moto_server need no opt-in).
+ */
+export interface AwsProviderSettings extends Pick<HttpTransportSettings, 'baseURL'> {
+  /**
+   * The AWS region the clients talk to, e.g. `eu-west-1`.
+   * Default: the `AWS_REGION` environment variable, else `AWS_DEFAULT_REGION`, else `us-east-1`.
+   */
+  readonly region?: string | undefined;
+  /**
+   * Static credentials. Default: the AWS SDK's default chain (`AWS_ACCESS_KEY_ID`,
+   * `AWS_SECRET_ACCESS_KEY`, `AWS_SESSION_TOKEN`, `AWS_PROFILE` and shared config files,
+   * SSO, web identity, container and instance roles). Secrets from either source are
+   * registered for redaction.
+   */
+  readonly credentials?: AwsCredentials | undefined;
+  /**
+   * Endpoint override for every service, e.g. `http://127.0.0.1:5000` for moto_server.
+   * Default: the `AWS_ENDPOINT_URL` environment variable, else the public AWS endpoints.
+   */
+  readonly baseURL?: string | undefined;
+  /**
+   * The transport every SDK client sends through, passed as its `requestHandler`:
+   * this provider's equivalent of the `dispatcher` other providers take. A
+   * handler instance (e.g. `new NodeHttpHandler({ httpsAgent })` from
+   * `@smithy/node-http-handler` for a proxy or custom agent) or its options
+   * (e.g. `{ requestTimeout: 5000 }`). Default: the SDK's own `NodeHttpHandler`.
+   */
+  readonly requestHandler?: S3ClientConfig['requestHandler'];
+  /**
+   * The capabilities to offer; only their services are ever called.
+   * Default: `['storage', 'functions', 'compute']` (S3, Lambda and EC2).
+   */
+  readonly capabilities?: readonly AwsCapability[] | undefined;
+  /** S3 settings for `storage`. Default: `{}`. */
+  readonly s3?: S3Config | undefined;
+  /** Lambda settings for `functions`. Default: `{}`. */
+  readonly lambda?: LambdaConfig | undefined;
+  /** EC2 settings for `compute`. Default: `{}`. */
+  readonly ec2?: EC2Config | undefined;
+}
+
 /** Settings after defaults and environment variables are applied. */
 export interface ResolvedAwsSettings {
   readonly region: string;
   readonly credentials: AwsCredentials | undefined;
   readonly baseURL: string | undefined;
+  readonly requestHandler: S3ClientConfig['requestHandler'];
   readonly capabilities: ReadonlySet<AwsCapability>;
   readonly s3: { readonly endpoint: string | undefined; readonly forcePathStyle: boolean };
   readonly lambda: { readonly endpoint: string | undefined; readonly roleArn: string | undefined };
@@ -82,6 +133,7 @@ export function resolveAwsSettings(settings: AwsProviderSettings): ResolvedAwsSe
     region,
     credentials,
     baseURL,
+    requestHandler: settings.requestHandler,
     capabilities: new Set(settings.capabilities ?? AWS_CAPABILITIES),
     s3: { endpoint: s3Endpoint, forcePathStyle: settings.s3?.forcePathStyle ?? s3Endpoint !== undefined },
     lambda: {
