@@ -1,176 +1,193 @@
-import { IntegrationError, type Commit, type Issue, type PullRequest, type Repository } from '@switchyard/core';
+import type { Commit, Issue, PullRequest, Repository } from '@switchyard/core';
+import { z } from 'zod';
 
 /**
- * Readers for GitHub REST responses: each reads only the fields the provider
- * maps, and fails with `provider` (naming the field) when GitHub's answer has
- * another shape. Field names follow GitHub's REST reference.
+ * GitHub REST response schemas: each lists only the fields the provider
+ * maps (`.nullish()` for optional ones), named as in GitHub's REST reference,
+ * and the one place GitHub's data becomes the capabilities' shapes. A
+ * mismatch fails with `provider` through `parseResponse`, naming the field.
  */
-type Json = Record<string, unknown>;
 
-function unexpected(what: string, operation: string): IntegrationError {
-  return new IntegrationError({ kind: 'provider', message: `github: ${operation}: unexpected response (${what})`, provider: 'github', operation });
+/** GitHub's `2011-04-10T20:09:31Z`, read as `2011-04-10T20:09:31.000Z`. */
+const githubTime = z
+  .string()
+  .refine((value) => !Number.isNaN(Date.parse(value)), 'is not a time')
+  .transform((value) => new Date(value).toISOString());
+
+const user = z.object({ login: z.string() });
+
+/** An empty string is no value: GitHub sends `""` and `null` alike for a missing description or body. */
+function text(value: string | null | undefined): string | undefined {
+  return value === null || value === undefined || value === '' ? undefined : value;
 }
 
-export function object(value: unknown, what: string, operation: string): Json {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw unexpected(`${what} is not an object`, operation);
-  return value as Json;
+/** An issue (`GET /repos/{owner}/{repo}/issues/{number}`, list and search items); `pull_request` marks a pull request. */
+export const githubIssueSchema = z.object({
+  number: z.number().int(),
+  title: z.string(),
+  body: z.string().nullish(),
+  state: z.string(),
+  labels: z.array(z.union([z.string(), z.object({ name: z.string() })])).nullish(),
+  assignees: z.array(user).nullish(),
+  html_url: z.string(),
+  created_at: githubTime,
+  updated_at: githubTime,
+  pull_request: z.unknown().optional(),
+});
+export type GithubIssue = z.output<typeof githubIssueSchema>;
+
+/** `GET /search/issues` and `GET /search/repositories`: the page's items. */
+export function searchItemsSchema<Item extends z.ZodType>(item: Item) {
+  return z.object({ items: z.array(item) }).transform((result) => result.items);
 }
 
-export function array(value: unknown, what: string, operation: string): unknown[] {
-  if (!Array.isArray(value)) throw unexpected(`${what} is not a list`, operation);
-  return value;
+/** Whether an item of the issues list or search is a pull request (GitHub lists them with issues). */
+export function isPullRequest(issue: GithubIssue): boolean {
+  return issue.pull_request !== undefined && issue.pull_request !== null;
 }
 
-function text(record: Json, name: string, operation: string): string {
-  const value = record[name];
-  if (typeof value !== 'string') throw unexpected(`${name} is not a string`, operation);
-  return value;
-}
-
-function optionalText(record: Json, name: string): string | undefined {
-  const value = record[name];
-  return typeof value === 'string' && value !== '' ? value : undefined;
-}
-
-function count(record: Json, name: string, operation: string): number {
-  const value = record[name];
-  if (typeof value !== 'number' || !Number.isInteger(value)) throw unexpected(`${name} is not a number`, operation);
-  return value;
-}
-
-/** GitHub's `2011-04-10T20:09:31Z` as `2011-04-10T20:09:31.000Z`. */
-function timestamp(record: Json, name: string, operation: string): string {
-  const time = Date.parse(text(record, name, operation));
-  if (Number.isNaN(time)) throw unexpected(`${name} is not a time`, operation);
-  return new Date(time).toISOString();
-}
-
-function optionalTimestamp(record: Json, name: string, operation: string): string | undefined {
-  return record[name] === null || record[name] === undefined ? undefined : timestamp(record, name, operation);
-}
-
-function login(value: unknown): string | undefined {
-  return typeof value === 'object' && value !== null ? optionalText(value as Json, 'login') : undefined;
-}
-
-/** Whether an item of `GET /repos/{owner}/{repo}/issues` or `/search/issues` is a pull request. */
-export function isPullRequest(value: unknown): boolean {
-  return typeof value === 'object' && value !== null && (value as Json).pull_request !== undefined && (value as Json).pull_request !== null;
-}
-
-/** An issue (`GET /repos/{owner}/{repo}/issues/{number}`). */
-export function readIssue(value: unknown, project: string, operation: string): Issue {
-  const issue = object(value, 'issue', operation);
-  const number = count(issue, 'number', operation);
-  const labels = array(issue.labels ?? [], 'labels', operation).map((label) => (typeof label === 'string' ? label : text(object(label, 'label', operation), 'name', operation)));
-  const assignees = array(issue.assignees ?? [], 'assignees', operation)
-    .map(login)
-    .filter((name): name is string => name !== undefined);
+export function toIssue(issue: GithubIssue, project: string): Issue {
   return {
-    id: String(number),
+    id: String(issue.number),
     project,
-    number,
-    title: text(issue, 'title', operation),
-    body: optionalText(issue, 'body') ?? '',
-    state: text(issue, 'state', operation) === 'closed' ? 'closed' : 'open',
-    labels,
-    assignees,
-    url: text(issue, 'html_url', operation),
-    createdAt: timestamp(issue, 'created_at', operation),
-    updatedAt: timestamp(issue, 'updated_at', operation),
+    number: issue.number,
+    title: issue.title,
+    body: issue.body ?? '',
+    state: issue.state === 'closed' ? 'closed' : 'open',
+    labels: (issue.labels ?? []).map((label) => (typeof label === 'string' ? label : label.name)),
+    assignees: (issue.assignees ?? []).map((assignee) => assignee.login),
+    url: issue.html_url,
+    createdAt: issue.created_at,
+    updatedAt: issue.updated_at,
   };
 }
 
 /** An issue comment (`POST /repos/{owner}/{repo}/issues/{number}/comments`). */
-export function readComment(value: unknown, issueId: string, operation: string) {
-  const comment = object(value, 'comment', operation);
-  return {
-    id: String(count(comment, 'id', operation)),
-    issueId,
-    body: optionalText(comment, 'body') ?? '',
-    author: login(comment.user),
-    url: optionalText(comment, 'html_url'),
-    createdAt: timestamp(comment, 'created_at', operation),
-  };
-}
+export const githubCommentSchema = z
+  .object({ id: z.number().int(), body: z.string().nullish(), user: user.nullish(), html_url: z.string().nullish(), created_at: githubTime })
+  .transform((comment) => ({
+    id: String(comment.id),
+    body: comment.body ?? '',
+    author: text(comment.user?.login),
+    url: text(comment.html_url),
+    createdAt: comment.created_at,
+  }));
 
-/** A repository (`GET /repos/{owner}/{repo}`, `/search/repositories` items, `/user/repos` items). */
-export function readRepository(value: unknown, operation: string): Repository {
-  const repository = object(value, 'repository', operation);
-  const fullName = text(repository, 'full_name', operation);
-  const visibility = optionalText(repository, 'visibility') ?? (repository.private === true ? 'private' : 'public');
-  return {
-    id: fullName,
-    name: text(repository, 'name', operation),
-    fullName,
-    description: optionalText(repository, 'description'),
-    defaultBranch: optionalText(repository, 'default_branch'),
-    visibility: visibility === 'private' || visibility === 'internal' ? visibility : 'public',
-    archived: repository.archived === true,
-    url: text(repository, 'html_url', operation),
-    stars: count(repository, 'stargazers_count', operation),
-    forks: count(repository, 'forks_count', operation),
-    topics: array(repository.topics ?? [], 'topics', operation).filter((topic): topic is string => typeof topic === 'string'),
-    updatedAt: timestamp(repository, 'updated_at', operation),
-  };
-}
+/** A project of `listProjects`: a repository of `GET /user/repos` or `GET /installation/repositories`. */
+export const githubProjectSchema = z
+  .object({ full_name: z.string(), name: z.string(), description: z.string().nullish(), html_url: z.string().nullish() })
+  .transform((repository) => ({ id: repository.full_name, name: repository.name, description: text(repository.description), url: text(repository.html_url) }));
+
+/** `GET /installation/repositories`. */
+export const installationRepositoriesSchema = z.object({ repositories: z.array(githubProjectSchema) }).transform((page) => page.repositories);
+
+/** A repository (`GET /repos/{owner}/{repo}`, `/repositories/{id}`, `/search/repositories` items). */
+export const githubRepositorySchema = z
+  .object({
+    full_name: z.string(),
+    name: z.string(),
+    description: z.string().nullish(),
+    default_branch: z.string().nullish(),
+    visibility: z.string().nullish(),
+    private: z.boolean().nullish(),
+    archived: z.boolean().nullish(),
+    html_url: z.string(),
+    stargazers_count: z.number().int(),
+    forks_count: z.number().int(),
+    topics: z.array(z.string()).nullish(),
+    updated_at: githubTime,
+  })
+  .transform((repository): Repository => {
+    const visibility = text(repository.visibility) ?? (repository.private === true ? 'private' : 'public');
+    return {
+      id: repository.full_name,
+      name: repository.name,
+      fullName: repository.full_name,
+      description: text(repository.description),
+      defaultBranch: text(repository.default_branch),
+      visibility: visibility === 'private' || visibility === 'internal' ? visibility : 'public',
+      archived: repository.archived === true,
+      url: repository.html_url,
+      stars: repository.stargazers_count,
+      forks: repository.forks_count,
+      topics: repository.topics ?? [],
+      updatedAt: repository.updated_at,
+    };
+  });
 
 /** A commit (`GET /repos/{owner}/{repo}/commits` items). */
-export function readCommit(value: unknown, operation: string): Commit {
-  const commit = object(value, 'commit', operation);
-  const details = object(commit.commit, 'commit.commit', operation);
-  const author = object(details.author, 'commit.author', operation);
-  return {
-    sha: text(commit, 'sha', operation),
-    message: text(details, 'message', operation),
-    authorName: text(author, 'name', operation),
-    authorEmail: optionalText(author, 'email'),
-    authorLogin: login(commit.author),
-    authoredAt: timestamp(author, 'date', operation),
-    url: text(commit, 'html_url', operation),
-  };
-}
+export const githubCommitSchema = z
+  .object({
+    sha: z.string(),
+    html_url: z.string(),
+    author: user.nullish(),
+    commit: z.object({ message: z.string(), author: z.object({ name: z.string(), email: z.string().nullish(), date: githubTime }) }),
+  })
+  .transform(
+    (commit): Commit => ({
+      sha: commit.sha,
+      message: commit.commit.message,
+      authorName: commit.commit.author.name,
+      authorEmail: text(commit.commit.author.email),
+      authorLogin: text(commit.author?.login),
+      authoredAt: commit.commit.author.date,
+      url: commit.html_url,
+    }),
+  );
 
 /** A pull request (`GET /repos/{owner}/{repo}/pulls` items); merged = closed with `merged_at`. */
-export function readPullRequest(value: unknown, operation: string): PullRequest {
-  const pull = object(value, 'pull request', operation);
-  const mergedAt = optionalTimestamp(pull, 'merged_at', operation);
-  const state = text(pull, 'state', operation) === 'open' ? 'open' : mergedAt === undefined ? 'closed' : 'merged';
-  return {
-    number: count(pull, 'number', operation),
-    title: text(pull, 'title', operation),
-    body: optionalText(pull, 'body') ?? '',
-    state,
-    draft: pull.draft === true,
-    sourceBranch: text(object(pull.head, 'head', operation), 'ref', operation),
-    targetBranch: text(object(pull.base, 'base', operation), 'ref', operation),
-    author: login(pull.user),
-    url: text(pull, 'html_url', operation),
-    createdAt: timestamp(pull, 'created_at', operation),
-    updatedAt: timestamp(pull, 'updated_at', operation),
-    mergedAt,
-  };
-}
+export const githubPullRequestSchema = z
+  .object({
+    number: z.number().int(),
+    title: z.string(),
+    body: z.string().nullish(),
+    state: z.string(),
+    draft: z.boolean().nullish(),
+    head: z.object({ ref: z.string() }),
+    base: z.object({ ref: z.string() }),
+    user: user.nullish(),
+    html_url: z.string(),
+    created_at: githubTime,
+    updated_at: githubTime,
+    merged_at: githubTime.nullish(),
+  })
+  .transform((pull): PullRequest => {
+    const mergedAt = pull.merged_at ?? undefined;
+    return {
+      number: pull.number,
+      title: pull.title,
+      body: pull.body ?? '',
+      state: pull.state === 'open' ? 'open' : mergedAt === undefined ? 'closed' : 'merged',
+      draft: pull.draft === true,
+      sourceBranch: pull.head.ref,
+      targetBranch: pull.base.ref,
+      author: text(pull.user?.login),
+      url: pull.html_url,
+      createdAt: pull.created_at,
+      updatedAt: pull.updated_at,
+      mergedAt,
+    };
+  });
 
-/** A file of the contents API: its blob SHA, size and base64 content (empty above 1 MB). */
-export function readFile(value: Json, operation: string): { path: string; sha: string; size: number; content: string; encoding: string } {
-  return {
-    path: text(value, 'path', operation),
-    sha: text(value, 'sha', operation),
-    size: count(value, 'size', operation),
-    content: optionalText(value, 'content') ?? '',
-    encoding: optionalText(value, 'encoding') ?? 'base64',
-  };
-}
+/** `GET /repos/{owner}/{repo}/contents/{path}`: a directory's listing, or one entry with its base64 content (empty above 1 MB). */
+export const githubContentSchema = z.union([
+  z.array(z.unknown()),
+  z.object({ type: z.string(), path: z.string(), sha: z.string(), size: z.number().int(), content: z.string().nullish(), encoding: z.string().nullish() }),
+]);
 
-/** A repository webhook (`GET /repos/{owner}/{repo}/hooks` items). */
-export function readHook(value: unknown, operation: string) {
-  const hook = object(value, 'hook', operation);
-  const config = object(hook.config ?? {}, 'hook config', operation);
-  return {
-    id: count(hook, 'id', operation),
-    url: optionalText(config, 'url') ?? '',
-    events: array(hook.events ?? [], 'events', operation).filter((event): event is string => typeof event === 'string'),
-    active: hook.active !== false,
-  };
-}
+/** `GET /repos/{owner}/{repo}/git/blobs/{sha}`: a file's base64 content, up to 100 MB. */
+export const githubBlobSchema = z.object({ content: z.string().nullish() });
+
+/** A repository webhook (`GET /repos/{owner}/{repo}/hooks` items, `POST` answer). */
+export const githubHookSchema = z
+  .object({ id: z.number().int(), config: z.object({ url: z.string().nullish() }).nullish(), events: z.array(z.string()).nullish(), active: z.boolean().nullish() })
+  .transform((hook) => ({ id: hook.id, url: hook.config?.url ?? '', events: hook.events ?? [], active: hook.active !== false }));
+
+/** `POST /app/installations/{installation_id}/access_tokens`. */
+export const installationTokenSchema = z.object({ token: z.string().min(1), expires_at: githubTime });
+
+/** GitHub's error body: `{ message, errors: [{ resource, field, code, message? }] }` (or plain strings in `errors`). */
+export const githubErrorBodySchema = z.object({
+  message: z.string().nullish(),
+  errors: z.array(z.union([z.string(), z.object({ message: z.string().nullish(), field: z.string().nullish(), code: z.string().nullish() })])).nullish(),
+});

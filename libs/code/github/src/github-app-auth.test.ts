@@ -55,6 +55,11 @@ describe('GitHub App authentication', () => {
     expect(everything).not.toContain(other.privateKey.split('\n')[1]);
   });
 
+  it('fails with auth, not retryable, when GitHub does not know the installation (its 404)', async () => {
+    const error = await projects(createGithub({ baseURL: fake.url, app: { ...app, installationId: 78 } })).catch((failure: unknown) => failure);
+    expect(IntegrationError.isInstance(error) && { kind: error.kind, retryable: error.isRetryable, statusCode: error.statusCode }).toEqual({ kind: 'auth', retryable: false, statusCode: 404 });
+  });
+
   it('fails with auth before any request when the private key is not a usable PEM key', async () => {
     const before = fake.requests.length;
     const error = await projects(createGithub({ baseURL: fake.url, app: { ...app, privateKey: 'not a pem key at all' } })).catch((failure: unknown) => failure);

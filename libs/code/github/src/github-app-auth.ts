@@ -1,5 +1,6 @@
 import { IntegrationError, registerSecret } from '@switchyard/core';
 import { createJwt } from '@switchyard/http';
+import { githubErrors } from './github-error';
 import type { GithubAppSettings, GithubVaultSettings } from './github-settings';
 
 /** An installation token and when GitHub says it expires (epoch ms). */
@@ -31,13 +32,13 @@ const VAULT_MARKER = 'switchyard:github-app-jwt';
 
 function appJwt(app: GithubAppSettings): string {
   if (String(app.appId) === '' || app.privateKey === '' || String(app.installationId) === '') {
-    throw new IntegrationError({ kind: 'auth', message: 'github: app needs appId, privateKey and installationId', provider: 'github', isRetryable: false });
+    throw githubErrors.create({ kind: 'auth', message: 'app needs appId, privateKey and installationId', isRetryable: false });
   }
   registerSecret(app.privateKey);
   try {
     return createJwt({ privateKey: app.privateKey, algorithm: 'RS256', claims: { iss: String(app.appId) }, lifetimeSeconds: JWT_LIFETIME_SECONDS });
   } catch (error) {
-    throw new IntegrationError({ kind: 'auth', message: 'github: the app private key is not a usable PEM RSA key', provider: 'github', isRetryable: false, cause: error });
+    throw githubErrors.create({ kind: 'auth', message: 'the app private key is not a usable PEM RSA key', isRetryable: false, cause: error });
   }
 }
 

@@ -1,60 +1,60 @@
-import { IntegrationError, registerSecret, type ProviderCallContext } from '@switchyard/core';
-import { rateLimitStatusFromHeaders } from '@switchyard/http';
+import { registerSecret, type ProviderCallContext } from '@switchyard/core';
+import { fetchThrough, normalizeHeaders, parseResponse, rateLimitStatusFromHeaders, type HttpResponseHeaders, type ResponseSchema } from '@switchyard/http';
 import type { Octokit } from '@octokit/rest';
+import { installationTokenSchema } from './github-api';
 import { createInstallationTokenSource, type InstallationTokenSource } from './github-app-auth';
-import { githubError } from './github-error';
+import { githubError, githubErrors } from './github-error';
 import type { GithubProviderSettings } from './github-settings';
 import { VERSION } from './version';
 
-/** Response headers as Octokit returns them (lower-case names). */
-export type GithubHeaders = Readonly<Record<string, string | number | undefined>>;
-
-/** One GitHub response: status, headers and parsed body. */
-export interface GithubResponse {
-  readonly status: number;
-  readonly headers: GithubHeaders;
-  readonly data: unknown;
+/** One REST call: Octokit's route, its parameters, and how to read the answer. */
+export interface GithubRequest<T> {
+  /** Octokit's `"METHOD /path/{param}"`. */
+  readonly route: string;
+  /** Fill the path and become the query (GET) or JSON body. Default: none. */
+  readonly parameters?: Readonly<Record<string, unknown>> | undefined;
+  /** `capability.operation` (or a provider operation) that errors record. */
+  readonly operation: string;
+  /** Parses the body (`parseResponse`); without it the body is not read. */
+  readonly responseSchema?: ResponseSchema<T> | undefined;
 }
 
-/** Sends one REST call through Octokit with the provider's auth, the hub's signal and rate-limit reporting. */
+/** A parsed answer and its headers (lower-case names). */
+export interface GithubResponse<T> {
+  readonly data: T;
+  readonly headers: HttpResponseHeaders;
+}
+
+/** Sends REST calls through Octokit with the provider's auth, the hub's signal and rate-limit reporting. */
 export interface GithubClient {
-  /**
-   * `route` is Octokit's `"METHOD /path/{param}"`; `parameters` fill the path
-   * and become the query (GET) or JSON body. Failures are classified by
-   * `githubError` for `operation`.
-   */
-  request(route: string, parameters: Readonly<Record<string, unknown>>, context: ProviderCallContext, operation: string): Promise<GithubResponse>;
+  /** Failures are classified by `githubError`; a body that does not match `responseSchema` fails with `provider`. */
+  request<T = unknown>(request: GithubRequest<T>, context: Pick<ProviderCallContext, 'signal' | 'reportRateLimit'>): Promise<GithubResponse<T>>;
 }
 
-type RequestFunction = (route: string, parameters: Record<string, unknown>) => Promise<GithubResponse>;
+type RequestFunction = (route: string, parameters: Record<string, unknown>) => Promise<{ headers: unknown; data: unknown }>;
 
 const silentLog = { debug() {}, info() {}, warn() {}, error() {} };
 
 /**
  * Creates the client. `@octokit/rest` is imported on the first request, not
- * before. No Octokit retry or throttling plugin is loaded: the hub's router
- * is the only place that retries or waits (see docs/providers/github.md).
+ * before, and sends through `fetchThrough(settings.dispatcher)`. No Octokit
+ * retry or throttling plugin is loaded: the hub's router is the only place
+ * that retries or waits (see docs/providers/github.md).
  */
 export function createGithubClient(settings: GithubProviderSettings, baseURL: string, token: string | undefined): GithubClient {
   let octokit: Promise<RequestFunction> | undefined;
   const load = () =>
     (octokit ??= import('@octokit/rest').then(({ Octokit: OctokitClass }: { Octokit: typeof Octokit }) => {
-      const instance = new OctokitClass({
-        baseUrl: baseURL,
-        userAgent: `switchyard-github/${VERSION}`,
-        log: silentLog,
-        request: settings.request?.fetch === undefined ? {} : { fetch: settings.request.fetch },
-      });
+      const instance = new OctokitClass({ baseUrl: baseURL, userAgent: `switchyard-github/${VERSION}`, log: silentLog, request: { fetch: fetchThrough(settings.dispatcher) } });
       return instance.request;
     })).catch((error: unknown) => {
       octokit = undefined;
       throw error;
     });
-  const extraHeaders = settings.request?.headers ?? {};
 
-  const send = async (route: string, parameters: Record<string, unknown>, signal: AbortSignal, authorization: string | undefined) => {
+  const send = async (route: string, parameters: Readonly<Record<string, unknown>>, signal: AbortSignal, authorization: string | undefined) => {
     const request = await load();
-    const headers = { ...extraHeaders, ...(authorization === undefined ? {} : { authorization }), ...(parameters.headers as Record<string, string> | undefined) };
+    const headers = { ...settings.headers, ...(authorization === undefined ? {} : { authorization }) };
     return request(route, { ...parameters, headers, request: { signal } });
   };
 
@@ -66,21 +66,14 @@ export function createGithubClient(settings: GithubProviderSettings, baseURL: st
       vault: settings.credentials,
       exchange: async (jwt) => {
         const operation = 'auth.installationToken';
-        try {
-          const response = await send('POST /app/installations/{installation_id}/access_tokens', { installation_id: app.installationId }, AbortSignal.timeout(30_000), `Bearer ${jwt}`);
-          const data = response.data as { token?: unknown; expires_at?: unknown };
-          if (typeof data.token !== 'string' || typeof data.expires_at !== 'string') {
-            throw new IntegrationError({ kind: 'provider', message: 'github: the installation token response has no token or expires_at', provider: 'github', operation });
-          }
-          registerSecret(data.token);
-          return { token: data.token, expiresAt: Date.parse(data.expires_at) };
-        } catch (error) {
-          const classified = githubError(error, operation);
-          // A refused JWT means the app id or key is wrong: not something a retry fixes.
-          throw classified.statusCode === 401 || classified.statusCode === 404
-            ? new IntegrationError({ kind: 'auth', message: classified.message, provider: 'github', operation, statusCode: classified.statusCode, isRetryable: false, cause: classified })
-            : classified;
-        }
+        const route = 'POST /app/installations/{installation_id}/access_tokens';
+        // A refused JWT (401), or a 404 for a wrong installation, means the app settings are wrong: not retryable.
+        const response = await send(route, { installation_id: app.installationId }, AbortSignal.timeout(30_000), `Bearer ${jwt}`).catch((error: unknown) => {
+          throw githubError(error, operation, { 404: { kind: 'auth' } });
+        });
+        const installationToken = parseResponse(installationTokenSchema, response.data, { provider: githubErrors.provider, operation });
+        registerSecret(installationToken.token);
+        return { token: installationToken.token, expiresAt: Date.parse(installationToken.expires_at) };
       },
     });
   }
@@ -90,29 +83,34 @@ export function createGithubClient(settings: GithubProviderSettings, baseURL: st
     return token === undefined ? undefined : `token ${token}`;
   };
 
-  const report = (headers: GithubHeaders | undefined, context: ProviderCallContext) => {
-    if (headers === undefined || context.reportRateLimit === undefined) return;
+  const report = (headers: HttpResponseHeaders, context: Pick<ProviderCallContext, 'reportRateLimit'>) => {
     // Search (30/min), code search and GraphQL have windows of their own; only the core window speaks for the
     // whole provider. A used-up search window still comes back as a classified rate_limit error.
     const resource = headers['x-ratelimit-resource'];
-    if (resource !== undefined && resource !== 'core') return;
-    const status = rateLimitStatusFromHeaders(headers as Record<string, string>);
+    if (context.reportRateLimit === undefined || (resource !== undefined && resource !== 'core')) return;
+    const status = rateLimitStatusFromHeaders(headers);
     if (status !== undefined) context.reportRateLimit(status);
   };
 
   return {
-    async request(route, parameters, context, operation) {
+    async request({ route, parameters = {}, operation, responseSchema }, context) {
+      let response: Awaited<ReturnType<RequestFunction>>;
       try {
-        const response = await send(route, { ...parameters }, context.signal, await authorization());
-        report(response.headers, context);
-        return response;
+        response = await send(route, parameters, context.signal, await authorization());
       } catch (error) {
-        const headers = (error as { response?: { headers?: GithubHeaders } } | undefined)?.response?.headers;
-        report(headers, context);
+        report(normalizeHeaders((error as { response?: { headers?: unknown } } | undefined)?.response?.headers), context);
         const classified = githubError(error, operation);
         if (classified.statusCode === 401) installation?.invalidate();
         throw classified;
       }
+      const headers = normalizeHeaders(response.headers);
+      report(headers, context);
+      // Octokit answers JSON it cannot parse with the text: a truncated body, which another attempt may get whole.
+      if (typeof response.data === 'string' && /json/i.test(String(headers['content-type']))) {
+        throw githubErrors.create({ kind: 'provider', message: `${operation} returned malformed JSON`, operation });
+      }
+      const data = responseSchema === undefined ? (undefined as never) : parseResponse(responseSchema, response.data, { provider: githubErrors.provider, operation });
+      return { data, headers };
     },
   };
 }

@@ -1,6 +1,8 @@
-import { IntegrationError, type IssuesOperationInput, type IssuesOperationName, type IssuesOperationOutput, type ProviderCallContext } from '@switchyard/core';
-import { array, isPullRequest, object, readComment, readIssue } from './github-api';
+import type { IssuesOperationInput, IssuesOperationName, IssuesOperationOutput, ProviderCallContext } from '@switchyard/core';
+import { z } from 'zod';
+import { githubCommentSchema, githubIssueSchema, githubProjectSchema, installationRepositoriesSchema, isPullRequest, searchItemsSchema, toIssue } from './github-api';
 import type { GithubClient } from './github-client';
+import { githubErrors } from './github-error';
 import { nextCursor, ownerAndRepository, pagePosition } from './github-pagination';
 
 type IssuesHandlers = {
@@ -9,13 +11,13 @@ type IssuesHandlers = {
 
 function issueNumber(issueId: string, operation: string): number {
   if (!/^[1-9]\d{0,9}$/.test(issueId)) {
-    throw new IntegrationError({ kind: 'validation', message: `github: ${operation}: issueId must be an issue number, e.g. "42"`, provider: 'github', operation, isRetryable: false });
+    throw githubErrors.invalidInput(operation, 'issueId must be an issue number, e.g. "42"');
   }
   return Number(issueId);
 }
 
-function notAnIssue(project: string, issueId: string, operation: string): IntegrationError {
-  return new IntegrationError({ kind: 'not_found', message: `github: ${operation}: ${project}#${issueId} is a pull request, not an issue`, provider: 'github', operation, statusCode: 404, isRetryable: false });
+function notAnIssue(project: string, issueId: string, operation: string) {
+  return githubErrors.create({ kind: 'not_found', message: `${operation}: ${project}#${issueId} is a pull request, not an issue`, operation, statusCode: 404, isRetryable: false });
 }
 
 /** GitHub search syntax for a filter value: quoted when it holds spaces or quotes. */
@@ -34,69 +36,59 @@ export function createIssuesHandlers(client: GithubClient, authentication: 'toke
   return {
     async createIssue(input, context) {
       const operation = 'issues.createIssue';
-      const response = await client.request(
-        'POST /repos/{owner}/{repo}/issues',
-        {
-          ...ownerAndRepository(input.project),
-          title: input.title,
-          ...(input.body === '' ? {} : { body: input.body }),
-          ...(input.labels === undefined ? {} : { labels: input.labels }),
-          ...(input.assignees === undefined ? {} : { assignees: input.assignees }),
-        },
-        context,
-        operation,
-      );
-      return readIssue(response.data, input.project, operation);
+      const parameters = {
+        ...ownerAndRepository(input.project),
+        title: input.title,
+        ...(input.body === '' ? {} : { body: input.body }),
+        ...(input.labels === undefined ? {} : { labels: input.labels }),
+        ...(input.assignees === undefined ? {} : { assignees: input.assignees }),
+      };
+      const { data } = await client.request({ route: 'POST /repos/{owner}/{repo}/issues', parameters, operation, responseSchema: githubIssueSchema }, context);
+      return toIssue(data, input.project);
     },
 
     async getIssue(input, context) {
       const operation = 'issues.getIssue';
-      const response = await client.request('GET /repos/{owner}/{repo}/issues/{issue_number}', address(input.project, input.issueId, operation), context, operation);
-      if (isPullRequest(response.data)) throw notAnIssue(input.project, input.issueId, operation);
-      return readIssue(response.data, input.project, operation);
+      const route = 'GET /repos/{owner}/{repo}/issues/{issue_number}';
+      const { data } = await client.request({ route, parameters: address(input.project, input.issueId, operation), operation, responseSchema: githubIssueSchema }, context);
+      if (isPullRequest(data)) throw notAnIssue(input.project, input.issueId, operation);
+      return toIssue(data, input.project);
     },
 
     async updateIssue(input, context) {
       const operation = 'issues.updateIssue';
       const { project, issueId, ...changes } = input;
-      const response = await client.request('PATCH /repos/{owner}/{repo}/issues/{issue_number}', { ...address(project, issueId, operation), ...changes }, context, operation);
-      return readIssue(response.data, project, operation);
+      const parameters = { ...address(project, issueId, operation), ...changes };
+      const { data } = await client.request({ route: 'PATCH /repos/{owner}/{repo}/issues/{issue_number}', parameters, operation, responseSchema: githubIssueSchema }, context);
+      return toIssue(data, project);
     },
 
     async commentOnIssue(input, context) {
       const operation = 'issues.commentOnIssue';
-      const response = await client.request(
-        'POST /repos/{owner}/{repo}/issues/{issue_number}/comments',
-        { ...address(input.project, input.issueId, operation), body: input.body },
-        context,
-        operation,
-      );
-      return readComment(response.data, input.issueId, operation);
+      const route = 'POST /repos/{owner}/{repo}/issues/{issue_number}/comments';
+      const parameters = { ...address(input.project, input.issueId, operation), body: input.body };
+      const { data } = await client.request({ route, parameters, operation, responseSchema: githubCommentSchema }, context);
+      return { ...data, issueId: input.issueId };
     },
 
     async searchIssues(input, context) {
       const operation = 'issues.searchIssues';
       const position = pagePosition(input.cursor, input.limit, operation);
       const paging = { per_page: position.perPage, page: position.page };
-      const repository = ownerAndRepository(input.project);
-      if (input.query === undefined) {
-        const response = await client.request(
-          'GET /repos/{owner}/{repo}/issues',
-          {
-            ...repository,
-            state: input.state,
-            sort: 'updated',
-            direction: 'desc',
-            ...(input.labels === undefined ? {} : { labels: input.labels.join(',') }),
-            ...(input.assignee === undefined ? {} : { assignee: input.assignee }),
-            ...paging,
-          },
-          context,
-          operation,
-        );
-        const items = array(response.data, 'issues', operation).filter((item) => !isPullRequest(item));
-        return { issues: items.map((item) => readIssue(item, input.project, operation)), nextCursor: nextCursor(response.headers, position) };
-      }
+      const listed = {
+        route: 'GET /repos/{owner}/{repo}/issues',
+        parameters: {
+          ...ownerAndRepository(input.project),
+          state: input.state,
+          sort: 'updated',
+          direction: 'desc',
+          ...(input.labels === undefined ? {} : { labels: input.labels.join(',') }),
+          ...(input.assignee === undefined ? {} : { assignee: input.assignee }),
+          ...paging,
+        },
+        operation,
+        responseSchema: z.array(githubIssueSchema),
+      };
       const terms = [
         input.query,
         qualifier('repo', input.project),
@@ -105,31 +97,23 @@ export function createIssuesHandlers(client: GithubClient, authentication: 'toke
         ...(input.labels ?? []).map((label) => qualifier('label', label)),
         ...(input.assignee === undefined ? [] : [qualifier('assignee', input.assignee)]),
       ];
-      const response = await client.request('GET /search/issues', { q: terms.join(' '), sort: 'updated', order: 'desc', ...paging }, context, operation);
-      const items = array(object(response.data, 'search result', operation).items, 'items', operation).filter((item) => !isPullRequest(item));
-      return { issues: items.map((item) => readIssue(item, input.project, operation)), nextCursor: nextCursor(response.headers, position) };
+      const searched = { route: 'GET /search/issues', parameters: { q: terms.join(' '), sort: 'updated', order: 'desc', ...paging }, operation, responseSchema: searchItemsSchema(githubIssueSchema) };
+      const { data, headers } = await client.request(input.query === undefined ? listed : searched, context);
+      const issues = data.filter((item) => !isPullRequest(item)).map((item) => toIssue(item, input.project));
+      return { issues, nextCursor: nextCursor(headers, position) };
     },
 
     async listProjects(input, context) {
       const operation = 'issues.listProjects';
       const position = pagePosition(input.cursor, input.limit, operation);
       const paging = { per_page: position.perPage, page: position.page };
-      const response =
+      const { data, headers } =
         authentication === 'app'
-          ? await client.request('GET /installation/repositories', paging, context, operation)
-          : await client.request('GET /user/repos', { sort: 'full_name', ...paging }, context, operation);
-      const items = authentication === 'app' ? array(object(response.data, 'installation repositories', operation).repositories, 'repositories', operation) : array(response.data, 'repositories', operation);
+          ? await client.request({ route: 'GET /installation/repositories', parameters: paging, operation, responseSchema: installationRepositoriesSchema }, context)
+          : await client.request({ route: 'GET /user/repos', parameters: { sort: 'full_name', ...paging }, operation, responseSchema: z.array(githubProjectSchema) }, context);
       const needle = input.query?.toLowerCase();
-      const projects = items
-        .map((item) => object(item, 'repository', operation))
-        .map((repository) => ({
-          id: String(repository.full_name),
-          name: String(repository.name),
-          description: typeof repository.description === 'string' && repository.description !== '' ? repository.description : undefined,
-          url: typeof repository.html_url === 'string' ? repository.html_url : undefined,
-        }))
-        .filter((project) => needle === undefined || project.id.toLowerCase().includes(needle) || project.name.toLowerCase().includes(needle));
-      return { projects, nextCursor: nextCursor(response.headers, position) };
+      const projects = data.filter((project) => needle === undefined || project.id.toLowerCase().includes(needle) || project.name.toLowerCase().includes(needle));
+      return { projects, nextCursor: nextCursor(headers, position) };
     },
   };
 }

@@ -1,8 +1,8 @@
 import type { CapabilityName } from '@switchyard/core';
-import { createCallContext, testIssuesProvider, testRepositoriesProvider, type Prism } from '@switchyard/testing';
+import { createCallContext, testIssuesProvider, testRepositoriesProvider } from '@switchyard/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGithubFake, type GithubFake } from './__peers__/github-fake';
-import { startGithubPrism } from './__peers__/github-prism';
+import { startGithubPrism, type GithubPrism } from './__peers__/github-prism';
 import { createGithub } from './index';
 
 // The issues and repositories contract suites, through Prism serving GitHub's official OpenAPI description as a
@@ -11,7 +11,7 @@ import { createGithub } from './index';
 // Prism refuses, with its 422 or 500, any request or answer the description does not allow, so a suite case
 // passes only if every exchange in it is one GitHub describes. github-recorded.test.ts replays real recordings.
 let fake: GithubFake;
-let prism: Prism;
+let prism: GithubPrism;
 
 beforeAll(async () => {
   fake = await startGithubFake();
@@ -23,7 +23,7 @@ afterAll(async () => {
   await fake?.close();
 });
 
-const github = () => createGithub({ baseURL: prism.url, token: fake.token, request: { fetch: prism.fetch } });
+const github = () => createGithub({ baseURL: prism.url, token: fake.token, dispatcher: prism.dispatcher });
 
 testIssuesProvider({
   create: github,

@@ -1,15 +1,4 @@
-import {
-  createCapabilityDispatcher,
-  issuesV1,
-  loadOptionalSetting,
-  registerSecret,
-  repositoriesV1,
-  silentLogger,
-  withoutTrailingSlash,
-  type ProviderManifest,
-  type ProviderOperation,
-  type ProviderV1,
-} from '@switchyard/core';
+import { defineProvider, issuesV1, loadOptionalSetting, registerSecret, repositoriesV1, withoutTrailingSlash, type ProviderOperation, type ProviderV1 } from '@switchyard/core';
 import { createGithubClient } from './github-client';
 import { createIssuesHandlers } from './github-issues';
 import { createRepositoriesHandlers } from './github-repositories';
@@ -17,9 +6,7 @@ import type { GithubProviderSettings } from './github-settings';
 import { createWebhookOperations } from './github-webhook-operations';
 import { githubWebhooks } from './github-webhooks';
 
-export type { GithubAppSettings, GithubProviderSettings, GithubRequestSettings, GithubVaultSettings } from './github-settings';
-
-const DEFAULT_BASE_URL = 'https://api.github.com';
+export type { GithubAppSettings, GithubProviderSettings, GithubVaultSettings } from './github-settings';
 
 /** The GitHub provider: a complete provider object for `hub.register()`. */
 export interface GithubProvider extends ProviderV1 {
@@ -52,40 +39,30 @@ export interface GithubProvider extends ProviderV1 {
  * ```
  */
 export function createGithub(settings: GithubProviderSettings = {}): GithubProvider {
-  const baseURL = withoutTrailingSlash(loadOptionalSetting({ settingValue: settings.baseURL, environmentVariableName: 'GITHUB_API_URL' }) ?? DEFAULT_BASE_URL);
+  const baseURL = withoutTrailingSlash(loadOptionalSetting({ settingValue: settings.baseURL, environmentVariableName: 'GITHUB_API_URL' }) ?? 'https://api.github.com');
   const token = settings.app === undefined ? loadOptionalSetting({ settingValue: settings.token, environmentVariableName: 'GITHUB_TOKEN' }) : undefined;
   const webhookSecret = loadOptionalSetting({ settingValue: settings.webhookSecret, environmentVariableName: 'GITHUB_WEBHOOK_SECRET' });
   registerSecret(token);
   registerSecret(webhookSecret);
-  if (settings.app !== undefined) registerSecret(settings.app.privateKey);
+  registerSecret(settings.app?.privateKey);
   const authentication = settings.app !== undefined ? 'app' : token !== undefined ? 'token' : 'none';
-
   const client = createGithubClient(settings, baseURL, token);
-  const dispatcher = createCapabilityDispatcher('github', [
-    { contract: issuesV1, handlers: createIssuesHandlers(client, authentication) },
-    { contract: repositoriesV1, handlers: createRepositoriesHandlers(client) },
-  ]);
-
-  const manifest: ProviderManifest = Object.freeze({
+  return defineProvider({
     id: 'github',
     name: 'GitHub',
     category: 'code',
     docsUrl: 'https://github.com/switchyard-dev/switchyard/tree/main/libs/code/github#readme',
-    capabilities: dispatcher.capabilities,
-    authKinds: Object.freeze(['api-key', 'jwt'] as const),
-  });
-
-  return {
-    specificationVersion: 'v1',
-    manifest,
-    baseURL,
-    webhookSecret,
-    operations: Object.freeze(createWebhookOperations(client, () => webhookSecret)),
+    authKinds: ['api-key', 'jwt'],
+    capabilities: [
+      { contract: issuesV1, handlers: createIssuesHandlers(client, authentication) },
+      { contract: repositoriesV1, handlers: createRepositoriesHandlers(client) },
+    ],
+    operations: createWebhookOperations(client, () => webhookSecret),
     webhooks: githubWebhooks,
-    execute: (request, context) => dispatcher.execute(request, context),
     async healthCheck({ signal }) {
-      await client.request('GET /rate_limit', {}, { signal, attempt: 1, idempotencyKey: undefined, deadline: undefined, logger: silentLogger }, 'healthCheck');
+      await client.request({ route: 'GET /rate_limit', operation: 'healthCheck' }, { signal });
     },
     isConfigured: () => authentication !== 'none',
-  };
+    properties: { baseURL, webhookSecret },
+  });
 }

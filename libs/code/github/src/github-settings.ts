@@ -1,4 +1,5 @@
 import type { CredentialManager } from '@switchyard/core';
+import type { HttpTransportSettings } from '@switchyard/http';
 
 /**
  * A GitHub App installation: the provider signs a JWT (RS256) with the app's
@@ -28,22 +29,26 @@ export interface GithubVaultSettings {
   readonly integrationId: string;
 }
 
-/** Request options for tests and proxies. */
-export interface GithubRequestSettings {
-  /** The `fetch` Octokit sends with. Default: the global `fetch`. */
-  readonly fetch?: typeof fetch | undefined;
-  /** Extra headers on every request, e.g. `{ accept: 'application/json' }` for a Prism mock. Default: none. */
-  readonly headers?: Readonly<Record<string, string>> | undefined;
-}
-
-/** Settings for `createGithub`. */
-export interface GithubProviderSettings {
+/**
+ * Settings for `createGithub`. The transport settings are the shared ones
+ * (`baseURL`, `dispatcher`) without `allowPrivateNetwork`: GitHub Enterprise
+ * Server usually lives on a private network, so no address is refused.
+ */
+export interface GithubProviderSettings extends Omit<HttpTransportSettings, 'allowPrivateNetwork'> {
   /**
    * Base URL of the GitHub REST API; point it at GitHub Enterprise Server
    * (`https://HOST/api/v3`) or a local server in tests.
    * Default: the `GITHUB_API_URL` environment variable, else `https://api.github.com`.
    */
   readonly baseURL?: string | undefined;
+  /**
+   * The undici dispatcher Octokit's requests go through (a `ProxyAgent`, a
+   * `MockAgent`, a recording one in tests): Octokit's `request.fetch` is
+   * `fetchThrough(dispatcher)` from `@switchyard/http`. Default: the global `fetch`.
+   */
+  readonly dispatcher?: HttpTransportSettings['dispatcher'];
+  /** Extra headers on every request, e.g. `{ accept: 'application/json' }` for a Prism mock. Default: none. */
+  readonly headers?: Readonly<Record<string, string>> | undefined;
   /**
    * A personal access token (classic or fine-grained), sent as
    * `Authorization: token …`. Registered as a secret.
@@ -60,6 +65,4 @@ export interface GithubProviderSettings {
    * Default: the `GITHUB_WEBHOOK_SECRET` environment variable.
    */
   readonly webhookSecret?: string | undefined;
-  /** Request options (a custom `fetch`, extra headers). Default: none. */
-  readonly request?: GithubRequestSettings | undefined;
 }

@@ -1,6 +1,5 @@
 import {
   headerValue,
-  IntegrationError,
   verifyHmacSignature,
   type NormalizedWebhookFields,
   type ProviderWebhooks,
@@ -8,9 +7,10 @@ import {
   type WebhookEventType,
   type WebhookHeaders,
 } from '@switchyard/core';
+import { githubErrors } from './github-error';
 
-function refused(message: string): IntegrationError {
-  return new IntegrationError({ kind: 'auth', message: `github webhook: ${message}`, provider: 'github', operation: 'webhooks.verify', isRetryable: false });
+function refused(message: string) {
+  return githubErrors.create({ kind: 'auth', message: `webhooks.verify: ${message}`, operation: 'webhooks.verify', isRetryable: false });
 }
 
 /** A header's one value; a missing, empty or conflicting repeated header fails with `auth`, naming the header. */

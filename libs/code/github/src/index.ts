@@ -3,7 +3,6 @@ export {
   type GithubAppSettings,
   type GithubProvider,
   type GithubProviderSettings,
-  type GithubRequestSettings,
   type GithubVaultSettings,
 } from './github-provider';
 export { VERSION } from './version';
