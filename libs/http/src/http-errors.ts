@@ -199,7 +199,9 @@ export interface TransportFailure {
  * `TimeoutError`, `ETIMEDOUT`, `UND_ERR_*_TIMEOUT`) are `timeout`; socket
  * errors (`ECONNREFUSED`, `ECONNRESET`, `UND_ERR_SOCKET`, Azure's
  * `REQUEST_SEND_ERROR`, DNS failures, ...) are `network`. Undefined when
- * the error is something else (an HTTP status, a bug).
+ * the error is something else (an HTTP status, a bug). A socket code wins
+ * over the error's name: an SDK that calls a reset connection a
+ * `TimeoutError` still gets `network`.
  *
  * @example
  * ```ts
@@ -208,11 +210,12 @@ export interface TransportFailure {
  * ```
  */
 export function transportFailure(error: unknown): TransportFailure | undefined {
-  const name = error instanceof Error ? error.name : undefined;
-  if (name === 'AbortError' || name === 'TimeoutError') return { kind: 'timeout', code: name };
+  // A socket code decides before the error's name: SDKs rename a reset connection `TimeoutError` (the AWS SDK does).
   const code = errorCode(error);
-  if (code === undefined) return undefined;
-  return { kind: TIMEOUT_CODES.has(code) ? 'timeout' : 'network', code };
+  if (code !== undefined) return { kind: TIMEOUT_CODES.has(code) ? 'timeout' : 'network', code };
+  const name = error instanceof Error ? error.name : typeof error === 'object' && error !== null ? (error as { name?: unknown }).name : undefined;
+  if (name === 'AbortError' || name === 'TimeoutError') return { kind: 'timeout', code: name };
+  return undefined;
 }
 
 /**

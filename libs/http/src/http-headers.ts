@@ -63,9 +63,10 @@ export function rateLimitStatusFromHeaders(headers: HttpResponseHeaders, now: nu
 
 /**
  * Response headers in undici's shape (lower-case names) from whatever an SDK
- * error carries: a fetch `Headers`, an `@azure/core-rest-pipeline`
- * `HttpHeaders` (anything with `forEach`), or a plain object. Values that are
- * not strings are dropped. Empty for anything else.
+ * error carries: a fetch `Headers` or anything else iterable as
+ * `[name, value]` pairs (`@azure/core-rest-pipeline`'s `HttpHeaders`),
+ * anything with `toJSON()`, or a plain object. Values that are not strings
+ * or numbers are dropped. Empty for anything else.
  *
  * @example
  * ```ts
@@ -73,19 +74,22 @@ export function rateLimitStatusFromHeaders(headers: HttpResponseHeaders, now: nu
  * ```
  */
 export function normalizeHeaders(value: unknown): HttpResponseHeaders {
-  if (typeof value !== 'object' || value === null) return {};
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return {};
   const plain: Record<string, string | string[]> = {};
-  const withForEach = value as { forEach?: unknown; get?: unknown };
-  if (typeof withForEach.forEach === 'function' && !Array.isArray(value)) {
-    (value as { forEach(callback: (value: unknown, name: unknown) => void): void }).forEach((headerValue, name) => {
-      if (typeof name === 'string' && typeof headerValue === 'string') plain[name.toLowerCase()] = headerValue;
-    });
-    return plain;
-  }
-  for (const [name, headerValue] of Object.entries(value as Record<string, unknown>)) {
+  const add = (name: unknown, headerValue: unknown): void => {
+    if (typeof name !== 'string') return;
     if (typeof headerValue === 'string') plain[name.toLowerCase()] = headerValue;
     else if (typeof headerValue === 'number') plain[name.toLowerCase()] = String(headerValue);
     else if (Array.isArray(headerValue)) plain[name.toLowerCase()] = headerValue.map(String);
+  };
+  if (typeof (value as { [Symbol.iterator]?: unknown })[Symbol.iterator] === 'function') {
+    for (const entry of value as Iterable<unknown>) {
+      if (Array.isArray(entry)) add(entry[0], entry[1]);
+    }
+    return plain;
   }
+  const json = typeof (value as { toJSON?: unknown }).toJSON === 'function' ? (value as { toJSON(): unknown }).toJSON() : value;
+  if (typeof json !== 'object' || json === null) return plain;
+  for (const [name, headerValue] of Object.entries(json as Record<string, unknown>)) add(name, headerValue);
   return plain;
 }

@@ -87,6 +87,7 @@ export { findFreePort, startPeerProcess, type PeerProcess, type PeerProcessOptio
 export { listenOnLoopback, type LoopbackServer } from './loopback';
 
 // Prism: an official OpenAPI description as a mock or a validating proxy
+export { fetchDispatcher } from './fetch-dispatcher';
 export {
   makeNullableSchemasValidatable,
   startPrism,

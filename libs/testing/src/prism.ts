@@ -1,3 +1,5 @@
+import type { Dispatcher } from 'undici';
+import { fetchDispatcher } from './fetch-dispatcher';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -57,6 +59,8 @@ export interface Prism {
   readonly url: string;
   /** A `fetch` that records every exchange with Prism in {@link Prism.exchanges}; give it to the provider. */
   readonly fetch: typeof fetch;
+  /** An undici dispatcher sending through {@link Prism.fetch}, for providers that take `dispatcher` (every HTTP provider). */
+  readonly dispatcher: Dispatcher;
   readonly exchanges: PrismExchange[];
   /** The exchanges with at least one violation of severity "Error", formatted one per line (empty when none). */
   errorViolations(): string[];
@@ -127,6 +131,7 @@ export async function startPrism(options: PrismOptions): Promise<Prism> {
   return {
     url: peer.url,
     fetch: recordingFetch,
+    dispatcher: fetchDispatcher(recordingFetch),
     exchanges,
     errorViolations: () =>
       exchanges.flatMap((exchange) =>
