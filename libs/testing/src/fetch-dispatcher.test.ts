@@ -29,6 +29,7 @@ describe('fetchDispatcher', () => {
   it('answers undici’s fetch (what fetchThrough and SDKs taking a fetch call) through the fetch', async () => {
     const response = await undiciFetch(`${server.url}/echo`, { method: 'POST', body: 'hi', headers: { 'content-type': 'text/plain' }, dispatcher: fetchDispatcher(recording) });
     expect(response.status).toBe(201);
+    expect(response.headers.get('content-type')).toBe('application/json');
     expect(await response.json()).toEqual({ got: 'hi', type: 'text/plain' });
     expect(sent.at(-1)).toBe('POST /echo');
   });

