@@ -219,3 +219,13 @@ describe('errorMessageExcerpt', () => {
     expect(error.message).toContain('page=2');
   });
 });
+
+describe('transportFailure', () => {
+  it('reads a socket code before the name (an SDK calling a reset a TimeoutError), and finds an abort among the causes', async () => {
+    const { transportFailure } = await import('./http-errors');
+    expect(transportFailure(Object.assign(new Error('socket hang up'), { name: 'TimeoutError', code: 'ECONNRESET' }))).toEqual({ kind: 'network', code: 'ECONNRESET' });
+    const wrapped = Object.assign(new Error('request failed'), { name: 'HttpError', cause: new DOMException('deadline passed', 'TimeoutError') });
+    expect(transportFailure(wrapped)).toEqual({ kind: 'timeout', code: 'TimeoutError' });
+    expect(transportFailure(new Error('a bug'))).toBeUndefined();
+  });
+});

@@ -213,8 +213,12 @@ export function transportFailure(error: unknown): TransportFailure | undefined {
   // A socket code decides before the error's name: SDKs rename a reset connection `TimeoutError` (the AWS SDK does).
   const code = errorCode(error);
   if (code !== undefined) return { kind: TIMEOUT_CODES.has(code) ? 'timeout' : 'network', code };
-  const name = error instanceof Error ? error.name : typeof error === 'object' && error !== null ? (error as { name?: unknown }).name : undefined;
-  if (name === 'AbortError' || name === 'TimeoutError') return { kind: 'timeout', code: name };
+  // An abort wrapped by an SDK (Octokit wraps a `TimeoutError` reason in its own error) is found among the causes.
+  for (let current = error, depth = 0; typeof current === 'object' && current !== null && depth < 4; depth += 1) {
+    const name = (current as { name?: unknown }).name;
+    if (name === 'AbortError' || name === 'TimeoutError') return { kind: 'timeout', code: name };
+    current = (current as { cause?: unknown }).cause;
+  }
   return undefined;
 }
 

@@ -14,7 +14,8 @@ function header(headers: HttpResponseHeaders, name: string): string | undefined 
 /**
  * How long the provider asked us to wait, in ms, from `Retry-After`
  * (seconds or an HTTP date), then `X-RateLimit-Reset` / `RateLimit-Reset`
- * (epoch seconds or seconds from now) and `X-RateLimit-Reset-After`.
+ * (epoch seconds or seconds from now, and only when the window's remaining
+ * count is 0 or not given) and `X-RateLimit-Reset-After`.
  * Undefined when none is present or parseable. Header names are lower case,
  * as undici gives them.
  *
@@ -33,6 +34,10 @@ export function retryAfterMsFromHeaders(headers: HttpResponseHeaders, now: numbe
   }
   const resetAfter = Number(header(headers, 'x-ratelimit-reset-after') ?? Number.NaN);
   if (Number.isFinite(resetAfter)) return Math.max(0, Math.ceil(resetAfter * 1000));
+  // A reset is when the window refills: a reason to wait only once it is used up. GitHub sends its primary
+  // window's headers on every answer, so a secondary limit with calls left would otherwise wait up to an hour.
+  const remaining = Number(header(headers, 'x-ratelimit-remaining') ?? header(headers, 'ratelimit-remaining') ?? Number.NaN);
+  if (Number.isFinite(remaining) && remaining > 0) return undefined;
   const reset = Number(header(headers, 'x-ratelimit-reset') ?? header(headers, 'ratelimit-reset') ?? Number.NaN);
   if (!Number.isFinite(reset)) return undefined;
   return Math.max(0, Math.ceil(reset > EPOCH_SECONDS_THRESHOLD ? reset * 1000 - now : reset * 1000));

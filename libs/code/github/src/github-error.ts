@@ -1,5 +1,5 @@
 import type { IntegrationError } from '@switchyard/core';
-import { createProviderErrors, normalizeHeaders, type HttpResponseHeaders, type ProviderErrorHint } from '@switchyard/http';
+import { createProviderErrors, normalizeHeaders, type ProviderErrorHint } from '@switchyard/http';
 import { z } from 'zod';
 import { githubErrorBodySchema } from './github-api';
 
@@ -24,31 +24,11 @@ function githubMessage(data: unknown): string | undefined {
 }
 
 /**
- * Octokit rethrows an `AbortError` as it is, but wraps anything else `fetch`
- * rejected with (a `TimeoutError` abort reason, a socket error) in a
- * `RequestError` ("HttpError") with status 500 and no response; the real
- * failure is its `cause`.
- */
-function unwrapped(error: unknown): unknown {
-  return error instanceof Error && error.name === 'HttpError' && error.cause !== undefined ? error.cause : error;
-}
-
-/**
- * `x-ratelimit-reset` is when GitHub's primary window refills, a reason to
- * wait only once that window is used up (`x-ratelimit-remaining: 0`). A
- * secondary limit with calls left says how long in `retry-after`, or not at
- * all; waiting for the primary reset (up to an hour) would be wrong.
- */
-function waitHeaders(headers: HttpResponseHeaders): HttpResponseHeaders {
-  if (headers['x-ratelimit-remaining'] === '0') return headers;
-  return Object.fromEntries(Object.entries(headers).filter(([name]) => name !== 'x-ratelimit-reset'));
-}
-
-/**
  * Classifies what Octokit threw for `operation` through the shared status
  * table (`classifyHttpStatus`): a 403 with `x-ratelimit-remaining: 0`, a
  * `retry-after` or a "secondary rate limit" message, and a 429, are
- * `rate_limit`, waiting per `retry-after`, else until `x-ratelimit-reset`;
+ * `rate_limit`, waiting per `retry-after`, else until `x-ratelimit-reset`
+ * once the window is used up;
  * 400/422 are `validation` with GitHub's first field error in the message.
  * `hints` are what a status means for one call (a 404 on the installation
  * token exchange is a wrong app setting: `auth`). Anything without an answer
@@ -57,12 +37,14 @@ function waitHeaders(headers: HttpResponseHeaders): HttpResponseHeaders {
  */
 export function githubError(error: unknown, operation: string, hints: Readonly<Record<number, ProviderErrorHint>> = {}): IntegrationError {
   const answer = requestErrorSchema.safeParse(error);
-  if (!answer.success) return githubErrors.fromFailure(unwrapped(error), operation);
+  // Octokit wraps what fetch rejected with (a socket error, a TimeoutError abort reason) in a status-500 "HttpError"
+  // without a response; transportFailure finds the real failure among its causes.
+  if (!answer.success) return githubErrors.fromFailure(error, operation);
   const { status, response } = answer.data;
   return githubErrors.fromStatus({
     operation,
     status,
-    headers: waitHeaders(normalizeHeaders(response.headers)),
+    headers: normalizeHeaders(response.headers),
     message: githubMessage(response.data),
     hint: hints[status],
     cause: error,
