@@ -1,6 +1,7 @@
 // @ts-check
 import js from '@eslint/js';
 import nx from '@nx/eslint-plugin';
+import { createNodeResolver, importX } from 'eslint-plugin-import-x';
 import tseslint from 'typescript-eslint';
 
 /**
@@ -37,6 +38,25 @@ export default tseslint.config(
         { selector: "NewExpression[callee.name='Function']", message: 'Never build functions from strings.' },
       ],
     },
+  },
+  {
+    // One concept per file (STYLE.md): a source file past 400 lines, or a test file past 1,000, wants splitting.
+    // No import cycles inside a package: a cycle means two files are one concept, or one holds what belongs lower.
+    files: ['**/*.ts'],
+    plugins: { 'import-x': importX },
+    settings: {
+      'import-x/resolver-next': [createNodeResolver({ extensions: ['.ts', '.js', '.json'] })],
+      'import-x/extensions': ['.ts', '.js'],
+      'import-x/parsers': { '@typescript-eslint/parser': ['.ts'] },
+    },
+    rules: {
+      'max-lines': ['error', { max: 400, skipBlankLines: true, skipComments: true }],
+      'import-x/no-cycle': ['error', { ignoreExternal: true }],
+    },
+  },
+  {
+    files: ['**/*.test.ts', '**/__peers__/**/*.ts', '**/__fixtures__/**/*.ts'],
+    rules: { 'max-lines': ['error', { max: 1000, skipBlankLines: true, skipComments: true }] },
   },
   {
     // Build and test configuration is workspace tooling, not package code: it may
