@@ -1,4 +1,5 @@
 import { headerValue, timingSafeEqualText, type IntegrationError, type NormalizedWebhookFields, type ProviderWebhooks, type WebhookEventType } from '@switchyard/core';
+import { z } from 'zod';
 import { errors } from './gitlab-errors';
 
 function rejected(message: string): IntegrationError {
@@ -25,18 +26,18 @@ const ACTIONS: Readonly<Record<string, string>> = {
   unapproval: 'unapproved',
 };
 
-function field(value: unknown, ...path: string[]): unknown {
-  let current = value;
-  for (const key of path) {
-    if (typeof current !== 'object' || current === null) return undefined;
-    current = (current as Record<string, unknown>)[key];
-  }
-  return current;
-}
+/** A non-empty string, or undefined for anything else (a hook body is the sender's to shape). */
+const text = z.string().min(1).optional().catch(undefined);
 
-function optionalString(value: unknown): string | undefined {
-  return typeof value === 'string' && value !== '' ? value : undefined;
-}
+/** The fields of Push, Merge Request, Issue and Note hook bodies that `normalize` reads; anything malformed reads as absent. */
+const hookSchema = z
+  .object({
+    project: z.object({ path_with_namespace: text }).optional().catch(undefined),
+    user: z.object({ username: text }).optional().catch(undefined),
+    user_username: text,
+    object_attributes: z.object({ noteable_type: text, action: text }).optional().catch(undefined),
+  })
+  .catch({});
 
 /**
  * GitLab's inbound webhooks: `verify` compares `X-Gitlab-Token` with the
@@ -59,14 +60,15 @@ export const gitlabWebhooks: ProviderWebhooks = {
   },
 
   normalize(webhook, payload): NormalizedWebhookFields {
-    const repository = optionalString(field(payload, 'project', 'path_with_namespace'));
-    const sender = optionalString(field(payload, 'user', 'username')) ?? optionalString(field(payload, 'user_username'));
+    const hook = hookSchema.parse(payload);
+    const repository = hook.project?.path_with_namespace;
+    const sender = hook.user?.username ?? hook.user_username;
     if (webhook.providerEvent === 'Note Hook' || webhook.providerEvent === 'Confidential Note Hook') {
-      const onIssue = field(payload, 'object_attributes', 'noteable_type') === 'Issue';
+      const onIssue = hook.object_attributes?.noteable_type === 'Issue';
       return { type: onIssue ? 'issue_comment' : 'other', action: 'created', repository, sender };
     }
     const type = TYPE_BY_EVENT[webhook.providerEvent] ?? 'other';
-    const rawAction = optionalString(field(payload, 'object_attributes', 'action'));
+    const rawAction = hook.object_attributes?.action;
     const action = type === 'push' ? undefined : rawAction === undefined ? undefined : (ACTIONS[rawAction] ?? rawAction);
     return { type, action, repository, sender };
   },

@@ -1,27 +1,23 @@
 import type { ProviderCallContext } from '@switchyard/core';
+import { z } from 'zod';
 import { telegramUpdatesSchema } from './telegram-api';
 import type { TelegramClient } from './telegram-client';
 import type { TelegramCommandEvent, TelegramProviderSettings, TelegramUpdate } from './telegram-settings';
 
 const COMMAND = /^\/([A-Za-z0-9_]{1,32})(?:@[A-Za-z0-9_]+)?(?:\s+([\s\S]*))?$/;
 
-function field(value: unknown, ...path: string[]): unknown {
-  let current = value;
-  for (const key of path) {
-    if (typeof current !== 'object' || current === null) return undefined;
-    current = (current as Record<string, unknown>)[key];
-  }
-  return current;
-}
+/** The part of a `message` update a command is read from. */
+const commandMessageSchema = z.object({
+  message: z.object({ text: z.string(), chat: z.object({ id: z.union([z.number(), z.string()]) }) }),
+});
 
 /** The `/command` of a `message` update (`/start`, `/deploy@MyBot 42`), or undefined for anything else. */
 export function commandOf(update: unknown): Omit<TelegramCommandEvent, 'update'> | undefined {
-  const text = field(update, 'message', 'text');
-  if (typeof text !== 'string') return undefined;
-  const match = COMMAND.exec(text.trim());
-  const chatId = field(update, 'message', 'chat', 'id');
-  if (match === null || (typeof chatId !== 'number' && typeof chatId !== 'string')) return undefined;
-  return { command: (match[1] ?? '').toLowerCase(), argument: (match[2] ?? '').trim(), chatId: String(chatId) };
+  const parsed = commandMessageSchema.safeParse(update);
+  if (!parsed.success) return undefined;
+  const match = COMMAND.exec(parsed.data.message.text.trim());
+  if (match === null) return undefined;
+  return { command: (match[1] ?? '').toLowerCase(), argument: (match[2] ?? '').trim(), chatId: String(parsed.data.message.chat.id) };
 }
 
 /** What one `getUpdates` poll returns. */
