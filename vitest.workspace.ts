@@ -4,8 +4,4 @@
  * `test.projects`, and tools/test/workspace-conventions.test.ts checks that
  * every package under libs/ (and tools/) is matched here.
  */
-export default [
-  'libs/*/vitest.config.ts',
-  'libs/*/*/vitest.config.ts',
-  'tools/vitest.config.ts',
-];
+export default ['libs/*/vitest.config.ts', 'libs/*/*/vitest.config.ts', 'tools/vitest.config.ts'];

@@ -22,7 +22,14 @@ import { z } from 'zod';
 import { bearerAuth, createHttpClient } from '@switchyard/http';
 import { printTable } from './measure.ts';
 
-const PAYLOAD = JSON.stringify({ id: 42, name: 'switchyard', full_name: 'switchyard-dev/switchyard', private: false, stargazers_count: 1234, topics: ['integrations', 'router'] });
+const PAYLOAD = JSON.stringify({
+  id: 42,
+  name: 'switchyard',
+  full_name: 'switchyard-dev/switchyard',
+  private: false,
+  stargazers_count: 1234,
+  topics: ['integrations', 'router'],
+});
 
 if (process.argv.includes('--server')) {
   const server = createServer((request, response) => {
@@ -95,7 +102,10 @@ async function main(): Promise<void> {
   const cells: { concurrency: number; raw: CellResult; client: CellResult; ratio: number; cpuRatio: number }[] = [];
   for (const concurrency of [1, 16, 64]) {
     for (const call of Object.values(variants)) await runFor(call, concurrency, quick ? 150 : 400, []);
-    const totals = { raw: { completed: 0, cpuMicroseconds: 0, latencies: [] as number[] }, client: { completed: 0, cpuMicroseconds: 0, latencies: [] as number[] } };
+    const totals = {
+      raw: { completed: 0, cpuMicroseconds: 0, latencies: [] as number[] },
+      client: { completed: 0, cpuMicroseconds: 0, latencies: [] as number[] },
+    };
     for (let slice = 0; slice < slices; slice += 1) {
       // Alternate which variant goes first, so neither always runs on a warmer (or more tired) machine.
       for (const name of slice % 2 === 0 ? (['raw', 'client'] as const) : (['client', 'raw'] as const)) {
@@ -110,7 +120,8 @@ async function main(): Promise<void> {
       return {
         requestsPerSecond: totals[name].completed / (cellMs / 1000),
         cpuMicrosecondsPerRequest: totals[name].cpuMicroseconds / totals[name].completed,
-        p50Ms: percentile(sorted, 0.5), p99Ms: percentile(sorted, 0.99),
+        p50Ms: percentile(sorted, 0.5),
+        p99Ms: percentile(sorted, 0.99),
       };
     };
     const raw = summarize('raw');
@@ -133,10 +144,24 @@ async function main(): Promise<void> {
     console.log(JSON.stringify({ node: process.version, cellMs, target, ratioAt64, meetsTarget: ratioAt64 >= target, cells }, null, 2));
     return;
   }
-  console.log(`http benchmark: GET small JSON over loopback (server in a child process), ${cellMs / 1000} s per variant and concurrency, ${process.version}\n`);
+  console.log(
+    `http benchmark: GET small JSON over loopback (server in a child process), ${cellMs / 1000} s per variant and concurrency, ${process.version}\n`,
+  );
   const number = (value: number, digits: number): string => value.toFixed(digits);
   printTable(
-    ['concurrency', 'raw req/s', 'raw p50 ms', 'raw p99 ms', 'raw CPU µs/req', 'client req/s', 'client p50 ms', 'client p99 ms', 'client CPU µs/req', 'client/raw req/s', 'client/raw CPU'],
+    [
+      'concurrency',
+      'raw req/s',
+      'raw p50 ms',
+      'raw p99 ms',
+      'raw CPU µs/req',
+      'client req/s',
+      'client p50 ms',
+      'client p99 ms',
+      'client CPU µs/req',
+      'client/raw req/s',
+      'client/raw CPU',
+    ],
     cells.map((cell) => [
       `c=${cell.concurrency}`,
       number(cell.raw.requestsPerSecond, 0),

@@ -80,9 +80,7 @@ const variants: Variant[] = [
   { name: 'opossum fire()', call: () => opossum.fire(request) },
 ];
 
-const options = quick
-  ? { callsPerRound: 5_000, rounds: 3, warmupCalls: 2_000 }
-  : { callsPerRound: 50_000, rounds: 7, warmupCalls: 20_000 };
+const options = quick ? { callsPerRound: 5_000, rounds: 3, warmupCalls: 2_000 } : { callsPerRound: 50_000, rounds: 7, warmupCalls: 20_000 };
 const results = await measure(variants, options);
 const bare = results[0]!.nsPerCall;
 const byName = Object.fromEntries(results.map((result) => [result.name, result.nsPerCall]));
@@ -124,7 +122,5 @@ if (json) {
       (result.nsPerCall / bare).toFixed(2),
     ]),
   );
-  console.log(
-    `\nhub overhead / cockatiel overhead = ${ratio.toFixed(3)} (target <= ${target}: ${ratio <= target ? 'met' : 'NOT met'})`,
-  );
+  console.log(`\nhub overhead / cockatiel overhead = ${ratio.toFixed(3)} (target <= ${target}: ${ratio <= target ? 'met' : 'NOT met'})`);
 }

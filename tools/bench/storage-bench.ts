@@ -190,7 +190,22 @@ async function main(): Promise<void> {
   // The target compares with the plain SDK put + get.
   const lowest = Math.min(...rows.filter((row) => row.sdkBaseline === 'put + get').map((row) => row.ratio));
   if (json) {
-    console.log(JSON.stringify({ node: process.version, sliceMs: SLICE_MS, slices: SLICES, objectBytes: BODY.length, target: TARGET, lowestRatio: lowest, meetsTarget: lowest >= TARGET, rows }, null, 2));
+    console.log(
+      JSON.stringify(
+        {
+          node: process.version,
+          sliceMs: SLICE_MS,
+          slices: SLICES,
+          objectBytes: BODY.length,
+          target: TARGET,
+          lowestRatio: lowest,
+          meetsTarget: lowest >= TARGET,
+          rows,
+        },
+        null,
+        2,
+      ),
+    );
     return;
   }
   console.log(
@@ -198,9 +213,18 @@ async function main(): Promise<void> {
   );
   printTable(
     ['provider', 'peer', 'SDK baseline', 'SDK pairs/s', 'hub pairs/s', 'hub/SDK'],
-    rows.map((row) => [row.provider, row.peer, row.sdkBaseline, row.sdkPairsPerSecond.toFixed(1), row.hubPairsPerSecond.toFixed(1), row.ratio.toFixed(3)]),
+    rows.map((row) => [
+      row.provider,
+      row.peer,
+      row.sdkBaseline,
+      row.sdkPairsPerSecond.toFixed(1),
+      row.hubPairsPerSecond.toFixed(1),
+      row.ratio.toFixed(3),
+    ]),
   );
-  console.log(`\nlowest hub/SDK against the plain SDK put + get: ${lowest.toFixed(3)} (target >= ${TARGET}) ${lowest >= TARGET ? 'MET' : 'NOT MET'}`);
+  console.log(
+    `\nlowest hub/SDK against the plain SDK put + get: ${lowest.toFixed(3)} (target >= ${TARGET}) ${lowest >= TARGET ? 'MET' : 'NOT MET'}`,
+  );
   console.log('GCS needs a second request for the properties getObject returns; "put + get + properties" is the SDK doing that same work.');
 }
 

@@ -26,10 +26,7 @@ export interface LibraryTestOptions {
  *
  * @param packageDirectory - the package's folder (pass `import.meta.dirname`).
  */
-export function libraryTestConfig(
-  packageDirectory: string,
-  options: LibraryTestOptions = {},
-): ViteUserConfig {
+export function libraryTestConfig(packageDirectory: string, options: LibraryTestOptions = {}): ViteUserConfig {
   const manifest = JSON.parse(readFileSync(join(packageDirectory, 'package.json'), 'utf8')) as {
     name: string;
     version: string;

@@ -5,7 +5,8 @@
  *   npm run new-provider -- --name example --category code
  *   npm run new-provider -- --name acme --category crm
  *
- * then checks that `npm ci` still accepts the lockfile, builds, lints and
+ * then checks that `npm ci` still accepts the lockfile, that Prettier would
+ * not change the new packages, builds, lints and
  * typechecks every project with no edits, tests the two new providers and
  * the workspace conventions, runs the package checks, checks the project
  * graph's tags, and finally makes one
@@ -19,8 +20,7 @@ import { dirname, join } from 'node:path';
 import { npmCommand, runCommand } from './lib/run-command.ts';
 import { workspaceRoot } from './lib/workspace.ts';
 
-const crossImportError =
-  'A project tagged with "type:provider" can only depend on libs tagged with "type:core", "type:util"';
+const crossImportError = 'A project tagged with "type:provider" can only depend on libs tagged with "type:core", "type:util"';
 
 function step(title: string): void {
   console.log(`\n== ${title}`);
@@ -78,6 +78,9 @@ function main(): void {
 
     step('the lockfile the generator updated still installs with npm ci');
     run(root, npm, [...npmPrefix, 'ci', '--dry-run', '--no-audit', '--no-fund']);
+
+    step('the generated packages are formatted as Prettier would write them');
+    run(root, 'npx', ['prettier', '--check', 'libs/code/example', 'libs/crm/acme']);
 
     step('build, lint and typecheck every project, with no edits');
     run(root, 'npx', nx('run-many', '-t', 'build', 'lint', 'typecheck', '--output-style=static'));

@@ -48,8 +48,7 @@ function main(): void {
   if (!values['skip-install']) {
     // Links the new workspace package and records it in package-lock.json.
     const npm = process.env.npm_execpath;
-    const [command, prefix] =
-      npm !== undefined && existsSync(npm) ? [process.execPath, [npm]] : ['npm', []];
+    const [command, prefix] = npm !== undefined && existsSync(npm) ? [process.execPath, [npm]] : ['npm', []];
     execFileSync(command, [...prefix, 'install', '--prefer-offline', '--no-audit', '--no-fund'], {
       cwd: workspaceRoot,
       stdio: 'inherit',

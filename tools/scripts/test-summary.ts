@@ -16,10 +16,7 @@ interface VitestJsonReport {
   readonly numTodoTests: number;
 }
 
-const projects = [
-  ...listLibraryPackages().map((entry) => entry.manifest.name),
-  readPackageManifest(join(workspaceRoot, 'tools')).name,
-];
+const projects = [...listLibraryPackages().map((entry) => entry.manifest.name), readPackageManifest(join(workspaceRoot, 'tools')).name];
 const totals = { passed: 0, failed: 0, skipped: 0 };
 const missing: string[] = [];
 

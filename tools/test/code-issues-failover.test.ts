@@ -69,18 +69,31 @@ describe('creating an issue with GitHub preferred and GitLab as the fallback', (
     expect(result.value).toMatchObject({ id: '14', project: PROJECT, title: TITLE, state: 'open', labels: ['bug'] });
     expect(github.requests.slice(before.github).filter((request) => request.method === 'POST')).toHaveLength(1);
     expect(gitlab.requests.slice(before.gitlab).filter((request) => request.method === 'POST')).toHaveLength(1);
-    expect(failovers).toEqual([expect.objectContaining({ from: 'github', to: 'gitlab', operation: 'createIssue', error: expect.objectContaining({ kind: 'provider' }) as unknown })]);
+    expect(failovers).toEqual([
+      expect.objectContaining({
+        from: 'github',
+        to: 'gitlab',
+        operation: 'createIssue',
+        error: expect.objectContaining({ kind: 'provider' }) as unknown,
+      }),
+    ]);
     await hub.close();
   });
 
   it('does not fail over on 422: the request itself is wrong, and GitLab is never asked', async () => {
     github.route(`POST /repos/${PROJECT}/issues`, {
       status: 422,
-      body: { message: 'Validation Failed', errors: [{ resource: 'Issue', code: 'invalid', field: 'labels' }], documentation_url: 'https://docs.github.com/rest/issues/issues#create-an-issue' },
+      body: {
+        message: 'Validation Failed',
+        errors: [{ resource: 'Issue', code: 'invalid', field: 'labels' }],
+        documentation_url: 'https://docs.github.com/rest/issues/issues#create-an-issue',
+      },
     });
     const { hub, failovers } = codeHub();
     const gitlabBefore = gitlab.requests.length;
-    await expect(hub.execute({ capability: 'issues', operation: 'createIssue', input: createIssue }, { prefer: ['github'] })).rejects.toMatchObject({
+    await expect(
+      hub.execute({ capability: 'issues', operation: 'createIssue', input: createIssue }, { prefer: ['github'] }),
+    ).rejects.toMatchObject({
       kind: 'validation',
     });
     expect(gitlab.requests.length).toBe(gitlabBefore);

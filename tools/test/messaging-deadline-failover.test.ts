@@ -49,20 +49,34 @@ describe('notifying the team when Slack is rate limited past the deadline', () =
       },
     });
     const startedAt = Date.now();
-    const sent = await hub.messaging.sendMessage({ recipient: TEAM, text: 'Deploy 42 failed on main' }, { prefer: ['slack'], timeoutMs: 2_000 });
+    const sent = await hub.messaging.sendMessage(
+      { recipient: TEAM, text: 'Deploy 42 failed on main' },
+      { prefer: ['slack'], timeoutMs: 2_000 },
+    );
     expect(Date.now() - startedAt, 'nobody waited out the 30 s Retry-After').toBeLessThan(2_000);
     expect(sent.text).toBe('Deploy 42 failed on main');
 
     // Slack was asked once and not again; Telegram delivered exactly one message.
     expect(slack.requests.filter((request) => request.pathname === '/api/chat.postMessage')).toHaveLength(1);
     // telegram-test-api's message type comes from typegram, which it does not ship: read the one field needed.
-    const delivered = telegram.storage.botMessages.filter((update) => (update.message as { text?: unknown }).text === 'Deploy 42 failed on main');
+    const delivered = telegram.storage.botMessages.filter(
+      (update) => (update.message as { text?: unknown }).text === 'Deploy 42 failed on main',
+    );
     expect(delivered).toHaveLength(1);
 
-    expect(failovers).toEqual([expect.objectContaining({ from: 'slack', to: 'telegram', operation: 'sendMessage', error: expect.objectContaining({ kind: 'rate_limit' }) as unknown })]);
+    expect(failovers).toEqual([
+      expect.objectContaining({
+        from: 'slack',
+        to: 'telegram',
+        operation: 'sendMessage',
+        error: expect.objectContaining({ kind: 'rate_limit' }) as unknown,
+      }),
+    ]);
     expect(ratelimits).toContainEqual(expect.objectContaining({ provider: 'slack', action: 'paused' }));
     expect(requests).toEqual([expect.objectContaining({ outcome: 'success', provider: 'telegram', attempts: 2 })]);
-    const slackNow = hub.explain({ capability: 'messaging', operation: 'sendMessage' }).candidates.find((candidate) => candidate.provider === 'slack');
+    const slackNow = hub
+      .explain({ capability: 'messaging', operation: 'sendMessage' })
+      .candidates.find((candidate) => candidate.provider === 'slack');
     expect(slackNow).toMatchObject({ eligible: false });
     expect(slackNow?.reason).toMatch(/Retry-After/);
     await hub.close();

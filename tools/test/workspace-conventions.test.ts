@@ -12,9 +12,7 @@ import { listLibraryPackages, workspaceRoot, type WorkspacePackage } from '../sc
 import { promisedPaths } from '../scripts/lib/package-paths.ts';
 
 // The root's project list, read at run time (it is not a package, so not imported statically).
-const { default: vitestProjects } = (await import(
-  pathToFileURL(join(workspaceRoot, 'vitest.workspace.ts')).href
-)) as { default: string[] };
+const { default: vitestProjects } = (await import(pathToFileURL(join(workspaceRoot, 'vitest.workspace.ts')).href)) as { default: string[] };
 
 const LAYER_TAGS = ['type:core', 'type:util', 'type:provider', 'type:host'];
 const libraries = listLibraryPackages();
@@ -40,12 +38,8 @@ function globToRegExp(pattern: string): RegExp {
 }
 
 async function importBuilt(entry: WorkspacePackage): Promise<Record<string, unknown>> {
-  return (await import(pathToFileURL(join(entry.directory, 'dist', 'index.js')).href)) as Record<
-    string,
-    unknown
-  >;
+  return (await import(pathToFileURL(join(entry.directory, 'dist', 'index.js')).href)) as Record<string, unknown>;
 }
-
 
 /** A provider's factory file reads in one screen: settings resolved, parts handed to `defineProvider`. */
 const MAXIMUM_FACTORY_LINES = 80;
@@ -61,7 +55,10 @@ describe('the workspace', () => {
     for (const project of projects) {
       const config = `${project}/vitest.config.ts`;
       expect(existsSync(join(workspaceRoot, config)), `${config} exists`).toBe(true);
-      expect(patterns.some((pattern) => pattern.test(config)), `${config} is listed`).toBe(true);
+      expect(
+        patterns.some((pattern) => pattern.test(config)),
+        `${config} is listed`,
+      ).toBe(true);
     }
   });
 
@@ -126,9 +123,7 @@ describe.each(libraries.map((entry) => [entry.manifest.name, entry] as const))('
   });
 
   it('declares build, test, typecheck and lint so Nx infers its targets', () => {
-    expect(Object.keys(manifest.scripts ?? {})).toEqual(
-      expect.arrayContaining(['build', 'test', 'typecheck', 'lint']),
-    );
+    expect(Object.keys(manifest.scripts ?? {})).toEqual(expect.arrayContaining(['build', 'test', 'typecheck', 'lint']));
     for (const file of ['tsup.config.ts', 'vitest.config.ts', 'tsconfig.json', 'README.md', 'LICENSE', 'src/index.ts']) {
       expect(existsSync(join(directory, file)), `${relativeDirectory}/${file}`).toBe(true);
     }
@@ -155,61 +150,62 @@ describe.each(libraries.map((entry) => [entry.manifest.name, entry] as const))('
   });
 });
 
-describe.runIf(providers.length > 0).each(
-  providers.map((entry) => [entry.manifest.name, entry] as const),
-)('provider %s', (_name, entry) => {
-  const { manifest, directory, relativeDirectory } = entry;
-  const id = basename(directory);
-  const category = basename(dirname(directory));
-  const factory = `create${pascalCase(id)}`;
+describe.runIf(providers.length > 0).each(providers.map((entry) => [entry.manifest.name, entry] as const))(
+  'provider %s',
+  (_name, entry) => {
+    const { manifest, directory, relativeDirectory } = entry;
+    const id = basename(directory);
+    const category = basename(dirname(directory));
+    const factory = `create${pascalCase(id)}`;
 
-  it('lives in libs/<category>/<id> and is tagged with its category', () => {
-    expect(coreCategories).toContain(category);
-    expect(relativeDirectory).toBe(`libs/${category}/${id}`);
-    expect(manifest.nx?.tags).toEqual(expect.arrayContaining(['type:provider', `category:${category}`]));
-    expect(manifest.switchyard).toEqual({ provider: id, factory, category });
-  });
-
-  it(`has src/${id}-provider.ts with ${factory}(settings), and its settings type there or in src/${id}-settings.ts`, () => {
-    const source = readFileSync(join(directory, 'src', `${id}-provider.ts`), 'utf8');
-    expect(source).toMatch(new RegExp(`export function ${factory}\\(settings`));
-    const settingsFile = join(directory, 'src', `${id}-settings.ts`);
-    const settingsSource = existsSync(settingsFile) ? readFileSync(settingsFile, 'utf8') : '';
-    expect(`${source}\n${settingsSource}`).toMatch(new RegExp(`export interface ${pascalCase(id)}ProviderSettings`));
-  });
-
-  it(`exports ${factory} and VERSION, and the factory returns its provider`, async () => {
-    const built = await importBuilt(entry);
-    expect(Object.keys(built)).toEqual(expect.arrayContaining([factory, 'VERSION']));
-    const create = built[factory] as () => { manifest: { id: string; category: string } };
-    expect(create().manifest).toMatchObject({ id, category });
-  });
-
-  it('documents its settings in a README table', () => {
-    const readme = readFileSync(join(directory, 'README.md'), 'utf8');
-    expect(readme).toMatch(/^## Settings\s*\n\s*\n\| setting \|/m);
-  });
-
-  it('runs a contract suite from @switchyard/testing', () => {
-    const contractTests = sourceFiles(join(directory, 'src')).filter((file) => {
-      if (!file.endsWith('.test.ts')) return false;
-      const text = readFileSync(file, 'utf8');
-      return text.includes("from '@switchyard/testing'") && /\btest\w*Provider\(/.test(text);
+    it('lives in libs/<category>/<id> and is tagged with its category', () => {
+      expect(coreCategories).toContain(category);
+      expect(relativeDirectory).toBe(`libs/${category}/${id}`);
+      expect(manifest.nx?.tags).toEqual(expect.arrayContaining(['type:provider', `category:${category}`]));
+      expect(manifest.switchyard).toEqual({ provider: id, factory, category });
     });
-    expect(contractTests.length, 'a *.test.ts calling test<Capability>Provider(...)').toBeGreaterThan(0);
-    expect(manifest.devDependencies).toHaveProperty('@switchyard/testing');
-  });
 
-  it('runs the shared fault suite from @switchyard/testing', () => {
-    const faultTests = sourceFiles(join(directory, 'src')).filter(
-      (file) => file.endsWith('.test.ts') && readFileSync(file, 'utf8').includes('testProviderFaults('),
-    );
-    expect(faultTests.length, 'a *.test.ts calling testProviderFaults(...)').toBeGreaterThan(0);
-  });
+    it(`has src/${id}-provider.ts with ${factory}(settings), and its settings type there or in src/${id}-settings.ts`, () => {
+      const source = readFileSync(join(directory, 'src', `${id}-provider.ts`), 'utf8');
+      expect(source).toMatch(new RegExp(`export function ${factory}\\(settings`));
+      const settingsFile = join(directory, 'src', `${id}-settings.ts`);
+      const settingsSource = existsSync(settingsFile) ? readFileSync(settingsFile, 'utf8') : '';
+      expect(`${source}\n${settingsSource}`).toMatch(new RegExp(`export interface ${pascalCase(id)}ProviderSettings`));
+    });
 
-  it(`builds its provider with defineProvider, in a factory file that reads in one screen (at most ${MAXIMUM_FACTORY_LINES} lines)`, () => {
-    const source = readFileSync(join(directory, 'src', `${id}-provider.ts`), 'utf8');
-    expect(source).toContain('defineProvider(');
-    expect(source.split('\n').length).toBeLessThanOrEqual(MAXIMUM_FACTORY_LINES);
-  });
-});
+    it(`exports ${factory} and VERSION, and the factory returns its provider`, async () => {
+      const built = await importBuilt(entry);
+      expect(Object.keys(built)).toEqual(expect.arrayContaining([factory, 'VERSION']));
+      const create = built[factory] as () => { manifest: { id: string; category: string } };
+      expect(create().manifest).toMatchObject({ id, category });
+    });
+
+    it('documents its settings in a README table', () => {
+      const readme = readFileSync(join(directory, 'README.md'), 'utf8');
+      expect(readme).toMatch(/^## Settings\s*\n\s*\n\| setting \|/m);
+    });
+
+    it('runs a contract suite from @switchyard/testing', () => {
+      const contractTests = sourceFiles(join(directory, 'src')).filter((file) => {
+        if (!file.endsWith('.test.ts')) return false;
+        const text = readFileSync(file, 'utf8');
+        return text.includes("from '@switchyard/testing'") && /\btest\w*Provider\(/.test(text);
+      });
+      expect(contractTests.length, 'a *.test.ts calling test<Capability>Provider(...)').toBeGreaterThan(0);
+      expect(manifest.devDependencies).toHaveProperty('@switchyard/testing');
+    });
+
+    it('runs the shared fault suite from @switchyard/testing', () => {
+      const faultTests = sourceFiles(join(directory, 'src')).filter(
+        (file) => file.endsWith('.test.ts') && readFileSync(file, 'utf8').includes('testProviderFaults('),
+      );
+      expect(faultTests.length, 'a *.test.ts calling testProviderFaults(...)').toBeGreaterThan(0);
+    });
+
+    it(`builds its provider with defineProvider, in a factory file that reads in one screen (at most ${MAXIMUM_FACTORY_LINES} lines)`, () => {
+      const source = readFileSync(join(directory, 'src', `${id}-provider.ts`), 'utf8');
+      expect(source).toContain('defineProvider(');
+      expect(source.split('\n').length).toBeLessThanOrEqual(MAXIMUM_FACTORY_LINES);
+    });
+  },
+);

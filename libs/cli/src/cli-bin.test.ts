@@ -18,14 +18,20 @@ describe('the built switchyard bin', () => {
   it('runs the quickstart end to end and records into the SQLite store of its working directory', async () => {
     const directory = mkdtempSync(join(tmpdir(), 'switchyard-quickstart-'));
     directories.push(directory);
-    const { stdout } = await run(process.execPath, [bin, 'quickstart'], { cwd: directory, env: { ...process.env, SWITCHYARD_DATABASE_URL: '' } });
+    const { stdout } = await run(process.execPath, [bin, 'quickstart'], {
+      cwd: directory,
+      env: { ...process.env, SWITCHYARD_DATABASE_URL: '' },
+    });
     expect(stdout).toMatch(/^1\. putObject with both providers up:\n {2}served by memory-primary$/m);
     expect(stdout).toMatch(/event failover: memory-primary -> memory-backup after network/);
     expect(stdout).toMatch(/memory-primary: skipped \(circuit open\)/);
     expect(stdout).toMatch(/Quickstart memory-backup \(\S+\): active, health 100\/100 \(healthy\)/);
     expect(existsSync(join(directory, '.switchyard', 'switchyard.db'))).toBe(true);
 
-    const listed = await run(process.execPath, [bin, 'integrations', 'list', '--json'], { cwd: directory, env: { ...process.env, SWITCHYARD_DATABASE_URL: '' } });
+    const listed = await run(process.execPath, [bin, 'integrations', 'list', '--json'], {
+      cwd: directory,
+      env: { ...process.env, SWITCHYARD_DATABASE_URL: '' },
+    });
     const integrations = JSON.parse(listed.stdout) as { providerId: string }[];
     expect(integrations.map((integration) => integration.providerId).sort()).toEqual(['memory-backup', 'memory-primary']);
   }, 30_000);

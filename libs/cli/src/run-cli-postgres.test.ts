@@ -56,7 +56,9 @@ describe('the CLI with SWITCHYARD_DATABASE_URL', () => {
     expect(existsSync(join(added.directory, '.switchyard'))).toBe(false);
 
     const listed = await cli('integrations', 'list', '--json');
-    expect((JSON.parse(listed.stdout) as { id: string; providerId: string }[]).map((entry) => [entry.id, entry.providerId])).toEqual([[id, 'echo']]);
+    expect((JSON.parse(listed.stdout) as { id: string; providerId: string }[]).map((entry) => [entry.id, entry.providerId])).toEqual([
+      [id, 'echo'],
+    ]);
     const { rows } = await admin.query<{ provider_id: string }>(`SELECT provider_id FROM "${schema}".integrations WHERE id = $1`, [id]);
     expect(rows).toEqual([{ provider_id: 'echo' }]);
 
@@ -67,7 +69,15 @@ describe('the CLI with SWITCHYARD_DATABASE_URL', () => {
   });
 
   it('routes a call and shows the decision while the store is PostgreSQL', async () => {
-    const call = await cli('call', 'storage.putObject', '--input', JSON.stringify({ bucket: 'reports', key: 'q3.csv', body: 'revenue,42' }), '--demo', '--prefer', 'memory-backup');
+    const call = await cli(
+      'call',
+      'storage.putObject',
+      '--input',
+      JSON.stringify({ bucket: 'reports', key: 'q3.csv', body: 'revenue,42' }),
+      '--demo',
+      '--prefer',
+      'memory-backup',
+    );
     expect(call.code, call.stderr).toBe(0);
     expect(call.stdout).toMatch(/Routing storage\.putObject \(strategy weighted-sum\):/);
     expect(call.stdout).toMatch(/Served by memory-backup/);
@@ -79,8 +89,8 @@ describe('the CLI with SWITCHYARD_DATABASE_URL', () => {
     directories.push(directory);
     const code = await runCli(['integrations', 'list'], {
       cwd: directory,
-    // Only the provider packages this test installed, not the ones next to the CLI in the workspace.
-    cliDirectory: directory,
+      // Only the provider packages this test installed, not the ones next to the CLI in the workspace.
+      cliDirectory: directory,
       env: { SWITCHYARD_DATABASE_URL: 'postgres://postgres@127.0.0.1:1/test' },
       stdout: { write: () => true },
       stderr: { write: (chunk: string) => (stderr += chunk) },

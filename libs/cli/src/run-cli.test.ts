@@ -63,8 +63,16 @@ describe('switchyard call', () => {
   it('prints the same decision as JSON', async () => {
     const { code, stdout } = await cli('call', 'storage.putObject', '--input', putInput, '--prefer', 'flaky', '--json');
     expect(code).toBe(0);
-    const output = JSON.parse(stdout) as { ranking: { provider: string; rank: number }[]; provider: string; failedAttempts: { provider: string; kind: string }[]; result: unknown };
-    expect(output.ranking.map((candidate) => [candidate.provider, candidate.rank])).toEqual([['flaky', 1], ['echo', 2]]);
+    const output = JSON.parse(stdout) as {
+      ranking: { provider: string; rank: number }[];
+      provider: string;
+      failedAttempts: { provider: string; kind: string }[];
+      result: unknown;
+    };
+    expect(output.ranking.map((candidate) => [candidate.provider, candidate.rank])).toEqual([
+      ['flaky', 1],
+      ['echo', 2],
+    ]);
     expect(output.provider).toBe('echo');
     expect(output.failedAttempts[0]).toMatchObject({ provider: 'flaky', kind: 'network' });
     expect(output.result).toEqual({ bucket: 'reports', key: 'q3.csv', etag: 'echo-etag', size: 10 });
@@ -132,7 +140,10 @@ describe('switchyard integrations', () => {
     const missing = await cli('integrations', 'test', 'missing-id');
     expect(missing.code).toBe(1);
     expect(missing.stderr).toMatch(/^error \[not_found\]: store\.integrations\.get: integration "missing-id" not found/);
-    expect(await cli('bogus')).toMatchObject({ code: 2, stderr: expect.stringMatching(/^error \[usage\]: unknown command "bogus"/) as string });
+    expect(await cli('bogus')).toMatchObject({
+      code: 2,
+      stderr: expect.stringMatching(/^error \[usage\]: unknown command "bogus"/) as string,
+    });
     expect(await cli('call', 'storage')).toMatchObject({ code: 2 });
     expect(await cli('providers', '--no-such-flag')).toMatchObject({ code: 2 });
   });
@@ -143,8 +154,16 @@ describe('switchyard health', () => {
     await cli('integrations', 'add', 'echo', '--name', 'Echo');
     const { code, stdout } = await cli('health', '--json');
     expect(code).toBe(1);
-    const report = JSON.parse(stdout) as { providers: { provider: string; healthy: boolean }[]; integrations: { providerId: string; score: number }[] };
-    expect(report.providers.filter((check) => ['echo', 'flaky'].includes(check.provider)).map((check) => [check.provider, check.healthy])).toEqual([['echo', true], ['flaky', false]]);
+    const report = JSON.parse(stdout) as {
+      providers: { provider: string; healthy: boolean }[];
+      integrations: { providerId: string; score: number }[];
+    };
+    expect(
+      report.providers.filter((check) => ['echo', 'flaky'].includes(check.provider)).map((check) => [check.provider, check.healthy]),
+    ).toEqual([
+      ['echo', true],
+      ['flaky', false],
+    ]);
     expect(report.integrations).toMatchObject([{ providerId: 'echo', score: 100 }]);
     const table = await cli('health');
     expect(table.stdout).toMatch(/^flaky\s+no\s+yes\s+.*network: connect ECONNREFUSED/m);

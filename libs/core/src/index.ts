@@ -49,11 +49,7 @@ export {
 export { defineProvider, type DefinedProvider, type ProviderDefinition } from './provider/define-provider';
 
 export { silentLogger, type Logger } from './utils/logger';
-export {
-  loadOptionalSetting,
-  withoutTrailingSlash,
-  type LoadOptionalSettingOptions,
-} from './utils/load-setting';
+export { loadOptionalSetting, withoutTrailingSlash, type LoadOptionalSettingOptions } from './utils/load-setting';
 
 // capabilities (storage, messaging, issues, functions, compute, repositories)
 export { capabilityContracts, findCapabilityContract } from './capabilities/catalog';
@@ -272,12 +268,7 @@ export {
   storeTimestamp,
 } from './store/store-input';
 export { createMemoryStore } from './store/memory-store';
-export {
-  createStoreRowMappers,
-  type StoreColumnReaders,
-  type StoreRow,
-  type StoreRowMappers,
-} from './store/store-rows';
+export { createStoreRowMappers, type StoreColumnReaders, type StoreRow, type StoreRowMappers } from './store/store-rows';
 
 // integrations service
 export {

@@ -12,7 +12,9 @@ registerSecret(SECRET);
 function answer(request: RecordedRequest): { status?: number; headers?: Record<string, string>; body: unknown } {
   const { query, variables } = JSON.parse(request.body) as { query: string; variables: Record<string, unknown> };
   const operation = /^(?:query|mutation)\s+(\w+)/.exec(query)?.[1];
-  const graphqlError = (message: string, code: string) => ({ body: { data: null, errors: [{ message, path: ['issue'], extensions: { code } }] } });
+  const graphqlError = (message: string, code: string) => ({
+    body: { data: null, errors: [{ message, path: ['issue'], extensions: { code } }] },
+  });
   switch (operation) {
     case 'Issue':
       return variables.id === 'missing'
@@ -96,7 +98,10 @@ describe('createGraphQLIntegration', () => {
     expect(recorded.headers['content-type']).toBe('application/json');
     expect(recorded.headers.accept).toContain('application/graphql-response+json');
     expect(recorded.headers.authorization).toBe(`Bearer ${SECRET}`);
-    expect(JSON.parse(recorded.body)).toEqual({ query: 'query Issue($id: ID!) { issue(id: $id) { id title } }', variables: { id: 'ISS-1' } });
+    expect(JSON.parse(recorded.body)).toEqual({
+      query: 'query Issue($id: ID!) { issue(id: $id) { id title } }',
+      variables: { id: 'ISS-1' },
+    });
   });
 
   it('sends the input as the variables when no mapping is given', async () => {

@@ -22,7 +22,9 @@ export interface GraphQLOperationDefinition<Input extends z.ZodType = z.ZodType,
 }
 
 /** Settings of {@link createGraphQLIntegration}. */
-export interface GraphQLIntegrationSettings<Inputs extends Record<string, z.ZodType> = Record<string, z.ZodType>> extends IntegrationSettings {
+export interface GraphQLIntegrationSettings<
+  Inputs extends Record<string, z.ZodType> = Record<string, z.ZodType>,
+> extends IntegrationSettings {
   /** The GraphQL endpoint every operation is POSTed to, e.g. `https://api.linear.app/graphql`. */
   readonly endpoint: string;
   /** The operations, by name (`camelCase`; the tool is `<id>_<snake_case name>`). */
@@ -74,7 +76,12 @@ function messageOf(entry: GraphQLErrorEntry): string {
  * `auth`, `rate_limit`, `not_found`), else `provider`. Messages are quoted
  * (at most three, shortened) and redacted.
  */
-function graphQLError(provider: string, operation: string, errors: readonly GraphQLErrorEntry[], headers: HttpResponseHeaders): IntegrationError {
+function graphQLError(
+  provider: string,
+  operation: string,
+  errors: readonly GraphQLErrorEntry[],
+  headers: HttpResponseHeaders,
+): IntegrationError {
   const codes = errors.map(codeOf);
   const known = codes.find((code) => code !== undefined && KIND_BY_CODE[code] !== undefined);
   const kind: ErrorKind = known === undefined ? 'provider' : (KIND_BY_CODE[known] ?? 'provider');
@@ -86,7 +93,13 @@ function graphQLError(provider: string, operation: string, errors: readonly Grap
     provider,
     operation,
     retryAfterMs: kind === 'rate_limit' ? retryAfterMsFromHeaders(headers) : undefined,
-    details: { errors: errors.map((entry, index) => ({ message: messageOf(entry), code: codes[index], path: Array.isArray(entry.path) ? entry.path : undefined })) },
+    details: {
+      errors: errors.map((entry, index) => ({
+        message: messageOf(entry),
+        code: codes[index],
+        path: Array.isArray(entry.path) ? entry.path : undefined,
+      })),
+    },
   });
 }
 
@@ -106,7 +119,10 @@ function envelopeSchema(output: z.ZodType): ResponseSchema<GraphQLEnvelope> {
       if (Array.isArray(envelope.errors) && envelope.errors.length > 0) return { success: true, data: envelope };
       const result = output.safeParse(envelope.data);
       if (result.success) return { success: true, data: envelope };
-      return { success: false, error: { issues: result.error.issues.map((issue) => ({ path: ['data', ...issue.path], message: issue.message })) } };
+      return {
+        success: false,
+        error: { issues: result.error.issues.map((issue) => ({ path: ['data', ...issue.path], message: issue.message })) },
+      };
     },
   };
 }
@@ -135,7 +151,9 @@ function envelopeSchema(output: z.ZodType): ResponseSchema<GraphQLEnvelope> {
  * });
  * ```
  */
-export function createGraphQLIntegration<Inputs extends Record<string, z.ZodType>>(settings: GraphQLIntegrationSettings<Inputs>): ProviderV1 {
+export function createGraphQLIntegration<Inputs extends Record<string, z.ZodType>>(
+  settings: GraphQLIntegrationSettings<Inputs>,
+): ProviderV1 {
   const definitions = settings.operations as Readonly<Record<string, GraphQLOperationDefinition>>;
   const names = Object.keys(definitions);
   const manifest = createIntegrationManifest(settings, names);

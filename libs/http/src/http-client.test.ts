@@ -38,7 +38,11 @@ describe('createHttpClient', () => {
   });
 
   it('sends default and per-request headers, lower-cased, and the query string', async () => {
-    await client.request({ path: '/repos/octo/hello', query: { page: 2, state: 'open', labels: ['a', 'b c'], skip: undefined }, headers: { 'X-Request': 'yes' } });
+    await client.request({
+      path: '/repos/octo/hello',
+      query: { page: 2, state: 'open', labels: ['a', 'b c'], skip: undefined },
+      headers: { 'X-Request': 'yes' },
+    });
     const recorded = server.requests.at(-1)!;
     expect(recorded.path).toBe('/v1/repos/octo/hello?page=2&state=open&labels=a&labels=b%20c');
     expect(recorded.headers['user-agent']).toBe('switchyard-test/1.0');
@@ -49,7 +53,12 @@ describe('createHttpClient', () => {
 
   it.each([
     ['JSON', { title: 'hi' }, 'application/json', '{"title":"hi"}'],
-    ['form', new URLSearchParams({ grant_type: 'client_credentials', scope: 'a b' }), 'application/x-www-form-urlencoded', 'grant_type=client_credentials&scope=a+b'],
+    [
+      'form',
+      new URLSearchParams({ grant_type: 'client_credentials', scope: 'a b' }),
+      'application/x-www-form-urlencoded',
+      'grant_type=client_credentials&scope=a+b',
+    ],
     ['text', 'hello', 'text/plain; charset=utf-8', 'hello'],
     ['bytes', new TextEncoder().encode('raw'), 'application/octet-stream', 'raw'],
   ])('encodes a %s body with its content type', async (_name, body, contentType, sent) => {
@@ -59,7 +68,12 @@ describe('createHttpClient', () => {
   });
 
   it('lets the caller override the content type', async () => {
-    const response = await client.request({ method: 'POST', path: '/echo', body: '{"a":1}', headers: { 'Content-Type': 'application/merge-patch+json' } });
+    const response = await client.request({
+      method: 'POST',
+      path: '/echo',
+      body: '{"a":1}',
+      headers: { 'Content-Type': 'application/merge-patch+json' },
+    });
     expect(response.data).toEqual({ contentType: 'application/merge-patch+json', body: '{"a":1}' });
   });
 
@@ -71,7 +85,9 @@ describe('createHttpClient', () => {
   });
 
   it('names the mismatching field when the response breaks the schema', async () => {
-    const error = await client.request({ path: '/wrong-shape', responseSchema: z.object({ id: z.number() }) }).catch((caught: unknown) => caught);
+    const error = await client
+      .request({ path: '/wrong-shape', responseSchema: z.object({ id: z.number() }) })
+      .catch((caught: unknown) => caught);
     expect(IntegrationError.isInstance(error)).toBe(true);
     expect(error).toMatchObject({ kind: 'provider', provider: 'acme', isRetryable: false });
     expect((error as IntegrationError).message).toContain('field "id"');
@@ -112,7 +128,10 @@ describe('errorDetails: a provider reads its own error envelope', () => {
   it('refines kind, message, retryAfterMs and details, and a reader that throws changes nothing', async () => {
     const server = await startFaultServer({
       '/sendMessage': { status: 400, body: { ok: false, error_code: 400, description: 'Bad Request: chat not found' } },
-      '/flood': { status: 429, body: { ok: false, error_code: 429, description: 'Too Many Requests: retry after 7', parameters: { retry_after: 7 } } },
+      '/flood': {
+        status: 429,
+        body: { ok: false, error_code: 429, description: 'Too Many Requests: retry after 7', parameters: { retry_after: 7 } },
+      },
     });
     const telegramEnvelope = ({ body }: { body: string }) => {
       const envelope = JSON.parse(body) as { description: string; error_code: number; parameters?: { retry_after?: number } };
@@ -124,15 +143,30 @@ describe('errorDetails: a provider reads its own error envelope', () => {
       };
     };
     try {
-      const client = createHttpClient({ baseURL: server.url, allowPrivateNetwork: true, provider: 'telegram', errorDetails: telegramEnvelope });
-      const notFound = (await client.request({ method: 'POST', path: '/sendMessage', body: {} }).catch((error: unknown) => error)) as IntegrationError;
+      const client = createHttpClient({
+        baseURL: server.url,
+        allowPrivateNetwork: true,
+        provider: 'telegram',
+        errorDetails: telegramEnvelope,
+      });
+      const notFound = (await client
+        .request({ method: 'POST', path: '/sendMessage', body: {} })
+        .catch((error: unknown) => error)) as IntegrationError;
       expect(notFound).toMatchObject({ kind: 'not_found', statusCode: 400, details: { errorCode: 400 } });
       expect(notFound.message).toContain('Bad Request: chat not found');
       const flood = await client.request({ path: '/flood' }).catch((error: unknown) => error as IntegrationError);
       expect(flood).toMatchObject({ kind: 'rate_limit', retryAfterMs: 7000 });
 
-      const throwing = createHttpClient({ baseURL: server.url, allowPrivateNetwork: true, errorDetails: () => { throw new Error('unreadable'); } });
-      expect(await throwing.request({ method: 'POST', path: '/sendMessage', body: {} }).catch((error: unknown) => error as IntegrationError)).toMatchObject({ kind: 'validation' });
+      const throwing = createHttpClient({
+        baseURL: server.url,
+        allowPrivateNetwork: true,
+        errorDetails: () => {
+          throw new Error('unreadable');
+        },
+      });
+      expect(
+        await throwing.request({ method: 'POST', path: '/sendMessage', body: {} }).catch((error: unknown) => error as IntegrationError),
+      ).toMatchObject({ kind: 'validation' });
     } finally {
       await server.close();
     }
@@ -158,9 +192,22 @@ describe('the private-network guard', () => {
   });
 
   it('knows the private ranges', () => {
-    for (const address of ['127.0.0.1', '10.1.2.3', '172.16.0.1', '192.168.1.1', '169.254.169.254', '100.64.0.1', '0.0.0.0', '::1', 'fe80::1', 'fd00::1', '::ffff:127.0.0.1']) {
+    for (const address of [
+      '127.0.0.1',
+      '10.1.2.3',
+      '172.16.0.1',
+      '192.168.1.1',
+      '169.254.169.254',
+      '100.64.0.1',
+      '0.0.0.0',
+      '::1',
+      'fe80::1',
+      'fd00::1',
+      '::ffff:127.0.0.1',
+    ]) {
       expect(isPrivateAddress(address), address).toBe(true);
     }
-    for (const address of ['140.82.112.3', '8.8.8.8', '2606:4700::1111', '172.32.0.1']) expect(isPrivateAddress(address), address).toBe(false);
+    for (const address of ['140.82.112.3', '8.8.8.8', '2606:4700::1111', '172.32.0.1'])
+      expect(isPrivateAddress(address), address).toBe(false);
   });
 });

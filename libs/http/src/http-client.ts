@@ -2,7 +2,13 @@ import { IntegrationError, redactText, withDeadline } from '@switchyard/core';
 import type { Dispatcher } from 'undici';
 import type { AuthResult, AuthStrategy } from './auth/auth-strategy';
 import { appendQuery, encodeBody, type QueryParameters } from './http-body';
-import { httpFailureError, httpResponseError, type HttpErrorContext, type HttpErrorDetails, type HttpErrorDetailsReader } from './http-errors';
+import {
+  httpFailureError,
+  httpResponseError,
+  type HttpErrorContext,
+  type HttpErrorDetails,
+  type HttpErrorDetailsReader,
+} from './http-errors';
 import type { HttpResponseHeaders } from './http-headers';
 import { defaultPool } from './http-pool';
 import { assertPublicHost } from './http-private-network';
@@ -133,7 +139,10 @@ export function createHttpClient(settings: HttpClientSettings): HttpClient {
   const auth = settings.auth;
   const allowPrivateNetwork = settings.allowPrivateNetwork === true;
   const defaultTimeoutMs = settings.timeoutMs;
-  const baseHeaders: Record<string, string> = { accept: 'application/json', 'user-agent': settings.userAgent ?? `switchyard-http/${VERSION}` };
+  const baseHeaders: Record<string, string> = {
+    accept: 'application/json',
+    'user-agent': settings.userAgent ?? `switchyard-http/${VERSION}`,
+  };
   lowerCaseHeaders(settings.headers, baseHeaders);
   Object.freeze(baseHeaders);
   let dispatcher = settings.dispatcher;
@@ -156,7 +165,11 @@ export function createHttpClient(settings: HttpClientSettings): HttpClient {
     return hostCheck;
   }
 
-  async function send<T>(options: HttpRequestOptions<T>, context: HttpErrorContext, signal: AbortSignal | undefined): Promise<HttpResponse<T>> {
+  async function send<T>(
+    options: HttpRequestOptions<T>,
+    context: HttpErrorContext,
+    signal: AbortSignal | undefined,
+  ): Promise<HttpResponse<T>> {
     if (!hostChecked) await checkHost();
     const method = context.method;
     const encoded = encodeBody(options.body);
@@ -239,7 +252,10 @@ export function createHttpClient(settings: HttpClientSettings): HttpClient {
         provider,
       });
     } catch (error) {
-      if (signal?.aborted === true || (timeoutMs !== undefined && IntegrationError.isInstance(error) && error.kind === 'timeout' && error.statusCode === undefined)) {
+      if (
+        signal?.aborted === true ||
+        (timeoutMs !== undefined && IntegrationError.isInstance(error) && error.kind === 'timeout' && error.statusCode === undefined)
+      ) {
         const prefix = provider === undefined ? '' : `${provider}: `;
         const reason = signal?.aborted === true ? 'was aborted' : `did not finish within ${timeoutMs} ms`;
         throw new IntegrationError({ kind: 'timeout', message: `${prefix}${method} ${context.path} ${reason}`, provider, cause: error });

@@ -25,7 +25,11 @@ describe('the error mapper against a fault-injecting server', () => {
       '/unauthorized': { status: 401, body: { message: 'Bad credentials' } },
       '/forbidden': { status: 403, body: { message: 'Resource not accessible by integration' } },
       '/secondary-limit': { status: 403, body: { message: 'You have exceeded a secondary rate limit. Please wait a few minutes.' } },
-      '/exhausted': { status: 403, headers: { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': '12' }, body: { message: 'API rate limit exceeded' } },
+      '/exhausted': {
+        status: 403,
+        headers: { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': '12' },
+        body: { message: 'API rate limit exceeded' },
+      },
       '/missing': { status: 404, body: { message: 'Not Found' } },
       '/conflict': { status: 409, body: { error: { message: 'Object already exists' } } },
       '/precondition': { status: 412, body: 'etag mismatch' },
@@ -33,7 +37,11 @@ describe('the error mapper against a fault-injecting server', () => {
       '/limited': { status: 429, headers: { 'retry-after': '7' }, body: { message: 'slow down' } },
       '/limited-date': { status: 429, headers: { 'retry-after': new Date(Date.now() + 60_000).toUTCString() } },
       '/limited-bare': { status: 429, body: 'Too Many Requests' },
-      '/maintenance': { status: 503, headers: { 'retry-after': '5', 'x-ratelimit-reset': '99' }, body: { message: 'down for maintenance' } },
+      '/maintenance': {
+        status: 503,
+        headers: { 'retry-after': '5', 'x-ratelimit-reset': '99' },
+        body: { message: 'down for maintenance' },
+      },
       '/broken': { status: 503, body: '<html><body>Service Unavailable</body></html>' },
       '/internal': { status: 500, body: { error: 'boom' } },
       '/reset': { fault: 'reset' },
@@ -181,12 +189,21 @@ describe('retryAfterMsFromHeaders', () => {
 describe('rateLimitStatusFromHeaders', () => {
   const now = Date.parse('2026-01-01T00:00:00Z');
   it('reads GitHub headers (reset in epoch seconds) and GitLab or IETF ones (reset in seconds from now)', () => {
-    expect(rateLimitStatusFromHeaders({ 'x-ratelimit-limit': '5000', 'x-ratelimit-remaining': '4999', 'x-ratelimit-reset': String(now / 1000 + 3600) }, now)).toEqual({
+    expect(
+      rateLimitStatusFromHeaders(
+        { 'x-ratelimit-limit': '5000', 'x-ratelimit-remaining': '4999', 'x-ratelimit-reset': String(now / 1000 + 3600) },
+        now,
+      ),
+    ).toEqual({
       limit: 5000,
       remaining: 4999,
       resetAt: now + 3_600_000,
     });
-    expect(rateLimitStatusFromHeaders({ 'ratelimit-limit': '600', 'ratelimit-remaining': '0', 'ratelimit-reset': '42' }, now)).toEqual({ limit: 600, remaining: 0, resetAt: now + 42_000 });
+    expect(rateLimitStatusFromHeaders({ 'ratelimit-limit': '600', 'ratelimit-remaining': '0', 'ratelimit-reset': '42' }, now)).toEqual({
+      limit: 600,
+      remaining: 0,
+      resetAt: now + 42_000,
+    });
   });
 
   it('gives nothing without both a limit and a remaining count', () => {
@@ -223,8 +240,14 @@ describe('errorMessageExcerpt', () => {
 describe('transportFailure', () => {
   it('reads a socket code before the name (an SDK calling a reset a TimeoutError), and finds an abort among the causes', async () => {
     const { transportFailure } = await import('./http-errors');
-    expect(transportFailure(Object.assign(new Error('socket hang up'), { name: 'TimeoutError', code: 'ECONNRESET' }))).toEqual({ kind: 'network', code: 'ECONNRESET' });
-    const wrapped = Object.assign(new Error('request failed'), { name: 'HttpError', cause: new DOMException('deadline passed', 'TimeoutError') });
+    expect(transportFailure(Object.assign(new Error('socket hang up'), { name: 'TimeoutError', code: 'ECONNRESET' }))).toEqual({
+      kind: 'network',
+      code: 'ECONNRESET',
+    });
+    const wrapped = Object.assign(new Error('request failed'), {
+      name: 'HttpError',
+      cause: new DOMException('deadline passed', 'TimeoutError'),
+    });
     expect(transportFailure(wrapped)).toEqual({ kind: 'timeout', code: 'TimeoutError' });
     expect(transportFailure(new Error('a bug'))).toBeUndefined();
   });

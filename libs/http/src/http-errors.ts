@@ -37,7 +37,11 @@ export interface HttpErrorDetails extends ProviderErrorHint {
 }
 
 /** Reads a provider's error envelope; returns undefined to keep the default classification. */
-export type HttpErrorDetailsReader = (response: { readonly status: number; readonly headers: HttpResponseHeaders; readonly body: string }) => HttpErrorDetails | undefined;
+export type HttpErrorDetailsReader = (response: {
+  readonly status: number;
+  readonly headers: HttpResponseHeaders;
+  readonly body: string;
+}) => HttpErrorDetails | undefined;
 
 /** The longest excerpt of a provider's error message kept in an error message. */
 const MAXIMUM_EXCERPT_LENGTH = 200;
@@ -163,7 +167,13 @@ function describeRequest(context: HttpErrorContext): string {
 export function httpResponseError(response: HttpErrorResponse, refinement?: HttpErrorDetails): IntegrationError {
   const ownMessage = refinement?.message === undefined ? undefined : errorMessageExcerpt(JSON.stringify({ message: refinement.message }));
   const excerpt = ownMessage ?? errorMessageExcerpt(response.body);
-  const classified = classifyHttpStatus({ status: response.status, headers: response.headers, message: excerpt, hint: refinement, now: response.now });
+  const classified = classifyHttpStatus({
+    status: response.status,
+    headers: response.headers,
+    message: excerpt,
+    hint: refinement,
+    now: response.now,
+  });
   const reason = STATUS_CODES[response.status] ?? 'Unknown Status';
   const detail = excerpt === undefined ? '' : `: ${excerpt}`;
   return new IntegrationError({

@@ -32,7 +32,14 @@ describe('classifyHttpStatus: one status table for every provider', () => {
     [429, { 'x-ratelimit-reset': inSeconds(5) }, undefined, 'rate_limit', true, 5_000],
     [429, { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': inSeconds(5) }, undefined, 'rate_limit', true, 5_000],
     [429, { 'x-ratelimit-remaining': '4100', 'x-ratelimit-reset': inSeconds(3_000) }, undefined, 'rate_limit', true, undefined],
-    [403, { 'x-ratelimit-remaining': '4100', 'x-ratelimit-reset': inSeconds(3_000) }, 'You have exceeded a secondary rate limit', 'rate_limit', true, undefined],
+    [
+      403,
+      { 'x-ratelimit-remaining': '4100', 'x-ratelimit-reset': inSeconds(3_000) },
+      'You have exceeded a secondary rate limit',
+      'rate_limit',
+      true,
+      undefined,
+    ],
     [500, {}, undefined, 'provider', true, undefined],
     [501, {}, undefined, 'unsupported', false, undefined],
     [502, {}, undefined, 'provider', true, undefined],
@@ -50,16 +57,30 @@ describe('provider hints (each is documented where the provider gives it)', () =
   const classify = (answer: Omit<HttpStatusAnswer, 'now'>) => classifyHttpStatus({ ...answer, now: NOW });
 
   it("Azure Storage's ServerBusy on a 503 is a throttle: rate_limit, with the Retry-After the service sent", () => {
-    expect(classify({ status: 503, headers: { 'retry-after': '3' }, hint: { kind: 'rate_limit' } })).toEqual({ kind: 'rate_limit', retryable: true, retryAfterMs: 3_000 });
+    expect(classify({ status: 503, headers: { 'retry-after': '3' }, hint: { kind: 'rate_limit' } })).toEqual({
+      kind: 'rate_limit',
+      retryable: true,
+      retryAfterMs: 3_000,
+    });
   });
 
   it("AWS's SlowDown on a 503 without Retry-After is a rate limit with the provider's default wait", () => {
-    expect(classify({ status: 503, hint: { kind: 'rate_limit', retryAfterMs: 1_000 } })).toEqual({ kind: 'rate_limit', retryable: true, retryAfterMs: 1_000 });
+    expect(classify({ status: 503, hint: { kind: 'rate_limit', retryAfterMs: 1_000 } })).toEqual({
+      kind: 'rate_limit',
+      retryable: true,
+      retryAfterMs: 1_000,
+    });
   });
 
-  it("Telegram's 400 \"chat not found\" is not_found, and its body's retry_after wins over headers", () => {
-    expect(classify({ status: 400, hint: { kind: 'not_found' } })).toEqual({ kind: 'not_found', retryable: false, retryAfterMs: undefined });
-    expect(classify({ status: 429, headers: { 'retry-after': '1' }, hint: { retryAfterMs: 9_000 } })).toMatchObject({ retryAfterMs: 9_000 });
+  it('Telegram\'s 400 "chat not found" is not_found, and its body\'s retry_after wins over headers', () => {
+    expect(classify({ status: 400, hint: { kind: 'not_found' } })).toEqual({
+      kind: 'not_found',
+      retryable: false,
+      retryAfterMs: undefined,
+    });
+    expect(classify({ status: 429, headers: { 'retry-after': '1' }, hint: { retryAfterMs: 9_000 } })).toMatchObject({
+      retryAfterMs: 9_000,
+    });
   });
 
   it('a Lambda conflict "in progress" clears by itself: retryable, unlike other conflicts', () => {
@@ -68,6 +89,9 @@ describe('provider hints (each is documented where the provider gives it)', () =
   });
 
   it('a hinted kind is not second-guessed by the 403 rate-limit signals', () => {
-    expect(classify({ status: 403, headers: { 'retry-after': '5' }, hint: { kind: 'auth' } })).toMatchObject({ kind: 'auth', retryable: false });
+    expect(classify({ status: 403, headers: { 'retry-after': '5' }, hint: { kind: 'auth' } })).toMatchObject({
+      kind: 'auth',
+      retryable: false,
+    });
   });
 });

@@ -113,7 +113,9 @@ export function classifyHttpStatus(answer: HttpStatusAnswer): HttpStatusClassifi
   if (answer.hint?.kind === undefined && status === 403 && isRateLimitedForbidden(answer)) kind = 'rate_limit';
   const explicitWait = header(answer.headers, 'retry-after') !== undefined;
   const headerWait =
-    answer.headers !== undefined && (kind === 'rate_limit' || explicitWait) ? retryAfterMsFromHeaders(answer.headers, answer.now) : undefined;
+    answer.headers !== undefined && (kind === 'rate_limit' || explicitWait)
+      ? retryAfterMsFromHeaders(answer.headers, answer.now)
+      : undefined;
   return {
     kind,
     retryable: answer.hint?.retryable ?? RETRYABLE_KINDS.has(kind),

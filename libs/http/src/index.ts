@@ -41,13 +41,7 @@ export {
   type OffsetPaginationOptions,
   type PaginationOptions,
 } from './pagination';
-export {
-  oauth2Auth,
-  type OAuth2AuthOptions,
-  type OAuth2AuthStrategy,
-  type OAuth2Grant,
-  type OAuth2Tokens,
-} from './auth/oauth2-auth';
+export { oauth2Auth, type OAuth2AuthOptions, type OAuth2AuthStrategy, type OAuth2Grant, type OAuth2Tokens } from './auth/oauth2-auth';
 export { buildAuthorizationUrl, createPkcePair, type AuthorizationUrlOptions, type PkcePair } from './auth/oauth2-pkce';
 export { createJwt, jwtBearerAuth, type JwtBearerAuthOptions, type JwtOptions } from './auth/jwt-bearer-auth';
 export { type IntegrationSettings } from './integration-manifest';
@@ -57,11 +51,7 @@ export {
   type RestIntegrationSettings,
   type RestOperationDefinition,
 } from './rest-integration';
-export {
-  createGraphQLIntegration,
-  type GraphQLIntegrationSettings,
-  type GraphQLOperationDefinition,
-} from './graphql-integration';
+export { createGraphQLIntegration, type GraphQLIntegrationSettings, type GraphQLOperationDefinition } from './graphql-integration';
 export {
   createWebSocketIntegration,
   type WebSocketIntegration,

@@ -51,11 +51,19 @@ const OPERATION_NAME = /^[A-Za-z][A-Za-z0-9_-]*$/;
 
 /** `getIssue`, `get_issue` and `get-issue` all become the tool name `get_issue`. */
 function toolNameOf(operation: string): string {
-  return operation.replace(/([a-z0-9])([A-Z])/g, '$1_$2').replaceAll('-', '_').toLowerCase();
+  return operation
+    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+    .replaceAll('-', '_')
+    .toLowerCase();
 }
 
 function invalid(settings: Pick<IntegrationSettings, 'id'>, message: string): IntegrationError {
-  return new IntegrationError({ kind: 'validation', message: `Invalid integration "${settings.id}": ${message}`, provider: settings.id, isRetryable: false });
+  return new IntegrationError({
+    kind: 'validation',
+    message: `Invalid integration "${settings.id}": ${message}`,
+    provider: settings.id,
+    isRetryable: false,
+  });
 }
 
 /** The manifest auth kind of a strategy: its `kind` when core knows it (or an alias of one), else a validation error. */
@@ -77,10 +85,12 @@ function authKindsOf(settings: IntegrationSettings): AuthKind[] {
 export function createIntegrationManifest(settings: IntegrationSettings, operationNames: readonly string[]): ProviderManifest {
   const seen = new Map<string, string>();
   for (const operation of operationNames) {
-    if (!OPERATION_NAME.test(operation)) throw invalid(settings, `operation name "${operation}" must start with a letter and hold only letters, digits, "_" and "-"`);
+    if (!OPERATION_NAME.test(operation))
+      throw invalid(settings, `operation name "${operation}" must start with a letter and hold only letters, digits, "_" and "-"`);
     const toolName = toolNameOf(operation);
     const earlier = seen.get(toolName);
-    if (earlier !== undefined) throw invalid(settings, `duplicate operation "${operation}": "${earlier}" already becomes the tool "${toolName}"`);
+    if (earlier !== undefined)
+      throw invalid(settings, `duplicate operation "${operation}": "${earlier}" already becomes the tool "${toolName}"`);
     seen.set(toolName, operation);
   }
   let manifest: ProviderManifest;

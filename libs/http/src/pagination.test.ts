@@ -13,7 +13,10 @@ describe('pagination', () => {
     server = await startFaultServer({
       '/api/linked': (request) => {
         const page = Number(request.query.get('page') ?? '1');
-        const next = page < 3 ? `<${server.url}/api/linked?page=${page + 1}&per_page=3>; rel="next", <${server.url}/api/linked?page=3>; rel="last"` : undefined;
+        const next =
+          page < 3
+            ? `<${server.url}/api/linked?page=${page + 1}&per_page=3>; rel="next", <${server.url}/api/linked?page=3>; rel="last"`
+            : undefined;
         return { body: numbers.slice((page - 1) * 3, page * 3), headers: next === undefined ? undefined : { link: next } };
       },
       '/api/elsewhere': { body: [1], headers: { link: '<https://evil.example/steal>; rel="next"' } },
@@ -42,7 +45,13 @@ describe('pagination', () => {
   }
 
   it('follows Link rel="next" headers', async () => {
-    const items = await collect(paginateLinkHeader(client, { path: '/linked', query: { per_page: 3 }, responseSchema: z.array(z.number()) }, { items: (response) => response.data }));
+    const items = await collect(
+      paginateLinkHeader(
+        client,
+        { path: '/linked', query: { per_page: 3 }, responseSchema: z.array(z.number()) },
+        { items: (response) => response.data },
+      ),
+    );
     expect(items).toEqual(numbers);
     expect(server.requests.filter((request) => request.pathname === '/api/linked').map((request) => request.path)).toEqual([
       '/api/linked?per_page=3',
@@ -52,13 +61,23 @@ describe('pagination', () => {
   });
 
   it('refuses a next link to another origin', async () => {
-    const iterator = paginateLinkHeader(client, { path: '/elsewhere', responseSchema: z.array(z.number()) }, { items: (response) => response.data });
+    const iterator = paginateLinkHeader(
+      client,
+      { path: '/elsewhere', responseSchema: z.array(z.number()) },
+      { items: (response) => response.data },
+    );
     await expect(collect(iterator)).rejects.toMatchObject({ kind: 'provider' });
   });
 
   it('follows a cursor until there is none', async () => {
     const schema = z.object({ items: z.array(z.number()), next: z.string().nullish() });
-    const items = await collect(paginateCursor(client, { path: '/cursor', responseSchema: schema }, { items: (response) => response.data.items, nextCursor: (response) => response.data.next }));
+    const items = await collect(
+      paginateCursor(
+        client,
+        { path: '/cursor', responseSchema: schema },
+        { items: (response) => response.data.items, nextCursor: (response) => response.data.next },
+      ),
+    );
     expect(items).toEqual(numbers);
   });
 
@@ -66,11 +85,15 @@ describe('pagination', () => {
     const schema = z.object({ results: z.array(z.number()) });
     const request = { path: '/offset', responseSchema: schema };
     expect(await collect(paginateOffset(client, request, { items: (response) => response.data.results, pageSize: 3 }))).toEqual(numbers);
-    expect(await collect(paginateOffset(client, request, { items: (response) => response.data.results, pageSize: 2, maxPages: 2 }))).toEqual([1, 2, 3, 4]);
+    expect(
+      await collect(paginateOffset(client, request, { items: (response) => response.data.results, pageSize: 2, maxPages: 2 })),
+    ).toEqual([1, 2, 3, 4]);
   });
 
   it('parses Link headers', () => {
-    expect(nextLinkFromHeader('<https://a.test/x?page=2>; rel="next", <https://a.test/x?page=9>; rel="last"')).toBe('https://a.test/x?page=2');
+    expect(nextLinkFromHeader('<https://a.test/x?page=2>; rel="next", <https://a.test/x?page=9>; rel="last"')).toBe(
+      'https://a.test/x?page=2',
+    );
     expect(nextLinkFromHeader('<https://a.test/x?page=1>; rel="prev"')).toBeUndefined();
     expect(nextLinkFromHeader(undefined)).toBeUndefined();
   });

@@ -128,7 +128,10 @@ export async function* paginateOffset<Page, Item>(
   const limitParameter = options.limitParameter ?? 'limit';
   let offset = options.startOffset ?? 0;
   for (let page = 0; page < maxPages; page += 1) {
-    const response = await client.request({ ...request, query: { ...request.query, [offsetParameter]: offset, [limitParameter]: options.pageSize } });
+    const response = await client.request({
+      ...request,
+      query: { ...request.query, [offsetParameter]: offset, [limitParameter]: options.pageSize },
+    });
     const items = options.items(response);
     yield* items;
     if (items.length < options.pageSize) return;

@@ -70,14 +70,25 @@ function reasonOf(error: unknown): string {
 export function createProviderErrors(provider: string): ProviderErrors {
   const prefix = `${provider}: `;
   const create = (options: Omit<IntegrationErrorOptions, 'provider'>): IntegrationError =>
-    new IntegrationError({ ...options, provider, message: options.message.startsWith(prefix) ? options.message : `${prefix}${options.message}` });
+    new IntegrationError({
+      ...options,
+      provider,
+      message: options.message.startsWith(prefix) ? options.message : `${prefix}${options.message}`,
+    });
   return {
     provider,
     create,
-    invalidInput: (operation, message) => create({ kind: 'validation', message: `${operation}: ${message}`, operation, isRetryable: false }),
+    invalidInput: (operation, message) =>
+      create({ kind: 'validation', message: `${operation}: ${message}`, operation, isRetryable: false }),
     fromStatus(answer) {
       const quoted = answer.message === undefined || answer.message.trim() === '' ? undefined : firstLine(answer.message);
-      const classified = classifyHttpStatus({ status: answer.status, headers: answer.headers, message: quoted, hint: answer.hint, now: answer.now });
+      const classified = classifyHttpStatus({
+        status: answer.status,
+        headers: answer.headers,
+        message: quoted,
+        hint: answer.hint,
+        now: answer.now,
+      });
       const code = answer.code === undefined || answer.code === quoted ? '' : ` ${answer.code}`;
       return create({
         kind: classified.kind,
@@ -94,8 +105,15 @@ export function createProviderErrors(provider: string): ProviderErrors {
       if (IntegrationError.isInstance(error)) return error;
       const transport = transportFailure(error);
       const reason = reasonOf(error);
-      if (transport?.kind === 'timeout') return create({ kind: 'timeout', message: `${operation} timed out or was aborted: ${reason}`, operation, cause: error });
-      if (transport !== undefined) return create({ kind: 'network', message: `${operation} failed on the network (${transport.code}): ${reason}`, operation, cause: error });
+      if (transport?.kind === 'timeout')
+        return create({ kind: 'timeout', message: `${operation} timed out or was aborted: ${reason}`, operation, cause: error });
+      if (transport !== undefined)
+        return create({
+          kind: 'network',
+          message: `${operation} failed on the network (${transport.code}): ${reason}`,
+          operation,
+          cause: error,
+        });
       return create({ kind: 'provider', message: `${operation} failed: ${reason}`, operation, cause: error });
     },
   };

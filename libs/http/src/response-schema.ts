@@ -7,7 +7,10 @@ import { IntegrationError } from '@switchyard/core';
 export interface ResponseSchema<T> {
   safeParse(value: unknown):
     | { readonly success: true; readonly data: T }
-    | { readonly success: false; readonly error: { readonly issues: readonly { readonly path: readonly PropertyKey[]; readonly message: string }[] } };
+    | {
+        readonly success: false;
+        readonly error: { readonly issues: readonly { readonly path: readonly PropertyKey[]; readonly message: string }[] };
+      };
 }
 
 /** Where a response came from, for the error a mismatch raises. */
@@ -24,7 +27,10 @@ export interface ResponseContext {
  * and never quotes the body, so nothing the response held (tokens, personal
  * data) reaches the message. Not retryable: the same answer would come back.
  */
-export function responseSchemaError(context: ResponseContext, issues: readonly { readonly path: readonly PropertyKey[]; readonly message: string }[]): IntegrationError {
+export function responseSchemaError(
+  context: ResponseContext,
+  issues: readonly { readonly path: readonly PropertyKey[]; readonly message: string }[],
+): IntegrationError {
   const named = issues.map((issue) => ({ path: issue.path.map(String).join('.') || '(root)', message: issue.message }));
   const listed = named.slice(0, 3).map((issue) => `field "${issue.path}": ${issue.message}`);
   const prefix = context.provider === undefined ? '' : `${context.provider}: `;

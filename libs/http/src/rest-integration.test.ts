@@ -21,7 +21,12 @@ function settingsFor(baseURL: string): RestIntegrationSettings {
         method: 'GET',
         path: '/repos/{owner}/{repo}/issues',
         query: ['state', 'labels'],
-        input: z.object({ owner: z.string(), repo: z.string(), state: z.enum(['open', 'closed']).optional(), labels: z.array(z.string()).optional() }),
+        input: z.object({
+          owner: z.string(),
+          repo: z.string(),
+          state: z.enum(['open', 'closed']).optional(),
+          labels: z.array(z.string()).optional(),
+        }),
         output: z.array(z.object({ id: z.number(), title: z.string() })),
         hints: readOnly,
         description: 'Lists the issues of a repository',
@@ -100,7 +105,12 @@ describe('createRestIntegration', () => {
   });
 
   it('fills path parameters URL-encoded and sends query fields, with auth', async () => {
-    const issues = await hub.callProviderOperation('acme-tracker', 'listIssues', { owner: 'octo', repo: 'hello world', state: 'open', labels: ['bug', 'p 1'] });
+    const issues = await hub.callProviderOperation('acme-tracker', 'listIssues', {
+      owner: 'octo',
+      repo: 'hello world',
+      state: 'open',
+      labels: ['bug', 'p 1'],
+    });
     expect(issues).toEqual([{ id: 1, title: 'Broken link' }]);
     const recorded = server.requests.at(-1)!;
     expect(recorded.path).toBe('/api/repos/octo/hello%20world/issues?state=open&labels=bug&labels=p%201');
@@ -134,7 +144,9 @@ describe('createRestIntegration', () => {
 
   it('passes the shared error mapping through: 404 is not_found, never retried', async () => {
     const before = server.requests.length;
-    const error: unknown = await hub.callProviderOperation('acme-tracker', 'getIssue', { id: 'missing' }).catch((caught: unknown) => caught);
+    const error: unknown = await hub
+      .callProviderOperation('acme-tracker', 'getIssue', { id: 'missing' })
+      .catch((caught: unknown) => caught);
     expect(IntegrationError.isInstance(error)).toBe(true);
     expect(error).toMatchObject({ kind: 'not_found', statusCode: 404, provider: 'acme-tracker' });
     expect(server.requests.length).toBe(before + 1);
@@ -149,8 +161,13 @@ describe('createRestIntegration', () => {
 
   it('rejects invalid input before any request', async () => {
     const before = server.requests.length;
-    await expect(hub.callProviderOperation('acme-tracker', 'createIssue', { owner: 'octo', repo: 'hello', title: '' })).rejects.toMatchObject({ kind: 'validation' });
-    await expect(hub.callProviderOperation('acme-tracker', 'listIssues', { owner: 'octo' })).rejects.toMatchObject({ kind: 'validation', message: expect.stringContaining('repo') as unknown });
+    await expect(
+      hub.callProviderOperation('acme-tracker', 'createIssue', { owner: 'octo', repo: 'hello', title: '' }),
+    ).rejects.toMatchObject({ kind: 'validation' });
+    await expect(hub.callProviderOperation('acme-tracker', 'listIssues', { owner: 'octo' })).rejects.toMatchObject({
+      kind: 'validation',
+      message: expect.stringContaining('repo') as unknown,
+    });
     expect(server.requests.length).toBe(before);
   });
 
@@ -158,7 +175,9 @@ describe('createRestIntegration', () => {
     const integration = createRestIntegration(settingsFor(server.url));
     expect(integration.manifest).toMatchObject({ capabilities: [], authKinds: ['bearer'] });
     expect(Object.isFrozen(integration.manifest)).toBe(true);
-    await expect(integration.execute({ capability: 'issues', operation: 'getIssue', input: {} }, undefined as never)).rejects.toMatchObject({ kind: 'unsupported' });
+    await expect(integration.execute({ capability: 'issues', operation: 'getIssue', input: {} }, undefined as never)).rejects.toMatchObject(
+      { kind: 'unsupported' },
+    );
   });
 
   it("declares authKinds ['none'] without an auth strategy", () => {
@@ -178,7 +197,9 @@ describe('createRestIntegration declaration checks', () => {
   });
 
   it('fails when a query field is missing from the input schema', () => {
-    expect(() => createRestIntegration({ ...base, operations: { getIssue: { ...operation, query: ['page'] } } })).toThrow(/query field "page"/);
+    expect(() => createRestIntegration({ ...base, operations: { getIssue: { ...operation, query: ['page'] } } })).toThrow(
+      /query field "page"/,
+    );
   });
 
   it('fails on operation names that become the same tool', () => {

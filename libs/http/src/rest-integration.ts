@@ -67,9 +67,19 @@ function compile(settings: RestIntegrationSettings, name: string, definition: Re
   const listed = Array.isArray(definition.body) ? (definition.body as readonly string[]) : [];
   const shape = shapeOf(definition.input);
   const fail = (message: string): IntegrationError =>
-    new IntegrationError({ kind: 'validation', message: `Invalid integration "${settings.id}": operation "${name}" ${message}`, provider: settings.id, operation: name, isRetryable: false });
+    new IntegrationError({
+      kind: 'validation',
+      message: `Invalid integration "${settings.id}": operation "${name}" ${message}`,
+      provider: settings.id,
+      operation: name,
+      isRetryable: false,
+    });
   if (!definition.path.startsWith('/')) throw fail(`path "${definition.path}" must start with "/"`);
-  for (const [role, fields] of [['path parameter', pathParameters], ['query field', query], ['body field', listed]] as const) {
+  for (const [role, fields] of [
+    ['path parameter', pathParameters],
+    ['query field', query],
+    ['body field', listed],
+  ] as const) {
     for (const field of fields) {
       if (shape === undefined) throw fail(`has ${role} "${field}" but its input schema is not an object schema`);
       if (!Object.hasOwn(shape, field)) throw fail(`${role} "${field}" is missing from the input schema`);
@@ -89,7 +99,12 @@ function fillPath(operation: CompiledOperation, input: Readonly<Record<string, u
   return operation.definition.path.replace(PLACEHOLDER, (_placeholder, field: string) => {
     const value = input[field];
     if (value === undefined || value === null || value === '') {
-      throw new IntegrationError({ kind: 'validation', message: `${provider}.${operation.name}: path parameter "${field}" is empty`, provider, operation: operation.name });
+      throw new IntegrationError({
+        kind: 'validation',
+        message: `${provider}.${operation.name}: path parameter "${field}" is empty`,
+        provider,
+        operation: operation.name,
+      });
     }
     return encodeURIComponent(textOf(value));
   });

@@ -44,8 +44,12 @@ async function startWebSocketServer(reply: Reply): Promise<TestWebSocketServer> 
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
     socket.on('error', () => undefined);
-    const accept = createHash('sha1').update(`${String(request.headers['sec-websocket-key'])}${HANDSHAKE_GUID}`).digest('base64');
-    socket.write(`HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${accept}\r\n\r\n`);
+    const accept = createHash('sha1')
+      .update(`${String(request.headers['sec-websocket-key'])}${HANDSHAKE_GUID}`)
+      .digest('base64');
+    socket.write(
+      `HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${accept}\r\n\r\n`,
+    );
     const send = (value: unknown): void => void socket.write(frame(0x1, Buffer.from(JSON.stringify(value))));
     let buffered = Buffer.alloc(0);
     socket.on('data', (chunk: Buffer) => {
@@ -101,7 +105,10 @@ function reply(message: Record<string, unknown>, send: (value: unknown) => void)
   switch (method) {
     case 'issues.get':
       // The slow issue answers after a later call, so responses arrive out of order.
-      setTimeout(() => send({ jsonrpc: '2.0', id, result: { id: params.id, title: `Issue ${String(params.id)}` } }), params.id === 'slow' ? 80 : 0);
+      setTimeout(
+        () => send({ jsonrpc: '2.0', id, result: { id: params.id, title: `Issue ${String(params.id)}` } }),
+        params.id === 'slow' ? 80 : 0,
+      );
       return;
     case 'issues.bad':
       send({ jsonrpc: '2.0', id, error: { code: -32602, message: 'Invalid params: id' } });
@@ -133,7 +140,14 @@ describe('createWebSocketIntegration', () => {
       allowPrivateNetwork: true,
       auth: bearerAuth({ token: 'ws-secret-token' }),
       operations: {
-        getIssue: { method: 'issues.get', input: z.object({ issueId: z.string().min(1) }), params: (input) => ({ id: input.issueId }), output: issue, hints: readOnly, description: 'Reads one issue' },
+        getIssue: {
+          method: 'issues.get',
+          input: z.object({ issueId: z.string().min(1) }),
+          params: (input) => ({ id: input.issueId }),
+          output: issue,
+          hints: readOnly,
+          description: 'Reads one issue',
+        },
         badParams: { method: 'issues.bad', input: z.object({}), output: issue, hints: readOnly, description: 'Always invalid' },
         wrongShape: { method: 'issues.shape', input: z.object({}), output: issue, hints: readOnly, description: 'Answers the wrong shape' },
         hang: { method: 'issues.hang', input: z.object({}), output: issue, hints: readOnly, description: 'Never answers' },
@@ -150,7 +164,10 @@ describe('createWebSocketIntegration', () => {
   });
 
   it('sends a JSON-RPC request over one authenticated connection and returns the result', async () => {
-    await expect(hub.callProviderOperation('acme-realtime', 'getIssue', { issueId: 'A-1' })).resolves.toEqual({ id: 'A-1', title: 'Issue A-1' });
+    await expect(hub.callProviderOperation('acme-realtime', 'getIssue', { issueId: 'A-1' })).resolves.toEqual({
+      id: 'A-1',
+      title: 'Issue A-1',
+    });
     expect(server.received.at(-1)).toMatchObject({ jsonrpc: '2.0', method: 'issues.get', params: { id: 'A-1' } });
     expect(server.upgrades[0]?.authorization).toBe('Bearer ws-secret-token');
     expect(hub.tools.get('acme_realtime_get_issue')?.annotations.readOnlyHint).toBe(true);
@@ -168,9 +185,15 @@ describe('createWebSocketIntegration', () => {
   });
 
   it('classifies JSON-RPC errors and names mismatched result fields', async () => {
-    await expect(hub.callProviderOperation('acme-realtime', 'badParams', {})).rejects.toMatchObject({ kind: 'validation', message: expect.stringContaining('Invalid params') as unknown });
+    await expect(hub.callProviderOperation('acme-realtime', 'badParams', {})).rejects.toMatchObject({
+      kind: 'validation',
+      message: expect.stringContaining('Invalid params') as unknown,
+    });
     await expect(hub.callProviderOperation('acme-realtime', 'missing', {})).rejects.toMatchObject({ kind: 'unsupported' });
-    await expect(hub.callProviderOperation('acme-realtime', 'wrongShape', {})).rejects.toMatchObject({ kind: 'provider', message: expect.stringContaining('field "id"') as unknown });
+    await expect(hub.callProviderOperation('acme-realtime', 'wrongShape', {})).rejects.toMatchObject({
+      kind: 'provider',
+      message: expect.stringContaining('field "id"') as unknown,
+    });
   });
 
   it('times out at the call deadline and keeps the connection usable', async () => {
@@ -198,7 +221,14 @@ describe('createWebSocketIntegration', () => {
 
   it('refuses a URL that is not ws:// or wss://', () => {
     expect(() =>
-      createWebSocketIntegration({ id: 'acme-realtime', name: 'Acme', category: 'cloud', docsUrl: 'https://docs.acme.dev', url: 'https://acme.dev/rpc', operations: {} }),
+      createWebSocketIntegration({
+        id: 'acme-realtime',
+        name: 'Acme',
+        category: 'cloud',
+        docsUrl: 'https://docs.acme.dev',
+        url: 'https://acme.dev/rpc',
+        operations: {},
+      }),
     ).toThrow(expect.objectContaining({ kind: 'validation', message: expect.stringContaining('ws://') as unknown }));
   });
 
@@ -217,7 +247,13 @@ describe('createWebSocketIntegration', () => {
       operations: { hang: { method: 'issues.hang', input: z.object({}), output: issue, hints: readOnly, description: 'Never answers' } },
     });
     // Called directly, not through a hub, so the integration's own deadline handling is what ends the wait.
-    const context = { signal: new AbortController().signal, attempt: 1, idempotencyKey: undefined, deadline: Date.now() + 100, logger: silentLogger };
+    const context = {
+      signal: new AbortController().signal,
+      attempt: 1,
+      idempotencyKey: undefined,
+      deadline: Date.now() + 100,
+      logger: silentLogger,
+    };
     try {
       await expect(stuck.operations!.hang!.execute({}, context)).rejects.toMatchObject({ kind: 'timeout' });
     } finally {

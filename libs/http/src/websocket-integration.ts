@@ -21,8 +21,10 @@ export interface WebSocketOperationDefinition<Input extends z.ZodType = z.ZodTyp
 }
 
 /** Settings of {@link createWebSocketIntegration}. */
-export interface WebSocketIntegrationSettings<Inputs extends Record<string, z.ZodType> = Record<string, z.ZodType>>
-  extends Omit<IntegrationSettings, 'dispatcher' | 'timeoutMs'> {
+export interface WebSocketIntegrationSettings<Inputs extends Record<string, z.ZodType> = Record<string, z.ZodType>> extends Omit<
+  IntegrationSettings,
+  'dispatcher' | 'timeoutMs'
+> {
   /** The `ws://` or `wss://` URL to connect to. Auth headers go on the upgrade request, auth query parameters on the URL. */
   readonly url: string;
   /** WebSocket subprotocols to offer. Default: none. */
@@ -87,14 +89,22 @@ class JsonRpcConnection {
     const headers: Record<string, string> = { ...settings.headers };
     let target = this.url.href;
     if (settings.auth !== undefined) {
-      const result = await settings.auth.apply({ method: 'GET', origin: this.url.origin, path: `${this.url.pathname}${this.url.search}`, headers, body: undefined });
+      const result = await settings.auth.apply({
+        method: 'GET',
+        origin: this.url.origin,
+        path: `${this.url.pathname}${this.url.search}`,
+        headers,
+        body: undefined,
+      });
       Object.assign(headers, result.headers);
       target = appendQuery(target, result.query);
     }
     const socket = new WebSocket(target, { headers, protocols: [...(settings.protocols ?? [])] });
     await new Promise<void>((resolve, reject) => {
       socket.addEventListener('open', () => resolve(), { once: true });
-      socket.addEventListener('error', () => reject(this.networkError(`could not open the WebSocket connection to ${this.url.host}`)), { once: true });
+      socket.addEventListener('error', () => reject(this.networkError(`could not open the WebSocket connection to ${this.url.host}`)), {
+        once: true,
+      });
     });
     socket.addEventListener('message', (event) => this.receive(event.data));
     socket.addEventListener('close', (event) => this.dropped(socket, `the WebSocket connection closed (code ${event.code})`));
@@ -148,7 +158,12 @@ class JsonRpcConnection {
   /** Sends one request and waits for its response, until the call's signal aborts or its deadline passes. */
   call(method: string, params: unknown, signal: AbortSignal, deadline: number | undefined): Promise<unknown> {
     const timedOut = (): IntegrationError =>
-      new IntegrationError({ kind: 'timeout', message: `${this.settings.id}: ${method} got no response in time`, provider: this.settings.id, operation: method });
+      new IntegrationError({
+        kind: 'timeout',
+        message: `${this.settings.id}: ${method} got no response in time`,
+        provider: this.settings.id,
+        operation: method,
+      });
     if (signal.aborted) return Promise.reject(timedOut());
     const id = this.nextId++;
     return new Promise<unknown>((resolve, reject) => {
@@ -212,7 +227,9 @@ class JsonRpcConnection {
 function checkedResult(provider: string, operation: string, output: z.ZodType, result: unknown): unknown {
   const parsed = output.safeParse(result);
   if (parsed.success) return result;
-  const listed = parsed.error.issues.slice(0, 3).map((issue) => `field "${issue.path.map(String).join('.') || '(root)'}": ${issue.message}`);
+  const listed = parsed.error.issues
+    .slice(0, 3)
+    .map((issue) => `field "${issue.path.map(String).join('.') || '(root)'}": ${issue.message}`);
   throw new IntegrationError({
     kind: 'provider',
     message: `${provider}: ${operation} returned a result that does not match its schema: ${listed.join('; ')}`,
@@ -242,13 +259,20 @@ function checkedResult(provider: string, operation: string, output: z.ZodType, r
  * });
  * ```
  */
-export function createWebSocketIntegration<Inputs extends Record<string, z.ZodType>>(settings: WebSocketIntegrationSettings<Inputs>): WebSocketIntegration {
+export function createWebSocketIntegration<Inputs extends Record<string, z.ZodType>>(
+  settings: WebSocketIntegrationSettings<Inputs>,
+): WebSocketIntegration {
   const definitions = settings.operations as Readonly<Record<string, WebSocketOperationDefinition>>;
   const names = Object.keys(definitions);
   const manifest = createIntegrationManifest(settings, names);
   const url = new URL(settings.url);
   if (url.protocol !== 'ws:' && url.protocol !== 'wss:') {
-    throw new IntegrationError({ kind: 'validation', message: `Invalid integration "${settings.id}": url must be a ws:// or wss:// URL`, provider: settings.id, isRetryable: false });
+    throw new IntegrationError({
+      kind: 'validation',
+      message: `Invalid integration "${settings.id}": url must be a ws:// or wss:// URL`,
+      provider: settings.id,
+      isRetryable: false,
+    });
   }
   const connection = new JsonRpcConnection(settings, url);
   const operations: Record<string, ProviderOperation> = {};

@@ -1,5 +1,13 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { createCredentialManager, createHub, type CredentialManager, type Hub, type HubEvents, type OAuth2RefreshFunction, type Store } from '@switchyard/core';
+import {
+  createCredentialManager,
+  createHub,
+  type CredentialManager,
+  type Hub,
+  type HubEvents,
+  type OAuth2RefreshFunction,
+  type Store,
+} from '@switchyard/core';
 import { createFakeProvider } from '@switchyard/core/testing';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -60,7 +68,11 @@ describe('credential manager on PostgreSQL, two processes', () => {
   it('never loses a refreshed token when both refresh at once: the compare-and-swap loser uses the winner’s token', async () => {
     const [first, second] = processes;
     if (first === undefined || second === undefined) throw new Error('set-up failed');
-    await first.manager.setOAuth2Tokens(INTEGRATION, { accessToken: 'access-initial-token', refreshToken: 'refresh-initial-token', expiresAt: now.value - 1 });
+    await first.manager.setOAuth2Tokens(INTEGRATION, {
+      accessToken: 'access-initial-token',
+      refreshToken: 'refresh-initial-token',
+      expiresAt: now.value - 1,
+    });
     for (let round = 0; round < 5; round += 1) {
       const both = barrier(2);
       const left = endpoint('left', both.done, both.arrive);
@@ -75,7 +87,10 @@ describe('credential manager on PostgreSQL, two processes', () => {
       expect(left.calls).toEqual(right.calls);
       expect(new Set(tokens).size, `round ${round}: everyone got the same token`).toBe(1);
       const [winner] = tokens;
-      const stored = JSON.parse(await createCredentialManager({ store: second.store, keys }).get(INTEGRATION, 'oauth2')) as { accessToken: string; refreshToken: string };
+      const stored = JSON.parse(await createCredentialManager({ store: second.store, keys }).get(INTEGRATION, 'oauth2')) as {
+        accessToken: string;
+        refreshToken: string;
+      };
       expect(stored.accessToken).toBe(winner);
       expect(stored.refreshToken.split('-')[1]).toBe(winner?.split('-')[1]);
       // Still fresh: neither process refreshes again.
@@ -90,7 +105,9 @@ describe('credential manager on PostgreSQL, two processes', () => {
     const [first, second] = processes;
     if (first === undefined || second === undefined) throw new Error('set-up failed');
     now.value += 3_600_000;
-    const refreshed = await first.manager.getAccessToken(INTEGRATION, () => Promise.resolve({ accessToken: 'access-first-only-token', expiresInSeconds: 3600 }));
+    const refreshed = await first.manager.getAccessToken(INTEGRATION, () =>
+      Promise.resolve({ accessToken: 'access-first-only-token', expiresInSeconds: 3600 }),
+    );
     let calls = 0;
     const token = await second.manager.getAccessToken(INTEGRATION, () => {
       calls += 1;
@@ -117,7 +134,10 @@ describe('two hubs sharing the PostgreSQL store', () => {
         return { bucket, key, size: 0, etag: 'e', contentType: 'text/plain', lastModified: new Date(0).toISOString(), metadata: {} };
       },
     });
-    const unconfigured = createFakeProvider({ id: 'salesforce', capabilities: [{ name: 'storage', version: 1, operations: ['headObject'] }] });
+    const unconfigured = createFakeProvider({
+      id: 'salesforce',
+      capabilities: [{ name: 'storage', version: 1, operations: ['headObject'] }],
+    });
     const hub: Hub = createHub({
       providers: [crm, unconfigured],
       credentials: process.manager,
@@ -144,12 +164,16 @@ describe('two hubs sharing the PostgreSQL store', () => {
       expect(new Set(results.map((result) => result.provider))).toEqual(new Set(['hubspot']));
       const tokens = new Set([...left.tokensSeen, ...right.tokensSeen]);
       expect(tokens.size, 'one token for all 50 calls').toBe(1);
-      const stored = JSON.parse(await createCredentialManager({ store: second.store, keys }).get(INTEGRATION, 'oauth2')) as { accessToken: string };
+      const stored = JSON.parse(await createCredentialManager({ store: second.store, keys }).get(INTEGRATION, 'oauth2')) as {
+        accessToken: string;
+      };
       expect(tokens).toEqual(new Set([stored.accessToken]));
       const outcomes = [...left.refreshEvents, ...right.refreshEvents].map((event) => event.outcome).sort();
       expect(outcomes).toEqual(['adopted', 'refreshed']);
       expect(JSON.stringify([left.refreshEvents, right.refreshEvents])).not.toContain(stored.accessToken);
-      expect(left.hub.explain(request).candidates).toContainEqual(expect.objectContaining({ provider: 'salesforce', eligible: false, reason: 'no credentials in the vault' }));
+      expect(left.hub.explain(request).candidates).toContainEqual(
+        expect.objectContaining({ provider: 'salesforce', eligible: false, reason: 'no credentials in the vault' }),
+      );
     } finally {
       await Promise.all([left.hub.close(), right.hub.close()]);
     }

@@ -107,7 +107,9 @@ export async function migratePostgres(pool: Pool, schema: string, migrations: re
     await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`switchyard.migrate.${schema}`]);
     await client.query(`CREATE SCHEMA IF NOT EXISTS ${quoted}`);
     await client.query(`SET LOCAL search_path TO ${quoted}`);
-    await client.query('CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())');
+    await client.query(
+      'CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())',
+    );
     const { rows } = await client.query<{ version: number }>('SELECT coalesce(max(version), 0) AS version FROM schema_migrations');
     const applied = rows[0]?.version ?? 0;
     for (const [index, sql] of migrations.entries()) {

@@ -29,7 +29,8 @@ export function createQueries(pool: pg.Pool): PostgresQueries {
   }
   async function written(operation: string, sql: string, values: unknown[]): Promise<Row> {
     const row = await one(operation, sql, values);
-    if (row === undefined) throw new IntegrationError({ kind: 'provider', message: `${operation}: PostgreSQL returned no row for a write`, operation });
+    if (row === undefined)
+      throw new IntegrationError({ kind: 'provider', message: `${operation}: PostgreSQL returned no row for a write`, operation });
     return row;
   }
   return { query, one, written };
@@ -39,7 +40,10 @@ export function createQueries(pool: pg.Pool): PostgresQueries {
  * The pool a store creates when it is not given one: `connectionString`,
  * else the `DATABASE_URL` environment variable, else a `validation` error.
  */
-export function createPool(settings: { readonly connectionString?: string | undefined; readonly maxConnections?: number | undefined }): pg.Pool {
+export function createPool(settings: {
+  readonly connectionString?: string | undefined;
+  readonly maxConnections?: number | undefined;
+}): pg.Pool {
   const connectionString = loadOptionalSetting({ settingValue: settings.connectionString, environmentVariableName: 'DATABASE_URL' });
   if (connectionString === undefined) {
     throw new IntegrationError({

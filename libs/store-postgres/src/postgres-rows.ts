@@ -4,8 +4,7 @@ import { createStoreRowMappers, type JsonObject, type StoreRow } from '@switchya
 export type Row = StoreRow;
 
 /** Row-to-record mappers for the PostgreSQL schema. */
-export const { toIntegration, toRegistryEntry, toCredential, toDefinition, toDataRecord, toCheckpoint, toEvent } =
-  createStoreRowMappers({
-    json: (row, column) => row[column] as JsonObject,
-    time: (row, column) => (row[column] as Date).toISOString(),
-  });
+export const { toIntegration, toRegistryEntry, toCredential, toDefinition, toDataRecord, toCheckpoint, toEvent } = createStoreRowMappers({
+  json: (row, column) => row[column] as JsonObject,
+  time: (row, column) => (row[column] as Date).toISOString(),
+});

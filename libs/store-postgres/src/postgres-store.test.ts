@@ -74,7 +74,9 @@ describe('createPostgresStore', () => {
       let version = (await left.credentials.put({ ...sealed, expectedVersion: 0 })).version;
       for (let round = 0; round < 10; round += 1) {
         const results = await Promise.allSettled(
-          [left, right].map((store, index) => store.credentials.put({ ...sealed, ciphertext: index === 0 ? 'bGVmdA==' : 'cmlnaHQ=', expectedVersion: version })),
+          [left, right].map((store, index) =>
+            store.credentials.put({ ...sealed, ciphertext: index === 0 ? 'bGVmdA==' : 'cmlnaHQ=', expectedVersion: version }),
+          ),
         );
         const winners = results.filter((result) => result.status === 'fulfilled');
         const losers = results.filter((result) => result.status === 'rejected');
@@ -105,6 +107,8 @@ describe('createPostgresStore', () => {
 
   it('rejects a schema name that is not a plain identifier, and reports an unreachable server as a network error', async () => {
     await expect(createPostgresStore({ connectionString, schema: 'public; DROP TABLE x' })).rejects.toMatchObject({ kind: 'validation' });
-    await expect(createPostgresStore({ connectionString: 'postgres://postgres@127.0.0.1:1/test', schema: nextSchema() })).rejects.toMatchObject({ kind: 'network' });
+    await expect(
+      createPostgresStore({ connectionString: 'postgres://postgres@127.0.0.1:1/test', schema: nextSchema() }),
+    ).rejects.toMatchObject({ kind: 'network' });
   });
 });

@@ -14,16 +14,7 @@ import {
 import type pg from 'pg';
 import { createPool, createQueries } from './postgres-queries';
 import { migratePostgres, quoteSchema } from './postgres-migrations';
-import {
-  toCheckpoint,
-  toCredential,
-  toDataRecord,
-  toDefinition,
-  toEvent,
-  toIntegration,
-  toRegistryEntry,
-  type Row,
-} from './postgres-rows';
+import { toCheckpoint, toCredential, toDataRecord, toDefinition, toEvent, toIntegration, toRegistryEntry, type Row } from './postgres-rows';
 
 /** Settings for {@link createPostgresStore}. */
 export interface PostgresStoreSettings {
@@ -93,12 +84,16 @@ export async function createPostgresStore(settings: PostgresStoreSettings = {}):
         return toDefinition(row);
       },
       async get(id) {
-        const row = await one(operation('get'), `SELECT * FROM ${definitionTable} WHERE id = $1`, [parseStoreInput(schemas.key, id, operation('get'))]);
+        const row = await one(operation('get'), `SELECT * FROM ${definitionTable} WHERE id = $1`, [
+          parseStoreInput(schemas.key, id, operation('get')),
+        ]);
         if (row === undefined) throw storeNotFound(operation('get'), `${label} "${id}"`);
         return toDefinition(row);
       },
       async list() {
-        return (await query(operation('list'), `SELECT * FROM ${definitionTable} ORDER BY name COLLATE "C", id COLLATE "C"`)).map(toDefinition);
+        return (await query(operation('list'), `SELECT * FROM ${definitionTable} ORDER BY name COLLATE "C", id COLLATE "C"`)).map(
+          toDefinition,
+        );
       },
       async update(id, changes) {
         const key = parseStoreInput(schemas.key, id, operation('update'));
@@ -112,7 +107,9 @@ export async function createPostgresStore(settings: PostgresStoreSettings = {}):
         return toDefinition(row);
       },
       async delete(id) {
-        const rows = await query(operation('delete'), `DELETE FROM ${definitionTable} WHERE id = $1 RETURNING id`, [parseStoreInput(schemas.key, id, operation('delete'))]);
+        const rows = await query(operation('delete'), `DELETE FROM ${definitionTable} WHERE id = $1 RETURNING id`, [
+          parseStoreInput(schemas.key, id, operation('delete')),
+        ]);
         if (rows.length === 0) throw storeNotFound(operation('delete'), `${label} "${id}"`);
       },
     };
@@ -146,7 +143,9 @@ export async function createPostgresStore(settings: PostgresStoreSettings = {}):
         return toIntegration(row);
       },
       async get(id) {
-        const row = await one('store.integrations.get', `SELECT * FROM ${integrationsTable} WHERE id = $1`, [parseStoreInput(schemas.key, id, 'store.integrations.get')]);
+        const row = await one('store.integrations.get', `SELECT * FROM ${integrationsTable} WHERE id = $1`, [
+          parseStoreInput(schemas.key, id, 'store.integrations.get'),
+        ]);
         if (row === undefined) throw storeNotFound('store.integrations.get', `integration "${id}"`);
         return toIntegration(row);
       },
@@ -202,7 +201,9 @@ export async function createPostgresStore(settings: PostgresStoreSettings = {}):
       },
       async delete(providerId) {
         const key = parseStoreInput(schemas.key, providerId, 'store.registry.delete');
-        const rows = await query('store.registry.delete', `DELETE FROM ${registryTable} WHERE provider_id = $1 RETURNING provider_id`, [key]);
+        const rows = await query('store.registry.delete', `DELETE FROM ${registryTable} WHERE provider_id = $1 RETURNING provider_id`, [
+          key,
+        ]);
         if (rows.length === 0) throw storeNotFound('store.registry.delete', `provider "${providerId}"`);
       },
     },
@@ -210,7 +211,10 @@ export async function createPostgresStore(settings: PostgresStoreSettings = {}):
     credentials: {
       async get(integrationId, field) {
         parseStoreInput(schemas.credentialKey, { integrationId, field }, 'store.credentials.get');
-        const row = await one('store.credentials.get', `SELECT * FROM ${credentialsTable} WHERE integration_id = $1 AND field = $2`, [integrationId, field]);
+        const row = await one('store.credentials.get', `SELECT * FROM ${credentialsTable} WHERE integration_id = $1 AND field = $2`, [
+          integrationId,
+          field,
+        ]);
         if (row === undefined) throw credentialNotFound('store.credentials.get', integrationId, field);
         return toCredential(row);
       },
@@ -239,9 +243,18 @@ export async function createPostgresStore(settings: PostgresStoreSettings = {}):
           );
         }
         if (row !== undefined) return toCredential(row);
-        if (!(await integrationExists(operation, input.integrationId))) throw storeNotFound(operation, `integration "${input.integrationId}"`);
-        const current = await one(operation, `SELECT version FROM ${credentialsTable} WHERE integration_id = $1 AND field = $2`, [input.integrationId, input.field]);
-        throw credentialVersionConflict(input.integrationId, input.field, expectedVersion ?? 0, current === undefined ? 0 : Number(current['version']));
+        if (!(await integrationExists(operation, input.integrationId)))
+          throw storeNotFound(operation, `integration "${input.integrationId}"`);
+        const current = await one(operation, `SELECT version FROM ${credentialsTable} WHERE integration_id = $1 AND field = $2`, [
+          input.integrationId,
+          input.field,
+        ]);
+        throw credentialVersionConflict(
+          input.integrationId,
+          input.field,
+          expectedVersion ?? 0,
+          current === undefined ? 0 : Number(current['version']),
+        );
       },
       async list(filter) {
         const input = parseStoreInput(schemas.credentialFilter, filter, 'store.credentials.list');
@@ -255,7 +268,11 @@ export async function createPostgresStore(settings: PostgresStoreSettings = {}):
       },
       async delete(integrationId, field) {
         parseStoreInput(schemas.credentialKey, { integrationId, field }, 'store.credentials.delete');
-        const rows = await query('store.credentials.delete', `DELETE FROM ${credentialsTable} WHERE integration_id = $1 AND field = $2 RETURNING field`, [integrationId, field]);
+        const rows = await query(
+          'store.credentials.delete',
+          `DELETE FROM ${credentialsTable} WHERE integration_id = $1 AND field = $2 RETURNING field`,
+          [integrationId, field],
+        );
         if (rows.length === 0) throw credentialNotFound('store.credentials.delete', integrationId, field);
       },
     },
@@ -276,14 +293,24 @@ export async function createPostgresStore(settings: PostgresStoreSettings = {}):
            RETURNING *, (xmax = 0) AS inserted`,
           [...key, json(input.data), contentHash(input.data), storeTimestamp()],
         );
-        if (row !== undefined) return { outcome: row['inserted'] === true ? ('created' as const) : ('updated' as const), record: toDataRecord(row) };
-        const unchanged = await one(operation, `SELECT * FROM ${recordsTable} WHERE integration_id = $1 AND entity = $2 AND external_id = $3`, key);
-        if (unchanged === undefined) throw storeNotFound(operation, `${input.entity} "${input.externalId}" of integration "${input.integrationId}"`);
+        if (row !== undefined)
+          return { outcome: row['inserted'] === true ? ('created' as const) : ('updated' as const), record: toDataRecord(row) };
+        const unchanged = await one(
+          operation,
+          `SELECT * FROM ${recordsTable} WHERE integration_id = $1 AND entity = $2 AND external_id = $3`,
+          key,
+        );
+        if (unchanged === undefined)
+          throw storeNotFound(operation, `${input.entity} "${input.externalId}" of integration "${input.integrationId}"`);
         return { outcome: 'unchanged' as const, record: toDataRecord(unchanged) };
       },
       async get(integrationId, entity, externalId) {
         parseStoreInput(schemas.dataRecordKey, { integrationId, entity, externalId }, 'store.records.get');
-        const row = await one('store.records.get', `SELECT * FROM ${recordsTable} WHERE integration_id = $1 AND entity = $2 AND external_id = $3`, [integrationId, entity, externalId]);
+        const row = await one(
+          'store.records.get',
+          `SELECT * FROM ${recordsTable} WHERE integration_id = $1 AND entity = $2 AND external_id = $3`,
+          [integrationId, entity, externalId],
+        );
         if (row === undefined) throw storeNotFound('store.records.get', `${entity} "${externalId}" of integration "${integrationId}"`);
         return toDataRecord(row);
       },
@@ -310,7 +337,10 @@ export async function createPostgresStore(settings: PostgresStoreSettings = {}):
     checkpoints: {
       async get(integrationId, stream) {
         parseStoreInput(schemas.checkpointKey, { integrationId, stream }, 'store.checkpoints.get');
-        const row = await one('store.checkpoints.get', `SELECT * FROM ${checkpointsTable} WHERE integration_id = $1 AND stream = $2`, [integrationId, stream]);
+        const row = await one('store.checkpoints.get', `SELECT * FROM ${checkpointsTable} WHERE integration_id = $1 AND stream = $2`, [
+          integrationId,
+          stream,
+        ]);
         return row === undefined ? undefined : toCheckpoint(row);
       },
       async put(checkpoint) {
@@ -326,11 +356,19 @@ export async function createPostgresStore(settings: PostgresStoreSettings = {}):
       },
       async list(integrationId) {
         const key = parseStoreInput(schemas.key, integrationId, 'store.checkpoints.list');
-        return (await query('store.checkpoints.list', `SELECT * FROM ${checkpointsTable} WHERE integration_id = $1 ORDER BY stream COLLATE "C"`, [key])).map(toCheckpoint);
+        return (
+          await query('store.checkpoints.list', `SELECT * FROM ${checkpointsTable} WHERE integration_id = $1 ORDER BY stream COLLATE "C"`, [
+            key,
+          ])
+        ).map(toCheckpoint);
       },
       async delete(integrationId, stream) {
         parseStoreInput(schemas.checkpointKey, { integrationId, stream }, 'store.checkpoints.delete');
-        const rows = await query('store.checkpoints.delete', `DELETE FROM ${checkpointsTable} WHERE integration_id = $1 AND stream = $2 RETURNING stream`, [integrationId, stream]);
+        const rows = await query(
+          'store.checkpoints.delete',
+          `DELETE FROM ${checkpointsTable} WHERE integration_id = $1 AND stream = $2 RETURNING stream`,
+          [integrationId, stream],
+        );
         if (rows.length === 0) throw storeNotFound('store.checkpoints.delete', `checkpoint "${stream}" of integration "${integrationId}"`);
       },
     },
@@ -347,7 +385,12 @@ export async function createPostgresStore(settings: PostgresStoreSettings = {}):
       },
       async has(providerId, deliveryId) {
         parseStoreInput(schemas.webhookDelivery, { providerId, deliveryId }, 'store.webhookDeliveries.has');
-        return (await one('store.webhookDeliveries.has', `SELECT 1 FROM ${deliveriesTable} WHERE provider_id = $1 AND delivery_id = $2`, [providerId, deliveryId])) !== undefined;
+        return (
+          (await one('store.webhookDeliveries.has', `SELECT 1 FROM ${deliveriesTable} WHERE provider_id = $1 AND delivery_id = $2`, [
+            providerId,
+            deliveryId,
+          ])) !== undefined
+        );
       },
     },
 

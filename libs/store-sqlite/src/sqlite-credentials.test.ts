@@ -39,7 +39,10 @@ describe('credential manager on SQLite, two stores on one file', () => {
       ]);
       expect(calls).toEqual(['refresh-initial-token', 'refresh-initial-token']);
       expect(new Set(tokens).size).toBe(1);
-      const stored = JSON.parse(await createCredentialManager({ store: rightStore, keys }).get('hubspot-acme', 'oauth2')) as Record<string, unknown>;
+      const stored = JSON.parse(await createCredentialManager({ store: rightStore, keys }).get('hubspot-acme', 'oauth2')) as Record<
+        string,
+        unknown
+      >;
       expect(stored).toMatchObject({ accessToken: tokens[0], refreshToken: 'refresh-initial-token' });
     } finally {
       await Promise.all([leftStore.close(), rightStore.close()]);

@@ -4,8 +4,7 @@ import { createStoreRowMappers, type JsonObject, type StoreRow } from '@switchya
 export type Row = StoreRow;
 
 /** Row-to-record mappers for the SQLite schema. */
-export const { toIntegration, toRegistryEntry, toCredential, toDefinition, toDataRecord, toCheckpoint, toEvent } =
-  createStoreRowMappers({
-    json: (row, column) => JSON.parse(String(row[column])) as JsonObject,
-    time: (row, column) => String(row[column]),
-  });
+export const { toIntegration, toRegistryEntry, toCredential, toDefinition, toDataRecord, toCheckpoint, toEvent } = createStoreRowMappers({
+  json: (row, column) => JSON.parse(String(row[column])) as JsonObject,
+  time: (row, column) => String(row[column]),
+});

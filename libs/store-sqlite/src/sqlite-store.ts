@@ -15,16 +15,7 @@ import {
   type Store,
 } from '@switchyard/core';
 import { inTransaction, migrateSqlite } from './sqlite-migrations';
-import {
-  toCheckpoint,
-  toCredential,
-  toDataRecord,
-  toDefinition,
-  toEvent,
-  toIntegration,
-  toRegistryEntry,
-  type Row,
-} from './sqlite-rows';
+import { toCheckpoint, toCredential, toDataRecord, toDefinition, toEvent, toIntegration, toRegistryEntry, type Row } from './sqlite-rows';
 
 /** Settings for {@link createSqliteStore}. */
 export interface SqliteStoreSettings {
@@ -103,7 +94,11 @@ export function createSqliteStore(settings: SqliteStoreSettings = {}): Store {
           const now = storeTimestamp();
           const row = one(
             `INSERT INTO ${table} (id, name, definition, created_at, updated_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING *`,
-            id, input.name, json(input.definition), now, now,
+            id,
+            input.name,
+            json(input.definition),
+            now,
+            now,
           );
           if (row === undefined) throw storeConflict(operation('create'), `${label} "${id}" already exists`);
           return toDefinition(row);
@@ -116,7 +111,10 @@ export function createSqliteStore(settings: SqliteStoreSettings = {}): Store {
           const input = parseStoreInput(schemas.definitionChanges, changes, operation('update'));
           const row = one(
             `UPDATE ${table} SET name = coalesce(?, name), definition = coalesce(?, definition), updated_at = ? WHERE id = ? RETURNING *`,
-            nullable(input.name), input.definition === undefined ? null : json(input.definition), storeTimestamp(), key,
+            nullable(input.name),
+            input.definition === undefined ? null : json(input.definition),
+            storeTimestamp(),
+            key,
           );
           if (row === undefined) throw storeNotFound(operation('update'), `${label} "${id}"`);
           return toDefinition(row);
@@ -139,7 +137,13 @@ export function createSqliteStore(settings: SqliteStoreSettings = {}): Store {
           const now = storeTimestamp();
           const row = one(
             'INSERT INTO integrations (id, provider_id, name, settings, status, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING *',
-            id, input.providerId, input.name, json(input.settings), input.status, now, now,
+            id,
+            input.providerId,
+            input.name,
+            json(input.settings),
+            input.status,
+            now,
+            now,
           );
           if (row === undefined) throw storeConflict('store.integrations.create', `integration "${id}" already exists`);
           return toIntegration(row);
@@ -164,7 +168,11 @@ export function createSqliteStore(settings: SqliteStoreSettings = {}): Store {
           const input = parseStoreInput(schemas.integrationChanges, changes, 'store.integrations.update');
           const row = one(
             'UPDATE integrations SET name = coalesce(?, name), settings = coalesce(?, settings), status = coalesce(?, status), updated_at = ? WHERE id = ? RETURNING *',
-            nullable(input.name), input.settings === undefined ? null : json(input.settings), nullable(input.status), storeTimestamp(), key,
+            nullable(input.name),
+            input.settings === undefined ? null : json(input.settings),
+            nullable(input.status),
+            storeTimestamp(),
+            key,
           );
           if (row === undefined) throw storeNotFound('store.integrations.update', `integration "${id}"`);
           return toIntegration(row);
@@ -187,20 +195,33 @@ export function createSqliteStore(settings: SqliteStoreSettings = {}): Store {
              ON CONFLICT (provider_id) DO UPDATE SET package_name = excluded.package_name, version = excluded.version,
                manifest = excluded.manifest, updated_at = excluded.updated_at
              RETURNING *`,
-            input.providerId, input.packageName, input.version, json(input.manifest), now, now,
+            input.providerId,
+            input.packageName,
+            input.version,
+            json(input.manifest),
+            now,
+            now,
           );
           return toRegistryEntry(row);
         }),
       get: (providerId) =>
         run(() => {
-          const row = one('SELECT * FROM integration_registry WHERE provider_id = ?', parseStoreInput(schemas.key, providerId, 'store.registry.get'));
+          const row = one(
+            'SELECT * FROM integration_registry WHERE provider_id = ?',
+            parseStoreInput(schemas.key, providerId, 'store.registry.get'),
+          );
           if (row === undefined) throw storeNotFound('store.registry.get', `provider "${providerId}"`);
           return toRegistryEntry(row);
         }),
       list: () => run(() => all('SELECT * FROM integration_registry ORDER BY provider_id').map(toRegistryEntry)),
       delete: (providerId) =>
         run(() => {
-          if (change('DELETE FROM integration_registry WHERE provider_id = ?', parseStoreInput(schemas.key, providerId, 'store.registry.delete')) === 0) {
+          if (
+            change(
+              'DELETE FROM integration_registry WHERE provider_id = ?',
+              parseStoreInput(schemas.key, providerId, 'store.registry.delete'),
+            ) === 0
+          ) {
             throw storeNotFound('store.registry.delete', `provider "${providerId}"`);
           }
         }),
@@ -229,7 +250,14 @@ export function createSqliteStore(settings: SqliteStoreSettings = {}): Store {
                ON CONFLICT (integration_id, field) DO UPDATE SET key_id = excluded.key_id, iv = excluded.iv, ciphertext = excluded.ciphertext,
                  auth_tag = excluded.auth_tag, version = excluded.version, updated_at = excluded.updated_at
                RETURNING *`,
-              input.integrationId, input.field, input.keyId, input.iv, input.ciphertext, input.authTag, currentVersion + 1, storeTimestamp(),
+              input.integrationId,
+              input.field,
+              input.keyId,
+              input.iv,
+              input.ciphertext,
+              input.authTag,
+              currentVersion + 1,
+              storeTimestamp(),
             );
             return toCredential(row);
           });
@@ -263,13 +291,18 @@ export function createSqliteStore(settings: SqliteStoreSettings = {}): Store {
             requireIntegration(input.integrationId, 'store.records.upsert');
             const key = [input.integrationId, input.entity, input.externalId];
             const existing = one('SELECT * FROM integration_data WHERE integration_id = ? AND entity = ? AND external_id = ?', ...key);
-            if (existing !== undefined && existing['hash'] === hash) return { outcome: 'unchanged' as const, record: toDataRecord(existing) };
+            if (existing !== undefined && existing['hash'] === hash)
+              return { outcome: 'unchanged' as const, record: toDataRecord(existing) };
             const now = storeTimestamp();
             const row = written(
               `INSERT INTO integration_data (integration_id, entity, external_id, data, hash, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)
                ON CONFLICT (integration_id, entity, external_id) DO UPDATE SET data = excluded.data, hash = excluded.hash, updated_at = excluded.updated_at
                RETURNING *`,
-              ...key, json(input.data), hash, now, now,
+              ...key,
+              json(input.data),
+              hash,
+              now,
+              now,
             );
             return { outcome: existing === undefined ? ('created' as const) : ('updated' as const), record: toDataRecord(row) };
           });
@@ -277,7 +310,12 @@ export function createSqliteStore(settings: SqliteStoreSettings = {}): Store {
       get: (integrationId, entity, externalId) =>
         run(() => {
           parseStoreInput(schemas.dataRecordKey, { integrationId, entity, externalId }, 'store.records.get');
-          const row = one('SELECT * FROM integration_data WHERE integration_id = ? AND entity = ? AND external_id = ?', integrationId, entity, externalId);
+          const row = one(
+            'SELECT * FROM integration_data WHERE integration_id = ? AND entity = ? AND external_id = ?',
+            integrationId,
+            entity,
+            externalId,
+          );
           if (row === undefined) throw storeNotFound('store.records.get', `${entity} "${externalId}" of integration "${integrationId}"`);
           return toDataRecord(row);
         }),
@@ -292,7 +330,14 @@ export function createSqliteStore(settings: SqliteStoreSettings = {}): Store {
       delete: (integrationId, entity, externalId) =>
         run(() => {
           parseStoreInput(schemas.dataRecordKey, { integrationId, entity, externalId }, 'store.records.delete');
-          if (change('DELETE FROM integration_data WHERE integration_id = ? AND entity = ? AND external_id = ?', integrationId, entity, externalId) === 0) {
+          if (
+            change(
+              'DELETE FROM integration_data WHERE integration_id = ? AND entity = ? AND external_id = ?',
+              integrationId,
+              entity,
+              externalId,
+            ) === 0
+          ) {
             throw storeNotFound('store.records.delete', `${entity} "${externalId}" of integration "${integrationId}"`);
           }
         }),
@@ -314,7 +359,10 @@ export function createSqliteStore(settings: SqliteStoreSettings = {}): Store {
               `INSERT INTO sync_checkpoints (integration_id, stream, cursor, updated_at) VALUES (?, ?, ?, ?)
                ON CONFLICT (integration_id, stream) DO UPDATE SET cursor = excluded.cursor, updated_at = excluded.updated_at
                RETURNING *`,
-              input.integrationId, input.stream, input.cursor, storeTimestamp(),
+              input.integrationId,
+              input.stream,
+              input.cursor,
+              storeTimestamp(),
             );
             return toCheckpoint(row);
           });
@@ -339,7 +387,10 @@ export function createSqliteStore(settings: SqliteStoreSettings = {}): Store {
           const input = parseStoreInput(schemas.webhookDelivery, delivery, 'store.webhookDeliveries.record');
           const inserted = change(
             'INSERT INTO webhook_deliveries (provider_id, delivery_id, integration_id, received_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING',
-            input.providerId, input.deliveryId, nullable(input.integrationId), storeTimestamp(),
+            input.providerId,
+            input.deliveryId,
+            nullable(input.integrationId),
+            storeTimestamp(),
           );
           return inserted === 1;
         }),
@@ -356,7 +407,10 @@ export function createSqliteStore(settings: SqliteStoreSettings = {}): Store {
           const input = parseStoreInput(schemas.newEvent, event, 'store.events.append');
           const row = written(
             'INSERT INTO events (type, integration_id, payload, occurred_at) VALUES (?, ?, ?, ?) RETURNING *',
-            input.type, nullable(input.integrationId), json(input.payload), storeTimestamp(),
+            input.type,
+            nullable(input.integrationId),
+            json(input.payload),
+            storeTimestamp(),
           );
           return toEvent(row);
         }),

@@ -54,9 +54,7 @@ export function preview(value: unknown): string {
 }
 
 function describeIssues(issues: readonly { readonly path: readonly PropertyKey[]; readonly message: string }[]): string {
-  return issues
-    .map((issue) => `${issue.path.length > 0 ? issue.path.map(String).join('.') : '(root)'}: ${issue.message}`)
-    .join('; ');
+  return issues.map((issue) => `${issue.path.length > 0 ? issue.path.map(String).join('.') : '(root)'}: ${issue.message}`).join('; ');
 }
 
 /**
@@ -64,11 +62,7 @@ function describeIssues(issues: readonly { readonly path: readonly PropertyKey[]
  * with. Throws an error starting with `label` when it resolves, rejects with
  * something else, or with another kind.
  */
-export async function expectIntegrationError(
-  promise: Promise<unknown>,
-  kind: ErrorKind,
-  label: string,
-): Promise<IntegrationError> {
+export async function expectIntegrationError(promise: Promise<unknown>, kind: ErrorKind, label: string): Promise<IntegrationError> {
   let result: unknown;
   try {
     result = await promise;
@@ -116,10 +110,7 @@ export function createCapabilityClient<Contract extends CapabilityContract>(
     if (!parsedInput.success) {
       throw new Error(`${label(operation)}: the test's input breaks the contract: ${describeIssues(parsedInput.error.issues)}`);
     }
-    const output = await provider.execute(
-      { capability: contract.name, operation, input: parsedInput.data },
-      createCallContext(),
-    );
+    const output = await provider.execute({ capability: contract.name, operation, input: parsedInput.data }, createCallContext());
     const parsedOutput = operationContract.output.safeParse(output);
     if (!parsedOutput.success) {
       throw new Error(

@@ -54,7 +54,11 @@ describe('the compute suite catches broken providers', () => {
   it('fails a provider whose stop does nothing, or whose machines never finish starting', async () => {
     expect(
       await failedTitles('stopInstance', (request) =>
-        Promise.resolve({ instanceId: (request.input as { instanceId: string }).instanceId, previousState: 'running', currentState: 'stopping' }),
+        Promise.resolve({
+          instanceId: (request.input as { instanceId: string }).instanceId,
+          previousState: 'running',
+          currentState: 'stopping',
+        }),
       ),
     ).toEqual(['stops a running instance: stopping (or stopped) at once, then stopped']);
     const stuck = await failedTitles('getInstance', async (request, _context, original) => {
@@ -118,7 +122,9 @@ describe('the compute suite catches broken providers', () => {
     const failed = results.filter((result) => result.status === 'failed');
     expect(failed.length).toBeGreaterThan(0);
     for (const result of failed) {
-      expect(String(result.error)).toMatch(/compute\.getInstance \(provider memory-compute\) returned output that breaks the contract: providerState:/);
+      expect(String(result.error)).toMatch(
+        /compute\.getInstance \(provider memory-compute\) returned output that breaks the contract: providerState:/,
+      );
     }
   });
 });

@@ -84,7 +84,10 @@ export function computeProviderCases(options: TestComputeProviderOptions): Compu
       const ids = listed.items.map((instance) => instance.id);
       expect(ids, 'the running instance is listed').toContain(running);
       expect(ids, 'the stopped instance is left out').not.toContain(stopped);
-      expect(listed.items.filter((instance) => instance.state !== 'running'), 'every listed instance is running').toEqual([]);
+      expect(
+        listed.items.filter((instance) => instance.state !== 'running'),
+        'every listed instance is running',
+      ).toEqual([]);
     }),
     instancesCase('lists instances one page at a time, each exactly once', ['listInstances'], async (compute, { running, stopped }) => {
       const first = await compute.call('listInstances', { limit: 1 });
@@ -96,32 +99,47 @@ export function computeProviderCases(options: TestComputeProviderOptions): Compu
       expect(ids.length, 'no instance appears twice across pages').toBe(new Set(ids).size);
       expect(ids).toEqual(expect.arrayContaining([running, stopped]));
     }),
-    instancesCase('describes an instance: id, state, the provider’s own state word and labels', ['getInstance'], async (compute, { running, stopped }) => {
-      for (const [instanceId, state] of [[running, 'running'], [stopped, 'stopped']] as const) {
-        const instance = await compute.call('getInstance', { instanceId });
-        expect({ id: instance.id, state: instance.state }, 'getInstance output').toEqual({ id: instanceId, state });
-        expect(instance.providerState, 'providerState is the provider’s own word').not.toBe('');
-        expect(typeof instance.labels, 'labels is an object, {} when there are none').toBe('object');
-      }
-    }),
-    instancesCase('stops a running instance: stopping (or stopped) at once, then stopped', ['stopInstance', 'getInstance'], async (compute, { running }) => {
-      const change = await compute.call('stopInstance', { instanceId: running });
-      expect({ instanceId: change.instanceId, previousState: change.previousState }, 'stopInstance output').toEqual({
-        instanceId: running,
-        previousState: 'running',
-      });
-      expect(['stopping', 'stopped'], 'the state right after stopInstance').toContain(change.currentState);
-      await waitForState(compute, running, 'stopped');
-    }),
-    instancesCase('starts a stopped instance: pending (or running) at once, then running', ['startInstance', 'getInstance'], async (compute, { stopped }) => {
-      const change = await compute.call('startInstance', { instanceId: stopped });
-      expect({ instanceId: change.instanceId, previousState: change.previousState }, 'startInstance output').toEqual({
-        instanceId: stopped,
-        previousState: 'stopped',
-      });
-      expect(['pending', 'running'], 'the state right after startInstance').toContain(change.currentState);
-      await waitForState(compute, stopped, 'running');
-    }),
+    instancesCase(
+      'describes an instance: id, state, the provider’s own state word and labels',
+      ['getInstance'],
+      async (compute, { running, stopped }) => {
+        for (const [instanceId, state] of [
+          [running, 'running'],
+          [stopped, 'stopped'],
+        ] as const) {
+          const instance = await compute.call('getInstance', { instanceId });
+          expect({ id: instance.id, state: instance.state }, 'getInstance output').toEqual({ id: instanceId, state });
+          expect(instance.providerState, 'providerState is the provider’s own word').not.toBe('');
+          expect(typeof instance.labels, 'labels is an object, {} when there are none').toBe('object');
+        }
+      },
+    ),
+    instancesCase(
+      'stops a running instance: stopping (or stopped) at once, then stopped',
+      ['stopInstance', 'getInstance'],
+      async (compute, { running }) => {
+        const change = await compute.call('stopInstance', { instanceId: running });
+        expect({ instanceId: change.instanceId, previousState: change.previousState }, 'stopInstance output').toEqual({
+          instanceId: running,
+          previousState: 'running',
+        });
+        expect(['stopping', 'stopped'], 'the state right after stopInstance').toContain(change.currentState);
+        await waitForState(compute, running, 'stopped');
+      },
+    ),
+    instancesCase(
+      'starts a stopped instance: pending (or running) at once, then running',
+      ['startInstance', 'getInstance'],
+      async (compute, { stopped }) => {
+        const change = await compute.call('startInstance', { instanceId: stopped });
+        expect({ instanceId: change.instanceId, previousState: change.previousState }, 'startInstance output').toEqual({
+          instanceId: stopped,
+          previousState: 'stopped',
+        });
+        expect(['pending', 'running'], 'the state right after startInstance').toContain(change.currentState);
+        await waitForState(compute, stopped, 'running');
+      },
+    ),
     instancesCase('starts a running instance without complaint, leaving it running', ['startInstance'], async (compute, { running }) => {
       const change = await compute.call('startInstance', { instanceId: running });
       expect({ instanceId: change.instanceId, previousState: change.previousState }, 'startInstance output').toEqual({

@@ -7,7 +7,9 @@ function get(server: FaultServer, path: string): Promise<{ status: number; body:
     request(`${server.url}${path}`, { method: 'GET' }, (response) => {
       const chunks: Buffer[] = [];
       response.on('data', (chunk: Buffer) => chunks.push(chunk));
-      response.on('end', () => resolve({ status: response.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8'), headers: response.headers }));
+      response.on('end', () =>
+        resolve({ status: response.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8'), headers: response.headers }),
+      );
       response.on('error', reject);
     })
       .on('error', reject)

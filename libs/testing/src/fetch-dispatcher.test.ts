@@ -12,7 +12,10 @@ describe('fetchDispatcher', () => {
   };
 
   beforeAll(async () => {
-    server = await startFaultServer({ 'POST /echo': (request) => ({ status: 201, body: { got: request.body, type: request.headers['content-type'] } }), '/hang': { fault: 'hang' } });
+    server = await startFaultServer({
+      'POST /echo': (request) => ({ status: 201, body: { got: request.body, type: request.headers['content-type'] } }),
+      '/hang': { fault: 'hang' },
+    });
   });
 
   afterAll(async () => {
@@ -20,14 +23,25 @@ describe('fetchDispatcher', () => {
   });
 
   it('answers dispatcher.request() (what @switchyard/http calls) through the fetch', async () => {
-    const response = await fetchDispatcher(recording).request({ origin: server.url, path: '/echo', method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'hello' });
+    const response = await fetchDispatcher(recording).request({
+      origin: server.url,
+      path: '/echo',
+      method: 'POST',
+      headers: { 'content-type': 'text/plain' },
+      body: 'hello',
+    });
     expect(response.statusCode).toBe(201);
     expect(await response.body.json()).toEqual({ got: 'hello', type: 'text/plain' });
     expect(sent.at(-1)).toBe('POST /echo');
   });
 
   it('answers undici’s fetch (what fetchThrough and SDKs taking a fetch call) through the fetch', async () => {
-    const response = await undiciFetch(`${server.url}/echo`, { method: 'POST', body: 'hi', headers: { 'content-type': 'text/plain' }, dispatcher: fetchDispatcher(recording) });
+    const response = await undiciFetch(`${server.url}/echo`, {
+      method: 'POST',
+      body: 'hi',
+      headers: { 'content-type': 'text/plain' },
+      dispatcher: fetchDispatcher(recording),
+    });
     expect(response.status).toBe(201);
     expect(response.headers.get('content-type')).toBe('application/json');
     expect(await response.json()).toEqual({ got: 'hi', type: 'text/plain' });

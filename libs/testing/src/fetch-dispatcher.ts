@@ -20,7 +20,8 @@ function headerPairs(headers: DispatchOptions['headers']): [string, string][] {
   if (Array.isArray(headers)) {
     for (let index = 0; index + 1 < headers.length; index += 2) pairs.push([String(headers[index]), String(headers[index + 1])]);
   } else if (typeof (headers as Iterable<unknown>)[Symbol.iterator] === 'function') {
-    for (const [name, value] of headers as Iterable<[string, string | string[] | undefined]>) if (value !== undefined) pairs.push([name, String(value)]);
+    for (const [name, value] of headers as Iterable<[string, string | string[] | undefined]>)
+      if (value !== undefined) pairs.push([name, String(value)]);
   } else {
     for (const [name, value] of Object.entries(headers)) if (value !== undefined) pairs.push([name, String(value)]);
   }

@@ -58,7 +58,9 @@ describe('the functions suite catches broken providers', () => {
 
   it('fails a provider whose deleteFunction does nothing, or that cannot deploy a name twice', async () => {
     const forgetful = broken('deleteFunction', (request) => Promise.resolve(request.input));
-    expect(await failedTitles(forgetful)).toEqual(['deletes a function: get and invoke then report not_found, and so does deleting it again']);
+    expect(await failedTitles(forgetful)).toEqual([
+      'deletes a function: get and invoke then report not_found, and so does deleting it again',
+    ]);
     let deployed = new Set<string>();
     const once = () => {
       deployed = new Set();
@@ -97,11 +99,16 @@ describe('the functions suite catches broken providers', () => {
   });
 
   it('fails a deployment whose answer breaks the contract, naming the operation and field', async () => {
-    const create = broken('deployFunction', async (request, _context, original) => ({ ...((await original(request)) as object), state: 'deployed' }));
+    const create = broken('deployFunction', async (request, _context, original) => ({
+      ...((await original(request)) as object),
+      state: 'deployed',
+    }));
     const failed = (await runSuite(create)).filter((result) => result.status === 'failed');
     expect(failed.length).toBeGreaterThan(0);
     for (const result of failed) {
-      expect(String(result.error)).toMatch(/functions\.deployFunction \(provider memory-functions\) returned output that breaks the contract: state:/);
+      expect(String(result.error)).toMatch(
+        /functions\.deployFunction \(provider memory-functions\) returned output that breaks the contract: state:/,
+      );
     }
   });
 });

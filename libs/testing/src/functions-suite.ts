@@ -94,7 +94,11 @@ export function functionsProviderCases(options: TestFunctionsProviderOptions): F
   });
 
   /** A case that deploys its own functions itself, and deletes them afterwards. */
-  const deployingCase = (title: string, operations: FunctionsOperationName[], test: (functions: FunctionsClient, name: string) => Promise<void>): FunctionsCase => ({
+  const deployingCase = (
+    title: string,
+    operations: FunctionsOperationName[],
+    test: (functions: FunctionsClient, name: string) => Promise<void>,
+  ): FunctionsCase => ({
     title,
     operations: ['deployFunction', ...operations],
     async run(functions) {
@@ -113,14 +117,18 @@ export function functionsProviderCases(options: TestFunctionsProviderOptions): F
       expect(deployed.name, 'deployFunction returns the function’s name').toBe(name);
       expect(['active', 'pending'], 'a fresh deployment is active or pending').toContain(deployed.state);
     }),
-    deployingCase('deploys again under the same name: the second deployment succeeds and replaces the first', ['getFunction'], async (functions, name) => {
-      await deployEcho(functions, name);
-      const again = await functions.call('deployFunction', { name, zipBase64: echoFunctionZip(), ...options.deployInput });
-      expect(again.name, 'the repeated deployment names the same function').toBe(name);
-      expect(['active', 'pending'], 'the repeated deployment is active or pending').toContain(again.state);
-      const info = await functions.call('getFunction', { name });
-      expect(info.name, 'getFunction after the repeat').toBe(name);
-    }),
+    deployingCase(
+      'deploys again under the same name: the second deployment succeeds and replaces the first',
+      ['getFunction'],
+      async (functions, name) => {
+        await deployEcho(functions, name);
+        const again = await functions.call('deployFunction', { name, zipBase64: echoFunctionZip(), ...options.deployInput });
+        expect(again.name, 'the repeated deployment names the same function').toBe(name);
+        expect(['active', 'pending'], 'the repeated deployment is active or pending').toContain(again.state);
+        const info = await functions.call('getFunction', { name });
+        expect(info.name, 'getFunction after the repeat').toBe(name);
+      },
+    ),
     functionCase('shows a deployed function in getFunction, active', ['getFunction'], async (functions, name) => {
       const info = await functions.call('getFunction', { name });
       expect({ name: info.name, state: info.state }).toEqual({ name, state: 'active' });
@@ -147,16 +155,22 @@ export function functionsProviderCases(options: TestFunctionsProviderOptions): F
           });
           const listed = paged.items.map((info) => info.name);
           expect(listed.length, 'no function appears twice across pages').toBe(new Set(listed).size);
-          const seen = paged.exhausted ? listed : listed.concat((await functions.call('listFunctions', {})).functions.map((info) => info.name));
+          const seen = paged.exhausted
+            ? listed
+            : listed.concat((await functions.call('listFunctions', {})).functions.map((info) => info.name));
           for (const name of names) expect(seen, `listFunctions includes ${name}`).toContain(name);
         }),
     },
-    functionCase('invokes synchronously: status 200 and the payload echoed back as the result', ['invokeFunction'], async (functions, name) => {
-      const invoked = await functions.call('invokeFunction', { name, payload: PAYLOAD, mode: 'sync' });
-      expect(invoked, 'invokeFunction output').toEqual({ statusCode: 200, result: PAYLOAD });
-      const byDefault = await functions.call('invokeFunction', { name, payload: PAYLOAD });
-      expect(byDefault, 'mode defaults to sync').toEqual({ statusCode: 200, result: PAYLOAD });
-    }),
+    functionCase(
+      'invokes synchronously: status 200 and the payload echoed back as the result',
+      ['invokeFunction'],
+      async (functions, name) => {
+        const invoked = await functions.call('invokeFunction', { name, payload: PAYLOAD, mode: 'sync' });
+        expect(invoked, 'invokeFunction output').toEqual({ statusCode: 200, result: PAYLOAD });
+        const byDefault = await functions.call('invokeFunction', { name, payload: PAYLOAD });
+        expect(byDefault, 'mode defaults to sync').toEqual({ statusCode: 200, result: PAYLOAD });
+      },
+    ),
     functionCase('invokes asynchronously: status 202 and no result', ['invokeFunction'], async (functions, name) => {
       const invoked = await functions.call('invokeFunction', { name, payload: PAYLOAD, mode: 'async' });
       expect(invoked, 'invokeFunction output').toEqual({ statusCode: 202 });
@@ -188,7 +202,11 @@ export function functionsProviderCases(options: TestFunctionsProviderOptions): F
         expectValidationWithoutProviderCall(provider, functionsV1.name, [
           { label: 'an empty name', operation: 'invokeFunction', input: { name: '', payload: PAYLOAD } },
           { label: 'a name starting with a digit', operation: 'getFunction', input: { name: '1-echo' } },
-          { label: 'a package that is not base64', operation: 'deployFunction', input: { name: uniqueFunctionName(), zipBase64: 'not base64!' } },
+          {
+            label: 'a package that is not base64',
+            operation: 'deployFunction',
+            input: { name: uniqueFunctionName(), zipBase64: 'not base64!' },
+          },
           { label: 'an unknown mode', operation: 'invokeFunction', input: { name: uniqueFunctionName(), mode: 'later' } },
         ]),
     },

@@ -1,17 +1,7 @@
 export { VERSION } from './version';
-export {
-  testProvider,
-  providerContractChecks,
-  type ProviderContractCheck,
-  type TestProviderOptions,
-} from './test-provider';
+export { testProvider, providerContractChecks, type ProviderContractCheck, type TestProviderOptions } from './test-provider';
 export { createCallContext } from './call-context';
-export {
-  createCapabilityClient,
-  expectIntegrationError,
-  type CapabilityClient,
-  type OperationName,
-} from './capability-client';
+export { createCapabilityClient, expectIntegrationError, type CapabilityClient, type OperationName } from './capability-client';
 export {
   runCapabilityCases,
   testCapability,
@@ -61,12 +51,7 @@ export {
   type MemoryPullRequest,
 } from '@switchyard/core/testing';
 export { overrideOperation, withoutOperations, type OperationOverride } from './provider-overrides';
-export {
-  createFakeProvider,
-  type FakeProvider,
-  type FakeProviderCall,
-  type FakeProviderOptions,
-} from '@switchyard/core/testing';
+export { createFakeProvider, type FakeProvider, type FakeProviderCall, type FakeProviderOptions } from '@switchyard/core/testing';
 
 // fault-injecting HTTP server
 export {

@@ -96,8 +96,7 @@ describe('the issues suite catches broken providers', () => {
 describe('createMemoryIssuesProvider', () => {
   it('reports unknown projects as not_found and bad cursors as validation errors', async () => {
     const provider = createMemoryIssuesProvider();
-    const call = (operation: string, input: object) =>
-      provider.execute({ capability: 'issues', operation, input }, createCallContext());
+    const call = (operation: string, input: object) => provider.execute({ capability: 'issues', operation, input }, createCallContext());
     await expect(call('createIssue', { project: 'acme/nothing', title: 't', body: '' })).rejects.toMatchObject({ kind: 'not_found' });
     await expect(call('listProjects', { cursor: 'not-ours', limit: 10 })).rejects.toMatchObject({ kind: 'validation' });
   });

@@ -57,7 +57,12 @@ export function issuesProviderCases(options: TestIssuesProviderOptions): IssuesC
       async run(issues) {
         const title = `Switchyard contract ${uniqueId()}: create`;
         const created = await open(issues, title);
-        expect(created, 'createIssue output').toMatchObject({ project, title, state: 'open', body: `Opened by the Switchyard issues contract suite: ${title}` });
+        expect(created, 'createIssue output').toMatchObject({
+          project,
+          title,
+          state: 'open',
+          body: `Opened by the Switchyard issues contract suite: ${title}`,
+        });
         expect(created.labels, 'createIssue sets the labels').toContain(SUITE_LABEL);
         expectRecent(created.createdAt, 'createIssue createdAt');
         expect(Date.parse(created.updatedAt), 'updatedAt is not before createdAt').toBeGreaterThanOrEqual(Date.parse(created.createdAt));
@@ -111,7 +116,9 @@ export function issuesProviderCases(options: TestIssuesProviderOptions): IssuesC
         const closed = await open(issues, `Contract search ${token} three`);
         await issues.call('updateIssue', { project, issueId: closed.id, state: 'closed' });
         const ids = (...found: { id: string }[]) => found.map((issue) => issue.id).sort();
-        expect(await searchAll(issues, { query: token, state: 'all' }), 'state "all" finds every match').toEqual(ids(first, second, closed));
+        expect(await searchAll(issues, { query: token, state: 'all' }), 'state "all" finds every match').toEqual(
+          ids(first, second, closed),
+        );
         expect(await searchAll(issues, { query: token }), 'searches open issues by default').toEqual(ids(first, second));
         expect(await searchAll(issues, { query: token, state: 'closed' }), 'state "closed"').toEqual(ids(closed));
         expect(await searchAll(issues, { query: token, state: 'all', labels: [label] }), 'label filter').toEqual(ids(first));

@@ -72,7 +72,9 @@ describe('the messaging suite catches broken providers', () => {
   });
 
   it('fails a provider that finds users that do not exist, or repeats channels', async () => {
-    const inventive = broken('getUser', (request) => Promise.resolve({ id: (request.input as { userId: string }).userId, name: 'Someone' }));
+    const inventive = broken('getUser', (request) =>
+      Promise.resolve({ id: (request.input as { userId: string }).userId, name: 'Someone' }),
+    );
     expect(await failedTitles(inventive)).toEqual(['reports not_found for a user that does not exist']);
     const repeating = broken('listChannels', (request, _context, original) =>
       original({ ...request, input: { ...(request.input as object), cursor: undefined } }),
@@ -92,12 +94,17 @@ describe('createMemoryMessagingProvider', () => {
   it('reports unknown channels and users as not_found and unknown capabilities as unsupported', async () => {
     const provider = createMemoryMessagingProvider({ channels: [], users: [] });
     const cases = [
-      [{ capability: 'messaging', operation: 'sendMessage', input: { recipient: { kind: 'channel', id: 'C-x' }, text: 'hi' } }, 'not_found'],
+      [
+        { capability: 'messaging', operation: 'sendMessage', input: { recipient: { kind: 'channel', id: 'C-x' }, text: 'hi' } },
+        'not_found',
+      ],
       [{ capability: 'messaging', operation: 'sendMessage', input: { recipient: { kind: 'user', id: 'U-x' }, text: 'hi' } }, 'not_found'],
       [{ capability: 'storage', operation: 'sendMessage', input: {} }, 'unsupported'],
     ] as const;
     for (const [request, kind] of cases) {
-      await expect(provider.execute(request, createCallContext()), `${request.capability}.${request.operation}`).rejects.toMatchObject({ kind });
+      await expect(provider.execute(request, createCallContext()), `${request.capability}.${request.operation}`).rejects.toMatchObject({
+        kind,
+      });
     }
   });
 });

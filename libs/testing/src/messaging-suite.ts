@@ -25,7 +25,13 @@ const BLOCKS: readonly MessageBlock[] = [
   { type: 'section', text: 'Deploy *42* finished' },
   { type: 'divider' },
   { type: 'context', elements: ['main', 'build 42'] },
-  { type: 'actions', buttons: [{ text: 'Open', value: 'open-42', url: 'https://ci.example.com/42' }, { text: 'Roll back', value: 'rollback-42' }] },
+  {
+    type: 'actions',
+    buttons: [
+      { text: 'Open', value: 'open-42', url: 'https://ci.example.com/42' },
+      { text: 'Roll back', value: 'rollback-42' },
+    ],
+  },
 ];
 
 /** Message text the suite can recognise, unique per call. */
@@ -87,7 +93,11 @@ export function messagingProviderCases(options: TestMessagingProviderOptions): M
         const reply = await messaging.call('replyInThread', { channelId: parent.channelId, threadId: parent.messageId, text });
         expect(reply, 'replyInThread output').toMatchObject({ channelId: parent.channelId, threadId: parent.messageId, text });
         expect(reply.messageId, 'a reply is a new message').not.toBe(parent.messageId);
-        const second = await messaging.call('replyInThread', { channelId: parent.channelId, threadId: reply.threadId, text: uniqueText('reply 2') });
+        const second = await messaging.call('replyInThread', {
+          channelId: parent.channelId,
+          threadId: reply.threadId,
+          text: uniqueText('reply 2'),
+        });
         expect(second.threadId, 'replying to the thread keeps it').toBe(parent.messageId);
       },
     },

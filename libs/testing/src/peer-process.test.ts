@@ -7,7 +7,12 @@ const httpServerScript = (port: number) =>
 
 describe('startPeerProcess', () => {
   it('starts a peer on a free loopback port, waits until it answers, and stops it', async () => {
-    const peer = await startPeerProcess({ name: 'tiny-http', command: node, args: (port) => ['-e', httpServerScript(port)], readyPath: '/' });
+    const peer = await startPeerProcess({
+      name: 'tiny-http',
+      command: node,
+      args: (port) => ['-e', httpServerScript(port)],
+      readyPath: '/',
+    });
     expect(peer.url).toBe(`http://127.0.0.1:${peer.port}`);
     expect(await (await fetch(peer.url)).text()).toBe('ok');
     await peer.stop();

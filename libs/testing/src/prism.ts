@@ -106,7 +106,17 @@ export async function startPrism(options: PrismOptions): Promise<Prism> {
     peer = await startPeerProcess({
       name: `prism (${options.name})`,
       command: process.execPath,
-      args: (port) => [cli, ...mode, '-h', '127.0.0.1', '-p', String(port), ...(errors ? ['--errors'] : []), spec.path, ...(options.upstream === undefined ? [] : [options.upstream])],
+      args: (port) => [
+        cli,
+        ...mode,
+        '-h',
+        '127.0.0.1',
+        '-p',
+        String(port),
+        ...(errors ? ['--errors'] : []),
+        spec.path,
+        ...(options.upstream === undefined ? [] : [options.upstream]),
+      ],
       readyPath: options.readyPath,
       readyTimeoutMs: options.readyTimeoutMs ?? 90_000,
       missingHint: options.missingHint ?? PRISM_HINT,
@@ -137,7 +147,10 @@ export async function startPrism(options: PrismOptions): Promise<Prism> {
       exchanges.flatMap((exchange) =>
         exchange.violations
           .filter((violation) => violation.severity === undefined || violation.severity === 'Error')
-          .map((violation) => `${exchange.method} ${exchange.path} → ${exchange.status}: ${violation.location.join('.')}: ${violation.message}`),
+          .map(
+            (violation) =>
+              `${exchange.method} ${exchange.path} → ${exchange.status}: ${violation.location.join('.')}: ${violation.message}`,
+          ),
       ),
     output: () => peer.output(),
     stop: async () => {
@@ -164,9 +177,18 @@ async function violationsOf(response: Response): Promise<PrismViolation[]> {
   }
   if (!(response.headers.get('content-type') ?? '').startsWith('application/problem+json')) return [];
   const problem = (await response.clone().json()) as { type?: string; title?: string; detail?: string; validation?: PrismViolation[] };
-  if (problem.validation === undefined) return [{ location: [], severity: 'Error', message: `${problem.title ?? problem.type ?? 'Prism refused the exchange'}: ${problem.detail ?? ''}` }];
+  if (problem.validation === undefined)
+    return [
+      {
+        location: [],
+        severity: 'Error',
+        message: `${problem.title ?? problem.type ?? 'Prism refused the exchange'}: ${problem.detail ?? ''}`,
+      },
+    ];
   const refusedRequest = response.status === 422;
-  return problem.validation.map((violation) => (refusedRequest && violation.location[0] !== 'request' ? { ...violation, location: ['request', ...violation.location] } : violation));
+  return problem.validation.map((violation) =>
+    refusedRequest && violation.location[0] !== 'request' ? { ...violation, location: ['request', ...violation.location] } : violation,
+  );
 }
 
 /**
@@ -205,7 +227,10 @@ export function makeNullableSchemasValidatable(document: unknown): number {
  * given) and then {@link makeNullableSchemasValidatable} applied, into
  * a new temporary directory, and returns its path and a `remove()`.
  */
-export function writeValidatableOpenApi(source: string, patch?: PrismOptions['patch']): { path: string; rewritten: number; remove(): void } {
+export function writeValidatableOpenApi(
+  source: string,
+  patch?: PrismOptions['patch'],
+): { path: string; rewritten: number; remove(): void } {
   const published = JSON.parse(readFileSync(source, 'utf8')) as Record<string, unknown>;
   const document = patch?.(published) ?? published;
   const rewritten = makeNullableSchemasValidatable(document);

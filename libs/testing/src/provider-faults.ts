@@ -64,10 +64,12 @@ interface FaultCase {
 }
 
 const jsonError = (status: number, message: string): Pick<FaultResponse, 'body' | 'headers'> => ({ body: { message } });
-const answerWith = (status: number, message: string, headers: Readonly<Record<string, string>> = {}) => (options: TestProviderFaultsOptions): FaultResponse => {
-  const shaped = (options.errorAnswer ?? jsonError)(status, message);
-  return { status, body: shaped.body, headers: { ...shaped.headers, ...headers } };
-};
+const answerWith =
+  (status: number, message: string, headers: Readonly<Record<string, string>> = {}) =>
+  (options: TestProviderFaultsOptions): FaultResponse => {
+    const shaped = (options.errorAnswer ?? jsonError)(status, message);
+    return { status, body: shaped.body, headers: { ...shaped.headers, ...headers } };
+  };
 
 /** The time a hanging server is given before the call's signal aborts it. */
 const DEADLINE_MS = 150;
@@ -90,12 +92,42 @@ const CASES: readonly FaultCase[] = [
       expect(error.retryAfterMs).toBeLessThanOrEqual(60_000);
     },
   },
-  { name: 'server-error', title: '500 → provider, retryable (the router fails over)', answer: answerWith(500, 'Internal error'), expected: { kind: 'provider', isRetryable: true, statusCode: 500 } },
-  { name: 'bad-gateway', title: '502 → provider, retryable', answer: answerWith(502, 'Bad gateway'), expected: { kind: 'provider', isRetryable: true, statusCode: 502 } },
-  { name: 'unavailable', title: '503 → provider, retryable', answer: answerWith(503, 'Service unavailable'), expected: { kind: 'provider', isRetryable: true, statusCode: 503 } },
-  { name: 'unauthorized', title: '401 → auth, not retryable', answer: answerWith(401, 'Bad credentials'), expected: { kind: 'auth', isRetryable: false, statusCode: 401 } },
-  { name: 'not-found', title: '404 → not_found, not retryable', answer: answerWith(404, 'Not found'), expected: { kind: 'not_found', isRetryable: false, statusCode: 404 } },
-  { name: 'connection-reset', title: 'a reset connection → network, retryable', answer: () => ({ fault: 'reset' }), expected: { kind: 'network', isRetryable: true } },
+  {
+    name: 'server-error',
+    title: '500 → provider, retryable (the router fails over)',
+    answer: answerWith(500, 'Internal error'),
+    expected: { kind: 'provider', isRetryable: true, statusCode: 500 },
+  },
+  {
+    name: 'bad-gateway',
+    title: '502 → provider, retryable',
+    answer: answerWith(502, 'Bad gateway'),
+    expected: { kind: 'provider', isRetryable: true, statusCode: 502 },
+  },
+  {
+    name: 'unavailable',
+    title: '503 → provider, retryable',
+    answer: answerWith(503, 'Service unavailable'),
+    expected: { kind: 'provider', isRetryable: true, statusCode: 503 },
+  },
+  {
+    name: 'unauthorized',
+    title: '401 → auth, not retryable',
+    answer: answerWith(401, 'Bad credentials'),
+    expected: { kind: 'auth', isRetryable: false, statusCode: 401 },
+  },
+  {
+    name: 'not-found',
+    title: '404 → not_found, not retryable',
+    answer: answerWith(404, 'Not found'),
+    expected: { kind: 'not_found', isRetryable: false, statusCode: 404 },
+  },
+  {
+    name: 'connection-reset',
+    title: 'a reset connection → network, retryable',
+    answer: () => ({ fault: 'reset' }),
+    expected: { kind: 'network', isRetryable: true },
+  },
   {
     name: 'malformed-body',
     title: 'a 200 with a truncated body → provider, never a success',
@@ -150,7 +182,10 @@ export function providerFaultCases(options: TestProviderFaultsOptions): Provider
       server.route(options.route, fault.answer(options));
       const before = server.requests.length;
       const controller = new AbortController();
-      const timer = fault.name === 'deadline' ? setTimeout(() => controller.abort(new DOMException('deadline passed', 'TimeoutError')), DEADLINE_MS) : undefined;
+      const timer =
+        fault.name === 'deadline'
+          ? setTimeout(() => controller.abort(new DOMException('deadline passed', 'TimeoutError')), DEADLINE_MS)
+          : undefined;
       let thrown: unknown;
       try {
         const provider = options.create(server.url);
@@ -175,7 +210,8 @@ export function providerFaultCases(options: TestProviderFaultsOptions): Provider
       expect(server.requests.length - before, 'one request: retries are the router’s job').toBe(1);
       const text = everyText(error);
       for (const secret of options.secrets ?? []) {
-        for (const fragment of fragments(secret)) expect(text.includes(fragment), `a part of a planted secret ("${fragment.slice(0, 2)}…") appears in the error`).toBe(false);
+        for (const fragment of fragments(secret))
+          expect(text.includes(fragment), `a part of a planted secret ("${fragment.slice(0, 2)}…") appears in the error`).toBe(false);
       }
     },
   }));

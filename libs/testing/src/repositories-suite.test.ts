@@ -38,7 +38,12 @@ testRepositoriesProvider({
 });
 
 async function runSuite(create: () => ProviderV1, unsupported: RepositoriesOperationName[] = []): Promise<CapabilityCaseResult[]> {
-  return runCapabilityCases({ contract: repositoriesV1, create, unsupported, cases: repositoriesProviderCases({ create, unsupported, fixture }) });
+  return runCapabilityCases({
+    contract: repositoriesV1,
+    create,
+    unsupported,
+    cases: repositoriesProviderCases({ create, unsupported, fixture }),
+  });
 }
 
 async function failedTitles(create: () => ProviderV1): Promise<string[]> {

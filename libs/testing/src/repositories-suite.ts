@@ -86,7 +86,8 @@ export function repositoriesProviderCases(options: TestRepositoriesProviderOptio
       operations: ['getRepository'],
       async run(repositories) {
         const described = await repositories.call('getRepository', { repository });
-        if (repository.includes('/')) expect(described.fullName.toLowerCase(), 'fullName is the repository asked for').toBe(repository.toLowerCase());
+        if (repository.includes('/'))
+          expect(described.fullName.toLowerCase(), 'fullName is the repository asked for').toBe(repository.toLowerCase());
         expect(described.defaultBranch, 'a repository with commits has a default branch').toBeTruthy();
         const again = await repositories.call('getRepository', { repository: described.id });
         expect({ id: again.id, fullName: again.fullName }, 'the returned id finds the same repository').toEqual({
@@ -185,7 +186,8 @@ export function repositoriesProviderCases(options: TestRepositoriesProviderOptio
         // with fewer than three), so a provider ignoring `until` or `since` lists a commit outside it.
         const until = (commits[1] ?? commits[0])?.authoredAt ?? '';
         const since = (commits.length >= 3 ? commits.at(-2) : commits.at(-1))?.authoredAt ?? '';
-        const inside = (commit: Commit) => Date.parse(commit.authoredAt) >= Date.parse(since) && Date.parse(commit.authoredAt) <= Date.parse(until);
+        const inside = (commit: Commit) =>
+          Date.parse(commit.authoredAt) >= Date.parse(since) && Date.parse(commit.authoredAt) <= Date.parse(until);
         const windowed = await repositories.call('listCommits', { repository, since, until, limit: 100 });
         for (const commit of windowed.commits) {
           expect(inside(commit), `commit ${commit.sha} (${commit.authoredAt}) lies within ${since} … ${until}`).toBe(true);
@@ -201,10 +203,13 @@ export function repositoriesProviderCases(options: TestRepositoriesProviderOptio
       async run(repositories) {
         const { state, atLeast } = fixture.pullRequests ?? { state: 'all', atLeast: 0 };
         const { pullRequests } = await repositories.call('listPullRequests', { repository, state, limit: 100 });
-        expect(pullRequests.length, `${repository} has at least ${atLeast} pull requests in state "${state}"`).toBeGreaterThanOrEqual(atLeast);
+        expect(pullRequests.length, `${repository} has at least ${atLeast} pull requests in state "${state}"`).toBeGreaterThanOrEqual(
+          atLeast,
+        );
         for (const pullRequest of pullRequests) {
           if (state !== 'all') expect(pullRequest.state, `pull request #${pullRequest.number} is ${state}`).toBe(state);
-          if (pullRequest.state === 'merged') expect(pullRequest.mergedAt, `merged pull request #${pullRequest.number} has mergedAt`).toBeDefined();
+          if (pullRequest.state === 'merged')
+            expect(pullRequest.mergedAt, `merged pull request #${pullRequest.number} has mergedAt`).toBeDefined();
         }
         const created = pullRequests.map((pullRequest) => Date.parse(pullRequest.createdAt));
         expect(created, 'most recently created first').toEqual([...created].sort((left, right) => right - left));
@@ -263,7 +268,11 @@ export function repositoriesProviderCases(options: TestRepositoriesProviderOptio
           { label: 'limit 0', operation: 'listCommits', input: { repository, limit: 0 } },
           { label: 'limit 0', operation: 'searchRepositories', input: { query: 'switchyard', limit: 0 } },
         ];
-        return expectValidationWithoutProviderCall(provider, repositoriesV1.name, requests.filter((request) => supported(request.operation)));
+        return expectValidationWithoutProviderCall(
+          provider,
+          repositoriesV1.name,
+          requests.filter((request) => supported(request.operation)),
+        );
       },
     },
   ];

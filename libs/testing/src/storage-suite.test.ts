@@ -66,7 +66,9 @@ describe('the storage suite catches broken providers', () => {
     const failed = (await runSuite(create)).filter((result) => result.status === 'failed');
     expect(failed.length).toBeGreaterThan(0);
     for (const result of failed) {
-      expect(String(result.error)).toMatch(/storage\.headObject \(provider memory-storage\) returned output that breaks the contract: lastModified:/);
+      expect(String(result.error)).toMatch(
+        /storage\.headObject \(provider memory-storage\) returned output that breaks the contract: lastModified:/,
+      );
     }
   });
 

@@ -125,37 +125,36 @@ export function storageProviderCases(options: TestStorageProviderOptions): Stora
       await storage.expectError('headObject', { bucket, key }, 'not_found');
       await storage.expectError('getObject', { bucket: `switchyard-missing-${uniqueId()}`, key }, 'not_found');
     }),
-    objectCase(
-      'lists objects under a prefix in key order, page by page',
-      ['putObject', 'listObjects'],
-      async (storage, bucket, prefix) => {
-        const names = ['a.txt', 'b.txt', 'c/d.txt', 'c/e.txt', 'f.txt'];
-        const etags = new Map<string, string>();
-        for (const [index, name] of names.entries()) {
-          const put = await storage.call('putObject', { bucket, key: `${prefix}${name}`, body: 'x'.repeat(index) });
-          etags.set(`${prefix}${name}`, put.etag);
-        }
-        await storage.call('putObject', { bucket, key: `${prefix.slice(0, -1)}-outside.txt`, body: 'not listed' });
-        const paged = await collectPages({
-          label: 'listObjects',
-          limit: 2,
-          maximumPages: 10,
-          fetchPage: async (cursor) => {
-            const page = await storage.call('listObjects', { bucket, prefix, limit: 2, ...(cursor === undefined ? {} : { cursor }) });
-            return { items: page.objects, nextCursor: page.nextCursor };
-          },
-        });
-        expect(paged.exhausted, 'listObjects runs out of pages').toBe(true);
-        expect(paged.pageCount, 'five objects at two per page take at least three pages').toBeGreaterThanOrEqual(3);
-        expect(
-          paged.items.map((object) => ({ key: object.key, size: object.size, etag: object.etag })),
-          'every object under the prefix, once, in key order',
-        ).toEqual(names.map((name, index) => ({ key: `${prefix}${name}`, size: index, etag: etags.get(`${prefix}${name}`) })));
-        const whole = await storage.call('listObjects', { bucket, prefix });
-        expect(whole.objects.map((object) => object.key), 'one page holds everything that fits').toHaveLength(names.length);
-        expect(whole.nextCursor, 'the last page has no cursor').toBeUndefined();
-      },
-    ),
+    objectCase('lists objects under a prefix in key order, page by page', ['putObject', 'listObjects'], async (storage, bucket, prefix) => {
+      const names = ['a.txt', 'b.txt', 'c/d.txt', 'c/e.txt', 'f.txt'];
+      const etags = new Map<string, string>();
+      for (const [index, name] of names.entries()) {
+        const put = await storage.call('putObject', { bucket, key: `${prefix}${name}`, body: 'x'.repeat(index) });
+        etags.set(`${prefix}${name}`, put.etag);
+      }
+      await storage.call('putObject', { bucket, key: `${prefix.slice(0, -1)}-outside.txt`, body: 'not listed' });
+      const paged = await collectPages({
+        label: 'listObjects',
+        limit: 2,
+        maximumPages: 10,
+        fetchPage: async (cursor) => {
+          const page = await storage.call('listObjects', { bucket, prefix, limit: 2, ...(cursor === undefined ? {} : { cursor }) });
+          return { items: page.objects, nextCursor: page.nextCursor };
+        },
+      });
+      expect(paged.exhausted, 'listObjects runs out of pages').toBe(true);
+      expect(paged.pageCount, 'five objects at two per page take at least three pages').toBeGreaterThanOrEqual(3);
+      expect(
+        paged.items.map((object) => ({ key: object.key, size: object.size, etag: object.etag })),
+        'every object under the prefix, once, in key order',
+      ).toEqual(names.map((name, index) => ({ key: `${prefix}${name}`, size: index, etag: etags.get(`${prefix}${name}`) })));
+      const whole = await storage.call('listObjects', { bucket, prefix });
+      expect(
+        whole.objects.map((object) => object.key),
+        'one page holds everything that fits',
+      ).toHaveLength(names.length);
+      expect(whole.nextCursor, 'the last page has no cursor').toBeUndefined();
+    }),
     objectCase('lists nothing under a prefix that holds no objects', ['listObjects'], async (storage, bucket, prefix) => {
       expect(await storage.call('listObjects', { bucket, prefix })).toEqual({ objects: [] });
     }),
@@ -174,12 +173,20 @@ export function storageProviderCases(options: TestStorageProviderOptions): Stora
       'deletes many objects at once, counting missing keys as deleted',
       ['putObject', 'deleteObjects', 'listObjects'],
       async (storage, bucket, prefix) => {
-        const [first, second, kept, missing] = ['1', '2', '3', 'missing'].map((name) => `${prefix}${name}`) as [string, string, string, string];
+        const [first, second, kept, missing] = ['1', '2', '3', 'missing'].map((name) => `${prefix}${name}`) as [
+          string,
+          string,
+          string,
+          string,
+        ];
         for (const key of [first, second, kept]) await storage.call('putObject', { bucket, key, body: key });
         const result = await storage.call('deleteObjects', { bucket, keys: [first, second, missing] });
         expect({ deleted: [...result.deleted].sort(), errors: result.errors }).toEqual({ deleted: [first, second, missing], errors: [] });
         const { objects } = await storage.call('listObjects', { bucket, prefix });
-        expect(objects.map((object) => object.key), 'only the key left out remains').toEqual([kept]);
+        expect(
+          objects.map((object) => object.key),
+          'only the key left out remains',
+        ).toEqual([kept]);
       },
     ),
     objectCase(

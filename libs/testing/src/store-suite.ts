@@ -1,6 +1,7 @@
-import { IntegrationError, type IntegrationRecord, type Store } from '@switchyard/core';
+import type { Store } from '@switchyard/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { expectIntegrationError } from './capability-client';
+import { createIntegration, credentialStoreCases, SEALED } from './store-credential-cases';
 import { expectRecent } from './suite-helpers';
 
 /** Options for {@link testStore} and {@link storeContractCases}. */
@@ -21,13 +22,6 @@ export interface StoreCase {
   readonly run: (store: Store) => Promise<void>;
 }
 
-/** Sealed-looking fields (base64) for credential writes. */
-const SEALED = { keyId: 'key-1', iv: 'AAECAwQFBgcICQoL', ciphertext: 'c2VjcmV0', authTag: 'AAAAAAAAAAAAAAAAAAAAAA==' };
-
-async function createIntegration(store: Store, id: string, providerId = 'github'): Promise<IntegrationRecord> {
-  return store.integrations.create({ id, providerId, name: `Integration ${id}` });
-}
-
 const pause = (milliseconds: number) => new Promise<void>((resolve) => setTimeout(resolve, milliseconds));
 
 /**
@@ -40,8 +34,19 @@ export function storeContractCases(): StoreCase[] {
     {
       title: 'integrations: creates, gets, updates and deletes an integration',
       run: async (store) => {
-        const created = await store.integrations.create({ id: 'acme-github', providerId: 'github', name: 'Acme', settings: { org: 'acme', retries: [1, 2] } });
-        expect(created).toMatchObject({ id: 'acme-github', providerId: 'github', name: 'Acme', status: 'active', settings: { org: 'acme', retries: [1, 2] } });
+        const created = await store.integrations.create({
+          id: 'acme-github',
+          providerId: 'github',
+          name: 'Acme',
+          settings: { org: 'acme', retries: [1, 2] },
+        });
+        expect(created).toMatchObject({
+          id: 'acme-github',
+          providerId: 'github',
+          name: 'Acme',
+          status: 'active',
+          settings: { org: 'acme', retries: [1, 2] },
+        });
         expectRecent(created.createdAt, 'createdAt');
         expect(await store.integrations.get('acme-github')).toEqual(created);
         await pause(2);
@@ -71,16 +76,26 @@ export function storeContractCases(): StoreCase[] {
         await expectIntegrationError(store.integrations.update('missing', { name: 'x' }), 'not_found', 'update');
         await expectIntegrationError(store.integrations.delete('missing'), 'not_found', 'delete');
         await expectIntegrationError(store.integrations.create({ providerId: '', name: 'x' }), 'validation', 'empty provider id');
-        const badStatus = { providerId: 'github', name: 'x', status: 'sleeping' } as unknown as Parameters<Store['integrations']['create']>[0];
+        const badStatus = { providerId: 'github', name: 'x', status: 'sleeping' } as unknown as Parameters<
+          Store['integrations']['create']
+        >[0];
         await expectIntegrationError(store.integrations.create(badStatus), 'validation', 'unknown status');
-        await expectIntegrationError(store.integrations.update('a', { settings: 'nope' as never }), 'validation', 'settings that are not an object');
+        await expectIntegrationError(
+          store.integrations.update('a', { settings: 'nope' as never }),
+          'validation',
+          'settings that are not an object',
+        );
         expect((await store.integrations.get('a')).name).toBe('Integration a');
       },
     },
     {
       title: 'integrations: lists oldest first and filters by provider and status',
       run: async (store) => {
-        for (const [id, providerId] of [['c', 'github'], ['a', 'slack'], ['b', 'github']] as const) {
+        for (const [id, providerId] of [
+          ['c', 'github'],
+          ['a', 'slack'],
+          ['b', 'github'],
+        ] as const) {
           await createIntegration(store, id, providerId);
           await pause(2);
         }
@@ -102,107 +117,53 @@ export function storeContractCases(): StoreCase[] {
     {
       title: 'registry: registers, replaces, lists by provider id and removes provider packages',
       run: async (store) => {
-        const first = await store.registry.put({ providerId: 'slack', packageName: '@switchyard/slack', version: '1.0.0', manifest: { category: 'messaging' } });
+        const first = await store.registry.put({
+          providerId: 'slack',
+          packageName: '@switchyard/slack',
+          version: '1.0.0',
+          manifest: { category: 'messaging' },
+        });
         await store.registry.put({ providerId: 'github', packageName: '@switchyard/github', version: '2.0.0' });
         await pause(2);
         const replaced = await store.registry.put({ providerId: 'slack', packageName: '@switchyard/slack', version: '1.1.0' });
         expect(replaced).toMatchObject({ version: '1.1.0', manifest: {}, createdAt: first.createdAt });
         expect(await store.registry.get('slack')).toEqual(replaced);
-        expect((await store.registry.list()).map((entry) => `${entry.providerId}@${entry.version}`)).toEqual(['github@2.0.0', 'slack@1.1.0']);
+        expect((await store.registry.list()).map((entry) => `${entry.providerId}@${entry.version}`)).toEqual([
+          'github@2.0.0',
+          'slack@1.1.0',
+        ]);
         await store.registry.delete('slack');
         await expectIntegrationError(store.registry.get('slack'), 'not_found', 'get after delete');
         await expectIntegrationError(store.registry.delete('slack'), 'not_found', 'delete twice');
-        await expectIntegrationError(store.registry.put({ providerId: 'x', packageName: '', version: '1' }), 'validation', 'empty package name');
-      },
-    },
-    {
-      title: 'credentials: stores sealed records and bumps the version on every write',
-      run: async (store) => {
-        await createIntegration(store, 'a');
-        const first = await store.credentials.put({ integrationId: 'a', field: 'apiKey', ...SEALED });
-        expect(first).toMatchObject({ integrationId: 'a', field: 'apiKey', ...SEALED, version: 1 });
-        expectRecent(first.updatedAt, 'updatedAt');
-        const second = await store.credentials.put({ integrationId: 'a', field: 'apiKey', ...SEALED, keyId: 'key-2', ciphertext: 'bmV3' });
-        expect(second).toMatchObject({ keyId: 'key-2', ciphertext: 'bmV3', version: 2 });
-        expect(await store.credentials.get('a', 'apiKey')).toEqual(second);
-        await store.credentials.delete('a', 'apiKey');
-        await expectIntegrationError(store.credentials.get('a', 'apiKey'), 'not_found', 'get after delete');
-        await expectIntegrationError(store.credentials.delete('a', 'apiKey'), 'not_found', 'delete twice');
-      },
-    },
-    {
-      title: 'credentials: compare-and-swap rejects a stale or unexpected version as a conflict',
-      run: async (store) => {
-        await createIntegration(store, 'a');
-        await expectIntegrationError(store.credentials.put({ integrationId: 'a', field: 'token', ...SEALED, expectedVersion: 1 }), 'conflict', 'expecting version 1 of a missing record');
-        const created = await store.credentials.put({ integrationId: 'a', field: 'token', ...SEALED, expectedVersion: 0 });
-        expect(created.version).toBe(1);
-        await expectIntegrationError(store.credentials.put({ integrationId: 'a', field: 'token', ...SEALED, expectedVersion: 0 }), 'conflict', 'creating it again');
-        const updated = await store.credentials.put({ integrationId: 'a', field: 'token', ...SEALED, ciphertext: 'bmV3', expectedVersion: 1 });
-        expect(updated.version).toBe(2);
-        const stale = await expectIntegrationError(store.credentials.put({ integrationId: 'a', field: 'token', ...SEALED, expectedVersion: 1 }), 'conflict', 'a stale version');
-        expect(stale.isRetryable).toBe(false);
-        expect(await store.credentials.get('a', 'token')).toMatchObject({ ciphertext: 'bmV3', version: 2 });
-      },
-    },
-    {
-      title: 'credentials: of two writers with the same expected version, exactly one wins',
-      run: async (store) => {
-        await createIntegration(store, 'a');
-        const { version } = await store.credentials.put({ integrationId: 'a', field: 'refreshToken', ...SEALED });
-        const writers = ['d3JpdGVyMQ==', 'd3JpdGVyMg=='].map((ciphertext) =>
-          store.credentials.put({ integrationId: 'a', field: 'refreshToken', ...SEALED, ciphertext, expectedVersion: version }),
+        await expectIntegrationError(
+          store.registry.put({ providerId: 'x', packageName: '', version: '1' }),
+          'validation',
+          'empty package name',
         );
-        const results = await Promise.allSettled(writers);
-        const winners = results.filter((result) => result.status === 'fulfilled');
-        expect(winners).toHaveLength(1);
-        const loser = results.find((result) => result.status === 'rejected')?.reason as unknown;
-        expect(IntegrationError.isInstance(loser) ? loser.kind : loser, 'the losing writer fails with').toBe('conflict');
-        expect(await store.credentials.get('a', 'refreshToken')).toEqual(winners[0]?.value);
-        expect(winners[0]?.value.version).toBe(version + 1);
       },
     },
-    {
-      title: 'credentials: validates input, needs an existing integration and lists by integration and key id',
+    ...credentialStoreCases(),
+    ...(['mappings', 'mappingTemplates'] as const).map((repository): StoreCase => ({
+      title: `${repository}: creates, gets, lists by name, updates and deletes definitions`,
       run: async (store) => {
-        await createIntegration(store, 'b');
-        await createIntegration(store, 'a');
-        await expectIntegrationError(store.credentials.put({ integrationId: 'missing', field: 'apiKey', ...SEALED }), 'not_found', 'unknown integration');
-        await expectIntegrationError(store.credentials.put({ integrationId: 'a', field: 'apiKey', ...SEALED, iv: 'not base64!' }), 'validation', 'iv that is not base64');
-        await expectIntegrationError(store.credentials.put({ integrationId: 'a', field: 'apiKey', ...SEALED, expectedVersion: -1 }), 'validation', 'a negative version');
-        await store.credentials.put({ integrationId: 'b', field: 'secret', ...SEALED, keyId: 'key-2' });
-        await store.credentials.put({ integrationId: 'a', field: 'token', ...SEALED });
-        await store.credentials.put({ integrationId: 'a', field: 'apiKey', ...SEALED, keyId: 'key-2' });
-        const names = (records: { integrationId: string; field: string }[]) => records.map((record) => `${record.integrationId}.${record.field}`);
-        expect(names(await store.credentials.list())).toEqual(['a.apiKey', 'a.token', 'b.secret']);
-        expect(names(await store.credentials.list({ integrationId: 'a' }))).toEqual(['a.apiKey', 'a.token']);
-        expect(names(await store.credentials.list({ keyId: 'key-2' }))).toEqual(['a.apiKey', 'b.secret']);
-        await expectIntegrationError(store.credentials.get('b', 'token'), 'not_found', "another integration's field");
+        const definitions = store[repository];
+        const created = await definitions.create({ id: 'm1', name: 'zeta', definition: { title: '$.name', tags: ['a'] } });
+        await definitions.create({ id: 'm2', name: 'alpha', definition: {} });
+        expect(created).toMatchObject({ id: 'm1', name: 'zeta', definition: { title: '$.name', tags: ['a'] } });
+        expect(await definitions.get('m1')).toEqual(created);
+        expect((await definitions.list()).map((record) => record.id)).toEqual(['m2', 'm1']);
+        const updated = await definitions.update('m1', { definition: { title: '$.title' } });
+        expect(updated).toMatchObject({ name: 'zeta', definition: { title: '$.title' }, createdAt: created.createdAt });
+        await expectIntegrationError(definitions.create({ id: 'm1', name: 'again', definition: {} }), 'conflict', 'a taken id');
+        await expectIntegrationError(definitions.create({ name: 'x', definition: [] as never }), 'validation', 'an array definition');
+        await definitions.delete('m1');
+        await expectIntegrationError(definitions.get('m1'), 'not_found', 'get after delete');
+        await expectIntegrationError(definitions.update('m1', { name: 'x' }), 'not_found', 'update after delete');
+        await expectIntegrationError(definitions.delete('m1'), 'not_found', 'delete twice');
+        const other = repository === 'mappings' ? store.mappingTemplates : store.mappings;
+        expect(await other.list(), 'mappings and templates are kept apart').toEqual([]);
       },
-    },
-    ...(['mappings', 'mappingTemplates'] as const).map(
-      (repository): StoreCase => ({
-        title: `${repository}: creates, gets, lists by name, updates and deletes definitions`,
-        run: async (store) => {
-          const definitions = store[repository];
-          const created = await definitions.create({ id: 'm1', name: 'zeta', definition: { title: '$.name', tags: ['a'] } });
-          await definitions.create({ id: 'm2', name: 'alpha', definition: {} });
-          expect(created).toMatchObject({ id: 'm1', name: 'zeta', definition: { title: '$.name', tags: ['a'] } });
-          expect(await definitions.get('m1')).toEqual(created);
-          expect((await definitions.list()).map((record) => record.id)).toEqual(['m2', 'm1']);
-          const updated = await definitions.update('m1', { definition: { title: '$.title' } });
-          expect(updated).toMatchObject({ name: 'zeta', definition: { title: '$.title' }, createdAt: created.createdAt });
-          await expectIntegrationError(definitions.create({ id: 'm1', name: 'again', definition: {} }), 'conflict', 'a taken id');
-          await expectIntegrationError(definitions.create({ name: 'x', definition: [] as never }), 'validation', 'an array definition');
-          await definitions.delete('m1');
-          await expectIntegrationError(definitions.get('m1'), 'not_found', 'get after delete');
-          await expectIntegrationError(definitions.update('m1', { name: 'x' }), 'not_found', 'update after delete');
-          await expectIntegrationError(definitions.delete('m1'), 'not_found', 'delete twice');
-          const other = repository === 'mappings' ? store.mappingTemplates : store.mappings;
-          expect(await other.list(), 'mappings and templates are kept apart').toEqual([]);
-        },
-      }),
-    ),
+    })),
     {
       title: 'records: upserts idempotently and changes the hash only when the content changes',
       run: async (store) => {
@@ -228,11 +189,16 @@ export function storeContractCases(): StoreCase[] {
       run: async (store) => {
         await createIntegration(store, 'a');
         await createIntegration(store, 'b');
-        for (const [entity, externalId] of [['issue', '2'], ['comment', '9'], ['issue', '1']] as const) {
+        for (const [entity, externalId] of [
+          ['issue', '2'],
+          ['comment', '9'],
+          ['issue', '1'],
+        ] as const) {
           await store.records.upsert({ integrationId: 'a', entity, externalId, data: { entity, externalId } });
         }
         await store.records.upsert({ integrationId: 'b', entity: 'issue', externalId: '1', data: { other: true } });
-        const keys = (records: { entity: string; externalId: string }[]) => records.map((record) => `${record.entity}/${record.externalId}`);
+        const keys = (records: { entity: string; externalId: string }[]) =>
+          records.map((record) => `${record.entity}/${record.externalId}`);
         expect(keys(await store.records.list({ integrationId: 'a' }))).toEqual(['comment/9', 'issue/1', 'issue/2']);
         expect(keys(await store.records.list({ integrationId: 'a', entity: 'issue' }))).toEqual(['issue/1', 'issue/2']);
         expect((await store.records.get('b', 'issue', '1')).data).toEqual({ other: true });
@@ -240,8 +206,16 @@ export function storeContractCases(): StoreCase[] {
         await expectIntegrationError(store.records.get('a', 'issue', '1'), 'not_found', 'get after delete');
         await expectIntegrationError(store.records.delete('a', 'issue', '1'), 'not_found', 'delete twice');
         expect((await store.records.get('b', 'issue', '1')).data, "the other integration's record stays").toEqual({ other: true });
-        await expectIntegrationError(store.records.upsert({ integrationId: 'missing', entity: 'issue', externalId: '1', data: {} }), 'not_found', 'unknown integration');
-        await expectIntegrationError(store.records.upsert({ integrationId: 'a', entity: '', externalId: '1', data: {} }), 'validation', 'empty entity');
+        await expectIntegrationError(
+          store.records.upsert({ integrationId: 'missing', entity: 'issue', externalId: '1', data: {} }),
+          'not_found',
+          'unknown integration',
+        );
+        await expectIntegrationError(
+          store.records.upsert({ integrationId: 'a', entity: '', externalId: '1', data: {} }),
+          'validation',
+          'empty entity',
+        );
       },
     },
     {
@@ -256,12 +230,19 @@ export function storeContractCases(): StoreCase[] {
         await store.checkpoints.put({ integrationId: 'b', stream: 'issues', cursor: 'b-1' });
         expect(second).toMatchObject({ integrationId: 'a', stream: 'issues', cursor: 'page-2' });
         expect(await store.checkpoints.get('a', 'issues')).toEqual(second);
-        expect((await store.checkpoints.list('a')).map((checkpoint) => `${checkpoint.stream}=${checkpoint.cursor}`)).toEqual(['comments=', 'issues=page-2']);
+        expect((await store.checkpoints.list('a')).map((checkpoint) => `${checkpoint.stream}=${checkpoint.cursor}`)).toEqual([
+          'comments=',
+          'issues=page-2',
+        ]);
         await store.checkpoints.delete('a', 'issues');
         expect(await store.checkpoints.get('a', 'issues')).toBeUndefined();
         expect((await store.checkpoints.get('b', 'issues'))?.cursor).toBe('b-1');
         await expectIntegrationError(store.checkpoints.delete('a', 'issues'), 'not_found', 'delete twice');
-        await expectIntegrationError(store.checkpoints.put({ integrationId: 'missing', stream: 's', cursor: 'c' }), 'not_found', 'unknown integration');
+        await expectIntegrationError(
+          store.checkpoints.put({ integrationId: 'missing', stream: 's', cursor: 'c' }),
+          'not_found',
+          'unknown integration',
+        );
       },
     },
     {
@@ -293,7 +274,11 @@ export function storeContractCases(): StoreCase[] {
         expect(await store.webhookDeliveries.has('github', 'd-1')).toBe(true);
         const racing = await Promise.all([1, 2, 3].map(() => store.webhookDeliveries.record({ providerId: 'github', deliveryId: 'd-2' })));
         expect(racing.filter(Boolean), 'concurrent duplicates: exactly one is new').toHaveLength(1);
-        await expectIntegrationError(store.webhookDeliveries.record({ providerId: 'github', deliveryId: '' }), 'validation', 'empty delivery id');
+        await expectIntegrationError(
+          store.webhookDeliveries.record({ providerId: 'github', deliveryId: '' }),
+          'validation',
+          'empty delivery id',
+        );
       },
     },
     {
@@ -302,7 +287,13 @@ export function storeContractCases(): StoreCase[] {
         expect(await store.events.listRecent()).toEqual([]);
         const appended = [];
         for (let index = 1; index <= 5; index += 1) {
-          appended.push(await store.events.append({ type: index % 2 === 0 ? 'sync.completed' : 'webhook.received', integrationId: index <= 3 ? 'a' : 'b', payload: { index } }));
+          appended.push(
+            await store.events.append({
+              type: index % 2 === 0 ? 'sync.completed' : 'webhook.received',
+              integrationId: index <= 3 ? 'a' : 'b',
+              payload: { index },
+            }),
+          );
         }
         expect(appended[0]).toMatchObject({ type: 'webhook.received', integrationId: 'a', payload: { index: 1 } });
         expectRecent(appended[0]?.occurredAt ?? '', 'occurredAt');

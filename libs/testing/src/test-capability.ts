@@ -1,12 +1,7 @@
 import type { CapabilityContract, ProviderV1 } from '@switchyard/core';
 import { describe, expect, it } from 'vitest';
 import { createCallContext } from './call-context';
-import {
-  createCapabilityClient,
-  expectIntegrationError,
-  type CapabilityClient,
-  type OperationName,
-} from './capability-client';
+import { createCapabilityClient, expectIntegrationError, type CapabilityClient, type OperationName } from './capability-client';
 
 /** One test of a capability contract, run against a fresh provider. */
 export interface CapabilityCase<Contract extends CapabilityContract> {
@@ -52,9 +47,7 @@ export interface CapabilityCaseResult {
 const UNKNOWN_OPERATION = 'switchyardUnknownOperation';
 
 /** The checks every capability suite starts with: the manifest and unknown operations. */
-function manifestCases<Contract extends CapabilityContract>(
-  options: TestCapabilityOptions<Contract>,
-): CapabilityCase<Contract>[] {
+function manifestCases<Contract extends CapabilityContract>(options: TestCapabilityOptions<Contract>): CapabilityCase<Contract>[] {
   const { contract } = options;
   const unsupported: readonly string[] = options.unsupported ?? [];
   const contractOperations = Object.keys(contract.operations);
@@ -70,20 +63,16 @@ function manifestCases<Contract extends CapabilityContract>(
         );
         expect(entry, `manifest.capabilities has no entry for ${contract.name} v${contract.version}`).toBeDefined();
         const expected = contractOperations.filter((operation) => !unsupported.includes(operation)).sort();
-        expect(
-          [...(entry?.operations ?? [])].sort(),
-          `manifest lists the ${contract.name} operations it supports, and no others`,
-        ).toEqual(expected);
+        expect([...(entry?.operations ?? [])].sort(), `manifest lists the ${contract.name} operations it supports, and no others`).toEqual(
+          expected,
+        );
       },
     },
     {
       title: 'answers an operation outside the contract with an unsupported error',
       operations: [],
       async run({ provider }) {
-        const call = provider.execute(
-          { capability: contract.name, operation: UNKNOWN_OPERATION, input: {} },
-          createCallContext(),
-        );
+        const call = provider.execute({ capability: contract.name, operation: UNKNOWN_OPERATION, input: {} }, createCallContext());
         await expectIntegrationError(call, 'unsupported', `${contract.name}.${UNKNOWN_OPERATION}`);
       },
     },

@@ -14,8 +14,7 @@ function createFake(overrides: Partial<ProviderV1['manifest']> = {}): ProviderV1
       docsUrl: 'https://fake.example/docs',
       ...overrides,
     }),
-    execute: (request) =>
-      Promise.reject(new IntegrationError({ kind: 'unsupported', message: `no ${request.operation}` })),
+    execute: (request) => Promise.reject(new IntegrationError({ kind: 'unsupported', message: `no ${request.operation}` })),
   };
 }
 
@@ -47,18 +46,12 @@ describe('the provider contract catches broken providers', () => {
 
   it('fails a provider with an invalid manifest', async () => {
     const broken = { ...wellBehaved, create: () => createFake({ docsUrl: 'not a url' }) };
-    expect(await failingChecks(broken)).toEqual([
-      'returns a specification v1 provider with a valid manifest',
-    ]);
+    expect(await failingChecks(broken)).toEqual(['returns a specification v1 provider with a valid manifest']);
   });
 
   it('fails a provider that reports another id or category', async () => {
-    expect(await failingChecks({ ...wellBehaved, id: 'other' })).toEqual([
-      'reports the expected id and category',
-    ]);
-    expect(await failingChecks({ ...wellBehaved, category: 'cloud' })).toEqual([
-      'reports the expected id and category',
-    ]);
+    expect(await failingChecks({ ...wellBehaved, id: 'other' })).toEqual(['reports the expected id and category']);
+    expect(await failingChecks({ ...wellBehaved, category: 'cloud' })).toEqual(['reports the expected id and category']);
   });
 
   it('fails a provider whose manifest can be changed', async () => {
@@ -66,16 +59,12 @@ describe('the provider contract catches broken providers', () => {
       ...wellBehaved,
       create: (): ProviderV1 => ({ ...createFake(), manifest: { ...createFake().manifest } }),
     };
-    expect(await failingChecks(mutable)).toEqual([
-      'keeps its manifest immutable so a host cannot change what the router sees',
-    ]);
+    expect(await failingChecks(mutable)).toEqual(['keeps its manifest immutable so a host cannot change what the router sees']);
   });
 
   it('fails a factory that hands out one shared object', async () => {
     const shared = createFake();
-    expect(await failingChecks({ ...wellBehaved, create: () => shared })).toEqual([
-      'gives every call its own provider object',
-    ]);
+    expect(await failingChecks({ ...wellBehaved, create: () => shared })).toEqual(['gives every call its own provider object']);
   });
 
   it('fails a provider that answers an unknown operation', async () => {
@@ -83,8 +72,6 @@ describe('the provider contract catches broken providers', () => {
       ...wellBehaved,
       create: (): ProviderV1 => ({ ...createFake(), execute: () => Promise.resolve({}) }),
     };
-    expect(await failingChecks(sloppy)).toEqual([
-      'rejects an operation it does not offer with an unsupported IntegrationError',
-    ]);
+    expect(await failingChecks(sloppy)).toEqual(['rejects an operation it does not offer with an unsupported IntegrationError']);
   });
 });

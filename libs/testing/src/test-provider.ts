@@ -1,10 +1,4 @@
-import {
-  IntegrationError,
-  silentLogger,
-  validateProviderManifest,
-  type ProviderCategory,
-  type ProviderV1,
-} from '@switchyard/core';
+import { IntegrationError, silentLogger, validateProviderManifest, type ProviderCategory, type ProviderV1 } from '@switchyard/core';
 import { describe, expect, it } from 'vitest';
 
 /** Options for {@link testProvider}. */
@@ -69,12 +63,10 @@ export const providerContractChecks: readonly ProviderContractCheck[] = [
         deadline: undefined,
         logger: silentLogger,
       };
-      const outcome = await provider
-        .execute({ capability: 'storage', operation: 'noSuchOperation', input: {} }, context)
-        .then(
-          () => undefined,
-          (error: unknown) => error,
-        );
+      const outcome = await provider.execute({ capability: 'storage', operation: 'noSuchOperation', input: {} }, context).then(
+        () => undefined,
+        (error: unknown) => error,
+      );
       expect(IntegrationError.isInstance(outcome), 'rejected with an IntegrationError').toBe(true);
       expect((outcome as IntegrationError).kind).toBe('unsupported');
     },

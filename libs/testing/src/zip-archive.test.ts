@@ -96,7 +96,8 @@ describe('echoFunctionZip', () => {
   it('holds a handler that echoes its event once unpacked', async () => {
     const directory = mkdtempSync(join(tmpdir(), 'switchyard-echo-'));
     try {
-      for (const [name, data] of Object.entries(readZip(Buffer.from(echoFunctionZip(), 'base64')))) writeFileSync(join(directory, name), data);
+      for (const [name, data] of Object.entries(readZip(Buffer.from(echoFunctionZip(), 'base64'))))
+        writeFileSync(join(directory, name), data);
       const echo = createRequire(import.meta.url)(join(directory, 'index.js')) as { handler: (event: unknown) => Promise<unknown> };
       await expect(echo.handler({ hello: 'world', n: 1 })).resolves.toEqual({ hello: 'world', n: 1 });
     } finally {

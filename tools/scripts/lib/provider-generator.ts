@@ -3,10 +3,20 @@ import { dirname, join, relative } from 'node:path';
 import { PROVIDER_CATEGORIES } from '@switchyard/core';
 import { listLibraryPackages, readPackageManifest } from './workspace.ts';
 
-
 /** Package names taken by the workspace's own layers, so no provider may use them. */
 const RESERVED_IDS = new Set([
-  'amqp', 'cli', 'core', 'http', 'mcp', 'redis', 'server', 'source', 'store-postgres', 'store-sqlite', 'testing', 'tools',
+  'amqp',
+  'cli',
+  'core',
+  'http',
+  'mcp',
+  'redis',
+  'server',
+  'source',
+  'store-postgres',
+  'store-sqlite',
+  'testing',
+  'tools',
 ]);
 
 const templateDirectory = join(import.meta.dirname, '..', '..', 'generators', 'provider', 'files');
@@ -56,22 +66,16 @@ function assertUrl(name: string, value: string, protocols: readonly string[]): v
 
 function validate(options: GenerateProviderOptions): void {
   if (!kebabCase.test(options.id)) {
-    throw new ProviderGeneratorError(
-      `--name must be a kebab-case id such as "acme" or "acme-cloud", got "${options.id}"`,
-    );
+    throw new ProviderGeneratorError(`--name must be a kebab-case id such as "acme" or "acme-cloud", got "${options.id}"`);
   }
   if (RESERVED_IDS.has(options.id) || options.id.startsWith('store-')) {
     throw new ProviderGeneratorError(`--name "${options.id}" is a Switchyard package of its own`);
   }
   if (!(PROVIDER_CATEGORIES as readonly string[]).includes(options.category)) {
-    throw new ProviderGeneratorError(
-      `--category must be one of ${PROVIDER_CATEGORIES.join(', ')}, got "${options.category}"`,
-    );
+    throw new ProviderGeneratorError(`--category must be one of ${PROVIDER_CATEGORIES.join(', ')}, got "${options.category}"`);
   }
   if (options.displayName !== undefined && !/^[\p{L}\p{N}][\p{L}\p{N} .&-]*$/u.test(options.displayName)) {
-    throw new ProviderGeneratorError(
-      `--display-name may hold letters, digits, spaces, ".", "&" and "-", got "${options.displayName}"`,
-    );
+    throw new ProviderGeneratorError(`--display-name may hold letters, digits, spaces, ".", "&" and "-", got "${options.displayName}"`);
   }
   if (options.baseURL !== undefined) assertUrl('base-url', options.baseURL, ['https:', 'http:']);
   if (options.docsUrl !== undefined) assertUrl('docs-url', options.docsUrl, ['https:']);
@@ -84,9 +88,7 @@ function validate(options: GenerateProviderOptions): void {
 
 function listTemplates(directory: string): string[] {
   return readdirSync(directory, { withFileTypes: true }).flatMap((entry) =>
-    entry.isDirectory()
-      ? listTemplates(join(directory, entry.name))
-      : [relative(templateDirectory, join(directory, entry.name))],
+    entry.isDirectory() ? listTemplates(join(directory, entry.name)) : [relative(templateDirectory, join(directory, entry.name))],
   );
 }
 
@@ -125,9 +127,7 @@ export function generateProvider(options: GenerateProviderOptions): GeneratedPro
     envPrefix: options.id.toUpperCase().replaceAll('-', '_'),
     up: '../'.repeat(relativeDirectory.split('/').length),
     baseURL: (options.baseURL ?? `https://api.${options.id}.example`).replace(/\/+$/, ''),
-    docsUrl:
-      options.docsUrl ??
-      `https://github.com/switchyard-dev/switchyard/tree/main/${relativeDirectory}#readme`,
+    docsUrl: options.docsUrl ?? `https://github.com/switchyard-dev/switchyard/tree/main/${relativeDirectory}#readme`,
     coreVersion: readPackageManifest(join(options.root, 'libs', 'core')).version,
     testingVersion: readPackageManifest(join(options.root, 'libs', 'testing')).version,
     httpVersion: readPackageManifest(join(options.root, 'libs', 'http')).version,

@@ -66,7 +66,5 @@ export function listLibraryPackages(root: string = workspaceRoot): WorkspacePack
 
 /** Library packages tagged `type:provider`. */
 export function listProviderPackages(root: string = workspaceRoot): WorkspacePackage[] {
-  return listLibraryPackages(root).filter((entry) =>
-    entry.manifest.nx?.tags?.includes('type:provider'),
-  );
+  return listLibraryPackages(root).filter((entry) => entry.manifest.nx?.tags?.includes('type:provider'));
 }

@@ -5,7 +5,8 @@ import { CliUsageError, formatMs, parseJsonObject, writeJson, writeLine, writeTa
 
 function parseTarget(target: string | undefined): { capability: string; operation: string } {
   const match = /^([a-z][a-z0-9-]*)\.([A-Za-z][A-Za-z0-9]*)$/.exec(target ?? '');
-  if (match === null) throw new CliUsageError({ message: `call: expected <capability>.<operation>, e.g. storage.putObject; got "${target ?? ''}"` });
+  if (match === null)
+    throw new CliUsageError({ message: `call: expected <capability>.<operation>, e.g. storage.putObject; got "${target ?? ''}"` });
   return { capability: match[1] as string, operation: match[2] as string };
 }
 
@@ -62,7 +63,12 @@ export const callCommand: Command = async ({ io, flags, arguments: positionals, 
     try {
       const result = await hub.execute({ capability, operation, input }, { prefer: flags.prefer });
       if (flags.json) {
-        writeJson(io.stdout, { ranking: ranking(explanation), provider: result.provider, failedAttempts: result.failedAttempts, result: result.value });
+        writeJson(io.stdout, {
+          ranking: ranking(explanation),
+          provider: result.provider,
+          failedAttempts: result.failedAttempts,
+          result: result.value,
+        });
       } else {
         writeAttempts(io.stdout, result.failedAttempts);
         writeLine(io.stdout, `Served by ${result.provider}`);

@@ -23,7 +23,13 @@ function writeIntegrations(context: CommandContext, integrations: readonly Integ
   writeTable(
     context.io.stdout,
     ['ID', 'NAME', 'PROVIDER', 'STATUS', 'CREATED'],
-    integrations.map((integration) => [integration.id, integration.name, integration.providerId, integration.status, integration.createdAt]),
+    integrations.map((integration) => [
+      integration.id,
+      integration.name,
+      integration.providerId,
+      integration.status,
+      integration.createdAt,
+    ]),
   );
 }
 
@@ -66,10 +72,17 @@ export const integrationsCommand: Command = async (context) => {
         if (flags.json) writeJson(io.stdout, result);
         else {
           const outcome = result.healthy ? 'passed' : `failed: ${result.error?.kind ?? 'provider'}: ${result.error?.message ?? ''}`;
-          writeLine(io.stdout, `${result.integrationId} (${result.providerId}): connection test ${outcome} in ${formatMs(result.durationMs)}`);
+          writeLine(
+            io.stdout,
+            `${result.integrationId} (${result.providerId}): connection test ${outcome} in ${formatMs(result.durationMs)}`,
+          );
         }
         if (!result.healthy) {
-          throw new IntegrationError({ kind: result.error?.kind ?? 'provider', message: `connection test of ${result.integrationId} failed`, provider: result.providerId });
+          throw new IntegrationError({
+            kind: result.error?.kind ?? 'provider',
+            message: `connection test of ${result.integrationId} failed`,
+            provider: result.providerId,
+          });
         }
         return 0;
       }

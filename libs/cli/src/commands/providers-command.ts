@@ -8,7 +8,13 @@ export const providersCommand: Command = ({ io, flags }) => {
   if (flags.json) {
     writeJson(
       io.stdout,
-      found.map((entry) => ({ providerId: entry.providerId, packageName: entry.packageName, version: entry.version, factory: entry.factory, category: entry.category })),
+      found.map((entry) => ({
+        providerId: entry.providerId,
+        packageName: entry.packageName,
+        version: entry.version,
+        factory: entry.factory,
+        category: entry.category,
+      })),
     );
     return Promise.resolve(0);
   }

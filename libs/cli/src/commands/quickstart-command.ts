@@ -39,7 +39,12 @@ export const quickstartCommand: Command = async ({ io }) => {
   const hub = createHub({
     providers: [primary.provider, backup.provider],
     // A demo of failover, not of speed: latency must not reorder the two providers on a busy machine.
-    routing: { providers: { 'memory-primary': { weight: 2 } }, weights: { latency: 0 }, breaker: { consecutiveFailures: 3 }, retry: { retries: 0 } },
+    routing: {
+      providers: { 'memory-primary': { weight: 2 } },
+      weights: { latency: 0 },
+      breaker: { consecutiveFailures: 3 },
+      retry: { retries: 0 },
+    },
     events: {
       failover: (event) => say(`  event failover: ${event.from} -> ${event.to ?? '(none)'} after ${event.error.kind}`),
       breaker: (event) => say(`  event breaker: ${event.provider} ${event.from} -> ${event.to} (${event.reason})`),
@@ -48,7 +53,11 @@ export const quickstartCommand: Command = async ({ io }) => {
   const { store, description } = await openCliStore(io);
   try {
     const put = (key: string) =>
-      hub.execute({ capability: 'storage', operation: 'putObject', input: { bucket: DEMO_BUCKET, key, body: 'revenue,42\n', contentType: 'text/csv' } });
+      hub.execute({
+        capability: 'storage',
+        operation: 'putObject',
+        input: { bucket: DEMO_BUCKET, key, body: 'revenue,42\n', contentType: 'text/csv' },
+      });
 
     say('1. putObject with both providers up:');
     say(`  served by ${(await put('2026/q3.csv')).provider}`);
@@ -63,7 +72,9 @@ export const quickstartCommand: Command = async ({ io }) => {
     say('\n3. how the router would route storage.getObject now (hub.explain):');
     for (const candidate of hub.explain({ capability: 'storage', operation: 'getObject' }).candidates) {
       const score = candidate.score === undefined ? '' : ` score ${candidate.score.toFixed(3)}`;
-      say(`  ${candidate.provider}: ${candidate.eligible ? `rank ${candidate.rank}` : `skipped (${candidate.reason})`}${score}, breaker ${candidate.breaker}`);
+      say(
+        `  ${candidate.provider}: ${candidate.eligible ? `rank ${candidate.rank}` : `skipped (${candidate.reason})`}${score}, breaker ${candidate.breaker}`,
+      );
     }
 
     say('\n4. reading back through the typed facade, from wherever it is:');
@@ -80,18 +91,26 @@ export const quickstartCommand: Command = async ({ io }) => {
 
     say('\n6. metrics (hub.metrics):');
     for (const [provider, metrics] of Object.entries(hub.metrics())) {
-      say(`  ${provider}: ${metrics.calls} calls, ${metrics.failures} failures, success rate ${metrics.successRate.toFixed(2)}, breaker ${metrics.breaker.state}`);
+      say(
+        `  ${provider}: ${metrics.calls} calls, ${metrics.failures} failures, success rate ${metrics.successRate.toFixed(2)}, breaker ${metrics.breaker.state}`,
+      );
     }
 
     const tools = hub.tools.list();
-    say(`\n7. ${tools.length} tools for AI agents, e.g. ${tools.slice(0, 3).map((tool) => tool.name).join(', ')}`);
+    say(
+      `\n7. ${tools.length} tools for AI agents, e.g. ${tools
+        .slice(0, 3)
+        .map((tool) => tool.name)
+        .join(', ')}`,
+    );
 
     say(`\n8. integrations recorded in the store (${description}), primary back up:`);
     primary.setDown(false);
     const service = createIntegrationsService({ store, hub });
     for (const providerId of ['memory-primary', 'memory-backup']) {
       const [existing] = await service.getIntegrations({ providerId });
-      const integration = existing ?? (await service.createIntegration({ providerId, name: `Quickstart ${providerId}`, settings: { bucket: DEMO_BUCKET } }));
+      const integration =
+        existing ?? (await service.createIntegration({ providerId, name: `Quickstart ${providerId}`, settings: { bucket: DEMO_BUCKET } }));
       let outcome: string;
       try {
         outcome = (await service.connect(integration.id)).status;
@@ -106,7 +125,9 @@ export const quickstartCommand: Command = async ({ io }) => {
     say(`  ${recorded.length} event(s) in the store's log; list the integrations with: switchyard integrations list`);
 
     const packages = discoverProviderPackages(io.cwd, io.cliDirectory).map((found) => `${found.packageName}@${found.version}`);
-    say(`\nProvider packages installed: ${packages.length === 0 ? 'none yet (npm run new-provider -- --name acme --category communication)' : packages.join(', ')}`);
+    say(
+      `\nProvider packages installed: ${packages.length === 0 ? 'none yet (npm run new-provider -- --name acme --category communication)' : packages.join(', ')}`,
+    );
     return 0;
   } finally {
     await hub.close();

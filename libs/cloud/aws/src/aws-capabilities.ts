@@ -1,4 +1,11 @@
-import { computeV1, functionsV1, storageV1, type CapabilityContract, type CapabilityHandlers, type OperationHandler } from '@switchyard/core';
+import {
+  computeV1,
+  functionsV1,
+  storageV1,
+  type CapabilityContract,
+  type CapabilityHandlers,
+  type OperationHandler,
+} from '@switchyard/core';
 import type { AwsCall, AwsClients } from './aws-clients';
 import { ec2Handlers } from './aws-ec2';
 import { awsError } from './aws-error';

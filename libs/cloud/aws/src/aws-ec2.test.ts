@@ -64,7 +64,9 @@ describe('compute input EC2 would refuse', () => {
     const server = await startFaultServer();
     try {
       const provider = createAws({ baseURL: server.url, credentials: MOTO_CREDENTIALS });
-      const outcome = await provider.execute({ capability: 'compute', operation, input }, createCallContext()).catch((error: unknown) => error);
+      const outcome = await provider
+        .execute({ capability: 'compute', operation, input }, createCallContext())
+        .catch((error: unknown) => error);
       expect(outcome).toMatchObject({ kind: 'validation', operation: `compute.${operation}` });
       expect(server.requests).toEqual([]);
     } finally {

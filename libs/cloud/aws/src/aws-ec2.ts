@@ -55,7 +55,10 @@ function toInstance(instance: Ec2Instance): Instance {
 /** Refuses ids EC2 would call malformed, before any request. */
 export function checkInstanceId(operation: string, instanceId: string): void {
   if (!INSTANCE_ID.test(instanceId)) {
-    throw awsErrors.invalidInput(operation, `Invalid EC2 instance id "${instanceId}": expected "i-" and 8 or 17 hex digits, e.g. "i-0abc123def4567890"`);
+    throw awsErrors.invalidInput(
+      operation,
+      `Invalid EC2 instance id "${instanceId}": expected "i-" and 8 or 17 hex digits, e.g. "i-0abc123def4567890"`,
+    );
   }
 }
 
@@ -73,7 +76,9 @@ export const ec2Handlers: Ec2Handlers = {
     const cursor = decodePageCursor(input.cursor, operation);
     if (input.state === 'unknown') return { instances: [] };
     const { DescribeInstancesCommand } = await loadEc2();
-    const output = await (await clients.ec2()).send(
+    const output = await (
+      await clients.ec2()
+    ).send(
       new DescribeInstancesCommand({
         ...(input.state === undefined ? {} : { Filters: [{ Name: 'instance-state-name', Values: [...EC2_STATES[input.state]] }] }),
         MaxResults: Math.max(MINIMUM_PAGE_SIZE, input.limit),
@@ -90,8 +95,12 @@ export const ec2Handlers: Ec2Handlers = {
   async getInstance(input, { clients, signal, operation }) {
     checkInstanceId(operation, input.instanceId);
     const { DescribeInstancesCommand } = await loadEc2();
-    const output = await (await clients.ec2()).send(new DescribeInstancesCommand({ InstanceIds: [input.instanceId] }), { abortSignal: signal });
-    const instance = output.Reservations?.flatMap((reservation) => reservation.Instances ?? []).find((item) => item.InstanceId === input.instanceId);
+    const output = await (
+      await clients.ec2()
+    ).send(new DescribeInstancesCommand({ InstanceIds: [input.instanceId] }), { abortSignal: signal });
+    const instance = output.Reservations?.flatMap((reservation) => reservation.Instances ?? []).find(
+      (item) => item.InstanceId === input.instanceId,
+    );
     if (instance === undefined) {
       throw awsErrors.create({ kind: 'not_found', message: `${operation}: EC2 instance "${input.instanceId}" does not exist`, operation });
     }
@@ -101,7 +110,9 @@ export const ec2Handlers: Ec2Handlers = {
   async startInstance(input, { clients, signal, operation }) {
     checkInstanceId(operation, input.instanceId);
     const { StartInstancesCommand } = await loadEc2();
-    const output = await (await clients.ec2()).send(new StartInstancesCommand({ InstanceIds: [input.instanceId] }), { abortSignal: signal });
+    const output = await (
+      await clients.ec2()
+    ).send(new StartInstancesCommand({ InstanceIds: [input.instanceId] }), { abortSignal: signal });
     return stateChange(output.StartingInstances?.[0], input.instanceId);
   },
 

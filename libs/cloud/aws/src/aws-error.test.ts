@@ -86,7 +86,9 @@ describe('awsError', () => {
   it('reads Retry-After in seconds or as an HTTP date, else waits a default on a throttle', () => {
     expect(awsError(sdkError('SlowDown', 503, { 'retry-after': '7' }), 'storage.getObject').retryAfterMs).toBe(7000);
     const now = Date.parse('2026-01-01T00:00:00Z');
-    expect(awsError(sdkError('Throttling', 400, { 'Retry-After': 'Thu, 01 Jan 2026 00:00:03 GMT' }), 'compute.listInstances', now).retryAfterMs).toBe(3000);
+    expect(
+      awsError(sdkError('Throttling', 400, { 'Retry-After': 'Thu, 01 Jan 2026 00:00:03 GMT' }), 'compute.listInstances', now).retryAfterMs,
+    ).toBe(3000);
     expect(awsError(sdkError('ThrottlingException', 400), 'functions.getFunction').retryAfterMs).toBe(DEFAULT_THROTTLE_RETRY_AFTER_MS);
     expect(awsError(sdkError('UnknownError', 429), 'functions.getFunction').retryAfterMs).toBe(DEFAULT_THROTTLE_RETRY_AFTER_MS);
     expect(awsError(sdkError('NoSuchKey', 404), 'storage.getObject').retryAfterMs).toBeUndefined();
@@ -99,7 +101,9 @@ describe('awsError', () => {
   });
 
   it('prefers the Code field of the body over the error name', () => {
-    expect(awsError(Object.assign(sdkError('Error', 400), { Code: 'InvalidInstanceID.NotFound' }), 'compute.getInstance').kind).toBe('not_found');
+    expect(awsError(Object.assign(sdkError('Error', 400), { Code: 'InvalidInstanceID.NotFound' }), 'compute.getInstance').kind).toBe(
+      'not_found',
+    );
   });
 
   it('classifies socket errors as retryable network errors, aborts and SDK timeouts as timeouts', () => {
@@ -107,7 +111,10 @@ describe('awsError', () => {
     expect(awsError(refused, 'storage.getObject')).toMatchObject({ kind: 'network', isRetryable: true });
     expect(awsError(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }), 'storage.getObject').kind).toBe('network');
     const renamedReset = Object.assign(new Error('socket hang up'), { code: 'ECONNRESET', name: 'TimeoutError' });
-    expect(awsError(renamedReset, 'storage.getObject'), 'the SDK renames resets TimeoutError').toMatchObject({ kind: 'network', isRetryable: true });
+    expect(awsError(renamedReset, 'storage.getObject'), 'the SDK renames resets TimeoutError').toMatchObject({
+      kind: 'network',
+      isRetryable: true,
+    });
     expect(awsError(Object.assign(new Error('socket timed out'), { name: 'TimeoutError' }), 'storage.getObject').kind).toBe('timeout');
     const abort = Object.assign(new Error('Request aborted'), { name: 'AbortError' });
     expect(awsError(abort, 'storage.getObject')).toMatchObject({ kind: 'timeout', isRetryable: true });
@@ -116,7 +123,10 @@ describe('awsError', () => {
   it('reports missing credentials as auth, and a 2xx body the SDK could not read as a retryable provider error', () => {
     const noCredentials = Object.assign(new Error('Could not load credentials from any providers'), { name: 'CredentialsProviderError' });
     expect(awsError(noCredentials, 'storage.getObject')).toMatchObject({ kind: 'auth', isRetryable: false, statusCode: undefined });
-    const unreadable = Object.assign(new Error('Unexpected end of JSON input'), { name: 'SyntaxError', $metadata: { httpStatusCode: 200 } });
+    const unreadable = Object.assign(new Error('Unexpected end of JSON input'), {
+      name: 'SyntaxError',
+      $metadata: { httpStatusCode: 200 },
+    });
     expect(awsError(unreadable, 'storage.listObjects')).toMatchObject({ kind: 'provider', isRetryable: true });
   });
 

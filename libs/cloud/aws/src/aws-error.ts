@@ -1,5 +1,12 @@
 import { IntegrationError } from '@switchyard/core';
-import { createProviderErrors, normalizeHeaders, retryAfterMsFromHeaders, transportFailure, type HttpResponseHeaders, type ProviderErrorHint } from '@switchyard/http';
+import {
+  createProviderErrors,
+  normalizeHeaders,
+  retryAfterMsFromHeaders,
+  transportFailure,
+  type HttpResponseHeaders,
+  type ProviderErrorHint,
+} from '@switchyard/http';
 
 /** The error factory every AWS error goes through: messages start `aws: `, statuses follow the shared table. */
 export const awsErrors = createProviderErrors('aws');
@@ -68,7 +75,13 @@ function kindOfCode(code: string | undefined): ProviderErrorHint['kind'] {
  * throttle with no wait header; and a retryable conflict when the resource
  * is still busy (Lambda's "An update is in progress", S3's `OperationAborted`).
  */
-function hintFor(shape: SdkErrorShape, code: string | undefined, status: number, headers: HttpResponseHeaders, now: number | undefined): ProviderErrorHint {
+function hintFor(
+  shape: SdkErrorShape,
+  code: string | undefined,
+  status: number,
+  headers: HttpResponseHeaders,
+  now: number | undefined,
+): ProviderErrorHint {
   const kind = kindOfCode(code) ?? (shape.$retryable?.throttling === true ? 'rate_limit' : undefined);
   const throttled = kind === 'rate_limit' || (kind === undefined && status === 429);
   const conflict = kind === 'conflict' || (kind === undefined && status === 409);

@@ -18,7 +18,11 @@ const S3_CODE_BY_STATUS: Readonly<Record<number, string>> = {
   503: 'ServiceUnavailable',
 };
 
-const PLANTED = { accessKeyId: 'AKIAPLANTED0123456789', secretAccessKey: 'aws-planted-secret-access-key-7f3a9c', sessionToken: 'aws-planted-session-token-b41e0d' };
+const PLANTED = {
+  accessKeyId: 'AKIAPLANTED0123456789',
+  secretAccessKey: 'aws-planted-secret-access-key-7f3a9c',
+  sessionToken: 'aws-planted-session-token-b41e0d',
+};
 
 // listObjects, not getObject: its answer is XML the SDK parses, so a truncated body must fail.
 testProviderFaults({
@@ -45,7 +49,11 @@ describe('faults on the wire', () => {
 
   beforeAll(async () => {
     server = await startFaultServer({
-      'GET /slow-bucket/a.txt': { status: 503, ...xml('SlowDown', 'Please reduce your request rate.'), headers: { 'content-type': 'application/xml', 'retry-after': '3' } },
+      'GET /slow-bucket/a.txt': {
+        status: 503,
+        ...xml('SlowDown', 'Please reduce your request rate.'),
+        headers: { 'content-type': 'application/xml', 'retry-after': '3' },
+      },
       'GET /busy-bucket/a.txt': { status: 503, ...xml('SlowDown', 'Please reduce your request rate.') },
       'GET /2015-03-31/functions/throttled': {
         status: 429,
@@ -56,7 +64,11 @@ describe('faults on the wire', () => {
       'PUT /2015-03-31/functions/updating/code': {
         status: 409,
         headers: { 'x-amzn-errortype': 'ResourceConflictException' },
-        body: { Type: 'User', message: 'The operation cannot be performed at this time. An update is in progress for resource: arn:aws:lambda:us-east-1:123456789012:function:updating' },
+        body: {
+          Type: 'User',
+          message:
+            'The operation cannot be performed at this time. An update is in progress for resource: arn:aws:lambda:us-east-1:123456789012:function:updating',
+        },
       },
       'POST /': {
         status: 503,
@@ -140,7 +152,10 @@ describe('faults on the wire', () => {
 
   const invoke = (name: string) =>
     provider()
-      .execute({ capability: 'functions', operation: 'invokeFunction', input: { name, payload: { a: 1 }, mode: 'sync' } }, createCallContext())
+      .execute(
+        { capability: 'functions', operation: 'invokeFunction', input: { name, payload: { a: 1 }, mode: 'sync' } },
+        createCallContext(),
+      )
       .catch((error: unknown) => error);
 
   it('reports Lambda’s 404 ResourceNotFoundException on Invoke as not_found', async () => {
@@ -158,7 +173,13 @@ describe('faults on the wire', () => {
   it('redeploys with the same settings by replacing the code only, and updates only the settings that differ', async () => {
     const deploy = async (extra: object) => {
       const before = server.requests.length;
-      const input = { name: 'steady', zipBase64: 'UEsFBgAAAAAAAAAAAAAAAAAAAAAAAA==', runtime: 'nodejs22.x', handler: 'index.handler', ...extra };
+      const input = {
+        name: 'steady',
+        zipBase64: 'UEsFBgAAAAAAAAAAAAAAAAAAAAAAAA==',
+        runtime: 'nodejs22.x',
+        handler: 'index.handler',
+        ...extra,
+      };
       const output = await provider().execute({ capability: 'functions', operation: 'deployFunction', input }, createCallContext());
       expect(output).toMatchObject({ name: 'steady', state: 'active', lastModified: '2026-01-01T00:00:00.000Z' });
       return server.requests.slice(before);

@@ -4,29 +4,30 @@ import { awsError } from './aws-error';
 import type { AwsCapability } from './aws-settings';
 
 /** The cheapest read each service offers, proving it answers and accepts the credentials. */
-const PROBES: Readonly<Record<AwsCapability, { service: string; probe: (clients: AwsClients, signal: AbortSignal) => Promise<unknown> }>> = {
-  storage: {
-    service: 's3',
-    async probe(clients, signal) {
-      const { ListBucketsCommand } = await import('@aws-sdk/client-s3');
-      return (await clients.s3()).send(new ListBucketsCommand({ MaxBuckets: 1 }), { abortSignal: signal });
+const PROBES: Readonly<Record<AwsCapability, { service: string; probe: (clients: AwsClients, signal: AbortSignal) => Promise<unknown> }>> =
+  {
+    storage: {
+      service: 's3',
+      async probe(clients, signal) {
+        const { ListBucketsCommand } = await import('@aws-sdk/client-s3');
+        return (await clients.s3()).send(new ListBucketsCommand({ MaxBuckets: 1 }), { abortSignal: signal });
+      },
     },
-  },
-  functions: {
-    service: 'lambda',
-    async probe(clients, signal) {
-      const { ListFunctionsCommand } = await import('@aws-sdk/client-lambda');
-      return (await clients.lambda()).send(new ListFunctionsCommand({ MaxItems: 1 }), { abortSignal: signal });
+    functions: {
+      service: 'lambda',
+      async probe(clients, signal) {
+        const { ListFunctionsCommand } = await import('@aws-sdk/client-lambda');
+        return (await clients.lambda()).send(new ListFunctionsCommand({ MaxItems: 1 }), { abortSignal: signal });
+      },
     },
-  },
-  compute: {
-    service: 'ec2',
-    async probe(clients, signal) {
-      const { DescribeInstancesCommand } = await import('@aws-sdk/client-ec2');
-      return (await clients.ec2()).send(new DescribeInstancesCommand({ MaxResults: 5 }), { abortSignal: signal });
+    compute: {
+      service: 'ec2',
+      async probe(clients, signal) {
+        const { DescribeInstancesCommand } = await import('@aws-sdk/client-ec2');
+        return (await clients.ec2()).send(new DescribeInstancesCommand({ MaxResults: 5 }), { abortSignal: signal });
+      },
     },
-  },
-};
+  };
 
 async function probeService(capability: AwsCapability, clients: AwsClients, signal: AbortSignal): Promise<ServiceHealth> {
   const { service, probe } = PROBES[capability];

@@ -22,7 +22,10 @@ afterAll(async () => {
 it('registers with a hub as it is and serves storage, functions and compute through the facades', async () => {
   await hub.storage.createBucket({ bucket: 'hub-bucket' });
   await hub.storage.putObject({ bucket: 'hub-bucket', key: 'hello.txt', body: 'Hello', contentType: 'text/plain' });
-  expect(await hub.storage.getObject({ bucket: 'hub-bucket', key: 'hello.txt' })).toMatchObject({ body: 'Hello', contentType: 'text/plain' });
+  expect(await hub.storage.getObject({ bucket: 'hub-bucket', key: 'hello.txt' })).toMatchObject({
+    body: 'Hello',
+    contentType: 'text/plain',
+  });
 
   const zipBase64 = 'UEsFBgAAAAAAAAAAAAAAAAAAAAAAAA==';
   await hub.functions.deployFunction({ name: 'hub-echo', zipBase64, runtime: 'nodejs22.x' });

@@ -16,7 +16,8 @@ afterAll(async () => {
   await moto?.stop();
 });
 
-const createLambda = () => createAws({ baseURL: moto.url, credentials: MOTO_CREDENTIALS, capabilities: ['functions'], lambda: { roleArn } });
+const createLambda = () =>
+  createAws({ baseURL: moto.url, credentials: MOTO_CREDENTIALS, capabilities: ['functions'], lambda: { roleArn } });
 
 testFunctionsProvider({
   // moto's Lambda echoes an Invoke of a missing function; real Lambda's 404 is covered in aws-faults.test.ts.
@@ -37,7 +38,12 @@ testFunctionsProvider({
 
     it('reports the runtime and a last-modified timestamp', async () => {
       const functions = createClient();
-      const deployed = await functions.call('deployFunction', { name: 'sy-described', zipBase64: echoFunctionZip(), runtime: 'python3.12', handler: 'main.handler' });
+      const deployed = await functions.call('deployFunction', {
+        name: 'sy-described',
+        zipBase64: echoFunctionZip(),
+        runtime: 'python3.12',
+        handler: 'main.handler',
+      });
       expect(deployed).toMatchObject({ name: 'sy-described', runtime: 'python3.12', state: 'active' });
       expect(Date.now() - Date.parse(deployed.lastModified ?? '')).toBeLessThan(60_000);
     });
@@ -48,7 +54,9 @@ describe('deployFunction without what Lambda needs to create a function', () => 
   it('asks for a role when none is configured, naming the setting', async () => {
     const provider = createAws({ baseURL: moto.url, credentials: MOTO_CREDENTIALS, capabilities: ['functions'] });
     const input = { name: 'sy-no-role', zipBase64: echoFunctionZip(), runtime: 'nodejs22.x' };
-    const outcome = await provider.execute({ capability: 'functions', operation: 'deployFunction', input }, createCallContext()).catch((error: unknown) => error);
+    const outcome = await provider
+      .execute({ capability: 'functions', operation: 'deployFunction', input }, createCallContext())
+      .catch((error: unknown) => error);
     expect(outcome).toMatchObject({ kind: 'validation', message: expect.stringContaining('AWS_LAMBDA_ROLE_ARN') as string });
   });
 

@@ -107,9 +107,13 @@ async function deployExisting(
 async function createFunction(input: FunctionsOperationInput<'deployFunction'>, call: AwsCall, zip: Buffer) {
   const { roleArn } = call.settings.lambda;
   if (roleArn === undefined) {
-    throw awsErrors.invalidInput(call.operation, `Creating Lambda function "${input.name}" needs an execution role: set lambda.roleArn or AWS_LAMBDA_ROLE_ARN`);
+    throw awsErrors.invalidInput(
+      call.operation,
+      `Creating Lambda function "${input.name}" needs an execution role: set lambda.roleArn or AWS_LAMBDA_ROLE_ARN`,
+    );
   }
-  if (input.runtime === undefined) throw awsErrors.invalidInput(call.operation, `Creating Lambda function "${input.name}" needs a runtime, e.g. "nodejs22.x"`);
+  if (input.runtime === undefined)
+    throw awsErrors.invalidInput(call.operation, `Creating Lambda function "${input.name}" needs a runtime, e.g. "nodejs22.x"`);
   const { CreateFunctionCommand } = await loadLambda();
   return (await call.clients.lambda()).send(
     new CreateFunctionCommand({
@@ -131,7 +135,9 @@ export const lambdaHandlers: LambdaHandlers = {
   async deployFunction(input, call) {
     const { GetFunctionCommand } = await loadLambda();
     const zip = Buffer.from(input.zipBase64, 'base64');
-    const existing = await (await call.clients.lambda())
+    const existing = await (
+      await call.clients.lambda()
+    )
       .send(new GetFunctionCommand({ FunctionName: input.name }), { abortSignal: call.signal })
       .then(
         (output) => ({ configuration: output.Configuration }),
@@ -153,7 +159,9 @@ export const lambdaHandlers: LambdaHandlers = {
 
   async invokeFunction(input, { clients, signal }) {
     const { InvokeCommand } = await loadLambda();
-    const output = await (await clients.lambda()).send(
+    const output = await (
+      await clients.lambda()
+    ).send(
       new InvokeCommand({
         FunctionName: input.name,
         InvocationType: input.mode === 'async' ? 'Event' : 'RequestResponse',
@@ -181,7 +189,9 @@ export const lambdaHandlers: LambdaHandlers = {
   async listFunctions(input, { clients, signal, operation }) {
     const cursor = decodePageCursor(input.cursor, operation);
     const { ListFunctionsCommand } = await loadLambda();
-    const output = await (await clients.lambda()).send(new ListFunctionsCommand({ Marker: cursor.token, MaxItems: input.limit }), {
+    const output = await (
+      await clients.lambda()
+    ).send(new ListFunctionsCommand({ Marker: cursor.token, MaxItems: input.limit }), {
       abortSignal: signal,
     });
     const { items, nextCursor } = pageOf(output.Functions ?? [], cursor, input.limit, output.NextMarker);

@@ -17,7 +17,10 @@ it('loads no AWS SDK on import or creation, and only the SDK of the service call
     const { createAws } = await import('./index');
     const provider = createAws({ baseURL: server.url, credentials: { accessKeyId: 'AKIAEXAMPLE', secretAccessKey: 'example-secret' } });
     expect(loaded, 'SDK packages loaded by importing @switchyard/aws and calling createAws').toEqual([]);
-    await provider.execute({ capability: 'storage', operation: 'headObject', input: { bucket: 'lazy-bucket', key: 'a.txt' } }, createCallContext());
+    await provider.execute(
+      { capability: 'storage', operation: 'headObject', input: { bucket: 'lazy-bucket', key: 'a.txt' } },
+      createCallContext(),
+    );
     expect(loaded).toEqual(['@aws-sdk/client-s3']);
     expect(server.requests.map((request) => `${request.method} ${request.pathname}`)).toEqual(['HEAD /lazy-bucket/a.txt']);
   } finally {

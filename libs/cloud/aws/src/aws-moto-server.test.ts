@@ -19,9 +19,10 @@ it('forgets every bucket on reset', async () => {
   try {
     const aws = createAws({ baseURL: moto.url, credentials: MOTO_CREDENTIALS, capabilities: ['storage'] });
     const head = () =>
-      aws
-        .execute({ capability: 'storage', operation: 'listObjects', input: { bucket: 'reset-me' } }, createCallContext())
-        .then(() => 'exists', (error: { kind?: string }) => error.kind);
+      aws.execute({ capability: 'storage', operation: 'listObjects', input: { bucket: 'reset-me' } }, createCallContext()).then(
+        () => 'exists',
+        (error: { kind?: string }) => error.kind,
+      );
     await aws.execute({ capability: 'storage', operation: 'createBucket', input: { bucket: 'reset-me' } }, createCallContext());
     expect(await head()).toBe('exists');
     await moto.reset();

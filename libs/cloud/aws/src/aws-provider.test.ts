@@ -49,7 +49,10 @@ describe('createAws settings', () => {
       httpHandlerConfigs: () => ({}),
     };
     const provider = createAws({ baseURL: 'http://127.0.0.1:9', credentials: MOTO_CREDENTIALS, requestHandler });
-    const head = await provider.execute({ capability: 'storage', operation: 'headObject', input: { bucket: 'handled-bucket', key: 'a.txt' } }, createCallContext());
+    const head = await provider.execute(
+      { capability: 'storage', operation: 'headObject', input: { bucket: 'handled-bucket', key: 'a.txt' } },
+      createCallContext(),
+    );
     expect(head).toMatchObject({ bucket: 'handled-bucket', key: 'a.txt', etag: 'e' });
     expect(sent).toEqual(['HEAD 127.0.0.1/handled-bucket/a.txt']);
   });
@@ -112,7 +115,15 @@ describe('secrets', () => {
 });
 
 describe('credentials from the default chain', () => {
-  const names = ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_PROFILE', 'AWS_SHARED_CREDENTIALS_FILE', 'AWS_CONFIG_FILE', 'AWS_EC2_METADATA_DISABLED'];
+  const names = [
+    'AWS_ACCESS_KEY_ID',
+    'AWS_SECRET_ACCESS_KEY',
+    'AWS_SESSION_TOKEN',
+    'AWS_PROFILE',
+    'AWS_SHARED_CREDENTIALS_FILE',
+    'AWS_CONFIG_FILE',
+    'AWS_EC2_METADATA_DISABLED',
+  ];
   const saved = Object.fromEntries(names.map((name) => [name, process.env[name]]));
   afterEach(() => {
     for (const name of names) {
@@ -143,7 +154,11 @@ describe('credentials from the default chain', () => {
     process.env.AWS_ACCESS_KEY_ID = 'AKIAENVIRONMENT';
     process.env.AWS_SECRET_ACCESS_KEY = secret;
     const server = await startFaultServer({
-      '/env-bucket/a.txt': { status: 403, headers: { 'content-type': 'application/xml' }, body: `<Error><Code>AccessDenied</Code><Message>no for ${secret}</Message></Error>` },
+      '/env-bucket/a.txt': {
+        status: 403,
+        headers: { 'content-type': 'application/xml' },
+        body: `<Error><Code>AccessDenied</Code><Message>no for ${secret}</Message></Error>`,
+      },
     });
     try {
       const outcome = await createAws({ baseURL: server.url })

@@ -77,14 +77,21 @@ describe('storage input AWS would refuse', () => {
     ['an empty key', 'getObject', { bucket: 'ok-bucket', key: '' }, 'validation'],
     ['an uppercase bucket name', 'headObject', { bucket: 'Not-Valid', key: 'a' }, 'validation'],
     ['a bucket name S3 reserves', 'createBucket', { bucket: 'xn--reserved' }, 'validation'],
-    ['a bucket name with a reserved suffix', 'copyObject', { source: { bucket: 'ok-bucket', key: 'a' }, destination: { bucket: 'b-s3alias', key: 'a' } }, 'validation'],
+    [
+      'a bucket name with a reserved suffix',
+      'copyObject',
+      { source: { bucket: 'ok-bucket', key: 'a' }, destination: { bucket: 'b-s3alias', key: 'a' } },
+      'validation',
+    ],
     ['a negative limit', 'listObjects', { bucket: 'ok-bucket', limit: -1 }, 'validation'],
     ['a cursor listObjects did not issue', 'listObjects', { bucket: 'ok-bucket', cursor: 'bm90IGEgY3Vyc29y' }, 'validation'],
     ['metadata over 2 KB', 'putObject', { bucket: 'ok-bucket', key: 'a', body: 'x', metadata }, 'validation'],
     ['an operation outside the contract', 'renameObject', { bucket: 'ok-bucket', key: 'a' }, 'unsupported'],
   ])('refuses %s with %s before sending anything', async (_title, operation, input, kind) => {
     const provider = createAws({ baseURL: server.url, credentials: MOTO_CREDENTIALS });
-    const outcome = await provider.execute({ capability: 'storage', operation, input }, createCallContext()).catch((error: unknown) => error);
+    const outcome = await provider
+      .execute({ capability: 'storage', operation, input }, createCallContext())
+      .catch((error: unknown) => error);
     expect(outcome).toMatchObject({ name: 'IntegrationError', kind, provider: 'aws', operation: `storage.${operation}` });
     expect(server.requests).toEqual([]);
   });

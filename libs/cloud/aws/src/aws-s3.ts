@@ -60,7 +60,10 @@ export function checkS3Input(operation: string, input: S3CheckedInput): void {
   if (metadata !== undefined) {
     const bytes = Object.entries(metadata).reduce((total, [name, value]) => total + Buffer.byteLength(name) + Buffer.byteLength(value), 0);
     if (bytes > MAXIMUM_METADATA_BYTES) {
-      throw awsErrors.invalidInput(operation, `S3 allows at most ${MAXIMUM_METADATA_BYTES} bytes of user metadata per object; got ${bytes}`);
+      throw awsErrors.invalidInput(
+        operation,
+        `S3 allows at most ${MAXIMUM_METADATA_BYTES} bytes of user metadata per object; got ${bytes}`,
+      );
     }
   }
 }
@@ -70,7 +73,9 @@ export const s3Handlers: S3Handlers = {
   async putObject(input, { clients, signal }) {
     const { PutObjectCommand } = await loadS3();
     const body = Buffer.from(input.body, input.encoding);
-    const output = await (await clients.s3()).send(
+    const output = await (
+      await clients.s3()
+    ).send(
       new PutObjectCommand({
         Bucket: input.bucket,
         Key: input.key,
@@ -102,7 +107,9 @@ export const s3Handlers: S3Handlers = {
 
   async headObject(input, { clients, signal }) {
     const { HeadObjectCommand } = await loadS3();
-    const output = await (await clients.s3()).send(new HeadObjectCommand({ Bucket: input.bucket, Key: input.key }), { abortSignal: signal });
+    const output = await (
+      await clients.s3()
+    ).send(new HeadObjectCommand({ Bucket: input.bucket, Key: input.key }), { abortSignal: signal });
     return {
       bucket: input.bucket,
       key: input.key,
@@ -117,7 +124,9 @@ export const s3Handlers: S3Handlers = {
   async listObjects(input, { clients, signal, operation }) {
     const cursor = decodePageCursor(input.cursor, operation);
     const { ListObjectsV2Command } = await loadS3();
-    const output = await (await clients.s3()).send(
+    const output = await (
+      await clients.s3()
+    ).send(
       new ListObjectsV2Command({ Bucket: input.bucket, Prefix: input.prefix, ContinuationToken: cursor.token, MaxKeys: input.limit }),
       { abortSignal: signal },
     );
@@ -141,10 +150,11 @@ export const s3Handlers: S3Handlers = {
   async deleteObjects(input, { clients, signal, operation }) {
     const { DeleteObjectsCommand } = await loadS3();
     const keys = [...new Set(input.keys)];
-    const output = await (await clients.s3()).send(
-      new DeleteObjectsCommand({ Bucket: input.bucket, Delete: { Objects: keys.map((Key) => ({ Key })), Quiet: false } }),
-      { abortSignal: signal },
-    );
+    const output = await (
+      await clients.s3()
+    ).send(new DeleteObjectsCommand({ Bucket: input.bucket, Delete: { Objects: keys.map((Key) => ({ Key })), Quiet: false } }), {
+      abortSignal: signal,
+    });
     const errors = (output.Errors ?? []).map((failure) => {
       const error = awsCodeError(failure.Code ?? 'InternalError', failure.Message, operation);
       return { key: failure.Key ?? '', kind: error.kind, message: error.message };
@@ -158,7 +168,9 @@ export const s3Handlers: S3Handlers = {
   async copyObject(input, { clients, signal }) {
     const { CopyObjectCommand } = await loadS3();
     const { source, destination } = input;
-    const output = await (await clients.s3()).send(
+    const output = await (
+      await clients.s3()
+    ).send(
       new CopyObjectCommand({
         Bucket: destination.bucket,
         Key: destination.key,

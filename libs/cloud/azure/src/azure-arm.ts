@@ -101,7 +101,12 @@ export function nextLinkPath(nextLink: string | null | undefined, managementBase
   const base = new URL(managementBaseURL);
   const link = new URL(nextLink, base);
   if (link.origin !== base.origin) {
-    throw azureErrors.create({ kind: 'provider', message: `${operation} got a nextLink outside ${base.origin}`, operation, isRetryable: false });
+    throw azureErrors.create({
+      kind: 'provider',
+      message: `${operation} got a nextLink outside ${base.origin}`,
+      operation,
+      isRetryable: false,
+    });
   }
   const basePath = base.pathname.replace(/\/+$/, '');
   const path = link.pathname.startsWith(basePath) ? link.pathname.slice(basePath.length) : link.pathname;
@@ -124,9 +129,17 @@ export interface ArmListPosition {
  * from the cursor's offset, and a cursor to the rest of this ARM page or,
  * once it is used up, to the page its `nextLink` names.
  */
-export function armListPage<T>(items: readonly T[], position: ArmListPosition): { readonly items: T[]; readonly nextCursor: string | undefined } {
+export function armListPage<T>(
+  items: readonly T[],
+  position: ArmListPosition,
+): { readonly items: T[]; readonly nextCursor: string | undefined } {
   const end = position.cursor.skip + position.limit;
   const next = nextLinkPath(position.nextLink, position.managementBaseURL, position.operation);
-  const nextCursor = end < items.length ? encodeCursor({ path: position.path, skip: end }) : next === undefined ? undefined : encodeCursor({ path: next, skip: 0 });
+  const nextCursor =
+    end < items.length
+      ? encodeCursor({ path: position.path, skip: end })
+      : next === undefined
+        ? undefined
+        : encodeCursor({ path: next, skip: 0 });
   return { items: items.slice(position.cursor.skip, end), nextCursor };
 }

@@ -34,7 +34,12 @@ testStorageProvider({
       const azure = createAzure({ storage: { accountName: azurite.accountName, accountKey: azurite.accountKey, endpoint: azurite.url } });
       await storage(azure, 'createBucket', { bucket: 'presigned-downloads' });
       await storage(azure, 'putObject', { bucket: 'presigned-downloads', key: 'hello.txt', body: 'hello', encoding: 'utf8' });
-      const signed = (await storage(azure, 'presignUrl', { bucket: 'presigned-downloads', key: 'hello.txt', method: 'GET', expiresInSeconds: 60 })) as { url: string };
+      const signed = (await storage(azure, 'presignUrl', {
+        bucket: 'presigned-downloads',
+        key: 'hello.txt',
+        method: 'GET',
+        expiresInSeconds: 60,
+      })) as { url: string };
       const response = await fetch(signed.url);
       expect(response.status).toBe(200);
       expect(await response.text()).toBe('hello');
@@ -61,12 +66,16 @@ testStorageProvider({
     });
 
     it('reports a stopped endpoint as a network error', async () => {
-      const azure = createAzure({ storage: { accountName: azurite.accountName, accountKey: azurite.accountKey, endpoint: 'http://127.0.0.1:9/devstoreaccount1' } });
+      const azure = createAzure({
+        storage: { accountName: azurite.accountName, accountKey: azurite.accountKey, endpoint: 'http://127.0.0.1:9/devstoreaccount1' },
+      });
       expect((await failure(storage(azure, 'headObject', { bucket: 'anything', key: 'a' }))).kind).toBe('network');
     });
 
     it('reports a health entry for blob with its latency', async () => {
-      const report = await createAzure({ storage: { connectionString: azurite.connectionString } }).healthCheck({ signal: new AbortController().signal });
+      const report = await createAzure({ storage: { connectionString: azurite.connectionString } }).healthCheck({
+        signal: new AbortController().signal,
+      });
       expect(report.services).toEqual([{ service: 'blob', reachable: true, latencyMs: expect.any(Number) as number }]);
     });
   },
@@ -84,19 +93,27 @@ describe('storage input Azure rejects', () => {
   const cases: [string, string, unknown][] = [
     ['a container name with a dot', 'createBucket', { bucket: 'a.b-c' }],
     ['a container name with "--"', 'putObject', { bucket: 'a--b', key: 'k', body: 'x', encoding: 'utf8' }],
-    ['a copy into a container name with a dot', 'copyObject', { source: { bucket: 'good-name', key: 'k' }, destination: { bucket: 'bad.name', key: 'k' } }],
+    [
+      'a copy into a container name with a dot',
+      'copyObject',
+      { source: { bucket: 'good-name', key: 'k' }, destination: { bucket: 'bad.name', key: 'k' } },
+    ],
     ['an empty key', 'getObject', { bucket: 'good-name', key: '', encoding: 'utf8' }],
   ];
   for (const [title, operation, input] of cases) {
     it(`refuses ${title} with validation before sending anything`, async () => {
-      const azure = createAzure({ storage: { accountName: 'devstoreaccount1', accountKey: 'a2V5', endpoint: `${peer.url}/devstoreaccount1` } });
+      const azure = createAzure({
+        storage: { accountName: 'devstoreaccount1', accountKey: 'a2V5', endpoint: `${peer.url}/devstoreaccount1` },
+      });
       expect((await failure(storage(azure, operation, input))).kind).toBe('validation');
       expect(peer.requests).toEqual([]);
     });
   }
 
   it('answers an unknown operation with unsupported before sending anything', async () => {
-    const azure = createAzure({ storage: { accountName: 'devstoreaccount1', accountKey: 'a2V5', endpoint: `${peer.url}/devstoreaccount1` } });
+    const azure = createAzure({
+      storage: { accountName: 'devstoreaccount1', accountKey: 'a2V5', endpoint: `${peer.url}/devstoreaccount1` },
+    });
     expect((await failure(storage(azure, 'renameObject', { bucket: 'good-name' }))).kind).toBe('unsupported');
     expect(peer.requests).toEqual([]);
   });

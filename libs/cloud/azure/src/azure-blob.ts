@@ -83,7 +83,9 @@ export function createStorageHandlers(connect: () => Promise<BlobConnection>): S
     putObject: (input, { signal }) =>
       sdkCall('storage.putObject', async () => {
         const body = Buffer.from(input.body, input.encoding);
-        const response = await (await blob(input.bucket, input.key)).upload(body, body.byteLength, {
+        const response = await (
+          await blob(input.bucket, input.key)
+        ).upload(body, body.byteLength, {
           abortSignal: signal,
           blobHTTPHeaders: { blobContentType: input.contentType ?? DEFAULT_CONTENT_TYPE },
           metadata: { ...input.metadata },
@@ -166,7 +168,12 @@ export function createStorageHandlers(connect: () => Promise<BlobConnection>): S
               deleted.push(key);
               continue;
             }
-            const error = azureStatusError({ operation: 'storage.deleteObjects', status: sub.status, code: sub.errorCode, message: sub.statusMessage });
+            const error = azureStatusError({
+              operation: 'storage.deleteObjects',
+              status: sub.status,
+              code: sub.errorCode,
+              message: sub.statusMessage,
+            });
             // What would fail every key fails the call: a missing container, bad credentials.
             if (error.kind === 'not_found' || error.kind === 'auth') throw error;
             errors.push({ key, kind: error.kind, message: error.message });
@@ -183,7 +190,11 @@ export function createStorageHandlers(connect: () => Promise<BlobConnection>): S
         // The poller's requests carry the abortSignal given to beginCopyFromURL.
         const result = await poller.pollUntilDone();
         if (result.copyStatus !== undefined && result.copyStatus !== 'success') {
-          throw azureErrors.create({ kind: 'provider', message: `storage.copyObject ended with copy status "${result.copyStatus}"`, operation: 'storage.copyObject' });
+          throw azureErrors.create({
+            kind: 'provider',
+            message: `storage.copyObject ended with copy status "${result.copyStatus}"`,
+            operation: 'storage.copyObject',
+          });
         }
         return { bucket: input.destination.bucket, key: input.destination.key, etag: etagOf(result.etag) };
       }),
@@ -194,7 +205,8 @@ export function createStorageHandlers(connect: () => Promise<BlobConnection>): S
         if (!canSign) {
           throw azureErrors.create({
             kind: 'unsupported',
-            message: 'presignUrl needs the storage account key (storage.accountKey or a connection string with AccountKey); a SAS token cannot sign',
+            message:
+              'presignUrl needs the storage account key (storage.accountKey or a connection string with AccountKey); a SAS token cannot sign',
             operation: 'storage.presignUrl',
             isRetryable: false,
           });

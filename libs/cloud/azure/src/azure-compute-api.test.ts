@@ -38,7 +38,12 @@ describe('reading Microsoft.Compute responses', () => {
 
   it('maps every documented power state', () => {
     const states = ['running', 'starting', 'stopping', 'stopped', 'deallocating', 'deallocated'].map(
-      (word) => powerState({ id: 'x', name: 'x', properties: { instanceView: { statuses: [{ code: 'ProvisioningState/succeeded' }, { code: `PowerState/${word}` }] } } }).state,
+      (word) =>
+        powerState({
+          id: 'x',
+          name: 'x',
+          properties: { instanceView: { statuses: [{ code: 'ProvisioningState/succeeded' }, { code: `PowerState/${word}` }] } },
+        }).state,
     );
     expect(states).toEqual(['running', 'pending', 'stopping', 'stopped', 'stopping', 'stopped']);
   });

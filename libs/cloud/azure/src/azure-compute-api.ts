@@ -40,7 +40,9 @@ const POWER_STATES: Readonly<Record<string, InstanceState>> = {
  * (e.g. while provisioning), `unknown` and the provisioning status if any.
  */
 export function powerState(machine: VirtualMachine): { readonly state: InstanceState; readonly providerState: string } {
-  const codes = (machine.properties?.instanceView?.statuses ?? []).flatMap((status) => (status.code === undefined || status.code === null ? [] : [status.code]));
+  const codes = (machine.properties?.instanceView?.statuses ?? []).flatMap((status) =>
+    status.code === undefined || status.code === null ? [] : [status.code],
+  );
   const code = codes.find((status) => status.startsWith('PowerState/'));
   if (code === undefined) return { state: 'unknown', providerState: codes[0] ?? 'unknown' };
   return { state: POWER_STATES[code.slice('PowerState/'.length).toLowerCase()] ?? 'unknown', providerState: code };

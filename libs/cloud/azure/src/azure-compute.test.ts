@@ -42,7 +42,10 @@ testComputeProvider({
     machineCount += 1;
     fake.addMachine(`web-${machineCount}`, 'running', { team: 'switchyard' });
     fake.addMachine(`batch-${machineCount}`, 'deallocated');
-    return Promise.resolve({ running: `${fake.resourceGroup}/web-${machineCount}`, stopped: `${fake.resourceGroup}/batch-${machineCount}` });
+    return Promise.resolve({
+      running: `${fake.resourceGroup}/web-${machineCount}`,
+      stopped: `${fake.resourceGroup}/batch-${machineCount}`,
+    });
   },
   missingInstanceId: 'switchyard-rg/no-such-vm',
   settleTimeoutMs: 5000,

@@ -108,7 +108,14 @@ export function createComputeHandlers(options: ComputeHandlerOptions): ComputeHa
       const matching = data.value
         .map((machine) => toInstance(machine, options.resourceGroup))
         .filter((instance) => input.state === undefined || instance.state === input.state);
-      const page = armListPage(matching, { path, cursor, limit: input.limit, nextLink: data.nextLink, managementBaseURL: options.managementBaseURL, operation });
+      const page = armListPage(matching, {
+        path,
+        cursor,
+        limit: input.limit,
+        nextLink: data.nextLink,
+        managementBaseURL: options.managementBaseURL,
+        operation,
+      });
       return page.nextCursor === undefined ? { instances: page.items } : { instances: page.items, nextCursor: page.nextCursor };
     },
     getInstance: (input, { signal }) => getMachine(input.instanceId, 'compute.getInstance', signal),

@@ -28,7 +28,12 @@ describe('azureBlobError', () => {
   for (const [title, error, kind, isRetryable] of table) {
     it(`classifies ${title} as ${kind}`, () => {
       const classified = azureBlobError(error, 'storage.getObject');
-      expect({ kind: classified.kind, isRetryable: classified.isRetryable, operation: classified.operation, provider: classified.provider }).toEqual({
+      expect({
+        kind: classified.kind,
+        isRetryable: classified.isRetryable,
+        operation: classified.operation,
+        provider: classified.provider,
+      }).toEqual({
         kind,
         isRetryable,
         operation: 'storage.getObject',
@@ -38,7 +43,9 @@ describe('azureBlobError', () => {
   }
 
   it('names the status and the service error code in the message', () => {
-    expect(azureBlobError(restError(404, 'ContainerNotFound'), 'storage.listObjects').message).toMatch(/^azure: storage\.listObjects failed with 404 ContainerNotFound: /);
+    expect(azureBlobError(restError(404, 'ContainerNotFound'), 'storage.listObjects').message).toMatch(
+      /^azure: storage\.listObjects failed with 404 ContainerNotFound: /,
+    );
   });
 
   it('passes an IntegrationError through unchanged', () => {

@@ -38,7 +38,9 @@ describe('Resource Manager (compute.getInstance)', () => {
   });
 });
 
-const blobSettings = (baseURL: string) => ({ storage: { accountName: 'devstoreaccount1', accountKey: ACCOUNT_KEY, endpoint: `${baseURL}/devstoreaccount1` } });
+const blobSettings = (baseURL: string) => ({
+  storage: { accountName: 'devstoreaccount1', accountKey: ACCOUNT_KEY, endpoint: `${baseURL}/devstoreaccount1` },
+});
 
 // The same cases through @azure/storage-blob: its errors go through the shared table too.
 describe('Blob storage (storage.listObjects)', () => {
@@ -76,10 +78,15 @@ describe('blob service error codes that mean more than their status', () => {
     return outcome;
   }
 
-  const serverBusy = '<?xml version="1.0" encoding="utf-8"?><Error><Code>ServerBusy</Code><Message>Operations per second is over the account limit.</Message></Error>';
+  const serverBusy =
+    '<?xml version="1.0" encoding="utf-8"?><Error><Code>ServerBusy</Code><Message>Operations per second is over the account limit.</Message></Error>';
 
   it('reads a 503 ServerBusy as rate_limit with its Retry-After, from the body of a GET', async () => {
-    server.route('GET /devstoreaccount1/busy-container/k', { status: 503, headers: { 'x-ms-error-code': 'ServerBusy', 'retry-after': '7', 'content-type': 'application/xml' }, body: serverBusy });
+    server.route('GET /devstoreaccount1/busy-container/k', {
+      status: 503,
+      headers: { 'x-ms-error-code': 'ServerBusy', 'retry-after': '7', 'content-type': 'application/xml' },
+      body: serverBusy,
+    });
     const error = await failure('getObject', { bucket: 'busy-container', key: 'k', encoding: 'utf8' });
     expect({ kind: error.kind, retryAfterMs: error.retryAfterMs, statusCode: error.statusCode, isRetryable: error.isRetryable }).toEqual({
       kind: 'rate_limit',
@@ -91,7 +98,10 @@ describe('blob service error codes that mean more than their status', () => {
   });
 
   it('reads a 503 ServerBusy from the x-ms-error-code header of a HEAD, which has no body', async () => {
-    server.route('HEAD /devstoreaccount1/busy-container/k', { status: 503, headers: { 'x-ms-error-code': 'ServerBusy', 'retry-after': '3' } });
+    server.route('HEAD /devstoreaccount1/busy-container/k', {
+      status: 503,
+      headers: { 'x-ms-error-code': 'ServerBusy', 'retry-after': '3' },
+    });
     const error = await failure('headObject', { bucket: 'busy-container', key: 'k' });
     expect({ kind: error.kind, retryAfterMs: error.retryAfterMs }).toEqual({ kind: 'rate_limit', retryAfterMs: 3000 });
   });
@@ -99,7 +109,11 @@ describe('blob service error codes that mean more than their status', () => {
   it('reads a 503 without ServerBusy as the shared table does: provider, retryable', async () => {
     server.route('HEAD /devstoreaccount1/down-container/k', { status: 503, headers: { 'x-ms-error-code': 'ServiceUnavailable' } });
     const error = await failure('headObject', { bucket: 'down-container', key: 'k' });
-    expect({ kind: error.kind, isRetryable: error.isRetryable, retryAfterMs: error.retryAfterMs }).toEqual({ kind: 'provider', isRetryable: true, retryAfterMs: undefined });
+    expect({ kind: error.kind, isRetryable: error.isRetryable, retryAfterMs: error.retryAfterMs }).toEqual({
+      kind: 'provider',
+      isRetryable: true,
+      retryAfterMs: undefined,
+    });
   });
 
   it('reads a 500 OperationTimedOut as timeout', async () => {

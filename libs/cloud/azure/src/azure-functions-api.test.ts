@@ -22,10 +22,15 @@ describe('reading Microsoft.Web function envelopes', () => {
 
   it('reads a list page whose nextLink is null as the last page', () => {
     const page = parseResponse(functionPageSchema, fixture('functions-function-list.json'), context);
-    expect({ names: page.value.map((item) => toFunctionInfo(item).name), nextLink: page.nextLink }).toEqual({ names: ['create_cert'], nextLink: null });
+    expect({ names: page.value.map((item) => toFunctionInfo(item).name), nextLink: page.nextLink }).toEqual({
+      names: ['create_cert'],
+      nextLink: null,
+    });
   });
 
   it('takes the name after "app/" when properties.name is absent', () => {
-    expect(toFunctionInfo(parseResponse(functionEnvelopeSchema, { name: 'funcapp123/resize', properties: { isDisabled: true } }, context))).toEqual({ name: 'resize', state: 'failed' });
+    expect(
+      toFunctionInfo(parseResponse(functionEnvelopeSchema, { name: 'funcapp123/resize', properties: { isDisabled: true } }, context)),
+    ).toEqual({ name: 'resize', state: 'failed' });
   });
 });

@@ -69,7 +69,9 @@ testCapability({
         url: `${fake.url}/api/mapped-echo`,
       });
       const put = fake.requests.findLast((request) => request.method === 'PUT');
-      const sent = JSON.parse(put?.body ?? '{}') as { properties: { files: Record<string, string>; config: { bindings: { type: string }[] } } };
+      const sent = JSON.parse(put?.body ?? '{}') as {
+        properties: { files: Record<string, string>; config: { bindings: { type: string }[] } };
+      };
       expect(Object.values(sent.properties.files).join('\n'), 'the zip’s files are sent').toContain('exports.handler');
       expect(sent.properties.config.bindings.map((binding) => binding.type)).toEqual(['httpTrigger', 'http']);
     });
@@ -78,9 +80,14 @@ testCapability({
       await functions(azure(), 'deployFunction', { name: 'keyed-echo', zipBase64: echoFunctionZip() });
       const ownKey = fake.functionKeys.get('keyed-echo') ?? '';
       const keyed = azure({ functionKey: undefined, functionKeys: { 'keyed-echo': ownKey } });
-      expect(await functions(keyed, 'invokeFunction', { name: 'keyed-echo', payload: [1, 2], mode: 'sync' })).toEqual({ statusCode: 200, result: [1, 2] });
+      expect(await functions(keyed, 'invokeFunction', { name: 'keyed-echo', payload: [1, 2], mode: 'sync' })).toEqual({
+        statusCode: 200,
+        result: [1, 2],
+      });
       const wrongKey = 'planted-wrong-function-key-0123456789';
-      const error = await failure(functions(azure({ functionKey: wrongKey }), 'invokeFunction', { name: 'keyed-echo', payload: {}, mode: 'sync' }));
+      const error = await failure(
+        functions(azure({ functionKey: wrongKey }), 'invokeFunction', { name: 'keyed-echo', payload: {}, mode: 'sync' }),
+      );
       expect({ kind: error.kind, statusCode: error.statusCode }).toEqual({ kind: 'auth', statusCode: 401 });
       expect(JSON.stringify({ message: error.message, json: error.toJSON() })).not.toContain(wrongKey);
     });
@@ -109,7 +116,9 @@ testCapability({
 
     it('refuses a package that is base64 but not a zip with validation, before sending anything', async () => {
       const before = fake.requests.length;
-      const error = await failure(functions(azure(), 'deployFunction', { name: 'not-a-zip', zipBase64: Buffer.from('plain text, not a zip').toString('base64') }));
+      const error = await failure(
+        functions(azure(), 'deployFunction', { name: 'not-a-zip', zipBase64: Buffer.from('plain text, not a zip').toString('base64') }),
+      );
       expect(error.kind).toBe('validation');
       expect(fake.requests.length).toBe(before);
     });
@@ -131,7 +140,13 @@ describe('functions errors', () => {
 
   it('reports a functions health entry', async () => {
     const provider = createAzure({
-      functions: { appName: fake.appName, baseURL: fake.url, subscriptionId: fake.subscriptionId, resourceGroup: fake.resourceGroup, managementBaseURL: fake.url },
+      functions: {
+        appName: fake.appName,
+        baseURL: fake.url,
+        subscriptionId: fake.subscriptionId,
+        resourceGroup: fake.resourceGroup,
+        managementBaseURL: fake.url,
+      },
       credentials: { ...fake.credentials, authorityBaseURL: fake.url },
       allowPrivateNetwork: true,
     });

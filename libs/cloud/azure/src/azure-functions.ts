@@ -64,7 +64,12 @@ export function createFunctionsHandlers(options: FunctionsHandlerOptions): Funct
   for (const key of [options.functionKey, ...Object.values(options.functionKeys)]) registerSecret(key);
   let invoker: HttpClient | undefined;
   const invokeClient = () =>
-    (invoker ??= createHttpClient({ baseURL: options.invokeBaseURL, provider: azureErrors.provider, dispatcher: options.dispatcher, allowPrivateNetwork: options.allowPrivateNetwork }));
+    (invoker ??= createHttpClient({
+      baseURL: options.invokeBaseURL,
+      provider: azureErrors.provider,
+      dispatcher: options.dispatcher,
+      allowPrivateNetwork: options.allowPrivateNetwork,
+    }));
   const functionPath = (name: string) => `${options.sitePath()}/functions/${encodeURIComponent(name)}`;
   const query = { 'api-version': FUNCTIONS_API_VERSION };
 
@@ -102,7 +107,10 @@ export function createFunctionsHandlers(options: FunctionsHandlerOptions): Funct
 
     async invokeFunction(input, { signal }) {
       if (input.mode === 'async') {
-        throw unsupported('HTTP-triggered functions have no asynchronous invocation; call with mode "sync", or put the event on a queue the function is triggered by', 'functions.invokeFunction');
+        throw unsupported(
+          'HTTP-triggered functions have no asynchronous invocation; call with mode "sync", or put the event on a queue the function is triggered by',
+          'functions.invokeFunction',
+        );
       }
       const key = options.functionKeys[input.name] ?? options.functionKey;
       try {
@@ -126,7 +134,9 @@ export function createFunctionsHandlers(options: FunctionsHandlerOptions): Funct
     },
 
     async getFunction(input, { signal }) {
-      const { data } = await options.arm().request({ path: functionPath(input.name), query, responseSchema: functionEnvelopeSchema, signal });
+      const { data } = await options
+        .arm()
+        .request({ path: functionPath(input.name), query, responseSchema: functionEnvelopeSchema, signal });
       return toFunctionInfo(data);
     },
 
@@ -135,7 +145,14 @@ export function createFunctionsHandlers(options: FunctionsHandlerOptions): Funct
       const cursor = readArmCursor(input.cursor, operation);
       const path = cursor.path ?? `${options.sitePath()}/functions?api-version=${FUNCTIONS_API_VERSION}`;
       const { data } = await options.arm().request({ path, responseSchema: functionPageSchema, signal });
-      const page = armListPage(data.value, { path, cursor, limit: input.limit, nextLink: data.nextLink, managementBaseURL: options.managementBaseURL, operation });
+      const page = armListPage(data.value, {
+        path,
+        cursor,
+        limit: input.limit,
+        nextLink: data.nextLink,
+        managementBaseURL: options.managementBaseURL,
+        operation,
+      });
       const functions = page.items.map(toFunctionInfo);
       return page.nextCursor === undefined ? { functions } : { functions, nextCursor: page.nextCursor };
     },

@@ -31,7 +31,8 @@ describe('createAzure settings', () => {
   });
 
   it('offers storage from AZURE_STORAGE_CONNECTION_STRING', () => {
-    process.env.AZURE_STORAGE_CONNECTION_STRING = 'DefaultEndpointsProtocol=https;AccountName=acme;AccountKey=a2V5;EndpointSuffix=core.windows.net';
+    process.env.AZURE_STORAGE_CONNECTION_STRING =
+      'DefaultEndpointsProtocol=https;AccountName=acme;AccountKey=a2V5;EndpointSuffix=core.windows.net';
     expect(createAzure().manifest.capabilities.map((capability) => capability.name)).toEqual(['storage']);
   });
 });

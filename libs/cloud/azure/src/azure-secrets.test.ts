@@ -22,23 +22,46 @@ afterAll(async () => {
 describe('planted secrets', () => {
   it('never reach an error, its cause, an event or a health report through a hub, even when a service echoes them', async () => {
     // Services that echo what they were sent: the secrets reach the provider's errors and must be redacted there.
-    compute.failNext({ status: 403, body: { error: { code: 'AuthorizationFailed', message: `client ${clientSecret} may not list machines` } } });
+    compute.failNext({
+      status: 403,
+      body: { error: { code: 'AuthorizationFailed', message: `client ${clientSecret} may not list machines` } },
+    });
     functions.failNext({ status: 404, body: `no function for key ${functionKey}` });
     const azure = createAzure({
       storage: { accountName: 'devstoreaccount1', accountKey, endpoint: 'http://127.0.0.1:9/devstoreaccount1' },
-      functions: { appName: functions.appName, baseURL: functions.url, functionKey, subscriptionId: functions.subscriptionId, resourceGroup: functions.resourceGroup, managementBaseURL: functions.url },
+      functions: {
+        appName: functions.appName,
+        baseURL: functions.url,
+        functionKey,
+        subscriptionId: functions.subscriptionId,
+        resourceGroup: functions.resourceGroup,
+        managementBaseURL: functions.url,
+      },
       compute: { subscriptionId: compute.subscriptionId, resourceGroup: compute.resourceGroup, managementBaseURL: compute.url },
       credentials: { ...compute.credentials, clientSecret, authorityBaseURL: compute.url },
       allowPrivateNetwork: true,
     });
     const seen: unknown[] = [];
-    const listen = <Type extends keyof HubEvents>(type: Type) => (event: HubEvents[Type]) => void seen.push({ type, event });
+    const listen =
+      <Type extends keyof HubEvents>(type: Type) =>
+      (event: HubEvents[Type]) =>
+        void seen.push({ type, event });
     const hub = createHub({
       providers: [azure],
-      events: { request: listen('request'), attempt: listen('attempt'), failover: listen('failover'), breaker: listen('breaker'), health: listen('health') },
+      events: {
+        request: listen('request'),
+        attempt: listen('attempt'),
+        failover: listen('failover'),
+        breaker: listen('breaker'),
+        health: listen('health'),
+      },
     });
     try {
-      const recordFailure = (error: unknown) => ({ error, cause: (error as Error).cause, json: (error as { toJSON?: () => unknown }).toJSON?.() });
+      const recordFailure = (error: unknown) => ({
+        error,
+        cause: (error as Error).cause,
+        json: (error as { toJSON?: () => unknown }).toJSON?.(),
+      });
       const calls = [
         hub.execute({ capability: 'compute', operation: 'listInstances', input: {} }),
         hub.execute({ capability: 'functions', operation: 'invokeFunction', input: { name: 'missing', payload: {} } }),
@@ -49,7 +72,9 @@ describe('planted secrets', () => {
     } finally {
       await hub.close();
     }
-    const everything = JSON.stringify(seen, (_key, value: unknown) => (value instanceof Error ? { message: value.message, cause: value.cause } : value));
+    const everything = JSON.stringify(seen, (_key, value: unknown) =>
+      value instanceof Error ? { message: value.message, cause: value.cause } : value,
+    );
     expect(seen.length, 'events and errors were recorded').toBeGreaterThan(4);
     expect(everything, 'the echoed messages were recorded, redacted').toContain('may not list machines');
     expect(everything).toContain('no function for key [REDACTED]');

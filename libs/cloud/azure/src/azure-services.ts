@@ -28,7 +28,11 @@ function withContainerNameCheck(handlers: Readonly<Record<string, OperationHandl
   const checked = Object.entries(handlers).map(([name, handler]): [string, OperationHandler] => [
     name,
     async (input: Record<string, unknown>, context) => {
-      const buckets = [input.bucket, (input.source as { bucket?: unknown } | undefined)?.bucket, (input.destination as { bucket?: unknown } | undefined)?.bucket];
+      const buckets = [
+        input.bucket,
+        (input.source as { bucket?: unknown } | undefined)?.bucket,
+        (input.destination as { bucket?: unknown } | undefined)?.bucket,
+      ];
       for (const bucket of buckets) if (typeof bucket === 'string') assertContainerName(bucket, `storage.${name}`);
       return handler(input as never, context);
     },
@@ -58,7 +62,15 @@ function storageService(settings: AzureProviderSettings): AzureService | undefin
 function armFor(settings: AzureProviderSettings, managementBaseURL: string | undefined) {
   const baseURL = withoutTrailingSlash(managementBaseURL ?? DEFAULT_MANAGEMENT_BASE_URL);
   const { dispatcher, allowPrivateNetwork } = settings;
-  return { managementBaseURL: baseURL, arm: createArmConnector({ credentials: resolveCredentials(settings.credentials), managementBaseURL: baseURL, dispatcher, allowPrivateNetwork }) };
+  return {
+    managementBaseURL: baseURL,
+    arm: createArmConnector({
+      credentials: resolveCredentials(settings.credentials),
+      managementBaseURL: baseURL,
+      dispatcher,
+      allowPrivateNetwork,
+    }),
+  };
 }
 
 function missingSetting(message: string) {
@@ -72,12 +84,16 @@ function functionsService(settings: AzureProviderSettings): AzureService | undef
   const subscriptionId = loadOptionalSetting({ settingValue: functions.subscriptionId, environmentVariableName: 'AZURE_SUBSCRIPTION_ID' });
   const sitePath = () => {
     if (functions.appName === undefined || functions.resourceGroup === undefined || subscriptionId === undefined) {
-      throw missingSetting('functions.appName, functions.resourceGroup and functions.subscriptionId (AZURE_SUBSCRIPTION_ID) are needed to manage functions');
+      throw missingSetting(
+        'functions.appName, functions.resourceGroup and functions.subscriptionId (AZURE_SUBSCRIPTION_ID) are needed to manage functions',
+      );
     }
     return `/subscriptions/${encodeURIComponent(subscriptionId)}/resourceGroups/${encodeURIComponent(functions.resourceGroup)}/providers/Microsoft.Web/sites/${encodeURIComponent(functions.appName)}`;
   };
-  const invokeBaseURL = functions.baseURL ?? (functions.appName === undefined ? undefined : `https://${functions.appName}.azurewebsites.net`);
-  if (invokeBaseURL === undefined) throw azureErrors.create({ kind: 'validation', message: 'functions needs appName or baseURL', isRetryable: false });
+  const invokeBaseURL =
+    functions.baseURL ?? (functions.appName === undefined ? undefined : `https://${functions.appName}.azurewebsites.net`);
+  if (invokeBaseURL === undefined)
+    throw azureErrors.create({ kind: 'validation', message: 'functions needs appName or baseURL', isRetryable: false });
   const handlers = createFunctionsHandlers({
     arm,
     sitePath,
@@ -93,7 +109,12 @@ function functionsService(settings: AzureProviderSettings): AzureService | undef
     contract: functionsV1,
     handlers: handlers as unknown as Record<string, OperationHandler>,
     async probe(signal) {
-      await arm().request({ path: `${sitePath()}/functions`, query: { 'api-version': FUNCTIONS_API_VERSION }, responseType: 'none', signal });
+      await arm().request({
+        path: `${sitePath()}/functions`,
+        query: { 'api-version': FUNCTIONS_API_VERSION },
+        responseType: 'none',
+        signal,
+      });
     },
   };
 }
@@ -102,7 +123,8 @@ function computeService(settings: AzureProviderSettings): AzureService | undefin
   const compute = settings.compute;
   if (compute === undefined) return undefined;
   const { arm, managementBaseURL } = armFor(settings, compute.managementBaseURL);
-  const subscriptionId = loadOptionalSetting({ settingValue: compute.subscriptionId, environmentVariableName: 'AZURE_SUBSCRIPTION_ID' }) ?? '';
+  const subscriptionId =
+    loadOptionalSetting({ settingValue: compute.subscriptionId, environmentVariableName: 'AZURE_SUBSCRIPTION_ID' }) ?? '';
   const connect = () => {
     if (subscriptionId === '') throw missingSetting('compute.subscriptionId is missing (AZURE_SUBSCRIPTION_ID)');
     return arm();
@@ -111,7 +133,12 @@ function computeService(settings: AzureProviderSettings): AzureService | undefin
   return {
     service: 'compute',
     contract: computeV1,
-    handlers: createComputeHandlers({ arm: connect, subscriptionId, resourceGroup: compute.resourceGroup, managementBaseURL }) as unknown as Record<string, OperationHandler>,
+    handlers: createComputeHandlers({
+      arm: connect,
+      subscriptionId,
+      resourceGroup: compute.resourceGroup,
+      managementBaseURL,
+    }) as unknown as Record<string, OperationHandler>,
     async probe(signal) {
       await connect().request({ path: machinesPath, query: { 'api-version': COMPUTE_API_VERSION }, responseType: 'none', signal });
     },

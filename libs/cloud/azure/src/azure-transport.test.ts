@@ -37,7 +37,10 @@ describe('transport settings', () => {
       dispatcher: agent,
       allowPrivateNetwork: true,
     });
-    await azure.execute({ capability: 'compute', operation: 'getInstance', input: { instanceId: `${compute.resourceGroup}/routed-vm` } }, createCallContext());
+    await azure.execute(
+      { capability: 'compute', operation: 'getInstance', input: { instanceId: `${compute.resourceGroup}/routed-vm` } },
+      createCallContext(),
+    );
     expect(agent.sent).toEqual(
       expect.arrayContaining([
         `POST /${compute.credentials.tenantId}/oauth2/v2.0/token`,
@@ -47,8 +50,15 @@ describe('transport settings', () => {
   });
 
   it('sends function invocations through `dispatcher`', async () => {
-    const azure = createAzure({ functions: { baseURL: functions.url, functionKey: functions.hostKey }, dispatcher: agent, allowPrivateNetwork: true });
-    const call = azure.execute({ capability: 'functions', operation: 'invokeFunction', input: { name: 'not-deployed', payload: {} } }, createCallContext());
+    const azure = createAzure({
+      functions: { baseURL: functions.url, functionKey: functions.hostKey },
+      dispatcher: agent,
+      allowPrivateNetwork: true,
+    });
+    const call = azure.execute(
+      { capability: 'functions', operation: 'invokeFunction', input: { name: 'not-deployed', payload: {} } },
+      createCallContext(),
+    );
     await expect(call).rejects.toMatchObject({ kind: 'not_found' });
     expect(agent.sent).toContain('POST /api/not-deployed');
   });
@@ -61,8 +71,13 @@ describe('transport settings', () => {
         return Promise.reject(Object.assign(new Error('connect ECONNREFUSED (test client)'), { code: 'ECONNREFUSED' }));
       },
     };
-    const azure = createAzure({ storage: { accountName: 'devstoreaccount1', accountKey: 'a2V5', endpoint: 'https://blob.example.test/devstoreaccount1', httpClient } });
-    const call = azure.execute({ capability: 'storage', operation: 'headObject', input: { bucket: 'routed', key: 'k' } }, createCallContext());
+    const azure = createAzure({
+      storage: { accountName: 'devstoreaccount1', accountKey: 'a2V5', endpoint: 'https://blob.example.test/devstoreaccount1', httpClient },
+    });
+    const call = azure.execute(
+      { capability: 'storage', operation: 'headObject', input: { bucket: 'routed', key: 'k' } },
+      createCallContext(),
+    );
     await expect(call).rejects.toMatchObject({ kind: 'network', provider: 'azure' });
     expect(sent).toEqual(['HEAD /devstoreaccount1/routed/k']);
   });

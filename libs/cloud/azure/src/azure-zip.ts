@@ -31,7 +31,8 @@ export function readZipTextFiles(archive: Buffer): Record<string, string> {
   let entry = archive.readUInt32LE(end + 16);
   const files: Record<string, string> = {};
   for (let index = 0; index < count; index += 1) {
-    if (entry + 46 > archive.length || archive.readUInt32LE(entry) !== CENTRAL_DIRECTORY_ENTRY) throw invalid('a damaged central directory');
+    if (entry + 46 > archive.length || archive.readUInt32LE(entry) !== CENTRAL_DIRECTORY_ENTRY)
+      throw invalid('a damaged central directory');
     const method = archive.readUInt16LE(entry + 10);
     const compressedSize = archive.readUInt32LE(entry + 20);
     const nameLength = archive.readUInt16LE(entry + 28);
@@ -42,7 +43,8 @@ export function readZipTextFiles(archive: Buffer): Record<string, string> {
     entry += 46 + nameLength + extraLength + commentLength;
     if (name.endsWith('/')) continue;
     if (name.startsWith('/') || name.split('/').includes('..')) throw invalid(`an unsafe path "${name}"`);
-    if (localOffset + 30 > archive.length || archive.readUInt32LE(localOffset) !== LOCAL_FILE_HEADER) throw invalid(`a damaged entry "${name}"`);
+    if (localOffset + 30 > archive.length || archive.readUInt32LE(localOffset) !== LOCAL_FILE_HEADER)
+      throw invalid(`a damaged entry "${name}"`);
     const dataStart = localOffset + 30 + archive.readUInt16LE(localOffset + 26) + archive.readUInt16LE(localOffset + 28);
     const data = archive.subarray(dataStart, dataStart + compressedSize);
     if (method === STORED) files[name] = data.toString('utf8');

@@ -139,7 +139,9 @@ const tokenEndpointErrorDetails = ({ status }: { readonly status: number }) => (
  * registered with core's redaction. Resolves `undefined` without a service
  * account (the call then goes out without credentials).
  */
-export function serviceAccountIdTokens(options: ServiceAccountAuthOptions): (audience: string, signal: AbortSignal) => Promise<string | undefined> {
+export function serviceAccountIdTokens(
+  options: ServiceAccountAuthOptions,
+): (audience: string, signal: AbortSignal) => Promise<string | undefined> {
   const tokenURL = new URL(options.tokenURL ?? DEFAULT_TOKEN_URL);
   const cache = new Map<string, { readonly token: string; readonly until: number }>();
   let client: ReturnType<typeof createHttpClient> | undefined;

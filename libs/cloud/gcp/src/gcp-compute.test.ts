@@ -83,7 +83,9 @@ testComputeProvider({
       const running = fake.addInstance('europe-west1-c', uniqueName('agg'), 'RUNNING');
       const gcp = createCompute({ compute: { baseURL: fake.baseURL } });
       const requestsBefore = fake.requests.length;
-      const listed = (await execute(gcp, 'listInstances', { state: 'running', limit: 100 })) as { instances: { id: string; state: string }[] };
+      const listed = (await execute(gcp, 'listInstances', { state: 'running', limit: 100 })) as {
+        instances: { id: string; state: string }[];
+      };
       expect(listed.instances.map((instance) => instance.id)).toContain(running);
       expect(fake.requests.slice(requestsBefore)).toEqual([
         `GET /compute/v1/projects/${PROJECT}/aggregated/instances?filter=status%20%3D%20RUNNING&maxResults=100`,
@@ -95,7 +97,10 @@ testComputeProvider({
 describe('gcp compute requests, errors and secrets', () => {
   it('sends the stopped filter as OR-ed statuses', async () => {
     const requestsBefore = fake.requests.length;
-    await execute(createCompute({ compute: { zones: ['europe-west1-b'], baseURL: fake.baseURL } }), 'listInstances', { state: 'stopped', limit: 5 });
+    await execute(createCompute({ compute: { zones: ['europe-west1-b'], baseURL: fake.baseURL } }), 'listInstances', {
+      state: 'stopped',
+      limit: 5,
+    });
     expect(decodeURIComponent(fake.requests[requestsBefore] ?? '').replaceAll('+', ' ')).toContain(
       'filter=(status = STOPPED) OR (status = TERMINATED) OR (status = SUSPENDED)',
     );
@@ -120,7 +125,10 @@ describe('gcp compute requests, errors and secrets', () => {
   it('reads the service account and project from a JSON key file (keyFilename)', async () => {
     const directory = await mkdtemp(join(tmpdir(), 'switchyard-gcp-key-'));
     const keyFilename = join(directory, 'key.json');
-    await writeFile(keyFilename, JSON.stringify({ type: 'service_account', project_id: PROJECT, client_email: CLIENT_EMAIL, private_key: PRIVATE_KEY }));
+    await writeFile(
+      keyFilename,
+      JSON.stringify({ type: 'service_account', project_id: PROJECT, client_email: CLIENT_EMAIL, private_key: PRIVATE_KEY }),
+    );
     try {
       const gcp = createCompute({ projectId: undefined, credentials: undefined, keyFilename });
       const requestsBefore = fake.requests.length;
@@ -133,7 +141,9 @@ describe('gcp compute requests, errors and secrets', () => {
 
   it('reports a key the token endpoint rejects as auth', async () => {
     const other = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
-    const error = await failure(execute(createCompute({ credentials: { clientEmail: CLIENT_EMAIL, privateKey: other } }), 'listInstances', {}));
+    const error = await failure(
+      execute(createCompute({ credentials: { clientEmail: CLIENT_EMAIL, privateKey: other } }), 'listInstances', {}),
+    );
     expect(error.kind).toBe('auth');
   });
 
@@ -164,7 +174,9 @@ describe('gcp compute requests, errors and secrets', () => {
   });
 
   it('reports compute (and storage) in its health check', async () => {
-    const report = await createCompute({ storage: { apiEndpoint: 'http://127.0.0.1:9' } }).healthCheck?.({ signal: new AbortController().signal });
+    const report = await createCompute({ storage: { apiEndpoint: 'http://127.0.0.1:9' } }).healthCheck?.({
+      signal: new AbortController().signal,
+    });
     expect(report).toMatchObject({
       services: [
         { service: 'storage', reachable: false, error: { kind: 'network' } },

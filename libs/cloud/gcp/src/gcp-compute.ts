@@ -13,7 +13,10 @@ export interface GcpComputeDependencies {
 }
 
 type ComputeHandlers = {
-  readonly [Name in ComputeOperationName]: (input: ComputeOperationInput<Name>, signal: AbortSignal) => Promise<ComputeOperationOutput<Name>>;
+  readonly [Name in ComputeOperationName]: (
+    input: ComputeOperationInput<Name>,
+    signal: AbortSignal,
+  ) => Promise<ComputeOperationOutput<Name>>;
 };
 
 /** Compute Engine's instance statuses (https://cloud.google.com/compute/docs/instances/instance-life-cycle) in the contract's terms. */
@@ -43,7 +46,9 @@ const instanceResource = z.object({
   zone: z.string().min(1),
   machineType: z.string().nullish(),
   labels: z.record(z.string(), z.string()).nullish(),
-  networkInterfaces: z.array(z.object({ networkIP: z.string().nullish(), accessConfigs: z.array(z.object({ natIP: z.string().nullish() })).nullish() })).nullish(),
+  networkInterfaces: z
+    .array(z.object({ networkIP: z.string().nullish(), accessConfigs: z.array(z.object({ natIP: z.string().nullish() })).nullish() }))
+    .nullish(),
   lastStartTimestamp: z.string().nullish(),
   creationTimestamp: z.string().nullish(),
 });
@@ -84,7 +89,10 @@ const cursorSchema = z.object({ zone: z.number().int().nonnegative().optional(),
 function parseInstanceId(instanceId: string, operation: string): { zone: string; name: string } {
   const match = /^([a-z0-9-]+)\/([a-z]([-a-z0-9]{0,61}[a-z0-9])?)$/.exec(instanceId);
   if (match?.[1] === undefined || match[2] === undefined) {
-    throw gcpErrors.invalidInput(operation, `"${instanceId}" is not a Compute Engine instance id; expected "zone/name", e.g. "europe-west1-b/web-1"`);
+    throw gcpErrors.invalidInput(
+      operation,
+      `"${instanceId}" is not a Compute Engine instance id; expected "zone/name", e.g. "europe-west1-b/web-1"`,
+    );
   }
   return { zone: match[1], name: match[2] };
 }
@@ -110,7 +118,9 @@ export function createComputeHandlers(dependencies: GcpComputeDependencies): Com
     return tagOperation(operation, async () => {
       const before = await describe(instanceId, operation, signal);
       const { zone, name } = parseInstanceId(instanceId, operation);
-      await dependencies.client().request({ method: 'POST', path: `${instancePath(zone, name)}/${action}`, responseSchema: operationSchema, signal });
+      await dependencies
+        .client()
+        .request({ method: 'POST', path: `${instancePath(zone, name)}/${action}`, responseSchema: operationSchema, signal });
       const settled = action === 'start' ? before.state === 'running' : before.state === 'stopped';
       const currentState: InstanceState = settled ? before.state : action === 'start' ? 'pending' : 'stopping';
       return { instanceId, previousState: before.state, currentState };
@@ -122,13 +132,25 @@ export function createComputeHandlers(dependencies: GcpComputeDependencies): Com
       tagOperation('compute.listInstances', async () => {
         const statuses = input.state === undefined ? [] : statusesFor(input.state);
         if (input.state !== undefined && statuses.length === 0) return { instances: [] };
-        const filter = statuses.length === 0 ? undefined : statuses.length === 1 ? `status = ${statuses[0]}` : statuses.map((status) => `(status = ${status})`).join(' OR ');
-        const cursor = input.cursor === undefined ? {} : decodeCursor(input.cursor, cursorSchema, { provider: 'gcp', operation: 'compute.listInstances' });
+        const filter =
+          statuses.length === 0
+            ? undefined
+            : statuses.length === 1
+              ? `status = ${statuses[0]}`
+              : statuses.map((status) => `(status = ${status})`).join(' OR ');
+        const cursor =
+          input.cursor === undefined
+            ? {}
+            : decodeCursor(input.cursor, cursorSchema, { provider: 'gcp', operation: 'compute.listInstances' });
         const query = { filter, maxResults: input.limit, pageToken: cursor.pageToken };
         if (dependencies.zones.length === 0) {
-          const { data } = await dependencies.client().request({ path: `${base()}/aggregated/instances`, query, responseSchema: aggregatedListSchema, signal });
+          const { data } = await dependencies
+            .client()
+            .request({ path: `${base()}/aggregated/instances`, query, responseSchema: aggregatedListSchema, signal });
           const instances = Object.values(data.items ?? {}).flatMap((scope) => scope.instances ?? []);
-          return data.nextPageToken === undefined ? { instances } : { instances, nextCursor: encodeCursor({ pageToken: data.nextPageToken }) };
+          return data.nextPageToken === undefined
+            ? { instances }
+            : { instances, nextCursor: encodeCursor({ pageToken: data.nextPageToken }) };
         }
         const zoneIndex = cursor.zone ?? 0;
         const zone = dependencies.zones[zoneIndex];

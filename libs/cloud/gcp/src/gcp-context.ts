@@ -28,7 +28,11 @@ export function createGcpContext(settings: GcpProviderSettings): GcpContext {
       const project = projectId();
       // tagOperation adds the operation this surfaced in.
       if (project === undefined) {
-        throw gcpErrors.create({ kind: 'validation', message: 'Cloud Functions and Compute Engine need a project: set projectId or GOOGLE_CLOUD_PROJECT', isRetryable: false });
+        throw gcpErrors.create({
+          kind: 'validation',
+          message: 'Cloud Functions and Compute Engine need a project: set projectId or GOOGLE_CLOUD_PROJECT',
+          isRetryable: false,
+        });
       }
       return project;
     },

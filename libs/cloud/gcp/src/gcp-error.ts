@@ -1,5 +1,11 @@
 import { IntegrationError } from '@switchyard/core';
-import { classifyHttpStatus, createProviderErrors, normalizeHeaders, type HttpErrorDetails, type ProviderErrorHint } from '@switchyard/http';
+import {
+  classifyHttpStatus,
+  createProviderErrors,
+  normalizeHeaders,
+  type HttpErrorDetails,
+  type ProviderErrorHint,
+} from '@switchyard/http';
 import { z } from 'zod';
 
 /** The provider's error factory: every message starts `gcp: `, every status goes through the shared table. */
@@ -103,7 +109,11 @@ export function gcpStorageError(error: unknown, operation: string): IntegrationE
 }
 
 /** A long-running operation that finished with an error: its `google.rpc.Code` classified by the status Google maps it to. */
-export function operationError(operation: string, operationName: string, failure: { readonly code?: number | null; readonly message?: string | null }): IntegrationError {
+export function operationError(
+  operation: string,
+  operationName: string,
+  failure: { readonly code?: number | null; readonly message?: string | null },
+): IntegrationError {
   const code = failure.code ?? 2;
   const message = failure.message ?? 'no message';
   const classified = classifyHttpStatus({ status: HTTP_STATUS_BY_RPC_CODE[code] ?? 500, message });

@@ -12,7 +12,13 @@ const PRIVATE_KEY = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateK
 const CREDENTIALS = { clientEmail: 'faults@switchyard-test.iam.gserviceaccount.com', privateKey: PRIVATE_KEY };
 
 /** Google's canonical status names for the HTTP statuses the suite sends (https://cloud.google.com/apis/design/errors). */
-const GOOGLE_STATUS: Readonly<Record<number, string>> = { 401: 'UNAUTHENTICATED', 404: 'NOT_FOUND', 429: 'RESOURCE_EXHAUSTED', 500: 'INTERNAL', 503: 'UNAVAILABLE' };
+const GOOGLE_STATUS: Readonly<Record<number, string>> = {
+  401: 'UNAUTHENTICATED',
+  404: 'NOT_FOUND',
+  429: 'RESOURCE_EXHAUSTED',
+  500: 'INTERNAL',
+  503: 'UNAVAILABLE',
+};
 
 /** Google's error envelope, as the REST APIs and the Cloud Storage JSON API send it. */
 const googleError = (status: number, message: string) => ({
@@ -23,7 +29,13 @@ const googleError = (status: number, message: string) => ({
 testProviderFaults({
   provider: 'gcp',
   create: (baseURL) =>
-    createGcp({ projectId: PROJECT, accessToken: ACCESS_TOKEN, credentials: CREDENTIALS, compute: { zones: ['europe-west1-b'], baseURL: `${baseURL}/compute/v1` }, allowPrivateNetwork: true }),
+    createGcp({
+      projectId: PROJECT,
+      accessToken: ACCESS_TOKEN,
+      credentials: CREDENTIALS,
+      compute: { zones: ['europe-west1-b'], baseURL: `${baseURL}/compute/v1` },
+      allowPrivateNetwork: true,
+    }),
   request: { capability: 'compute', operation: 'getInstance', input: { instanceId: 'europe-west1-b/web-1' } },
   route: `GET ${INSTANCE_PATH}`,
   errorAnswer: googleError,
@@ -60,7 +72,12 @@ function createProvider() {
   });
 }
 
-async function failure(capability: 'compute' | 'functions', operation: string, input: unknown, signal?: AbortSignal): Promise<IntegrationError> {
+async function failure(
+  capability: 'compute' | 'functions',
+  operation: string,
+  input: unknown,
+  signal?: AbortSignal,
+): Promise<IntegrationError> {
   const context = signal === undefined ? createCallContext() : { ...createCallContext(), signal };
   const outcome = await createProvider()
     .execute({ capability, operation, input }, context)
@@ -81,7 +98,12 @@ describe('gcp REST errors: Google’s envelope', () => {
       body: { error: { code: 429, message: 'Quota exceeded for quota metric Read requests', status: 'RESOURCE_EXHAUSTED' } },
     });
     const error = await getInstance();
-    expect(error).toMatchObject({ kind: 'rate_limit', statusCode: 429, operation: 'compute.getInstance', details: { status: 'RESOURCE_EXHAUSTED' } });
+    expect(error).toMatchObject({
+      kind: 'rate_limit',
+      statusCode: 429,
+      operation: 'compute.getInstance',
+      details: { status: 'RESOURCE_EXHAUSTED' },
+    });
     expect(error.message).toContain('RESOURCE_EXHAUSTED: Quota exceeded');
     expect(server.requests.at(-1)?.headers.authorization).toBe(`Bearer ${ACCESS_TOKEN}`);
   });
@@ -91,19 +113,36 @@ describe('gcp REST errors: Google’s envelope', () => {
       status: 403,
       body: { error: { code: 403, message: "Permission 'cloudfunctions.functions.get' denied", status: 'PERMISSION_DENIED' } },
     });
-    expect(await failure('functions', 'getFunction', { name: 'echo' })).toMatchObject({ kind: 'auth', isRetryable: false, statusCode: 403 });
+    expect(await failure('functions', 'getFunction', { name: 'echo' })).toMatchObject({
+      kind: 'auth',
+      isRetryable: false,
+      statusCode: 403,
+    });
   });
 
   it.each([
     ['a legacy errors[].reason', { errors: [{ reason: 'rateLimitExceeded', domain: 'usageLimits' }] }],
-    ['an ErrorInfo reason', { details: [{ '@type': 'type.googleapis.com/google.rpc.ErrorInfo', reason: 'RATE_LIMIT_EXCEEDED', domain: 'googleapis.com' }] }],
-  ])('reads a 403 with %s naming a rate limit as rate_limit (a documented hint), even when the message does not say so', async (_title, reasons) => {
-    server.route(`GET ${INSTANCE_PATH}`, {
-      status: 403,
-      body: { error: { code: 403, message: "Quota exceeded for quota metric 'Queries' and limit 'Queries per minute'", status: 'PERMISSION_DENIED', ...reasons } },
-    });
-    expect(await getInstance()).toMatchObject({ kind: 'rate_limit', isRetryable: true, statusCode: 403 });
-  });
+    [
+      'an ErrorInfo reason',
+      { details: [{ '@type': 'type.googleapis.com/google.rpc.ErrorInfo', reason: 'RATE_LIMIT_EXCEEDED', domain: 'googleapis.com' }] },
+    ],
+  ])(
+    'reads a 403 with %s naming a rate limit as rate_limit (a documented hint), even when the message does not say so',
+    async (_title, reasons) => {
+      server.route(`GET ${INSTANCE_PATH}`, {
+        status: 403,
+        body: {
+          error: {
+            code: 403,
+            message: "Quota exceeded for quota metric 'Queries' and limit 'Queries per minute'",
+            status: 'PERMISSION_DENIED',
+            ...reasons,
+          },
+        },
+      });
+      expect(await getInstance()).toMatchObject({ kind: 'rate_limit', isRetryable: true, statusCode: 403 });
+    },
+  );
 
   it('turns a response missing required fields into provider, naming the field', async () => {
     server.route(`GET ${INSTANCE_PATH}`, { body: { kind: 'compute#instance', name: 'web-1' } });

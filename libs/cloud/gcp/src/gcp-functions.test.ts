@@ -138,7 +138,10 @@ describe('gcp functions input, errors and secrets', () => {
   it('invokes a private function with an ID token for its URL, and without one gets auth', async () => {
     const gcp = createFunctions();
     await execute('deployFunction', { name: 'sy-private', zipBase64: echoFunctionZip(), ...DEPLOY_INPUT }, gcp);
-    expect(await execute('invokeFunction', { name: 'sy-private', payload: 'plain string' }, gcp)).toEqual({ statusCode: 200, result: 'plain string' });
+    expect(await execute('invokeFunction', { name: 'sy-private', payload: 'plain string' }, gcp)).toEqual({
+      statusCode: 200,
+      result: 'plain string',
+    });
     expect([...fake.idTokens.values()]).toContain(`${fake.url}/run/sy-private`);
     const withoutAccount = createFunctions({ credentials: undefined, accessToken: 'static-test-token' });
     const error = await failure(execute('invokeFunction', { name: 'sy-private', payload: {} }, withoutAccount));
@@ -160,7 +163,14 @@ describe('gcp functions input, errors and secrets', () => {
   });
 
   it('reports functions in its health check', async () => {
-    const report = await createFunctions({ storage: { apiEndpoint: 'http://127.0.0.1:9' } }).healthCheck?.({ signal: new AbortController().signal });
-    expect(report).toMatchObject({ services: [{ service: 'storage', reachable: false }, { service: 'functions', reachable: true }] });
+    const report = await createFunctions({ storage: { apiEndpoint: 'http://127.0.0.1:9' } }).healthCheck?.({
+      signal: new AbortController().signal,
+    });
+    expect(report).toMatchObject({
+      services: [
+        { service: 'storage', reachable: false },
+        { service: 'functions', reachable: true },
+      ],
+    });
   });
 });

@@ -28,11 +28,19 @@ export interface GcpFunctionsDependencies {
 }
 
 type FunctionsHandlers = {
-  readonly [Name in FunctionsOperationName]: (input: FunctionsOperationInput<Name>, signal: AbortSignal) => Promise<FunctionsOperationOutput<Name>>;
+  readonly [Name in FunctionsOperationName]: (
+    input: FunctionsOperationInput<Name>,
+    signal: AbortSignal,
+  ) => Promise<FunctionsOperationOutput<Name>>;
 };
 
 /** Cloud Functions' `state` (https://cloud.google.com/functions/docs/reference/rest/v2/projects.locations.functions#State) in the contract's terms. */
-const STATE: Readonly<Record<string, FunctionInfo['state']>> = { ACTIVE: 'active', DEPLOYING: 'pending', DELETING: 'pending', FAILED: 'failed' };
+const STATE: Readonly<Record<string, FunctionInfo['state']>> = {
+  ACTIVE: 'active',
+  DEPLOYING: 'pending',
+  DELETING: 'pending',
+  FAILED: 'failed',
+};
 
 interface CloudFunction {
   readonly info: FunctionInfo;
@@ -111,7 +119,13 @@ export function createFunctionsHandlers(dependencies: GcpFunctionsDependencies):
     deployFunction: (input, signal) =>
       tagOperation('functions.deployFunction', async () => {
         const client = dependencies.client();
-        const { data: upload } = await client.request({ method: 'POST', path: `/v2/${parent()}/functions:generateUploadUrl`, body: {}, responseSchema: uploadUrlSchema, signal });
+        const { data: upload } = await client.request({
+          method: 'POST',
+          path: `/v2/${parent()}/functions:generateUploadUrl`,
+          body: {},
+          responseSchema: uploadUrlSchema,
+          signal,
+        });
         const uploadUrl = new URL(upload.uploadUrl);
         await dependencies.plainClient(uploadUrl.origin).request({
           method: 'PUT',
@@ -141,10 +155,29 @@ export function createFunctionsHandlers(dependencies: GcpFunctionsDependencies):
           },
           ...(Object.keys(serviceConfig).length === 0 ? {} : { serviceConfig }),
         };
-        const updateMask = ['buildConfig.runtime', 'buildConfig.entryPoint', 'buildConfig.source', ...Object.keys(serviceConfig).map((field) => `serviceConfig.${field}`)].join(',');
+        const updateMask = [
+          'buildConfig.runtime',
+          'buildConfig.entryPoint',
+          'buildConfig.source',
+          ...Object.keys(serviceConfig).map((field) => `serviceConfig.${field}`),
+        ].join(',');
         const { data: started } = exists
-          ? await client.request({ method: 'PATCH', path: functionPath(input.name), query: { updateMask }, body, responseSchema: operationSchema, signal })
-          : await client.request({ method: 'POST', path: `/v2/${parent()}/functions`, query: { functionId: input.name }, body, responseSchema: operationSchema, signal });
+          ? await client.request({
+              method: 'PATCH',
+              path: functionPath(input.name),
+              query: { updateMask },
+              body,
+              responseSchema: operationSchema,
+              signal,
+            })
+          : await client.request({
+              method: 'POST',
+              path: `/v2/${parent()}/functions`,
+              query: { functionId: input.name },
+              body,
+              responseSchema: operationSchema,
+              signal,
+            });
         await waitFor(started.name, 'functions.deployFunction', signal);
         return (await describe(input.name, signal)).info;
       }),
@@ -153,13 +186,18 @@ export function createFunctionsHandlers(dependencies: GcpFunctionsDependencies):
         if (input.mode === 'async') {
           throw gcpErrors.create({
             kind: 'unsupported',
-            message: 'Cloud Functions HTTP functions have no asynchronous invocation; call with mode "sync", or publish to the function’s Pub/Sub trigger',
+            message:
+              'Cloud Functions HTTP functions have no asynchronous invocation; call with mode "sync", or publish to the function’s Pub/Sub trigger',
             operation: 'functions.invokeFunction',
           });
         }
         const { uri } = await describe(input.name, signal);
         if (uri === undefined) {
-          throw gcpErrors.create({ kind: 'unsupported', message: `function "${input.name}" has no HTTP URI to invoke`, operation: 'functions.invokeFunction' });
+          throw gcpErrors.create({
+            kind: 'unsupported',
+            message: `function "${input.name}" has no HTTP URI to invoke`,
+            operation: 'functions.invokeFunction',
+          });
         }
         const target = new URL(uri);
         const idToken = await dependencies.idToken(uri, signal);
@@ -203,7 +241,9 @@ export function createFunctionsHandlers(dependencies: GcpFunctionsDependencies):
       }),
     deleteFunction: (input, signal) =>
       tagOperation('functions.deleteFunction', async () => {
-        const { data } = await dependencies.client().request({ method: 'DELETE', path: functionPath(input.name), responseSchema: operationSchema, signal });
+        const { data } = await dependencies
+          .client()
+          .request({ method: 'DELETE', path: functionPath(input.name), responseSchema: operationSchema, signal });
         await waitFor(data.name, 'functions.deleteFunction', signal);
         return { name: input.name };
       }),

@@ -11,7 +11,8 @@ registerHooks({
   },
 });
 
-const loadsStorageSdk = () => resolved.some((specifier) => specifier === '@google-cloud/storage' || specifier.includes('@google-cloud/storage/'));
+const loadsStorageSdk = () =>
+  resolved.some((specifier) => specifier === '@google-cloud/storage' || specifier.includes('@google-cloud/storage/'));
 
 it('loads @google-cloud/storage on the first storage call, not when the package is imported', async () => {
   const { createGcp } = await import('./index');

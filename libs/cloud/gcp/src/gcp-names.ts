@@ -10,7 +10,8 @@ const GOOGLE_LIKE = /g[o0]{2}g[l1]e/;
  */
 export function gcsBucketProblem(bucket: string): string | undefined {
   if (bucket.startsWith('goog')) return `bucket name "${bucket}" must not start with "goog" (Cloud Storage naming rules)`;
-  if (GOOGLE_LIKE.test(bucket)) return `bucket name "${bucket}" must not contain "google" or a close misspelling (Cloud Storage naming rules)`;
+  if (GOOGLE_LIKE.test(bucket))
+    return `bucket name "${bucket}" must not contain "google" or a close misspelling (Cloud Storage naming rules)`;
   return undefined;
 }
 
@@ -19,7 +20,9 @@ export function gcsBucketProblem(bucket: string): string | undefined {
  * starting with ".well-known/acme-challenge/" are reserved.
  */
 export function gcsObjectProblem(key: string): string | undefined {
-  return key.startsWith('.well-known/acme-challenge/') ? `object name "${key}" must not start with ".well-known/acme-challenge/"` : undefined;
+  return key.startsWith('.well-known/acme-challenge/')
+    ? `object name "${key}" must not start with ".well-known/acme-challenge/"`
+    : undefined;
 }
 
 function locations(input: Record<string, unknown>): { bucket?: unknown; key?: unknown }[] {

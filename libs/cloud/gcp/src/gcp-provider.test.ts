@@ -21,10 +21,7 @@ describe('createGcp', () => {
     process.env.GOOGLE_APPLICATION_CREDENTIALS = '/nonexistent/switchyard-key.json';
     const gcp = createGcp({ projectId: 'switchyard-test', storage: { apiEndpoint: 'http://127.0.0.1:9' } });
     const outcome = await gcp
-      .execute(
-        { capability: 'storage', operation: 'headObject', input: { bucket: 'reports', key: 'a.txt' } },
-        createCallContext(),
-      )
+      .execute({ capability: 'storage', operation: 'headObject', input: { bucket: 'reports', key: 'a.txt' } }, createCallContext())
       .then(
         () => undefined,
         (error: unknown) => error as { kind: string; message: string },
@@ -37,12 +34,10 @@ describe('createGcp', () => {
     process.env.GOOGLE_APPLICATION_CREDENTIALS = '/nonexistent/switchyard-key.json';
     const gcp = createGcp({ projectId: 'switchyard-test', storage: { apiEndpoint: 'http://127.0.0.1:9' } });
     const failure = (input: unknown) =>
-      gcp
-        .execute({ capability: 'storage', operation: 'headObject', input }, createCallContext())
-        .then(
-          () => undefined,
-          (error: unknown) => error as { kind: string; message: string },
-        );
+      gcp.execute({ capability: 'storage', operation: 'headObject', input }, createCallContext()).then(
+        () => undefined,
+        (error: unknown) => error as { kind: string; message: string },
+      );
     const missingKey = await failure({ bucket: 'reports' });
     expect(missingKey?.kind).toBe('validation');
     expect(missingKey?.message).toMatch(/^gcp: invalid input for storage\.headObject: key: /);

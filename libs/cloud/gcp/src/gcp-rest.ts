@@ -15,7 +15,9 @@ export interface GoogleRestSettings extends Omit<HttpTransportSettings, 'baseURL
 /** One auth strategy for every Google REST API of a provider object, so they share the cached access token. */
 export function googleRestAuth(settings: GoogleRestSettings): AuthStrategy {
   if (settings.accessToken !== undefined) {
-    return typeof settings.accessToken === 'string' ? bearerAuth({ token: settings.accessToken }) : bearerAuth({ getToken: settings.accessToken });
+    return typeof settings.accessToken === 'string'
+      ? bearerAuth({ token: settings.accessToken })
+      : bearerAuth({ getToken: settings.accessToken });
   }
   return serviceAccountAuth(settings);
 }

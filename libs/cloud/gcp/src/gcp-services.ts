@@ -40,7 +40,12 @@ interface GoogleRest {
 }
 
 /** Adapts handlers for the dispatcher: Google's naming rules run on the parsed input, then the handler gets the signal. */
-function service(capability: CapabilityName, contract: CapabilityContract, handlers: Readonly<Record<string, Handler>>, probe: GcpService['probe']): GcpService {
+function service(
+  capability: CapabilityName,
+  contract: CapabilityContract,
+  handlers: Readonly<Record<string, Handler>>,
+  probe: GcpService['probe'],
+): GcpService {
   const adapted = Object.entries(handlers).map(([name, handler]): [string, OperationHandler] => [
     name,
     async (input, { signal }) => {
@@ -54,9 +59,14 @@ function service(capability: CapabilityName, contract: CapabilityContract, handl
 
 function storageService(context: GcpContext): GcpService {
   const storage = lazyStorageClient(context);
-  const handlers = createStorageHandlers({ storage, projectId: context.projectId, canSign: () => context.credentials().serviceAccount !== undefined });
+  const handlers = createStorageHandlers({
+    storage,
+    projectId: context.projectId,
+    canSign: () => context.credentials().serviceAccount !== undefined,
+  });
   return service('storage', storageV1, handlers, async (signal) => {
-    if (context.projectId() === undefined) throw gcpErrors.invalidInput('storage.health', 'needs a project to list buckets: set projectId or GOOGLE_CLOUD_PROJECT');
+    if (context.projectId() === undefined)
+      throw gcpErrors.invalidInput('storage.health', 'needs a project to list buckets: set projectId or GOOGLE_CLOUD_PROJECT');
     try {
       const client = await storage();
       await withSignal(signal, 'storage.health', () => client.getBuckets({ maxResults: 1, autoPaginate: false }));
@@ -106,7 +116,13 @@ function computeService(context: GcpContext, rest: GoogleRest, settings: GcpComp
 export function createGcpServices(settings: GcpProviderSettings): GcpService[] {
   const context = createGcpContext(settings);
   const { accessToken, tokenURL, dispatcher, allowPrivateNetwork } = settings;
-  const restSettings: GoogleRestSettings = { accessToken, tokenURL, dispatcher, allowPrivateNetwork, serviceAccount: () => context.credentials().serviceAccount };
+  const restSettings: GoogleRestSettings = {
+    accessToken,
+    tokenURL,
+    dispatcher,
+    allowPrivateNetwork,
+    serviceAccount: () => context.credentials().serviceAccount,
+  };
   const rest: GoogleRest = { settings: restSettings, auth: googleRestAuth(restSettings) };
   return [
     storageService(context),

@@ -92,7 +92,13 @@ describe('gcp storage input checks', () => {
     const previous = process.env.GOOGLE_APPLICATION_CREDENTIALS;
     delete process.env.GOOGLE_APPLICATION_CREDENTIALS;
     const requestsBefore = emulator.requestCount();
-    const error = await failure(call('presignUrl', { bucket: 'reports', key: 'a.txt', method: 'GET', expiresInSeconds: 60 }, createStorage({ credentials: undefined })));
+    const error = await failure(
+      call(
+        'presignUrl',
+        { bucket: 'reports', key: 'a.txt', method: 'GET', expiresInSeconds: 60 },
+        createStorage({ credentials: undefined }),
+      ),
+    );
     if (previous !== undefined) process.env.GOOGLE_APPLICATION_CREDENTIALS = previous;
     expect(error).toMatchObject({ kind: 'auth', isRetryable: false });
     expect(error.message).toContain('private key');
@@ -118,7 +124,9 @@ describe('gcp storage input checks', () => {
 
 describe('gcp storage errors and secrets', () => {
   it('reports a closed port as a network error', async () => {
-    const error = await failure(call('headObject', { bucket: 'reports', key: 'a.txt' }, createStorage({ storage: { apiEndpoint: 'http://127.0.0.1:9' } })));
+    const error = await failure(
+      call('headObject', { bucket: 'reports', key: 'a.txt' }, createStorage({ storage: { apiEndpoint: 'http://127.0.0.1:9' } })),
+    );
     expect(error.kind).toBe('network');
   });
 
@@ -142,7 +150,9 @@ describe('gcp storage errors and secrets', () => {
     const healthy = await createStorage().healthCheck?.({ signal: new AbortController().signal });
     expect(healthy).toMatchObject({ services: [{ service: 'storage', reachable: true }] });
     expect(healthy === undefined ? undefined : healthy.services[0]).not.toHaveProperty('error');
-    const broken = await createStorage({ storage: { apiEndpoint: 'http://127.0.0.1:9' } }).healthCheck?.({ signal: new AbortController().signal });
+    const broken = await createStorage({ storage: { apiEndpoint: 'http://127.0.0.1:9' } }).healthCheck?.({
+      signal: new AbortController().signal,
+    });
     expect(broken).toMatchObject({ services: [{ service: 'storage', reachable: false, error: { kind: 'network' } }] });
   });
 

@@ -12,7 +12,10 @@ export interface GcpStorageDependencies {
 }
 
 type StorageHandlers = {
-  readonly [Name in StorageOperationName]: (input: StorageOperationInput<Name>, signal: AbortSignal) => Promise<StorageOperationOutput<Name>>;
+  readonly [Name in StorageOperationName]: (
+    input: StorageOperationInput<Name>,
+    signal: AbortSignal,
+  ) => Promise<StorageOperationOutput<Name>>;
 };
 
 const DEFAULT_CONTENT_TYPE = 'application/octet-stream';
@@ -126,7 +129,12 @@ export function createStorageHandlers(dependencies: GcpStorageDependencies): Sto
           contentType: input.contentType ?? DEFAULT_CONTENT_TYPE,
           metadata: { contentType: input.contentType ?? DEFAULT_CONTENT_TYPE, metadata: { ...input.metadata } },
         });
-        return { bucket: input.bucket, key: input.key, etag: objectInfo(input.bucket, input.key, target.metadata).etag, size: body.byteLength };
+        return {
+          bucket: input.bucket,
+          key: input.key,
+          etag: objectInfo(input.bucket, input.key, target.metadata).etag,
+          size: body.byteLength,
+        };
       }),
     getObject: (input, signal) =>
       run('getObject', signal, async (storage) => {
@@ -204,7 +212,8 @@ export function createStorageHandlers(dependencies: GcpStorageDependencies): Sto
         if (!dependencies.canSign()) {
           throw gcpErrors.create({
             kind: 'auth',
-            message: 'presignUrl needs a service account private key to sign with: set credentials, keyFilename or GOOGLE_APPLICATION_CREDENTIALS',
+            message:
+              'presignUrl needs a service account private key to sign with: set credentials, keyFilename or GOOGLE_APPLICATION_CREDENTIALS',
             operation: 'storage.presignUrl',
             isRetryable: false,
           });
@@ -221,7 +230,12 @@ export function createStorageHandlers(dependencies: GcpStorageDependencies): Sto
     createBucket: (input, signal) =>
       run('createBucket', signal, async (storage) => {
         if (dependencies.projectId() === undefined) {
-          throw gcpErrors.create({ kind: 'validation', message: 'createBucket needs a project: set projectId or GOOGLE_CLOUD_PROJECT', operation: 'storage.createBucket', isRetryable: false });
+          throw gcpErrors.create({
+            kind: 'validation',
+            message: 'createBucket needs a project: set projectId or GOOGLE_CLOUD_PROJECT',
+            operation: 'storage.createBucket',
+            isRetryable: false,
+          });
         }
         await storage.createBucket(input.bucket, input.region === undefined ? {} : { location: input.region });
         return { bucket: input.bucket };

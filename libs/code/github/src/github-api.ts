@@ -64,7 +64,13 @@ export function toIssue(issue: GithubIssue, project: string): Issue {
 
 /** An issue comment (`POST /repos/{owner}/{repo}/issues/{number}/comments`). */
 export const githubCommentSchema = z
-  .object({ id: z.number().int(), body: z.string().nullish(), user: user.nullish(), html_url: z.string().nullish(), created_at: githubTime })
+  .object({
+    id: z.number().int(),
+    body: z.string().nullish(),
+    user: user.nullish(),
+    html_url: z.string().nullish(),
+    created_at: githubTime,
+  })
   .transform((comment) => ({
     id: String(comment.id),
     body: comment.body ?? '',
@@ -76,10 +82,17 @@ export const githubCommentSchema = z
 /** A project of `listProjects`: a repository of `GET /user/repos` or `GET /installation/repositories`. */
 export const githubProjectSchema = z
   .object({ full_name: z.string(), name: z.string(), description: z.string().nullish(), html_url: z.string().nullish() })
-  .transform((repository) => ({ id: repository.full_name, name: repository.name, description: text(repository.description), url: text(repository.html_url) }));
+  .transform((repository) => ({
+    id: repository.full_name,
+    name: repository.name,
+    description: text(repository.description),
+    url: text(repository.html_url),
+  }));
 
 /** `GET /installation/repositories`. */
-export const installationRepositoriesSchema = z.object({ repositories: z.array(githubProjectSchema) }).transform((page) => page.repositories);
+export const installationRepositoriesSchema = z
+  .object({ repositories: z.array(githubProjectSchema) })
+  .transform((page) => page.repositories);
 
 /** A repository (`GET /repos/{owner}/{repo}`, `/repositories/{id}`, `/search/repositories` items). */
 export const githubRepositorySchema = z
@@ -123,17 +136,15 @@ export const githubCommitSchema = z
     author: user.nullish(),
     commit: z.object({ message: z.string(), author: z.object({ name: z.string(), email: z.string().nullish(), date: githubTime }) }),
   })
-  .transform(
-    (commit): Commit => ({
-      sha: commit.sha,
-      message: commit.commit.message,
-      authorName: commit.commit.author.name,
-      authorEmail: text(commit.commit.author.email),
-      authorLogin: text(commit.author?.login),
-      authoredAt: commit.commit.author.date,
-      url: commit.html_url,
-    }),
-  );
+  .transform((commit): Commit => ({
+    sha: commit.sha,
+    message: commit.commit.message,
+    authorName: commit.commit.author.name,
+    authorEmail: text(commit.commit.author.email),
+    authorLogin: text(commit.author?.login),
+    authoredAt: commit.commit.author.date,
+    url: commit.html_url,
+  }));
 
 /** A pull request (`GET /repos/{owner}/{repo}/pulls` items); merged = closed with `merged_at`. */
 export const githubPullRequestSchema = z
@@ -172,7 +183,14 @@ export const githubPullRequestSchema = z
 /** `GET /repos/{owner}/{repo}/contents/{path}`: a directory's listing, or one entry with its base64 content (empty above 1 MB). */
 export const githubContentSchema = z.union([
   z.array(z.unknown()),
-  z.object({ type: z.string(), path: z.string(), sha: z.string(), size: z.number().int(), content: z.string().nullish(), encoding: z.string().nullish() }),
+  z.object({
+    type: z.string(),
+    path: z.string(),
+    sha: z.string(),
+    size: z.number().int(),
+    content: z.string().nullish(),
+    encoding: z.string().nullish(),
+  }),
 ]);
 
 /** `GET /repos/{owner}/{repo}/git/blobs/{sha}`: a file's base64 content, up to 100 MB. */
@@ -180,7 +198,12 @@ export const githubBlobSchema = z.object({ content: z.string().nullish() });
 
 /** A repository webhook (`GET /repos/{owner}/{repo}/hooks` items, `POST` answer). */
 export const githubHookSchema = z
-  .object({ id: z.number().int(), config: z.object({ url: z.string().nullish() }).nullish(), events: z.array(z.string()).nullish(), active: z.boolean().nullish() })
+  .object({
+    id: z.number().int(),
+    config: z.object({ url: z.string().nullish() }).nullish(),
+    events: z.array(z.string()).nullish(),
+    active: z.boolean().nullish(),
+  })
   .transform((hook) => ({ id: hook.id, url: hook.config?.url ?? '', events: hook.events ?? [], active: hook.active !== false }));
 
 /** `POST /app/installations/{installation_id}/access_tokens`. */
@@ -189,5 +212,7 @@ export const installationTokenSchema = z.object({ token: z.string().min(1), expi
 /** GitHub's error body: `{ message, errors: [{ resource, field, code, message? }] }` (or plain strings in `errors`). */
 export const githubErrorBodySchema = z.object({
   message: z.string().nullish(),
-  errors: z.array(z.union([z.string(), z.object({ message: z.string().nullish(), field: z.string().nullish(), code: z.string().nullish() })])).nullish(),
+  errors: z
+    .array(z.union([z.string(), z.object({ message: z.string().nullish(), field: z.string().nullish(), code: z.string().nullish() })]))
+    .nullish(),
 });

@@ -5,7 +5,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGithubFake, type GithubFake } from './__peers__/github-fake';
 import { createGithub } from './index';
 
-const keys = generateKeyPairSync('rsa', { modulusLength: 2048, publicKeyEncoding: { type: 'spki', format: 'pem' }, privateKeyEncoding: { type: 'pkcs8', format: 'pem' } });
+const keys = generateKeyPairSync('rsa', {
+  modulusLength: 2048,
+  publicKeyEncoding: { type: 'spki', format: 'pem' },
+  privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+});
 const app = { appId: '4242', privateKey: keys.privateKey, installationId: 77 };
 let fake: GithubFake;
 let shortLived: GithubFake;
@@ -23,7 +27,9 @@ afterAll(async () => {
 });
 
 function projects(provider: ReturnType<typeof createGithub>) {
-  return provider.execute({ capability: 'issues', operation: 'listProjects', input: { limit: 10 } }, createCallContext()) as Promise<{ projects: { id: string }[] }>;
+  return provider.execute({ capability: 'issues', operation: 'listProjects', input: { limit: 10 } }, createCallContext()) as Promise<{
+    projects: { id: string }[];
+  }>;
 }
 
 describe('GitHub App authentication', () => {
@@ -48,22 +54,42 @@ describe('GitHub App authentication', () => {
   });
 
   it('fails with auth, never showing the key, when GitHub refuses the JWT', async () => {
-    const other = generateKeyPairSync('rsa', { modulusLength: 2048, privateKeyEncoding: { type: 'pkcs8', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } });
-    const error = await projects(createGithub({ baseURL: fake.url, app: { ...app, privateKey: other.privateKey } })).catch((failure: unknown) => failure);
-    expect(IntegrationError.isInstance(error) && { kind: error.kind, retryable: error.isRetryable }).toEqual({ kind: 'auth', retryable: false });
+    const other = generateKeyPairSync('rsa', {
+      modulusLength: 2048,
+      privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+      publicKeyEncoding: { type: 'spki', format: 'pem' },
+    });
+    const error = await projects(createGithub({ baseURL: fake.url, app: { ...app, privateKey: other.privateKey } })).catch(
+      (failure: unknown) => failure,
+    );
+    expect(IntegrationError.isInstance(error) && { kind: error.kind, retryable: error.isRetryable }).toEqual({
+      kind: 'auth',
+      retryable: false,
+    });
     const everything = JSON.stringify({ message: (error as Error).message, json: (error as IntegrationError).toJSON() });
     expect(everything).not.toContain(other.privateKey.split('\n')[1]);
   });
 
   it('fails with auth, not retryable, when GitHub does not know the installation (its 404)', async () => {
-    const error = await projects(createGithub({ baseURL: fake.url, app: { ...app, installationId: 78 } })).catch((failure: unknown) => failure);
-    expect(IntegrationError.isInstance(error) && { kind: error.kind, retryable: error.isRetryable, statusCode: error.statusCode }).toEqual({ kind: 'auth', retryable: false, statusCode: 404 });
+    const error = await projects(createGithub({ baseURL: fake.url, app: { ...app, installationId: 78 } })).catch(
+      (failure: unknown) => failure,
+    );
+    expect(IntegrationError.isInstance(error) && { kind: error.kind, retryable: error.isRetryable, statusCode: error.statusCode }).toEqual({
+      kind: 'auth',
+      retryable: false,
+      statusCode: 404,
+    });
   });
 
   it('fails with auth before any request when the private key is not a usable PEM key', async () => {
     const before = fake.requests.length;
-    const error = await projects(createGithub({ baseURL: fake.url, app: { ...app, privateKey: 'not a pem key at all' } })).catch((failure: unknown) => failure);
-    expect(IntegrationError.isInstance(error) && { kind: error.kind, message: error.message }).toEqual({ kind: 'auth', message: 'github: the app private key is not a usable PEM RSA key' });
+    const error = await projects(createGithub({ baseURL: fake.url, app: { ...app, privateKey: 'not a pem key at all' } })).catch(
+      (failure: unknown) => failure,
+    );
+    expect(IntegrationError.isInstance(error) && { kind: error.kind, message: error.message }).toEqual({
+      kind: 'auth',
+      message: 'github: the app private key is not a usable PEM RSA key',
+    });
     expect(fake.requests.length).toBe(before);
   });
 

@@ -36,9 +36,19 @@ function appJwt(app: GithubAppSettings): string {
   }
   registerSecret(app.privateKey);
   try {
-    return createJwt({ privateKey: app.privateKey, algorithm: 'RS256', claims: { iss: String(app.appId) }, lifetimeSeconds: JWT_LIFETIME_SECONDS });
+    return createJwt({
+      privateKey: app.privateKey,
+      algorithm: 'RS256',
+      claims: { iss: String(app.appId) },
+      lifetimeSeconds: JWT_LIFETIME_SECONDS,
+    });
   } catch (error) {
-    throw githubErrors.create({ kind: 'auth', message: 'the app private key is not a usable PEM RSA key', isRetryable: false, cause: error });
+    throw githubErrors.create({
+      kind: 'auth',
+      message: 'the app private key is not a usable PEM RSA key',
+      isRetryable: false,
+      cause: error,
+    });
   }
 }
 
@@ -83,7 +93,11 @@ export function createInstallationTokenSource(options: {
         await seed();
         return vault.manager.getAccessToken(vault.integrationId, async () => {
           const fresh = await fetchToken();
-          return { accessToken: fresh.token, refreshToken: VAULT_MARKER, expiresInSeconds: Math.max(0, Math.floor((fresh.expiresAt - now()) / 1000)) };
+          return {
+            accessToken: fresh.token,
+            refreshToken: VAULT_MARKER,
+            expiresInSeconds: Math.max(0, Math.floor((fresh.expiresAt - now()) / 1000)),
+          };
         });
       },
       invalidate: () => vault.manager.invalidate(vault.integrationId),

@@ -1,5 +1,12 @@
 import { registerSecret, type ProviderCallContext } from '@switchyard/core';
-import { fetchThrough, normalizeHeaders, parseResponse, rateLimitStatusFromHeaders, type HttpResponseHeaders, type ResponseSchema } from '@switchyard/http';
+import {
+  fetchThrough,
+  normalizeHeaders,
+  parseResponse,
+  rateLimitStatusFromHeaders,
+  type HttpResponseHeaders,
+  type ResponseSchema,
+} from '@switchyard/http';
 import type { Octokit } from '@octokit/rest';
 import { installationTokenSchema } from './github-api';
 import { createInstallationTokenSource, type InstallationTokenSource } from './github-app-auth';
@@ -28,7 +35,10 @@ export interface GithubResponse<T> {
 /** Sends REST calls through Octokit with the provider's auth, the hub's signal and rate-limit reporting. */
 export interface GithubClient {
   /** Failures are classified by `githubError`; a body that does not match `responseSchema` fails with `provider`. */
-  request<T = unknown>(request: GithubRequest<T>, context: Pick<ProviderCallContext, 'signal' | 'reportRateLimit'>): Promise<GithubResponse<T>>;
+  request<T = unknown>(
+    request: GithubRequest<T>,
+    context: Pick<ProviderCallContext, 'signal' | 'reportRateLimit'>,
+  ): Promise<GithubResponse<T>>;
 }
 
 type RequestFunction = (route: string, parameters: Record<string, unknown>) => Promise<{ headers: unknown; data: unknown }>;
@@ -45,14 +55,24 @@ export function createGithubClient(settings: GithubProviderSettings, baseURL: st
   let octokit: Promise<RequestFunction> | undefined;
   const load = () =>
     (octokit ??= import('@octokit/rest').then(({ Octokit: OctokitClass }: { Octokit: typeof Octokit }) => {
-      const instance = new OctokitClass({ baseUrl: baseURL, userAgent: `switchyard-github/${VERSION}`, log: silentLog, request: { fetch: fetchThrough(settings.dispatcher) } });
+      const instance = new OctokitClass({
+        baseUrl: baseURL,
+        userAgent: `switchyard-github/${VERSION}`,
+        log: silentLog,
+        request: { fetch: fetchThrough(settings.dispatcher) },
+      });
       return instance.request;
     })).catch((error: unknown) => {
       octokit = undefined;
       throw error;
     });
 
-  const send = async (route: string, parameters: Readonly<Record<string, unknown>>, signal: AbortSignal, authorization: string | undefined) => {
+  const send = async (
+    route: string,
+    parameters: Readonly<Record<string, unknown>>,
+    signal: AbortSignal,
+    authorization: string | undefined,
+  ) => {
     const request = await load();
     const headers = { ...settings.headers, ...(authorization === undefined ? {} : { authorization }) };
     return request(route, { ...parameters, headers, request: { signal } });
@@ -68,9 +88,11 @@ export function createGithubClient(settings: GithubProviderSettings, baseURL: st
         const operation = 'auth.installationToken';
         const route = 'POST /app/installations/{installation_id}/access_tokens';
         // A refused JWT (401), or a 404 for a wrong installation, means the app settings are wrong: not retryable.
-        const response = await send(route, { installation_id: app.installationId }, AbortSignal.timeout(30_000), `Bearer ${jwt}`).catch((error: unknown) => {
-          throw githubError(error, operation, { 404: { kind: 'auth' } });
-        });
+        const response = await send(route, { installation_id: app.installationId }, AbortSignal.timeout(30_000), `Bearer ${jwt}`).catch(
+          (error: unknown) => {
+            throw githubError(error, operation, { 404: { kind: 'auth' } });
+          },
+        );
         const installationToken = parseResponse(installationTokenSchema, response.data, { provider: githubErrors.provider, operation });
         registerSecret(installationToken.token);
         return { token: installationToken.token, expiresAt: Date.parse(installationToken.expires_at) };
@@ -109,7 +131,10 @@ export function createGithubClient(settings: GithubProviderSettings, baseURL: st
       if (typeof response.data === 'string' && /json/i.test(String(headers['content-type']))) {
         throw githubErrors.create({ kind: 'provider', message: `${operation} returned malformed JSON`, operation });
       }
-      const data = responseSchema === undefined ? (undefined as never) : parseResponse(responseSchema, response.data, { provider: githubErrors.provider, operation });
+      const data =
+        responseSchema === undefined
+          ? (undefined as never)
+          : parseResponse(responseSchema, response.data, { provider: githubErrors.provider, operation });
       return { data, headers };
     },
   };

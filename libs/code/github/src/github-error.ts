@@ -19,7 +19,8 @@ function githubMessage(data: unknown): string | undefined {
   if (!body.success) return undefined;
   const message = body.data.message ?? undefined;
   const first = body.data.errors?.[0];
-  const detail = typeof first === 'string' || first === undefined ? first : (first.message ?? [first.field ?? '', first.code ?? ''].join(' ').trim());
+  const detail =
+    typeof first === 'string' || first === undefined ? first : (first.message ?? [first.field ?? '', first.code ?? ''].join(' ').trim());
   return detail === undefined || detail === '' ? message : `${message ?? 'Error'}: ${detail}`;
 }
 

@@ -64,7 +64,11 @@ describe('GitHub errors, from a fault-injecting server', () => {
       headers: { 'retry-after': '60' },
       body: { message: 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.' },
     });
-    expect({ kind: error.kind, retryAfterMs: error.retryAfterMs, statusCode: error.statusCode }).toEqual({ kind: 'rate_limit', retryAfterMs: 60_000, statusCode: 403 });
+    expect({ kind: error.kind, retryAfterMs: error.retryAfterMs, statusCode: error.statusCode }).toEqual({
+      kind: 'rate_limit',
+      retryAfterMs: 60_000,
+      statusCode: 403,
+    });
   });
 
   it('classifies a 403 secondary rate limit without retry-after by its message, without waiting for the primary window’s reset', async () => {
@@ -98,7 +102,11 @@ describe('GitHub errors, from a fault-injecting server', () => {
     });
     expect(error.kind, 'the call itself is still a rate_limit').toBe('rate_limit');
     expect(reports).toEqual([]);
-    const core = await answerWith({ status: 404, headers: { 'x-ratelimit-limit': '5000', 'x-ratelimit-remaining': '4321', 'x-ratelimit-reset': reset, 'x-ratelimit-resource': 'core' }, body: { message: 'Not Found' } });
+    const core = await answerWith({
+      status: 404,
+      headers: { 'x-ratelimit-limit': '5000', 'x-ratelimit-remaining': '4321', 'x-ratelimit-reset': reset, 'x-ratelimit-resource': 'core' },
+      body: { message: 'Not Found' },
+    });
     expect(core.reports).toEqual([{ limit: 5000, remaining: 4321, resetAt: Number(reset) * 1000 }]);
   });
 
@@ -106,12 +114,17 @@ describe('GitHub errors, from a fault-injecting server', () => {
     const before = server.requests.length;
     await answerWith({ status: 404, body: { message: 'Not Found' } });
     const sent = server.requests.slice(before);
-    expect(sent.map((request) => [request.headers.authorization, request.headers['x-github-api-version']])).toEqual([[`token ${token}`, '2022-11-28']]);
+    expect(sent.map((request) => [request.headers.authorization, request.headers['x-github-api-version']])).toEqual([
+      [`token ${token}`, '2022-11-28'],
+    ]);
   });
 
   it('lists no commits for an empty repository (GitHub’s 409 "Git Repository is empty.")', async () => {
     server.route('GET /repos/acme/empty/commits', { status: 409, body: { message: 'Git Repository is empty.' } });
-    const listed = await createGithub({ baseURL: server.url, token }).execute({ capability: 'repositories', operation: 'listCommits', input: { repository: 'acme/empty' } }, createCallContext());
+    const listed = await createGithub({ baseURL: server.url, token }).execute(
+      { capability: 'repositories', operation: 'listCommits', input: { repository: 'acme/empty' } },
+      createCallContext(),
+    );
     expect(listed).toEqual({ commits: [] });
   });
 });

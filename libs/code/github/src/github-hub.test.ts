@@ -19,7 +19,10 @@ const project = 'acme/website';
 
 function hubWithSpare(events: { ratelimit?: (event: HubEvents['ratelimit']) => void } = {}) {
   return createHub({
-    providers: [createGithub({ baseURL: fake.url, token: fake.token }), createMemoryIssuesProvider({ id: 'spare', projects: [{ id: project, name: 'Website' }] })],
+    providers: [
+      createGithub({ baseURL: fake.url, token: fake.token }),
+      createMemoryIssuesProvider({ id: 'spare', projects: [{ id: project, name: 'Website' }] }),
+    ],
     routing: { providers: { github: { weight: 50 } } },
     events,
   });
@@ -60,13 +63,22 @@ describe('GitHub through the hub', () => {
     const hub = hubWithSpare();
     try {
       fake.failNext({ status: 502, body: { message: 'Server Error' } });
-      const created = await hub.execute({ capability: 'issues', operation: 'createIssue', input: { project, title: 'Created despite a 502' } }, { prefer: ['github'] });
+      const created = await hub.execute(
+        { capability: 'issues', operation: 'createIssue', input: { project, title: 'Created despite a 502' } },
+        { prefer: ['github'] },
+      );
       expect(created.provider).toBe('spare');
       fake.failNext({ status: 422, body: fixture('error-validation-failed') });
       const refused = await hub
-        .execute({ capability: 'issues', operation: 'createIssue', input: { project, title: 'Refused by validation' } }, { prefer: ['github'] })
+        .execute(
+          { capability: 'issues', operation: 'createIssue', input: { project, title: 'Refused by validation' } },
+          { prefer: ['github'] },
+        )
         .catch((error: unknown) => error);
-      expect(IntegrationError.isInstance(refused) && { kind: refused.kind, provider: refused.provider }).toEqual({ kind: 'validation', provider: 'github' });
+      expect(IntegrationError.isInstance(refused) && { kind: refused.kind, provider: refused.provider }).toEqual({
+        kind: 'validation',
+        provider: 'github',
+      });
     } finally {
       await hub.close();
     }

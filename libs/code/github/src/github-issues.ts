@@ -1,12 +1,23 @@
 import type { IssuesOperationInput, IssuesOperationName, IssuesOperationOutput, ProviderCallContext } from '@switchyard/core';
 import { z } from 'zod';
-import { githubCommentSchema, githubIssueSchema, githubProjectSchema, installationRepositoriesSchema, isPullRequest, searchItemsSchema, toIssue } from './github-api';
+import {
+  githubCommentSchema,
+  githubIssueSchema,
+  githubProjectSchema,
+  installationRepositoriesSchema,
+  isPullRequest,
+  searchItemsSchema,
+  toIssue,
+} from './github-api';
 import type { GithubClient } from './github-client';
 import { githubErrors } from './github-error';
 import { nextCursor, ownerAndRepository, pagePosition } from './github-pagination';
 
 type IssuesHandlers = {
-  readonly [Name in IssuesOperationName]: (input: IssuesOperationInput<Name>, context: ProviderCallContext) => Promise<IssuesOperationOutput<Name>>;
+  readonly [Name in IssuesOperationName]: (
+    input: IssuesOperationInput<Name>,
+    context: ProviderCallContext,
+  ) => Promise<IssuesOperationOutput<Name>>;
 };
 
 function issueNumber(issueId: string, operation: string): number {
@@ -17,7 +28,13 @@ function issueNumber(issueId: string, operation: string): number {
 }
 
 function notAnIssue(project: string, issueId: string, operation: string) {
-  return githubErrors.create({ kind: 'not_found', message: `${operation}: ${project}#${issueId} is a pull request, not an issue`, operation, statusCode: 404, isRetryable: false });
+  return githubErrors.create({
+    kind: 'not_found',
+    message: `${operation}: ${project}#${issueId} is a pull request, not an issue`,
+    operation,
+    statusCode: 404,
+    isRetryable: false,
+  });
 }
 
 /** GitHub search syntax for a filter value: quoted when it holds spaces or quotes. */
@@ -31,7 +48,10 @@ function qualifier(name: string, value: string): string {
  * `listProjects` lists `GET /user/repos` with a token, `GET /installation/repositories` as an app.
  */
 export function createIssuesHandlers(client: GithubClient, authentication: 'token' | 'app' | 'none'): IssuesHandlers {
-  const address = (project: string, issueId: string, operation: string) => ({ ...ownerAndRepository(project), issue_number: issueNumber(issueId, operation) });
+  const address = (project: string, issueId: string, operation: string) => ({
+    ...ownerAndRepository(project),
+    issue_number: issueNumber(issueId, operation),
+  });
 
   return {
     async createIssue(input, context) {
@@ -43,14 +63,20 @@ export function createIssuesHandlers(client: GithubClient, authentication: 'toke
         ...(input.labels === undefined ? {} : { labels: input.labels }),
         ...(input.assignees === undefined ? {} : { assignees: input.assignees }),
       };
-      const { data } = await client.request({ route: 'POST /repos/{owner}/{repo}/issues', parameters, operation, responseSchema: githubIssueSchema }, context);
+      const { data } = await client.request(
+        { route: 'POST /repos/{owner}/{repo}/issues', parameters, operation, responseSchema: githubIssueSchema },
+        context,
+      );
       return toIssue(data, input.project);
     },
 
     async getIssue(input, context) {
       const operation = 'issues.getIssue';
       const route = 'GET /repos/{owner}/{repo}/issues/{issue_number}';
-      const { data } = await client.request({ route, parameters: address(input.project, input.issueId, operation), operation, responseSchema: githubIssueSchema }, context);
+      const { data } = await client.request(
+        { route, parameters: address(input.project, input.issueId, operation), operation, responseSchema: githubIssueSchema },
+        context,
+      );
       if (isPullRequest(data)) throw notAnIssue(input.project, input.issueId, operation);
       return toIssue(data, input.project);
     },
@@ -59,7 +85,10 @@ export function createIssuesHandlers(client: GithubClient, authentication: 'toke
       const operation = 'issues.updateIssue';
       const { project, issueId, ...changes } = input;
       const parameters = { ...address(project, issueId, operation), ...changes };
-      const { data } = await client.request({ route: 'PATCH /repos/{owner}/{repo}/issues/{issue_number}', parameters, operation, responseSchema: githubIssueSchema }, context);
+      const { data } = await client.request(
+        { route: 'PATCH /repos/{owner}/{repo}/issues/{issue_number}', parameters, operation, responseSchema: githubIssueSchema },
+        context,
+      );
       return toIssue(data, project);
     },
 
@@ -97,7 +126,12 @@ export function createIssuesHandlers(client: GithubClient, authentication: 'toke
         ...(input.labels ?? []).map((label) => qualifier('label', label)),
         ...(input.assignee === undefined ? [] : [qualifier('assignee', input.assignee)]),
       ];
-      const searched = { route: 'GET /search/issues', parameters: { q: terms.join(' '), sort: 'updated', order: 'desc', ...paging }, operation, responseSchema: searchItemsSchema(githubIssueSchema) };
+      const searched = {
+        route: 'GET /search/issues',
+        parameters: { q: terms.join(' '), sort: 'updated', order: 'desc', ...paging },
+        operation,
+        responseSchema: searchItemsSchema(githubIssueSchema),
+      };
       const { data, headers } = await client.request(input.query === undefined ? listed : searched, context);
       const issues = data.filter((item) => !isPullRequest(item)).map((item) => toIssue(item, input.project));
       return { issues, nextCursor: nextCursor(headers, position) };
@@ -109,10 +143,23 @@ export function createIssuesHandlers(client: GithubClient, authentication: 'toke
       const paging = { per_page: position.perPage, page: position.page };
       const { data, headers } =
         authentication === 'app'
-          ? await client.request({ route: 'GET /installation/repositories', parameters: paging, operation, responseSchema: installationRepositoriesSchema }, context)
-          : await client.request({ route: 'GET /user/repos', parameters: { sort: 'full_name', ...paging }, operation, responseSchema: z.array(githubProjectSchema) }, context);
+          ? await client.request(
+              { route: 'GET /installation/repositories', parameters: paging, operation, responseSchema: installationRepositoriesSchema },
+              context,
+            )
+          : await client.request(
+              {
+                route: 'GET /user/repos',
+                parameters: { sort: 'full_name', ...paging },
+                operation,
+                responseSchema: z.array(githubProjectSchema),
+              },
+              context,
+            );
       const needle = input.query?.toLowerCase();
-      const projects = data.filter((project) => needle === undefined || project.id.toLowerCase().includes(needle) || project.name.toLowerCase().includes(needle));
+      const projects = data.filter(
+        (project) => needle === undefined || project.id.toLowerCase().includes(needle) || project.name.toLowerCase().includes(needle),
+      );
       return { projects, nextCursor: nextCursor(headers, position) };
     },
   };

@@ -14,7 +14,9 @@ describe('loading @octokit/rest', () => {
     const github = createGithub({ baseURL: 'http://127.0.0.1:9', token: 'ghp_lazy_0123456789' });
     expect(sdk.loads, 'loaded at import or creation').toBe(0);
     // Port 9 refuses the connection; the call still needs Octokit.
-    await github.execute({ capability: 'repositories', operation: 'getRepository', input: { repository: 'acme/website' } }, createCallContext()).catch(() => undefined);
+    await github
+      .execute({ capability: 'repositories', operation: 'getRepository', input: { repository: 'acme/website' } }, createCallContext())
+      .catch(() => undefined);
     expect(sdk.loads, 'loaded by the first operation').toBe(1);
   });
 });

@@ -14,7 +14,8 @@ export type PagePosition = z.output<typeof pagePositionSchema>;
 export function pagePosition(cursor: string | undefined, limit: number, operation: string): PagePosition {
   if (cursor === undefined) return { page: 1, perPage: limit };
   const position = decodeCursor(cursor, pagePositionSchema, { provider: githubErrors.provider, operation });
-  if (position.perPage > limit) throw githubErrors.invalidInput(operation, `the cursor was issued for pages of ${position.perPage}; pass a limit of at least that`);
+  if (position.perPage > limit)
+    throw githubErrors.invalidInput(operation, `the cursor was issued for pages of ${position.perPage}; pass a limit of at least that`);
   return position;
 }
 

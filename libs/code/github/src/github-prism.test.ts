@@ -48,12 +48,47 @@ testRepositoriesProvider({
 });
 
 const calls: [CapabilityName, string, unknown][] = [
-  ['issues', 'createIssue', { project: 'octokit-fixture-org/hello-world', title: 'Found a bug', body: 'Details', labels: ['bug'], assignees: ['octocat'] }],
-  ['issues', 'updateIssue', { project: 'octokit-fixture-org/hello-world', issueId: '1', title: 'Renamed', state: 'closed', labels: ['bug', 'triage'], assignees: [] }],
+  [
+    'issues',
+    'createIssue',
+    { project: 'octokit-fixture-org/hello-world', title: 'Found a bug', body: 'Details', labels: ['bug'], assignees: ['octocat'] },
+  ],
+  [
+    'issues',
+    'updateIssue',
+    {
+      project: 'octokit-fixture-org/hello-world',
+      issueId: '1',
+      title: 'Renamed',
+      state: 'closed',
+      labels: ['bug', 'triage'],
+      assignees: [],
+    },
+  ],
   ['issues', 'searchIssues', { project: 'octokit-fixture-org/hello-world', state: 'all', labels: ['bug'], assignee: 'octocat', limit: 5 }],
-  ['issues', 'searchIssues', { project: 'octokit-fixture-org/hello-world', query: 'crash on start', state: 'closed', labels: ['needs triage'], limit: 5 }],
-  ['repositories', 'listCommits', { repository: 'octokit-fixture-org/hello-world', branch: 'master', author: 'hubot', since: '2011-01-01T00:00:00Z', until: '2013-01-01T00:00:00Z', path: 'README.md', limit: 20 }],
-  ['repositories', 'listPullRequests', { repository: 'octokit-fixture-org/hello-world', state: 'merged', targetBranch: 'master', limit: 20 }],
+  [
+    'issues',
+    'searchIssues',
+    { project: 'octokit-fixture-org/hello-world', query: 'crash on start', state: 'closed', labels: ['needs triage'], limit: 5 },
+  ],
+  [
+    'repositories',
+    'listCommits',
+    {
+      repository: 'octokit-fixture-org/hello-world',
+      branch: 'master',
+      author: 'hubot',
+      since: '2011-01-01T00:00:00Z',
+      until: '2013-01-01T00:00:00Z',
+      path: 'README.md',
+      limit: 20,
+    },
+  ],
+  [
+    'repositories',
+    'listPullRequests',
+    { repository: 'octokit-fixture-org/hello-world', state: 'merged', targetBranch: 'master', limit: 20 },
+  ],
   ['repositories', 'getFileContent', { repository: 'octokit-fixture-org/hello-world', path: 'README.md', ref: 'master' }],
 ];
 
@@ -69,7 +104,12 @@ describe('GitHub against its official OpenAPI description (Prism proxy)', () => 
       await github().execute({ capability, operation, input }, createCallContext());
       const sent = prism.exchanges.slice(before);
       expect(sent.length, 'a request was sent').toBeGreaterThan(0);
-      for (const exchange of sent) expect({ request: `${exchange.method} ${exchange.path}`, status: exchange.status, violations: exchange.violations }).toEqual({ request: `${exchange.method} ${exchange.path}`, status: expect.any(Number) as unknown, violations: [] });
+      for (const exchange of sent)
+        expect({ request: `${exchange.method} ${exchange.path}`, status: exchange.status, violations: exchange.violations }).toEqual({
+          request: `${exchange.method} ${exchange.path}`,
+          status: expect.any(Number) as unknown,
+          violations: [],
+        });
     });
   }
 
@@ -77,7 +117,12 @@ describe('GitHub against its official OpenAPI description (Prism proxy)', () => 
     const provider = github();
     const context = createCallContext();
     const before = prism.exchanges.length;
-    const hook = { repository: 'octokit-fixture-org/hello-world', url: 'https://hooks.example.com/github', events: ['push', 'issues'], secret: 'hook-secret-0123' };
+    const hook = {
+      repository: 'octokit-fixture-org/hello-world',
+      url: 'https://hooks.example.com/github',
+      events: ['push', 'issues'],
+      secret: 'hook-secret-0123',
+    };
     const created = (await provider.operations.createWebhook!.execute(hook, context)) as { id: string };
     await provider.operations.createWebhook!.execute(hook, context);
     await provider.operations.listWebhooks!.execute({ repository: hook.repository }, context);
@@ -91,14 +136,20 @@ describe('GitHub against its official OpenAPI description (Prism proxy)', () => 
     // Recorded in @octokit/fixtures (rename-repository, paginate-issues follow /repositories/1000 links); absent from
     // the OpenAPI description, so Prism refuses the route, and the provider reports it as not found.
     const before = prism.exchanges.length;
-    const failure = await github().execute({ capability: 'repositories', operation: 'getRepository', input: { repository: '1000' } }, createCallContext()).catch((error: unknown) => error);
+    const failure = await github()
+      .execute({ capability: 'repositories', operation: 'getRepository', input: { repository: '1000' } }, createCallContext())
+      .catch((error: unknown) => error);
     expect(failure).toMatchObject({ kind: 'not_found' });
-    expect(prism.exchanges.slice(before).map((exchange) => `${exchange.method} ${exchange.path} ${exchange.status}`)).toEqual(['GET /repositories/1000 404']);
+    expect(prism.exchanges.slice(before).map((exchange) => `${exchange.method} ${exchange.path} ${exchange.status}`)).toEqual([
+      'GET /repositories/1000 404',
+    ]);
   });
 
   it('the check can fail: Prism refuses a query value outside the description, before the fake sees it', async () => {
     const seen = fake.requests.length;
-    const response = await prism.fetch(`${prism.url}/repos/octokit-fixture-org/hello-world/issues?state=merged`, { headers: { accept: 'application/json', authorization: `token ${fake.token}` } });
+    const response = await prism.fetch(`${prism.url}/repos/octokit-fixture-org/hello-world/issues?state=merged`, {
+      headers: { accept: 'application/json', authorization: `token ${fake.token}` },
+    });
     expect(response.status).toBe(422);
     await response.body?.cancel();
     expect(prism.exchanges.at(-1)?.violations).toEqual([expect.objectContaining({ location: ['request', 'query', 'state'] })]);
@@ -107,9 +158,17 @@ describe('GitHub against its official OpenAPI description (Prism proxy)', () => 
 
   it('the check can fail: Prism refuses an answer that breaks the description', async () => {
     fake.failNext({ status: 200, body: { id: 'not-a-number' } });
-    const failure = await github().execute({ capability: 'issues', operation: 'getIssue', input: { project: 'octokit-fixture-org/hello-world', issueId: '1' } }, createCallContext()).catch((error: unknown) => error);
+    const failure = await github()
+      .execute(
+        { capability: 'issues', operation: 'getIssue', input: { project: 'octokit-fixture-org/hello-world', issueId: '1' } },
+        createCallContext(),
+      )
+      .catch((error: unknown) => error);
     expect(failure).toMatchObject({ kind: 'provider' });
-    expect(prism.exchanges.at(-1)).toMatchObject({ status: 500, violations: expect.arrayContaining([expect.objectContaining({ location: ['response', 'body', 'id'] })]) as unknown });
+    expect(prism.exchanges.at(-1)).toMatchObject({
+      status: 500,
+      violations: expect.arrayContaining([expect.objectContaining({ location: ['response', 'body', 'id'] })]) as unknown,
+    });
     prism.exchanges.pop(); // deliberate; not one of the suites' exchanges
   });
 });

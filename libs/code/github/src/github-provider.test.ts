@@ -39,7 +39,10 @@ describe('createGithub settings', () => {
 
   it('offers issues and repositories v1, and the webhook operations', () => {
     const github = createGithub();
-    expect(github.manifest.capabilities.map((capability) => `${capability.name}@${capability.version}`)).toEqual(['issues@1', 'repositories@1']);
+    expect(github.manifest.capabilities.map((capability) => `${capability.name}@${capability.version}`)).toEqual([
+      'issues@1',
+      'repositories@1',
+    ]);
     expect(Object.keys(github.operations)).toEqual(['createWebhook', 'listWebhooks', 'deleteWebhook']);
   });
 });

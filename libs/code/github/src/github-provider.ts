@@ -1,12 +1,19 @@
-import { defineProvider, issuesV1, loadOptionalSetting, registerSecret, repositoriesV1, withoutTrailingSlash, type ProviderOperation, type ProviderV1 } from '@switchyard/core';
+import {
+  defineProvider,
+  issuesV1,
+  loadOptionalSetting,
+  registerSecret,
+  repositoriesV1,
+  withoutTrailingSlash,
+  type ProviderOperation,
+  type ProviderV1,
+} from '@switchyard/core';
 import { createGithubClient } from './github-client';
 import { createIssuesHandlers } from './github-issues';
 import { createRepositoriesHandlers } from './github-repositories';
 import type { GithubProviderSettings } from './github-settings';
 import { createWebhookOperations } from './github-webhook-operations';
 import { githubWebhooks } from './github-webhooks';
-
-export type { GithubAppSettings, GithubProviderSettings, GithubVaultSettings } from './github-settings';
 
 /** The GitHub provider: a complete provider object for `hub.register()`. */
 export interface GithubProvider extends ProviderV1 {
@@ -39,8 +46,11 @@ export interface GithubProvider extends ProviderV1 {
  * ```
  */
 export function createGithub(settings: GithubProviderSettings = {}): GithubProvider {
-  const baseURL = withoutTrailingSlash(loadOptionalSetting({ settingValue: settings.baseURL, environmentVariableName: 'GITHUB_API_URL' }) ?? 'https://api.github.com');
-  const token = settings.app === undefined ? loadOptionalSetting({ settingValue: settings.token, environmentVariableName: 'GITHUB_TOKEN' }) : undefined;
+  const baseURL = withoutTrailingSlash(
+    loadOptionalSetting({ settingValue: settings.baseURL, environmentVariableName: 'GITHUB_API_URL' }) ?? 'https://api.github.com',
+  );
+  const token =
+    settings.app === undefined ? loadOptionalSetting({ settingValue: settings.token, environmentVariableName: 'GITHUB_TOKEN' }) : undefined;
   const webhookSecret = loadOptionalSetting({ settingValue: settings.webhookSecret, environmentVariableName: 'GITHUB_WEBHOOK_SECRET' });
   registerSecret(token);
   registerSecret(webhookSecret);

@@ -1,12 +1,28 @@
-import { IntegrationError, type ProviderCallContext, type RepositoriesOperationInput, type RepositoriesOperationName, type RepositoriesOperationOutput } from '@switchyard/core';
+import {
+  IntegrationError,
+  type ProviderCallContext,
+  type RepositoriesOperationInput,
+  type RepositoriesOperationName,
+  type RepositoriesOperationOutput,
+} from '@switchyard/core';
 import { z } from 'zod';
-import { githubBlobSchema, githubCommitSchema, githubContentSchema, githubPullRequestSchema, githubRepositorySchema, searchItemsSchema } from './github-api';
+import {
+  githubBlobSchema,
+  githubCommitSchema,
+  githubContentSchema,
+  githubPullRequestSchema,
+  githubRepositorySchema,
+  searchItemsSchema,
+} from './github-api';
 import type { GithubClient } from './github-client';
 import { githubErrors } from './github-error';
 import { nextCursor, ownerAndRepository, pagePosition } from './github-pagination';
 
 type RepositoriesHandlers = {
-  readonly [Name in RepositoriesOperationName]: (input: RepositoriesOperationInput<Name>, context: ProviderCallContext) => Promise<RepositoriesOperationOutput<Name>>;
+  readonly [Name in RepositoriesOperationName]: (
+    input: RepositoriesOperationInput<Name>,
+    context: ProviderCallContext,
+  ) => Promise<RepositoriesOperationOutput<Name>>;
 };
 
 /**
@@ -27,7 +43,10 @@ export function createRepositoriesHandlers(client: GithubClient): RepositoriesHa
       const operation = 'repositories.searchRepositories';
       const position = pagePosition(input.cursor, input.limit, operation);
       const parameters = { q: input.query, per_page: position.perPage, page: position.page };
-      const { data, headers } = await client.request({ route: 'GET /search/repositories', parameters, operation, responseSchema: searchItemsSchema(githubRepositorySchema) }, context);
+      const { data, headers } = await client.request(
+        { route: 'GET /search/repositories', parameters, operation, responseSchema: searchItemsSchema(githubRepositorySchema) },
+        context,
+      );
       return { repositories: data, nextCursor: nextCursor(headers, position) };
     },
 
@@ -45,7 +64,10 @@ export function createRepositoriesHandlers(client: GithubClient): RepositoriesHa
         page: position.page,
       };
       try {
-        const { data, headers } = await client.request({ route: 'GET /repos/{owner}/{repo}/commits', parameters, operation, responseSchema: z.array(githubCommitSchema) }, context);
+        const { data, headers } = await client.request(
+          { route: 'GET /repos/{owner}/{repo}/commits', parameters, operation, responseSchema: z.array(githubCommitSchema) },
+          context,
+        );
         return { commits: data, nextCursor: nextCursor(headers, position) };
       } catch (error) {
         // GitHub answers 409 "Git Repository is empty." for a repository without commits.
@@ -67,8 +89,14 @@ export function createRepositoriesHandlers(client: GithubClient): RepositoriesHa
         per_page: position.perPage,
         page: position.page,
       };
-      const { data, headers } = await client.request({ route: 'GET /repos/{owner}/{repo}/pulls', parameters, operation, responseSchema: z.array(githubPullRequestSchema) }, context);
-      return { pullRequests: data.filter((pull) => input.state === 'all' || pull.state === input.state), nextCursor: nextCursor(headers, position) };
+      const { data, headers } = await client.request(
+        { route: 'GET /repos/{owner}/{repo}/pulls', parameters, operation, responseSchema: z.array(githubPullRequestSchema) },
+        context,
+      );
+      return {
+        pullRequests: data.filter((pull) => input.state === 'all' || pull.state === input.state),
+        nextCursor: nextCursor(headers, position),
+      };
     },
 
     async getFileContent(input, context) {
@@ -76,13 +104,24 @@ export function createRepositoriesHandlers(client: GithubClient): RepositoriesHa
       const repository = ownerAndRepository(input.repository);
       // Octokit's route encodes the path as one segment ("docs%2FREADME.md"), as its own getContent does; GitHub accepts it.
       const parameters = { ...repository, path: input.path, ref: input.ref };
-      const { data: entry } = await client.request({ route: 'GET /repos/{owner}/{repo}/contents/{path}', parameters, operation, responseSchema: githubContentSchema }, context);
+      const { data: entry } = await client.request(
+        { route: 'GET /repos/{owner}/{repo}/contents/{path}', parameters, operation, responseSchema: githubContentSchema },
+        context,
+      );
       if (Array.isArray(entry)) throw githubErrors.invalidInput(operation, `"${input.path}" is a directory, not a file`);
       if (entry.type !== 'file') throw githubErrors.invalidInput(operation, `"${input.path}" is a ${entry.type}, not a file`);
       let base64 = entry.content ?? '';
       if ((entry.encoding ?? 'base64') !== 'base64' || (base64 === '' && entry.size > 0)) {
         // Files over 1 MB come without content ("encoding": "none"): read the blob instead (up to 100 MB).
-        const blob = await client.request({ route: 'GET /repos/{owner}/{repo}/git/blobs/{file_sha}', parameters: { ...repository, file_sha: entry.sha }, operation, responseSchema: githubBlobSchema }, context);
+        const blob = await client.request(
+          {
+            route: 'GET /repos/{owner}/{repo}/git/blobs/{file_sha}',
+            parameters: { ...repository, file_sha: entry.sha },
+            operation,
+            responseSchema: githubBlobSchema,
+          },
+          context,
+        );
         base64 = blob.data.content ?? '';
       }
       const bytes = Buffer.from(base64.replace(/\s/g, ''), 'base64');

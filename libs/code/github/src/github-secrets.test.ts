@@ -18,13 +18,19 @@ afterAll(async () => {
 describe('planted secrets', () => {
   it('never reach an error, its cause or an event through a hub, even when GitHub echoes them', async () => {
     const seen: unknown[] = [];
-    const listen = <Type extends keyof HubEvents>(type: Type) => (event: HubEvents[Type]) => void seen.push({ type, event });
+    const listen =
+      <Type extends keyof HubEvents>(type: Type) =>
+      (event: HubEvents[Type]) =>
+        void seen.push({ type, event });
     const hub = createHub({
       providers: [createGithub({ baseURL: fake.url, token, webhookSecret })],
       events: { request: listen('request'), attempt: listen('attempt'), failover: listen('failover') },
     });
     try {
-      fake.failNext({ status: 422, body: { message: `Validation Failed for token ${token}`, errors: [{ message: `secret ${webhookSecret} is not allowed` }] } });
+      fake.failNext({
+        status: 422,
+        body: { message: `Validation Failed for token ${token}`, errors: [{ message: `secret ${webhookSecret} is not allowed` }] },
+      });
       seen.push(
         await hub
           .execute({ capability: 'issues', operation: 'createIssue', input: { project: fake.repository, title: 'echo' } })
@@ -33,7 +39,9 @@ describe('planted secrets', () => {
     } finally {
       await hub.close();
     }
-    const everything = JSON.stringify(seen, (_key, value: unknown) => (value instanceof Error ? { message: value.message, cause: value.cause } : value));
+    const everything = JSON.stringify(seen, (_key, value: unknown) =>
+      value instanceof Error ? { message: value.message, cause: value.cause } : value,
+    );
     expect(everything, 'the echoed message was recorded').toContain('Validation Failed for token [REDACTED]');
     for (const secret of [token, webhookSecret]) expect(everything).not.toContain(secret);
   });
@@ -42,7 +50,9 @@ describe('planted secrets', () => {
 describe('healthCheck', () => {
   it('passes with a working token and fails with auth for a wrong one', async () => {
     await expect(createGithub({ baseURL: fake.url, token }).healthCheck({ signal: new AbortController().signal })).resolves.toBeUndefined();
-    await expect(createGithub({ baseURL: fake.url, token: 'ghp_wrong_token_0123456789' }).healthCheck({ signal: new AbortController().signal })).rejects.toMatchObject({
+    await expect(
+      createGithub({ baseURL: fake.url, token: 'ghp_wrong_token_0123456789' }).healthCheck({ signal: new AbortController().signal }),
+    ).rejects.toMatchObject({
       kind: 'auth',
       statusCode: 401,
     });

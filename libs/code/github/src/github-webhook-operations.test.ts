@@ -43,10 +43,18 @@ describe('repository webhook operations', () => {
   it('deletes a hook, and reports not_found when it is already gone', async () => {
     const switchyard = hub();
     try {
-      const hook = (await switchyard.callProviderOperation('github', 'createWebhook', { repository: fake.repository, url: 'https://hooks.example.com/short-lived' })) as { id: number; events: string[] };
+      const hook = (await switchyard.callProviderOperation('github', 'createWebhook', {
+        repository: fake.repository,
+        url: 'https://hooks.example.com/short-lived',
+      })) as { id: number; events: string[] };
       expect(hook.events, 'push by default').toEqual(['push']);
-      expect(await switchyard.callProviderOperation('github', 'deleteWebhook', { repository: fake.repository, id: hook.id })).toEqual({ id: hook.id, deleted: true });
-      const again = await switchyard.callProviderOperation('github', 'deleteWebhook', { repository: fake.repository, id: hook.id }).catch((error: unknown) => error);
+      expect(await switchyard.callProviderOperation('github', 'deleteWebhook', { repository: fake.repository, id: hook.id })).toEqual({
+        id: hook.id,
+        deleted: true,
+      });
+      const again = await switchyard
+        .callProviderOperation('github', 'deleteWebhook', { repository: fake.repository, id: hook.id })
+        .catch((error: unknown) => error);
       expect(IntegrationError.isInstance(again) && again.kind).toBe('not_found');
     } finally {
       await switchyard.close();
@@ -57,7 +65,9 @@ describe('repository webhook operations', () => {
     const switchyard = hub();
     const before = fake.requests.length;
     try {
-      const error = await switchyard.callProviderOperation('github', 'createWebhook', { repository: fake.repository, url: 'ftp://hooks.example.com' }).catch((failure: unknown) => failure);
+      const error = await switchyard
+        .callProviderOperation('github', 'createWebhook', { repository: fake.repository, url: 'ftp://hooks.example.com' })
+        .catch((failure: unknown) => failure);
       expect(IntegrationError.isInstance(error) && error.kind).toBe('validation');
       expect(fake.requests.length).toBe(before);
     } finally {

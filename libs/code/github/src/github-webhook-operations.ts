@@ -15,12 +15,19 @@ const createWebhookInput = repositoryInput.extend({
     .min(1, 'must list at least one event')
     .default(['push'])
     .describe('GitHub event names, e.g. ["push", "pull_request", "issues", "issue_comment"]; default ["push"]; "*" for all.'),
-  secret: z.string().min(1).max(255).optional().describe('Signs deliveries (X-Hub-Signature-256); default: the provider’s webhookSecret setting.'),
+  secret: z
+    .string()
+    .min(1)
+    .max(255)
+    .optional()
+    .describe('Signs deliveries (X-Hub-Signature-256); default: the provider’s webhookSecret setting.'),
 });
 const deleteWebhookInput = repositoryInput.extend({ id: hookId.describe('The hook id createWebhook or listWebhooks returned.') });
 
 /** Keeps each operation's input and output types, so `execute` is checked against its schemas. */
-function defineOperation<Input extends z.ZodType, Output extends z.ZodType>(definition: ProviderOperation<Input, Output>): ProviderOperation<Input, Output> {
+function defineOperation<Input extends z.ZodType, Output extends z.ZodType>(
+  definition: ProviderOperation<Input, Output>,
+): ProviderOperation<Input, Output> {
   return definition;
 }
 
@@ -28,7 +35,10 @@ async function listHooks(client: GithubClient, repository: string, context: Prov
   const hooks: z.output<typeof githubHookSchema>[] = [];
   for (let page = 1; page <= 10; page += 1) {
     const parameters = { ...ownerAndRepository(repository), per_page: 100, page };
-    const { data, headers } = await client.request({ route: 'GET /repos/{owner}/{repo}/hooks', parameters, operation, responseSchema: z.array(githubHookSchema) }, context);
+    const { data, headers } = await client.request(
+      { route: 'GET /repos/{owner}/{repo}/hooks', parameters, operation, responseSchema: z.array(githubHookSchema) },
+      context,
+    );
     hooks.push(...data);
     if (!hasNextPage(headers)) break;
   }
@@ -55,7 +65,10 @@ export function createWebhookOperations(client: GithubClient, defaultSecret: () 
         events: input.events,
         config: { url: input.url, content_type: 'json', insecure_ssl: '0', ...(secret === undefined ? {} : { secret }) },
       };
-      const { data } = await client.request({ route: 'POST /repos/{owner}/{repo}/hooks', parameters, operation, responseSchema: githubHookSchema }, context);
+      const { data } = await client.request(
+        { route: 'POST /repos/{owner}/{repo}/hooks', parameters, operation, responseSchema: githubHookSchema },
+        context,
+      );
       return { ...data, created: true };
     },
   });
@@ -72,7 +85,14 @@ export function createWebhookOperations(client: GithubClient, defaultSecret: () 
     output: z.object({ id: hookId, deleted: z.boolean() }),
     hints: { readOnly: false, destructive: true, idempotent: true },
     async execute(input, context) {
-      await client.request({ route: 'DELETE /repos/{owner}/{repo}/hooks/{hook_id}', parameters: { ...ownerAndRepository(input.repository), hook_id: input.id }, operation: 'deleteWebhook' }, context);
+      await client.request(
+        {
+          route: 'DELETE /repos/{owner}/{repo}/hooks/{hook_id}',
+          parameters: { ...ownerAndRepository(input.repository), hook_id: input.id },
+          operation: 'deleteWebhook',
+        },
+        context,
+      );
       return { id: input.id, deleted: true };
     },
   });

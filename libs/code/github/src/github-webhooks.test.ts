@@ -1,5 +1,12 @@
 import { createHmac, randomUUID } from 'node:crypto';
-import { createHub, createMemoryStore, createWebhookReceiver, IntegrationError, type HubEvents, type WebhookReceipt } from '@switchyard/core';
+import {
+  createHub,
+  createMemoryStore,
+  createWebhookReceiver,
+  IntegrationError,
+  type HubEvents,
+  type WebhookReceipt,
+} from '@switchyard/core';
 import examples from '@octokit/webhooks-examples';
 import { describe, expect, it } from 'vitest';
 import { createGithub } from './index';
@@ -12,7 +19,9 @@ function sign(body: string | Uint8Array, key: string = secret): string {
 
 /** A payload from @octokit/webhooks-examples (real deliveries GitHub documents), by event and action. */
 function example(event: string, pick: (payload: Record<string, unknown>) => boolean = () => true): Record<string, unknown> {
-  const found = (examples as { name: string; examples: Record<string, unknown>[] }[]).find((entry) => entry.name === event)?.examples.find(pick);
+  const found = (examples as { name: string; examples: Record<string, unknown>[] }[])
+    .find((entry) => entry.name === event)
+    ?.examples.find(pick);
   if (found === undefined) throw new Error(`no ${event} example`);
   return found;
 }
@@ -42,12 +51,17 @@ async function refusal(promise: Promise<unknown>): Promise<IntegrationError> {
 }
 
 describe('GitHub webhook verification', () => {
-  it("accepts GitHub's published example: secret \"It's a Secret to Everybody\", body \"Hello, World!\"", () => {
+  it('accepts GitHub\'s published example: secret "It\'s a Secret to Everybody", body "Hello, World!"', () => {
     // https://docs.github.com/webhooks/using-webhooks/validating-webhook-deliveries#testing-the-webhook-payload-validation
     const signature = 'sha256=757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17';
     const headers = { 'X-Hub-Signature-256': signature, 'X-GitHub-Delivery': 'd-1', 'X-GitHub-Event': 'ping' };
-    expect(createGithub().webhooks.verify({ headers, rawBody: 'Hello, World!' }, "It's a Secret to Everybody")).toEqual({ deliveryId: 'd-1', providerEvent: 'ping' });
-    expect(() => createGithub().webhooks.verify({ headers, rawBody: 'Hello, World?' }, "It's a Secret to Everybody")).toThrow(/does not match/);
+    expect(createGithub().webhooks.verify({ headers, rawBody: 'Hello, World!' }, "It's a Secret to Everybody")).toEqual({
+      deliveryId: 'd-1',
+      providerEvent: 'ping',
+    });
+    expect(() => createGithub().webhooks.verify({ headers, rawBody: 'Hello, World?' }, "It's a Secret to Everybody")).toThrow(
+      /does not match/,
+    );
   });
 
   it('normalizes real push, pull_request, issues and issue_comment deliveries, keeping the payload', async () => {
@@ -78,7 +92,11 @@ describe('GitHub webhook verification', () => {
 
   it('rejects one flipped byte, a missing or foreign signature, and a body re-serialized as JSON; dedupes a replayed delivery id', async () => {
     const webhooks = receiver();
-    const rawBody = JSON.stringify(example('issues', (payload) => payload.action === 'opened'), null, 2);
+    const rawBody = JSON.stringify(
+      example('issues', (payload) => payload.action === 'opened'),
+      null,
+      2,
+    );
     const good = delivery('issues', rawBody);
     const flipped = Buffer.from(rawBody);
     const middle = Math.floor(flipped.length / 2);
@@ -101,10 +119,17 @@ describe('GitHub webhook verification', () => {
 
   it("reports received, rejected and duplicate deliveries as the hub's webhook events, without the secret", async () => {
     const seen: { type: string; event: unknown }[] = [];
-    const listen = <Type extends keyof HubEvents>(type: Type) => (event: HubEvents[Type]) => void seen.push({ type, event });
+    const listen =
+      <Type extends keyof HubEvents>(type: Type) =>
+      (event: HubEvents[Type]) =>
+        void seen.push({ type, event });
     const hub = createHub({
       providers: [createGithub({ webhookSecret: secret })],
-      events: { 'webhook.received': listen('webhook.received'), 'webhook.rejected': listen('webhook.rejected'), 'webhook.duplicate': listen('webhook.duplicate') },
+      events: {
+        'webhook.received': listen('webhook.received'),
+        'webhook.rejected': listen('webhook.rejected'),
+        'webhook.duplicate': listen('webhook.duplicate'),
+      },
     });
     try {
       const webhooks = hub.webhookReceiver({ store: createMemoryStore(), secret: () => secret });
@@ -140,7 +165,11 @@ describe('GitHub webhook verification', () => {
         const position = 7 + random(64);
         const replaced = '0123456789abcdef'[random(16)] ?? '0';
         const mutated = signature.slice(0, position) + replaced + signature.slice(position + 1);
-        return { body: rawBody, signature: mutated === signature ? `${signature.slice(0, -1)}${signature.endsWith('0') ? '1' : '0'}` : mutated, key: secret };
+        return {
+          body: rawBody,
+          signature: mutated === signature ? `${signature.slice(0, -1)}${signature.endsWith('0') ? '1' : '0'}` : mutated,
+          key: secret,
+        };
       },
       () => ({ body: rawBody.slice(0, random(rawBody.length)), signature, key: secret }),
       () => ({ body: `${rawBody}${' \n'[random(2)] ?? ' '}`, signature, key: secret }),
@@ -153,13 +182,22 @@ describe('GitHub webhook verification', () => {
     for (let round = 0; round < 2000; round += 1) {
       const { body, signature: sent, key } = mutations[round % mutations.length]!();
       try {
-        github.webhooks.verify({ headers: { 'x-hub-signature-256': sent, 'x-github-delivery': `fuzz-${round}`, 'x-github-event': 'push' }, rawBody: body }, key);
+        github.webhooks.verify(
+          { headers: { 'x-hub-signature-256': sent, 'x-github-delivery': `fuzz-${round}`, 'x-github-event': 'push' }, rawBody: body },
+          key,
+        );
         accepted += 1;
       } catch (error) {
         if (!IntegrationError.isInstance(error) || error.kind !== 'auth') throw error;
       }
     }
     expect(accepted).toBe(0);
-    expect(github.webhooks.verify({ headers: { 'x-hub-signature-256': signature, 'x-github-delivery': 'fuzz-control', 'x-github-event': 'push' }, rawBody }, secret).deliveryId, 'the unmutated control is accepted').toBe('fuzz-control');
+    expect(
+      github.webhooks.verify(
+        { headers: { 'x-hub-signature-256': signature, 'x-github-delivery': 'fuzz-control', 'x-github-event': 'push' }, rawBody },
+        secret,
+      ).deliveryId,
+      'the unmutated control is accepted',
+    ).toBe('fuzz-control');
   });
 });

@@ -27,13 +27,19 @@ function requiredHeader(headers: WebhookHeaders, name: string): string {
  * (`X-GitHub-Event`). A missing header or a signature that does not match the
  * bytes fails with `auth`, naming which; never the secret.
  */
-export function verifyGithubWebhook(request: { readonly headers: WebhookHeaders; readonly rawBody: Uint8Array | string }, secret: string): VerifiedWebhook {
+export function verifyGithubWebhook(
+  request: { readonly headers: WebhookHeaders; readonly rawBody: Uint8Array | string },
+  secret: string,
+): VerifiedWebhook {
   if (secret === '') throw refused('no webhook secret is configured');
   const signature = requiredHeader(request.headers, 'X-Hub-Signature-256');
   if (!verifyHmacSignature({ secret, payload: request.rawBody, algorithm: 'sha256', prefix: 'sha256=', encoding: 'hex', signature })) {
     throw refused('the X-Hub-Signature-256 signature does not match the body');
   }
-  return { deliveryId: requiredHeader(request.headers, 'X-GitHub-Delivery'), providerEvent: requiredHeader(request.headers, 'X-GitHub-Event') };
+  return {
+    deliveryId: requiredHeader(request.headers, 'X-GitHub-Delivery'),
+    providerEvent: requiredHeader(request.headers, 'X-GitHub-Event'),
+  };
 }
 
 const TYPES: Readonly<Record<string, WebhookEventType>> = {
@@ -45,7 +51,8 @@ const TYPES: Readonly<Record<string, WebhookEventType>> = {
 
 function field(value: unknown, ...path: string[]): unknown {
   let current = value;
-  for (const name of path) current = typeof current === 'object' && current !== null ? (current as Record<string, unknown>)[name] : undefined;
+  for (const name of path)
+    current = typeof current === 'object' && current !== null ? (current as Record<string, unknown>)[name] : undefined;
   return current;
 }
 

@@ -1,8 +1,3 @@
-export {
-  createGithub,
-  type GithubAppSettings,
-  type GithubProvider,
-  type GithubProviderSettings,
-  type GithubVaultSettings,
-} from './github-provider';
+export { createGithub, type GithubProvider } from './github-provider';
+export type { GithubAppSettings, GithubProviderSettings, GithubVaultSettings } from './github-settings';
 export { VERSION } from './version';

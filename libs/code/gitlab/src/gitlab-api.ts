@@ -78,13 +78,33 @@ export const mergeRequestSchema = z.object({
 });
 
 /** A file, as `GET /projects/:id/repository/files/:file_path` returns it. */
-export const fileSchema = z.object({ file_path: z.string(), size: z.int(), encoding: z.string(), content: z.string(), blob_id: z.string() });
+export const fileSchema = z.object({
+  file_path: z.string(),
+  size: z.int(),
+  encoding: z.string(),
+  content: z.string(),
+  blob_id: z.string(),
+});
 
 /** The `*_events` flags of a project hook; `createWebhook` takes them as event names without `_events`. */
-export const HOOK_EVENT_FLAGS = ['push_events', 'issues_events', 'merge_requests_events', 'note_events', 'tag_push_events', 'pipeline_events', 'job_events', 'releases_events', 'wiki_page_events', 'deployment_events'] as const;
+export const HOOK_EVENT_FLAGS = [
+  'push_events',
+  'issues_events',
+  'merge_requests_events',
+  'note_events',
+  'tag_push_events',
+  'pipeline_events',
+  'job_events',
+  'releases_events',
+  'wiki_page_events',
+  'deployment_events',
+] as const;
 
 const eventFlag = optional(z.boolean());
-const hookEventFlags = Object.fromEntries(HOOK_EVENT_FLAGS.map((flag) => [flag, eventFlag])) as Record<(typeof HOOK_EVENT_FLAGS)[number], typeof eventFlag>;
+const hookEventFlags = Object.fromEntries(HOOK_EVENT_FLAGS.map((flag) => [flag, eventFlag])) as Record<
+  (typeof HOOK_EVENT_FLAGS)[number],
+  typeof eventFlag
+>;
 
 /** A project webhook (`GET /projects/:id/hooks`). */
 export const hookSchema = z.object({ id: z.int(), url: z.string(), created_at: optional(timestamp), ...hookEventFlags });
@@ -96,7 +116,11 @@ export const userSchema = z.object({ id: z.int(), username: z.string() });
 export const treeEntrySchema = z.object({});
 
 /** The token endpoint's answer to a refresh-token grant. */
-export const tokenSchema = z.object({ access_token: z.string().min(1), refresh_token: optional(z.string()), expires_in: optional(z.number()) });
+export const tokenSchema = z.object({
+  access_token: z.string().min(1),
+  refresh_token: optional(z.string()),
+  expires_in: optional(z.number()),
+});
 
 /** An issue as {@link issueSchema} reads it. */
 export type GitlabIssue = z.output<typeof issueSchema>;

@@ -6,7 +6,11 @@ import { startGitlabFake, type GitlabFake } from './__peers__/gitlab-fake';
 import { createGitlab } from './index';
 
 const OAUTH = { clientId: 'fake-application-id', clientSecret: 'fake-application-secret-9c1e', refreshToken: 'fake-refresh-token-5b7d' };
-const getIssue = { capability: 'issues', operation: 'getIssue', input: { project: 'diaspora/diaspora-project-site', issueId: '14' } } as const;
+const getIssue = {
+  capability: 'issues',
+  operation: 'getIssue',
+  input: { project: 'diaspora/diaspora-project-site', issueId: '14' },
+} as const;
 let fake: GitlabFake;
 
 beforeAll(async () => {
@@ -63,7 +67,11 @@ describe('gitlab OAuth2', () => {
   });
 
   it('fails with auth when the token endpoint refuses the refresh token', async () => {
-    const gitlab = createGitlab({ baseURL: fake.url, oauth2: { ...OAUTH, refreshToken: 'revoked-refresh-token' }, allowPrivateNetwork: true });
+    const gitlab = createGitlab({
+      baseURL: fake.url,
+      oauth2: { ...OAUTH, refreshToken: 'revoked-refresh-token' },
+      allowPrivateNetwork: true,
+    });
     await expect(gitlab.execute(getIssue, createCallContext())).rejects.toMatchObject({ kind: 'auth' });
   });
 });

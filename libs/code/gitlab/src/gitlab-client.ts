@@ -28,23 +28,46 @@ interface ResolvedAuth {
 }
 
 function missingCredentials(): IntegrationError {
-  return errors.create({ kind: 'auth', message: 'no credentials: set token (GITLAB_TOKEN), accessToken, oauth2 or credentials', isRetryable: false });
+  return errors.create({
+    kind: 'auth',
+    message: 'no credentials: set token (GITLAB_TOKEN), accessToken, oauth2 or credentials',
+    isRetryable: false,
+  });
 }
 
 /** A refresh function for the vault: POST `grant_type=refresh_token` to GitLab's token endpoint. */
 function vaultRefresh(oauth2: GitlabOAuth2Settings, tokenURL: string, settings: GitlabProviderSettings) {
   const url = new URL(tokenURL);
-  const client = createHttpClient({ baseURL: url.origin, provider: errors.provider, allowPrivateNetwork: settings.allowPrivateNetwork, dispatcher: settings.dispatcher });
+  const client = createHttpClient({
+    baseURL: url.origin,
+    provider: errors.provider,
+    allowPrivateNetwork: settings.allowPrivateNetwork,
+    dispatcher: settings.dispatcher,
+  });
   return async (refreshToken: string) => {
-    const body = new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refreshToken, client_id: oauth2.clientId, client_secret: oauth2.clientSecret });
+    const body = new URLSearchParams({
+      grant_type: 'refresh_token',
+      refresh_token: refreshToken,
+      client_id: oauth2.clientId,
+      client_secret: oauth2.clientSecret,
+    });
     const { data } = await client.request({ method: 'POST', path: `${url.pathname}${url.search}`, body, responseSchema: tokenSchema });
     return { accessToken: data.access_token, refreshToken: data.refresh_token, expiresInSeconds: data.expires_in ?? 7200 };
   };
 }
 
-function vaultAuth(credentials: GitlabCredentialSettings, oauth2: GitlabOAuth2Settings | undefined, tokenURL: string, settings: GitlabProviderSettings): ResolvedAuth {
+function vaultAuth(
+  credentials: GitlabCredentialSettings,
+  oauth2: GitlabOAuth2Settings | undefined,
+  tokenURL: string,
+  settings: GitlabProviderSettings,
+): ResolvedAuth {
   if (oauth2 === undefined) {
-    throw errors.create({ kind: 'auth', message: 'credentials need oauth2 (clientId, clientSecret) to refresh tokens', isRetryable: false });
+    throw errors.create({
+      kind: 'auth',
+      message: 'credentials need oauth2 (clientId, clientSecret) to refresh tokens',
+      isRetryable: false,
+    });
   }
   const refresh = vaultRefresh(oauth2, tokenURL, settings);
   const { manager, integrationId } = credentials;

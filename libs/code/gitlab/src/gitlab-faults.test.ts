@@ -1,5 +1,12 @@
 import { createHub, type IntegrationError } from '@switchyard/core';
-import { createCallContext, createMemoryIssuesProvider, startFaultServer, testProviderFaults, type FaultResponse, type FaultServer } from '@switchyard/testing';
+import {
+  createCallContext,
+  createMemoryIssuesProvider,
+  startFaultServer,
+  testProviderFaults,
+  type FaultResponse,
+  type FaultServer,
+} from '@switchyard/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { fixture } from './__peers__/gitlab-fake-data';
 import { createGitlab } from './index';
@@ -24,7 +31,11 @@ testProviderFaults({
   secrets: [TOKEN],
 });
 
-async function failure(answer: FaultResponse, request: typeof getIssue | typeof createIssue = getIssue, route = ISSUE_ROUTE): Promise<IntegrationError> {
+async function failure(
+  answer: FaultResponse,
+  request: typeof getIssue | typeof createIssue = getIssue,
+  route = ISSUE_ROUTE,
+): Promise<IntegrationError> {
   server = await startFaultServer({ [route]: answer });
   const gitlab = createGitlab({ baseURL: server.url, token: TOKEN, allowPrivateNetwork: true });
   return gitlab.execute(request, createCallContext()).then(
@@ -38,11 +49,19 @@ async function failure(answer: FaultResponse, request: typeof getIssue | typeof 
 describe('gitlab errors', () => {
   it('maps 403 with RateLimit-Remaining 0 to rate_limit until RateLimit-Reset, and any other 403 to auth', async () => {
     const reset = String(Math.ceil(Date.now() / 1000) + 45);
-    const limited = await failure({ status: 403, headers: { 'ratelimit-limit': '2000', 'ratelimit-remaining': '0', 'ratelimit-reset': reset }, body: { message: '403 Forbidden' } });
+    const limited = await failure({
+      status: 403,
+      headers: { 'ratelimit-limit': '2000', 'ratelimit-remaining': '0', 'ratelimit-reset': reset },
+      body: { message: '403 Forbidden' },
+    });
     expect(limited).toMatchObject({ kind: 'rate_limit', statusCode: 403, isRetryable: true });
     expect(limited.retryAfterMs).toBeGreaterThan(40_000);
     await server?.close();
-    expect(await failure({ status: 403, body: { message: '403 Forbidden' } })).toMatchObject({ kind: 'auth', statusCode: 403, isRetryable: false });
+    expect(await failure({ status: 403, body: { message: '403 Forbidden' } })).toMatchObject({
+      kind: 'auth',
+      statusCode: 403,
+      isRetryable: false,
+    });
   });
 
   it("quotes GitLab's 400 messages: a missing parameter and per-field validation errors", async () => {
@@ -76,9 +95,18 @@ describe('gitlab errors', () => {
 describe('gitlab rate limits in the hub', () => {
   it('lowers headroom as RateLimit-Remaining drops, and pauses GitLab at 0 so the hub routes elsewhere', async () => {
     const reset = String(Math.ceil(Date.now() / 1000) + 60);
-    const limits = (remaining: number) => ({ 'ratelimit-limit': '2000', 'ratelimit-remaining': String(remaining), 'ratelimit-reset': reset });
+    const limits = (remaining: number) => ({
+      'ratelimit-limit': '2000',
+      'ratelimit-remaining': String(remaining),
+      'ratelimit-reset': reset,
+    });
     const projects = [fixture('single-project.json')];
-    server = await startFaultServer({ 'GET /api/v4/projects': [{ headers: limits(100), body: projects }, { headers: limits(0), body: projects }] });
+    server = await startFaultServer({
+      'GET /api/v4/projects': [
+        { headers: limits(100), body: projects },
+        { headers: limits(0), body: projects },
+      ],
+    });
     const gitlab = createGitlab({ baseURL: server.url, token: TOKEN, allowPrivateNetwork: true });
     const spare = createMemoryIssuesProvider({ id: 'spare-issues' });
     const hub = createHub({ providers: [gitlab, spare], routing: { providers: { gitlab: { weight: 50 } } } });

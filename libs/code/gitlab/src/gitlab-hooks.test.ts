@@ -42,9 +42,17 @@ describe('gitlab webhook operations', () => {
     await operation('createWebhook')({ project: PROJECT, url: 'https://hooks.acme.example/default' });
     await operation('createWebhook')({ project: PROJECT, url: 'https://hooks.acme.example/own', token: 'own-secret-token' });
     const hooks = fake.state.projects[0]!.hooks;
-    expect(hooks.find((hook) => hook.url === 'https://hooks.acme.example/default')).toMatchObject({ push_events: true, issues_events: true, merge_requests_events: true, note_events: true, pipeline_events: false });
+    expect(hooks.find((hook) => hook.url === 'https://hooks.acme.example/default')).toMatchObject({
+      push_events: true,
+      issues_events: true,
+      merge_requests_events: true,
+      note_events: true,
+      pipeline_events: false,
+    });
     // GitLab never returns the token, so what was sent is read from the requests.
-    const sent = fake.requests.filter((request) => request.method === 'POST' && request.path.endsWith('/hooks')).map((request) => JSON.parse(request.body) as { url: string; token?: string });
+    const sent = fake.requests
+      .filter((request) => request.method === 'POST' && request.path.endsWith('/hooks'))
+      .map((request) => JSON.parse(request.body) as { url: string; token?: string });
     expect(sent.find((body) => body.url.endsWith('/default'))?.token).toBe('hook-secret-from-settings');
     expect(sent.find((body) => body.url.endsWith('/own'))?.token).toBe('own-secret-token');
   });
@@ -63,7 +71,9 @@ describe('gitlab webhook operations', () => {
 
   it('refuses unknown event names and non-http URLs before any request', () => {
     const before = fake.requests.length;
-    expect(() => operation('createWebhook')({ project: PROJECT, url: 'https://hooks.acme.example/x', events: ['pushes'] })).toThrow(/each event must be one of/);
+    expect(() => operation('createWebhook')({ project: PROJECT, url: 'https://hooks.acme.example/x', events: ['pushes'] })).toThrow(
+      /each event must be one of/,
+    );
     expect(() => operation('createWebhook')({ project: PROJECT, url: 'ftp://hooks.acme.example/x' })).toThrow();
     expect(fake.requests.length).toBe(before);
   });
@@ -77,6 +87,8 @@ describe('gitlab webhook operations', () => {
     const first = await hub.callProviderOperation('gitlab', 'createWebhook', { project: PROJECT, url: 'https://hooks.acme.example/hub' });
     const again = await hub.callProviderOperation('gitlab', 'createWebhook', { project: PROJECT, url: 'https://hooks.acme.example/hub' });
     expect(again).toMatchObject({ id: (first as { id: number }).id, created: false });
-    await expect(hub.callProviderOperation('gitlab', 'createWebhook', { project: PROJECT, url: 'https://hooks.acme.example/hub', events: [] })).rejects.toMatchObject({ kind: 'validation' });
+    await expect(
+      hub.callProviderOperation('gitlab', 'createWebhook', { project: PROJECT, url: 'https://hooks.acme.example/hub', events: [] }),
+    ).rejects.toMatchObject({ kind: 'validation' });
   });
 });

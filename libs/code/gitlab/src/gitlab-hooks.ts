@@ -33,7 +33,10 @@ export function createHookOperations(client: GitlabClient, defaultToken: () => s
     const hooks: GitlabHook[] = [];
     let page: number | undefined = 1;
     for (let count = 0; page !== undefined && count < MAXIMUM_HOOK_PAGES; count += 1) {
-      const response = await client.request({ path: `${projectPath(project)}/hooks`, query: { page, per_page: 100 }, responseSchema: hookSchema.array() }, context);
+      const response = await client.request(
+        { path: `${projectPath(project)}/hooks`, query: { page, per_page: 100 }, responseSchema: hookSchema.array() },
+        context,
+      );
       hooks.push(...response.data);
       page = nextPage(response);
     }
@@ -60,7 +63,10 @@ export function createHookOperations(client: GitlabClient, defaultToken: () => s
       const body: Record<string, unknown> = { url: input.url, enable_ssl_verification: true };
       for (const flag of HOOK_EVENT_FLAGS) body[flag] = events.includes(flag.replace(/_events$/, ''));
       if (token !== undefined) body.token = token;
-      const { data } = await client.request({ method: 'POST', path: `${projectPath(input.project)}/hooks`, body, responseSchema: hookSchema }, context);
+      const { data } = await client.request(
+        { method: 'POST', path: `${projectPath(input.project)}/hooks`, body, responseSchema: hookSchema },
+        context,
+      );
       return { ...toWebhook(data), created: true };
     },
   };
@@ -81,7 +87,10 @@ export function createHookOperations(client: GitlabClient, defaultToken: () => s
     output: z.object({ hookId: hookIdSchema }),
     hints: { readOnly: false, destructive: true, idempotent: false },
     async execute(input: { project: string; hookId: number }, context) {
-      await client.request({ method: 'DELETE', path: `${projectPath(input.project)}/hooks/${input.hookId}`, responseType: 'none' }, context);
+      await client.request(
+        { method: 'DELETE', path: `${projectPath(input.project)}/hooks/${input.hookId}`, responseType: 'none' },
+        context,
+      );
       return { hookId: input.hookId };
     },
   };

@@ -5,7 +5,10 @@ import { errors } from './gitlab-errors';
 import { nextPageCursor, pageFromCursor } from './gitlab-pagination';
 
 type IssuesHandlers = {
-  readonly [Name in IssuesOperationName]: (input: IssuesOperationInput<Name>, context: GitlabCallContext) => Promise<IssuesOperationOutput<Name>>;
+  readonly [Name in IssuesOperationName]: (
+    input: IssuesOperationInput<Name>,
+    context: GitlabCallContext,
+  ) => Promise<IssuesOperationOutput<Name>>;
 };
 
 const STATE_QUERY = { open: 'opened', closed: 'closed', all: 'all' } as const;
@@ -30,7 +33,12 @@ export function toIssue(issue: GitlabIssue, project: string): Issue {
 /** An issue iid path segment; GitLab numbers issues, so anything else cannot exist. */
 function issuePath(project: string, issueId: string, operation: string): string {
   if (!/^[1-9]\d{0,9}$/.test(issueId)) {
-    throw errors.create({ kind: 'not_found', message: `${operation}: issue "${issueId}" does not exist (GitLab issue ids are numbers)`, operation, isRetryable: false });
+    throw errors.create({
+      kind: 'not_found',
+      message: `${operation}: issue "${issueId}" does not exist (GitLab issue ids are numbers)`,
+      operation,
+      isRetryable: false,
+    });
   }
   return `${projectPath(project)}/issues/${issueId}`;
 }
@@ -58,12 +66,18 @@ export function createIssuesHandlers(client: GitlabClient): IssuesHandlers {
       const body: Record<string, unknown> = { title: input.title, description: input.body };
       if (input.labels !== undefined) body.labels = input.labels.join(',');
       if (input.assignees !== undefined) body.assignee_ids = await assigneeIds(input.assignees, 'issues.createIssue', context);
-      const { data } = await client.request({ method: 'POST', path: `${projectPath(input.project)}/issues`, body, responseSchema: issueSchema }, context);
+      const { data } = await client.request(
+        { method: 'POST', path: `${projectPath(input.project)}/issues`, body, responseSchema: issueSchema },
+        context,
+      );
       return toIssue(data, input.project);
     },
 
     async getIssue(input, context) {
-      const { data } = await client.request({ path: issuePath(input.project, input.issueId, 'issues.getIssue'), responseSchema: issueSchema }, context);
+      const { data } = await client.request(
+        { path: issuePath(input.project, input.issueId, 'issues.getIssue'), responseSchema: issueSchema },
+        context,
+      );
       return toIssue(data, input.project);
     },
 

@@ -40,7 +40,12 @@ describe('createGitlab settings', () => {
     delete process.env.GITLAB_TOKEN;
     const bare = createGitlab({ baseURL: fake.url, allowPrivateNetwork: true });
     expect(bare.isConfigured()).toBe(false);
-    await expect(bare.execute({ capability: 'issues', operation: 'getIssue', input: { project: 'diaspora/diaspora-project-site', issueId: '14' } }, createCallContext())).rejects.toMatchObject({
+    await expect(
+      bare.execute(
+        { capability: 'issues', operation: 'getIssue', input: { project: 'diaspora/diaspora-project-site', issueId: '14' } },
+        createCallContext(),
+      ),
+    ).rejects.toMatchObject({
       kind: 'auth',
       message: expect.stringContaining('GITLAB_TOKEN') as unknown,
     });
@@ -48,7 +53,10 @@ describe('createGitlab settings', () => {
     process.env.GITLAB_TOKEN = TOKEN;
     const fromEnvironment = createGitlab({ baseURL: fake.url, allowPrivateNetwork: true });
     expect(fromEnvironment.isConfigured()).toBe(true);
-    const issue = await fromEnvironment.execute({ capability: 'issues', operation: 'getIssue', input: { project: 'diaspora/diaspora-project-site', issueId: '14' } }, createCallContext());
+    const issue = await fromEnvironment.execute(
+      { capability: 'issues', operation: 'getIssue', input: { project: 'diaspora/diaspora-project-site', issueId: '14' } },
+      createCallContext(),
+    );
     expect(issue).toMatchObject({ id: '14', title: 'Issues with auth', state: 'open', body: '', labels: ['bug'] });
   });
 
@@ -57,7 +65,11 @@ describe('createGitlab settings', () => {
     await create().healthCheck({ signal: new AbortController().signal });
     expect(fake.requests.slice(before)).toEqual([{ method: 'GET', path: '/api/v4/version', auth: 'private-token', body: '' }]);
     const wrong = createGitlab({ baseURL: fake.url, token: 'glpat-wrong', allowPrivateNetwork: true });
-    await expect(wrong.healthCheck({ signal: new AbortController().signal })).rejects.toMatchObject({ kind: 'auth', statusCode: 401, message: expect.stringContaining('401 Unauthorized') as unknown });
+    await expect(wrong.healthCheck({ signal: new AbortController().signal })).rejects.toMatchObject({
+      kind: 'auth',
+      statusCode: 401,
+      message: expect.stringContaining('401 Unauthorized') as unknown,
+    });
   });
 });
 
@@ -66,7 +78,10 @@ describe('gitlab issues', () => {
   const call = (operation: string, input: unknown) => create().execute({ capability: 'issues', operation, input }, createCallContext());
 
   it('assigns by username (looked up with /users?username=), filters by assignee, and clears assignees with an empty list', async () => {
-    const created = (await call('createIssue', { project, title: 'Assigned through usernames', assignees: ['john_smith'] })) as { id: string; assignees: string[] };
+    const created = (await call('createIssue', { project, title: 'Assigned through usernames', assignees: ['john_smith'] })) as {
+      id: string;
+      assignees: string[];
+    };
     expect(created.assignees).toEqual(['john_smith']);
     expect(fake.requests.some((request) => request.path === '/api/v4/users?username=john_smith')).toBe(true);
     const assigned = (await call('searchIssues', { project, assignee: 'john_smith', state: 'all' })) as { issues: { id: string }[] };
@@ -77,7 +92,10 @@ describe('gitlab issues', () => {
 
   it('refuses an unknown assignee with validation before creating anything', async () => {
     const before = fake.state.projects[0]!.issues.length;
-    await expect(call('createIssue', { project, title: 'Nobody', assignees: ['no-such-user'] })).rejects.toMatchObject({ kind: 'validation', message: expect.stringContaining('no-such-user') as unknown });
+    await expect(call('createIssue', { project, title: 'Nobody', assignees: ['no-such-user'] })).rejects.toMatchObject({
+      kind: 'validation',
+      message: expect.stringContaining('no-such-user') as unknown,
+    });
     expect(fake.state.projects[0]!.issues.length).toBe(before);
   });
 

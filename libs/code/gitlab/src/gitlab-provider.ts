@@ -1,4 +1,14 @@
-import { defineProvider, issuesV1, loadOptionalSetting, registerSecret, repositoriesV1, withoutTrailingSlash, type ProviderOperation, type ProviderV1, type ProviderWebhooks } from '@switchyard/core';
+import {
+  defineProvider,
+  issuesV1,
+  loadOptionalSetting,
+  registerSecret,
+  repositoriesV1,
+  withoutTrailingSlash,
+  type ProviderOperation,
+  type ProviderV1,
+  type ProviderWebhooks,
+} from '@switchyard/core';
 import { createGitlabClient, hasCredentials } from './gitlab-client';
 import { createHookOperations } from './gitlab-hooks';
 import { createIssuesHandlers } from './gitlab-issues';
@@ -37,7 +47,9 @@ export interface GitlabProvider extends ProviderV1 {
  * ```
  */
 export function createGitlab(settings: GitlabProviderSettings = {}): GitlabProvider {
-  const baseURL = withoutTrailingSlash(loadOptionalSetting({ settingValue: settings.baseURL, environmentVariableName: 'GITLAB_URL' }) ?? 'https://gitlab.com');
+  const baseURL = withoutTrailingSlash(
+    loadOptionalSetting({ settingValue: settings.baseURL, environmentVariableName: 'GITLAB_URL' }) ?? 'https://gitlab.com',
+  );
   const webhookToken = loadOptionalSetting({ settingValue: settings.webhookToken, environmentVariableName: 'GITLAB_WEBHOOK_TOKEN' });
   for (const secret of [settings.token, settings.accessToken, webhookToken]) registerSecret(secret);
   const client = createGitlabClient(settings, baseURL);

@@ -55,22 +55,36 @@ describe('gitlab repositories', () => {
   });
 
   it('maps merge request states (opened → open) and filters by target branch', async () => {
-    const open = (await call('listPullRequests', { repository: PROJECT, state: 'open' })) as { pullRequests: { number: number; draft: boolean; state: string }[] };
+    const open = (await call('listPullRequests', { repository: PROJECT, state: 'open' })) as {
+      pullRequests: { number: number; draft: boolean; state: string }[];
+    };
     expect(open.pullRequests).toEqual([expect.objectContaining({ number: 2, state: 'open', draft: true })]);
     expect(fake.requests.at(-1)?.path).toContain('state=opened');
-    const stable = (await call('listPullRequests', { repository: PROJECT, state: 'all', targetBranch: 'stable' })) as { pullRequests: { number: number }[] };
+    const stable = (await call('listPullRequests', { repository: PROJECT, state: 'all', targetBranch: 'stable' })) as {
+      pullRequests: { number: number }[];
+    };
     expect(stable.pullRequests.map((pullRequest) => pullRequest.number)).toEqual([3]);
   });
 
   it('normalizes commit times with offsets to UTC and narrows by path', async () => {
-    const page = (await call('listCommits', { repository: PROJECT, path: 'README.md' })) as { commits: { sha: string; authoredAt: string }[] };
-    expect(page.commits).toEqual([expect.objectContaining({ sha: '6104942438c14ec7bd21c6cd5bd995272b3faff6', authoredAt: '2021-09-20T06:06:12.201Z' })]);
+    const page = (await call('listCommits', { repository: PROJECT, path: 'README.md' })) as {
+      commits: { sha: string; authoredAt: string }[];
+    };
+    expect(page.commits).toEqual([
+      expect.objectContaining({ sha: '6104942438c14ec7bd21c6cd5bd995272b3faff6', authoredAt: '2021-09-20T06:06:12.201Z' }),
+    ]);
   });
 
   it('reads a file at the default branch looked up from the project', async () => {
     const before = fake.requests.length;
     const file = await call('getFileContent', { repository: PROJECT, path: 'app/models/key.rb' });
-    expect(file).toEqual({ path: 'app/models/key.rb', sha: '79f7bbd25901e8334750839545a9bd021f0e4c83', size: 38, content: '# == Schema Information\nclass Key\nend\n', encoding: 'utf8' });
+    expect(file).toEqual({
+      path: 'app/models/key.rb',
+      sha: '79f7bbd25901e8334750839545a9bd021f0e4c83',
+      size: 38,
+      content: '# == Schema Information\nclass Key\nend\n',
+      encoding: 'utf8',
+    });
     expect(fake.requests.slice(before).map((request) => request.path)).toEqual([
       '/api/v4/projects/diaspora%2Fdiaspora-project-site',
       '/api/v4/projects/diaspora%2Fdiaspora-project-site/repository/files/app%2Fmodels%2Fkey.rb?ref=main',

@@ -7,7 +7,15 @@ import {
   type RepositoriesOperationOutput,
   type Repository,
 } from '@switchyard/core';
-import { commitSchema, fileSchema, mergeRequestSchema, projectSchema, treeEntrySchema, type GitlabMergeRequest, type GitlabProject } from './gitlab-api';
+import {
+  commitSchema,
+  fileSchema,
+  mergeRequestSchema,
+  projectSchema,
+  treeEntrySchema,
+  type GitlabMergeRequest,
+  type GitlabProject,
+} from './gitlab-api';
 import { projectPath, type GitlabCallContext, type GitlabClient } from './gitlab-client';
 import { errors } from './gitlab-errors';
 import { nextPageCursor, pageFromCursor } from './gitlab-pagination';
@@ -79,7 +87,12 @@ export function createRepositoriesHandlers(client: GitlabClient): RepositoriesHa
       const response = await client.request(
         {
           path: '/projects',
-          query: { search: input.query, order_by: 'similarity', page: pageFromCursor(input.cursor, 'repositories.searchRepositories'), per_page: input.limit },
+          query: {
+            search: input.query,
+            order_by: 'similarity',
+            page: pageFromCursor(input.cursor, 'repositories.searchRepositories'),
+            per_page: input.limit,
+          },
           responseSchema: projectSchema.array(),
         },
         context,
@@ -137,16 +150,28 @@ export function createRepositoriesHandlers(client: GitlabClient): RepositoriesHa
     async getFileContent(input, context) {
       const operation = 'repositories.getFileContent';
       const ref = input.ref ?? (await project(input.repository, context)).default_branch;
-      if (ref === undefined) throw errors.create({ kind: 'not_found', message: `${operation}: ${input.repository} is empty (no default branch)`, operation, isRetryable: false });
+      if (ref === undefined)
+        throw errors.create({
+          kind: 'not_found',
+          message: `${operation}: ${input.repository} is empty (no default branch)`,
+          operation,
+          isRetryable: false,
+        });
       const base = `${projectPath(input.repository)}/repository`;
       let file;
       try {
-        ({ data: file } = await client.request({ path: `${base}/files/${encodeURIComponent(input.path)}`, query: { ref }, responseSchema: fileSchema }, context));
+        ({ data: file } = await client.request(
+          { path: `${base}/files/${encodeURIComponent(input.path)}`, query: { ref }, responseSchema: fileSchema },
+          context,
+        ));
       } catch (error) {
         if (!IntegrationError.isInstance(error) || error.kind !== 'not_found') throw error;
         // The files API answers 404 for a directory too: the tree tells them apart.
         const entries = await client
-          .request({ path: `${base}/tree`, query: { path: input.path, ref, per_page: 1 }, responseSchema: treeEntrySchema.array() }, context)
+          .request(
+            { path: `${base}/tree`, query: { path: input.path, ref, per_page: 1 }, responseSchema: treeEntrySchema.array() },
+            context,
+          )
           .then(
             (response) => response.data,
             (treeError: unknown) => {
@@ -155,7 +180,14 @@ export function createRepositoriesHandlers(client: GitlabClient): RepositoriesHa
             },
           );
         if (entries.length > 0) {
-          throw errors.create({ kind: 'validation', message: `${operation}: "${input.path}" is a directory, not a file`, operation, statusCode: 404, isRetryable: false, cause: error });
+          throw errors.create({
+            kind: 'validation',
+            message: `${operation}: "${input.path}" is a directory, not a file`,
+            operation,
+            statusCode: 404,
+            isRetryable: false,
+            cause: error,
+          });
         }
         throw error;
       }

@@ -47,7 +47,8 @@ describe('gitlab webhooks: verify', () => {
   });
 
   it('rejects a wrong token, one flipped byte, a missing token and a missing event UUID with auth, never echoing the secret', () => {
-    const verify = (overrides: Record<string, string | undefined>) => () => gitlab.webhooks.verify({ headers: headers('Push Hook', overrides), rawBody: payload('push-hook.json') }, SECRET);
+    const verify = (overrides: Record<string, string | undefined>) => () =>
+      gitlab.webhooks.verify({ headers: headers('Push Hook', overrides), rawBody: payload('push-hook.json') }, SECRET);
     const flipped = String.fromCharCode(SECRET.charCodeAt(0) ^ 1) + SECRET.slice(1);
     expect(rejectedAsAuth(verify({ 'x-gitlab-token': 'not-the-secret' }))).toBe(true);
     expect(rejectedAsAuth(verify({ 'x-gitlab-token': flipped }))).toBe(true);
@@ -68,13 +69,20 @@ describe('gitlab webhooks: verify', () => {
           fc.string({ maxLength: 64 }),
           fc.string({ unit: 'binary', maxLength: 40 }),
           // Near misses: one character of the secret replaced, dropped or added.
-          fc.tuple(fc.nat(SECRET.length - 1), fc.string({ minLength: 1, maxLength: 1 })).map(([index, character]) => SECRET.slice(0, index) + character + SECRET.slice(index + 1)),
+          fc
+            .tuple(fc.nat(SECRET.length - 1), fc.string({ minLength: 1, maxLength: 1 }))
+            .map(([index, character]) => SECRET.slice(0, index) + character + SECRET.slice(index + 1)),
           fc.nat(SECRET.length - 1).map((index) => SECRET.slice(0, index) + SECRET.slice(index + 1)),
           fc.string({ minLength: 1, maxLength: 3 }).map((suffix) => SECRET + suffix),
         ),
         (token) => {
           fc.pre(token !== SECRET);
-          if (!rejectedAsAuth(() => gitlab.webhooks.verify({ headers: headers('Issue Hook', { 'x-gitlab-token': token }), rawBody: body }, SECRET))) accepted += 1;
+          if (
+            !rejectedAsAuth(() =>
+              gitlab.webhooks.verify({ headers: headers('Issue Hook', { 'x-gitlab-token': token }), rawBody: body }, SECRET),
+            )
+          )
+            accepted += 1;
         },
       ),
       { numRuns: 1000 },
@@ -90,29 +98,62 @@ describe('gitlab webhooks: through createWebhookReceiver', () => {
     const first = await shared.receive(request);
     expect(first).toMatchObject({
       outcome: 'accepted',
-      event: { provider: 'gitlab', type: 'pull_request', action: 'opened', repository: 'gitlabhq/gitlab-test', sender: 'root', providerEvent: 'Merge Request Hook' },
+      event: {
+        provider: 'gitlab',
+        type: 'pull_request',
+        action: 'opened',
+        repository: 'gitlabhq/gitlab-test',
+        sender: 'root',
+        providerEvent: 'Merge Request Hook',
+      },
     });
     expect(await shared.receive(request)).toEqual({ outcome: 'duplicate', deliveryId: '13792a34-cac6-4fda-95a8-c58e00a3954e' });
-    const next = await shared.receive({ ...request, headers: headers('Merge Request Hook', { 'x-gitlab-event-uuid': 'a7b5b0f4-0c38-4d0e-9d5e-2f0b7c1f3e11' }) });
+    const next = await shared.receive({
+      ...request,
+      headers: headers('Merge Request Hook', { 'x-gitlab-event-uuid': 'a7b5b0f4-0c38-4d0e-9d5e-2f0b7c1f3e11' }),
+    });
     expect(next.outcome).toBe('accepted');
   });
 
-  it('rejects a wrong token before recording the delivery, so the sender\'s retry with the right one is accepted', async () => {
+  it("rejects a wrong token before recording the delivery, so the sender's retry with the right one is accepted", async () => {
     const shared = receiver();
     const body = payload('issue-hook.json');
-    await expect(shared.receive({ provider: 'gitlab', headers: headers('Issue Hook', { 'x-gitlab-token': 'wrong' }), rawBody: body })).rejects.toMatchObject({ kind: 'auth' });
+    await expect(
+      shared.receive({ provider: 'gitlab', headers: headers('Issue Hook', { 'x-gitlab-token': 'wrong' }), rawBody: body }),
+    ).rejects.toMatchObject({ kind: 'auth' });
     expect((await shared.receive({ provider: 'gitlab', headers: headers('Issue Hook'), rawBody: body })).outcome).toBe('accepted');
   });
 });
 
 describe('gitlab webhooks: normalize', () => {
-  const normalize = (event: string, name: string) => gitlab.webhooks.normalize({ deliveryId: 'id', providerEvent: event }, JSON.parse(payload(name)));
+  const normalize = (event: string, name: string) =>
+    gitlab.webhooks.normalize({ deliveryId: 'id', providerEvent: event }, JSON.parse(payload(name)));
 
   it('maps the documented Push, Issue, Merge Request and Note (on an issue) payloads', () => {
-    expect(normalize('Push Hook', 'push-hook.json')).toEqual({ type: 'push', action: undefined, repository: 'mike/diaspora', sender: 'jsmith' });
-    expect(normalize('Issue Hook', 'issue-hook.json')).toEqual({ type: 'issue', action: 'opened', repository: 'gitlabhq/gitlab-test', sender: 'root' });
-    expect(normalize('Merge Request Hook', 'merge-request-hook.json')).toEqual({ type: 'pull_request', action: 'opened', repository: 'gitlabhq/gitlab-test', sender: 'root' });
-    expect(normalize('Note Hook', 'note-hook-issue.json')).toEqual({ type: 'issue_comment', action: 'created', repository: 'gitlab-org/gitlab-test', sender: 'root' });
+    expect(normalize('Push Hook', 'push-hook.json')).toEqual({
+      type: 'push',
+      action: undefined,
+      repository: 'mike/diaspora',
+      sender: 'jsmith',
+    });
+    expect(normalize('Issue Hook', 'issue-hook.json')).toEqual({
+      type: 'issue',
+      action: 'opened',
+      repository: 'gitlabhq/gitlab-test',
+      sender: 'root',
+    });
+    expect(normalize('Merge Request Hook', 'merge-request-hook.json')).toEqual({
+      type: 'pull_request',
+      action: 'opened',
+      repository: 'gitlabhq/gitlab-test',
+      sender: 'root',
+    });
+    expect(normalize('Note Hook', 'note-hook-issue.json')).toEqual({
+      type: 'issue_comment',
+      action: 'created',
+      repository: 'gitlab-org/gitlab-test',
+      sender: 'root',
+    });
   });
 
   it('maps merge request actions to the past tense and keeps other events as other', () => {

@@ -1,4 +1,11 @@
-import { headerValue, timingSafeEqualText, type IntegrationError, type NormalizedWebhookFields, type ProviderWebhooks, type WebhookEventType } from '@switchyard/core';
+import {
+  headerValue,
+  timingSafeEqualText,
+  type IntegrationError,
+  type NormalizedWebhookFields,
+  type ProviderWebhooks,
+  type WebhookEventType,
+} from '@switchyard/core';
 import { z } from 'zod';
 import { errors } from './gitlab-errors';
 

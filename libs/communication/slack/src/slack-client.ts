@@ -7,7 +7,12 @@ import { VERSION } from './version';
 
 /** Calls one Web API method and returns its `ok: true` result; failures are classified by `slackError`. */
 export interface SlackClient {
-  call(method: string, args: Readonly<Record<string, unknown>>, context: Pick<ProviderCallContext, 'signal'>, operation: string): Promise<unknown>;
+  call(
+    method: string,
+    args: Readonly<Record<string, unknown>>,
+    context: Pick<ProviderCallContext, 'signal'>,
+    operation: string,
+  ): Promise<unknown>;
 }
 
 /** What {@link createSlackClient} needs, resolved by the provider. */
@@ -26,7 +31,15 @@ interface SlackCall {
 }
 
 /** The SDK logs request bodies at debug level and warnings per call; the hub has its own logging. */
-const silentLogger: Logger = { debug() {}, info() {}, warn() {}, error() {}, setLevel() {}, getLevel: () => 'error' as LogLevel, setName() {} };
+const silentLogger: Logger = {
+  debug() {},
+  info() {},
+  warn() {},
+  error() {},
+  setLevel() {},
+  getLevel: () => 'error' as LogLevel,
+  setName() {},
+};
 
 /**
  * Creates the Web API client. `@slack/web-api` is imported on the first call,
@@ -75,9 +88,15 @@ export function createSlackClient(options: SlackClientOptions): SlackClient {
         instance = await load();
       } catch (error) {
         if (IntegrationError.isInstance(error)) throw error;
-        throw slackErrors.create({ kind: 'provider', message: `${operation}: @slack/web-api could not be loaded`, operation, cause: error });
+        throw slackErrors.create({
+          kind: 'provider',
+          message: `${operation}: @slack/web-api could not be loaded`,
+          operation,
+          cause: error,
+        });
       }
-      if (context.signal.aborted) throw slackErrors.create({ kind: 'timeout', message: `${operation} (${method}) was aborted before it was sent`, operation });
+      if (context.signal.aborted)
+        throw slackErrors.create({ kind: 'timeout', message: `${operation} (${method}) was aborted before it was sent`, operation });
       const call: SlackCall = { signal: context.signal, answer: undefined };
       try {
         return await calls.run(call, () => instance.apiCall(method, { ...args }));

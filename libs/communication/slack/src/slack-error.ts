@@ -4,7 +4,8 @@ import { createProviderErrors, type HttpResponseHeaders, type ProviderErrorHint 
 /** Every Slack error: messages start `slack: `, and each records the provider. */
 export const slackErrors = createProviderErrors('slack');
 
-const hints = (kind: ErrorKind, codes: readonly string[]): Record<string, ProviderErrorHint> => Object.fromEntries(codes.map((code) => [code, { kind }]));
+const hints = (kind: ErrorKind, codes: readonly string[]): Record<string, ProviderErrorHint> =>
+  Object.fromEntries(codes.map((code) => [code, { kind }]));
 
 /**
  * Slack `error` codes that mean more than the status they came with. Slack
@@ -17,8 +18,24 @@ const hints = (kind: ErrorKind, codes: readonly string[]): Record<string, Provid
  * installed can never do this, and another provider may well deliver.
  */
 const HINT_BY_CODE: Readonly<Record<string, ProviderErrorHint>> = {
-  ...hints('not_found', ['channel_not_found', 'user_not_found', 'users_not_found', 'message_not_found', 'thread_not_found', 'cant_update_message']),
-  ...hints('auth', ['invalid_auth', 'not_authed', 'token_revoked', 'token_expired', 'account_inactive', 'no_permission', 'missing_scope', 'not_in_channel']),
+  ...hints('not_found', [
+    'channel_not_found',
+    'user_not_found',
+    'users_not_found',
+    'message_not_found',
+    'thread_not_found',
+    'cant_update_message',
+  ]),
+  ...hints('auth', [
+    'invalid_auth',
+    'not_authed',
+    'token_revoked',
+    'token_expired',
+    'account_inactive',
+    'no_permission',
+    'missing_scope',
+    'not_in_channel',
+  ]),
   ...hints('validation', [
     'is_archived',
     'invalid_blocks',
@@ -92,6 +109,7 @@ export function slackError(failure: SlackFailure): IntegrationError {
       cause: error,
     });
   }
-  if (failure.aborted) return slackErrors.create({ kind: 'timeout', message: `${operation} timed out or was aborted`, operation, cause: error });
+  if (failure.aborted)
+    return slackErrors.create({ kind: 'timeout', message: `${operation} timed out or was aborted`, operation, cause: error });
   return slackErrors.fromFailure(shape.code === 'slack_webapi_request_error' ? shape.original : error, operation);
 }

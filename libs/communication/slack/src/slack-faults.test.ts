@@ -1,11 +1,22 @@
 import { createHub, type HubEvents, type IntegrationError } from '@switchyard/core';
-import { createCallContext, createMemoryMessagingProvider, startFaultServer, testProviderFaults, type FaultResponse, type FaultServer } from '@switchyard/testing';
+import {
+  createCallContext,
+  createMemoryMessagingProvider,
+  startFaultServer,
+  testProviderFaults,
+  type FaultResponse,
+  type FaultServer,
+} from '@switchyard/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startSlackFake, type SlackFake } from './__peers__/slack-fake';
 import { createSlack } from './index';
 
 const TOKEN = 'xoxb-4213780951-7309441856112-Zq8rTfW2pLk9mXc3VbN6dYh1';
-const send = { capability: 'messaging', operation: 'sendMessage', input: { recipient: { kind: 'channel', id: 'C012AB3CD' }, text: 'Deploy 42 finished' } } as const;
+const send = {
+  capability: 'messaging',
+  operation: 'sendMessage',
+  input: { recipient: { kind: 'channel', id: 'C012AB3CD' }, text: 'Deploy 42 finished' },
+} as const;
 
 // The shared cases (429 with Retry-After in seconds and as a date, 500, 502, 503, 401, 404, a reset, a truncated
 // body, a hang past the deadline), each answered in Slack's envelope: `{ ok: false, error }`. A 429 reaches the
@@ -62,13 +73,23 @@ describe('slack error codes', () => {
     ['a_code_slack_adds_later', 'provider'],
   ])('maps HTTP 200 {ok:false, error:"%s"} to %s, naming the code', async (code, kind) => {
     const error = await platform(code);
-    expect(error).toMatchObject({ kind, provider: 'slack', operation: 'messaging.sendMessage', statusCode: 200, details: { method: 'chat.postMessage', slackError: code } });
+    expect(error).toMatchObject({
+      kind,
+      provider: 'slack',
+      operation: 'messaging.sendMessage',
+      statusCode: 200,
+      details: { method: 'chat.postMessage', slackError: code },
+    });
     expect(error.message).toContain(code);
     expect(error.isRetryable).toBe(kind === 'provider' || kind === 'rate_limit');
   });
 
   it('reads the code in the body of another status too: HTTP 400 channel_not_found is not_found', async () => {
-    expect(await failure({ status: 400, body: { ok: false, error: 'channel_not_found' } })).toMatchObject({ kind: 'not_found', statusCode: 400, details: { slackError: 'channel_not_found' } });
+    expect(await failure({ status: 400, body: { ok: false, error: 'channel_not_found' } })).toMatchObject({
+      kind: 'not_found',
+      statusCode: 400,
+      details: { slackError: 'channel_not_found' },
+    });
   });
 
   it('maps a 429 without a usable Retry-After to rate_limit without a wait, after one request', async () => {
@@ -78,7 +99,10 @@ describe('slack error codes', () => {
   });
 
   it('maps an HTTP 200 body that is not a Slack answer to provider without quoting it', async () => {
-    const error = await failure({ headers: { 'content-type': 'text/html' }, body: '<html><body>Slack is down for maintenance</body></html>' });
+    const error = await failure({
+      headers: { 'content-type': 'text/html' },
+      body: '<html><body>Slack is down for maintenance</body></html>',
+    });
     expect(error).toMatchObject({ kind: 'provider', statusCode: 200, isRetryable: true });
     expect(error.message).not.toContain('maintenance');
   });
@@ -90,7 +114,9 @@ describe('slack error codes', () => {
   });
 
   it('aborts only the call whose signal fired when calls run side by side', async () => {
-    server = await startFaultServer({ 'POST /api/chat.postMessage': { delayMs: 300, body: { ok: true, channel: 'C012AB3CD', ts: '1503435956.000247' } } });
+    server = await startFaultServer({
+      'POST /api/chat.postMessage': { delayMs: 300, body: { ok: true, channel: 'C012AB3CD', ts: '1503435956.000247' } },
+    });
     const slack = createSlack({ baseURL: `${server.url}/api/`, token: TOKEN });
     const controller = new AbortController();
     const aborted = slack.execute(send, createCallContext({ signal: controller.signal }));
@@ -104,7 +130,9 @@ describe('slack error codes', () => {
     server = await startFaultServer({ 'POST /api/chat.postMessage': { fault: 'hang' } });
     const controller = new AbortController();
     setTimeout(() => controller.abort('the caller gave up'), 50);
-    await expect(createSlack({ baseURL: `${server.url}/api/`, token: TOKEN }).execute(send, createCallContext({ signal: controller.signal }))).rejects.toMatchObject({ kind: 'timeout' });
+    await expect(
+      createSlack({ baseURL: `${server.url}/api/`, token: TOKEN }).execute(send, createCallContext({ signal: controller.signal })),
+    ).rejects.toMatchObject({ kind: 'timeout' });
   });
 });
 
@@ -119,12 +147,22 @@ describe('slack rate limits in the hub', () => {
 
   it('answers 429 Retry-After: 30 → rate_limit with retryAfterMs 30000, and the hub pauses Slack and sends elsewhere', async () => {
     const ratelimits: HubEvents['ratelimit'][] = [];
-    const spare = createMemoryMessagingProvider({ id: 'spare-messaging', channels: [{ id: 'C012AB3CD', name: 'general', isPrivate: false }] });
-    const hub = createHub({ providers: [createSlack({ baseURL: fake.url, token: TOKEN }), spare], routing: { providers: { slack: { weight: 50 } } }, events: { ratelimit: (event) => ratelimits.push(event) } });
-    const explain = () => hub.explain({ capability: 'messaging', operation: 'sendMessage' }).candidates.find((candidate) => candidate.provider === 'slack');
+    const spare = createMemoryMessagingProvider({
+      id: 'spare-messaging',
+      channels: [{ id: 'C012AB3CD', name: 'general', isPrivate: false }],
+    });
+    const hub = createHub({
+      providers: [createSlack({ baseURL: fake.url, token: TOKEN }), spare],
+      routing: { providers: { slack: { weight: 50 } } },
+      events: { ratelimit: (event) => ratelimits.push(event) },
+    });
+    const explain = () =>
+      hub.explain({ capability: 'messaging', operation: 'sendMessage' }).candidates.find((candidate) => candidate.provider === 'slack');
     try {
       fake.rateLimitNext('chat.postMessage', 30);
-      const direct = await createSlack({ baseURL: fake.url, token: TOKEN }).execute(send, createCallContext()).catch((error: unknown) => error as IntegrationError);
+      const direct = await createSlack({ baseURL: fake.url, token: TOKEN })
+        .execute(send, createCallContext())
+        .catch((error: unknown) => error as IntegrationError);
       expect(direct).toMatchObject({ kind: 'rate_limit', retryAfterMs: 30_000 });
 
       expect(explain()).toMatchObject({ eligible: true });

@@ -14,7 +14,9 @@ describe('loading @slack/web-api', () => {
     const slack = createSlack({ baseURL: 'http://127.0.0.1:9/api/', token: 'xoxb-lazy-0123456789' });
     expect(sdk.loads, 'loaded at import or creation').toBe(0);
     // Port 9 refuses the connection; the call still needs the SDK.
-    await slack.execute({ capability: 'messaging', operation: 'getUser', input: { userId: 'W012A3CDE' } }, createCallContext()).catch(() => undefined);
+    await slack
+      .execute({ capability: 'messaging', operation: 'getUser', input: { userId: 'W012A3CDE' } }, createCallContext())
+      .catch(() => undefined);
     expect(sdk.loads, 'loaded by the first operation').toBe(1);
   });
 });

@@ -1,11 +1,30 @@
-import type { MessageBlock, MessagingOperationInput, MessagingOperationName, MessagingOperationOutput, ProviderCallContext, Recipient } from '@switchyard/core';
+import type {
+  MessageBlock,
+  MessagingOperationInput,
+  MessagingOperationName,
+  MessagingOperationOutput,
+  ProviderCallContext,
+  Recipient,
+} from '@switchyard/core';
 import { parseResponse, type ResponseSchema } from '@switchyard/http';
-import { channelPageSchema, postedMessageSchema, userInfoSchema, userPageSchema, type SlackPostedMessage, type SlackUser } from './slack-api';
+import {
+  channelPageSchema,
+  postedMessageSchema,
+  userInfoSchema,
+  userPageSchema,
+  type SlackPostedMessage,
+  type SlackUser,
+} from './slack-api';
 import { toBlockKit } from './slack-blocks';
 import type { SlackClient } from './slack-client';
 import { slackErrors } from './slack-error';
 
-type Handlers = { readonly [Name in MessagingOperationName]: (input: MessagingOperationInput<Name>, context: ProviderCallContext) => Promise<MessagingOperationOutput<Name>> };
+type Handlers = {
+  readonly [Name in MessagingOperationName]: (
+    input: MessagingOperationInput<Name>,
+    context: ProviderCallContext,
+  ) => Promise<MessagingOperationOutput<Name>>;
+};
 
 const TS = /^(\d{1,12})\.(\d{6})$/;
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
@@ -16,14 +35,24 @@ const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
  */
 export function tsToIsoTimestamp(ts: string, operation: string): string {
   const match = TS.exec(ts);
-  if (match === null) throw slackErrors.create({ kind: 'provider', message: `${operation} returned a message ts that is not "<seconds>.<micros>": ${ts.slice(0, 40)}`, operation });
+  if (match === null)
+    throw slackErrors.create({
+      kind: 'provider',
+      message: `${operation} returned a message ts that is not "<seconds>.<micros>": ${ts.slice(0, 40)}`,
+      operation,
+    });
   return new Date(Number(match[1]) * 1000 + Math.floor(Number(match[2]) / 1000)).toISOString();
 }
 
 /** The `channel` argument for a recipient: a channel id, or a user id (Slack posts to the app's DM with that user). */
 function channelFor(recipient: Recipient, operation: string): string {
   if (recipient.kind === 'channel' || recipient.kind === 'user') return recipient.id;
-  throw slackErrors.create({ kind: 'unsupported', message: `${operation}: Slack cannot reach a ${recipient.kind} recipient; use a channel or user id`, operation, isRetryable: false });
+  throw slackErrors.create({
+    kind: 'unsupported',
+    message: `${operation}: Slack cannot reach a ${recipient.kind} recipient; use a channel or user id`,
+    operation,
+    isRetryable: false,
+  });
 }
 
 function content(input: { readonly text: string; readonly blocks?: readonly MessageBlock[] | undefined }) {
@@ -58,34 +87,69 @@ const nextCursor = (page: { readonly response_metadata?: { readonly next_cursor?
 /** The `messaging` v1 operations on the Web API: `chat.*`, `conversations.list`, `users.info`, `users.list`. */
 export function createMessagingHandlers(client: SlackClient): Handlers {
   /** Calls `method` for `messaging.<name>` and parses its result with `schema`. */
-  const call = async <T>(name: MessagingOperationName, method: string, args: Readonly<Record<string, unknown>>, schema: ResponseSchema<T>, context: ProviderCallContext) => {
+  const call = async <T>(
+    name: MessagingOperationName,
+    method: string,
+    args: Readonly<Record<string, unknown>>,
+    schema: ResponseSchema<T>,
+    context: ProviderCallContext,
+  ) => {
     const operation = `messaging.${name}`;
     return parseResponse(schema, await client.call(method, args, context, operation), { provider: 'slack', operation });
   };
   return {
     async sendMessage(input, context) {
       const args = { channel: channelFor(input.recipient, 'messaging.sendMessage'), ...content(input) };
-      return toMessage(await call('sendMessage', 'chat.postMessage', args, postedMessageSchema, context), input.text, 'messaging.sendMessage');
+      return toMessage(
+        await call('sendMessage', 'chat.postMessage', args, postedMessageSchema, context),
+        input.text,
+        'messaging.sendMessage',
+      );
     },
     async replyInThread(input, context) {
-      const posted = await call('replyInThread', 'chat.postMessage', { channel: input.channelId, thread_ts: input.threadId, ...content(input) }, postedMessageSchema, context);
+      const posted = await call(
+        'replyInThread',
+        'chat.postMessage',
+        { channel: input.channelId, thread_ts: input.threadId, ...content(input) },
+        postedMessageSchema,
+        context,
+      );
       const message = toMessage(posted, input.text, 'messaging.replyInThread', input.threadId);
       return { ...message, threadId: message.threadId ?? input.threadId };
     },
     async updateMessage(input, context) {
       // Without blocks, an empty list clears the old ones: the contract replaces text and blocks.
       const args = { channel: input.channelId, ts: input.messageId, text: input.text, blocks: toBlockKit(input.blocks ?? []) };
-      return toMessage(await call('updateMessage', 'chat.update', args, postedMessageSchema, context), input.text, 'messaging.updateMessage');
+      return toMessage(
+        await call('updateMessage', 'chat.update', args, postedMessageSchema, context),
+        input.text,
+        'messaging.updateMessage',
+      );
     },
     async deleteMessage(input, context) {
-      const deleted = await call('deleteMessage', 'chat.delete', { channel: input.channelId, ts: input.messageId }, postedMessageSchema, context);
+      const deleted = await call(
+        'deleteMessage',
+        'chat.delete',
+        { channel: input.channelId, ts: input.messageId },
+        postedMessageSchema,
+        context,
+      );
       return { channelId: deleted.channel, messageId: deleted.ts };
     },
     async listChannels(input, context) {
-      const args = { types: 'public_channel,private_channel', exclude_archived: true, limit: input.limit, ...(input.cursor === undefined ? {} : { cursor: input.cursor }) };
+      const args = {
+        types: 'public_channel,private_channel',
+        exclude_archived: true,
+        limit: input.limit,
+        ...(input.cursor === undefined ? {} : { cursor: input.cursor }),
+      };
       const page = await call('listChannels', 'conversations.list', args, channelPageSchema, context);
       return {
-        channels: page.channels.map((channel) => ({ id: channel.id, name: channel.name ?? '', ...(channel.is_private === undefined ? {} : { isPrivate: channel.is_private }) })),
+        channels: page.channels.map((channel) => ({
+          id: channel.id,
+          name: channel.name ?? '',
+          ...(channel.is_private === undefined ? {} : { isPrivate: channel.is_private }),
+        })),
         ...nextCursor(page),
       };
     },
@@ -93,7 +157,13 @@ export function createMessagingHandlers(client: SlackClient): Handlers {
       return toUser((await call('getUser', 'users.info', { user: input.userId }, userInfoSchema, context)).user);
     },
     async listUsers(input, context) {
-      const page = await call('listUsers', 'users.list', { limit: input.limit, ...(input.cursor === undefined ? {} : { cursor: input.cursor }) }, userPageSchema, context);
+      const page = await call(
+        'listUsers',
+        'users.list',
+        { limit: input.limit, ...(input.cursor === undefined ? {} : { cursor: input.cursor }) },
+        userPageSchema,
+        context,
+      );
       return { users: page.members.map(toUser), ...nextCursor(page) };
     },
   };

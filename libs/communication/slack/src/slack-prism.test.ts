@@ -58,10 +58,21 @@ describe('Slack against its official OpenAPI description (Prism proxy)', () => {
 
   for (const [operation, method, input] of calls) {
     it(`messaging.${operation} with every option set: ${method} and its answer are in the description`, async () => {
-      const sent = (await slack().execute({ capability: 'messaging', operation: 'sendMessage', input: { recipient: { kind: 'channel', id: 'C012AB3CD' }, text: 'to work on' } }, createCallContext())) as { messageId: string };
+      const sent = (await slack().execute(
+        {
+          capability: 'messaging',
+          operation: 'sendMessage',
+          input: { recipient: { kind: 'channel', id: 'C012AB3CD' }, text: 'to work on' },
+        },
+        createCallContext(),
+      )) as { messageId: string };
       const before = prism.exchanges.length;
       await slack().execute({ capability: 'messaging', operation, input: input(sent.messageId) }, createCallContext());
-      expect(prism.exchanges.slice(before).map((exchange) => ({ path: exchange.path, status: exchange.status, violations: exchange.violations }))).toEqual([{ path: `/${method}`, status: 200, violations: [] }]);
+      expect(
+        prism.exchanges
+          .slice(before)
+          .map((exchange) => ({ path: exchange.path, status: exchange.status, violations: exchange.violations })),
+      ).toEqual([{ path: `/${method}`, status: 200, violations: [] }]);
       expect(fake.requests.at(-1)?.contentType).toBe('application/x-www-form-urlencoded');
     });
   }
@@ -69,13 +80,20 @@ describe('Slack against its official OpenAPI description (Prism proxy)', () => {
   it('healthCheck: auth.test and its answer are in the description', async () => {
     const before = prism.exchanges.length;
     await slack().healthCheck({ signal: new AbortController().signal });
-    expect(prism.exchanges.slice(before).map((exchange) => [exchange.path, exchange.status, exchange.violations])).toEqual([['/auth.test', 200, []]]);
+    expect(prism.exchanges.slice(before).map((exchange) => [exchange.path, exchange.status, exchange.violations])).toEqual([
+      ['/auth.test', 200, []],
+    ]);
   });
 
   it('not_found answers (HTTP 200, ok: false) are in the description once the patch lists them under 200', async () => {
     const before = prism.exchanges.length;
-    const call = (operation: string, input: unknown) => slack().execute({ capability: 'messaging', operation, input }, createCallContext()).catch((error: unknown) => error);
-    expect(await call('sendMessage', { recipient: { kind: 'channel', id: 'C0NOSUCH01' }, text: 'lost' })).toMatchObject({ kind: 'not_found' });
+    const call = (operation: string, input: unknown) =>
+      slack()
+        .execute({ capability: 'messaging', operation, input }, createCallContext())
+        .catch((error: unknown) => error);
+    expect(await call('sendMessage', { recipient: { kind: 'channel', id: 'C0NOSUCH01' }, text: 'lost' })).toMatchObject({
+      kind: 'not_found',
+    });
     expect(await call('deleteMessage', { channelId: 'C012AB3CD', messageId: '1503435956.000247' })).toMatchObject({ kind: 'not_found' });
     expect(await call('getUser', { userId: 'W0NOSUCH01' })).toMatchObject({ kind: 'not_found' });
     expect(prism.exchanges.slice(before).map((exchange) => [exchange.status, exchange.violations])).toEqual([
@@ -87,15 +105,29 @@ describe('Slack against its official OpenAPI description (Prism proxy)', () => {
 
   it("the documented chat.postMessage example answer breaks the description (its attachment's text is not in the attachment schema); without the attachment it passes and maps", async () => {
     const documented = fixture<{ message: Record<string, unknown> }>('chat.postMessage.json');
-    const send = () => slack().execute({ capability: 'messaging', operation: 'sendMessage', input: { recipient: { kind: 'channel', id: 'C012AB3CD' }, text: 'Hi' } }, createCallContext());
+    const send = () =>
+      slack().execute(
+        { capability: 'messaging', operation: 'sendMessage', input: { recipient: { kind: 'channel', id: 'C012AB3CD' }, text: 'Hi' } },
+        createCallContext(),
+      );
     fake.answerNext('chat.postMessage', documented);
     await expect(send()).rejects.toMatchObject({ kind: 'provider', statusCode: 500 });
-    expect(prism.exchanges.at(-1)?.violations).toContainEqual(expect.objectContaining({ location: ['response', 'body', 'message', 'attachments', '0'], message: expect.stringContaining("found 'text'") as unknown }));
+    expect(prism.exchanges.at(-1)?.violations).toContainEqual(
+      expect.objectContaining({
+        location: ['response', 'body', 'message', 'attachments', '0'],
+        message: expect.stringContaining("found 'text'") as unknown,
+      }),
+    );
     prism.exchanges.pop(); // the description's own disagreement, not the provider's
     const message = { ...documented.message };
     delete message.attachments;
     fake.answerNext('chat.postMessage', { ...documented, message });
-    expect(await send()).toEqual({ messageId: '1503435956.000247', channelId: 'C123ABC456', text: "Here's a message for you", timestamp: '2017-08-22T21:05:56.000Z' });
+    expect(await send()).toEqual({
+      messageId: '1503435956.000247',
+      channelId: 'C123ABC456',
+      text: "Here's a message for you",
+      timestamp: '2017-08-22T21:05:56.000Z',
+    });
     expect(prism.exchanges.at(-1)).toMatchObject({ status: 200, violations: [] });
   });
 
@@ -104,9 +136,24 @@ describe('Slack against its official OpenAPI description (Prism proxy)', () => {
     const response = await prism.fetch(`${prism.url}chat.update`, { method: 'POST', headers: form, body: 'channel=C012AB3CD' });
     expect(response.status).toBe(422);
     await response.body?.cancel();
-    expect(prism.exchanges.at(-1)?.violations).toContainEqual(expect.objectContaining({ location: expect.arrayContaining(['request', 'body']) as unknown }));
-    const broken = createSlack({ baseURL: prism.url, token: TOKEN, dispatcher: fetchDispatcher((url, init) => prism.fetch(url, { ...init, body: 'channel=C012AB3CD' })) });
-    await expect(broken.execute({ capability: 'messaging', operation: 'updateMessage', input: { channelId: 'C012AB3CD', messageId: '1503435956.000247', text: 'x' } }, createCallContext())).rejects.toMatchObject({ kind: 'validation', statusCode: 422 });
+    expect(prism.exchanges.at(-1)?.violations).toContainEqual(
+      expect.objectContaining({ location: expect.arrayContaining(['request', 'body']) as unknown }),
+    );
+    const broken = createSlack({
+      baseURL: prism.url,
+      token: TOKEN,
+      dispatcher: fetchDispatcher((url, init) => prism.fetch(url, { ...init, body: 'channel=C012AB3CD' })),
+    });
+    await expect(
+      broken.execute(
+        {
+          capability: 'messaging',
+          operation: 'updateMessage',
+          input: { channelId: 'C012AB3CD', messageId: '1503435956.000247', text: 'x' },
+        },
+        createCallContext(),
+      ),
+    ).rejects.toMatchObject({ kind: 'validation', statusCode: 422 });
     const typed = await prism.fetch(`${prism.url}conversations.list`, { method: 'POST', headers: form, body: 'limit=two' });
     expect(typed.status, 'a limit that is not an integer').toBe(422);
     await typed.body?.cancel();
@@ -115,30 +162,55 @@ describe('Slack against its official OpenAPI description (Prism proxy)', () => {
   });
 
   it('the check can fail: without the bearer header Prism answers 401, which maps to auth', async () => {
-    const response = await prism.fetch(`${prism.url}users.info`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'user=W012A3CDE' });
+    const response = await prism.fetch(`${prism.url}users.info`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'user=W012A3CDE',
+    });
     expect(response.status).toBe(401);
     await response.body?.cancel();
     const withoutToken = createSlack({
       baseURL: prism.url,
       token: TOKEN,
-      dispatcher: fetchDispatcher((url, init) => prism.fetch(url, { ...init, headers: { 'content-type': 'application/x-www-form-urlencoded' } })),
+      dispatcher: fetchDispatcher((url, init) =>
+        prism.fetch(url, { ...init, headers: { 'content-type': 'application/x-www-form-urlencoded' } }),
+      ),
     });
-    await expect(withoutToken.execute({ capability: 'messaging', operation: 'getUser', input: { userId: 'W012A3CDE' } }, createCallContext())).rejects.toMatchObject({ kind: 'auth', statusCode: 401 });
+    await expect(
+      withoutToken.execute({ capability: 'messaging', operation: 'getUser', input: { userId: 'W012A3CDE' } }, createCallContext()),
+    ).rejects.toMatchObject({ kind: 'auth', statusCode: 401 });
     prism.exchanges.splice(-2);
   });
 
   it('the check can fail: Prism refuses a chat.postMessage answer that breaks the description, which maps to provider', async () => {
-    fake.answerNext('chat.postMessage', { ok: true, channel: 'C012AB3CD', ts: 'not-a-ts', message: { text: 'Hi', type: 'message', ts: 'not-a-ts' } });
-    const failure = await slack().execute({ capability: 'messaging', operation: 'sendMessage', input: { recipient: { kind: 'channel', id: 'C012AB3CD' }, text: 'Hi' } }, createCallContext()).catch((error: unknown) => error);
+    fake.answerNext('chat.postMessage', {
+      ok: true,
+      channel: 'C012AB3CD',
+      ts: 'not-a-ts',
+      message: { text: 'Hi', type: 'message', ts: 'not-a-ts' },
+    });
+    const failure = await slack()
+      .execute(
+        { capability: 'messaging', operation: 'sendMessage', input: { recipient: { kind: 'channel', id: 'C012AB3CD' }, text: 'Hi' } },
+        createCallContext(),
+      )
+      .catch((error: unknown) => error);
     expect(failure).toMatchObject({ kind: 'provider', statusCode: 500 });
-    expect(prism.exchanges.at(-1)).toMatchObject({ status: 500, violations: expect.arrayContaining([expect.objectContaining({ location: ['response', 'body', 'ts'] })]) as unknown });
+    expect(prism.exchanges.at(-1)).toMatchObject({
+      status: 500,
+      violations: expect.arrayContaining([expect.objectContaining({ location: ['response', 'body', 'ts'] })]) as unknown,
+    });
     prism.exchanges.pop();
   });
 
   it('the check can fail: a users.info answer whose user lacks its name is refused (the patch makes user objects checked at all)', async () => {
     fake.answerNext('users.info', { ok: true, user: { id: 'W012A3CDE', is_bot: false } });
-    await expect(slack().execute({ capability: 'messaging', operation: 'getUser', input: { userId: 'W012A3CDE' } }, createCallContext())).rejects.toMatchObject({ kind: 'provider', statusCode: 500 });
-    expect(prism.exchanges.at(-1)?.violations).toContainEqual(expect.objectContaining({ location: ['response', 'body', 'user'], message: expect.stringContaining("'name'") as unknown }));
+    await expect(
+      slack().execute({ capability: 'messaging', operation: 'getUser', input: { userId: 'W012A3CDE' } }, createCallContext()),
+    ).rejects.toMatchObject({ kind: 'provider', statusCode: 500 });
+    expect(prism.exchanges.at(-1)?.violations).toContainEqual(
+      expect.objectContaining({ location: ['response', 'body', 'user'], message: expect.stringContaining("'name'") as unknown }),
+    );
     prism.exchanges.pop();
   });
 });

@@ -45,16 +45,31 @@ describe('createSlack settings', () => {
     process.env.SLACK_SIGNING_SECRET = 'signing-secret-from-environment';
     process.env.SLACK_DEFAULT_CHANNEL = 'C061EG9T2';
     const slack = createSlack();
-    expect([slack.isConfigured(), slack.signingSecret, slack.defaultChannel]).toEqual([true, 'signing-secret-from-environment', 'C061EG9T2']);
+    expect([slack.isConfigured(), slack.signingSecret, slack.defaultChannel]).toEqual([
+      true,
+      'signing-secret-from-environment',
+      'C061EG9T2',
+    ]);
     expect(createSlack({ defaultChannel: 'C012AB3CD' }).defaultChannel).toBe('C012AB3CD');
   });
 
   it('fails with auth naming SLACK_BOT_TOKEN without a token, and maps a rejected token to auth', async () => {
     delete process.env.SLACK_BOT_TOKEN;
-    const send = { capability: 'messaging', operation: 'sendMessage', input: { recipient: { kind: 'channel', id: 'C012AB3CD' }, text: 'hi' } } as const;
-    await expect(createSlack({ baseURL: fake.url }).execute(send, createCallContext())).rejects.toMatchObject({ kind: 'auth', message: expect.stringContaining('SLACK_BOT_TOKEN') as unknown });
+    const send = {
+      capability: 'messaging',
+      operation: 'sendMessage',
+      input: { recipient: { kind: 'channel', id: 'C012AB3CD' }, text: 'hi' },
+    } as const;
+    await expect(createSlack({ baseURL: fake.url }).execute(send, createCallContext())).rejects.toMatchObject({
+      kind: 'auth',
+      message: expect.stringContaining('SLACK_BOT_TOKEN') as unknown,
+    });
     const wrong = createSlack({ baseURL: fake.url, token: 'xoxb-wrong-0123456789' });
-    await expect(wrong.execute(send, createCallContext())).rejects.toMatchObject({ kind: 'auth', isRetryable: false, message: expect.stringContaining('invalid_auth') as unknown });
+    await expect(wrong.execute(send, createCallContext())).rejects.toMatchObject({
+      kind: 'auth',
+      isRetryable: false,
+      message: expect.stringContaining('invalid_auth') as unknown,
+    });
     await expect(wrong.healthCheck({ signal: new AbortController().signal })).rejects.toMatchObject({ kind: 'auth' });
     await create().healthCheck({ signal: new AbortController().signal });
   });
@@ -69,11 +84,22 @@ describe('slack messaging on the wire', () => {
       { type: 'section', text: 'Deploy *42* finished' },
       { type: 'divider' },
       { type: 'context', elements: ['main'] },
-      { type: 'actions', buttons: [{ text: 'Open', value: 'open-42', url: 'https://ci.example.com/42' }, { text: 'Roll back', value: 'rollback-42' }] },
+      {
+        type: 'actions',
+        buttons: [
+          { text: 'Open', value: 'open-42', url: 'https://ci.example.com/42' },
+          { text: 'Roll back', value: 'rollback-42' },
+        ],
+      },
     ];
     await call('sendMessage', { recipient: { kind: 'channel', id: 'C061EG9T2' }, text: 'Deploy 42 finished', blocks });
     const [sent] = fake.requests.slice(before);
-    expect(sent).toMatchObject({ method: 'chat.postMessage', contentType: 'application/x-www-form-urlencoded', authorization: `Bearer ${TOKEN}`, args: { channel: 'C061EG9T2', text: 'Deploy 42 finished' } });
+    expect(sent).toMatchObject({
+      method: 'chat.postMessage',
+      contentType: 'application/x-www-form-urlencoded',
+      authorization: `Bearer ${TOKEN}`,
+      args: { channel: 'C061EG9T2', text: 'Deploy 42 finished' },
+    });
     expect(sent?.args.token).toBeUndefined();
     expect(JSON.parse(sent?.args.blocks ?? 'null')).toEqual([
       { type: 'section', text: { type: 'mrkdwn', text: 'Deploy *42* finished' } },
@@ -82,7 +108,13 @@ describe('slack messaging on the wire', () => {
       {
         type: 'actions',
         elements: [
-          { type: 'button', action_id: 'button-0', text: { type: 'plain_text', text: 'Open', emoji: true }, value: 'open-42', url: 'https://ci.example.com/42' },
+          {
+            type: 'button',
+            action_id: 'button-0',
+            text: { type: 'plain_text', text: 'Open', emoji: true },
+            value: 'open-42',
+            url: 'https://ci.example.com/42',
+          },
           { type: 'button', action_id: 'button-1', text: { type: 'plain_text', text: 'Roll back', emoji: true }, value: 'rollback-42' },
         ],
       },
@@ -90,32 +122,62 @@ describe('slack messaging on the wire', () => {
   });
 
   it('uses the message ts as the id and turns it into an ISO timestamp', async () => {
-    const sent = (await call('sendMessage', { recipient: { kind: 'channel', id: 'C012AB3CD' }, text: 'ts check' })) as { messageId: string; timestamp: string };
+    const sent = (await call('sendMessage', { recipient: { kind: 'channel', id: 'C012AB3CD' }, text: 'ts check' })) as {
+      messageId: string;
+      timestamp: string;
+    };
     expect(sent.messageId).toMatch(/^\d+\.\d{6}$/);
-    expect(sent.timestamp).toBe(new Date(Number(sent.messageId.split('.')[0]) * 1000 + Math.floor(Number(sent.messageId.split('.')[1]) / 1000)).toISOString());
+    expect(sent.timestamp).toBe(
+      new Date(Number(sent.messageId.split('.')[0]) * 1000 + Math.floor(Number(sent.messageId.split('.')[1]) / 1000)).toISOString(),
+    );
   });
 
   it('sends a direct message to a user id (Slack answers with the DM channel) and refuses phone and chat recipients as unsupported', async () => {
     const sent = (await call('sendMessage', { recipient: { kind: 'user', id: 'W012A3CDE' }, text: 'psst' })) as { channelId: string };
     expect(sent.channelId).toBe('D012A3CDE');
     const before = fake.requests.length;
-    await expect(call('sendMessage', { recipient: { kind: 'phone', number: '+14155550123' }, text: 'sms?' })).rejects.toMatchObject({ kind: 'unsupported', isRetryable: false });
-    await expect(call('sendMessage', { recipient: { kind: 'chat', id: '-1001234567890' }, text: 'telegram?' })).rejects.toMatchObject({ kind: 'unsupported' });
+    await expect(call('sendMessage', { recipient: { kind: 'phone', number: '+14155550123' }, text: 'sms?' })).rejects.toMatchObject({
+      kind: 'unsupported',
+      isRetryable: false,
+    });
+    await expect(call('sendMessage', { recipient: { kind: 'chat', id: '-1001234567890' }, text: 'telegram?' })).rejects.toMatchObject({
+      kind: 'unsupported',
+    });
     expect(fake.requests.length).toBe(before);
   });
 
   it('maps the documented users and channels: display name first, handle, email, privacy, Slack cursors', async () => {
-    expect(await call('getUser', { userId: 'W012A3CDE' })).toEqual({ id: 'W012A3CDE', name: 'spengler', handle: 'spengler', email: 'spengler@ghostbusters.example.com', isBot: false });
+    expect(await call('getUser', { userId: 'W012A3CDE' })).toEqual({
+      id: 'W012A3CDE',
+      name: 'spengler',
+      handle: 'spengler',
+      email: 'spengler@ghostbusters.example.com',
+      isBot: false,
+    });
     const users = (await call('listUsers', { limit: 1 })) as { users: { id: string; name: string }[]; nextCursor?: string };
     expect(users.users).toEqual([expect.objectContaining({ id: 'W012A3CDE' })]);
     expect(Buffer.from(users.nextCursor ?? '', 'base64').toString()).toBe('user:W07QCRPA4');
-    const rest = (await call('listUsers', { limit: 1, cursor: users.nextCursor })) as { users: { id: string; name: string }[]; nextCursor?: string };
-    expect(rest).toEqual({ users: [{ id: 'W07QCRPA4', name: 'Glinda the Fairly Good', handle: 'glinda', email: 'glenda@south.oz.coven', isBot: false }] });
-    expect(await call('listChannels', {})).toEqual({ channels: [{ id: 'C012AB3CD', name: 'general', isPrivate: false }, { id: 'C061EG9T2', name: 'random', isPrivate: false }] });
+    const rest = (await call('listUsers', { limit: 1, cursor: users.nextCursor })) as {
+      users: { id: string; name: string }[];
+      nextCursor?: string;
+    };
+    expect(rest).toEqual({
+      users: [{ id: 'W07QCRPA4', name: 'Glinda the Fairly Good', handle: 'glinda', email: 'glenda@south.oz.coven', isBot: false }],
+    });
+    expect(await call('listChannels', {})).toEqual({
+      channels: [
+        { id: 'C012AB3CD', name: 'general', isPrivate: false },
+        { id: 'C061EG9T2', name: 'random', isPrivate: false },
+      ],
+    });
     expect(fake.requests.at(-1)?.args).toMatchObject({ types: 'public_channel,private_channel', exclude_archived: 'true', limit: '100' });
   });
 
   it('maps channel_not_found to not_found, naming the Slack error code', async () => {
-    await expect(call('sendMessage', { recipient: { kind: 'channel', id: 'C0NOSUCH' }, text: 'lost' })).rejects.toMatchObject({ kind: 'not_found', provider: 'slack', message: expect.stringContaining('channel_not_found') as unknown });
+    await expect(call('sendMessage', { recipient: { kind: 'channel', id: 'C0NOSUCH' }, text: 'lost' })).rejects.toMatchObject({
+      kind: 'not_found',
+      provider: 'slack',
+      message: expect.stringContaining('channel_not_found') as unknown,
+    });
   });
 });

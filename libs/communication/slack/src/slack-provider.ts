@@ -38,7 +38,8 @@ export interface SlackProvider extends ProviderV1 {
  * ```
  */
 export function createSlack(settings: SlackProviderSettings = {}): SlackProvider {
-  const configured = loadOptionalSetting({ settingValue: settings.baseURL, environmentVariableName: 'SLACK_API_URL' }) ?? 'https://slack.com/api/';
+  const configured =
+    loadOptionalSetting({ settingValue: settings.baseURL, environmentVariableName: 'SLACK_API_URL' }) ?? 'https://slack.com/api/';
   const baseURL = configured.endsWith('/') ? configured : `${configured}/`;
   registerSecret(settings.token);
   const signingSecret = loadOptionalSetting({ settingValue: settings.signingSecret, environmentVariableName: 'SLACK_SIGNING_SECRET' });
@@ -46,7 +47,8 @@ export function createSlack(settings: SlackProviderSettings = {}): SlackProvider
   const resolveToken = () => loadOptionalSetting({ settingValue: settings.token, environmentVariableName: 'SLACK_BOT_TOKEN' });
   const token = () => {
     const resolved = resolveToken();
-    if (resolved === undefined) throw slackErrors.create({ kind: 'auth', message: 'no bot token: set token or SLACK_BOT_TOKEN', isRetryable: false });
+    if (resolved === undefined)
+      throw slackErrors.create({ kind: 'auth', message: 'no bot token: set token or SLACK_BOT_TOKEN', isRetryable: false });
     registerSecret(resolved);
     return resolved;
   };
@@ -63,6 +65,10 @@ export function createSlack(settings: SlackProviderSettings = {}): SlackProvider
     async healthCheck(context) {
       await client.call('auth.test', {}, context, 'healthCheck');
     },
-    properties: { baseURL, defaultChannel: loadOptionalSetting({ settingValue: settings.defaultChannel, environmentVariableName: 'SLACK_DEFAULT_CHANNEL' }), signingSecret },
+    properties: {
+      baseURL,
+      defaultChannel: loadOptionalSetting({ settingValue: settings.defaultChannel, environmentVariableName: 'SLACK_DEFAULT_CHANNEL' }),
+      signingSecret,
+    },
   });
 }

@@ -19,7 +19,10 @@ const slack = createSlack({ token: 'xoxb-unused-0123456789', signingSecret: SECR
 const fixture = (name: string) => readFileSync(new URL(`__fixtures__/webhooks/${name}`, import.meta.url), 'utf8');
 
 function signed(body: string, timestamp = DOCUMENTED.timestamp, secret = SECRET) {
-  return { 'x-slack-request-timestamp': timestamp, 'x-slack-signature': hmacSignature({ secret, payload: `v0:${timestamp}:${body}`, prefix: 'v0=' }) };
+  return {
+    'x-slack-request-timestamp': timestamp,
+    'x-slack-signature': hmacSignature({ secret, payload: `v0:${timestamp}:${body}`, prefix: 'v0=' }),
+  };
 }
 
 const interactivity = (payload: string) => `payload=${encodeURIComponent(payload)}`;
@@ -34,8 +37,12 @@ const rejectedAsAuth = (run: () => unknown) => {
 };
 
 describe('slack webhooks: verify with the documented signing example', () => {
-  const verify = (headers: Record<string, string>, rawBody: string | Uint8Array = DOCUMENTED.body, receivedAt = RECEIVED_AT, secret = SECRET) =>
-    slack.webhooks.verify({ headers, rawBody, receivedAt }, secret);
+  const verify = (
+    headers: Record<string, string>,
+    rawBody: string | Uint8Array = DOCUMENTED.body,
+    receivedAt = RECEIVED_AT,
+    secret = SECRET,
+  ) => slack.webhooks.verify({ headers, rawBody, receivedAt }, secret);
   const documentedHeaders = { 'X-Slack-Request-Timestamp': DOCUMENTED.timestamp, 'X-Slack-Signature': DOCUMENTED.signature };
 
   it('accepts the documented request (as text or bytes): a slash command identified by its trigger_id', () => {
@@ -79,7 +86,13 @@ describe('slack webhooks: verify with the documented signing example', () => {
         // Hex digits may come in either case (same digest), so a case-only change of the signature is not an alteration.
         fc.pre(mutated !== null && !(field === 'signature' && mutated.toLowerCase() === DOCUMENTED.signature));
         candidate[field] = mutated!;
-        const run = () => verify({ 'x-slack-request-timestamp': candidate.timestamp, 'x-slack-signature': candidate.signature }, candidate.body, RECEIVED_AT, candidate.secret);
+        const run = () =>
+          verify(
+            { 'x-slack-request-timestamp': candidate.timestamp, 'x-slack-signature': candidate.signature },
+            candidate.body,
+            RECEIVED_AT,
+            candidate.secret,
+          );
         try {
           run();
           accepted += 1;
@@ -95,22 +108,38 @@ describe('slack webhooks: verify with the documented signing example', () => {
   it('rejects a verified event for another app when appId is set', () => {
     const body = fixture('app_mention.json');
     const pinned = createSlack({ token: 'xoxb-unused-0123456789', appId: 'A0OTHERAPP' });
-    expect(rejectedAsAuth(() => pinned.webhooks.verify({ headers: signed(body), rawBody: body, receivedAt: RECEIVED_AT }, SECRET))).toBe(true);
+    expect(rejectedAsAuth(() => pinned.webhooks.verify({ headers: signed(body), rawBody: body, receivedAt: RECEIVED_AT }, SECRET))).toBe(
+      true,
+    );
     const same = createSlack({ token: 'xoxb-unused-0123456789', appId: 'A0MDYCDME' });
     expect(same.webhooks.verify({ headers: signed(body), rawBody: body, receivedAt: RECEIVED_AT }, SECRET).deliveryId).toBe('Ev0LAN670R');
   });
 });
 
 describe('slack webhooks: through createWebhookReceiver', () => {
-  const receiver = () => createWebhookReceiver({ providers: [slack], secret: () => SECRET, store: createMemoryStore(), clock: () => RECEIVED_AT });
+  const receiver = () =>
+    createWebhookReceiver({ providers: [slack], secret: () => SECRET, store: createMemoryStore(), clock: () => RECEIVED_AT });
 
   it('accepts an Events API delivery once and dedupes its replay (Slack retries with the same event_id)', async () => {
     const shared = receiver();
     const body = fixture('app_mention.json');
     const first = await shared.receive({ provider: 'slack', headers: signed(body), rawBody: body });
-    expect(first).toMatchObject({ outcome: 'accepted', event: { provider: 'slack', deliveryId: 'Ev0LAN670R', providerEvent: 'app_mention', type: 'other', action: 'mentioned', sender: 'U061F7AUR' } });
+    expect(first).toMatchObject({
+      outcome: 'accepted',
+      event: {
+        provider: 'slack',
+        deliveryId: 'Ev0LAN670R',
+        providerEvent: 'app_mention',
+        type: 'other',
+        action: 'mentioned',
+        sender: 'U061F7AUR',
+      },
+    });
     const retried = { ...signed(body), 'x-slack-retry-num': '1', 'x-slack-retry-reason': 'http_timeout' };
-    expect(await shared.receive({ provider: 'slack', headers: retried, rawBody: body })).toEqual({ outcome: 'duplicate', deliveryId: 'Ev0LAN670R' });
+    expect(await shared.receive({ provider: 'slack', headers: retried, rawBody: body })).toEqual({
+      outcome: 'duplicate',
+      deliveryId: 'Ev0LAN670R',
+    });
   });
 
   it('answers url_verification with the challenge as text/plain', async () => {
@@ -129,7 +158,14 @@ describe('slack webhooks: through createWebhookReceiver', () => {
     const receipt = await shared.receive({ provider: 'slack', headers: signed(body), rawBody: body });
     expect(receipt).toMatchObject({
       outcome: 'accepted',
-      event: { deliveryId: '12321423423.333649436676.d8c1bb837935619ccad0f624c448ffb3', providerEvent: 'block_actions', type: 'other', action: 'clicked', sender: 'U123ABC456', payload: { actions: [{ value: 'rollback-42' }] } },
+      event: {
+        deliveryId: '12321423423.333649436676.d8c1bb837935619ccad0f624c448ffb3',
+        providerEvent: 'block_actions',
+        type: 'other',
+        action: 'clicked',
+        sender: 'U123ABC456',
+        payload: { actions: [{ value: 'rollback-42' }] },
+      },
     });
     expect((await shared.receive({ provider: 'slack', headers: signed(body), rawBody: body })).outcome).toBe('duplicate');
   });
@@ -138,26 +174,44 @@ describe('slack webhooks: through createWebhookReceiver', () => {
     const payload = JSON.parse(fixture('block_actions.json')) as Record<string, unknown>;
     delete payload.trigger_id;
     const body = interactivity(JSON.stringify(payload));
-    expect(slack.webhooks.verify({ headers: signed(body), rawBody: body, receivedAt: RECEIVED_AT }, SECRET)).toEqual({ deliveryId: '1548261231.000200:1548426417.840180', providerEvent: 'block_actions' });
+    expect(slack.webhooks.verify({ headers: signed(body), rawBody: body, receivedAt: RECEIVED_AT }, SECRET)).toEqual({
+      deliveryId: '1548261231.000200:1548426417.840180',
+      providerEvent: 'block_actions',
+    });
   });
 
   it('rejects a wrong signature before recording the delivery, so the retry with the right one is accepted', async () => {
     const shared = receiver();
     const body = fixture('message.json');
-    await expect(shared.receive({ provider: 'slack', headers: signed(body, DOCUMENTED.timestamp, 'not-the-signing-secret'), rawBody: body })).rejects.toMatchObject({ kind: 'auth' });
+    await expect(
+      shared.receive({ provider: 'slack', headers: signed(body, DOCUMENTED.timestamp, 'not-the-signing-secret'), rawBody: body }),
+    ).rejects.toMatchObject({ kind: 'auth' });
     expect((await shared.receive({ provider: 'slack', headers: signed(body), rawBody: body })).outcome).toBe('accepted');
   });
 
   it('identifies app_rate_limited, which has no event_id, by team and minute', () => {
-    const body = JSON.stringify({ token: 'Jhj5dZrVaK7ZwHHjRyZWjbDl', type: 'app_rate_limited', team_id: 'T123456', minute_rate_limited: 1518467820, api_app_id: 'A123456' });
-    expect(slack.webhooks.verify({ headers: signed(body), rawBody: body, receivedAt: RECEIVED_AT }, SECRET)).toEqual({ deliveryId: 'app_rate_limited:T123456:1518467820', providerEvent: 'app_rate_limited' });
+    const body = JSON.stringify({
+      token: 'Jhj5dZrVaK7ZwHHjRyZWjbDl',
+      type: 'app_rate_limited',
+      team_id: 'T123456',
+      minute_rate_limited: 1518467820,
+      api_app_id: 'A123456',
+    });
+    expect(slack.webhooks.verify({ headers: signed(body), rawBody: body, receivedAt: RECEIVED_AT }, SECRET)).toEqual({
+      deliveryId: 'app_rate_limited:T123456:1518467820',
+      providerEvent: 'app_rate_limited',
+    });
   });
 
   it('refuses a signed body it cannot identify or read with validation', async () => {
     const noId = JSON.stringify({ type: 'event_callback', event: { type: 'message' } });
-    await expect(receiver().receive({ provider: 'slack', headers: signed(noId), rawBody: noId })).rejects.toMatchObject({ kind: 'validation' });
+    await expect(receiver().receive({ provider: 'slack', headers: signed(noId), rawBody: noId })).rejects.toMatchObject({
+      kind: 'validation',
+    });
     const badPayload = 'payload=%7Bnot-json';
-    await expect(receiver().receive({ provider: 'slack', headers: signed(badPayload), rawBody: badPayload })).rejects.toMatchObject({ kind: 'validation' });
+    await expect(receiver().receive({ provider: 'slack', headers: signed(badPayload), rawBody: badPayload })).rejects.toMatchObject({
+      kind: 'validation',
+    });
   });
 });
 
@@ -173,6 +227,10 @@ describe('slack webhooks: normalize', () => {
   });
 
   it('maps the documented slash command to its command and user', () => {
-    expect(normalize('slash_command', Object.fromEntries(new URLSearchParams(DOCUMENTED.body)))).toEqual({ type: 'other', action: '/webhook-collect', sender: 'U2CERLKJA' });
+    expect(normalize('slash_command', Object.fromEntries(new URLSearchParams(DOCUMENTED.body)))).toEqual({
+      type: 'other',
+      action: '/webhook-collect',
+      sender: 'U2CERLKJA',
+    });
   });
 });

@@ -1,4 +1,13 @@
-import { headerValue, verifyHmacSignature, verifyTimestampWindow, type IntegrationError, type InboundWebhook, type NormalizedWebhookFields, type ProviderWebhooks, type VerifiedWebhook } from '@switchyard/core';
+import {
+  headerValue,
+  verifyHmacSignature,
+  verifyTimestampWindow,
+  type IntegrationError,
+  type InboundWebhook,
+  type NormalizedWebhookFields,
+  type ProviderWebhooks,
+  type VerifiedWebhook,
+} from '@switchyard/core';
 import { slackErrors } from './slack-error';
 
 type Json = Readonly<Record<string, unknown>>;
@@ -57,7 +66,9 @@ export function slackDelivery(body: Json): VerifiedWebhook | undefined {
     // Sent when the app's event deliveries are being dropped for a minute; it has no event_id.
     const team = asString(body.team_id);
     const minute = typeof body.minute_rate_limited === 'number' ? String(body.minute_rate_limited) : undefined;
-    return team === undefined || minute === undefined ? undefined : { deliveryId: `app_rate_limited:${team}:${minute}`, providerEvent: 'app_rate_limited' };
+    return team === undefined || minute === undefined
+      ? undefined
+      : { deliveryId: `app_rate_limited:${team}:${minute}`, providerEvent: 'app_rate_limited' };
   }
   if (type === 'event_callback') {
     const eventId = asString(body.event_id);
@@ -72,7 +83,9 @@ export function slackDelivery(body: Json): VerifiedWebhook | undefined {
     return deliveryId === undefined ? undefined : { deliveryId, providerEvent: type };
   }
   const trigger = asString(body.trigger_id);
-  return asString(body.command) === undefined || trigger === undefined ? undefined : { deliveryId: trigger, providerEvent: 'slash_command' };
+  return asString(body.command) === undefined || trigger === undefined
+    ? undefined
+    : { deliveryId: trigger, providerEvent: 'slash_command' };
 }
 
 function bodyText(rawBody: Uint8Array | string): string {
@@ -95,13 +108,21 @@ export function normalizeSlack(webhook: VerifiedWebhook, payload: unknown): Norm
       return { type: 'other', action: 'url_verification' };
     case 'message': {
       const subtype = asString(event.subtype);
-      return { type: 'other', action: subtype === undefined ? 'created' : (MESSAGE_ACTIONS[subtype] ?? subtype), sender: asString(event.user) };
+      return {
+        type: 'other',
+        action: subtype === undefined ? 'created' : (MESSAGE_ACTIONS[subtype] ?? subtype),
+        sender: asString(event.user),
+      };
     }
     case 'app_mention':
       return { type: 'other', action: 'mentioned', sender: asString(event.user) };
     case 'block_actions': {
       const first = Array.isArray(body.actions) ? asRecord(body.actions[0]) : {};
-      return { type: 'other', action: asString(first.type) === 'button' ? 'clicked' : asString(first.type), sender: asString(asRecord(body.user).id) };
+      return {
+        type: 'other',
+        action: asString(first.type) === 'button' ? 'clicked' : asString(first.type),
+        sender: asString(asRecord(body.user).id),
+      };
     }
     case 'slash_command':
       return { type: 'other', action: asString(body.command), sender: asString(body.user_id) };
@@ -127,12 +148,15 @@ export function createSlackWebhooks(appId: () => string | undefined): ProviderWe
       if (timestamp === undefined) throw rejected('X-Slack-Request-Timestamp is missing or sent more than once');
       const bytes = typeof request.rawBody === 'string' ? Buffer.from(request.rawBody, 'utf8') : request.rawBody;
       const signedBytes = Buffer.concat([Buffer.from(`v0:${timestamp}:`, 'utf8'), bytes]);
-      if (!verifyHmacSignature({ secret, payload: signedBytes, signature, prefix: 'v0=' })) throw rejected('X-Slack-Signature does not match');
-      if (!verifyTimestampWindow(timestamp, { now: request.receivedAt, toleranceSeconds: 300 })) throw rejected('X-Slack-Request-Timestamp is more than five minutes from now');
+      if (!verifyHmacSignature({ secret, payload: signedBytes, signature, prefix: 'v0=' }))
+        throw rejected('X-Slack-Signature does not match');
+      if (!verifyTimestampWindow(timestamp, { now: request.receivedAt, toleranceSeconds: 300 }))
+        throw rejected('X-Slack-Request-Timestamp is more than five minutes from now');
       const body = parseSlackBody(bodyText(request.rawBody));
       const expectedApp = appId();
       const bodyApp = asString(body.api_app_id);
-      if (expectedApp !== undefined && bodyApp !== undefined && bodyApp !== expectedApp) throw rejected(`the request is for app ${bodyApp}, not ${expectedApp}`);
+      if (expectedApp !== undefined && bodyApp !== undefined && bodyApp !== expectedApp)
+        throw rejected(`the request is for app ${bodyApp}, not ${expectedApp}`);
       const delivery = slackDelivery(body);
       if (delivery === undefined) throw unreadable('the body has no event_id, trigger_id or challenge to identify the delivery');
       return delivery;

@@ -1,11 +1,10 @@
-export {
-  createTelegram,
-  type TelegramCheckpointSettings,
-  type TelegramCommandEvent,
-  type TelegramCommandHandler,
-  type TelegramParseMode,
-  type TelegramProvider,
-  type TelegramProviderSettings,
-  type TelegramUpdate,
-} from './telegram-provider';
+export { createTelegram, type TelegramProvider } from './telegram-provider';
+export type {
+  TelegramCheckpointSettings,
+  TelegramCommandEvent,
+  TelegramCommandHandler,
+  TelegramParseMode,
+  TelegramProviderSettings,
+  TelegramUpdate,
+} from './telegram-settings';
 export { VERSION } from './version';

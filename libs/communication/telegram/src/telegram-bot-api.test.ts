@@ -15,9 +15,17 @@ afterAll(async () => {
   await fake.close();
 });
 
-const settings = (extra: TelegramProviderSettings = {}): TelegramProviderSettings => ({ token: fake.token, baseURL: fake.url, allowPrivateNetwork: true, ...extra });
+const settings = (extra: TelegramProviderSettings = {}): TelegramProviderSettings => ({
+  token: fake.token,
+  baseURL: fake.url,
+  allowPrivateNetwork: true,
+  ...extra,
+});
 const ADA = { kind: 'chat', id: '424242' } as const;
-const errors = JSON.parse(readFileSync(new URL('__fixtures__/errors.json', import.meta.url), 'utf8')) as Record<string, { ok: false; error_code: number; description: string }>;
+const errors = JSON.parse(readFileSync(new URL('__fixtures__/errors.json', import.meta.url), 'utf8')) as Record<
+  string,
+  { ok: false; error_code: number; description: string }
+>;
 
 testMessagingProvider({
   create: () => createTelegram(settings()),
@@ -27,7 +35,10 @@ testMessagingProvider({
 });
 
 function send(extra: TelegramProviderSettings, input: Record<string, unknown>) {
-  return createTelegram(settings(extra)).execute({ capability: 'messaging', operation: 'sendMessage', input: { recipient: ADA, ...input } }, createCallContext());
+  return createTelegram(settings(extra)).execute(
+    { capability: 'messaging', operation: 'sendMessage', input: { recipient: ADA, ...input } },
+    createCallContext(),
+  );
 }
 
 const lastMessage = () => fake.messages.at(-1);
@@ -42,31 +53,56 @@ describe('message formatting', () => {
   });
 
   it('renders blocks as paragraphs and small print, and actions as an inline keyboard', async () => {
-    await send({}, {
-      text: 'fallback',
-      blocks: [
-        { type: 'section', text: 'Deploy 42 <finished>' },
-        { type: 'divider' },
-        { type: 'context', elements: ['main', 'build 42'] },
-        { type: 'actions', buttons: [{ text: 'Open', value: 'open-42', url: 'https://ci.example.com/42' }, { text: 'Roll back', value: 'rollback-42' }] },
+    await send(
+      {},
+      {
+        text: 'fallback',
+        blocks: [
+          { type: 'section', text: 'Deploy 42 <finished>' },
+          { type: 'divider' },
+          { type: 'context', elements: ['main', 'build 42'] },
+          {
+            type: 'actions',
+            buttons: [
+              { text: 'Open', value: 'open-42', url: 'https://ci.example.com/42' },
+              { text: 'Roll back', value: 'rollback-42' },
+            ],
+          },
+        ],
+      },
+    );
+    expect(lastMessage()?.text).toBe('Deploy 42 &lt;finished&gt;\n\n——————\n\n<i>main · build 42</i>');
+    expect(lastMessage()?.reply_markup).toEqual({
+      inline_keyboard: [
+        [
+          { text: 'Open', url: 'https://ci.example.com/42' },
+          { text: 'Roll back', callback_data: 'rollback-42' },
+        ],
       ],
     });
-    expect(lastMessage()?.text).toBe('Deploy 42 &lt;finished&gt;\n\n——————\n\n<i>main · build 42</i>');
-    expect(lastMessage()?.reply_markup).toEqual({ inline_keyboard: [[{ text: 'Open', url: 'https://ci.example.com/42' }, { text: 'Roll back', callback_data: 'rollback-42' }]] });
   });
 
   it.each([
     ['HTML', 'Build 1.2 <ok>\n\n——————\n\n<i>main · v1.2</i>', 'Build 1.2 <ok>\n\n——————\n\nmain · v1.2'],
     ['MarkdownV2', 'Build 1\\.2 <ok\\>\n\n——————\n\n_main · v1\\.2_', 'Build 1.2 <ok>\n\n——————\n\nmain · v1.2'],
   ] as const)('renders blocks in %s markup Telegram accepts', async (parseMode, sent, visible) => {
-    await send({ parseMode }, { text: 'fallback', blocks: [{ type: 'section', text: 'Build 1.2 <ok>' }, { type: 'divider' }, { type: 'context', elements: ['main', 'v1.2'] }] });
+    await send(
+      { parseMode },
+      {
+        text: 'fallback',
+        blocks: [{ type: 'section', text: 'Build 1.2 <ok>' }, { type: 'divider' }, { type: 'context', elements: ['main', 'v1.2'] }],
+      },
+    );
     expect(lastMessage()?.text).toBe(parseMode === 'HTML' ? sent.replace('<ok>', '&lt;ok&gt;') : sent);
     expect(lastMessage()?.visible).toBe(visible);
   });
 
   it('refuses a message id that is not an integer before sending', async () => {
     const requests = fake.requests.length;
-    const call = createTelegram(settings()).execute({ capability: 'messaging', operation: 'deleteMessage', input: { channelId: '424242', messageId: 'C0123' } }, createCallContext());
+    const call = createTelegram(settings()).execute(
+      { capability: 'messaging', operation: 'deleteMessage', input: { channelId: '424242', messageId: 'C0123' } },
+      createCallContext(),
+    );
     await expect(call).rejects.toMatchObject({ kind: 'validation' });
     expect(fake.requests.length).toBe(requests);
   });
@@ -81,8 +117,18 @@ describe('message formatting', () => {
   it('replies with reply_parameters and treats an unchanged edit as done', async () => {
     const telegram = createTelegram(settings());
     const context = createCallContext();
-    const parent = (await telegram.execute({ capability: 'messaging', operation: 'sendMessage', input: { recipient: ADA, text: 'parent' } }, context)) as { channelId: string; messageId: string };
-    await telegram.execute({ capability: 'messaging', operation: 'replyInThread', input: { channelId: parent.channelId, threadId: parent.messageId, text: 'child' } }, context);
+    const parent = (await telegram.execute(
+      { capability: 'messaging', operation: 'sendMessage', input: { recipient: ADA, text: 'parent' } },
+      context,
+    )) as { channelId: string; messageId: string };
+    await telegram.execute(
+      {
+        capability: 'messaging',
+        operation: 'replyInThread',
+        input: { channelId: parent.channelId, threadId: parent.messageId, text: 'child' },
+      },
+      context,
+    );
     expect(lastMessage()?.reply_to).toBe(Number(parent.messageId));
     const address = { channelId: parent.channelId, messageId: parent.messageId };
     const again = telegram.execute({ capability: 'messaging', operation: 'updateMessage', input: { ...address, text: 'parent' } }, context);
@@ -93,14 +139,22 @@ describe('message formatting', () => {
 
 describe('recipients and users', () => {
   it('cannot send to a phone number', async () => {
-    await expect(send({}, { recipient: { kind: 'phone', number: '+14155550123' }, text: 'sms?' })).rejects.toMatchObject({ kind: 'unsupported' });
+    await expect(send({}, { recipient: { kind: 'phone', number: '+14155550123' }, text: 'sms?' })).rejects.toMatchObject({
+      kind: 'unsupported',
+    });
   });
 
   it('gets a user with getChat, or with getChatMember in userChatId (which says whether it is a bot)', async () => {
     const context = createCallContext();
-    const viaChat = await createTelegram(settings()).execute({ capability: 'messaging', operation: 'getUser', input: { userId: '424242' } }, context);
+    const viaChat = await createTelegram(settings()).execute(
+      { capability: 'messaging', operation: 'getUser', input: { userId: '424242' } },
+      context,
+    );
     expect(viaChat).toEqual({ id: '424242', name: 'Ada Lovelace', handle: 'ada' });
-    const viaMember = await createTelegram(settings({ userChatId: '-100200300' })).execute({ capability: 'messaging', operation: 'getUser', input: { userId: '424242' } }, context);
+    const viaMember = await createTelegram(settings({ userChatId: '-100200300' })).execute(
+      { capability: 'messaging', operation: 'getUser', input: { userId: '424242' } },
+      context,
+    );
     expect(viaMember).toEqual({ id: '424242', name: 'Ada Lovelace', handle: 'ada', isBot: false });
   });
 
@@ -109,7 +163,10 @@ describe('recipients and users', () => {
     ['a group id', {}, '-100200300'],
     ['a non-member (user not found)', { userChatId: '-100200300' }, '999'],
   ])('reports not_found for %s', async (_title, extra, userId) => {
-    const call = createTelegram(settings(extra)).execute({ capability: 'messaging', operation: 'getUser', input: { userId } }, createCallContext());
+    const call = createTelegram(settings(extra)).execute(
+      { capability: 'messaging', operation: 'getUser', input: { userId } },
+      createCallContext(),
+    );
     await expect(call).rejects.toMatchObject({ kind: 'not_found' });
   });
 });
@@ -135,7 +192,10 @@ describe('error mapping', () => {
   });
 
   it('answers a blocked user with auth', async () => {
-    await expect(send({}, { recipient: { kind: 'user', id: '515151' }, text: 'hi' })).rejects.toMatchObject({ kind: 'auth', statusCode: 403 });
+    await expect(send({}, { recipient: { kind: 'user', id: '515151' }, text: 'hi' })).rejects.toMatchObject({
+      kind: 'auth',
+      statusCode: 403,
+    });
   });
 
   it('never shows the bot token, which travels in the URL path, in errors', async () => {
@@ -144,7 +204,11 @@ describe('error mapping', () => {
       .execute({ capability: 'messaging', operation: 'sendMessage', input: { recipient: ADA, text: 'hi' } }, createCallContext())
       .catch((error: unknown) => error);
     expect(failure).toMatchObject({ kind: 'auth', statusCode: 401 });
-    const shown = JSON.stringify({ message: (failure as Error).message, cause: String((failure as Error).cause), stack: (failure as Error).stack });
+    const shown = JSON.stringify({
+      message: (failure as Error).message,
+      cause: String((failure as Error).cause),
+      stack: (failure as Error).stack,
+    });
     expect(shown).toContain('/bot[REDACTED]/sendMessage');
     expect(shown).not.toContain(planted);
     expect(shown).not.toContain('AAPlantedTokenThatMustNeverLeak_xyz');
@@ -167,7 +231,10 @@ describe('error mapping', () => {
   it('passes the call signal: an aborted call is a timeout', async () => {
     const controller = new AbortController();
     controller.abort();
-    const call = createTelegram(settings()).execute({ capability: 'messaging', operation: 'sendMessage', input: { recipient: ADA, text: 'hi' } }, createCallContext({ signal: controller.signal }));
+    const call = createTelegram(settings()).execute(
+      { capability: 'messaging', operation: 'sendMessage', input: { recipient: ADA, text: 'hi' } },
+      createCallContext({ signal: controller.signal }),
+    );
     await expect(call).rejects.toMatchObject({ kind: 'timeout' });
   });
 });
@@ -175,9 +242,20 @@ describe('error mapping', () => {
 describe('bot operations', () => {
   it('sets the command menu with setMyCommands', async () => {
     const telegram = createTelegram(settings());
-    const result = await telegram.operations.setCommands!.execute({ commands: [{ command: 'start', description: 'Start the bot' }, { command: 'deploy', description: 'Deploy a build' }] }, createCallContext());
+    const result = await telegram.operations.setCommands!.execute(
+      {
+        commands: [
+          { command: 'start', description: 'Start the bot' },
+          { command: 'deploy', description: 'Deploy a build' },
+        ],
+      },
+      createCallContext(),
+    );
     expect(result).toEqual({ commands: ['start', 'deploy'] });
-    expect(fake.commands).toEqual([{ command: 'start', description: 'Start the bot' }, { command: 'deploy', description: 'Deploy a build' }]);
+    expect(fake.commands).toEqual([
+      { command: 'start', description: 'Start the bot' },
+      { command: 'deploy', description: 'Deploy a build' },
+    ]);
   });
 
   it('sets a webhook with the secret from settings; getUpdates then reports conflict until it is deleted', async () => {
@@ -201,20 +279,33 @@ describe('through a hub and a custom dispatcher', () => {
 
   it('sends through the given dispatcher, with Telegram errors translated there too', async () => {
     const seen: { origin: string; path: string; method: string }[] = [];
-    const body = JSON.stringify({ ok: false, error_code: 429, description: 'Too Many Requests: retry after 3', parameters: { retry_after: 3 } });
+    const body = JSON.stringify({
+      ok: false,
+      error_code: 429,
+      description: 'Too Many Requests: retry after 3',
+      parameters: { retry_after: 3 },
+    });
     const dispatcher = {
       request(options: { origin: string; path: string; method: string }) {
         seen.push({ origin: options.origin, path: options.path, method: options.method });
         return Promise.resolve({
           statusCode: 429,
           headers: { 'content-type': 'application/json' },
-          body: { text: () => Promise.resolve(body), json: () => Promise.resolve(JSON.parse(body) as unknown), arrayBuffer: () => Promise.resolve(new ArrayBuffer(0)), dump: () => Promise.resolve() },
+          body: {
+            text: () => Promise.resolve(body),
+            json: () => Promise.resolve(JSON.parse(body) as unknown),
+            arrayBuffer: () => Promise.resolve(new ArrayBuffer(0)),
+            dump: () => Promise.resolve(),
+          },
         });
       },
     };
     // allowPrivateNetwork skips the DNS check of api.telegram.org, which this offline machine cannot resolve.
     const telegram = createTelegram({ token: '42:AADispatcherToken_abcdef', dispatcher: dispatcher as never, allowPrivateNetwork: true });
-    const call = telegram.execute({ capability: 'messaging', operation: 'sendMessage', input: { recipient: ADA, text: 'hi' } }, createCallContext());
+    const call = telegram.execute(
+      { capability: 'messaging', operation: 'sendMessage', input: { recipient: ADA, text: 'hi' } },
+      createCallContext(),
+    );
     await expect(call).rejects.toMatchObject({ kind: 'rate_limit', statusCode: 429, retryAfterMs: 3000 });
     expect(seen).toEqual([{ origin: 'https://api.telegram.org', path: '/bot42:AADispatcherToken_abcdef/sendMessage', method: 'POST' }]);
   });

@@ -13,7 +13,12 @@ export interface TelegramClient {
   /** The bot's numeric id: the part of the token before the colon. */
   botId(): string;
   /** Calls `method` and reads its `result` with `result`; a mismatch is a `provider` error naming the field. */
-  call<Result>(method: string, parameters: Readonly<Record<string, unknown>>, result: z.ZodType<Result>, context: TelegramCallContext): Promise<Result>;
+  call<Result>(
+    method: string,
+    parameters: Readonly<Record<string, unknown>>,
+    result: z.ZodType<Result>,
+    context: TelegramCallContext,
+  ): Promise<Result>;
 }
 
 /** Resolves the token: the setting, else `TELEGRAM_BOT_TOKEN`; undefined when neither is set. */
@@ -32,7 +37,8 @@ export function createTelegramClient(settings: TelegramProviderSettings, baseURL
   const connect = () => {
     if (connection !== undefined) return connection;
     const token = resolveToken(settings);
-    if (token === undefined) throw telegramErrors.create({ kind: 'auth', message: 'no bot token: set token or TELEGRAM_BOT_TOKEN', isRetryable: false });
+    if (token === undefined)
+      throw telegramErrors.create({ kind: 'auth', message: 'no bot token: set token or TELEGRAM_BOT_TOKEN', isRetryable: false });
     // A token from TELEGRAM_BOT_TOKEN is registered here, before it is put in any URL.
     registerSecret(token);
     const client = createHttpClient({
@@ -49,10 +55,22 @@ export function createTelegramClient(settings: TelegramProviderSettings, baseURL
     botId: () => connect().botId,
     async call(method, parameters, result, context) {
       const { client } = connect();
-      const { data, headers } = await client.request({ method: 'POST', path: `/${method}`, body: parameters, responseSchema: telegramAnswerSchema(result), signal: context.signal });
+      const { data, headers } = await client.request({
+        method: 'POST',
+        path: `/${method}`,
+        body: parameters,
+        responseSchema: telegramAnswerSchema(result),
+        signal: context.signal,
+      });
       if (data.ok) return data.result;
       const status = data.error_code;
-      throw telegramErrors.fromStatus({ operation: method, status, headers, message: data.description ?? undefined, hint: telegramHint(status, data) });
+      throw telegramErrors.fromStatus({
+        operation: method,
+        status,
+        headers,
+        message: data.description ?? undefined,
+        hint: telegramHint(status, data),
+      });
     },
   };
 }

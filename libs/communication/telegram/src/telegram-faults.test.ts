@@ -1,5 +1,12 @@
 import { createHub, type IntegrationError } from '@switchyard/core';
-import { createCallContext, createMemoryMessagingProvider, startFaultServer, testProviderFaults, type FaultResponse, type FaultServer } from '@switchyard/testing';
+import {
+  createCallContext,
+  createMemoryMessagingProvider,
+  startFaultServer,
+  testProviderFaults,
+  type FaultResponse,
+  type FaultServer,
+} from '@switchyard/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createTelegram } from './index';
 
@@ -7,7 +14,11 @@ import { createTelegram } from './index';
 // part of it shows in any error.
 const TOKEN = '123456789:AAFaultServerTokenForTelegramTests';
 const ROUTE = `POST /bot${TOKEN}/sendMessage`;
-const sendMessage = { capability: 'messaging', operation: 'sendMessage', input: { recipient: { kind: 'chat', id: '424242' }, text: 'Deploy 42 finished' } } as const;
+const sendMessage = {
+  capability: 'messaging',
+  operation: 'sendMessage',
+  input: { recipient: { kind: 'chat', id: '424242' }, text: 'Deploy 42 finished' },
+} as const;
 let server: FaultServer | undefined;
 
 afterEach(async () => {
@@ -40,7 +51,10 @@ async function failure(answer: FaultResponse): Promise<IntegrationError> {
 
 describe('telegram error envelope', () => {
   it('takes the wait of a 429 from parameters.retry_after (Telegram sends no Retry-After header)', async () => {
-    const limited = await failure({ status: 429, body: { ok: false, error_code: 429, description: 'Too Many Requests: retry after 35', parameters: { retry_after: 35 } } });
+    const limited = await failure({
+      status: 429,
+      body: { ok: false, error_code: 429, description: 'Too Many Requests: retry after 35', parameters: { retry_after: 35 } },
+    });
     expect(limited).toMatchObject({ kind: 'rate_limit', statusCode: 429, retryAfterMs: 35_000, isRetryable: true });
     expect(limited.message).toContain('retry after 35');
   });
@@ -68,6 +82,11 @@ describe('telegram in the hub', () => {
     expect(sent.text).toBe('Deploy 42 finished');
     // Telegram was tried once (a send is not retried blindly), then the backup took it.
     expect(server.requests).toHaveLength(1);
-    await expect(backup.execute({ capability: 'messaging', operation: 'deleteMessage', input: { channelId: sent.channelId, messageId: sent.messageId } }, createCallContext())).resolves.toBeDefined();
+    await expect(
+      backup.execute(
+        { capability: 'messaging', operation: 'deleteMessage', input: { channelId: sent.channelId, messageId: sent.messageId } },
+        createCallContext(),
+      ),
+    ).resolves.toBeDefined();
   });
 });

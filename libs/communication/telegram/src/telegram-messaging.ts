@@ -1,4 +1,11 @@
-import { IntegrationError, type MessagingOperationInput, type MessagingOperationName, type MessagingOperationOutput, type ProviderCallContext, type Recipient } from '@switchyard/core';
+import {
+  IntegrationError,
+  type MessagingOperationInput,
+  type MessagingOperationName,
+  type MessagingOperationOutput,
+  type ProviderCallContext,
+  type Recipient,
+} from '@switchyard/core';
 import {
   epochMilliseconds,
   telegramChatMemberSchema,
@@ -16,20 +23,32 @@ import type { TelegramParseMode } from './telegram-settings';
 
 /** The operations a bot can do: all but `listChannels` and `listUsers`. */
 type Handlers = {
-  readonly [Name in Exclude<MessagingOperationName, 'listChannels' | 'listUsers'>]: (input: MessagingOperationInput<Name>, context: ProviderCallContext) => Promise<MessagingOperationOutput<Name>>;
+  readonly [Name in Exclude<MessagingOperationName, 'listChannels' | 'listUsers'>]: (
+    input: MessagingOperationInput<Name>,
+    context: ProviderCallContext,
+  ) => Promise<MessagingOperationOutput<Name>>;
 };
 
 /** The chat a recipient addresses: a chat, channel or user id (`@channelname` works for public channels). SMS numbers are not Telegram's. */
 function chatIdOf(recipient: Recipient): string {
   if (recipient.kind === 'phone') {
-    throw telegramErrors.create({ kind: 'unsupported', message: 'cannot send to a phone number: use a chat, channel or user id', operation: 'messaging.sendMessage', isRetryable: false });
+    throw telegramErrors.create({
+      kind: 'unsupported',
+      message: 'cannot send to a phone number: use a chat, channel or user id',
+      operation: 'messaging.sendMessage',
+      isRetryable: false,
+    });
   }
   return recipient.id;
 }
 
 /** A `message_id`: Telegram's are integers, so anything else is refused before a request. */
 function messageIdOf(value: string, operation: string): number {
-  if (!/^\d+$/.test(value)) throw telegramErrors.invalidInput(`messaging.${operation}`, `message id ${JSON.stringify(value)} is not a Telegram message_id (an integer)`);
+  if (!/^\d+$/.test(value))
+    throw telegramErrors.invalidInput(
+      `messaging.${operation}`,
+      `message id ${JSON.stringify(value)} is not a Telegram message_id (an integer)`,
+    );
   return Number(value);
 }
 
@@ -42,7 +61,8 @@ function notFound(message: string) {
 }
 
 function userOf(user: TelegramUser, requestedId: string) {
-  if (user.type !== undefined && user.type !== null && user.type !== 'private') throw notFound(`chat ${requestedId} is a ${user.type}, not a user`);
+  if (user.type !== undefined && user.type !== null && user.type !== 'private')
+    throw notFound(`chat ${requestedId} is a ${user.type}, not a user`);
   const name = [user.first_name, user.last_name].filter((part) => part !== undefined && part !== null && part !== '').join(' ');
   return {
     id: String(user.id),
@@ -59,7 +79,13 @@ function userOf(user: TelegramUser, requestedId: string) {
  * `userChatId`). Bots cannot list chats or users, so those are not offered.
  */
 export function createMessagingHandlers(client: TelegramClient, parseMode: TelegramParseMode, userChatId: string | undefined): Handlers {
-  async function send(chatId: string, text: string, blocks: MessagingOperationInput<'sendMessage'>['blocks'], replyTo: string | undefined, context: ProviderCallContext) {
+  async function send(
+    chatId: string,
+    text: string,
+    blocks: MessagingOperationInput<'sendMessage'>['blocks'],
+    replyTo: string | undefined,
+    context: ProviderCallContext,
+  ) {
     const content = renderMessage(text, blocks, parseMode);
     const replyParameters = replyTo === undefined ? {} : { reply_parameters: { message_id: messageIdOf(replyTo, 'replyInThread') } };
     const message = await client.call('sendMessage', { chat_id: chatId, ...content, ...replyParameters }, telegramMessageSchema, context);
@@ -84,17 +110,28 @@ export function createMessagingHandlers(client: TelegramClient, parseMode: Teleg
       const content = renderMessage(input.text, input.blocks, parseMode);
       let edited: TelegramMessage | undefined;
       try {
-        const result = await client.call('editMessageText', { chat_id: input.channelId, message_id: messageIdOf(input.messageId, 'updateMessage'), ...content }, telegramEditResultSchema, context);
+        const result = await client.call(
+          'editMessageText',
+          { chat_id: input.channelId, message_id: messageIdOf(input.messageId, 'updateMessage'), ...content },
+          telegramEditResultSchema,
+          context,
+        );
         edited = result === true || result === null ? undefined : result;
       } catch (error) {
         // Setting the text a message already has is a success for an idempotent update.
-        if (!(IntegrationError.isInstance(error) && error.statusCode === 400 && /message is not modified/i.test(error.message))) throw error;
+        if (!(IntegrationError.isInstance(error) && error.statusCode === 400 && /message is not modified/i.test(error.message)))
+          throw error;
       }
       return { messageId: input.messageId, channelId: input.channelId, text: input.text, timestamp: timestampOf(edited) };
     },
 
     async deleteMessage(input, context) {
-      await client.call('deleteMessage', { chat_id: input.channelId, message_id: messageIdOf(input.messageId, 'deleteMessage') }, telegramTrueSchema, context);
+      await client.call(
+        'deleteMessage',
+        { chat_id: input.channelId, message_id: messageIdOf(input.messageId, 'deleteMessage') },
+        telegramTrueSchema,
+        context,
+      );
       return { channelId: input.channelId, messageId: input.messageId };
     },
 
@@ -103,7 +140,8 @@ export function createMessagingHandlers(client: TelegramClient, parseMode: Teleg
       const user =
         userChatId === undefined
           ? await client.call('getChat', { chat_id: input.userId }, telegramChatSchema, context)
-          : (await client.call('getChatMember', { chat_id: userChatId, user_id: Number(input.userId) }, telegramChatMemberSchema, context)).user;
+          : (await client.call('getChatMember', { chat_id: userChatId, user_id: Number(input.userId) }, telegramChatMemberSchema, context))
+              .user;
       return userOf(user, input.userId);
     },
   };

@@ -38,7 +38,12 @@ export function createTelegramOperations(
     hints: { readOnly: false, destructive: false, idempotent: true },
     async execute(input, context) {
       const { commands, languageCode } = input as { commands: { command: string; description: string }[]; languageCode?: string };
-      await client.call('setMyCommands', { commands, ...(languageCode === undefined ? {} : { language_code: languageCode }) }, telegramTrueSchema, context);
+      await client.call(
+        'setMyCommands',
+        { commands, ...(languageCode === undefined ? {} : { language_code: languageCode }) },
+        telegramTrueSchema,
+        context,
+      );
       return { commands: commands.map((entry) => entry.command) };
     },
   };
@@ -55,7 +60,12 @@ export function createTelegramOperations(
     output: emptyObject.extend({ url: webUrl, hasSecretToken: flag.unwrap() }),
     hints: { readOnly: false, destructive: false, idempotent: true },
     async execute(input, context) {
-      const { url, secretToken, dropPendingUpdates, allowedUpdates } = input as { url: string; secretToken?: string; dropPendingUpdates?: boolean; allowedUpdates?: string[] };
+      const { url, secretToken, dropPendingUpdates, allowedUpdates } = input as {
+        url: string;
+        secretToken?: string;
+        dropPendingUpdates?: boolean;
+        allowedUpdates?: string[];
+      };
       const secret = secretToken ?? defaultSecret();
       registerSecret(secret);
       if (secret !== undefined && !SECRET_TOKEN.test(secret)) {
@@ -79,7 +89,12 @@ export function createTelegramOperations(
     hints: { readOnly: false, destructive: true, idempotent: true },
     async execute(input, context) {
       const { dropPendingUpdates } = input as { dropPendingUpdates?: boolean };
-      await client.call('deleteWebhook', dropPendingUpdates === undefined ? {} : { drop_pending_updates: dropPendingUpdates }, telegramTrueSchema, context);
+      await client.call(
+        'deleteWebhook',
+        dropPendingUpdates === undefined ? {} : { drop_pending_updates: dropPendingUpdates },
+        telegramTrueSchema,
+        context,
+      );
       return { deleted: true };
     },
   };

@@ -32,7 +32,12 @@ afterAll(async () => {
   await server.stop();
 });
 
-const peerSettings = (extra: TelegramProviderSettings = {}): TelegramProviderSettings => ({ token: TOKEN, baseURL: shim.url, allowPrivateNetwork: true, ...extra });
+const peerSettings = (extra: TelegramProviderSettings = {}): TelegramProviderSettings => ({
+  token: TOKEN,
+  baseURL: shim.url,
+  allowPrivateNetwork: true,
+  ...extra,
+});
 
 testProvider({ id: 'telegram', category: 'communication', create: () => createTelegram({ token: TOKEN }) });
 
@@ -47,8 +52,18 @@ testMessagingProvider({
     it('edits a sent message in place on the peer', async () => {
       const telegram = createTelegram(peerSettings());
       const context = createCallContext();
-      const sent = (await telegram.execute({ capability: 'messaging', operation: 'sendMessage', input: { recipient: { kind: 'chat', id: '1' }, text: 'before' } }, context)) as { messageId: string; channelId: string };
-      const updated = await telegram.execute({ capability: 'messaging', operation: 'updateMessage', input: { channelId: sent.channelId, messageId: sent.messageId, text: 'after <edit> & more' } }, context);
+      const sent = (await telegram.execute(
+        { capability: 'messaging', operation: 'sendMessage', input: { recipient: { kind: 'chat', id: '1' }, text: 'before' } },
+        context,
+      )) as { messageId: string; channelId: string };
+      const updated = await telegram.execute(
+        {
+          capability: 'messaging',
+          operation: 'updateMessage',
+          input: { channelId: sent.channelId, messageId: sent.messageId, text: 'after <edit> & more' },
+        },
+        context,
+      );
       expect(updated).toMatchObject({ channelId: sent.channelId, messageId: sent.messageId, text: 'after <edit> & more' });
       const stored = server.storage.botMessages.find((update) => String(update.messageId) === sent.messageId);
       expect((stored?.message as unknown as { text?: string } | undefined)?.text).toBe('after &lt;edit&gt; &amp; more');
@@ -69,11 +84,24 @@ describe('a simulated user on telegram-test-api', () => {
     expect(seen).toEqual([expect.objectContaining({ command: 'start', argument: 'now', chatId: '77' })]);
 
     await telegram.execute(
-      { capability: 'messaging', operation: 'sendMessage', input: { recipient: { kind: 'chat', id: '77' }, text: 'Welcome!', blocks: [{ type: 'section', text: 'Welcome, Ada' }, { type: 'actions', buttons: [{ text: 'Help', value: 'help' }] }] } },
+      {
+        capability: 'messaging',
+        operation: 'sendMessage',
+        input: {
+          recipient: { kind: 'chat', id: '77' },
+          text: 'Welcome!',
+          blocks: [
+            { type: 'section', text: 'Welcome, Ada' },
+            { type: 'actions', buttons: [{ text: 'Help', value: 'help' }] },
+          ],
+        },
+      },
       createCallContext(),
     );
     const { result: botMessages } = await client.getUpdates();
-    const reply = botMessages.map((entry) => entry.message as unknown as { text: string; reply_markup?: unknown }).find((message) => message.text === 'Welcome, Ada');
+    const reply = botMessages
+      .map((entry) => entry.message as unknown as { text: string; reply_markup?: unknown })
+      .find((message) => message.text === 'Welcome, Ada');
     expect(reply?.reply_markup).toEqual({ inline_keyboard: [[{ text: 'Help', callback_data: 'help' }]] });
   });
 
@@ -81,35 +109,62 @@ describe('a simulated user on telegram-test-api', () => {
     const telegram = createTelegram(peerSettings());
     const client = server.getClient(TOKEN, { chatId: 78, userId: 78 });
     await telegram.execute(
-      { capability: 'messaging', operation: 'sendMessage', input: { recipient: { kind: 'chat', id: '78' }, text: 'Deploy 42 finished', blocks: [{ type: 'actions', buttons: [{ text: 'Roll back', value: 'rollback-42' }] }] } },
+      {
+        capability: 'messaging',
+        operation: 'sendMessage',
+        input: {
+          recipient: { kind: 'chat', id: '78' },
+          text: 'Deploy 42 finished',
+          blocks: [{ type: 'actions', buttons: [{ text: 'Roll back', value: 'rollback-42' }] }],
+        },
+      },
       createCallContext(),
     );
     const { result } = await client.getUpdates();
-    const pressed = result.map((entry) => entry.message as unknown as { reply_markup?: { inline_keyboard: { callback_data?: string }[][] } }).find((message) => message.reply_markup !== undefined);
+    const pressed = result
+      .map((entry) => entry.message as unknown as { reply_markup?: { inline_keyboard: { callback_data?: string }[][] } })
+      .find((message) => message.reply_markup !== undefined);
     await client.sendCallback(client.makeCallbackQuery(pressed?.reply_markup?.inline_keyboard[0]?.[0]?.callback_data ?? 'missing'));
-    const polled = (await telegram.operations.getUpdates!.execute({}, createCallContext())) as { updates: { callback_query?: { data?: string } }[] };
+    const polled = (await telegram.operations.getUpdates!.execute({}, createCallContext())) as {
+      updates: { callback_query?: { data?: string } }[];
+    };
     expect(polled.updates.map((update) => update.callback_query?.data)).toEqual(['rollback-42']);
   });
 
   it('sets and deletes a webhook with a secret token', async () => {
     const telegram = createTelegram(peerSettings({ webhookSecret: 'peer-webhook-secret_1' }));
-    await expect(telegram.operations.setWebhook!.execute({ url: 'https://bot.example.com/telegram' }, createCallContext())).resolves.toEqual({ url: 'https://bot.example.com/telegram', hasSecretToken: true });
+    await expect(
+      telegram.operations.setWebhook!.execute({ url: 'https://bot.example.com/telegram' }, createCallContext()),
+    ).resolves.toEqual({ url: 'https://bot.example.com/telegram', hasSecretToken: true });
     await expect(telegram.operations.deleteWebhook!.execute({}, createCallContext())).resolves.toEqual({ deleted: true });
   });
 
   it('reports a method the peer lacks as a provider error without the token', async () => {
     const telegram = createTelegram(peerSettings());
-    const failure = await telegram.operations.setCommands!.execute({ commands: [{ command: 'start', description: 'Start' }] }, createCallContext()).catch((error: unknown) => error);
+    const failure = await telegram.operations
+      .setCommands!.execute({ commands: [{ command: 'start', description: 'Start' }] }, createCallContext())
+      .catch((error: unknown) => error);
     expect(failure).toMatchObject({ kind: 'provider', statusCode: 500 });
     expect(String((failure as Error).message)).not.toContain(TOKEN);
   });
 
   it('looks a user up with getChatMember in a group they wrote in', async () => {
-    const grace = server.getClient(TOKEN, { userId: 79, chatId: -1001, type: 'group', chatTitle: 'Ops', firstName: 'Grace', userName: 'grace' });
+    const grace = server.getClient(TOKEN, {
+      userId: 79,
+      chatId: -1001,
+      type: 'group',
+      chatTitle: 'Ops',
+      firstName: 'Grace',
+      userName: 'grace',
+    });
     await grace.sendMessage(grace.makeMessage('hi all'));
     const telegram = createTelegram(peerSettings({ userChatId: '-1001' }));
-    await expect(telegram.execute({ capability: 'messaging', operation: 'getUser', input: { userId: '79' } }, createCallContext())).resolves.toEqual({ id: '79', name: 'Grace', handle: 'grace', isBot: false });
-    await expect(telegram.execute({ capability: 'messaging', operation: 'getUser', input: { userId: String(ADA.userId) } }, createCallContext())).rejects.toMatchObject({ kind: 'not_found' });
+    await expect(
+      telegram.execute({ capability: 'messaging', operation: 'getUser', input: { userId: '79' } }, createCallContext()),
+    ).resolves.toEqual({ id: '79', name: 'Grace', handle: 'grace', isBot: false });
+    await expect(
+      telegram.execute({ capability: 'messaging', operation: 'getUser', input: { userId: String(ADA.userId) } }, createCallContext()),
+    ).rejects.toMatchObject({ kind: 'not_found' });
   });
 
   it('answers getMe for healthCheck', async () => {
@@ -122,13 +177,28 @@ describe('the telegram-test-api shim', () => {
     const response = await fetch(`${shim.url}/bot${TOKEN}/${method}${query}`, init);
     return { status: response.status, body: await response.json() };
   };
-  const json = (body: unknown): RequestInit => ({ method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const json = (body: unknown): RequestInit => ({
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
   const form = (body: Record<string, string>): RequestInit => ({ method: 'POST', body: new URLSearchParams(body) });
 
   it('answers getChat for a user who wrote to the bot, from a JSON body, a form body or the query string', async () => {
-    const chat = { id: ADA.userId, type: 'private', first_name: 'Ada', last_name: 'Lovelace', username: 'ada', accent_color_id: 0, max_reaction_count: 11 };
+    const chat = {
+      id: ADA.userId,
+      type: 'private',
+      first_name: 'Ada',
+      last_name: 'Lovelace',
+      username: 'ada',
+      accent_color_id: 0,
+      max_reaction_count: 11,
+    };
     await expect(call('getChat', json({ chat_id: ADA.userId }))).resolves.toEqual({ status: 200, body: { ok: true, result: chat } });
-    await expect(call('getChat', form({ chat_id: String(ADA.userId) }))).resolves.toEqual({ status: 200, body: { ok: true, result: chat } });
+    await expect(call('getChat', form({ chat_id: String(ADA.userId) }))).resolves.toEqual({
+      status: 200,
+      body: { ok: true, result: chat },
+    });
     await expect(call('getchat', {}, `?chat_id=${ADA.userId}`)).resolves.toEqual({ status: 200, body: { ok: true, result: chat } });
   });
 
@@ -139,18 +209,30 @@ describe('the telegram-test-api shim', () => {
   });
 
   it('answers 400 "message to edit not found" for an edit of a message that does not exist', async () => {
-    await expect(call('editMessageText', json({ chat_id: ADA.chatId, message_id: 999_999, text: 'x' }))).resolves.toEqual({ status: 400, body: errors.messageToEditNotFound });
-    await expect(call('editMessageText', form({ chat_id: '5150', message_id: '1', text: 'x' }))).resolves.toEqual({ status: 400, body: errors.messageToEditNotFound });
+    await expect(call('editMessageText', json({ chat_id: ADA.chatId, message_id: 999_999, text: 'x' }))).resolves.toEqual({
+      status: 400,
+      body: errors.messageToEditNotFound,
+    });
+    await expect(call('editMessageText', form({ chat_id: '5150', message_id: '1', text: 'x' }))).resolves.toEqual({
+      status: 400,
+      body: errors.messageToEditNotFound,
+    });
   });
 
   it('forwards everything else to the emulator unchanged', async () => {
     const sent = await call('sendMessage', json({ chat_id: 80, text: 'through the shim' }));
     expect(sent).toMatchObject({ status: 200, body: { ok: true, result: { chat: { id: 80 }, text: 'through the shim' } } });
     const messageId = (sent.body as { result: { message_id: number } }).result.message_id;
-    await expect(call('editMessageText', form({ chat_id: '80', message_id: String(messageId), text: 'edited' }))).resolves.toEqual({ status: 200, body: { ok: true, result: null } });
+    await expect(call('editMessageText', form({ chat_id: '80', message_id: String(messageId), text: 'edited' }))).resolves.toEqual({
+      status: 200,
+      body: { ok: true, result: null },
+    });
     expect(server.storage.botMessages.find((update) => update.messageId === messageId)?.message).toMatchObject({ text: 'edited' });
     await expect(call('getMe', {}, '')).resolves.toMatchObject({ status: 200, body: { ok: true } });
-    await expect(call('setMyCommands', json({ commands: [] }))).resolves.toMatchObject({ status: 500, body: { message: expect.stringContaining("'setMyCommands' is not supported") as unknown } });
+    await expect(call('setMyCommands', json({ commands: [] }))).resolves.toMatchObject({
+      status: 500,
+      body: { message: expect.stringContaining("'setMyCommands' is not supported") as unknown },
+    });
   });
 });
 
@@ -176,7 +258,10 @@ describe('createTelegram settings', () => {
     process.env.TELEGRAM_BOT_TOKEN = TOKEN;
     expect(createTelegram().isConfigured()).toBe(true);
     delete process.env.TELEGRAM_BOT_TOKEN;
-    const call = createTelegram().execute({ capability: 'messaging', operation: 'sendMessage', input: { recipient: { kind: 'chat', id: '1' }, text: 'hi' } }, createCallContext());
+    const call = createTelegram().execute(
+      { capability: 'messaging', operation: 'sendMessage', input: { recipient: { kind: 'chat', id: '1' }, text: 'hi' } },
+      createCallContext(),
+    );
     await expect(call).rejects.toMatchObject({ kind: 'auth' });
     await expect(call).rejects.toThrow(/TELEGRAM_BOT_TOKEN/);
   });

@@ -1,4 +1,13 @@
-import { defineProvider, loadOptionalSetting, messagingV1, registerSecret, withoutTrailingSlash, type ProviderOperation, type ProviderV1, type ProviderWebhooks } from '@switchyard/core';
+import {
+  defineProvider,
+  loadOptionalSetting,
+  messagingV1,
+  registerSecret,
+  withoutTrailingSlash,
+  type ProviderOperation,
+  type ProviderV1,
+  type ProviderWebhooks,
+} from '@switchyard/core';
 import { telegramUserSchema } from './telegram-api';
 import { createTelegramClient, resolveToken } from './telegram-client';
 import { createMessagingHandlers } from './telegram-messaging';
@@ -6,8 +15,6 @@ import { createTelegramOperations } from './telegram-operations';
 import type { TelegramProviderSettings } from './telegram-settings';
 import { createUpdatePoller } from './telegram-updates';
 import { createTelegramWebhooks } from './telegram-webhooks';
-
-export type { TelegramCheckpointSettings, TelegramCommandEvent, TelegramCommandHandler, TelegramParseMode, TelegramProviderSettings, TelegramUpdate } from './telegram-settings';
 
 /** The Telegram provider: a complete provider object for `hub.register()`. */
 export interface TelegramProvider extends ProviderV1 {
@@ -40,7 +47,9 @@ export interface TelegramProvider extends ProviderV1 {
  * ```
  */
 export function createTelegram(settings: TelegramProviderSettings = {}): TelegramProvider {
-  const baseURL = withoutTrailingSlash(loadOptionalSetting({ settingValue: settings.baseURL, environmentVariableName: 'TELEGRAM_BASE_URL' }) ?? 'https://api.telegram.org');
+  const baseURL = withoutTrailingSlash(
+    loadOptionalSetting({ settingValue: settings.baseURL, environmentVariableName: 'TELEGRAM_BASE_URL' }) ?? 'https://api.telegram.org',
+  );
   registerSecret(settings.token);
   const webhookSecret = loadOptionalSetting({ settingValue: settings.webhookSecret, environmentVariableName: 'TELEGRAM_WEBHOOK_SECRET' });
   registerSecret(webhookSecret);

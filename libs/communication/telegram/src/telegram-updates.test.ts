@@ -26,7 +26,11 @@ function update(name: string): Record<string, unknown> {
 
 async function pollWith(settings: TelegramProviderSettings) {
   const telegram = createTelegram({ token: fake.token, baseURL: fake.url, allowPrivateNetwork: true, ...settings });
-  return (await telegram.operations.getUpdates!.execute({ limit: 100 }, createCallContext())) as { updates: { update_id: number }[]; nextOffset?: number; dispatched: number };
+  return (await telegram.operations.getUpdates!.execute({ limit: 100 }, createCallContext())) as {
+    updates: { update_id: number }[];
+    nextOffset?: number;
+    dispatched: number;
+  };
 }
 
 describe('getUpdates long polling', () => {
@@ -66,7 +70,9 @@ describe('getUpdates long polling', () => {
       },
     };
     fake.pushUpdate({ message: { message_id: 1, chat: { id: 424242, type: 'private' }, date: 1767225600, text: '/deploy 41' } });
-    fake.pushUpdate({ message: { message_id: 2, chat: { id: 424242, type: 'private' }, date: 1767225600, text: '/deploy@switchyard_test_bot 42' } });
+    fake.pushUpdate({
+      message: { message_id: 2, chat: { id: 424242, type: 'private' }, date: 1767225600, text: '/deploy@switchyard_test_bot 42' },
+    });
     await expect(pollWith({ checkpoints, commands })).rejects.toThrow('deploy queue unavailable');
     const retried = await pollWith({ checkpoints, commands });
     expect(retried.dispatched).toBe(2);
@@ -78,7 +84,14 @@ describe('documented Bot API responses', () => {
   it('reads a sendMessage result: ids as strings, Unix seconds as an ISO timestamp', async () => {
     fake.failNext('sendMessage', fixture('message.json') as never);
     const telegram = createTelegram({ token: fake.token, baseURL: fake.url, allowPrivateNetwork: true });
-    const sent = await telegram.execute({ capability: 'messaging', operation: 'sendMessage', input: { recipient: { kind: 'chat', id: '424242' }, text: 'Deploy 42 finished' } }, createCallContext());
+    const sent = await telegram.execute(
+      {
+        capability: 'messaging',
+        operation: 'sendMessage',
+        input: { recipient: { kind: 'chat', id: '424242' }, text: 'Deploy 42 finished' },
+      },
+      createCallContext(),
+    );
     expect(sent).toEqual({ messageId: '1001', channelId: '424242', text: 'Deploy 42 finished', timestamp: '2026-01-01T00:00:00.000Z' });
   });
 
@@ -86,9 +99,13 @@ describe('documented Bot API responses', () => {
     const context = createCallContext();
     fake.failNext('getChat', fixture('chat.json') as never);
     const viaChat = createTelegram({ token: fake.token, baseURL: fake.url, allowPrivateNetwork: true });
-    await expect(viaChat.execute({ capability: 'messaging', operation: 'getUser', input: { userId: '424242' } }, context)).resolves.toEqual({ id: '424242', name: 'Ada Lovelace', handle: 'ada' });
+    await expect(viaChat.execute({ capability: 'messaging', operation: 'getUser', input: { userId: '424242' } }, context)).resolves.toEqual(
+      { id: '424242', name: 'Ada Lovelace', handle: 'ada' },
+    );
     fake.failNext('getChatMember', fixture('chat-member.json') as never);
     const viaMember = createTelegram({ token: fake.token, baseURL: fake.url, allowPrivateNetwork: true, userChatId: '-100200300' });
-    await expect(viaMember.execute({ capability: 'messaging', operation: 'getUser', input: { userId: '424242' } }, context)).resolves.toEqual({ id: '424242', name: 'Ada Lovelace', handle: 'ada', isBot: false });
+    await expect(
+      viaMember.execute({ capability: 'messaging', operation: 'getUser', input: { userId: '424242' } }, context),
+    ).resolves.toEqual({ id: '424242', name: 'Ada Lovelace', handle: 'ada', isBot: false });
   });
 });

@@ -61,14 +61,22 @@ export function createUpdatePoller(client: TelegramClient, settings: TelegramPro
   async function save(next: number): Promise<void> {
     offset = next;
     if (settings.checkpoints !== undefined) {
-      await settings.checkpoints.store.checkpoints.put({ integrationId: settings.checkpoints.integrationId, stream: stream(), cursor: String(next) });
+      await settings.checkpoints.store.checkpoints.put({
+        integrationId: settings.checkpoints.integrationId,
+        stream: stream(),
+        cursor: String(next),
+      });
     }
   }
 
   return {
     async poll(options: TelegramPollOptions, context: ProviderCallContext): Promise<TelegramPollResult> {
       const from = await currentOffset();
-      const parameters = { ...(from === undefined ? {} : { offset: from }), timeout: options.timeoutSeconds ?? 0, ...(options.limit === undefined ? {} : { limit: options.limit }) };
+      const parameters = {
+        ...(from === undefined ? {} : { offset: from }),
+        timeout: options.timeoutSeconds ?? 0,
+        ...(options.limit === undefined ? {} : { limit: options.limit }),
+      };
       const updates = await client.call('getUpdates', parameters, telegramUpdatesSchema, context);
       let dispatched = 0;
       for (const update of updates) {

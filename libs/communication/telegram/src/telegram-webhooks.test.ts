@@ -31,7 +31,8 @@ const rejectedAsAuth = (run: () => unknown) => {
   return false;
 };
 
-const verify = (rawBody: string, requestHeaders: Record<string, string>, receivedAt = NOW) => telegram.webhooks.verify({ headers: requestHeaders, rawBody, receivedAt }, SECRET);
+const verify = (rawBody: string, requestHeaders: Record<string, string>, receivedAt = NOW) =>
+  telegram.webhooks.verify({ headers: requestHeaders, rawBody, receivedAt }, SECRET);
 
 describe('Telegram webhook verification', () => {
   it('accepts an update with the secret token, keyed by update_id and named by its kind', () => {
@@ -56,11 +57,15 @@ describe('Telegram webhook verification', () => {
     const dayLater = NOW + 86_400_000 + 120_000;
     expect(rejectedAsAuth(() => verify(payload('message.json'), headers(), dayLater))).toBe(true);
     // edited_message is dated by edit_date.
-    expect(verify(payload('edited-message.json'), headers(), 1_767_225_700_000 + 86_000_000)).toMatchObject({ providerEvent: 'edited_message' });
+    expect(verify(payload('edited-message.json'), headers(), 1_767_225_700_000 + 86_000_000)).toMatchObject({
+      providerEvent: 'edited_message',
+    });
     // A callback query has no date of its own: the message it belongs to may be old.
     expect(verify(payload('callback-query.json'), headers(), dayLater)).toMatchObject({ providerEvent: 'callback_query' });
     const unchecked = createTelegram({ token: '123456789:AAUnused', webhookMaxAgeSeconds: 0 });
-    expect(unchecked.webhooks.verify({ headers: headers(), rawBody: payload('message.json'), receivedAt: dayLater }, SECRET)).toMatchObject({ deliveryId: '900000002' });
+    expect(unchecked.webhooks.verify({ headers: headers(), rawBody: payload('message.json'), receivedAt: dayLater }, SECRET)).toMatchObject(
+      { deliveryId: '900000002' },
+    );
   });
 
   it('refuses a body without update_id as validation', () => {
@@ -85,8 +90,13 @@ describe('Telegram webhook verification', () => {
   it('deduplicates a replayed update_id through the receiver', async () => {
     const webhookReceiver = receiver();
     const body = payload('command-start.json');
-    await expect(webhookReceiver.receive({ provider: 'telegram', headers: headers(), rawBody: body })).resolves.toMatchObject({ outcome: 'accepted' });
-    await expect(webhookReceiver.receive({ provider: 'telegram', headers: headers(), rawBody: body })).resolves.toEqual({ outcome: 'duplicate', deliveryId: '900000001' });
+    await expect(webhookReceiver.receive({ provider: 'telegram', headers: headers(), rawBody: body })).resolves.toMatchObject({
+      outcome: 'accepted',
+    });
+    await expect(webhookReceiver.receive({ provider: 'telegram', headers: headers(), rawBody: body })).resolves.toEqual({
+      outcome: 'duplicate',
+      deliveryId: '900000001',
+    });
   });
 
   it('accepts no fuzzed secret token other than the real one (0 false accepts)', () => {

@@ -1,4 +1,11 @@
-import { headerValue, timingSafeEqualText, verifyTimestampWindow, type IntegrationError, type NormalizedWebhookFields, type ProviderWebhooks } from '@switchyard/core';
+import {
+  headerValue,
+  timingSafeEqualText,
+  verifyTimestampWindow,
+  type IntegrationError,
+  type NormalizedWebhookFields,
+  type ProviderWebhooks,
+} from '@switchyard/core';
 import { telegramErrors } from './telegram-errors';
 import { commandOf } from './telegram-updates';
 
@@ -88,7 +95,10 @@ export function createTelegramWebhooks(maxAgeSeconds: number): ProviderWebhooks 
       const providerEvent = UPDATE_KINDS.find((kind) => update[kind] !== undefined) ?? 'unknown';
       const date = updateDate(update, providerEvent);
       if (maxAgeSeconds > 0 && date !== undefined) {
-        const fresh = verifyTimestampWindow(typeof date === 'number' ? date : undefined, { now: request.receivedAt, toleranceSeconds: maxAgeSeconds });
+        const fresh = verifyTimestampWindow(typeof date === 'number' ? date : undefined, {
+          now: request.receivedAt,
+          toleranceSeconds: maxAgeSeconds,
+        });
         if (!fresh) throw rejected(`the update's message date is more than ${maxAgeSeconds} seconds from now (stale or replayed)`);
       }
       return { deliveryId: String(update.update_id), providerEvent };

@@ -1,5 +1,12 @@
 import { loadOptionalSetting, registerSecret, type ProviderCallContext } from '@switchyard/core';
-import { basicAuth, createHttpClient, type AuthStrategy, type HttpClient, type HttpRequestOptions, type HttpResponse } from '@switchyard/http';
+import {
+  basicAuth,
+  createHttpClient,
+  type AuthStrategy,
+  type HttpClient,
+  type HttpRequestOptions,
+  type HttpResponse,
+} from '@switchyard/http';
 import { twilioErrorDetails, twilioErrors } from './twilio-errors';
 import type { TwilioProviderSettings } from './twilio-settings';
 

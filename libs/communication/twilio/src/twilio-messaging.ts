@@ -30,14 +30,25 @@ function acceptedAt(message: TwilioMessage, dateHeader: string | string[] | unde
  * fallback. The caller's idempotency key goes in `I-Twilio-Idempotency-Token`.
  */
 export function createMessagingHandlers(client: TwilioClient, settings: TwilioProviderSettings) {
-  async function sendMessage(input: MessagingOperationInput<'sendMessage'>, context: ProviderCallContext): Promise<MessagingOperationOutput<'sendMessage'>> {
+  async function sendMessage(
+    input: MessagingOperationInput<'sendMessage'>,
+    context: ProviderCallContext,
+  ): Promise<MessagingOperationOutput<'sendMessage'>> {
     const operation = 'messaging.sendMessage';
     const recipient = input.recipient;
     if (recipient.kind !== 'phone') {
-      throw twilioErrors.create({ kind: 'unsupported', operation, message: `SMS goes to phone numbers; a "${recipient.kind}" recipient needs another provider`, isRetryable: false });
+      throw twilioErrors.create({
+        kind: 'unsupported',
+        operation,
+        message: `SMS goes to phone numbers; a "${recipient.kind}" recipient needs another provider`,
+        isRetryable: false,
+      });
     }
     if (input.text.length > MAXIMUM_BODY_LENGTH) {
-      throw twilioErrors.invalidInput(operation, `an SMS body is at most ${MAXIMUM_BODY_LENGTH} characters (Twilio error 21617); this one has ${input.text.length}`);
+      throw twilioErrors.invalidInput(
+        operation,
+        `an SMS body is at most ${MAXIMUM_BODY_LENGTH} characters (Twilio error 21617); this one has ${input.text.length}`,
+      );
     }
     if (settings.from === undefined && settings.messagingServiceSid === undefined) {
       throw twilioErrors.invalidInput(operation, 'no sender: set from (a Twilio number) or messagingServiceSid');
@@ -70,7 +81,9 @@ export function createMessagingHandlers(client: TwilioClient, settings: TwilioPr
 
 const statusInput = messagingV1.operations.deleteMessage.input.pick({ messageId: true });
 const statusOutput = messageSchema.pick({ messageId: true }).extend({
-  status: messageSchema.shape.text.describe('queued, sending, sent, delivered, undelivered, failed, receiving, received, accepted, scheduled, read, canceled'),
+  status: messageSchema.shape.text.describe(
+    'queued, sending, sent, delivered, undelivered, failed, receiving, received, accepted, scheduled, read, canceled',
+  ),
   to: messageSchema.shape.text.optional(),
   errorCode: messageSchema.shape.text.optional().describe('Twilio error code when the status is failed or undelivered, e.g. "30003".'),
   errorMessage: messageSchema.shape.text.optional(),

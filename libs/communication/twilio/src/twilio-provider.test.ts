@@ -10,7 +10,11 @@ const RECIPIENT = '+15558675310';
 let fake: TwilioFake;
 
 beforeAll(async () => {
-  fake = await startTwilioFake({ accountSid: ACCOUNT_SID, authToken: AUTH_TOKEN, apiKey: { apiKeySid: 'SK0123456789abcdef0123456789abcdef', apiKeySecret: 'api-key-secret-9f2b' } });
+  fake = await startTwilioFake({
+    accountSid: ACCOUNT_SID,
+    authToken: AUTH_TOKEN,
+    apiKey: { apiKeySid: 'SK0123456789abcdef0123456789abcdef', apiKeySecret: 'api-key-secret-9f2b' },
+  });
 });
 afterAll(async () => {
   await fake.close();
@@ -27,7 +31,11 @@ const settings = (overrides: TwilioProviderSettings = {}): TwilioProviderSetting
 const send = (overrides: TwilioProviderSettings, input: unknown, context = createCallContext()) =>
   createTwilio(settings(overrides)).execute({ capability: 'messaging', operation: 'sendMessage', input }, context);
 
-testProvider({ id: 'twilio', category: 'communication', create: () => createTwilio({ accountSid: ACCOUNT_SID, authToken: AUTH_TOKEN, from: FROM }) });
+testProvider({
+  id: 'twilio',
+  category: 'communication',
+  create: () => createTwilio({ accountSid: ACCOUNT_SID, authToken: AUTH_TOKEN, from: FROM }),
+});
 
 // The messaging contract suite runs in twilio-prism.test.ts, through Prism checking every exchange against Twilio's
 // official OpenAPI description in front of this fake. The tests here talk to the fake directly: they assert what the
@@ -57,12 +65,22 @@ describe('createTwilio settings', () => {
     delete process.env.TWILIO_AUTH_TOKEN;
     const bare = createTwilio({ baseURL: fake.url, from: FROM, allowPrivateNetwork: true });
     expect(bare.isConfigured()).toBe(false);
-    await expect(bare.execute({ capability: 'messaging', operation: 'sendMessage', input: { recipient: { kind: 'phone', number: RECIPIENT }, text: 'hi' } }, createCallContext())).rejects.toMatchObject({
+    await expect(
+      bare.execute(
+        { capability: 'messaging', operation: 'sendMessage', input: { recipient: { kind: 'phone', number: RECIPIENT }, text: 'hi' } },
+        createCallContext(),
+      ),
+    ).rejects.toMatchObject({
       kind: 'auth',
       message: expect.stringContaining('TWILIO_ACCOUNT_SID') as unknown,
     });
     process.env.TWILIO_ACCOUNT_SID = ACCOUNT_SID;
-    await expect(bare.execute({ capability: 'messaging', operation: 'sendMessage', input: { recipient: { kind: 'phone', number: RECIPIENT }, text: 'hi' } }, createCallContext())).rejects.toMatchObject({
+    await expect(
+      bare.execute(
+        { capability: 'messaging', operation: 'sendMessage', input: { recipient: { kind: 'phone', number: RECIPIENT }, text: 'hi' } },
+        createCallContext(),
+      ),
+    ).rejects.toMatchObject({
       kind: 'auth',
       message: expect.stringContaining('TWILIO_AUTH_TOKEN') as unknown,
     });
@@ -70,20 +88,32 @@ describe('createTwilio settings', () => {
     const fromEnvironment = createTwilio({ baseURL: fake.url, from: FROM, allowPrivateNetwork: true });
     expect(fromEnvironment.isConfigured()).toBe(true);
     expect(fromEnvironment.webhookSecret).toBe(AUTH_TOKEN);
-    await expect(fromEnvironment.execute({ capability: 'messaging', operation: 'sendMessage', input: { recipient: { kind: 'phone', number: RECIPIENT }, text: 'hi' } }, createCallContext())).resolves.toMatchObject({ text: 'hi' });
+    await expect(
+      fromEnvironment.execute(
+        { capability: 'messaging', operation: 'sendMessage', input: { recipient: { kind: 'phone', number: RECIPIENT }, text: 'hi' } },
+        createCallContext(),
+      ),
+    ).resolves.toMatchObject({ text: 'hi' });
   });
 
   it('needs a sender: not configured without from or messagingServiceSid, and a call fails with validation before any request', async () => {
     const provider = createTwilio(settings({ from: undefined }));
     expect(provider.isConfigured()).toBe(false);
     const before = fake.requests.length;
-    await expect(send({ from: undefined }, { recipient: { kind: 'phone', number: RECIPIENT }, text: 'hi' })).rejects.toMatchObject({ kind: 'validation', message: expect.stringContaining('messagingServiceSid') as unknown });
+    await expect(send({ from: undefined }, { recipient: { kind: 'phone', number: RECIPIENT }, text: 'hi' })).rejects.toMatchObject({
+      kind: 'validation',
+      message: expect.stringContaining('messagingServiceSid') as unknown,
+    });
     expect(fake.requests.length).toBe(before);
   });
 
   it('sends To, From, Body and StatusCallback form-encoded with basic auth, and the idempotency key as I-Twilio-Idempotency-Token', async () => {
     const context = { ...createCallContext(), idempotencyKey: 'notify-team-42' };
-    const sent = (await send({ statusCallback: 'https://hooks.example.com/twilio/status' }, { recipient: { kind: 'phone', number: RECIPIENT }, text: 'Deploy 42 finished' }, context)) as { messageId: string };
+    const sent = (await send(
+      { statusCallback: 'https://hooks.example.com/twilio/status' },
+      { recipient: { kind: 'phone', number: RECIPIENT }, text: 'Deploy 42 finished' },
+      context,
+    )) as { messageId: string };
     const request = fake.requests.at(-1)!;
     expect(request).toMatchObject({
       method: 'POST',
@@ -100,7 +130,12 @@ describe('createTwilio settings', () => {
 
   it('sends through a Messaging Service and authenticates with an API key instead of the auth token', async () => {
     await send(
-      { from: undefined, messagingServiceSid: 'MG0123456789abcdef0123456789abcdef', authToken: undefined, apiKey: { apiKeySid: 'SK0123456789abcdef0123456789abcdef', apiKeySecret: 'api-key-secret-9f2b' } },
+      {
+        from: undefined,
+        messagingServiceSid: 'MG0123456789abcdef0123456789abcdef',
+        authToken: undefined,
+        apiKey: { apiKeySid: 'SK0123456789abcdef0123456789abcdef', apiKeySecret: 'api-key-secret-9f2b' },
+      },
       { recipient: { kind: 'phone', number: RECIPIENT }, text: 'via service' },
     );
     const request = fake.requests.at(-1)!;
@@ -109,34 +144,60 @@ describe('createTwilio settings', () => {
   });
 
   it('sends only the plain text of a message with blocks, and refuses other recipient kinds as unsupported', async () => {
-    const sent = await send({}, { recipient: { kind: 'phone', number: RECIPIENT }, text: 'Deploy finished', blocks: [{ type: 'section', text: 'Deploy *42*' }] });
+    const sent = await send(
+      {},
+      { recipient: { kind: 'phone', number: RECIPIENT }, text: 'Deploy finished', blocks: [{ type: 'section', text: 'Deploy *42*' }] },
+    );
     expect(sent).toMatchObject({ text: 'Deploy finished', channelId: RECIPIENT });
     expect(fake.requests.at(-1)!.form.Body).toBe('Deploy finished');
-    await expect(send({}, { recipient: { kind: 'channel', id: 'C0123' }, text: 'hi' })).rejects.toMatchObject({ kind: 'unsupported', isRetryable: false });
+    await expect(send({}, { recipient: { kind: 'channel', id: 'C0123' }, text: 'hi' })).rejects.toMatchObject({
+      kind: 'unsupported',
+      isRetryable: false,
+    });
   });
 
   it('refuses a body over 1,600 characters with validation before sending (Twilio error 21617)', async () => {
     const before = fake.requests.length;
-    await expect(send({}, { recipient: { kind: 'phone', number: RECIPIENT }, text: 'x'.repeat(1601) })).rejects.toMatchObject({ kind: 'validation', message: expect.stringContaining('21617') as unknown });
+    await expect(send({}, { recipient: { kind: 'phone', number: RECIPIENT }, text: 'x'.repeat(1601) })).rejects.toMatchObject({
+      kind: 'validation',
+      message: expect.stringContaining('21617') as unknown,
+    });
     expect(fake.requests.length).toBe(before);
   });
 
-  it('maps the test credentials\' magic numbers to validation, quoting Twilio\'s message', async () => {
+  it("maps the test credentials' magic numbers to validation, quoting Twilio's message", async () => {
     const invalid = send({}, { recipient: { kind: 'phone', number: '+15005550001' }, text: 'hi' });
-    await expect(invalid).rejects.toMatchObject({ kind: 'validation', statusCode: 400, isRetryable: false, message: expect.stringContaining('is not a valid phone number') as unknown });
-    await expect(send({}, { recipient: { kind: 'phone', number: '+15005550004' }, text: 'hi' })).rejects.toMatchObject({ kind: 'validation', message: expect.stringContaining('unsubscribed') as unknown });
+    await expect(invalid).rejects.toMatchObject({
+      kind: 'validation',
+      statusCode: 400,
+      isRetryable: false,
+      message: expect.stringContaining('is not a valid phone number') as unknown,
+    });
+    await expect(send({}, { recipient: { kind: 'phone', number: '+15005550004' }, text: 'hi' })).rejects.toMatchObject({
+      kind: 'validation',
+      message: expect.stringContaining('unsubscribed') as unknown,
+    });
   });
 
   it('reports delivery through getMessageStatus, and not_found for an unknown SID', async () => {
     const provider = createTwilio(settings());
     const sent = (await send({}, { recipient: { kind: 'phone', number: RECIPIENT }, text: 'track me' })) as { messageId: string };
     const getMessageStatus = provider.operations.getMessageStatus!;
-    expect(await getMessageStatus.execute({ messageId: sent.messageId }, createCallContext())).toMatchObject({ messageId: sent.messageId, status: 'queued', to: RECIPIENT });
+    expect(await getMessageStatus.execute({ messageId: sent.messageId }, createCallContext())).toMatchObject({
+      messageId: sent.messageId,
+      status: 'queued',
+      to: RECIPIENT,
+    });
     fake.setStatus(sent.messageId, 'undelivered', 30003);
-    const status = getMessageStatus.output.parse(await getMessageStatus.execute({ messageId: sent.messageId }, createCallContext())) as { updatedAt?: string };
+    const status = getMessageStatus.output.parse(await getMessageStatus.execute({ messageId: sent.messageId }, createCallContext())) as {
+      updatedAt?: string;
+    };
     expect(status).toMatchObject({ status: 'undelivered', errorCode: '30003', errorMessage: 'Error 30003' });
     expect(status.updatedAt).toMatch(/Z$/);
-    await expect(getMessageStatus.execute({ messageId: `SM${'0'.repeat(32)}` }, createCallContext())).rejects.toMatchObject({ kind: 'not_found', statusCode: 404 });
+    await expect(getMessageStatus.execute({ messageId: `SM${'0'.repeat(32)}` }, createCallContext())).rejects.toMatchObject({
+      kind: 'not_found',
+      statusCode: 404,
+    });
     await expect(getMessageStatus.execute({ messageId: 'not-a-sid' }, createCallContext())).rejects.toMatchObject({ kind: 'validation' });
   });
 

@@ -1,4 +1,13 @@
-import { defineProvider, loadOptionalSetting, messagingV1, registerSecret, withoutTrailingSlash, type ProviderOperation, type ProviderV1, type ProviderWebhooks } from '@switchyard/core';
+import {
+  defineProvider,
+  loadOptionalSetting,
+  messagingV1,
+  registerSecret,
+  withoutTrailingSlash,
+  type ProviderOperation,
+  type ProviderV1,
+  type ProviderWebhooks,
+} from '@switchyard/core';
 import { createTwilioClient, hasCredentials, resolveAuthToken } from './twilio-client';
 import { createMessagingHandlers, createStatusOperation } from './twilio-messaging';
 import type { TwilioProviderSettings } from './twilio-settings';
@@ -38,7 +47,9 @@ export interface TwilioProvider extends ProviderV1 {
  * ```
  */
 export function createTwilio(settings: TwilioProviderSettings = {}): TwilioProvider {
-  const baseURL = withoutTrailingSlash(loadOptionalSetting({ settingValue: settings.baseURL, environmentVariableName: 'TWILIO_BASE_URL' }) ?? 'https://api.twilio.com');
+  const baseURL = withoutTrailingSlash(
+    loadOptionalSetting({ settingValue: settings.baseURL, environmentVariableName: 'TWILIO_BASE_URL' }) ?? 'https://api.twilio.com',
+  );
   registerSecret(settings.apiKey?.apiKeySecret);
   const client = createTwilioClient(settings, baseURL);
   return defineProvider({

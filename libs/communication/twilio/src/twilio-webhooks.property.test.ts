@@ -35,9 +35,16 @@ type Mutation =
 const name = fc.stringMatching(/^[A-Za-z][A-Za-z0-9]{0,11}$/);
 const value = fc.string({ maxLength: 24, unit: 'grapheme' });
 const parameters = fc.array(fc.tuple(name, value), { minLength: 1, maxLength: 8 });
-const url = fc.tuple(fc.constantFrom('https://hooks.example.com', 'https://hooks.example.com:8443', 'http://127.0.0.1:3000'), fc.webPath(), fc.option(fc.webQueryParameters(), { nil: undefined })).map(
-  ([origin, path, query]) => `${origin}${path.startsWith('/') ? path : `/${path}`}${query === undefined || query === '' ? '' : `?${query}`}`,
-);
+const url = fc
+  .tuple(
+    fc.constantFrom('https://hooks.example.com', 'https://hooks.example.com:8443', 'http://127.0.0.1:3000'),
+    fc.webPath(),
+    fc.option(fc.webQueryParameters(), { nil: undefined }),
+  )
+  .map(
+    ([origin, path, query]) =>
+      `${origin}${path.startsWith('/') ? path : `/${path}`}${query === undefined || query === '' ? '' : `?${query}`}`,
+  );
 const mutation: fc.Arbitrary<Mutation> = fc.oneof(
   fc.constant({ kind: 'none' as const }),
   fc.constant({ kind: 'reorder' as const }),
@@ -100,7 +107,10 @@ describe('twilio webhook signature properties', () => {
         const arriving = mutate(genuine, change);
         const body = new URLSearchParams(arriving.parameters.map(([key, entry]): [string, string] => [key, entry])).toString();
         // The oracle: same signed content, same signature, same token. Reordering or a no-op change keeps all three.
-        const untouched = signedContent(arriving.url, arriving.parameters) === content && arriving.signature === genuine.signature && arriving.token === AUTH_TOKEN;
+        const untouched =
+          signedContent(arriving.url, arriving.parameters) === content &&
+          arriving.signature === genuine.signature &&
+          arriving.token === AUTH_TOKEN;
         if (!untouched) changed += 1;
         let accepted: boolean;
         try {

@@ -22,12 +22,26 @@ const fixture = (name: string) => readFileSync(new URL(`./__fixtures__/${name}`,
 /** What Twilio would send: the signature over the URL and the sorted form parameters. */
 function sign(url: string, body: string, authToken = AUTH_TOKEN): string {
   const sorted = [...new URLSearchParams(body)].sort(([left], [right]) => (left < right ? -1 : left > right ? 1 : 0));
-  return hmacSignature({ secret: authToken, payload: url + sorted.map(([name, value]) => name + value).join(''), algorithm: 'sha1', encoding: 'base64' });
+  return hmacSignature({
+    secret: authToken,
+    payload: url + sorted.map(([name, value]) => name + value).join(''),
+    algorithm: 'sha1',
+    encoding: 'base64',
+  });
 }
 
-function request(body: string | Uint8Array, url: string | undefined, signature: string | undefined, headers: Record<string, string> = {}): InboundWebhook {
+function request(
+  body: string | Uint8Array,
+  url: string | undefined,
+  signature: string | undefined,
+  headers: Record<string, string> = {},
+): InboundWebhook {
   return {
-    headers: { 'content-type': 'application/x-www-form-urlencoded', ...(signature === undefined ? {} : { 'x-twilio-signature': signature }), ...headers },
+    headers: {
+      'content-type': 'application/x-www-form-urlencoded',
+      ...(signature === undefined ? {} : { 'x-twilio-signature': signature }),
+      ...headers,
+    },
     rawBody: body,
     url,
   };
@@ -56,7 +70,7 @@ describe('twilio webhook signatures', () => {
     expect(sign(DOCUMENTED.url, DOCUMENTED.body, DOCUMENTED.authToken)).toBe(DOCUMENTED.signature);
   });
 
-  it('accepts the URL with or without the default port, as Twilio\'s validators do', () => {
+  it("accepts the URL with or without the default port, as Twilio's validators do", () => {
     const withPort = 'https://mycompany.com:443/myapp.php?foo=1&bar=2';
     expect(webhooks.verify(request(DOCUMENTED.body, withPort, DOCUMENTED.signature), DOCUMENTED.authToken).providerEvent).toBe('other');
     const signedWithPort = sign(withPort, DOCUMENTED.body, DOCUMENTED.authToken);
@@ -76,7 +90,10 @@ describe('twilio webhook signatures', () => {
     ['a wrong auth token', { authToken: '54321' }],
   ])('rejects %s with auth', (_, change: { url?: string; body?: string | Uint8Array; signature?: string; authToken?: string }) => {
     const error = rejection(() =>
-      webhooks.verify(request(change.body ?? DOCUMENTED.body, change.url ?? DOCUMENTED.url, change.signature ?? DOCUMENTED.signature), change.authToken ?? DOCUMENTED.authToken),
+      webhooks.verify(
+        request(change.body ?? DOCUMENTED.body, change.url ?? DOCUMENTED.url, change.signature ?? DOCUMENTED.signature),
+        change.authToken ?? DOCUMENTED.authToken,
+      ),
     );
     expect(error).toMatchObject({ kind: 'auth', provider: 'twilio' });
     expect(error.message).not.toContain(change.authToken ?? DOCUMENTED.authToken);
@@ -87,7 +104,10 @@ describe('twilio webhook signatures', () => {
       kind: 'auth',
       message: 'twilio: webhook: the X-Twilio-Signature header is missing',
     });
-    const doubled = { ...request(DOCUMENTED.body, DOCUMENTED.url, undefined), headers: { 'x-twilio-signature': [DOCUMENTED.signature, 'other='] } };
+    const doubled = {
+      ...request(DOCUMENTED.body, DOCUMENTED.url, undefined),
+      headers: { 'x-twilio-signature': [DOCUMENTED.signature, 'other='] },
+    };
     expect(rejection(() => webhooks.verify(doubled, DOCUMENTED.authToken)).kind).toBe('auth');
     const noUrl = rejection(() => webhooks.verify(request(DOCUMENTED.body, undefined, DOCUMENTED.signature), DOCUMENTED.authToken));
     expect(noUrl).toMatchObject({ kind: 'validation', message: expect.stringContaining('`url`') as unknown });
@@ -97,10 +117,15 @@ describe('twilio webhook signatures', () => {
     const body = JSON.stringify({ flow: 'FW123', to: '+15558675310' });
     const url = `https://hooks.example.com/studio?bodySHA256=${createHash('sha256').update(body).digest('hex')}`;
     const signature = hmacSignature({ secret: AUTH_TOKEN, payload: url, algorithm: 'sha1', encoding: 'base64' });
-    const verified = webhooks.verify({ headers: { 'x-twilio-signature': signature, 'i-twilio-idempotency-token': 'idem-1' }, rawBody: body, url }, AUTH_TOKEN);
+    const verified = webhooks.verify(
+      { headers: { 'x-twilio-signature': signature, 'i-twilio-idempotency-token': 'idem-1' }, rawBody: body, url },
+      AUTH_TOKEN,
+    );
     expect(verified).toEqual({ deliveryId: 'idem-1', providerEvent: 'json-body' });
     expect(webhooks.parse!(verified, body)).toEqual({ flow: 'FW123', to: '+15558675310' });
-    const changed = rejection(() => webhooks.verify({ headers: { 'x-twilio-signature': signature }, rawBody: body.replace('FW123', 'FW124'), url }, AUTH_TOKEN));
+    const changed = rejection(() =>
+      webhooks.verify({ headers: { 'x-twilio-signature': signature }, rawBody: body.replace('FW123', 'FW124'), url }, AUTH_TOKEN),
+    );
     expect(changed).toMatchObject({ kind: 'auth', message: 'twilio: webhook: the body does not match its bodySHA256' });
   });
 });
@@ -110,8 +135,17 @@ describe('twilio webhooks through the receiver', () => {
     const events: { type: string; payload: unknown }[] = [];
     const provider = createTwilio({ authToken: AUTH_TOKEN });
     const store = createMemoryStore();
-    const instance = createWebhookReceiver({ providers: [provider], secret: () => provider.webhookSecret ?? '', store, events: { emit: (type, payload) => events.push({ type, payload }) } });
-    return { receive: (body: string, url: string, signature = sign(url, body)) => instance.receive({ provider: 'twilio', headers: request(body, url, signature).headers, rawBody: body, url }), events };
+    const instance = createWebhookReceiver({
+      providers: [provider],
+      secret: () => provider.webhookSecret ?? '',
+      store,
+      events: { emit: (type, payload) => events.push({ type, payload }) },
+    });
+    return {
+      receive: (body: string, url: string, signature = sign(url, body)) =>
+        instance.receive({ provider: 'twilio', headers: request(body, url, signature).headers, rawBody: body, url }),
+      events,
+    };
   }
 
   it('accepts a status callback once per MessageSid and status, reading the form body, and dedupes a replay', async () => {
@@ -121,10 +155,25 @@ describe('twilio webhooks through the receiver', () => {
     expect(receipt).toMatchObject({
       outcome: 'accepted',
       reply: undefined,
-      event: { provider: 'twilio', deliveryId: 'SMaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa:delivered', providerEvent: 'message-status', type: 'other', action: 'delivered', sender: '+15017122661' },
+      event: {
+        provider: 'twilio',
+        deliveryId: 'SMaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa:delivered',
+        providerEvent: 'message-status',
+        type: 'other',
+        action: 'delivered',
+        sender: '+15017122661',
+      },
     });
-    if (receipt.outcome === 'accepted') expect(receipt.event.payload).toMatchObject({ MessageSid: 'SMaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa', MessageStatus: 'delivered', To: '+15558675310' });
-    expect(await receive(delivered, STATUS_URL)).toEqual({ outcome: 'duplicate', deliveryId: 'SMaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa:delivered' });
+    if (receipt.outcome === 'accepted')
+      expect(receipt.event.payload).toMatchObject({
+        MessageSid: 'SMaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa',
+        MessageStatus: 'delivered',
+        To: '+15558675310',
+      });
+    expect(await receive(delivered, STATUS_URL)).toEqual({
+      outcome: 'duplicate',
+      deliveryId: 'SMaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa:delivered',
+    });
     const sent = delivered.replaceAll('=delivered', '=sent');
     expect((await receive(sent, STATUS_URL)).outcome).toBe('accepted');
     expect(events.map((event) => event.type)).toEqual(['webhook.received', 'webhook.duplicate', 'webhook.received']);
@@ -136,7 +185,13 @@ describe('twilio webhooks through the receiver', () => {
     const receipt = await receive(fixture('incoming-message.txt'), 'https://hooks.example.com/twilio/sms');
     expect(receipt).toMatchObject({
       outcome: 'accepted',
-      event: { deliveryId: 'SMbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb', providerEvent: 'incoming-message', action: 'received', sender: '+15558675310', payload: { Body: 'Hello from the other side!' } },
+      event: {
+        deliveryId: 'SMbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb',
+        providerEvent: 'incoming-message',
+        action: 'received',
+        sender: '+15558675310',
+        payload: { Body: 'Hello from the other side!' },
+      },
       reply: { status: 200, headers: { 'content-type': 'text/xml' }, body: '<?xml version="1.0" encoding="UTF-8"?><Response/>' },
     });
   });
@@ -144,7 +199,9 @@ describe('twilio webhooks through the receiver', () => {
   it('rejects a forged callback with auth, without using up its delivery id, and never names the token', async () => {
     const { receive, events } = receiver();
     const body = fixture('status-callback.txt');
-    const forged = await receive(body, STATUS_URL, sign(STATUS_URL, body, 'attacker-guess-token')).catch((error: unknown) => error as IntegrationError);
+    const forged = await receive(body, STATUS_URL, sign(STATUS_URL, body, 'attacker-guess-token')).catch(
+      (error: unknown) => error as IntegrationError,
+    );
     expect(forged).toMatchObject({ kind: 'auth' });
     expect((await receive(body, STATUS_URL)).outcome).toBe('accepted');
     expect(JSON.stringify(events)).not.toContain(AUTH_TOKEN);

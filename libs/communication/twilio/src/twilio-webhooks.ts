@@ -51,7 +51,12 @@ export function sortedParameters(form: string): [string, string][] {
  * (https://www.twilio.com/docs/usage/security#validating-requests).
  */
 export function signedString(url: string, form: string): string {
-  return url + sortedParameters(form).map(([name, value]) => name + value).join('');
+  return (
+    url +
+    sortedParameters(form)
+      .map(([name, value]) => name + value)
+      .join('')
+  );
 }
 
 /**
@@ -83,15 +88,27 @@ function signatureMatches(secret: string, signature: string, payloads: readonly 
 }
 
 function sha256Hex(rawBody: Uint8Array | string): string {
-  return createHash('sha256').update(typeof rawBody === 'string' ? Buffer.from(rawBody, 'utf8') : rawBody).digest('hex');
+  return createHash('sha256')
+    .update(typeof rawBody === 'string' ? Buffer.from(rawBody, 'utf8') : rawBody)
+    .digest('hex');
 }
 
 /** A JSON body: the signature covers the URL alone, whose `bodySHA256` query parameter covers the body. */
-function verifyJsonBody(request: InboundWebhook, urls: readonly string[], secret: string, signature: string, bodySha256: string): VerifiedWebhook {
+function verifyJsonBody(
+  request: InboundWebhook,
+  urls: readonly string[],
+  secret: string,
+  signature: string,
+  bodySha256: string,
+): VerifiedWebhook {
   if (!signatureMatches(secret, signature, urls)) throw rejected('X-Twilio-Signature does not match the URL');
-  if (!timingSafeEqualText(sha256Hex(request.rawBody).toLowerCase(), bodySha256.toLowerCase())) throw rejected('the body does not match its bodySHA256');
+  if (!timingSafeEqualText(sha256Hex(request.rawBody).toLowerCase(), bodySha256.toLowerCase()))
+    throw rejected('the body does not match its bodySHA256');
   const token = headerValue(request.headers, 'I-Twilio-Idempotency-Token');
-  return { deliveryId: token !== undefined && token !== '' ? token : `body-sha256:${bodySha256.toLowerCase()}`, providerEvent: 'json-body' };
+  return {
+    deliveryId: token !== undefined && token !== '' ? token : `body-sha256:${bodySha256.toLowerCase()}`,
+    providerEvent: 'json-body',
+  };
 }
 
 /** Delivery id and event name of a verified form webhook. */
@@ -127,7 +144,13 @@ export const twilioWebhooks: ProviderWebhooks = {
     const bodySha256 = new URL(url).searchParams.get('bodySHA256');
     if (bodySha256 !== null) return verifyJsonBody(request, variants, secret, signature, bodySha256);
     const form = bodyText(request.rawBody);
-    if (!signatureMatches(secret, signature, variants.map((variant) => signedString(variant, form)))) {
+    if (
+      !signatureMatches(
+        secret,
+        signature,
+        variants.map((variant) => signedString(variant, form)),
+      )
+    ) {
       throw rejected('X-Twilio-Signature does not match the URL and parameters');
     }
     return identify(new URLSearchParams(form), request, signature);

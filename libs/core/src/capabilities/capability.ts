@@ -36,10 +36,7 @@ export interface OperationHints {
 }
 
 /** One operation of a capability contract: its schemas, description and hints. */
-export interface OperationContract<
-  Input extends z.ZodType = z.ZodType,
-  Output extends z.ZodType = z.ZodType,
-> {
+export interface OperationContract<Input extends z.ZodType = z.ZodType, Output extends z.ZodType = z.ZodType> {
   readonly description: string;
   readonly input: Input;
   readonly output: Output;
@@ -61,10 +58,9 @@ export interface CapabilityContract<
  * Defines a capability contract. The result is frozen; its operations'
  * schemas are what hubs validate input and output against.
  */
-export function defineCapability<
-  const Name extends CapabilityName,
-  const Operations extends Record<string, OperationContract>,
->(contract: CapabilityContract<Name, Operations>): CapabilityContract<Name, Operations> {
+export function defineCapability<const Name extends CapabilityName, const Operations extends Record<string, OperationContract>>(
+  contract: CapabilityContract<Name, Operations>,
+): CapabilityContract<Name, Operations> {
   return Object.freeze({ ...contract, operations: Object.freeze({ ...contract.operations }) });
 }
 

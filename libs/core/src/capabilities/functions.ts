@@ -47,12 +47,7 @@ const deployFunction = {
       .max(64)
       .optional()
       .describe('Runtime in the provider’s terms, e.g. "nodejs22.x" (Lambda); required by Lambda when creating.'),
-    handler: z
-      .string()
-      .min(1)
-      .max(128)
-      .optional()
-      .describe('Entry point, e.g. "index.handler" (Lambda) or "handler" (Cloud Functions).'),
+    handler: z.string().min(1).max(128).optional().describe('Entry point, e.g. "index.handler" (Lambda) or "handler" (Cloud Functions).'),
     memoryMb: z.number().int('must be a whole number').min(128, 'must be at least 128').max(10_240, 'must be at most 10240').optional(),
     timeoutSeconds: z.number().int('must be a whole number').min(1, 'must be at least 1').max(900, 'must be at most 900').optional(),
     environment: z

@@ -44,7 +44,11 @@ describe('issues v1 inputs', () => {
   it('names the bad label and checks assignee counts', () => {
     expect(issuePaths(operations.createIssue.input, { project: 'ACME', title: 't', labels: ['bug', ' '] })).toEqual(['labels.1']);
     expect(
-      issuePaths(operations.createIssue.input, { project: 'ACME', title: 't', assignees: Array.from({ length: 11 }, (_, index) => `u${index}`) }),
+      issuePaths(operations.createIssue.input, {
+        project: 'ACME',
+        title: 't',
+        assignees: Array.from({ length: 11 }, (_, index) => `u${index}`),
+      }),
     ).toEqual(['assignees']);
   });
 
@@ -68,9 +72,9 @@ describe('issues v1 inputs', () => {
       state: 'open',
       limit: 30,
     });
-    expect(issuePaths(operations.searchIssues.input, { project: 'a/b', state: 'all', labels: ['bug'], assignee: 'ada', query: 'login' })).toEqual(
-      [],
-    );
+    expect(
+      issuePaths(operations.searchIssues.input, { project: 'a/b', state: 'all', labels: ['bug'], assignee: 'ada', query: 'login' }),
+    ).toEqual([]);
     expect(issuePaths(operations.searchIssues.input, { project: 'a/b', state: 'merged' })).toEqual(['state']);
     expect(issuePaths(operations.searchIssues.input, { project: 'a/b', limit: 0 })).toEqual(['limit']);
     expect(issuePaths(operations.searchIssues.input, { project: 'a/b', limit: 101 })).toEqual(['limit']);

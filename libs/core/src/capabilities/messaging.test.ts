@@ -28,9 +28,7 @@ describe('messaging v1 recipients', () => {
     ['spaces', '+1 415 555 0123'],
     ['letters', '+1415CALLNOW'],
   ])('rejects a phone number with %s', (_problem, number) => {
-    expect(issuePaths(operations.sendMessage.input, { recipient: { kind: 'phone', number }, text: 'hi' })).toEqual([
-      'recipient.number',
-    ]);
+    expect(issuePaths(operations.sendMessage.input, { recipient: { kind: 'phone', number }, text: 'hi' })).toEqual(['recipient.number']);
   });
 
   it('rejects unknown recipient kinds, empty ids and fields of another kind', () => {
@@ -49,7 +47,13 @@ describe('messaging v1 content', () => {
       { type: 'section', text: '*Deploy* finished' },
       { type: 'divider' },
       { type: 'context', elements: ['build 42', 'main'] },
-      { type: 'actions', buttons: [{ text: 'Roll back', value: 'rollback-42' }, { text: 'Open', value: 'open', url: 'https://ci.acme.example/42' }] },
+      {
+        type: 'actions',
+        buttons: [
+          { text: 'Roll back', value: 'rollback-42' },
+          { text: 'Open', value: 'open', url: 'https://ci.acme.example/42' },
+        ],
+      },
     ];
     expect(issuePaths(operations.sendMessage.input, { recipient, text: 'Deploy finished', blocks })).toEqual([]);
   });

@@ -2,8 +2,7 @@ import { z } from 'zod';
 import { defineCapability } from './capability';
 import { pageCursorSchema, pageLimitSchema, timestampSchema } from './capability-schemas';
 
-const identifier = (example: string) =>
-  z.string().min(1, 'must not be empty').max(256, 'must be at most 256 characters').describe(example);
+const identifier = (example: string) => z.string().min(1, 'must not be empty').max(256, 'must be at most 256 characters').describe(example);
 
 /** A phone number in E.164 form: `+`, country code, subscriber number, at most 15 digits. */
 export const phoneNumberSchema = z
@@ -103,15 +102,14 @@ const messageAddress = {
 };
 
 const sendMessage = {
-  description:
-    'Send a message to a channel, chat, phone number or user. Not safe to repeat: each call sends another message.',
+  description: 'Send a message to a channel, chat, phone number or user. Not safe to repeat: each call sends another message.',
   input: z.strictObject({ recipient: recipientSchema, ...messageContent }),
   output: messageSchema,
   hints: { readOnly: false, destructive: false, idempotent: false },
 };
 
 const replyInThread = {
-  description: "Reply in the thread of a message (Slack thread, Telegram reply). Not safe to repeat.",
+  description: 'Reply in the thread of a message (Slack thread, Telegram reply). Not safe to repeat.',
   input: z.strictObject({
     channelId: messageAddress.channelId,
     threadId: identifier('The `messageId` of the message to reply to (or its `threadId`, to reply in the same thread).'),
@@ -122,16 +120,14 @@ const replyInThread = {
 };
 
 const updateMessage = {
-  description:
-    "Replace a sent message's text and blocks; the old content is lost. Fails with not_found when the message does not exist.",
+  description: "Replace a sent message's text and blocks; the old content is lost. Fails with not_found when the message does not exist.",
   input: z.strictObject({ ...messageAddress, ...messageContent }),
   output: messageSchema,
   hints: { readOnly: false, destructive: true, idempotent: true },
 };
 
 const deleteMessage = {
-  description:
-    'Delete a sent message. Fails with not_found when it does not exist, so a repeat reports not_found.',
+  description: 'Delete a sent message. Fails with not_found when it does not exist, so a repeat reports not_found.',
   input: z.strictObject(messageAddress),
   output: z.object({ channelId: z.string(), messageId: z.string() }),
   hints: { readOnly: false, destructive: true, idempotent: false },

@@ -77,16 +77,23 @@ export const pullRequestSchema = z.object({
 });
 
 const getRepository = {
-  description: 'Describe a repository: default branch, visibility, stars, topics. Fails with not_found when it does not exist or is not visible.',
+  description:
+    'Describe a repository: default branch, visibility, stars, topics. Fails with not_found when it does not exist or is not visible.',
   input: z.strictObject({ repository: repositoryIdSchema }),
   output: repositorySchema,
   hints: { readOnly: true, destructive: false, idempotent: true },
 };
 
 const searchRepositories = {
-  description: 'Find repositories by words in their name or description (platform search syntax is passed through), best match first, one page at a time.',
+  description:
+    'Find repositories by words in their name or description (platform search syntax is passed through), best match first, one page at a time.',
   input: z.strictObject({
-    query: z.string().trim().min(1, 'must not be empty').max(256, 'must be at most 256 characters').describe('Words to find, e.g. "switchyard language:typescript".'),
+    query: z
+      .string()
+      .trim()
+      .min(1, 'must not be empty')
+      .max(256, 'must be at most 256 characters')
+      .describe('Words to find, e.g. "switchyard language:typescript".'),
     cursor: pageCursorSchema.optional(),
     limit: pageLimitSchema(100, 30),
   }),
@@ -120,7 +127,10 @@ const listPullRequests = {
   description: 'List pull requests (GitLab: merge requests), most recently created first, one page at a time.',
   input: z.strictObject({
     repository: repositoryIdSchema,
-    state: z.enum(['open', 'closed', 'merged', 'all']).default('open').describe('"open", "closed" (without merging), "merged" or "all"; default "open".'),
+    state: z
+      .enum(['open', 'closed', 'merged', 'all'])
+      .default('open')
+      .describe('"open", "closed" (without merging), "merged" or "all"; default "open".'),
     targetBranch: gitRefSchema.optional().describe('Only those that would merge into this branch.'),
     cursor: pageCursorSchema.optional(),
     limit: pageLimitSchema(100, 30),

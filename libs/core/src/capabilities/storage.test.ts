@@ -60,9 +60,7 @@ describe('storage v1 inputs', () => {
 
   it('accepts base64 bodies and rejects bodies that are not base64 when encoding says so', () => {
     expect(issuePaths(operations.putObject.input, { ...location, body: 'AAEC/w==', encoding: 'base64' })).toEqual([]);
-    expect(issuePaths(operations.putObject.input, { ...location, body: 'not base64!', encoding: 'base64' })).toEqual([
-      'body',
-    ]);
+    expect(issuePaths(operations.putObject.input, { ...location, body: 'not base64!', encoding: 'base64' })).toEqual(['body']);
     expect(issuePaths(operations.putObject.input, { ...location, body: 'not base64!' })).toEqual([]);
     expect(issuePaths(operations.putObject.input, { ...location, body: 'x', encoding: 'hex' })).toEqual(['encoding']);
   });
@@ -129,9 +127,7 @@ describe('storage v1 outputs', () => {
 
   it('rejects negative sizes, non-ISO timestamps and missing etags', () => {
     expect(issuePaths(operations.headObject.output, { ...info, size: -1 })).toEqual(['size']);
-    expect(issuePaths(operations.headObject.output, { ...info, lastModified: 'Fri, 31 Jan 2025 09:30:00 GMT' })).toEqual([
-      'lastModified',
-    ]);
+    expect(issuePaths(operations.headObject.output, { ...info, lastModified: 'Fri, 31 Jan 2025 09:30:00 GMT' })).toEqual(['lastModified']);
     expect(issuePaths(operations.headObject.output, { ...info, etag: '' })).toEqual(['etag']);
   });
 

@@ -66,7 +66,9 @@ export const contentTypeSchema = z
  */
 export const objectMetadataSchema = z
   .record(
-    z.string().regex(/^[a-z_][a-z0-9_]*$/, 'metadata names may contain only lowercase letters, digits and "_", and must not start with a digit'),
+    z
+      .string()
+      .regex(/^[a-z_][a-z0-9_]*$/, 'metadata names may contain only lowercase letters, digits and "_", and must not start with a digit'),
     z.string().regex(/^[^\r\n]*$/, 'metadata values must not contain line breaks'),
   )
   .describe('User metadata, e.g. { "owner": "billing" }.');
@@ -95,16 +97,13 @@ const objectLocationInput = { bucket: bucketNameSchema, key: objectKeySchema };
 const objectLocationOutput = z.object({ bucket: z.string(), key: z.string() });
 
 const putObject = {
-  description:
-    'Store a body under a key, replacing any object already there. Text goes as "utf8", binary data as "base64".',
+  description: 'Store a body under a key, replacing any object already there. Text goes as "utf8", binary data as "base64".',
   input: z
     .strictObject({
       ...objectLocationInput,
       body: z.string().describe('The object body, encoded as `encoding` says.'),
       encoding: bodyEncodingSchema,
-      contentType: contentTypeSchema
-        .optional()
-        .describe('MIME type to store; default: application/octet-stream.'),
+      contentType: contentTypeSchema.optional().describe('MIME type to store; default: application/octet-stream.'),
       metadata: objectMetadataSchema.optional(),
     })
     .superRefine((input, context) => {
@@ -195,9 +194,7 @@ const presignUrl = {
       .max(604_800, 'must be at most 604800 seconds (7 days)')
       .default(3600)
       .describe('How long the URL works, 1–604800 seconds (7 days); default 3600.'),
-    contentType: contentTypeSchema
-      .optional()
-      .describe('For PUT: the content type the upload must send, when the provider can sign it.'),
+    contentType: contentTypeSchema.optional().describe('For PUT: the content type the upload must send, when the provider can sign it.'),
   }),
   output: z.object({
     url: z.url({ protocol: /^https?$/ }),

@@ -29,7 +29,9 @@ describe('createCredentialManager', () => {
     await credentials.set('slack-acme', 'botToken', SECRET);
     await credentials.set('slack-acme', 'signingSecret', 'a-second-secret-value');
     expect(await credentials.get('slack-acme', 'botToken')).toBe(SECRET);
-    expect(await createCredentialManager({ store, keys: { current: OLD_KEY } }).get('slack-acme', 'signingSecret')).toBe('a-second-secret-value');
+    expect(await createCredentialManager({ store, keys: { current: OLD_KEY } }).get('slack-acme', 'signingSecret')).toBe(
+      'a-second-secret-value',
+    );
     const stored = JSON.stringify(await store.credentials.list());
     expect(stored).not.toContain(SECRET);
     expect(stored).not.toContain(Buffer.from(SECRET).toString('base64'));
@@ -44,7 +46,9 @@ describe('createCredentialManager', () => {
     await store.credentials.put({ ...record, ciphertext: Buffer.from(`${SECRET}!`).toString('base64'), expectedVersion: record.version });
     const tampered = await integrationErrorOf(createCredentialManager({ store, keys: { current: OLD_KEY } }).get('slack-acme', 'botToken'));
     expect(tampered.kind).toBe('auth');
-    const wrongKey = await integrationErrorOf(createCredentialManager({ store, keys: { current: { ...NEW_KEY, id: 'old' } } }).get('slack-acme', 'botToken'));
+    const wrongKey = await integrationErrorOf(
+      createCredentialManager({ store, keys: { current: { ...NEW_KEY, id: 'old' } } }).get('slack-acme', 'botToken'),
+    );
     expect(wrongKey.kind).toBe('auth');
     const missing = await integrationErrorOf(credentials.get('slack-acme', 'nothing'));
     expect(missing.kind).toBe('not_found');
@@ -162,6 +166,8 @@ describe('createCredentialManager', () => {
     expect(await credentials.rotateKey(NEW_KEY)).toEqual({ keyId: 'new', resealed: 1 });
     const record = await store.credentials.get('slack-a', 'botToken');
     expect(record.keyId).toBe('new');
-    expect(await createCredentialManager({ store, keys: { current: NEW_KEY, previous: [OLD_KEY] } }).get('slack-a', 'botToken')).toBe('xoxb-written-meanwhile');
+    expect(await createCredentialManager({ store, keys: { current: NEW_KEY, previous: [OLD_KEY] } }).get('slack-a', 'botToken')).toBe(
+      'xoxb-written-meanwhile',
+    );
   });
 });

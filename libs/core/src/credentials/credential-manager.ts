@@ -3,7 +3,13 @@ import { registerSecret } from '../errors/redact';
 import type { CredentialLookup } from '../hub/hub-options';
 import type { Store } from '../store/store';
 import type { SealedCredential } from '../store/store-records';
-import { createCredentialSealer, masterKeysFromEnvironment, type CredentialSealer, type MasterKey, type MasterKeys } from './credential-sealer';
+import {
+  createCredentialSealer,
+  masterKeysFromEnvironment,
+  type CredentialSealer,
+  type MasterKey,
+  type MasterKeys,
+} from './credential-sealer';
 import {
   createOAuth2Refresher,
   type CredentialRefreshEvent,
@@ -170,7 +176,11 @@ export function createCredentialManager(options: CredentialManagerOptions): Cred
 
   async function write(integrationId: string, field: string, value: string, expectedVersion?: number): Promise<number> {
     if (typeof value !== 'string') {
-      throw new IntegrationError({ kind: 'validation', message: `The secret "${field}" of integration "${integrationId}" must be a string.`, operation: 'credentials.set' });
+      throw new IntegrationError({
+        kind: 'validation',
+        message: `The secret "${field}" of integration "${integrationId}" must be a string.`,
+        operation: 'credentials.set',
+      });
     }
     registerSecret(value);
     const sealed = currentSealer().seal({ integrationId, field }, value);
@@ -236,7 +246,11 @@ export function createCredentialManager(options: CredentialManagerOptions): Cred
     async get(integrationId, field) {
       const opened = await read(integrationId, field);
       if (opened === undefined) {
-        throw new IntegrationError({ kind: 'not_found', message: `Integration "${integrationId}" has no secret "${field}" in the vault.`, operation: 'credentials.get' });
+        throw new IntegrationError({
+          kind: 'not_found',
+          message: `Integration "${integrationId}" has no secret "${field}" in the vault.`,
+          operation: 'credentials.get',
+        });
       }
       return opened.value;
     },

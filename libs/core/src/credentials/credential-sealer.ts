@@ -114,7 +114,9 @@ function decodeKeyMaterial(secret: string | Uint8Array): Buffer {
   const text = secret.trim();
   if (/^(?:[0-9a-f]{2})+$/i.test(text) && text.length >= MINIMUM_KEY_BYTES * 2) return Buffer.from(text, 'hex');
   if (/^[A-Za-z0-9+/_-]+=*$/.test(text)) return Buffer.from(text, 'base64');
-  throw invalidKey('A master key must be hex or base64 (generate one with `openssl rand -base64 32`); for a passphrase, pass `{ id, passphrase, salt }`.');
+  throw invalidKey(
+    'A master key must be hex or base64 (generate one with `openssl rand -base64 32`); for a passphrase, pass `{ id, passphrase, salt }`.',
+  );
 }
 
 function keyMaterial(key: MasterKey): Buffer {
@@ -167,7 +169,8 @@ function buildSealer(keys: readonly DerivedKey[]): CredentialSealer {
   const byId = new Map<string, DerivedKey>();
   for (const key of keys) {
     const existing = byId.get(key.id);
-    if (existing !== undefined && !existing.dataKey.equals(key.dataKey)) throw invalidKey(`Two different master keys share the id "${key.id}".`);
+    if (existing !== undefined && !existing.dataKey.equals(key.dataKey))
+      throw invalidKey(`Two different master keys share the id "${key.id}".`);
     if (existing === undefined) byId.set(key.id, key);
   }
   return {

@@ -23,7 +23,11 @@ function tokenEndpoint(options: { rotate?: boolean; delayMs?: number } = {}) {
   const refresh = vi.fn<OAuth2RefreshFunction>(async () => {
     issued += 1;
     await new Promise((resolve) => setTimeout(resolve, options.delayMs ?? 5));
-    return { accessToken: `access-${issued}-abcdef`, refreshToken: options.rotate === true ? `refresh-${issued}-abcdef` : undefined, expiresInSeconds: 3600 };
+    return {
+      accessToken: `access-${issued}-abcdef`,
+      refreshToken: options.rotate === true ? `refresh-${issued}-abcdef` : undefined,
+      expiresInSeconds: 3600,
+    };
   });
   return refresh;
 }
@@ -32,7 +36,11 @@ describe('getAccessToken', () => {
   it('returns the stored token while it is fresh and refreshes 60 s before expiry by default', async () => {
     const now = { value: START };
     const { manager } = await setUp(now);
-    await manager.setOAuth2Tokens('hubspot-acme', { accessToken: 'access-0-abcdef', refreshToken: REFRESH_TOKEN, expiresAt: START + 120_000 });
+    await manager.setOAuth2Tokens('hubspot-acme', {
+      accessToken: 'access-0-abcdef',
+      refreshToken: REFRESH_TOKEN,
+      expiresAt: START + 120_000,
+    });
     const refresh = tokenEndpoint();
     expect(await manager.getAccessToken('hubspot-acme', refresh)).toBe('access-0-abcdef');
     now.value = START + 59_999;
@@ -48,7 +56,11 @@ describe('getAccessToken', () => {
     const store = createMemoryStore();
     await store.integrations.create({ id: 'hubspot-acme', providerId: 'hubspot', name: 'HubSpot' });
     const manager = createCredentialManager({ store, keys: { current: KEY }, clock: () => now.value, refreshSkewMs: 300_000 });
-    await manager.setOAuth2Tokens('hubspot-acme', { accessToken: 'access-0-abcdef', refreshToken: REFRESH_TOKEN, expiresAt: START + 299_000 });
+    await manager.setOAuth2Tokens('hubspot-acme', {
+      accessToken: 'access-0-abcdef',
+      refreshToken: REFRESH_TOKEN,
+      expiresAt: START + 299_000,
+    });
     expect(await manager.getAccessToken('hubspot-acme', tokenEndpoint())).toBe('access-1-abcdef');
   });
 
@@ -82,7 +94,11 @@ describe('getAccessToken', () => {
   it('refreshes a token the provider rejected once invalidate() is called', async () => {
     const now = { value: START };
     const { manager } = await setUp(now);
-    await manager.setOAuth2Tokens('hubspot-acme', { accessToken: 'access-0-abcdef', refreshToken: REFRESH_TOKEN, expiresAt: START + 3_600_000 });
+    await manager.setOAuth2Tokens('hubspot-acme', {
+      accessToken: 'access-0-abcdef',
+      refreshToken: REFRESH_TOKEN,
+      expiresAt: START + 3_600_000,
+    });
     const refresh = tokenEndpoint();
     expect(await manager.getAccessToken('hubspot-acme', refresh)).toBe('access-0-abcdef');
     manager.invalidate('hubspot-acme'); // e.g. after a 401
@@ -134,7 +150,9 @@ describe('getAccessToken', () => {
     expect(IntegrationError.isInstance(noRefreshToken) && noRefreshToken.kind).toBe('auth');
     await manager.setOAuth2Tokens('hubspot-acme', { refreshToken: REFRESH_TOKEN });
     const failing = await manager
-      .getAccessToken('hubspot-acme', (refreshToken) => Promise.reject(new Error(`POST /token refresh_token=${refreshToken} rejected for ${refreshToken}`)))
+      .getAccessToken('hubspot-acme', (refreshToken) =>
+        Promise.reject(new Error(`POST /token refresh_token=${refreshToken} rejected for ${refreshToken}`)),
+      )
       .catch((error: unknown) => error);
     expect(IntegrationError.isInstance(failing)).toBe(true);
     expect(`${String(failing)} ${inspect(failing, { depth: 8 })} ${JSON.stringify(failing)}`).not.toContain(REFRESH_TOKEN);

@@ -95,7 +95,11 @@ function parseTokens(integrationId: string, value: string): OAuth2TokenSet {
     parsed = undefined;
   }
   if (typeof parsed !== 'object' || parsed === null) {
-    throw new IntegrationError({ kind: 'validation', message: `The "${OAUTH2_TOKEN_FIELD}" credential of integration "${integrationId}" is not an OAuth2 token set.`, operation: OPERATION });
+    throw new IntegrationError({
+      kind: 'validation',
+      message: `The "${OAUTH2_TOKEN_FIELD}" credential of integration "${integrationId}" is not an OAuth2 token set.`,
+      operation: OPERATION,
+    });
   }
   const record = parsed as Record<string, unknown>;
   return {
@@ -115,7 +119,11 @@ function validateResult(integrationId: string, result: OAuth2RefreshResult): voi
     result.expiresInSeconds >= 0 &&
     (result.refreshToken === undefined || typeof result.refreshToken === 'string');
   if (!valid) {
-    throw new IntegrationError({ kind: 'validation', message: `The refresh function for integration "${integrationId}" returned no usable token response.`, operation: OPERATION });
+    throw new IntegrationError({
+      kind: 'validation',
+      message: `The refresh function for integration "${integrationId}" returned no usable token response.`,
+      operation: OPERATION,
+    });
   }
 }
 
@@ -187,7 +195,12 @@ export function createOAuth2Refresher(access: CredentialRecordAccess, options: O
       if (fresh !== undefined) return { token: fresh, adopted: true };
       const refreshToken = stored.tokens.refreshToken;
       if (refreshToken === undefined) {
-        throw new IntegrationError({ kind: 'auth', message: `The access token of integration "${integrationId}" expired and there is no refresh token.`, operation: OPERATION, isRetryable: false });
+        throw new IntegrationError({
+          kind: 'auth',
+          message: `The access token of integration "${integrationId}" expired and there is no refresh token.`,
+          operation: OPERATION,
+          isRetryable: false,
+        });
       }
       let result: OAuth2RefreshResult;
       try {

@@ -21,11 +21,11 @@ const TEXT_PATTERNS: readonly [RegExp, string][] = [
     /([?&;](?:access_token|refresh_token|id_token|token|api_key|apikey|key|client_secret|secret|password|sig|signature|X-Amz-Signature|X-Amz-Credential|X-Goog-Signature|X-Goog-Credential|code)=)[^&#\s"']+/gi,
     `$1${REDACTED}`,
   ],
+  [/\b((?:access_token|refresh_token|client_secret|api_key|apikey|password|secret)["']?\s*[:=]\s*["']?)[^"'\s,&}]{4,}/gi, `$1${REDACTED}`],
   [
-    /\b((?:access_token|refresh_token|client_secret|api_key|apikey|password|secret)["']?\s*[:=]\s*["']?)[^"'\s,&}]{4,}/gi,
-    `$1${REDACTED}`,
+    /\b(gh[pousr]_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,}|xox[abprs]-[A-Za-z0-9-]{10,}|sk_(?:live|test)_[A-Za-z0-9]{10,}|glpat-[A-Za-z0-9_-]{20,})\b/g,
+    REDACTED,
   ],
-  [/\b(gh[pousr]_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,}|xox[abprs]-[A-Za-z0-9-]{10,}|sk_(?:live|test)_[A-Za-z0-9]{10,}|glpat-[A-Za-z0-9_-]{20,})\b/g, REDACTED],
 ];
 
 function escapeRegExp(text: string): string {

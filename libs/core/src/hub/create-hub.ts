@@ -68,7 +68,12 @@ export interface Hub {
   executeParallel(request: HubRequest, count: number, options: ExecuteOptions & { readonly mode: 'all' }): Promise<ParallelOutcome[]>;
   executeParallel(request: HubRequest, count: number, options?: ExecuteOptions & { readonly mode?: 'race' }): Promise<ExecuteResult>;
   /** Calls an operation only one provider offers (never routed). */
-  callProviderOperation(providerId: string, operation: string, input: unknown, options?: Pick<ExecuteOptions, 'deadline' | 'timeoutMs' | 'signal' | 'idempotencyKey'>): Promise<unknown>;
+  callProviderOperation(
+    providerId: string,
+    operation: string,
+    input: unknown,
+    options?: Pick<ExecuteOptions, 'deadline' | 'timeoutMs' | 'signal' | 'idempotencyKey'>,
+  ): Promise<unknown>;
   /** How the router would route `request` now: ranked candidates with every score term, and why others are skipped. */
   explain(request: Omit<HubRequest, 'input'>, options?: ExecuteOptions): RouteExplanation;
   /** Runs every provider's health check now; results feed the score. */
@@ -115,7 +120,16 @@ export function createHub(options: HubOptions = {}): Hub {
     if (listener !== undefined) events.on(type as HubEventType, listener as never);
   }
   const registry = new ProviderRegistry(findContract);
-  const router = new Router({ registry, findContract, events, logger, credentials: options.credentials, routing, contractsByName, clock: options.clock });
+  const router = new Router({
+    registry,
+    findContract,
+    events,
+    logger,
+    credentials: options.credentials,
+    routing,
+    contractsByName,
+    clock: options.clock,
+  });
   const healthCheckTimeoutMs = routing.healthCheckTimeoutMs ?? DEFAULT_HEALTH_CHECK_TIMEOUT_MS;
   const stopRefreshEvents = options.credentials?.onRefresh?.((refresh) =>
     events.emit('credential.refresh', {
@@ -129,20 +143,32 @@ export function createHub(options: HubOptions = {}): Hub {
   const execute = (request: HubRequest, executeOptions?: ExecuteOptions | readonly string[]): Promise<ExecuteResult> =>
     router.execute(request, Array.isArray(executeOptions) ? { prefer: executeOptions } : (executeOptions as ExecuteOptions | undefined));
   const facade = <Contract extends CapabilityContract>(contract: Contract): CapabilityFacade<Contract> =>
-    createCapabilityFacade(contract, async (operation, input, executeOptions) =>
-      (await router.execute({ capability: contract.name, operation, input }, executeOptions)).value,
+    createCapabilityFacade(
+      contract,
+      async (operation, input, executeOptions) =>
+        (await router.execute({ capability: contract.name, operation, input }, executeOptions)).value,
     );
 
   const callProviderOperation: Hub['callProviderOperation'] = async (providerId, name, input, callOptions = {}) => {
     const provider = registry.get(providerId);
     const operation = provider?.operations?.[name];
     if (provider === undefined || operation === undefined || !Object.hasOwn(provider.operations ?? {}, name)) {
-      throw new IntegrationError({ kind: 'unsupported', message: `Provider "${providerId}" has no operation "${name}"`, provider: providerId, operation: name });
+      throw new IntegrationError({
+        kind: 'unsupported',
+        message: `Provider "${providerId}" has no operation "${name}"`,
+        provider: providerId,
+        operation: name,
+      });
     }
     const parsed = operation.input.safeParse(input);
     if (!parsed.success) {
       const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(input)'}: ${issue.message}`);
-      throw new IntegrationError({ kind: 'validation', message: `Invalid input for ${providerId}.${name}: ${problems.join('; ')}`, provider: providerId, operation: name });
+      throw new IntegrationError({
+        kind: 'validation',
+        message: `Invalid input for ${providerId}.${name}: ${problems.join('; ')}`,
+        provider: providerId,
+        operation: name,
+      });
     }
     const deadline = callOptions.deadline ?? Date.now() + (callOptions.timeoutMs ?? routing.requestTimeoutMs ?? 30_000);
     try {

@@ -53,10 +53,16 @@ export async function checkHealth(
           provider: runtime.id,
           operation: 'healthCheck',
         });
-        services = report?.services.map((service) => ({ ...service, ...(service.error && { error: { kind: service.error.kind, message: redactText(service.error.message) } }) }));
+        services = report?.services.map((service) => ({
+          ...service,
+          ...(service.error && { error: { kind: service.error.kind, message: redactText(service.error.message) } }),
+        }));
         const down = services?.filter((service) => !service.reachable) ?? [];
         if (down.length > 0) {
-          error = { kind: 'provider', message: `unreachable: ${down.map((service) => `${service.service} (${service.error?.message ?? 'no answer'})`).join('; ')}` };
+          error = {
+            kind: 'provider',
+            message: `unreachable: ${down.map((service) => `${service.service} (${service.error?.message ?? 'no answer'})`).join('; ')}`,
+          };
         }
       } catch (caught) {
         const failure = toIntegrationError(caught, { provider: runtime.id, operation: 'healthCheck' });

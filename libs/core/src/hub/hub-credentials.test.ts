@@ -19,7 +19,11 @@ async function setUp(refresh: OAuth2RefreshFunction) {
   await store.integrations.create({ id: 'hubspot-acme', providerId: 'hubspot', name: 'HubSpot (acme)' });
   await store.integrations.create({ id: 'salesforce-acme', providerId: 'salesforce', name: 'Salesforce (acme)' });
   const writer = createCredentialManager({ store, keys });
-  await writer.setOAuth2Tokens('hubspot-acme', { accessToken: 'access-expired-token', refreshToken: PLANTED_REFRESH_TOKEN, expiresAt: Date.now() - 1 });
+  await writer.setOAuth2Tokens('hubspot-acme', {
+    accessToken: 'access-expired-token',
+    refreshToken: PLANTED_REFRESH_TOKEN,
+    expiresAt: Date.now() - 1,
+  });
   // A fresh manager, as a host starting up would create: it learns which integrations have secrets from the store.
   const credentials = createCredentialManager({ store, keys });
   await credentials.load();

@@ -14,7 +14,9 @@ describe('registration', () => {
     const hub = createHub();
     const provider = fakeProvider('ok');
     expect(() => hub.register({ ...provider, specificationVersion: 'v2' as 'v1' })).toThrow(/specificationVersion: must be "v1"/);
-    expect(() => hub.register({ ...provider, manifest: { ...provider.manifest, docsUrl: 'nope' } })).toThrow(/docsUrl: must be an https URL/);
+    expect(() => hub.register({ ...provider, manifest: { ...provider.manifest, docsUrl: 'nope' } })).toThrow(
+      /docsUrl: must be an https URL/,
+    );
     expect(() =>
       hub.register(createFakeProvider({ id: 'typo', capabilities: [{ name: 'storage', version: 1, operations: ['putObjekt'] }] })),
     ).toThrow(/manifest\.capabilities\.0\.operations\.0: storage v1 has no operation "putObjekt" \(it has putObject, getObject/);
@@ -29,7 +31,10 @@ describe('registration', () => {
   });
 
   it('finds, searches and counts providers', () => {
-    const hub = testHub([fakeProvider('alpha'), createFakeProvider({ id: 'beta', category: 'code', capabilities: [{ name: 'issues', version: 1, operations: ['getIssue'] }] })]);
+    const hub = testHub([
+      fakeProvider('alpha'),
+      createFakeProvider({ id: 'beta', category: 'code', capabilities: [{ name: 'issues', version: 1, operations: ['getIssue'] }] }),
+    ]);
     expect(hub.registry.findByCapability('analytics', 'lookup').map((provider) => provider.manifest.id)).toEqual(['alpha']);
     expect(hub.registry.findByCategory('code').map((provider) => provider.manifest.id)).toEqual(['beta']);
     expect(hub.registry.search('getiss').map((provider) => provider.manifest.id)).toEqual(['beta']);
@@ -49,7 +54,11 @@ describe('validation of every operation', () => {
   it('rejects invalid input to any operation of any contract before a provider is called', async () => {
     const provider = createFakeProvider({
       id: 'everything',
-      capabilities: capabilityContracts.map((contract) => ({ name: contract.name, version: contract.version, operations: Object.keys(contract.operations) })),
+      capabilities: capabilityContracts.map((contract) => ({
+        name: contract.name,
+        version: contract.version,
+        operations: Object.keys(contract.operations),
+      })),
       handle: () => ({}),
     });
     const hub = createHub({ providers: [provider] });
@@ -110,7 +119,12 @@ describe('metrics, cost and health', () => {
         Promise.resolve({
           services: [
             { service: 'storage', reachable: true, latencyMs: 3 },
-            { service: 'compute', reachable: false, latencyMs: 5000, error: { kind: 'timeout', message: `no answer from https://vm.example/?sv=2025&sig=${secret}` } },
+            {
+              service: 'compute',
+              reachable: false,
+              latencyMs: 5000,
+              error: { kind: 'timeout', message: `no answer from https://vm.example/?sv=2025&sig=${secret}` },
+            },
           ],
         }),
     });
@@ -118,7 +132,10 @@ describe('metrics, cost and health', () => {
     const [report] = await hub.health();
     expect(report).toMatchObject({ provider: 'cloud', healthy: false, checked: true, error: { kind: 'provider' } });
     expect(report?.error?.message).toContain('compute');
-    expect(report?.services?.map((service) => [service.service, service.reachable])).toEqual([['storage', true], ['compute', false]]);
+    expect(report?.services?.map((service) => [service.service, service.reachable])).toEqual([
+      ['storage', true],
+      ['compute', false],
+    ]);
     expect(JSON.stringify(report)).not.toContain(secret);
   });
 });
@@ -136,15 +153,25 @@ describe('rate limits', () => {
     expect(served.slice(0, 2)).toEqual(['limited', 'limited']);
     expect(served.slice(2)).toEqual(['spare', 'spare']);
     expect(events[0]).toMatchObject({ provider: 'limited', action: 'skipped' });
-    expect(hub.explain({ capability: 'analytics', operation: 'lookup' }).candidates.find((candidate) => candidate.provider === 'limited')!.headroom).toBeLessThan(0.01);
+    expect(
+      hub.explain({ capability: 'analytics', operation: 'lookup' }).candidates.find((candidate) => candidate.provider === 'limited')!
+        .headroom,
+    ).toBeLessThan(0.01);
   });
 
   it('pauses a provider that answers 429 with Retry-After, and says so in explain', async () => {
     const throttled = fakeProvider('throttled');
-    throttled.failWith(() => new IntegrationError({ kind: 'rate_limit', message: 'secondary rate limit', statusCode: 429, retryAfterMs: 60_000 }), { times: 1 });
-    const hub = testHub([throttled, fakeProvider('spare')], { routing: { retry: { retries: 0 }, providers: { throttled: { weight: 5 } } } });
+    throttled.failWith(
+      () => new IntegrationError({ kind: 'rate_limit', message: 'secondary rate limit', statusCode: 429, retryAfterMs: 60_000 }),
+      { times: 1 },
+    );
+    const hub = testHub([throttled, fakeProvider('spare')], {
+      routing: { retry: { retries: 0 }, providers: { throttled: { weight: 5 } } },
+    });
     expect((await lookup(hub)).provider).toBe('spare');
-    const candidate = hub.explain({ capability: 'analytics', operation: 'lookup' }).candidates.find((entry) => entry.provider === 'throttled')!;
+    const candidate = hub
+      .explain({ capability: 'analytics', operation: 'lookup' })
+      .candidates.find((entry) => entry.provider === 'throttled')!;
     expect(candidate.eligible).toBe(false);
     expect(candidate.reason).toMatch(/asked to wait \d+ ms \(Retry-After\)/);
     expect(candidate.pausedForMs).toBeGreaterThan(59_000);
@@ -166,7 +193,8 @@ describe('rate limits', () => {
       routing: { providers: { reporting: { weight: 50 } } },
       events: { ratelimit: (event) => ratelimits.push(event) },
     });
-    const explain = () => hub.explain({ capability: 'analytics', operation: 'lookup' }).candidates.find((entry) => entry.provider === 'reporting')!;
+    const explain = () =>
+      hub.explain({ capability: 'analytics', operation: 'lookup' }).candidates.find((entry) => entry.provider === 'reporting')!;
     const fresh = explain();
     expect(fresh.headroom).toBe(1);
     expect((await lookup(hub)).provider).toBe('reporting');
@@ -199,7 +227,12 @@ describe('tools for AI agents', () => {
     const tools = hub.tools.list();
     expect(tools.map((tool) => tool.name)).toEqual(['analytics_lookup', 'analytics_record', 'one_publish_release_notes']);
     expect(tools[0]).toMatchObject({
-      inputSchema: { type: 'object', properties: { key: { type: 'string', minLength: 1 } }, required: ['key'], additionalProperties: false },
+      inputSchema: {
+        type: 'object',
+        properties: { key: { type: 'string', minLength: 1 } },
+        required: ['key'],
+        additionalProperties: false,
+      },
       annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
       target: { kind: 'capability', capability: 'analytics', operation: 'lookup', providers: ['one', 'two'] },
     });
@@ -210,10 +243,15 @@ describe('tools for AI agents', () => {
   it('calls tools through the router, validating arguments first', async () => {
     const hub = testHub([fakeProvider('one', { operations: { publishReleaseNotes: releaseNotes } })]);
     expect(await hub.tools.callTool('analytics_lookup', { key: 'k' })).toEqual({ key: 'k', servedBy: 'one' });
-    expect(await hub.tools.callTool('one_publish_release_notes', { tag: 'v1.0.0' })).toEqual({ url: 'https://example.test/releases/v1.0.0' });
+    expect(await hub.tools.callTool('one_publish_release_notes', { tag: 'v1.0.0' })).toEqual({
+      url: 'https://example.test/releases/v1.0.0',
+    });
     expect((await integrationErrorOf(hub.tools.callTool('analytics_lookup', { key: 3 }))).kind).toBe('validation');
     expect((await integrationErrorOf(hub.tools.callTool('one_publish_release_notes', {}))).kind).toBe('validation');
-    expect(await integrationErrorOf(hub.tools.callTool('rm_rf', {}))).toMatchObject({ kind: 'unsupported', message: 'No tool named "rm_rf"' });
+    expect(await integrationErrorOf(hub.tools.callTool('rm_rf', {}))).toMatchObject({
+      kind: 'unsupported',
+      message: 'No tool named "rm_rf"',
+    });
   });
 
   it('gives every operation of every core contract a JSON Schema', () => {
@@ -221,7 +259,11 @@ describe('tools for AI agents', () => {
       providers: [
         createFakeProvider({
           id: 'everything',
-          capabilities: capabilityContracts.map((contract) => ({ name: contract.name, version: contract.version, operations: Object.keys(contract.operations) })),
+          capabilities: capabilityContracts.map((contract) => ({
+            name: contract.name,
+            version: contract.version,
+            operations: Object.keys(contract.operations),
+          })),
         }),
       ],
     });
@@ -233,12 +275,26 @@ describe('tools for AI agents', () => {
 
 describe('typed facades', () => {
   it('route capability operations by name', async () => {
-    const object = { bucket: 'reports', key: 'q3.txt', size: 2, etag: 'abc', contentType: 'text/plain', lastModified: '2026-11-22T00:00:00.000Z', metadata: {} };
-    const storage = createFakeProvider({ id: 'store', capabilities: [{ name: 'storage', version: 1, operations: ['headObject'] }], handle: () => object });
+    const object = {
+      bucket: 'reports',
+      key: 'q3.txt',
+      size: 2,
+      etag: 'abc',
+      contentType: 'text/plain',
+      lastModified: '2026-11-22T00:00:00.000Z',
+      metadata: {},
+    };
+    const storage = createFakeProvider({
+      id: 'store',
+      capabilities: [{ name: 'storage', version: 1, operations: ['headObject'] }],
+      handle: () => object,
+    });
     const hub = createHub({ providers: [storage] });
     const head = await hub.storage.headObject({ bucket: 'reports', key: 'q3.txt' });
     expect(head.size).toBe(2);
-    expect((await integrationErrorOf(hub.storage.headObject({ bucket: 'Bad_Bucket', key: 'q3.txt' }))).message).toMatch(/bucket: may contain only lowercase letters/);
+    expect((await integrationErrorOf(hub.storage.headObject({ bucket: 'Bad_Bucket', key: 'q3.txt' }))).message).toMatch(
+      /bucket: may contain only lowercase letters/,
+    );
   });
 });
 
@@ -259,7 +315,9 @@ describe('periodic health checks', () => {
 describe('shared rate limits', () => {
   it('queue every call through the shared limiter, and fail clearly when the Redis client is not installed', async () => {
     const limited = fakeProvider('shared-limits', { rateLimits: [{ requests: 100, intervalMs: 1_000 }] });
-    const hub = testHub([limited], { routing: { sharedRateLimits: { datastore: 'redis', clientOptions: { url: 'redis://127.0.0.1:6379' } } } });
+    const hub = testHub([limited], {
+      routing: { sharedRateLimits: { datastore: 'redis', clientOptions: { url: 'redis://127.0.0.1:6379' } } },
+    });
     const error = await integrationErrorOf(lookup(hub));
     expect(error.message).toMatch(/redis/i);
     expect(limited.calls).toHaveLength(0);

@@ -60,7 +60,12 @@ describe('a secret planted in credentials', () => {
     capture('error', failure);
     capture('error.message', (failure as Error).message);
     // Secrets in input never echo back through validation errors.
-    capture('validation', await hub.execute({ capability: 'analytics', operation: 'lookup', input: { key: 7, token: SECRET } }).catch((error: unknown) => error));
+    capture(
+      'validation',
+      await hub
+        .execute({ capability: 'analytics', operation: 'lookup', input: { key: 7, token: SECRET } })
+        .catch((error: unknown) => error),
+    );
     capture('tool', await hub.tools.callTool('analytics_lookup', { key: 'k' }, { only: ['leaky'] }).catch((error: unknown) => error));
     capture('health', await hub.health());
     capture('metrics', hub.metrics());

@@ -73,8 +73,7 @@ export function computeHealthScore(inputs: HealthScoreInputs, options: HealthSco
   const latency = p95 === undefined || p95 <= 0 ? 1 : Math.min(1, latencyTargetMs / p95);
   const lastSuccessAt = latest(inputs.metrics?.lastSuccessAt, inputs.lastTestSuccessAt);
   const active = calls > 0 || inputs.lastTestSuccessAt !== undefined || inputs.testFailed === true;
-  const recency =
-    lastSuccessAt === undefined ? (active ? 0 : 1) : Math.pow(0.5, Math.max(0, inputs.now - lastSuccessAt) / halfLifeMs);
+  const recency = lastSuccessAt === undefined ? (active ? 0 : 1) : Math.pow(0.5, Math.max(0, inputs.now - lastSuccessAt) / halfLifeMs);
   const terms: HealthScoreTerms = { success, latency, recency };
   const score = Math.round(
     100 * (HEALTH_SCORE_WEIGHTS.success * success + HEALTH_SCORE_WEIGHTS.latency * latency + HEALTH_SCORE_WEIGHTS.recency * recency),

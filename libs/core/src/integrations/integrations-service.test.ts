@@ -87,7 +87,12 @@ describe('connection tests and status transitions', () => {
     const { service, primary, store } = setup();
     const { id } = await service.createIntegration({ providerId: 'primary', name: 'Primary' });
     expect((await service.connect(id)).status).toBe('active');
-    expect(await service.getStatus(id)).toMatchObject({ status: 'active', providerRegistered: true, breaker: 'closed', lastTest: { healthy: true } });
+    expect(await service.getStatus(id)).toMatchObject({
+      status: 'active',
+      providerRegistered: true,
+      breaker: 'closed',
+      lastTest: { healthy: true },
+    });
     expect((await service.disconnect(id)).status).toBe('disabled');
     expect((await service.disconnect(id)).status).toBe('disabled');
     primary.failWith(() => new IntegrationError({ kind: 'network', message: 'ECONNREFUSED' }));

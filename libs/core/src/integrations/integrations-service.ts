@@ -203,8 +203,7 @@ export function createIntegrationsService(options: IntegrationsServiceOptions): 
     return { integrationId: id, providerId: integration.providerId, healthy, checked, durationMs, error };
   };
 
-  const recentEvents = (integrationId: string): Promise<StoredEvent[]> =>
-    store.events.listRecent({ integrationId, limit: MAX_EVENTS });
+  const recentEvents = (integrationId: string): Promise<StoredEvent[]> => store.events.listRecent({ integrationId, limit: MAX_EVENTS });
 
   return {
     async createIntegration(input) {
@@ -222,7 +221,12 @@ export function createIntegrationsService(options: IntegrationsServiceOptions): 
       }
       checkName(operation, input.name);
       checkSettings(operation, input.settings);
-      const created = await store.integrations.create({ providerId: input.providerId, name: input.name, settings: input.settings ?? {}, status: 'disabled' });
+      const created = await store.integrations.create({
+        providerId: input.providerId,
+        name: input.name,
+        settings: input.settings ?? {},
+        status: 'disabled',
+      });
       await record(INTEGRATION_EVENT_TYPES.created, created.id, { providerId: created.providerId, name: created.name });
       return created;
     },
@@ -231,7 +235,9 @@ export function createIntegrationsService(options: IntegrationsServiceOptions): 
       if (changes.name !== undefined) checkName(operation, changes.name);
       checkSettings(operation, changes.settings);
       const updated = await store.integrations.update(id, { name: changes.name, settings: changes.settings });
-      await record(INTEGRATION_EVENT_TYPES.updated, id, { fields: Object.keys(changes).filter((key) => key === 'name' || key === 'settings') });
+      await record(INTEGRATION_EVENT_TYPES.updated, id, {
+        fields: Object.keys(changes).filter((key) => key === 'name' || key === 'settings'),
+      });
       return updated;
     },
     async deleteIntegration(id) {

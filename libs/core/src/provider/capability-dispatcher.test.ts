@@ -18,19 +18,30 @@ describe('createCapabilityDispatcher', () => {
   });
 
   it('runs the handler with the parsed input', async () => {
-    await expect(dispatcher.execute({ capability: 'storage', operation: 'headObject', input: { bucket: 'reports', key: 'q1.csv' } }, context)).resolves.toEqual({ ok: true });
+    await expect(
+      dispatcher.execute({ capability: 'storage', operation: 'headObject', input: { bucket: 'reports', key: 'q1.csv' } }, context),
+    ).resolves.toEqual({ ok: true });
     expect(calls).toEqual([{ bucket: 'reports', key: 'q1.csv' }]);
   });
 
   it('answers unsupported for operations and capabilities it does not serve, and for inherited names', async () => {
-    for (const [capability, operation] of [['storage', 'putObject'], ['messaging', 'sendMessage'], ['storage', 'toString']] as const) {
-      await expect(dispatcher.execute({ capability, operation, input: {} }, context)).rejects.toMatchObject({ kind: 'unsupported', message: `acme does not offer ${capability}.${operation}` });
+    for (const [capability, operation] of [
+      ['storage', 'putObject'],
+      ['messaging', 'sendMessage'],
+      ['storage', 'toString'],
+    ] as const) {
+      await expect(dispatcher.execute({ capability, operation, input: {} }, context)).rejects.toMatchObject({
+        kind: 'unsupported',
+        message: `acme does not offer ${capability}.${operation}`,
+      });
     }
   });
 
   it('refuses bad input with validation naming the field, before the handler runs', async () => {
     const before = calls.length;
-    await expect(dispatcher.execute({ capability: 'storage', operation: 'headObject', input: { bucket: 'Bad Bucket', key: '' } }, context)).rejects.toMatchObject({
+    await expect(
+      dispatcher.execute({ capability: 'storage', operation: 'headObject', input: { bucket: 'Bad Bucket', key: '' } }, context),
+    ).rejects.toMatchObject({
       kind: 'validation',
       message: expect.stringMatching(/^acme: invalid input for storage\.headObject: bucket: .*; key: must not be empty$/) as unknown,
     });

@@ -40,7 +40,11 @@ export function createCapabilityDispatcher(providerId: string, services: readonl
   const byCapability = new Map(services.map((service) => [service.contract.name as string, service]));
   const capabilities = Object.freeze(
     services.map((service) =>
-      Object.freeze({ name: service.contract.name, version: service.contract.version, operations: Object.freeze(Object.keys(service.handlers)) }),
+      Object.freeze({
+        name: service.contract.name,
+        version: service.contract.version,
+        operations: Object.freeze(Object.keys(service.handlers)),
+      }),
     ),
   );
   return {
@@ -48,14 +52,26 @@ export function createCapabilityDispatcher(providerId: string, services: readonl
     async execute(request, context) {
       const operation = `${request.capability}.${request.operation}`;
       const service = byCapability.get(request.capability);
-      const handler = service !== undefined && Object.hasOwn(service.handlers, request.operation) ? service.handlers[request.operation] : undefined;
-      const contract = service !== undefined && Object.hasOwn(service.contract.operations, request.operation) ? service.contract.operations[request.operation] : undefined;
+      const handler =
+        service !== undefined && Object.hasOwn(service.handlers, request.operation) ? service.handlers[request.operation] : undefined;
+      const contract =
+        service !== undefined && Object.hasOwn(service.contract.operations, request.operation)
+          ? service.contract.operations[request.operation]
+          : undefined;
       if (handler === undefined || contract === undefined) {
-        throw new IntegrationError({ kind: 'unsupported', message: `${providerId} does not offer ${operation}`, provider: providerId, operation, isRetryable: false });
+        throw new IntegrationError({
+          kind: 'unsupported',
+          message: `${providerId} does not offer ${operation}`,
+          provider: providerId,
+          operation,
+          isRetryable: false,
+        });
       }
       const parsed = contract.input.safeParse(request.input);
       if (!parsed.success) {
-        const described = parsed.error.issues.map((issue) => `${issue.path.map(String).join('.') || '(input)'}: ${issue.message}`).join('; ');
+        const described = parsed.error.issues
+          .map((issue) => `${issue.path.map(String).join('.') || '(input)'}: ${issue.message}`)
+          .join('; ');
         throw new IntegrationError({
           kind: 'validation',
           message: `${providerId}: invalid input for ${operation}: ${described}`,

@@ -21,7 +21,14 @@ function createAcme(calls: unknown[] = []) {
         handlers: {
           headObject: (input: { bucket: string; key: string }) => {
             calls.push(input);
-            return Promise.resolve({ key: input.key, size: 3, contentType: 'text/plain', etag: '"e"', lastModified: '2026-01-01T00:00:00.000Z', metadata: {} });
+            return Promise.resolve({
+              key: input.key,
+              size: 3,
+              contentType: 'text/plain',
+              etag: '"e"',
+              lastModified: '2026-01-01T00:00:00.000Z',
+              metadata: {},
+            });
           },
         },
       },
@@ -46,10 +53,14 @@ describe('defineProvider', () => {
   it('checks input against the contract before the handler runs, and refuses operations it has no handler for', async () => {
     const calls: unknown[] = [];
     const acme = createAcme(calls);
-    const invalid = await acme.execute({ capability: 'storage', operation: 'headObject', input: { bucket: '', key: 'a' } }, context).catch((error: unknown) => error);
+    const invalid = await acme
+      .execute({ capability: 'storage', operation: 'headObject', input: { bucket: '', key: 'a' } }, context)
+      .catch((error: unknown) => error);
     expect(IntegrationError.isInstance(invalid) && invalid.kind).toBe('validation');
     expect((invalid as IntegrationError).message).toMatch(/^acme: invalid input for storage\.headObject: bucket/);
-    const missing = await acme.execute({ capability: 'storage', operation: 'getObject', input: { bucket: 'b', key: 'a' } }, context).catch((error: unknown) => error);
+    const missing = await acme
+      .execute({ capability: 'storage', operation: 'getObject', input: { bucket: 'b', key: 'a' } }, context)
+      .catch((error: unknown) => error);
     expect(missing).toMatchObject({ kind: 'unsupported', provider: 'acme' });
     expect(calls).toEqual([]);
   });

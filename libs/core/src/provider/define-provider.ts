@@ -34,11 +34,16 @@ export interface ProviderDefinition<Properties extends object = object> {
 
 /** The optional parts a definition gave, typed as given (so `provider.healthCheck` needs no `!`). */
 type GivenParts<Definition> = {
-  readonly [Key in Extract<keyof Definition, 'operations' | 'webhooks' | 'healthCheck' | 'isConfigured'>]-?: Exclude<Definition[Key], undefined>;
+  readonly [Key in Extract<keyof Definition, 'operations' | 'webhooks' | 'healthCheck' | 'isConfigured'>]-?: Exclude<
+    Definition[Key],
+    undefined
+  >;
 };
 
 /** The definition's `properties`, read-only on the provider. */
-type PropertiesOf<Definition> = Definition extends { readonly properties?: infer Properties } ? Readonly<Exclude<Properties, undefined>> : unknown;
+type PropertiesOf<Definition> = Definition extends { readonly properties?: infer Properties }
+  ? Readonly<Exclude<Properties, undefined>>
+  : unknown;
 
 /** What {@link defineProvider} returns for a definition: `ProviderV1` with the parts and properties it was given. */
 export type DefinedProvider<Definition> = ProviderV1 & GivenParts<Definition> & PropertiesOf<Definition>;
@@ -76,7 +81,9 @@ export function defineProvider<const Definition extends ProviderDefinition<objec
     docsUrl: definition.docsUrl,
     capabilities: dispatcher.capabilities,
     authKinds: Object.freeze([...definition.authKinds]),
-    ...(definition.rateLimits === undefined ? {} : { rateLimits: Object.freeze(definition.rateLimits.map((limit) => Object.freeze({ ...limit }))) }),
+    ...(definition.rateLimits === undefined
+      ? {}
+      : { rateLimits: Object.freeze(definition.rateLimits.map((limit) => Object.freeze({ ...limit }))) }),
     ...(definition.costs === undefined ? {} : { costs: Object.freeze({ ...definition.costs }) }),
   });
   const provider: ProviderV1 = {

@@ -22,7 +22,11 @@ describe('validateProviderManifest', () => {
     ['name', { ...valid, name: '  ' }, /name: must not be empty/],
     ['category', { ...valid, category: 'fintech' }, /category:/],
     ['capability name', { ...valid, capabilities: [{ name: 'teleport', version: 1, operations: ['go'] }] }, /capabilities\.0\.name:/],
-    ['capability operations', { ...valid, capabilities: [{ name: 'storage', version: 1, operations: [] }] }, /capabilities\.0\.operations: must list at least one operation/],
+    [
+      'capability operations',
+      { ...valid, capabilities: [{ name: 'storage', version: 1, operations: [] }] },
+      /capabilities\.0\.operations: must list at least one operation/,
+    ],
     ['auth kinds', { ...valid, authKinds: ['magic'] }, /authKinds\.0:/],
     ['rate limits', { ...valid, rateLimits: [{ requests: 0, intervalMs: 1000 }] }, /rateLimits\.0\.requests:/],
     ['costs', { ...valid, costs: { 'storage.putObject': -1 } }, /costs\.storage\.putObject:/],

@@ -65,9 +65,7 @@ export interface ProviderManifest {
 export function validateProviderManifest(manifest: unknown): ProviderManifest {
   const result = providerManifestSchema.safeParse(manifest);
   if (result.success) return result.data;
-  const problems = result.error.issues.map(
-    (issue) => `${issue.path.length > 0 ? issue.path.join('.') : '(manifest)'}: ${issue.message}`,
-  );
+  const problems = result.error.issues.map((issue) => `${issue.path.length > 0 ? issue.path.join('.') : '(manifest)'}: ${issue.message}`);
   throw new IntegrationError({
     kind: 'validation',
     message: `Invalid provider manifest: ${problems.join('; ')}`,

@@ -66,9 +66,7 @@ export class ProviderRegistry {
   /** Providers that implement `operation` of `capability` (any operation if omitted), in registration order. */
   findByCapability(capability: string, operation?: string): ProviderV1[] {
     if (operation !== undefined) return [...(this.byOperation.get(`${capability}.${operation}`) ?? [])];
-    return this.list().filter((provider) =>
-      provider.manifest.capabilities.some((entry) => entry.name === capability),
-    );
+    return this.list().filter((provider) => provider.manifest.capabilities.some((entry) => entry.name === capability));
   }
 
   /** The providers for `capability.operation`, as the router reads them (do not mutate). */

@@ -13,10 +13,7 @@ import {
 function testBreaker(options: CircuitBreakerOptions = {}, snapshot?: CircuitBreakerSnapshot) {
   const clock = { now: 1_000_000 };
   const changes: BreakerStateChange[] = [];
-  const breaker = new CircuitBreaker(
-    { now: () => clock.now, onStateChange: (change) => changes.push(change), ...options },
-    snapshot,
-  );
+  const breaker = new CircuitBreaker({ now: () => clock.now, onStateChange: (change) => changes.push(change), ...options }, snapshot);
   return { breaker, clock, changes };
 }
 

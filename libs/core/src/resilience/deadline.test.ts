@@ -56,11 +56,14 @@ describe('withDeadline', () => {
   });
 
   it('leaves the shared timer when the task succeeds, and never keeps the process alive', async () => {
-    const result = await withDeadline(async () => {
-      expect(deadlineTimerState()).toEqual({ pending: 1, armed: true, keepsProcessAlive: false });
-      await sleep(1);
-      return 'ok';
-    }, { deadline: Date.now() + 60_000 });
+    const result = await withDeadline(
+      async () => {
+        expect(deadlineTimerState()).toEqual({ pending: 1, armed: true, keepsProcessAlive: false });
+        await sleep(1);
+        return 'ok';
+      },
+      { deadline: Date.now() + 60_000 },
+    );
     expect(result).toBe('ok');
     expect(deadlineTimerState().pending).toBe(0);
   });
@@ -146,11 +149,14 @@ describe('withDeadline', () => {
   it('hands out an already-aborted signal when read after the deadline', async () => {
     vi.useFakeTimers({ now: 0 });
     let late: AbortSignal | undefined;
-    const call = withDeadline(async (scope) => {
-      await new Promise((resolve) => setTimeout(resolve, 20)); // a fake timer
-      late = scope.signal;
-      return 'late';
-    }, { deadline: 10 });
+    const call = withDeadline(
+      async (scope) => {
+        await new Promise((resolve) => setTimeout(resolve, 20)); // a fake timer
+        late = scope.signal;
+        return 'late';
+      },
+      { deadline: 10 },
+    );
     const outcome = call.catch((error: unknown) => error);
     await vi.advanceTimersByTimeAsync(20);
     expect(await outcome).toMatchObject({ kind: 'timeout' });

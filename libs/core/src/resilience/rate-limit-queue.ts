@@ -48,10 +48,7 @@ export function localBottleneckSettings(limits: readonly RateLimit[]): Bottlenec
  * `intervalMs / requests` ms up to `requests` — the same token bucket as the
  * local one, kept in Redis.
  */
-export function sharedBottleneckSettings(
-  limits: readonly RateLimit[],
-  shared: SharedRateLimitOptions,
-): Bottleneck.ConstructorOptions[] {
+export function sharedBottleneckSettings(limits: readonly RateLimit[], shared: SharedRateLimitOptions): Bottleneck.ConstructorOptions[] {
   return limits.map((limit) => {
     const spacing = limit.intervalMs / limit.requests;
     return {
@@ -158,18 +155,20 @@ export class RateLimitQueue {
       signal?.addEventListener('abort', onAbort, { once: true });
       this.tickets.add(ticket);
       this.unbookedCount += 1;
-      void limiter.schedule(() => this.run(ticket)).then(
-        (passed) => {
-          detach();
-          if (passed) resolve();
-        },
-        (error: unknown) => {
-          detach();
-          if (ticket.state === 'cancelled' || ticket.state === 'passed') return;
-          this.cancel(ticket);
-          reject(queueError(error));
-        },
-      );
+      void limiter
+        .schedule(() => this.run(ticket))
+        .then(
+          (passed) => {
+            detach();
+            if (passed) resolve();
+          },
+          (error: unknown) => {
+            detach();
+            if (ticket.state === 'cancelled' || ticket.state === 'passed') return;
+            this.cancel(ticket);
+            reject(queueError(error));
+          },
+        );
     });
   }
 

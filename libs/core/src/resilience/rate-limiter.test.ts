@@ -284,7 +284,12 @@ describe('RateLimiter shared through Redis', () => {
   });
 
   it('spaces local bottleneck jobs by the fastest limit’s token interval', () => {
-    expect(localBottleneckSettings([{ requests: 10, intervalMs: 1_000 }, { requests: 5_000, intervalMs: 3_600_000 }])).toMatchObject({
+    expect(
+      localBottleneckSettings([
+        { requests: 10, intervalMs: 1_000 },
+        { requests: 5_000, intervalMs: 3_600_000 },
+      ]),
+    ).toMatchObject({
       maxConcurrent: null,
       minTime: 100,
     });

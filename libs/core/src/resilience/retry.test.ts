@@ -34,7 +34,11 @@ afterEach(() => {
 describe('retryAfterFailure', () => {
   it('makes up to `retries` more attempts, numbered from 2, and rejects with the last error', async () => {
     const seen: number[] = [];
-    const errors = [failure('network', { message: 'second' }), failure('timeout', { message: 'third' }), failure('provider', { message: 'fourth' })];
+    const errors = [
+      failure('network', { message: 'second' }),
+      failure('timeout', { message: 'third' }),
+      failure('provider', { message: 'fourth' }),
+    ];
     const outcome = await settle(
       retryAfterFailure(
         (attemptNumber) => {
@@ -112,7 +116,11 @@ describe('retryAfterFailure', () => {
   it('waits for the error’s retryAfterMs when it is longer than the backoff', async () => {
     const attempt = vi.fn(() => Promise.resolve('ok'));
     const delays: number[] = [];
-    const call = retryAfterFailure(attempt, failure('rate_limit', { retryAfterMs: 2_500 }), options({ onRetry: ({ delayMs }) => delays.push(delayMs) }));
+    const call = retryAfterFailure(
+      attempt,
+      failure('rate_limit', { retryAfterMs: 2_500 }),
+      options({ onRetry: ({ delayMs }) => delays.push(delayMs) }),
+    );
     await vi.advanceTimersByTimeAsync(2_499);
     expect(attempt).not.toHaveBeenCalled();
     await vi.advanceTimersByTimeAsync(1);

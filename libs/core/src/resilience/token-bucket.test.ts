@@ -8,10 +8,9 @@ const limitArbitrary = fc.record({
 });
 
 /** Steps of a timeline: move the clock, then try `attempts` calls at that instant. */
-const timelineArbitrary = fc.array(
-  fc.record({ advanceMs: fc.integer({ min: 0, max: 2_000 }), attempts: fc.integer({ min: 0, max: 5 }) }),
-  { maxLength: 120 },
-);
+const timelineArbitrary = fc.array(fc.record({ advanceMs: fc.integer({ min: 0, max: 2_000 }), attempts: fc.integer({ min: 0, max: 5 }) }), {
+  maxLength: 120,
+});
 
 /**
  * The reference model: the generic cell rate algorithm (virtual scheduling),

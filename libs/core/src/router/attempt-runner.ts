@@ -142,7 +142,12 @@ export class AttemptRunner implements AttemptObserver {
   }
 
   /** The slow path of a rate-limited provider: queue for a slot if the wait fits, else fail over. */
-  private async callWhenSlotFrees(runtime: ProviderRuntime, request: RouteRequest, attempt: number, permit: BreakerPermit): Promise<unknown> {
+  private async callWhenSlotFrees(
+    runtime: ProviderRuntime,
+    request: RouteRequest,
+    attempt: number,
+    permit: BreakerPermit,
+  ): Promise<unknown> {
     const limiter = runtime.limiter!;
     const waitMs = limiter.waitTimeMs();
     const queue = waitMs <= this.settings.maxQueueWaitMs && Date.now() + waitMs < request.deadline;
@@ -151,7 +156,14 @@ export class AttemptRunner implements AttemptObserver {
     }
     if (!queue) {
       runtime.breaker.release(permit);
-      throw this.skip(runtime, request, attempt, 'rate_limit', `${runtime.id} is at its rate limit for another ${Math.ceil(waitMs)} ms`, waitMs);
+      throw this.skip(
+        runtime,
+        request,
+        attempt,
+        'rate_limit',
+        `${runtime.id} is at its rate limit for another ${Math.ceil(waitMs)} ms`,
+        waitMs,
+      );
     }
     let started = false;
     try {

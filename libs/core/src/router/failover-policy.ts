@@ -6,14 +6,7 @@ import type { ErrorKind, IntegrationError } from '../errors/integration-error';
  * conflict answers are about the request or the account, so they are
  * returned to the caller as they are.
  */
-const FAILOVER_KINDS: ReadonlySet<ErrorKind> = new Set([
-  'rate_limit',
-  'network',
-  'timeout',
-  'provider',
-  'circuit_open',
-  'unsupported',
-]);
+const FAILOVER_KINDS: ReadonlySet<ErrorKind> = new Set(['rate_limit', 'network', 'timeout', 'provider', 'circuit_open', 'unsupported']);
 
 /** Kinds that say a provider is unhealthy, so they count toward its circuit breaker and success rate. */
 const UNHEALTHY_KINDS: ReadonlySet<ErrorKind> = new Set(['network', 'timeout', 'provider']);

@@ -70,7 +70,9 @@ export function createProviderRuntime(
       rateLimits.length > 0
         ? new RateLimiter(rateLimits, {
             now: clock,
-            shared: own.sharedRateLimits ?? (routing.sharedRateLimits === undefined ? undefined : { ...routing.sharedRateLimits, id: `switchyard:${id}` }),
+            shared:
+              own.sharedRateLimits ??
+              (routing.sharedRateLimits === undefined ? undefined : { ...routing.sharedRateLimits, id: `switchyard:${id}` }),
           })
         : undefined,
     weight: own.weight ?? 1,

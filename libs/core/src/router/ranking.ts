@@ -3,7 +3,14 @@ import type { CredentialLookup, ExecuteOptions } from '../hub/hub-options';
 import type { ProviderRegistry } from '../registry/provider-registry';
 import type { BreakerState } from '../resilience/circuit-breaker';
 import { headroomOf, type ProviderRuntime } from './provider-runtime';
-import { LATENCY_FLOOR_MS, weightedSumStrategy, type RoutingWeights, type ScoreInputs, type ScoreTerms, type ScoringStrategy } from './scoring';
+import {
+  LATENCY_FLOOR_MS,
+  weightedSumStrategy,
+  type RoutingWeights,
+  type ScoreInputs,
+  type ScoreTerms,
+  type ScoringStrategy,
+} from './scoring';
 
 /** What ranking reads; the router owns it. */
 export interface RankingContext {
@@ -149,7 +156,10 @@ export class CandidateQueue {
         this.scores = weightedSumScores(this.remaining, this.key, weights);
       } else {
         const runtimes = this.remaining.filter((runtime): runtime is ProviderRuntime => runtime !== undefined);
-        const scores = strategy.score(runtimes.map((runtime) => scoreInputs(runtime, this.key)), weights);
+        const scores = strategy.score(
+          runtimes.map((runtime) => scoreInputs(runtime, this.key)),
+          weights,
+        );
         this.scores = this.remaining.map((runtime) =>
           runtime === undefined ? Number.NEGATIVE_INFINITY : scores[runtimes.indexOf(runtime)]!.score,
         );
@@ -211,7 +221,12 @@ function weightedSumScores(runtimes: readonly (ProviderRuntime | undefined)[], k
     }
     const latency = runtime.stats.latencyEwmaMs;
     const successRate = runtime.stats.successRate;
-    const headroom = runtime.reportedRateLimit === undefined ? (runtime.limiter === undefined ? 1 : runtime.limiter.headroom()) : headroomOf(runtime, Date.now());
+    const headroom =
+      runtime.reportedRateLimit === undefined
+        ? runtime.limiter === undefined
+          ? 1
+          : runtime.limiter.headroom()
+        : headroomOf(runtime, Date.now());
     scores.push(
       weights.priority * (maxWeight === 0 ? 1 : runtime.weight / maxWeight) +
         weights.successRate * (successRate < 0 ? 0 : successRate > 1 ? 1 : successRate) +
@@ -240,7 +255,10 @@ export function explainCandidates(
     .candidates(key)
     .map((provider) => context.runtimes.get(provider.manifest.id))
     .filter((runtime): runtime is ProviderRuntime => runtime !== undefined);
-  const breakdowns = context.strategy.score(runtimes.map((runtime) => scoreInputs(runtime, key)), context.weights);
+  const breakdowns = context.strategy.score(
+    runtimes.map((runtime) => scoreInputs(runtime, key)),
+    context.weights,
+  );
   const explanations = runtimes.map((runtime, index): CandidateExplanation => {
     const reason = ineligibility(context, runtime, options, now);
     const rank = ranked.indexOf(runtime);

@@ -10,7 +10,10 @@ describe('router properties', () => {
   it('never calls a provider that lacks the operation', async () => {
     await fc.assert(
       fc.asyncProperty(
-        fc.array(fc.record({ hasLookup: fc.boolean(), fails: fc.boolean(), weight: fc.integer({ min: 0, max: 5 }) }), { minLength: 1, maxLength: 6 }),
+        fc.array(fc.record({ hasLookup: fc.boolean(), fails: fc.boolean(), weight: fc.integer({ min: 0, max: 5 }) }), {
+          minLength: 1,
+          maxLength: 6,
+        }),
         async (specs) => {
           const providers = specs.map((spec, index) => {
             const provider = createFakeProvider({

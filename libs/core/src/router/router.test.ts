@@ -180,7 +180,11 @@ describe('executeParallel', () => {
     expect(outcomes).toEqual(
       expect.arrayContaining([
         { provider: 'ok', status: 'fulfilled', value: { key: 'k', servedBy: 'ok' } },
-        expect.objectContaining({ provider: 'broken', status: 'rejected', error: expect.objectContaining({ kind: 'not_found' }) as unknown }),
+        expect.objectContaining({
+          provider: 'broken',
+          status: 'rejected',
+          error: expect.objectContaining({ kind: 'not_found' }) as unknown,
+        }),
       ]),
     );
   });

@@ -76,10 +76,18 @@ export class Router {
 
   /** Creates the runtime (breaker, limiter, stats) of a newly registered provider. */
   addProvider(provider: ProviderV1): void {
-    const runtime = createProviderRuntime(provider, this.dependencies.routing, (change) => {
-      if (this.dependencies.events.hasListeners('breaker')) this.dependencies.events.emit('breaker', change);
-      this.dependencies.logger.warn({ provider: change.provider, from: change.from, to: change.to, reason: change.reason }, 'circuit breaker changed state');
-    }, this.dependencies.clock);
+    const runtime = createProviderRuntime(
+      provider,
+      this.dependencies.routing,
+      (change) => {
+        if (this.dependencies.events.hasListeners('breaker')) this.dependencies.events.emit('breaker', change);
+        this.dependencies.logger.warn(
+          { provider: change.provider, from: change.from, to: change.to, reason: change.reason },
+          'circuit breaker changed state',
+        );
+      },
+      this.dependencies.clock,
+    );
     this.runtimes.set(runtime.id, runtime);
   }
 
@@ -123,7 +131,10 @@ export class Router {
   }
 
   /** Routes one call with failover. */
-  async execute(request: { capability: string; operation: string; input: unknown }, options: ExecuteOptions = NO_OPTIONS): Promise<ExecuteResult> {
+  async execute(
+    request: { capability: string; operation: string; input: unknown },
+    options: ExecuteOptions = NO_OPTIONS,
+  ): Promise<ExecuteResult> {
     const now = Date.now();
     const route = this.prepare(request, options, now);
     const startedAt = this.dependencies.events.hasListeners('request') ? performance.now() : 0;
@@ -150,7 +161,10 @@ export class Router {
     }
     const error = requestError(this.ranking, route, candidates.size, lastError);
     this.emitRequest(route, undefined, startedAt, error);
-    this.dependencies.logger.error({ requestId: route.id, operation: route.entry.key, kind: error.kind, error: error.message }, 'request failed');
+    this.dependencies.logger.error(
+      { requestId: route.id, operation: route.entry.key, kind: error.kind, error: error.message },
+      'request failed',
+    );
     throw error;
   }
 

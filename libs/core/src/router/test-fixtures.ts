@@ -32,9 +32,7 @@ export function fakeProvider(id: string, options: Partial<FakeProviderOptions> =
     id,
     capabilities: [{ name: 'analytics', version: 1, operations: ['lookup', 'record'] }],
     handle: (request) =>
-      request.operation === 'lookup'
-        ? { key: (request.input as { key: string }).key, servedBy: id }
-        : { id: `${id}-event` },
+      request.operation === 'lookup' ? { key: (request.input as { key: string }).key, servedBy: id } : { id: `${id}-event` },
     ...options,
   });
 }

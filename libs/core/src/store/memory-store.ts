@@ -48,7 +48,8 @@ function createDefinitionRepository(kind: 'mappings' | 'mappingTemplates', label
         return copy(record);
       }),
     get: (id) => run(() => copy(find(id, 'get'))),
-    list: () => run(() => copy([...definitions.values()].sort((left, right) => byText(left.name, right.name) || byText(left.id, right.id)))),
+    list: () =>
+      run(() => copy([...definitions.values()].sort((left, right) => byText(left.name, right.name) || byText(left.id, right.id)))),
     update: (id, changes) =>
       run(() => {
         const input = parseStoreInput(schemas.definitionChanges, changes, operation('update'));

@@ -24,7 +24,11 @@ describe('parseStoreInput', () => {
   it('throws a validation error naming the operation and each failing field', () => {
     let caught: unknown;
     try {
-      parseStoreInput(storeSchemas.credentialWrite, { integrationId: '', field: 'apiKey', keyId: 'k', iv: '%%', ciphertext: '', authTag: '' }, 'store.credentials.put');
+      parseStoreInput(
+        storeSchemas.credentialWrite,
+        { integrationId: '', field: 'apiKey', keyId: 'k', iv: '%%', ciphertext: '', authTag: '' },
+        'store.credentials.put',
+      );
     } catch (error) {
       caught = error;
     }

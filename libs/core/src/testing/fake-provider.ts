@@ -89,7 +89,9 @@ export function createFakeProvider(options: FakeProviderOptions): FakeProvider {
     name: options.name ?? options.id,
     category: options.category ?? 'cloud',
     docsUrl: 'https://github.com/switchyard-dev/switchyard/tree/main/libs/testing#readme',
-    capabilities: Object.freeze(options.capabilities.map((entry) => Object.freeze({ ...entry, operations: Object.freeze([...entry.operations]) }))),
+    capabilities: Object.freeze(
+      options.capabilities.map((entry) => Object.freeze({ ...entry, operations: Object.freeze([...entry.operations]) })),
+    ),
     authKinds: Object.freeze(['none'] as const),
     ...(options.rateLimits === undefined ? {} : { rateLimits: options.rateLimits }),
     ...(options.costs === undefined ? {} : { costs: options.costs }),

@@ -4,12 +4,7 @@
  * in-memory providers pass those suites and serve as embedded stand-ins
  * (the CLI's quickstart runs on them).
  */
-export {
-  createFakeProvider,
-  type FakeProvider,
-  type FakeProviderCall,
-  type FakeProviderOptions,
-} from './fake-provider';
+export { createFakeProvider, type FakeProvider, type FakeProviderCall, type FakeProviderOptions } from './fake-provider';
 export { MEMORY_PROVIDERS_DOCS_URL } from './memory-provider';
 export { createMemoryStorageProvider, type MemoryStorageProviderOptions } from './memory-storage-provider';
 export {
@@ -26,10 +21,7 @@ export {
   type MemoryIssuesProviderOptions,
   type MemoryProject,
 } from './memory-issues-provider';
-export {
-  createMemoryRepositoriesProvider,
-  type MemoryRepositoriesProviderOptions,
-} from './memory-repositories-provider';
+export { createMemoryRepositoriesProvider, type MemoryRepositoriesProviderOptions } from './memory-repositories-provider';
 export {
   DEFAULT_MEMORY_REPOSITORIES,
   type MemoryCommit,
@@ -37,10 +29,7 @@ export {
   type MemoryPullRequest,
   type MemoryRepository,
 } from './memory-repositories-data';
-export {
-  createMemoryFunctionsProvider,
-  type MemoryFunctionsProviderOptions,
-} from './memory-functions-provider';
+export { createMemoryFunctionsProvider, type MemoryFunctionsProviderOptions } from './memory-functions-provider';
 export {
   createMemoryComputeProvider,
   type MemoryComputeProvider,

@@ -36,10 +36,7 @@ export interface MemoryComputeProvider extends ProviderV1 {
 }
 
 type Handlers = {
-  readonly [Name in ComputeOperationName]: (
-    input: ComputeOperationInput<Name>,
-    fail: MemoryFailure,
-  ) => ComputeOperationOutput<Name>;
+  readonly [Name in ComputeOperationName]: (input: ComputeOperationInput<Name>, fail: MemoryFailure) => ComputeOperationOutput<Name>;
 };
 
 /** Where each transitional state ends up on the next read. */

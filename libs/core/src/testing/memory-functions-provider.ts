@@ -16,10 +16,7 @@ export interface MemoryFunctionsProviderOptions {
 }
 
 type Handlers = {
-  readonly [Name in FunctionsOperationName]: (
-    input: FunctionsOperationInput<Name>,
-    fail: MemoryFailure,
-  ) => FunctionsOperationOutput<Name>;
+  readonly [Name in FunctionsOperationName]: (input: FunctionsOperationInput<Name>, fail: MemoryFailure) => FunctionsOperationOutput<Name>;
 };
 
 /** The four bytes every zip archive with at least one file starts with ("PK\x03\x04"); an empty one starts with "PK\x05\x06". */

@@ -85,8 +85,7 @@ export function createMemoryIssuesProvider(options: MemoryIssuesProviderOptions 
 
   function findIssue(project: string, issueId: string, fail: MemoryFailure): Issue {
     return (
-      projectState(project, fail).issues.get(issueId) ??
-      fail('not_found', `Issue "${issueId}" does not exist in project "${project}"`)
+      projectState(project, fail).issues.get(issueId) ?? fail('not_found', `Issue "${issueId}" does not exist in project "${project}"`)
     );
   }
 

@@ -59,10 +59,7 @@ interface StoredMessage {
 }
 
 type Handlers = {
-  readonly [Name in MessagingOperationName]: (
-    input: MessagingOperationInput<Name>,
-    fail: MemoryFailure,
-  ) => MessagingOperationOutput<Name>;
+  readonly [Name in MessagingOperationName]: (input: MessagingOperationInput<Name>, fail: MemoryFailure) => MessagingOperationOutput<Name>;
 };
 
 /**
@@ -117,10 +114,7 @@ export function createMemoryMessagingProvider(options: MemoryMessagingProviderOp
   }
 
   function find(channelId: string, messageId: string, fail: MemoryFailure): StoredMessage {
-    return (
-      messages.get(address(channelId, messageId)) ??
-      fail('not_found', `Message "${messageId}" does not exist in "${channelId}"`)
-    );
+    return messages.get(address(channelId, messageId)) ?? fail('not_found', `Message "${messageId}" does not exist in "${channelId}"`);
   }
 
   function view(message: StoredMessage) {

@@ -56,9 +56,7 @@ export function createMemoryProvider(definition: MemoryProviderDefinition): Prov
         const fail: MemoryFailure = (kind, message) => {
           throw new IntegrationError({ kind, message, provider: definition.id, operation });
         };
-        const handler = Object.hasOwn(definition.handlers, request.operation)
-          ? definition.handlers[request.operation]
-          : undefined;
+        const handler = Object.hasOwn(definition.handlers, request.operation) ? definition.handlers[request.operation] : undefined;
         if (request.capability !== contract.name || handler === undefined) {
           fail('unsupported', `${definition.name} does not support ${operation}`);
         }

@@ -58,8 +58,7 @@ function prepare(memory: MemoryRepository): RepositoryState {
   for (const [branch, commits] of Object.entries(memory.branches ?? {})) {
     const resolved = commits.map((commit): Commit => {
       const sha =
-        commit.sha ??
-        createHash('sha1').update(`${fullName}\n${commit.message}\n${commit.authorName}\n${commit.authoredAt}`).digest('hex');
+        commit.sha ?? createHash('sha1').update(`${fullName}\n${commit.message}\n${commit.authorName}\n${commit.authoredAt}`).digest('hex');
       changedPaths.set(sha, commit.paths ?? []);
       return {
         sha,
@@ -90,15 +89,13 @@ function prepare(memory: MemoryRepository): RepositoryState {
     updatedAt: memory.updatedAt ?? newest?.authoredAt ?? EPOCH,
   };
   const pullRequests = (memory.pullRequests ?? [])
-    .map(
-      (pullRequest): PullRequest => ({
-        ...pullRequest,
-        body: pullRequest.body ?? '',
-        draft: pullRequest.draft ?? false,
-        url: `${url}/pull/${pullRequest.number}`,
-        updatedAt: pullRequest.updatedAt ?? pullRequest.mergedAt ?? pullRequest.createdAt,
-      }),
-    )
+    .map((pullRequest): PullRequest => ({
+      ...pullRequest,
+      body: pullRequest.body ?? '',
+      draft: pullRequest.draft ?? false,
+      url: `${url}/pull/${pullRequest.number}`,
+      updatedAt: pullRequest.updatedAt ?? pullRequest.mergedAt ?? pullRequest.createdAt,
+    }))
     .sort((left, right) => right.createdAt.localeCompare(left.createdAt) || right.number - left.number);
   return { repository, branches, changedPaths, files: memory.files ?? {}, pullRequests };
 }

@@ -1,12 +1,6 @@
 import { Buffer } from 'node:buffer';
 import { createHash } from 'node:crypto';
-import {
-  storageV1,
-  type ProviderV1,
-  type StorageOperationInput,
-  type StorageOperationName,
-  type StorageOperationOutput,
-} from '../index';
+import { storageV1, type ProviderV1, type StorageOperationInput, type StorageOperationName, type StorageOperationOutput } from '../index';
 import { createMemoryProvider, type MemoryFailure } from './memory-provider';
 
 /** Options for {@link createMemoryStorageProvider}. */
@@ -26,10 +20,7 @@ interface StoredObject {
 }
 
 type Handlers = {
-  readonly [Name in StorageOperationName]: (
-    input: StorageOperationInput<Name>,
-    fail: MemoryFailure,
-  ) => StorageOperationOutput<Name>;
+  readonly [Name in StorageOperationName]: (input: StorageOperationInput<Name>, fail: MemoryFailure) => StorageOperationOutput<Name>;
 };
 
 const DEFAULT_CONTENT_TYPE = 'application/octet-stream';

@@ -34,7 +34,10 @@ export interface ToolRegistryDependencies {
 
 /** `putObject` → `put_object`. */
 function snakeCase(name: string): string {
-  return name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').replaceAll('-', '_').toLowerCase();
+  return name
+    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+    .replaceAll('-', '_')
+    .toLowerCase();
 }
 
 function annotations(hints: OperationHints): ToolDefinition['annotations'] {
@@ -65,9 +68,7 @@ export class ToolRegistry {
     const tools: ToolDefinition[] = [];
     for (const contract of this.dependencies.contracts) {
       for (const [operation, definition] of Object.entries(contract.operations)) {
-        const providers = this.dependencies.registry
-          .findByCapability(contract.name, operation)
-          .map((provider) => provider.manifest.id);
+        const providers = this.dependencies.registry.findByCapability(contract.name, operation).map((provider) => provider.manifest.id);
         if (providers.length === 0) continue;
         tools.push({
           name: `${contract.name}_${snakeCase(operation)}`,

@@ -10,17 +10,13 @@ describe('loadOptionalSetting', () => {
 
   it('prefers the settings value over the environment', () => {
     process.env[environmentVariableName] = 'from-environment';
-    expect(loadOptionalSetting({ settingValue: 'from-settings', environmentVariableName })).toBe(
-      'from-settings',
-    );
+    expect(loadOptionalSetting({ settingValue: 'from-settings', environmentVariableName })).toBe('from-settings');
   });
 
   it('falls back to the environment variable, read at call time', () => {
     expect(loadOptionalSetting({ settingValue: undefined, environmentVariableName })).toBeUndefined();
     process.env[environmentVariableName] = 'from-environment';
-    expect(loadOptionalSetting({ settingValue: undefined, environmentVariableName })).toBe(
-      'from-environment',
-    );
+    expect(loadOptionalSetting({ settingValue: undefined, environmentVariableName })).toBe('from-environment');
   });
 
   it('treats empty strings as absent', () => {

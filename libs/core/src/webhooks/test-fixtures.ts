@@ -64,7 +64,10 @@ export function githubSchemeProvider(overrides: Partial<Pick<ProviderV1, 'webhoo
 }
 
 /** Headers GitHub would send for `rawBody`, signed with `secret`. */
-export function githubHeaders(rawBody: Uint8Array | string, options: { readonly secret?: string; readonly deliveryId?: string; readonly event?: string } = {}): WebhookHeaders {
+export function githubHeaders(
+  rawBody: Uint8Array | string,
+  options: { readonly secret?: string; readonly deliveryId?: string; readonly event?: string } = {},
+): WebhookHeaders {
   return {
     'content-type': 'application/json',
     'x-github-event': options.event ?? 'issues',
@@ -74,7 +77,9 @@ export function githubHeaders(rawBody: Uint8Array | string, options: { readonly 
 }
 
 /** One emitted event, as {@link receiverUnderTest} records them. */
-export type RecordedWebhookEvent = { [Type in keyof WebhookEvents]: { readonly type: Type; readonly payload: HubEvents[Type] } }[keyof WebhookEvents];
+export type RecordedWebhookEvent = {
+  [Type in keyof WebhookEvents]: { readonly type: Type; readonly payload: HubEvents[Type] };
+}[keyof WebhookEvents];
 
 /** A receiver over a memory store with the GitHub-scheme provider, recording every event it emits. */
 export function receiverUnderTest(options: Partial<WebhookReceiverOptions> = {}): {

@@ -21,7 +21,10 @@ const mutation: fc.Arbitrary<Mutation> = fc.oneof(
   fc.constant({ kind: 'none' as const }),
   fc.record({ kind: fc.constant('flip-body-byte' as const), index: fc.nat(), mask: fc.integer({ min: 1, max: 255 }) }),
   fc.record({ kind: fc.constant('truncate-body' as const), keep: fc.nat() }),
-  fc.record({ kind: fc.constant('append-bytes' as const), bytes: fc.array(fc.integer({ min: 0, max: 255 }), { minLength: 1, maxLength: 8 }) }),
+  fc.record({
+    kind: fc.constant('append-bytes' as const),
+    bytes: fc.array(fc.integer({ min: 0, max: 255 }), { minLength: 1, maxLength: 8 }),
+  }),
   fc.constant({ kind: 'reserialize' as const }),
   fc.record({ kind: fc.constant('wrong-secret' as const), secret: fc.string({ minLength: 1, maxLength: 40 }) }),
   fc.record({ kind: fc.constant('signature-of-another-body' as const), otherBody: fc.json() }),
@@ -30,7 +33,9 @@ const mutation: fc.Arbitrary<Mutation> = fc.oneof(
 );
 
 /** A JSON payload as a sender might format it: compact, indented, or with tabs. */
-const payload = fc.tuple(fc.jsonValue(), fc.constantFrom<string | number | undefined>(undefined, 2, '\t')).map(([value, indent]) => JSON.stringify(value, null, indent));
+const payload = fc
+  .tuple(fc.jsonValue(), fc.constantFrom<string | number | undefined>(undefined, 2, '\t'))
+  .map(([value, indent]) => JSON.stringify(value, null, indent));
 
 function bytesOf(body: Uint8Array | string): Uint8Array {
   return typeof body === 'string' ? encoder.encode(body) : body;
@@ -93,7 +98,11 @@ describe('webhook receiver properties', () => {
         if (!untouched) {
           changedRequests += 1;
           const outcome = await receiver
-            .receive({ provider: TEST_PROVIDER_ID, headers: { ...genuine, 'x-hub-signature-256': arriving.signature }, rawBody: arriving.rawBody })
+            .receive({
+              provider: TEST_PROVIDER_ID,
+              headers: { ...genuine, 'x-hub-signature-256': arriving.signature },
+              rawBody: arriving.rawBody,
+            })
             .then(
               (receipt) => receipt.outcome,
               (error: unknown) => (IntegrationError.isInstance(error) ? error.kind : 'not an IntegrationError'),
@@ -106,7 +115,10 @@ describe('webhook receiver properties', () => {
         const receipt = await receiver.receive({ provider: TEST_PROVIDER_ID, headers: genuine, rawBody });
         expect(receipt.outcome).toBe('accepted');
         if (receipt.outcome === 'accepted') expect(receipt.event.payload).toEqual(JSON.parse(body));
-        expect(await receiver.receive({ provider: TEST_PROVIDER_ID, headers: genuine, rawBody })).toEqual({ outcome: 'duplicate', deliveryId });
+        expect(await receiver.receive({ provider: TEST_PROVIDER_ID, headers: genuine, rawBody })).toEqual({
+          outcome: 'duplicate',
+          deliveryId,
+        });
       }),
       { numRuns: 600 },
     );

@@ -1,14 +1,7 @@
 import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { createMemoryStore, createWebhookReceiver, EventBus, IntegrationError, type HubEvents } from '../index';
-import {
-  githubHeaders,
-  githubSchemeProvider,
-  PLANTED_SECRET,
-  receiverUnderTest,
-  rejectionOf,
-  TEST_PROVIDER_ID,
-} from './test-fixtures';
+import { githubHeaders, githubSchemeProvider, PLANTED_SECRET, receiverUnderTest, rejectionOf, TEST_PROVIDER_ID } from './test-fixtures';
 
 const rawBody = JSON.stringify(
   { action: 'opened', issue: { number: 7, title: 'Broken link' }, repository: { full_name: 'acme/website' }, sender: { login: 'octocat' } },
@@ -25,7 +18,11 @@ function flipByte(text: string, index: number): Uint8Array {
 describe('createWebhookReceiver', () => {
   it('accepts a correctly signed delivery and returns the normalized event with the payload kept', async () => {
     const { receiver, events } = receiverUnderTest();
-    const receipt = await receiver.receive({ provider: TEST_PROVIDER_ID, headers: githubHeaders(rawBody, { deliveryId: 'delivery-1' }), rawBody });
+    const receipt = await receiver.receive({
+      provider: TEST_PROVIDER_ID,
+      headers: githubHeaders(rawBody, { deliveryId: 'delivery-1' }),
+      rawBody,
+    });
     expect(receipt).toEqual({
       outcome: 'accepted',
       event: {
@@ -43,7 +40,14 @@ describe('createWebhookReceiver', () => {
     expect(events).toEqual([
       {
         type: 'webhook.received',
-        payload: { provider: TEST_PROVIDER_ID, integrationId: undefined, deliveryId: 'delivery-1', providerEvent: 'issues', type: 'issue', action: 'opened' },
+        payload: {
+          provider: TEST_PROVIDER_ID,
+          integrationId: undefined,
+          deliveryId: 'delivery-1',
+          providerEvent: 'issues',
+          type: 'issue',
+          action: 'opened',
+        },
       },
     ]);
   });
@@ -58,12 +62,22 @@ describe('createWebhookReceiver', () => {
   it('answers a replayed delivery id with duplicate, once accepted, and records it per provider and integration', async () => {
     const store = createMemoryStore();
     const { receiver, events } = receiverUnderTest({ store });
-    const request = { provider: TEST_PROVIDER_ID, integrationId: 'integration-1', headers: githubHeaders(rawBody, { deliveryId: 'delivery-2' }), rawBody };
+    const request = {
+      provider: TEST_PROVIDER_ID,
+      integrationId: 'integration-1',
+      headers: githubHeaders(rawBody, { deliveryId: 'delivery-2' }),
+      rawBody,
+    };
     expect((await receiver.receive(request)).outcome).toBe('accepted');
     expect(await receiver.receive(request)).toEqual({ outcome: 'duplicate', deliveryId: 'delivery-2' });
     expect(await store.webhookDeliveries.has(TEST_PROVIDER_ID, 'delivery-2')).toBe(true);
     expect(events.map((event) => event.type)).toEqual(['webhook.received', 'webhook.duplicate']);
-    expect(events[1]!.payload).toEqual({ provider: TEST_PROVIDER_ID, integrationId: 'integration-1', deliveryId: 'delivery-2', providerEvent: 'issues' });
+    expect(events[1]!.payload).toEqual({
+      provider: TEST_PROVIDER_ID,
+      integrationId: 'integration-1',
+      deliveryId: 'delivery-2',
+      providerEvent: 'issues',
+    });
   });
 
   it.each([
@@ -77,7 +91,12 @@ describe('createWebhookReceiver', () => {
     expect(events).toEqual([
       {
         type: 'webhook.rejected',
-        payload: { provider: TEST_PROVIDER_ID, integrationId: undefined, deliveryId: undefined, error: { kind: 'auth', message: 'X-Hub-Signature-256 does not match the body' } },
+        payload: {
+          provider: TEST_PROVIDER_ID,
+          integrationId: undefined,
+          deliveryId: undefined,
+          error: { kind: 'auth', message: 'X-Hub-Signature-256 does not match the body' },
+        },
       },
     ]);
   });
@@ -111,7 +130,9 @@ describe('createWebhookReceiver', () => {
   it('refuses a parsed object with validation, asking for the raw body', async () => {
     const { receiver, events } = receiverUnderTest();
     const parsed = JSON.parse(rawBody) as unknown;
-    const error = await rejectionOf(receiver.receive({ provider: TEST_PROVIDER_ID, headers: githubHeaders(rawBody), rawBody: parsed as string }));
+    const error = await rejectionOf(
+      receiver.receive({ provider: TEST_PROVIDER_ID, headers: githubHeaders(rawBody), rawBody: parsed as string }),
+    );
     expect(error.kind).toBe('validation');
     expect(error.message).toContain('pass the raw body');
     expect(events[0]).toMatchObject({ type: 'webhook.rejected', payload: { error: { kind: 'validation' } } });
@@ -120,17 +141,29 @@ describe('createWebhookReceiver', () => {
   it('refuses a signed body that is not JSON with validation, without quoting it', async () => {
     const { receiver } = receiverUnderTest();
     const notJson = 'payload=%7B%22action%22%3A%22opened%22%7D';
-    const error = await rejectionOf(receiver.receive({ provider: TEST_PROVIDER_ID, headers: githubHeaders(notJson, { deliveryId: 'form' }), rawBody: notJson }));
-    expect(error).toMatchObject({ kind: 'validation', message: `the webhook body for provider "${TEST_PROVIDER_ID}" is not valid UTF-8 JSON` });
+    const error = await rejectionOf(
+      receiver.receive({ provider: TEST_PROVIDER_ID, headers: githubHeaders(notJson, { deliveryId: 'form' }), rawBody: notJson }),
+    );
+    expect(error).toMatchObject({
+      kind: 'validation',
+      message: `the webhook body for provider "${TEST_PROVIDER_ID}" is not valid UTF-8 JSON`,
+    });
     const invalidUtf8 = new Uint8Array([0x22, 0xff, 0x22]);
-    const bytesError = await rejectionOf(receiver.receive({ provider: TEST_PROVIDER_ID, headers: githubHeaders(invalidUtf8), rawBody: invalidUtf8 }));
+    const bytesError = await rejectionOf(
+      receiver.receive({ provider: TEST_PROVIDER_ID, headers: githubHeaders(invalidUtf8), rawBody: invalidUtf8 }),
+    );
     expect(bytesError.kind).toBe('validation');
   });
 
   it('answers not_found for an unknown provider and unsupported for one without webhooks', async () => {
-    const { receiver } = receiverUnderTest({ providers: [githubSchemeProvider(), githubSchemeProvider({ id: 'no-hooks', webhooks: undefined })] });
+    const { receiver } = receiverUnderTest({
+      providers: [githubSchemeProvider(), githubSchemeProvider({ id: 'no-hooks', webhooks: undefined })],
+    });
     expect(await rejectionOf(receiver.receive({ provider: 'gitlab', headers: {}, rawBody }))).toMatchObject({ kind: 'not_found' });
-    expect(await rejectionOf(receiver.receive({ provider: 'no-hooks', headers: {}, rawBody }))).toMatchObject({ kind: 'unsupported', provider: 'no-hooks' });
+    expect(await rejectionOf(receiver.receive({ provider: 'no-hooks', headers: {}, rawBody }))).toMatchObject({
+      kind: 'unsupported',
+      provider: 'no-hooks',
+    });
   });
 
   it('finds providers through a lookup such as hub.registry and emits into an EventBus', async () => {
@@ -151,7 +184,9 @@ describe('createWebhookReceiver', () => {
   it('asks for the secret per provider and integration, and rejects an empty one with auth', async () => {
     const asked: unknown[] = [];
     const { receiver } = receiverUnderTest({ secret: (providerId, integrationId) => (asked.push([providerId, integrationId]), '') });
-    const error = await rejectionOf(receiver.receive({ provider: TEST_PROVIDER_ID, integrationId: 'integration-9', headers: githubHeaders(''), rawBody: '' }));
+    const error = await rejectionOf(
+      receiver.receive({ provider: TEST_PROVIDER_ID, integrationId: 'integration-9', headers: githubHeaders(''), rawBody: '' }),
+    );
     expect(error.kind).toBe('auth');
     expect(asked).toEqual([[TEST_PROVIDER_ID, 'integration-9']]);
   });
@@ -167,7 +202,12 @@ describe('createWebhookReceiver', () => {
     });
     const unreadable = githubSchemeProvider({
       id: 'unreadable',
-      webhooks: { verify: () => ({ deliveryId: 'd', providerEvent: 'issues' }), normalize: () => { throw new TypeError('no repository'); } },
+      webhooks: {
+        verify: () => ({ deliveryId: 'd', providerEvent: 'issues' }),
+        normalize: () => {
+          throw new TypeError('no repository');
+        },
+      },
     });
     const store = createMemoryStore();
     const { receiver } = receiverUnderTest({ providers: [throwing, unreadable], store });
@@ -205,7 +245,13 @@ describe('createWebhookReceiver', () => {
   });
 
   it('still returns the receipt when an event listener throws', async () => {
-    const { receiver } = receiverUnderTest({ events: { emit: () => { throw new Error('listener failed'); } } });
+    const { receiver } = receiverUnderTest({
+      events: {
+        emit: () => {
+          throw new Error('listener failed');
+        },
+      },
+    });
     expect((await receiver.receive({ provider: TEST_PROVIDER_ID, headers: githubHeaders(rawBody), rawBody })).outcome).toBe('accepted');
   });
 
@@ -220,13 +266,26 @@ describe('createWebhookReceiver', () => {
         },
         parse: (_webhook, body) => JSON.parse(new URLSearchParams(body).get('payload') ?? 'null') as unknown,
         normalize: () => ({ type: 'other', action: 'url_verification' }),
-        reply: (event) => ({ status: 200, headers: { 'content-type': 'text/plain' }, body: String((event.payload as { challenge: string }).challenge) }),
+        reply: (event) => ({
+          status: 200,
+          headers: { 'content-type': 'text/plain' },
+          body: String((event.payload as { challenge: string }).challenge),
+        }),
       },
     });
     const { receiver } = receiverUnderTest({ providers: [formScheme] });
     const form = `payload=${encodeURIComponent(JSON.stringify({ challenge: 'c-123' }))}`;
-    const receipt = await receiver.receive({ provider: 'form-scheme', headers: githubHeaders(form), rawBody: form, url: 'https://hooks.example.com/in?x=1' });
-    expect(receipt).toMatchObject({ outcome: 'accepted', event: { payload: { challenge: 'c-123' } }, reply: { status: 200, body: 'c-123' } });
+    const receipt = await receiver.receive({
+      provider: 'form-scheme',
+      headers: githubHeaders(form),
+      rawBody: form,
+      url: 'https://hooks.example.com/in?x=1',
+    });
+    expect(receipt).toMatchObject({
+      outcome: 'accepted',
+      event: { payload: { challenge: 'c-123' } },
+      reply: { status: 200, body: 'c-123' },
+    });
     expect(seenUrls).toEqual(['https://hooks.example.com/in?x=1']);
   });
 

@@ -3,7 +3,14 @@ import { redactText, registerSecret } from '../errors/redact';
 import type { HubEvents } from '../events/hub-events';
 import type { ProviderV1 } from '../provider/provider';
 import type { Store } from '../store/store';
-import type { InboundWebhook, NormalizedWebhookEvent, ProviderWebhooks, VerifiedWebhook, WebhookHeaders, WebhookReply } from './webhook-types';
+import type {
+  InboundWebhook,
+  NormalizedWebhookEvent,
+  ProviderWebhooks,
+  VerifiedWebhook,
+  WebhookHeaders,
+  WebhookReply,
+} from './webhook-types';
 
 /** The events the receiver emits, as {@link HubEvents} declares them. */
 export type WebhookEvents = Pick<HubEvents, 'webhook.received' | 'webhook.duplicate' | 'webhook.rejected'>;
@@ -121,7 +128,12 @@ export function createWebhookReceiver(options: WebhookReceiverOptions): WebhookR
       try {
         const webhooks = providerWebhooks(findProvider, providerId);
         const receivedAt = clock();
-        const inbound: InboundWebhook = { headers: requireHeaders(request.headers), rawBody: requireRawBody(request.rawBody), receivedAt, url: request.url };
+        const inbound: InboundWebhook = {
+          headers: requireHeaders(request.headers),
+          rawBody: requireRawBody(request.rawBody),
+          receivedAt,
+          url: request.url,
+        };
         const secret = await resolveSecret(options.secret, providerId, integrationId);
         const verified = verifyRequest(webhooks, inbound, secret, providerId);
         deliveryId = verified.deliveryId;
@@ -259,6 +271,11 @@ function normalizePayload(webhooks: ProviderWebhooks, verified: VerifiedWebhook,
     return webhooks.normalize(verified, payload);
   } catch (error) {
     if (IntegrationError.isInstance(error)) throw error;
-    throw rejection('validation', providerId, `provider "${providerId}" could not read the "${verified.providerEvent}" webhook payload`, error);
+    throw rejection(
+      'validation',
+      providerId,
+      `provider "${providerId}" could not read the "${verified.providerEvent}" webhook payload`,
+      error,
+    );
   }
 }

@@ -24,7 +24,9 @@ describe('verifyHmacSignature', () => {
     expect(verifyHmacSignature({ ...github, signature: lastDigitFlipped })).toBe(false);
     expect(verifyHmacSignature({ ...github, signature: GITHUB_SIGNATURE.slice('sha256='.length) })).toBe(false);
     expect(verifyHmacSignature({ ...github, signature: GITHUB_SIGNATURE.replace('sha256=', 'sha1=') })).toBe(false);
-    expect(verifyHmacSignature({ ...github, algorithm: 'sha1', prefix: 'sha1=', signature: GITHUB_SIGNATURE.replace('sha256=', 'sha1=') })).toBe(false);
+    expect(
+      verifyHmacSignature({ ...github, algorithm: 'sha1', prefix: 'sha1=', signature: GITHUB_SIGNATURE.replace('sha256=', 'sha1=') }),
+    ).toBe(false);
   });
 
   it.each([
@@ -64,7 +66,12 @@ describe('verifyHmacSignature', () => {
 
   it('accepts only the canonical base64 spelling (other padding bits decode to the same digest)', () => {
     // Twilio's documented example: a SHA-1 digest ends in one "=" and its last character carries 2 unused bits.
-    const options = { secret: '12345', payload: 'https://mycompany.com/myapp.php?foo=1&bar=2', algorithm: 'sha1', encoding: 'base64' } as const;
+    const options = {
+      secret: '12345',
+      payload: 'https://mycompany.com/myapp.php?foo=1&bar=2',
+      algorithm: 'sha1',
+      encoding: 'base64',
+    } as const;
     const signature = hmacSignature(options);
     const last = signature.at(-2)!;
     const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
@@ -93,7 +100,9 @@ describe('headerValue', () => {
     expect(headerValue({ 'x-hub-signature-256': ['sha256=aa', 'sha256=bb'] }, 'X-Hub-Signature-256')).toBeUndefined();
     expect(headerValue({ 'x-hub-signature-256': [] }, 'X-Hub-Signature-256')).toBeUndefined();
     expect(headerValue({ 'X-Hub-Signature-256': 'sha256=aa', 'x-hub-signature-256': 'sha256=bb' }, 'x-hub-signature-256')).toBeUndefined();
-    expect(headerValue({ 'X-Hub-Signature-256': 'sha256=aa', 'x-hub-signature-256': 'sha256=aa' }, 'x-hub-signature-256')).toBe('sha256=aa');
+    expect(headerValue({ 'X-Hub-Signature-256': 'sha256=aa', 'x-hub-signature-256': 'sha256=aa' }, 'x-hub-signature-256')).toBe(
+      'sha256=aa',
+    );
   });
 });
 

@@ -149,7 +149,8 @@ export function verifyHmacSignature(options: VerifyHmacSignatureOptions): boolea
  * ```
  */
 export function verifyTimestampWindow(timestampSeconds: number | string | undefined, options: TimestampWindowOptions = {}): boolean {
-  const seconds = typeof timestampSeconds === 'string' ? (DIGITS.test(timestampSeconds) ? Number(timestampSeconds) : Number.NaN) : timestampSeconds;
+  const seconds =
+    typeof timestampSeconds === 'string' ? (DIGITS.test(timestampSeconds) ? Number(timestampSeconds) : Number.NaN) : timestampSeconds;
   if (seconds === undefined || !Number.isSafeInteger(seconds) || seconds < 0) return false;
   const toleranceSeconds = options.toleranceSeconds ?? 300;
   const nowSeconds = (options.now ?? Date.now()) / 1000;

@@ -37,7 +37,9 @@ describe('auth strategies', () => {
   });
 
   it('apiKeyAuth sends the key in a header or the query string', async () => {
-    expect((await send(apiKeyAuth({ in: 'header', name: 'X-Api-Key', value: 'header-key-123456' }))).headers['x-api-key']).toBe('header-key-123456');
+    expect((await send(apiKeyAuth({ in: 'header', name: 'X-Api-Key', value: 'header-key-123456' }))).headers['x-api-key']).toBe(
+      'header-key-123456',
+    );
     const recorded = await send(apiKeyAuth({ in: 'query', name: 'key', getValue: () => 'query-key-123456' }));
     expect(recorded.path).toBe('/whoami?page=1&key=query-key-123456');
     expect(redactText('query-key-123456')).toBe('[REDACTED]');

@@ -3,7 +3,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFaultServer, type FaultServer } from '@switchyard/testing';
 import { createHttpClient, createJwt, jwtBearerAuth, oauth2Auth } from '../index';
 
-function decode(token: string): { header: Record<string, unknown>; payload: Record<string, unknown>; signingInput: string; signature: Buffer } {
+function decode(token: string): {
+  header: Record<string, unknown>;
+  payload: Record<string, unknown>;
+  signingInput: string;
+  signature: Buffer;
+} {
   const [header, payload, signature] = token.split('.') as [string, string, string];
   return {
     header: JSON.parse(Buffer.from(header, 'base64url').toString()) as Record<string, unknown>,
@@ -21,7 +26,9 @@ describe('JWTs', () => {
   beforeAll(async () => {
     server = await startFaultServer({
       '/app': { body: { ok: true } },
-      'POST /token': (request) => ({ body: { access_token: `exchanged-${new URLSearchParams(request.body).get('grant_type')}`.padEnd(20, 'x'), expires_in: 3600 } }),
+      'POST /token': (request) => ({
+        body: { access_token: `exchanged-${new URLSearchParams(request.body).get('grant_type')}`.padEnd(20, 'x'), expires_in: 3600 },
+      }),
     });
   });
 
@@ -31,7 +38,14 @@ describe('JWTs', () => {
 
   it('createJwt signs verifiable RS256 and ES256 tokens with iat and exp', () => {
     const now = () => Date.parse('2026-11-22T00:00:00Z');
-    const rs = decode(createJwt({ privateKey: rsa.privateKey.export({ type: 'pkcs8', format: 'pem' }) as string, claims: { iss: '123' }, keyId: 'k1', now }));
+    const rs = decode(
+      createJwt({
+        privateKey: rsa.privateKey.export({ type: 'pkcs8', format: 'pem' }) as string,
+        claims: { iss: '123' },
+        keyId: 'k1',
+        now,
+      }),
+    );
     expect(rs.header).toEqual({ alg: 'RS256', typ: 'JWT', kid: 'k1' });
     expect(rs.payload).toEqual({ iss: '123', iat: now() / 1000 - 30, exp: now() / 1000 + 600 });
     expect(verify('sha256', Buffer.from(rs.signingInput), rsa.publicKey, rs.signature)).toBe(true);
@@ -41,7 +55,11 @@ describe('JWTs', () => {
 
   it('jwtBearerAuth sends the JWT and re-signs it only near expiry', async () => {
     let clock = Date.parse('2026-11-22T00:00:00Z');
-    const client = createHttpClient({ baseURL: server.url, allowPrivateNetwork: true, auth: jwtBearerAuth({ privateKey: rsa.privateKey, claims: { iss: 'app' }, lifetimeSeconds: 600, now: () => clock }) });
+    const client = createHttpClient({
+      baseURL: server.url,
+      allowPrivateNetwork: true,
+      auth: jwtBearerAuth({ privateKey: rsa.privateKey, claims: { iss: 'app' }, lifetimeSeconds: 600, now: () => clock }),
+    });
     await client.request({ path: '/app' });
     clock += 60_000;
     await client.request({ path: '/app' });
@@ -58,7 +76,10 @@ describe('JWTs', () => {
       tokenURL: `${server.url}/token`,
       clientId: 'svc',
       allowPrivateNetwork: true,
-      grant: { type: 'jwt_bearer', assertion: () => createJwt({ privateKey: rsa.privateKey, claims: { iss: 'svc@example', aud: `${server.url}/token` } }) },
+      grant: {
+        type: 'jwt_bearer',
+        assertion: () => createJwt({ privateKey: rsa.privateKey, claims: { iss: 'svc@example', aud: `${server.url}/token` } }),
+      },
     });
     const client = createHttpClient({ baseURL: server.url, allowPrivateNetwork: true, auth });
     await client.request({ path: '/app' });

@@ -15,9 +15,18 @@ describe('oauth2Auth', () => {
       '/api/me': { body: { ok: true } },
       'POST /oauth/token': (request) => {
         const form = new URLSearchParams(request.body);
-        if (form.get('refresh_token') === 'revoked-refresh-token') return { status: 400, body: { error: 'invalid_grant', error_description: 'Token has been revoked' } };
+        if (form.get('refresh_token') === 'revoked-refresh-token')
+          return { status: 400, body: { error: 'invalid_grant', error_description: 'Token has been revoked' } };
         issued += 1;
-        return { delayMs: 30, body: { access_token: `access-token-${issued}-abcdef`, refresh_token: `refresh-token-${issued}-abcdef`, expires_in: 3600, token_type: 'bearer' } };
+        return {
+          delayMs: 30,
+          body: {
+            access_token: `access-token-${issued}-abcdef`,
+            refresh_token: `refresh-token-${issued}-abcdef`,
+            expires_in: 3600,
+            token_type: 'bearer',
+          },
+        };
       },
     });
   });
@@ -35,7 +44,13 @@ describe('oauth2Auth', () => {
   }
 
   it('fetches one client-credentials token for concurrent requests (single flight) and reuses it', async () => {
-    const auth = oauth2Auth({ tokenURL: `${server.url}/oauth/token`, clientId: 'app', clientSecret: 'client-secret-123', grant: { type: 'client_credentials', scope: 'read' }, allowPrivateNetwork: true });
+    const auth = oauth2Auth({
+      tokenURL: `${server.url}/oauth/token`,
+      clientId: 'app',
+      clientSecret: 'client-secret-123',
+      grant: { type: 'client_credentials', scope: 'read' },
+      allowPrivateNetwork: true,
+    });
     const api = client(auth);
     await Promise.all(Array.from({ length: 10 }, () => api.request({ path: '/me' })));
     await api.request({ path: '/me' });
@@ -80,8 +95,15 @@ describe('oauth2Auth', () => {
   });
 
   it('turns a rejected grant into a non-retryable auth error', async () => {
-    const auth = oauth2Auth({ tokenURL: `${server.url}/oauth/token`, clientId: 'app', grant: { type: 'refresh_token', refreshToken: 'revoked-refresh-token' }, allowPrivateNetwork: true });
-    const error = await client(auth).request({ path: '/me' }).catch((caught: unknown) => caught);
+    const auth = oauth2Auth({
+      tokenURL: `${server.url}/oauth/token`,
+      clientId: 'app',
+      grant: { type: 'refresh_token', refreshToken: 'revoked-refresh-token' },
+      allowPrivateNetwork: true,
+    });
+    const error = await client(auth)
+      .request({ path: '/me' })
+      .catch((caught: unknown) => caught);
     expect(error).toMatchObject({ kind: 'auth', statusCode: 400, isRetryable: false });
     expect((error as Error).message).toContain('Token has been revoked');
     expect((error as Error).message).not.toContain('revoked-refresh-token');
@@ -93,7 +115,12 @@ describe('oauth2Auth', () => {
     const auth = oauth2Auth({
       tokenURL: `${server.url}/oauth/token`,
       clientId: 'public-app',
-      grant: { type: 'authorization_code', code: 'auth-code-123456', redirectURI: 'https://app.example/callback', codeVerifier: pkce.codeVerifier },
+      grant: {
+        type: 'authorization_code',
+        code: 'auth-code-123456',
+        redirectURI: 'https://app.example/callback',
+        codeVerifier: pkce.codeVerifier,
+      },
       allowPrivateNetwork: true,
     });
     const api = client(auth);

@@ -136,7 +136,12 @@ export function oauth2Auth(options: OAuth2AuthOptions): OAuth2AuthStrategy {
 
   async function fetchToken(): Promise<AuthResult> {
     if (grant === undefined) {
-      throw new IntegrationError({ kind: 'auth', message: 'The OAuth2 token expired and there is no refresh token to renew it', provider: options.provider, isRetryable: false });
+      throw new IntegrationError({
+        kind: 'auth',
+        message: 'The OAuth2 token expired and there is no refresh token to renew it',
+        provider: options.provider,
+        isRetryable: false,
+      });
     }
     const headers: Record<string, string> = {};
     if (useBasic && options.clientSecret !== undefined) {
@@ -146,10 +151,23 @@ export function oauth2Auth(options: OAuth2AuthOptions): OAuth2AuthStrategy {
     }
     let data: TokenResponse;
     try {
-      ({ data } = await client.request({ method: 'POST', path: `${tokenURL.pathname}${tokenURL.search}`, body: await form(grant), headers, responseSchema: tokenResponseSchema }));
+      ({ data } = await client.request({
+        method: 'POST',
+        path: `${tokenURL.pathname}${tokenURL.search}`,
+        body: await form(grant),
+        headers,
+        responseSchema: tokenResponseSchema,
+      }));
     } catch (error) {
       if (IntegrationError.isInstance(error) && (error.statusCode === 400 || error.statusCode === 401)) {
-        throw new IntegrationError({ kind: 'auth', message: `OAuth2 token request rejected: ${error.message}`, provider: options.provider, statusCode: error.statusCode, isRetryable: false, cause: error });
+        throw new IntegrationError({
+          kind: 'auth',
+          message: `OAuth2 token request rejected: ${error.message}`,
+          provider: options.provider,
+          statusCode: error.statusCode,
+          isRetryable: false,
+          cause: error,
+        });
       }
       throw error;
     }
@@ -157,7 +175,12 @@ export function oauth2Auth(options: OAuth2AuthOptions): OAuth2AuthStrategy {
     registerSecret(data.refresh_token);
     const refreshToken = data.refresh_token ?? (grant.type === 'refresh_token' ? grant.refreshToken : undefined);
     // An authorization code is single-use; client credentials and fresh assertions can always be sent again.
-    grant = refreshToken !== undefined ? { type: 'refresh_token', refreshToken } : grant.type === 'client_credentials' || grant.type === 'jwt_bearer' ? grant : undefined;
+    grant =
+      refreshToken !== undefined
+        ? { type: 'refresh_token', refreshToken }
+        : grant.type === 'client_credentials' || grant.type === 'jwt_bearer'
+          ? grant
+          : undefined;
     const expiresAt = data.expires_in === undefined ? undefined : now() + data.expires_in * 1000;
     const result: AuthResult = { headers: { authorization: `Bearer ${data.access_token}` } };
     // Short-lived tokens refresh at half their lifetime rather than on every request.

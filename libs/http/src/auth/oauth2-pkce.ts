@@ -58,7 +58,8 @@ export function buildAuthorizationUrl(options: AuthorizationUrlOptions): string 
   url.searchParams.set('response_type', 'code');
   url.searchParams.set('client_id', options.clientId);
   url.searchParams.set('redirect_uri', options.redirectURI);
-  if (options.scope !== undefined) url.searchParams.set('scope', typeof options.scope === 'string' ? options.scope : options.scope.join(' '));
+  if (options.scope !== undefined)
+    url.searchParams.set('scope', typeof options.scope === 'string' ? options.scope : options.scope.join(' '));
   if (options.state !== undefined) url.searchParams.set('state', options.state);
   if (options.codeChallenge !== undefined) {
     url.searchParams.set('code_challenge', options.codeChallenge);

@@ -142,9 +142,8 @@ export async function prepareMotoLambda(motoUrl: string): Promise<string> {
  * what `testComputeProvider`'s `instances` option wants.
  */
 export async function createMotoInstances(motoUrl: string): Promise<{ running: string; stopped: string }> {
-  const { DescribeImagesCommand, DescribeInstancesCommand, EC2Client, RunInstancesCommand, StopInstancesCommand } = await import(
-    '@aws-sdk/client-ec2'
-  );
+  const { DescribeImagesCommand, DescribeInstancesCommand, EC2Client, RunInstancesCommand, StopInstancesCommand } =
+    await import('@aws-sdk/client-ec2');
   const ec2 = new EC2Client({ region: 'us-east-1', endpoint: motoUrl, credentials: { ...MOTO_CREDENTIALS }, maxAttempts: 1 });
   try {
     const imageId = (await ec2.send(new DescribeImagesCommand({ Owners: ['amazon'], MaxResults: 5 }))).Images?.[0]?.ImageId;
@@ -169,7 +168,9 @@ export async function createMotoInstances(motoUrl: string): Promise<{ running: s
     for (let attempt = 0; attempt < 50; attempt += 1) {
       const described = await ec2.send(new DescribeInstancesCommand({ InstanceIds: [running, stopped] }));
       const states = new Map(
-        (described.Reservations ?? []).flatMap((reservation) => reservation.Instances ?? []).map((instance) => [instance.InstanceId, instance.State?.Name]),
+        (described.Reservations ?? [])
+          .flatMap((reservation) => reservation.Instances ?? [])
+          .map((instance) => [instance.InstanceId, instance.State?.Name]),
       );
       if (states.get(running) === 'running' && states.get(stopped) === 'stopped') return { running, stopped };
       await new Promise((resolve) => setTimeout(resolve, 100));

@@ -60,10 +60,19 @@ export async function startFakeServer(
   function token(request: FakeRequest): FakeReply {
     const form = new URLSearchParams(request.body);
     if (request.url.pathname !== `/${entra.tenantId}/oauth2/v2.0/token`) {
-      return { status: 400, body: { error: 'invalid_request', error_description: `AADSTS90002: Tenant '${request.url.pathname.split('/')[1] ?? ''}' not found.` } };
+      return {
+        status: 400,
+        body: {
+          error: 'invalid_request',
+          error_description: `AADSTS90002: Tenant '${request.url.pathname.split('/')[1] ?? ''}' not found.`,
+        },
+      };
     }
     if (form.get('grant_type') !== 'client_credentials' || form.get('scope') !== 'https://management.azure.com/.default') {
-      return { status: 400, body: { error: 'invalid_scope', error_description: 'AADSTS70011: The provided request must include a valid scope.' } };
+      return {
+        status: 400,
+        body: { error: 'invalid_scope', error_description: 'AADSTS70011: The provided request must include a valid scope.' },
+      };
     }
     if (form.get('client_id') !== entra.clientId || form.get('client_secret') !== entra.clientSecret) {
       return { status: 401, body: { error: 'invalid_client', error_description: 'AADSTS7000215: Invalid client secret provided.' } };

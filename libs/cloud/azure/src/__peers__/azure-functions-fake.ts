@@ -106,7 +106,13 @@ export async function startAzureFunctionsFake(options: AzureFunctionsFakeOptions
   function manage(request: FakeRequest): FakeReply | undefined {
     const { pathname, searchParams } = request.url;
     if (!pathname.startsWith(`${sitePath}/functions`)) {
-      return pathname.startsWith('/subscriptions/') ? armError(404, 'ResourceNotFound', `The Resource 'Microsoft.Web/sites/${pathname.split('/')[8] ?? ''}' under resource group '${pathname.split('/')[4] ?? ''}' was not found. For more details please go to https://aka.ms/ARMResourceNotFoundFix`) : undefined;
+      return pathname.startsWith('/subscriptions/')
+        ? armError(
+            404,
+            'ResourceNotFound',
+            `The Resource 'Microsoft.Web/sites/${pathname.split('/')[8] ?? ''}' under resource group '${pathname.split('/')[4] ?? ''}' was not found. For more details please go to https://aka.ms/ARMResourceNotFoundFix`,
+          )
+        : undefined;
     }
     if (searchParams.get('api-version') !== API_VERSION) {
       return armError(400, 'InvalidApiVersionParameter', `The api-version '${searchParams.get('api-version') ?? ''}' is invalid.`);
@@ -115,7 +121,8 @@ export async function startAzureFunctionsFake(options: AzureFunctionsFakeOptions
       const all = [...functions.values()].sort((left, right) => left.name.localeCompare(right.name));
       const skip = Number(searchParams.get('$skiptoken') ?? '0');
       const value = all.slice(skip, skip + pageSize).map(envelope);
-      const nextLink = skip + pageSize < all.length ? `${origin}${sitePath}/functions?api-version=${API_VERSION}&$skiptoken=${skip + pageSize}` : null;
+      const nextLink =
+        skip + pageSize < all.length ? `${origin}${sitePath}/functions?api-version=${API_VERSION}&$skiptoken=${skip + pageSize}` : null;
       return { status: 200, body: { value, nextLink, id: null } };
     }
     const name = decodeURIComponent(pathname.slice(`${sitePath}/functions/`.length));

@@ -73,7 +73,11 @@ export async function startCloudFunctionsFake(options: CloudFunctionsFakeOptions
       operation.finished = true;
       operation.finish();
     }
-    const base = { ...operationFixture, name: operation.name, metadata: { ...operationFixture.metadata, target: operation.target, verb: operation.verb } };
+    const base = {
+      ...operationFixture,
+      name: operation.name,
+      metadata: { ...operationFixture.metadata, target: operation.target, verb: operation.verb },
+    };
     if (!operation.finished) return base;
     if (operation.error !== undefined) return { ...base, done: true, error: operation.error };
     const deployed = functions.get(operation.target);
@@ -87,7 +91,11 @@ export async function startCloudFunctionsFake(options: CloudFunctionsFakeOptions
   function sourceProblem(body: Record<string, unknown>): FakeResponse | undefined {
     const source = (body.buildConfig as { source?: { storageSource?: { object?: unknown } } } | undefined)?.source?.storageSource;
     if (typeof source?.object !== 'string' || !uploads.has(source.object)) {
-      return googleError(400, 'INVALID_ARGUMENT', 'Invalid function source: buildConfig.source.storageSource must name an uploaded archive.');
+      return googleError(
+        400,
+        'INVALID_ARGUMENT',
+        'Invalid function source: buildConfig.source.storageSource must name an uploaded archive.',
+      );
     }
     return undefined;
   }
@@ -106,7 +114,12 @@ export async function startCloudFunctionsFake(options: CloudFunctionsFakeOptions
       ...body,
       name,
       buildConfig: { ...functionFixture.buildConfig, ...(body.buildConfig as object) },
-      serviceConfig: { ...functionFixture.serviceConfig, ...(body.serviceConfig as object), uri: `${origin}/run/${id}`, service: `${parent}/services/${id}` },
+      serviceConfig: {
+        ...functionFixture.serviceConfig,
+        ...(body.serviceConfig as object),
+        uri: `${origin}/run/${id}`,
+        service: `${parent}/services/${id}`,
+      },
       url: `${origin}/run/${id}`,
       state,
       updateTime: new Date().toISOString(),
@@ -133,7 +146,9 @@ export async function startCloudFunctionsFake(options: CloudFunctionsFakeOptions
     }
     if (request.method === 'GET' && request.path.startsWith(`/v2/${parent}/operations/`)) {
       const operation = operations.get(request.path.slice('/v2/'.length));
-      return operation === undefined ? googleError(404, 'NOT_FOUND', 'Operation not found.') : { status: 200, body: operationResource(operation) };
+      return operation === undefined
+        ? googleError(404, 'NOT_FOUND', 'Operation not found.')
+        : { status: 200, body: operationResource(operation) };
     }
     // Operations settle lazily: reading a function or a list first completes any operation that is due.
     for (const operation of operations.values()) operationResource(operation);
@@ -141,12 +156,17 @@ export async function startCloudFunctionsFake(options: CloudFunctionsFakeOptions
       const object = `${randomUUID()}.zip`;
       return {
         status: 200,
-        body: { uploadUrl: `${origin}/upload/${object}?GoogleAccessId=fake&Expires=1736940600&Signature=fake`, storageSource: { ...uploadUrlFixture.storageSource, object } },
+        body: {
+          uploadUrl: `${origin}/upload/${object}?GoogleAccessId=fake&Expires=1736940600&Signature=fake`,
+          storageSource: { ...uploadUrlFixture.storageSource, object },
+        },
       };
     }
     if (request.path === `/v2/${parent}/functions`) {
       if (request.method === 'GET') {
-        const all = [...functions.values()].map((stored) => stored.resource).sort((left, right) => String(left.name).localeCompare(String(right.name)));
+        const all = [...functions.values()]
+          .map((stored) => stored.resource)
+          .sort((left, right) => String(left.name).localeCompare(String(right.name)));
         const offset = Number(request.query.get('pageToken') ?? 0);
         const size = Number(request.query.get('pageSize') ?? 1000);
         const page = all.slice(offset, offset + size);
@@ -156,7 +176,12 @@ export async function startCloudFunctionsFake(options: CloudFunctionsFakeOptions
         const id = request.query.get('functionId') ?? '';
         const name = `${parent}/functions/${id}`;
         if (!/^[a-z][a-z0-9_-]{0,61}[a-z0-9]$/i.test(id)) return googleError(400, 'INVALID_ARGUMENT', `Invalid function id "${id}".`);
-        if (functions.has(name)) return googleError(409, 'ALREADY_EXISTS', `Function ${id} in region ${options.location} in project ${options.project} already exists`);
+        if (functions.has(name))
+          return googleError(
+            409,
+            'ALREADY_EXISTS',
+            `Function ${id} in region ${options.location} in project ${options.project} already exists`,
+          );
         const body = request.json();
         const problem = sourceProblem(body);
         if (problem !== undefined) return problem;

@@ -69,7 +69,9 @@ export async function startComputeEngineFake(options: ComputeEngineFakeOptions):
     const statuses = [...(query.get('filter') ?? '').matchAll(/status\s*=\s*"?([A-Z_]+)"?/g)].map((match) => match[1]);
     return [...instances.values()]
       .map(settle)
-      .filter((instance) => (zone === undefined || instance.zone === zone) && (statuses.length === 0 || statuses.includes(instance.status)));
+      .filter(
+        (instance) => (zone === undefined || instance.zone === zone) && (statuses.length === 0 || statuses.includes(instance.status)),
+      );
   }
 
   function page<Item>(items: readonly Item[], query: URLSearchParams): { items: Item[]; nextPageToken?: string } {
@@ -81,7 +83,9 @@ export async function startComputeEngineFake(options: ComputeEngineFakeOptions):
   }
 
   function zoneMissing(zone: string): FakeResponse | undefined {
-    return options.zones.includes(zone) ? undefined : googleError(404, 'NOT_FOUND', `The resource 'projects/${options.project}/zones/${zone}' was not found`);
+    return options.zones.includes(zone)
+      ? undefined
+      : googleError(404, 'NOT_FOUND', `The resource 'projects/${options.project}/zones/${zone}' was not found`);
   }
 
   function route(request: FakeRequest): FakeResponse | undefined {
@@ -93,16 +97,32 @@ export async function startComputeEngineFake(options: ComputeEngineFakeOptions):
       for (const zone of options.zones) {
         const inZone = listed.items.filter((instance) => instance.zone === zone).map(resource);
         items[`zones/${zone}`] =
-          inZone.length > 0 ? { instances: inZone } : { warning: { code: 'NO_RESULTS_ON_PAGE', message: 'There are no results for scope on this page.' } };
+          inZone.length > 0
+            ? { instances: inZone }
+            : { warning: { code: 'NO_RESULTS_ON_PAGE', message: 'There are no results for scope on this page.' } };
       }
-      return { status: 200, body: { kind: 'compute#instanceAggregatedList', items, ...(listed.nextPageToken === undefined ? {} : { nextPageToken: listed.nextPageToken }) } };
+      return {
+        status: 200,
+        body: {
+          kind: 'compute#instanceAggregatedList',
+          items,
+          ...(listed.nextPageToken === undefined ? {} : { nextPageToken: listed.nextPageToken }),
+        },
+      };
     }
     const list = /^\/zones\/([^/]+)\/instances$/.exec(rest);
     if (request.method === 'GET' && list?.[1] !== undefined) {
       const missing = zoneMissing(list[1]);
       if (missing !== undefined) return missing;
       const listed = page(matching(request.query, list[1]), request.query);
-      return { status: 200, body: { kind: 'compute#instanceList', items: listed.items.map(resource), ...(listed.nextPageToken === undefined ? {} : { nextPageToken: listed.nextPageToken }) } };
+      return {
+        status: 200,
+        body: {
+          kind: 'compute#instanceList',
+          items: listed.items.map(resource),
+          ...(listed.nextPageToken === undefined ? {} : { nextPageToken: listed.nextPageToken }),
+        },
+      };
     }
     const one = /^\/zones\/([^/]+)\/instances\/([^/]+?)(?:\/(start|stop))?$/.exec(rest);
     if (one?.[1] === undefined || one[2] === undefined) return undefined;
@@ -110,7 +130,8 @@ export async function startComputeEngineFake(options: ComputeEngineFakeOptions):
     const missing = zoneMissing(zone);
     if (missing !== undefined) return missing;
     const instance = instances.get(`${zone}/${name}`);
-    if (instance === undefined) return googleError(404, 'NOT_FOUND', `The resource 'projects/${options.project}/zones/${zone}/instances/${name}' was not found`);
+    if (instance === undefined)
+      return googleError(404, 'NOT_FOUND', `The resource 'projects/${options.project}/zones/${zone}/instances/${name}' was not found`);
     settle(instance);
     if (request.method === 'GET' && action === undefined) return { status: 200, body: resource(instance) };
     if (request.method !== 'POST' || action === undefined) return undefined;
@@ -124,11 +145,20 @@ export async function startComputeEngineFake(options: ComputeEngineFakeOptions):
     }
     return {
       status: 200,
-      body: { ...operationFixture, operationType: action, zone: link(`zones/${zone}`), targetLink: link(`zones/${zone}/instances/${name}`), status: 'RUNNING' },
+      body: {
+        ...operationFixture,
+        operationType: action,
+        zone: link(`zones/${zone}`),
+        targetLink: link(`zones/${zone}/instances/${name}`),
+        status: 'RUNNING',
+      },
     };
   }
 
-  const fake = await startGoogleApiFake({ routes: [route], ...(options.publicKeyPem === undefined ? {} : { publicKeyPem: options.publicKeyPem }) });
+  const fake = await startGoogleApiFake({
+    routes: [route],
+    ...(options.publicKeyPem === undefined ? {} : { publicKeyPem: options.publicKeyPem }),
+  });
   return {
     ...fake,
     baseURL: `${fake.url}/compute/v1`,

@@ -63,7 +63,9 @@ function send(response: ServerResponse, result: FakeResponse): void {
     return;
   }
   const text = typeof result.body === 'string' ? result.body : JSON.stringify(result.body);
-  response.writeHead(result.status, { 'content-type': typeof result.body === 'string' ? 'text/plain' : 'application/json; charset=UTF-8' }).end(text);
+  response
+    .writeHead(result.status, { 'content-type': typeof result.body === 'string' ? 'text/plain' : 'application/json; charset=UTF-8' })
+    .end(text);
 }
 
 /**
@@ -97,7 +99,9 @@ export async function startGoogleApiFake(options: {
           send(response, { status: 400, body: { error: 'invalid_grant', error_description: 'Invalid JWT Signature.' } });
           return;
         }
-        const claims = JSON.parse(Buffer.from(assertion.split('.')[1] ?? '', 'base64url').toString('utf8')) as { target_audience?: unknown };
+        const claims = JSON.parse(Buffer.from(assertion.split('.')[1] ?? '', 'base64url').toString('utf8')) as {
+          target_audience?: unknown;
+        };
         if (typeof claims.target_audience === 'string') {
           // An ID token for a service URL (https://cloud.google.com/run/docs/authenticating/service-to-service).
           const idToken = `eyJhbGciOiJSUzI1NiJ9.fake-id-${randomUUID()}`;
@@ -114,7 +118,10 @@ export async function startGoogleApiFake(options: {
       const authorization = incoming.headers.authorization ?? '';
       const isPublic = options.publicPaths?.test(url.pathname) === true;
       if (!isPublic && !issuedTokens.some((token) => authorization === `Bearer ${token}`) && authorization !== 'Bearer static-test-token') {
-        send(response, googleError(401, 'UNAUTHENTICATED', 'Request had invalid authentication credentials. Expected OAuth 2 access token.'));
+        send(
+          response,
+          googleError(401, 'UNAUTHENTICATED', 'Request had invalid authentication credentials. Expected OAuth 2 access token.'),
+        );
         return;
       }
       const request: FakeRequest = {

@@ -67,7 +67,17 @@ export function createBucketShim(options: { readonly storage: BucketShimStorage;
   const buckets = new Map<string, BucketResource>();
   const bucketResource = (name: string, location = 'US'): BucketResource => {
     const now = new Date().toISOString();
-    return { kind: 'storage#bucket', id: name, name, location, storageClass: 'STANDARD', timeCreated: now, updated: now, metageneration: '1', etag: 'CAE=' };
+    return {
+      kind: 'storage#bucket',
+      id: name,
+      name,
+      location,
+      storageClass: 'STANDARD',
+      timeCreated: now,
+      updated: now,
+      metageneration: '1',
+      etag: 'CAE=',
+    };
   };
   for (const name of options.buckets) buckets.set(name, bucketResource(name));
 

@@ -42,7 +42,10 @@ type StorageEmulatorClass = new (args: StorageEmulatorArguments) => StorageEmula
 
 interface FirebaseToolsStorage {
   readonly StorageEmulator: StorageEmulatorClass;
-  readonly createApp: (projectId: string, emulator: StorageEmulatorInstance) => Promise<(request: IncomingMessage, response: ServerResponse) => void>;
+  readonly createApp: (
+    projectId: string,
+    emulator: StorageEmulatorInstance,
+  ) => Promise<(request: IncomingMessage, response: ServerResponse) => void>;
   readonly EmulatorRegistry: { get(name: string): unknown; set(name: string, instance: unknown): void; clear(name: string): void };
 }
 

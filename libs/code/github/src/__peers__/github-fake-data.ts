@@ -81,7 +81,10 @@ export function repositoryJson(repository: FakeRepository, baseUrl: string): Rec
 export function userJson(login: string, id: number): Record<string, unknown> {
   const recorded = fixture<{ user: Record<string, unknown> }>('issue').user;
   const renamed = Object.fromEntries(
-    Object.entries(recorded).map(([key, value]) => [key, typeof value === 'string' && key.endsWith('url') ? value.replace(String(recorded.login), login) : value]),
+    Object.entries(recorded).map(([key, value]) => [
+      key,
+      typeof value === 'string' && key.endsWith('url') ? value.replace(String(recorded.login), login) : value,
+    ]),
   );
   return { ...renamed, login, id, node_id: Buffer.from(`04:User${id}`).toString('base64') };
 }
@@ -119,10 +122,22 @@ export function commentJson(repository: FakeRepository, comment: FakeComment): R
 
 export function hookJson(hook: FakeHook): Record<string, unknown> {
   const { secret: _secret, ...config } = hook.config;
-  return { ...fixture('hook'), id: hook.id, active: hook.active, events: hook.events, config: { ...config, ...(_secret === undefined ? {} : { secret: '********' }) } };
+  return {
+    ...fixture('hook'),
+    id: hook.id,
+    active: hook.active,
+    events: hook.events,
+    config: { ...config, ...(_secret === undefined ? {} : { secret: '********' }) },
+  };
 }
 
-function commit(sha: string, message: string, author: { name: string; email: string; login?: string }, date: string, fullName: string): Record<string, unknown> {
+function commit(
+  sha: string,
+  message: string,
+  author: { name: string; email: string; login?: string },
+  date: string,
+  fullName: string,
+): Record<string, unknown> {
   const recorded = fixture<{ commit: Record<string, unknown>; author: Record<string, unknown> }>('commit');
   const person = { name: author.name, email: author.email, date };
   return {
@@ -135,7 +150,14 @@ function commit(sha: string, message: string, author: { name: string; email: str
   };
 }
 
-function pull(number: number, state: 'open' | 'closed', merged: boolean, head: string, base: string, fullName: string): Record<string, unknown> {
+function pull(
+  number: number,
+  state: 'open' | 'closed',
+  merged: boolean,
+  head: string,
+  base: string,
+  fullName: string,
+): Record<string, unknown> {
   const recorded = fixture<Record<string, Record<string, unknown>>>('pull-request');
   return {
     ...recorded,
@@ -182,8 +204,20 @@ export function contentJson(fullName: string, path: string, sha: string, size: n
 /** The repository the fake starts with: the recorded `octokit-fixture-org/hello-world`, with files, commits and pull requests. */
 export function seedRepository(id: number, fullName: string): FakeRepository {
   const commits = [
-    commit('7fd1a60b01f91b314f59955a4e4d4e80d8edf11d', 'Merge pull request #6 from Spaceghost/patch-1\n\nNew line at end of file.', monalisa, '2012-03-06T23:06:50Z', fullName),
-    commit('762941318ee16e59dabbacb1b4049eec22f0d303', 'New line at end of file. --Signed off by Spaceghost', hubot, '2011-09-14T04:42:41Z', fullName),
+    commit(
+      '7fd1a60b01f91b314f59955a4e4d4e80d8edf11d',
+      'Merge pull request #6 from Spaceghost/patch-1\n\nNew line at end of file.',
+      monalisa,
+      '2012-03-06T23:06:50Z',
+      fullName,
+    ),
+    commit(
+      '762941318ee16e59dabbacb1b4049eec22f0d303',
+      'New line at end of file. --Signed off by Spaceghost',
+      hubot,
+      '2011-09-14T04:42:41Z',
+      fullName,
+    ),
     commit('553c2077f0edc3d5dc5d17262f6aa498e69d6f8e', 'first commit', monalisa, '2011-01-26T19:06:43Z', fullName),
   ];
   const pulls = [

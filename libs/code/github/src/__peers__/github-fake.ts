@@ -63,7 +63,11 @@ type Route = (match: RegExpExecArray, request: { method: string; query: URLSearc
 const RATE_LIMIT = 5000;
 const notFound: Reply = { status: 404, body: { message: 'Not Found', documentation_url: 'https://docs.github.com/rest' } };
 
-function page<T>(items: readonly T[], query: URLSearchParams, link: (page: number) => string): { items: T[]; headers: Record<string, string> } {
+function page<T>(
+  items: readonly T[],
+  query: URLSearchParams,
+  link: (page: number) => string,
+): { items: T[]; headers: Record<string, string> } {
   const perPage = Math.min(100, Number(query.get('per_page') ?? 30));
   const current = Number(query.get('page') ?? 1);
   const slice = items.slice((current - 1) * perPage, current * perPage);
@@ -110,10 +114,12 @@ export async function startGithubFake(options: GithubFakeOptions = {}): Promise<
     copy.set('page', String(next));
     return `${base}${path}?${copy.toString()}`;
   };
-  const repositoryRoute = (handler: (found: FakeRepository, match: RegExpExecArray, request: Parameters<Route>[1]) => Reply): Route => (match, request) => {
-    const found = repository(match);
-    return found === undefined ? notFound : handler(found, match, request);
-  };
+  const repositoryRoute =
+    (handler: (found: FakeRepository, match: RegExpExecArray, request: Parameters<Route>[1]) => Reply): Route =>
+    (match, request) => {
+      const found = repository(match);
+      return found === undefined ? notFound : handler(found, match, request);
+    };
   const touch = (issue: FakeIssue) => {
     issue.updated_at = githubTime();
   };
@@ -122,135 +128,230 @@ export async function startGithubFake(options: GithubFakeOptions = {}): Promise<
     ['GET', /^\/rate_limit$/, () => ({ status: 200, body: fixtureRateLimit() })],
     ['GET', /^\/user\/repos$/, (_match, request) => projectsPage(request.query, false)],
     ['GET', /^\/installation\/repositories$/, (_match, request) => projectsPage(request.query, true)],
-    ['GET', /^\/repositories\/(\d+)$/, (match) => {
-      const found = [...repositories.values()].find((candidate) => candidate.id === Number(match[1]));
-      return found === undefined ? notFound : { status: 200, body: repositoryJson(found, base) };
-    }],
+    [
+      'GET',
+      /^\/repositories\/(\d+)$/,
+      (match) => {
+        const found = [...repositories.values()].find((candidate) => candidate.id === Number(match[1]));
+        return found === undefined ? notFound : { status: 200, body: repositoryJson(found, base) };
+      },
+    ],
     ['GET', /^\/repos\/([^/]+)\/([^/]+)$/, repositoryRoute((found) => ({ status: 200, body: repositoryJson(found, base) }))],
-    ['POST', /^\/repos\/([^/]+)\/([^/]+)\/issues$/, repositoryRoute((found, _match, { body }) => {
-      if (typeof body.title !== 'string' || body.title === '') return validationFailed('Issue', 'title', 'missing_field');
-      const now = githubTime();
-      const issue: FakeIssue = {
-        number: found.issues.length + 1,
-        title: body.title,
-        body: typeof body.body === 'string' ? body.body : null,
-        state: 'open',
-        labels: Array.isArray(body.labels) ? body.labels.map(String) : [],
-        assignees: Array.isArray(body.assignees) ? body.assignees.map(String) : [],
-        created_at: now,
-        updated_at: now,
-        closed_at: null,
-      };
-      found.issues.push(issue);
-      return { status: 201, body: issueJson(found, issue, base), headers: { location: `${base}/repos/${found.fullName}/issues/${issue.number}` } };
-    })],
-    ['GET', /^\/repos\/([^/]+)\/([^/]+)\/issues$/, repositoryRoute((found, match, { query }) => {
-      const state = query.get('state') ?? 'open';
-      const labels = (query.get('labels') ?? '').split(',').filter((label) => label !== '');
-      const assignee = query.get('assignee');
-      const matching = found.issues
-        .filter((issue) => (state === 'all' || issue.state === state) && labels.every((label) => issue.labels.includes(label)))
-        .filter((issue) => assignee === null || issue.assignees.includes(assignee))
-        .sort((left, right) => right.updated_at.localeCompare(left.updated_at) || right.number - left.number);
-      const paged = page(matching, query, listLink(`/repos/${match[1]}/${match[2]}/issues`, query));
-      return { status: 200, body: paged.items.map((issue) => issueJson(found, issue, base)), headers: paged.headers };
-    })],
-    ['GET', /^\/repos\/([^/]+)\/([^/]+)\/issues\/(\d+)$/, repositoryRoute((found, match) => {
-      const issue = issueOf(found, match[3] ?? '');
-      return issue === undefined ? notFound : { status: 200, body: issueJson(found, issue, base) };
-    })],
-    ['PATCH', /^\/repos\/([^/]+)\/([^/]+)\/issues\/(\d+)$/, repositoryRoute((found, match, { body }) => {
-      const issue = issueOf(found, match[3] ?? '');
-      if (issue === undefined) return notFound;
-      if (body.state !== undefined && body.state !== 'open' && body.state !== 'closed') return validationFailed('Issue', 'state', 'invalid');
-      if (typeof body.title === 'string') issue.title = body.title;
-      if (typeof body.body === 'string') issue.body = body.body;
-      if (Array.isArray(body.labels)) issue.labels = body.labels.map(String);
-      if (Array.isArray(body.assignees)) issue.assignees = body.assignees.map(String);
-      if (body.state === 'open' || body.state === 'closed') {
-        issue.closed_at = body.state === 'closed' ? githubTime() : null;
-        issue.state = body.state;
-      }
-      touch(issue);
-      return { status: 200, body: issueJson(found, issue, base) };
-    })],
-    ['POST', /^\/repos\/([^/]+)\/([^/]+)\/issues\/(\d+)\/comments$/, repositoryRoute((found, match, { body }) => {
-      const issue = issueOf(found, match[3] ?? '');
-      if (issue === undefined) return notFound;
-      if (typeof body.body !== 'string' || body.body === '') return validationFailed('IssueComment', 'body', 'missing_field');
-      const comment = { id: (nextId += 1), issue: issue.number, body: body.body, created_at: githubTime() };
-      found.comments.push(comment);
-      touch(issue);
-      return { status: 201, body: commentJson(found, comment) };
-    })],
-    ['GET', /^\/search\/issues$/, (_match, { query }) => {
-      const search = parseSearch(query.get('q') ?? '');
-      const found = search.repository === undefined ? undefined : repositories.get(search.repository.toLowerCase());
-      if (found === undefined) return validationFailed('Search', 'q', 'invalid');
-      const matching = found.issues.filter((issue) => matchesSearch(issue, search)).sort((left, right) => right.updated_at.localeCompare(left.updated_at));
-      const paged = page(matching, query, listLink('/search/issues', query));
-      const items = paged.items.map((issue) => ({ ...issueJson(found, issue, base), score: 1 }));
-      return { status: 200, body: { total_count: matching.length, incomplete_results: false, search_type: 'lexical', items }, headers: paged.headers };
-    }],
-    ['GET', /^\/search\/repositories$/, (_match, { query }) => {
-      const words = (query.get('q') ?? '').toLowerCase().split(/\s+/).filter((word) => word !== '' && !word.includes(':'));
-      const matching = [...repositories.values()].filter((candidate) => words.every((word) => candidate.fullName.toLowerCase().includes(word)));
-      const paged = page(matching, query, listLink('/search/repositories', query));
-      return { status: 200, body: { total_count: matching.length, incomplete_results: false, items: paged.items.map((found) => ({ ...repositoryJson(found, base), score: 1 })) }, headers: paged.headers };
-    }],
-    ['GET', /^\/repos\/([^/]+)\/([^/]+)\/commits$/, repositoryRoute((found, match, { query }) => {
-      const author = query.get('author');
-      const since = query.get('since');
-      const until = query.get('until');
-      const sha = query.get('sha');
-      // Every commit is on the default branch, master; a SHA starts the listing at that commit.
-      const start = sha === null || sha === 'master' ? 0 : found.commits.findIndex((item) => item.sha === sha);
-      if (start < 0) return { status: 404, body: { message: `No commit found for SHA: ${sha}` } };
-      const matching = found.commits.slice(start).filter((item) => {
-        const details = item.commit as { author: { name: string; email: string; date: string } };
-        const login = (item.author as { login?: string } | null)?.login;
-        if (author !== null && author !== login && author !== details.author.email) return false;
-        if (since !== null && Date.parse(details.author.date) < Date.parse(since)) return false;
-        return until === null || Date.parse(details.author.date) <= Date.parse(until);
-      });
-      const paged = page(matching, query, listLink(`/repos/${match[1]}/${match[2]}/commits`, query));
-      return { status: 200, body: paged.items, headers: paged.headers };
-    })],
-    ['GET', /^\/repos\/([^/]+)\/([^/]+)\/pulls$/, repositoryRoute((found, match, { query }) => {
-      const state = query.get('state') ?? 'open';
-      const base = query.get('base');
-      const matching = found.pulls.filter((item) => (state === 'all' || item.state === state) && (base === null || (item.base as { ref: string }).ref === base));
-      const paged = page(matching, query, listLink(`/repos/${match[1]}/${match[2]}/pulls`, query));
-      return { status: 200, body: paged.items, headers: paged.headers };
-    })],
-    ['GET', /^\/repos\/([^/]+)\/([^/]+)\/contents\/(.+)$/, repositoryRoute((found, match) => {
-      const path = decodeURIComponent(match[3] ?? '');
-      const file = found.files.find((candidate) => candidate.path === path);
-      if (file !== undefined) {
-        const bytes = Buffer.from(file.content, 'utf8');
-        const base64 = bytes.toString('base64').replace(/(.{60})/g, '$1\n');
-        return { status: 200, body: { ...contentJson(found.fullName, path, blobSha(path), bytes.length, base), content: base64, encoding: 'base64' } };
-      }
-      const children = found.files.filter((candidate) => candidate.path.startsWith(`${path}/`));
-      if (children.length === 0) return notFound;
-      return { status: 200, body: children.map((child) => contentJson(found.fullName, child.path, blobSha(child.path), Buffer.byteLength(child.content), base)) };
-    })],
-    ['GET', /^\/repos\/([^/]+)\/([^/]+)\/hooks$/, repositoryRoute((found, match, { query }) => {
-      const paged = page(found.hooks, query, listLink(`/repos/${match[1]}/${match[2]}/hooks`, query));
-      return { status: 200, body: paged.items.map(hookJson), headers: paged.headers };
-    })],
-    ['POST', /^\/repos\/([^/]+)\/([^/]+)\/hooks$/, repositoryRoute((found, _match, { body }) => {
-      const config = (body.config ?? {}) as Record<string, string>;
-      if (typeof config.url !== 'string') return validationFailed('Hook', 'config.url', 'missing_field');
-      const hook = { id: (nextId += 1), events: Array.isArray(body.events) ? body.events.map(String) : ['push'], active: body.active !== false, config };
-      found.hooks.push(hook);
-      return { status: 201, body: hookJson(hook) };
-    })],
-    ['DELETE', /^\/repos\/([^/]+)\/([^/]+)\/hooks\/(\d+)$/, repositoryRoute((found, match) => {
-      const before = found.hooks.length;
-      found.hooks = found.hooks.filter((hook) => hook.id !== Number(match[3]));
-      return found.hooks.length === before ? notFound : { status: 204 };
-    })],
+    [
+      'POST',
+      /^\/repos\/([^/]+)\/([^/]+)\/issues$/,
+      repositoryRoute((found, _match, { body }) => {
+        if (typeof body.title !== 'string' || body.title === '') return validationFailed('Issue', 'title', 'missing_field');
+        const now = githubTime();
+        const issue: FakeIssue = {
+          number: found.issues.length + 1,
+          title: body.title,
+          body: typeof body.body === 'string' ? body.body : null,
+          state: 'open',
+          labels: Array.isArray(body.labels) ? body.labels.map(String) : [],
+          assignees: Array.isArray(body.assignees) ? body.assignees.map(String) : [],
+          created_at: now,
+          updated_at: now,
+          closed_at: null,
+        };
+        found.issues.push(issue);
+        return {
+          status: 201,
+          body: issueJson(found, issue, base),
+          headers: { location: `${base}/repos/${found.fullName}/issues/${issue.number}` },
+        };
+      }),
+    ],
+    [
+      'GET',
+      /^\/repos\/([^/]+)\/([^/]+)\/issues$/,
+      repositoryRoute((found, match, { query }) => {
+        const state = query.get('state') ?? 'open';
+        const labels = (query.get('labels') ?? '').split(',').filter((label) => label !== '');
+        const assignee = query.get('assignee');
+        const matching = found.issues
+          .filter((issue) => (state === 'all' || issue.state === state) && labels.every((label) => issue.labels.includes(label)))
+          .filter((issue) => assignee === null || issue.assignees.includes(assignee))
+          .sort((left, right) => right.updated_at.localeCompare(left.updated_at) || right.number - left.number);
+        const paged = page(matching, query, listLink(`/repos/${match[1]}/${match[2]}/issues`, query));
+        return { status: 200, body: paged.items.map((issue) => issueJson(found, issue, base)), headers: paged.headers };
+      }),
+    ],
+    [
+      'GET',
+      /^\/repos\/([^/]+)\/([^/]+)\/issues\/(\d+)$/,
+      repositoryRoute((found, match) => {
+        const issue = issueOf(found, match[3] ?? '');
+        return issue === undefined ? notFound : { status: 200, body: issueJson(found, issue, base) };
+      }),
+    ],
+    [
+      'PATCH',
+      /^\/repos\/([^/]+)\/([^/]+)\/issues\/(\d+)$/,
+      repositoryRoute((found, match, { body }) => {
+        const issue = issueOf(found, match[3] ?? '');
+        if (issue === undefined) return notFound;
+        if (body.state !== undefined && body.state !== 'open' && body.state !== 'closed')
+          return validationFailed('Issue', 'state', 'invalid');
+        if (typeof body.title === 'string') issue.title = body.title;
+        if (typeof body.body === 'string') issue.body = body.body;
+        if (Array.isArray(body.labels)) issue.labels = body.labels.map(String);
+        if (Array.isArray(body.assignees)) issue.assignees = body.assignees.map(String);
+        if (body.state === 'open' || body.state === 'closed') {
+          issue.closed_at = body.state === 'closed' ? githubTime() : null;
+          issue.state = body.state;
+        }
+        touch(issue);
+        return { status: 200, body: issueJson(found, issue, base) };
+      }),
+    ],
+    [
+      'POST',
+      /^\/repos\/([^/]+)\/([^/]+)\/issues\/(\d+)\/comments$/,
+      repositoryRoute((found, match, { body }) => {
+        const issue = issueOf(found, match[3] ?? '');
+        if (issue === undefined) return notFound;
+        if (typeof body.body !== 'string' || body.body === '') return validationFailed('IssueComment', 'body', 'missing_field');
+        const comment = { id: (nextId += 1), issue: issue.number, body: body.body, created_at: githubTime() };
+        found.comments.push(comment);
+        touch(issue);
+        return { status: 201, body: commentJson(found, comment) };
+      }),
+    ],
+    [
+      'GET',
+      /^\/search\/issues$/,
+      (_match, { query }) => {
+        const search = parseSearch(query.get('q') ?? '');
+        const found = search.repository === undefined ? undefined : repositories.get(search.repository.toLowerCase());
+        if (found === undefined) return validationFailed('Search', 'q', 'invalid');
+        const matching = found.issues
+          .filter((issue) => matchesSearch(issue, search))
+          .sort((left, right) => right.updated_at.localeCompare(left.updated_at));
+        const paged = page(matching, query, listLink('/search/issues', query));
+        const items = paged.items.map((issue) => ({ ...issueJson(found, issue, base), score: 1 }));
+        return {
+          status: 200,
+          body: { total_count: matching.length, incomplete_results: false, search_type: 'lexical', items },
+          headers: paged.headers,
+        };
+      },
+    ],
+    [
+      'GET',
+      /^\/search\/repositories$/,
+      (_match, { query }) => {
+        const words = (query.get('q') ?? '')
+          .toLowerCase()
+          .split(/\s+/)
+          .filter((word) => word !== '' && !word.includes(':'));
+        const matching = [...repositories.values()].filter((candidate) =>
+          words.every((word) => candidate.fullName.toLowerCase().includes(word)),
+        );
+        const paged = page(matching, query, listLink('/search/repositories', query));
+        return {
+          status: 200,
+          body: {
+            total_count: matching.length,
+            incomplete_results: false,
+            items: paged.items.map((found) => ({ ...repositoryJson(found, base), score: 1 })),
+          },
+          headers: paged.headers,
+        };
+      },
+    ],
+    [
+      'GET',
+      /^\/repos\/([^/]+)\/([^/]+)\/commits$/,
+      repositoryRoute((found, match, { query }) => {
+        const author = query.get('author');
+        const since = query.get('since');
+        const until = query.get('until');
+        const sha = query.get('sha');
+        // Every commit is on the default branch, master; a SHA starts the listing at that commit.
+        const start = sha === null || sha === 'master' ? 0 : found.commits.findIndex((item) => item.sha === sha);
+        if (start < 0) return { status: 404, body: { message: `No commit found for SHA: ${sha}` } };
+        const matching = found.commits.slice(start).filter((item) => {
+          const details = item.commit as { author: { name: string; email: string; date: string } };
+          const login = (item.author as { login?: string } | null)?.login;
+          if (author !== null && author !== login && author !== details.author.email) return false;
+          if (since !== null && Date.parse(details.author.date) < Date.parse(since)) return false;
+          return until === null || Date.parse(details.author.date) <= Date.parse(until);
+        });
+        const paged = page(matching, query, listLink(`/repos/${match[1]}/${match[2]}/commits`, query));
+        return { status: 200, body: paged.items, headers: paged.headers };
+      }),
+    ],
+    [
+      'GET',
+      /^\/repos\/([^/]+)\/([^/]+)\/pulls$/,
+      repositoryRoute((found, match, { query }) => {
+        const state = query.get('state') ?? 'open';
+        const base = query.get('base');
+        const matching = found.pulls.filter(
+          (item) => (state === 'all' || item.state === state) && (base === null || (item.base as { ref: string }).ref === base),
+        );
+        const paged = page(matching, query, listLink(`/repos/${match[1]}/${match[2]}/pulls`, query));
+        return { status: 200, body: paged.items, headers: paged.headers };
+      }),
+    ],
+    [
+      'GET',
+      /^\/repos\/([^/]+)\/([^/]+)\/contents\/(.+)$/,
+      repositoryRoute((found, match) => {
+        const path = decodeURIComponent(match[3] ?? '');
+        const file = found.files.find((candidate) => candidate.path === path);
+        if (file !== undefined) {
+          const bytes = Buffer.from(file.content, 'utf8');
+          const base64 = bytes.toString('base64').replace(/(.{60})/g, '$1\n');
+          return {
+            status: 200,
+            body: { ...contentJson(found.fullName, path, blobSha(path), bytes.length, base), content: base64, encoding: 'base64' },
+          };
+        }
+        const children = found.files.filter((candidate) => candidate.path.startsWith(`${path}/`));
+        if (children.length === 0) return notFound;
+        return {
+          status: 200,
+          body: children.map((child) =>
+            contentJson(found.fullName, child.path, blobSha(child.path), Buffer.byteLength(child.content), base),
+          ),
+        };
+      }),
+    ],
+    [
+      'GET',
+      /^\/repos\/([^/]+)\/([^/]+)\/hooks$/,
+      repositoryRoute((found, match, { query }) => {
+        const paged = page(found.hooks, query, listLink(`/repos/${match[1]}/${match[2]}/hooks`, query));
+        return { status: 200, body: paged.items.map(hookJson), headers: paged.headers };
+      }),
+    ],
+    [
+      'POST',
+      /^\/repos\/([^/]+)\/([^/]+)\/hooks$/,
+      repositoryRoute((found, _match, { body }) => {
+        const config = (body.config ?? {}) as Record<string, string>;
+        if (typeof config.url !== 'string') return validationFailed('Hook', 'config.url', 'missing_field');
+        const hook = {
+          id: (nextId += 1),
+          events: Array.isArray(body.events) ? body.events.map(String) : ['push'],
+          active: body.active !== false,
+          config,
+        };
+        found.hooks.push(hook);
+        return { status: 201, body: hookJson(hook) };
+      }),
+    ],
+    [
+      'DELETE',
+      /^\/repos\/([^/]+)\/([^/]+)\/hooks\/(\d+)$/,
+      repositoryRoute((found, match) => {
+        const before = found.hooks.length;
+        found.hooks = found.hooks.filter((hook) => hook.id !== Number(match[3]));
+        return found.hooks.length === before ? notFound : { status: 204 };
+      }),
+    ],
   ];
 
   function projectsPage(query: URLSearchParams, installation: boolean): Reply {
@@ -265,7 +366,10 @@ export async function startGithubFake(options: GithubFakeOptions = {}): Promise<
     const exchange = /^\/app\/installations\/(\d+)\/access_tokens$/.exec(path);
     if (exchange !== null) {
       if (appKey === undefined || options.app === undefined || jwtApp(authorization, appKey) !== options.app.appId) {
-        return { status: 401, body: { message: 'A JSON web token could not be decoded', documentation_url: 'https://docs.github.com/rest' } };
+        return {
+          status: 401,
+          body: { message: 'A JSON web token could not be decoded', documentation_url: 'https://docs.github.com/rest' },
+        };
       }
       if (Number(exchange[1]) !== options.app.installationId) return notFound;
       const token = `ghs_${randomBytes(18).toString('hex')}`;

@@ -35,7 +35,9 @@ interface ExpressApp {
 export async function startRecordedGithub(): Promise<RecordedGithub> {
   const { default: fixturesServer } = await import('@octokit/fixtures-server');
   // express is @octokit/fixtures-server's own dependency: resolve it from there.
-  const express = createRequire(createRequire(import.meta.url).resolve('@octokit/fixtures-server/package.json'))('express') as () => ExpressApp;
+  const express = createRequire(createRequire(import.meta.url).resolve('@octokit/fixtures-server/package.json'))(
+    'express',
+  ) as () => ExpressApp;
   const app = express();
   // Mounted once the port is known: the middleware writes its own URL into the fixtures it loads.
   const mounted: { middleware?: Middleware } = {};
@@ -48,9 +50,14 @@ export async function startRecordedGithub(): Promise<RecordedGithub> {
   return {
     url,
     async load(scenario) {
-      const response = await fetch(`${url}/fixtures`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ scenario }) });
+      const response = await fetch(`${url}/fixtures`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ scenario }),
+      });
       const answer = (await response.json()) as { url?: string; error?: string };
-      if (!response.ok || answer.url === undefined) throw new Error(`@octokit/fixtures-server could not load "${scenario}": ${answer.error ?? response.status}`);
+      if (!response.ok || answer.url === undefined)
+        throw new Error(`@octokit/fixtures-server could not load "${scenario}": ${answer.error ?? response.status}`);
       return answer.url;
     },
     close: () =>

@@ -71,8 +71,31 @@ export function seedState(): FakeState {
   const mergeRequest = fixture('merge-request.json');
   main.mergeRequests.push(
     mergeRequest,
-    { ...mergeRequest, id: 2, iid: 2, title: 'Draft: viewport', description: null, state: 'opened', merged_at: null, draft: true, source_branch: 'ms-viewport', created_at: '2017-05-02T08:46:00Z', web_url: 'http://gitlab.example.com/my-group/my-project/merge_requests/2' },
-    { ...mergeRequest, id: 3, iid: 3, title: 'Abandoned', state: 'closed', merged_at: null, source_branch: 'old', target_branch: 'stable', created_at: '2017-05-01T08:46:00Z', web_url: 'http://gitlab.example.com/my-group/my-project/merge_requests/3' },
+    {
+      ...mergeRequest,
+      id: 2,
+      iid: 2,
+      title: 'Draft: viewport',
+      description: null,
+      state: 'opened',
+      merged_at: null,
+      draft: true,
+      source_branch: 'ms-viewport',
+      created_at: '2017-05-02T08:46:00Z',
+      web_url: 'http://gitlab.example.com/my-group/my-project/merge_requests/2',
+    },
+    {
+      ...mergeRequest,
+      id: 3,
+      iid: 3,
+      title: 'Abandoned',
+      state: 'closed',
+      merged_at: null,
+      source_branch: 'old',
+      target_branch: 'stable',
+      created_at: '2017-05-01T08:46:00Z',
+      web_url: 'http://gitlab.example.com/my-group/my-project/merge_requests/3',
+    },
   );
   const file = fixture('file.json');
   main.files.push(
@@ -81,6 +104,12 @@ export function seedState(): FakeState {
   );
   main.hooks.push(fixture('hook.json'));
   const users = fixture<Json[]>('users.json');
-  users.push({ id: 18, username: 'eileen.lowe', name: 'Alexandra Bashirian', state: 'active', web_url: 'https://gitlab.example.com/eileen.lowe' });
+  users.push({
+    id: 18,
+    username: 'eileen.lowe',
+    name: 'Alexandra Bashirian',
+    state: 'active',
+    web_url: 'https://gitlab.example.com/eileen.lowe',
+  });
   return { projects: [main, ...siblings], users, nextId: 1000 };
 }

@@ -55,12 +55,19 @@ function findProject(state: FakeState, id: string): FakeProject | undefined {
 
 function labelList(value: unknown): string[] {
   if (Array.isArray(value)) return value.map(String).filter((label) => label !== '');
-  return typeof value === 'string' ? value.split(',').map((label) => label.trim()).filter((label) => label !== '') : [];
+  return typeof value === 'string'
+    ? value
+        .split(',')
+        .map((label) => label.trim())
+        .filter((label) => label !== '')
+    : [];
 }
 
 function assignees(state: FakeState, value: unknown): Json[] {
   const ids = Array.isArray(value) ? value.map(Number) : value === undefined || value === null || value === '' ? [] : [Number(value)];
-  return state.users.filter((user) => ids.includes(Number(user.id))).map((user) => ({ id: user.id, username: user.username, name: user.name }));
+  return state.users
+    .filter((user) => ids.includes(Number(user.id)))
+    .map((user) => ({ id: user.id, username: user.username, name: user.name }));
 }
 
 function listProjects(state: FakeState, request: ApiRequest): ApiResult {
@@ -87,7 +94,11 @@ function listIssues(project: FakeProject, request: ApiRequest): ApiResult {
     .filter((issue) => state === 'all' || issue.state === state)
     .filter((issue) => labels.every((label) => (issue.labels as string[]).includes(label)))
     .filter((issue) => assignee === null || (issue.assignees as Json[]).some((user) => user.username === assignee))
-    .filter((issue) => search === undefined || within.some((field) => (typeof issue[field] === 'string' ? (issue[field]) : '').toLowerCase().includes(search)))
+    .filter(
+      (issue) =>
+        search === undefined ||
+        within.some((field) => (typeof issue[field] === 'string' ? issue[field] : '').toLowerCase().includes(search)),
+    )
     .sort((left, right) => String(right.updated_at).localeCompare(String(left.updated_at)) || Number(right.iid) - Number(left.iid));
   return paginate(matches, request);
 }
@@ -131,7 +142,17 @@ function updateIssue(state: FakeState, issue: Json, parameters: Json): ApiResult
 function createNote(state: FakeState, project: FakeProject, issue: Json, parameters: Json): ApiResult {
   if (typeof parameters.body !== 'string' || parameters.body === '') return missing('body');
   const now = new Date().toISOString();
-  const note: Json = { id: (state.nextId += 1), body: parameters.body, author: state.users[0], created_at: now, updated_at: now, system: false, noteable_id: issue.id, noteable_type: 'Issue', noteable_iid: issue.iid };
+  const note: Json = {
+    id: (state.nextId += 1),
+    body: parameters.body,
+    author: state.users[0],
+    created_at: now,
+    updated_at: now,
+    system: false,
+    noteable_id: issue.id,
+    noteable_type: 'Issue',
+    noteable_iid: issue.iid,
+  };
   const notes = project.notes.get(Number(issue.iid)) ?? [];
   notes.push(note);
   project.notes.set(Number(issue.iid), notes);
@@ -141,7 +162,12 @@ function createNote(state: FakeState, project: FakeProject, issue: Json, paramet
 function repository(project: FakeProject, rest: readonly string[], request: ApiRequest): ApiResult {
   const ref = request.query.get('ref') ?? request.query.get('ref_name') ?? String(project.json.default_branch);
   // A ref is the default branch or a commit SHA (or its prefix): history starts at that commit.
-  const start = ref === project.json.default_branch ? 0 : ref.length >= 7 ? project.commits.findIndex((commit) => String(commit.json.id).startsWith(ref)) : -1;
+  const start =
+    ref === project.json.default_branch
+      ? 0
+      : ref.length >= 7
+        ? project.commits.findIndex((commit) => String(commit.json.id).startsWith(ref))
+        : -1;
   if (start < 0) return notFound(rest[0] === 'commits' ? 'Commit' : 'Tree');
   if (rest[0] === 'commits' && rest.length === 1) {
     const author = request.query.get('author')?.toLowerCase();
@@ -150,7 +176,11 @@ function repository(project: FakeProject, rest: readonly string[], request: ApiR
     const path = request.query.get('path');
     const commits = project.commits
       .slice(start)
-      .filter((commit) => author === undefined || [commit.json.author_name, commit.json.author_email].some((field) => String(field).toLowerCase().includes(author)))
+      .filter(
+        (commit) =>
+          author === undefined ||
+          [commit.json.author_name, commit.json.author_email].some((field) => String(field).toLowerCase().includes(author)),
+      )
       .filter((commit) => since === null || Date.parse(String(commit.json.authored_date)) >= Date.parse(since))
       .filter((commit) => until === null || Date.parse(String(commit.json.authored_date)) <= Date.parse(until))
       .filter((commit) => path === null || commit.paths.some((touched) => touched === path || touched.startsWith(`${path}/`)))
@@ -163,14 +193,32 @@ function repository(project: FakeProject, rest: readonly string[], request: ApiR
     if (file === undefined) return notFound('File');
     const content = Buffer.from(file.content, 'utf8');
     const name = file.path.split('/').pop();
-    return { status: 200, body: { file_name: name, file_path: file.path, size: content.length, encoding: 'base64', content: content.toString('base64'), ref, blob_id: file.blobId } };
+    return {
+      status: 200,
+      body: {
+        file_name: name,
+        file_path: file.path,
+        size: content.length,
+        encoding: 'base64',
+        content: content.toString('base64'),
+        ref,
+        blob_id: file.blobId,
+      },
+    };
   }
   if (rest[0] === 'tree' && rest.length === 1) {
     const prefix = request.query.get('path') ?? '';
-    const below = project.files.filter((file) => prefix === '' || file.path.startsWith(`${prefix}/`)).map((file) => file.path.slice(prefix === '' ? 0 : prefix.length + 1));
+    const below = project.files
+      .filter((file) => prefix === '' || file.path.startsWith(`${prefix}/`))
+      .map((file) => file.path.slice(prefix === '' ? 0 : prefix.length + 1));
     if (prefix !== '' && below.length === 0) return notFound('Tree');
     const names = [...new Set(below.map((path) => path.split('/')[0]!))];
-    const entries = names.map((name) => ({ name, path: prefix === '' ? name : `${prefix}/${name}`, type: below.includes(name) ? 'blob' : 'tree', mode: below.includes(name) ? '100644' : '040000' }));
+    const entries = names.map((name) => ({
+      name,
+      path: prefix === '' ? name : `${prefix}/${name}`,
+      type: below.includes(name) ? 'blob' : 'tree',
+      mode: below.includes(name) ? '100644' : '040000',
+    }));
     return paginate(entries, request);
   }
   return notFound('');
@@ -191,8 +239,25 @@ function hooks(state: FakeState, project: FakeProject, rest: readonly string[], 
   if (rest.length === 0 && request.method === 'POST') {
     const parameters = request.parameters;
     if (typeof parameters.url !== 'string' || parameters.url === '') return missing('url');
-    const flags = ['push_events', 'issues_events', 'merge_requests_events', 'note_events', 'tag_push_events', 'pipeline_events', 'job_events', 'releases_events', 'wiki_page_events', 'deployment_events'];
-    const hook: Json = { id: (state.nextId += 1), url: parameters.url, project_id: project.json.id, enable_ssl_verification: parameters.enable_ssl_verification !== false, created_at: new Date().toISOString() };
+    const flags = [
+      'push_events',
+      'issues_events',
+      'merge_requests_events',
+      'note_events',
+      'tag_push_events',
+      'pipeline_events',
+      'job_events',
+      'releases_events',
+      'wiki_page_events',
+      'deployment_events',
+    ];
+    const hook: Json = {
+      id: (state.nextId += 1),
+      url: parameters.url,
+      project_id: project.json.id,
+      enable_ssl_verification: parameters.enable_ssl_verification !== false,
+      created_at: new Date().toISOString(),
+    };
     for (const flag of flags) hook[flag] = flag === 'push_events' ? parameters[flag] !== false : parameters[flag] === true;
     project.hooks.push(hook);
     return { status: 201, body: hook };
@@ -213,7 +278,10 @@ export function handleApi(state: FakeState, request: ApiRequest): ApiResult {
   if (resource === 'version') return { status: 200, body: { version: '17.5.0', revision: 'fake' } };
   if (resource === 'users' && id === undefined) {
     const username = request.query.get('username')?.toLowerCase();
-    return paginate(state.users.filter((user) => username === undefined || String(user.username).toLowerCase() === username), request);
+    return paginate(
+      state.users.filter((user) => username === undefined || String(user.username).toLowerCase() === username),
+      request,
+    );
   }
   if (resource !== 'projects') return notFound('');
   if (id === undefined) return listProjects(state, request);
@@ -221,7 +289,8 @@ export function handleApi(state: FakeState, request: ApiRequest): ApiResult {
   if (project === undefined) return notFound('Project');
   if (collection === undefined) return { status: 200, body: project.json };
   if (collection === 'issues') {
-    if (item === undefined) return request.method === 'POST' ? createIssue(state, project, request.parameters) : listIssues(project, request);
+    if (item === undefined)
+      return request.method === 'POST' ? createIssue(state, project, request.parameters) : listIssues(project, request);
     const issue = project.issues.find((entry) => String(entry.iid) === item);
     if (issue === undefined) return { status: 404, body: { message: '404 Not found' } };
     if (rest.length === 0) return request.method === 'PUT' ? updateIssue(state, issue, request.parameters) : { status: 200, body: issue };

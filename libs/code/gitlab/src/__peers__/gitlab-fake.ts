@@ -83,12 +83,24 @@ export async function startGitlabFake(options: GitlabFakeOptions = {}): Promise<
       return { status: 401, body: { error: 'invalid_client', error_description: 'Client authentication failed due to unknown client.' } };
     }
     if (parameters.grant_type !== 'refresh_token' || parameters.refresh_token !== oauth.refreshToken) {
-      return { status: 400, body: { error: 'invalid_grant', error_description: 'The provided authorization grant is invalid, expired, revoked.' } };
+      return {
+        status: 400,
+        body: { error: 'invalid_grant', error_description: 'The provided authorization grant is invalid, expired, revoked.' },
+      };
     }
     issued += 1;
     const accessToken = `fake-oauth-access-${issued}`;
     accessTokens.add(accessToken);
-    return { status: 200, body: { access_token: accessToken, token_type: 'Bearer', expires_in: 7200, refresh_token: oauth.refreshToken, created_at: Math.floor(Date.now() / 1000) } };
+    return {
+      status: 200,
+      body: {
+        access_token: accessToken,
+        token_type: 'Bearer',
+        expires_in: 7200,
+        refresh_token: oauth.refreshToken,
+        created_at: Math.floor(Date.now() / 1000),
+      },
+    };
   }
 
   const server = createServer((request, response) => {
@@ -97,7 +109,12 @@ export async function startGitlabFake(options: GitlabFakeOptions = {}): Promise<
       const authorization = request.headers.authorization;
       const privateToken = request.headers['private-token'];
       const raw = await readBody(request);
-      requests.push({ method: request.method ?? 'GET', path: `${url.pathname}${url.search}`, auth: typeof privateToken === 'string' ? 'private-token' : authorization, body: raw });
+      requests.push({
+        method: request.method ?? 'GET',
+        path: `${url.pathname}${url.search}`,
+        auth: typeof privateToken === 'string' ? 'private-token' : authorization,
+        body: raw,
+      });
       let parameters: Record<string, unknown>;
       try {
         parameters = parseParameters(raw, request.headers['content-type']);
@@ -119,8 +136,17 @@ export async function startGitlabFake(options: GitlabFakeOptions = {}): Promise<
         return;
       }
       remaining = Math.max(0, remaining - 1);
-      const segments = url.pathname.slice('/api/v4/'.length).split('/').map((segment) => decodeURIComponent(segment));
-      const apiRequest: ApiRequest = { method: request.method ?? 'GET', segments, query: url.searchParams, parameters, baseURL: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
+      const segments = url.pathname
+        .slice('/api/v4/'.length)
+        .split('/')
+        .map((segment) => decodeURIComponent(segment));
+      const apiRequest: ApiRequest = {
+        method: request.method ?? 'GET',
+        segments,
+        query: url.searchParams,
+        parameters,
+        baseURL: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+      };
       send(response, handleApi(state, apiRequest));
     })().catch((error: unknown) => {
       send(response, { status: 500, body: { message: `500 Internal Server Error: ${String(error)}` } });

@@ -91,10 +91,22 @@ export async function startSlackFake(options: SlackFakeOptions): Promise<SlackFa
 
   const page = <Item extends Json>(items: readonly Item[], args: Readonly<Record<string, string>>, kind: string) => {
     const limit = Math.max(1, Math.min(Number(args.limit ?? 100) || 100, 1000));
-    const start = args.cursor === undefined || args.cursor === '' ? 0 : items.findIndex((item) => item.id === Buffer.from(args.cursor ?? '', 'base64').toString('utf8').split(':')[1]);
+    const start =
+      args.cursor === undefined || args.cursor === ''
+        ? 0
+        : items.findIndex(
+            (item) =>
+              item.id ===
+              Buffer.from(args.cursor ?? '', 'base64')
+                .toString('utf8')
+                .split(':')[1],
+          );
     if (start < 0) return { error: 'invalid_cursor' };
     const next = items[start + limit];
-    return { items: items.slice(start, start + limit), metadata: next === undefined ? EMPTY_CURSOR_METADATA : { next_cursor: Buffer.from(`${kind}:${String(next.id)}`).toString('base64') } };
+    return {
+      items: items.slice(start, start + limit),
+      metadata: next === undefined ? EMPTY_CURSOR_METADATA : { next_cursor: Buffer.from(`${kind}:${String(next.id)}`).toString('base64') },
+    };
   };
 
   const content = (args: Readonly<Record<string, string>>): { error: string } | { text: string; blocks: unknown[] | undefined } => {
@@ -102,7 +114,11 @@ export async function startSlackFake(options: SlackFakeOptions): Promise<SlackFa
     if (args.blocks !== undefined) {
       try {
         const parsed: unknown = JSON.parse(args.blocks);
-        if (!Array.isArray(parsed) || parsed.some((block) => typeof block !== 'object' || block === null || typeof (block as Json).type !== 'string')) return { error: 'invalid_blocks' };
+        if (
+          !Array.isArray(parsed) ||
+          parsed.some((block) => typeof block !== 'object' || block === null || typeof (block as Json).type !== 'string')
+        )
+          return { error: 'invalid_blocks' };
         blocks = parsed;
       } catch {
         return { error: 'invalid_blocks_format' };
@@ -126,7 +142,14 @@ export async function startSlackFake(options: SlackFakeOptions): Promise<SlackFa
   };
 
   const methods: Readonly<Record<string, (args: Readonly<Record<string, string>>) => Json>> = {
-    'auth.test': () => ({ url: 'https://ghostbusters.slack.com/', team: 'Ghostbusters', user: 'ecto1', team_id: 'T012AB3C4', user_id: 'U0LAN0Z89', bot_id: 'B123ABC456' }),
+    'auth.test': () => ({
+      url: 'https://ghostbusters.slack.com/',
+      team: 'Ghostbusters',
+      user: 'ecto1',
+      team_id: 'T012AB3C4',
+      user_id: 'U0LAN0Z89',
+      bot_id: 'B123ABC456',
+    }),
     'chat.postMessage': (args) => {
       const channel = conversation(args.channel);
       if (channel === undefined) return { error: 'channel_not_found' };
@@ -137,7 +160,16 @@ export async function startSlackFake(options: SlackFakeOptions): Promise<SlackFa
       const parent = stored.find((message) => message.ts === args.thread_ts);
       const message: StoredMessage = { ts: nextTs(), text: body.text, blocks: body.blocks, threadTs: parent?.threadTs ?? parent?.ts };
       stored.push(message);
-      const shown = { text: message.text, username: 'ecto1', bot_id: 'B123ABC456', type: 'message', subtype: 'bot_message', ts: message.ts, ...(message.threadTs === undefined ? {} : { thread_ts: message.threadTs }), ...(body.blocks === undefined ? {} : { blocks: body.blocks }) };
+      const shown = {
+        text: message.text,
+        username: 'ecto1',
+        bot_id: 'B123ABC456',
+        type: 'message',
+        subtype: 'bot_message',
+        ts: message.ts,
+        ...(message.threadTs === undefined ? {} : { thread_ts: message.threadTs }),
+        ...(body.blocks === undefined ? {} : { blocks: body.blocks }),
+      };
       return { channel, ts: message.ts, message: shown };
     },
     'chat.update': (args) => {
@@ -149,7 +181,12 @@ export async function startSlackFake(options: SlackFakeOptions): Promise<SlackFa
       if ('error' in body) return body;
       message.text = body.text;
       if (body.blocks !== undefined) message.blocks = body.blocks;
-      return { channel: args.channel, ts: message.ts, text: message.text, message: { text: message.text, user: 'U0LAN0Z89', ...(message.threadTs === undefined ? {} : { thread_ts: message.threadTs }) } };
+      return {
+        channel: args.channel,
+        ts: message.ts,
+        text: message.text,
+        message: { text: message.text, user: 'U0LAN0Z89', ...(message.threadTs === undefined ? {} : { thread_ts: message.threadTs }) },
+      };
     },
     'chat.delete': (args) => {
       const stored = args.channel === undefined ? undefined : messages.get(args.channel);
@@ -185,7 +222,12 @@ export async function startSlackFake(options: SlackFakeOptions): Promise<SlackFa
     const contentType = request.headers['content-type'] ?? '';
     const method = (request.url ?? '').replace(/^\/api\//, '').split('?')[0] ?? '';
     const args: Record<string, string> = contentType.startsWith('application/json')
-      ? Object.fromEntries(Object.entries(JSON.parse(text === '' ? '{}' : text) as Json).map(([key, value]) => [key, typeof value === 'string' ? value : JSON.stringify(value)]))
+      ? Object.fromEntries(
+          Object.entries(JSON.parse(text === '' ? '{}' : text) as Json).map(([key, value]) => [
+            key,
+            typeof value === 'string' ? value : JSON.stringify(value),
+          ]),
+        )
       : Object.fromEntries(new URLSearchParams(text));
     requests.push({ method, contentType, authorization: request.headers.authorization, args });
     const limited = rateLimits.get(method);

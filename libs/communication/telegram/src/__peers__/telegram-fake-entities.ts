@@ -23,7 +23,8 @@ export function parseEntities(text: string, mode: unknown): { readonly visible: 
   if (mode === 'HTML') {
     const withoutTags = text.replace(HTML_TAG, '');
     if (/[<>]/.test(withoutTags)) return { error: "Bad Request: can't parse entities: Unsupported start tag at byte offset 0" };
-    if (/&(?!(?:lt|gt|amp|quot|#\d+|#x[0-9a-fA-F]+);)/.test(withoutTags)) return { error: "Bad Request: can't parse entities: Unexpected end of name token at byte offset 0" };
+    if (/&(?!(?:lt|gt|amp|quot|#\d+|#x[0-9a-fA-F]+);)/.test(withoutTags))
+      return { error: "Bad Request: can't parse entities: Unexpected end of name token at byte offset 0" };
     return { visible: withoutTags.replace(HTML_ENTITY, decodeEntity) };
   }
   if (mode === 'MarkdownV2') {
@@ -36,7 +37,9 @@ export function parseEntities(text: string, mode: unknown): { readonly visible: 
       } else if (character === '_' || character === '*') {
         // Formatting delimiters (italic, bold): not shown.
       } else if (MARKDOWN_V2_RESERVED.has(character)) {
-        return { error: `Bad Request: can't parse entities: Character '${character}' is reserved and must be escaped with the preceding '\\'` };
+        return {
+          error: `Bad Request: can't parse entities: Character '${character}' is reserved and must be escaped with the preceding '\\'`,
+        };
       } else {
         visible += character;
       }

@@ -11,7 +11,8 @@ import { parseEntities } from './telegram-fake-entities';
  * `__fixtures__/errors.json`. Bound to 127.0.0.1.
  */
 
-type Envelope = { ok: true; result: unknown } | { ok: false; error_code: number; description: string; parameters?: { retry_after: number } };
+type Envelope =
+  { ok: true; result: unknown } | { ok: false; error_code: number; description: string; parameters?: { retry_after: number } };
 
 /** A chat the fake knows: private chats are users. */
 export interface FakeChat {
@@ -93,7 +94,8 @@ export async function startTelegramFake(token = '123456789:AAFakeTokenForSwitchy
   const state = { commands: undefined as unknown, webhook: undefined as TelegramFake['webhook'] };
 
   const chatOf = (value: unknown) => (typeof value === 'number' || typeof value === 'string' ? chats.get(Number(value)) : undefined);
-  const findMessage = (chatId: unknown, messageId: unknown) => messages.find((message) => message.chatId === Number(chatId) && message.message_id === Number(messageId));
+  const findMessage = (chatId: unknown, messageId: unknown) =>
+    messages.find((message) => message.chatId === Number(chatId) && message.message_id === Number(messageId));
 
   function sendMessage(body: Record<string, unknown>): Envelope {
     const chat = chatOf(body.chat_id);
@@ -107,11 +109,31 @@ export async function startTelegramFake(token = '123456789:AAFakeTokenForSwitchy
       return { ok: false, error_code: 400, description: 'Bad Request: BUTTON_DATA_INVALID' };
     }
     const replyTo = (body.reply_parameters as { message_id?: number } | undefined)?.message_id;
-    if (replyTo !== undefined && findMessage(chat.id, replyTo) === undefined) return { ok: false, error_code: 400, description: 'Bad Request: message to be replied not found' };
-    const message: FakeMessage = { message_id: nextMessageId++, chatId: chat.id, visible: parsed.visible, text: body.text, parse_mode: body.parse_mode, reply_markup: body.reply_markup, reply_to: replyTo, date: Math.floor(Date.now() / 1000) };
+    if (replyTo !== undefined && findMessage(chat.id, replyTo) === undefined)
+      return { ok: false, error_code: 400, description: 'Bad Request: message to be replied not found' };
+    const message: FakeMessage = {
+      message_id: nextMessageId++,
+      chatId: chat.id,
+      visible: parsed.visible,
+      text: body.text,
+      parse_mode: body.parse_mode,
+      reply_markup: body.reply_markup,
+      reply_to: replyTo,
+      date: Math.floor(Date.now() / 1000),
+    };
     messages.push(message);
     const publicChat = withoutBlocked(chat);
-    return { ok: true, result: { message_id: message.message_id, from: { id: Number(token.split(':')[0]), is_bot: true, first_name: 'Switchyard Bot' }, chat: publicChat, date: message.date, text: parsed.visible, ...(replyTo === undefined ? {} : { reply_to_message: { message_id: replyTo } }) } };
+    return {
+      ok: true,
+      result: {
+        message_id: message.message_id,
+        from: { id: Number(token.split(':')[0]), is_bot: true, first_name: 'Switchyard Bot' },
+        chat: publicChat,
+        date: message.date,
+        text: parsed.visible,
+        ...(replyTo === undefined ? {} : { reply_to_message: { message_id: replyTo } }),
+      },
+    };
   }
 
   function editMessageText(body: Record<string, unknown>): Envelope {
@@ -120,9 +142,19 @@ export async function startTelegramFake(token = '123456789:AAFakeTokenForSwitchy
     if (typeof body.text !== 'string') return error('messageTextEmpty');
     const parsed = parseEntities(body.text, body.parse_mode);
     if ('error' in parsed) return { ok: false, error_code: 400, description: parsed.error };
-    if (parsed.visible === message.visible && JSON.stringify(body.reply_markup) === JSON.stringify(message.reply_markup)) return error('messageNotModified');
+    if (parsed.visible === message.visible && JSON.stringify(body.reply_markup) === JSON.stringify(message.reply_markup))
+      return error('messageNotModified');
     Object.assign(message, { visible: parsed.visible, text: body.text, parse_mode: body.parse_mode, reply_markup: body.reply_markup });
-    return { ok: true, result: { message_id: message.message_id, chat: { id: message.chatId, type: chatOf(message.chatId)?.type }, date: message.date, edit_date: Math.floor(Date.now() / 1000), text: parsed.visible } };
+    return {
+      ok: true,
+      result: {
+        message_id: message.message_id,
+        chat: { id: message.chatId, type: chatOf(message.chatId)?.type },
+        date: message.date,
+        edit_date: Math.floor(Date.now() / 1000),
+        text: parsed.visible,
+      },
+    };
   }
 
   function getUpdates(body: Record<string, unknown>): Envelope {
@@ -135,7 +167,10 @@ export async function startTelegramFake(token = '123456789:AAFakeTokenForSwitchy
   }
 
   const methods: Record<string, (body: Record<string, unknown>) => Envelope> = {
-    getMe: () => ({ ok: true, result: { id: Number(token.split(':')[0]), is_bot: true, first_name: 'Switchyard Bot', username: 'switchyard_test_bot' } }),
+    getMe: () => ({
+      ok: true,
+      result: { id: Number(token.split(':')[0]), is_bot: true, first_name: 'Switchyard Bot', username: 'switchyard_test_bot' },
+    }),
     sendMessage,
     editMessageText,
     deleteMessage(body) {
@@ -154,7 +189,13 @@ export async function startTelegramFake(token = '123456789:AAFakeTokenForSwitchy
       if (chatOf(body.chat_id) === undefined) return error('chatNotFound');
       const user = chatOf(body.user_id);
       if (user === undefined || user.type !== 'private') return error('userNotFound');
-      return { ok: true, result: { status: 'member', user: { id: user.id, is_bot: false, first_name: user.first_name, last_name: user.last_name, username: user.username } } };
+      return {
+        ok: true,
+        result: {
+          status: 'member',
+          user: { id: user.id, is_bot: false, first_name: user.first_name, last_name: user.last_name, username: user.username },
+        },
+      };
     },
     setMyCommands(body) {
       state.commands = body.commands;
@@ -177,8 +218,11 @@ export async function startTelegramFake(token = '123456789:AAFakeTokenForSwitchy
       const match = /^\/bot([^/]+)\/([A-Za-z]+)$/.exec(request.url ?? '');
       requests.push({ method: match?.[2] ?? '', path: request.url ?? '', body });
       let envelope: Envelope;
-      if (match === null || match[1] !== token) envelope = match === null ? { ok: false, error_code: 404, description: 'Not Found' } : error('unauthorized');
-      else envelope = failures.get(match[2] ?? '') ?? methods[match[2] ?? '']?.(body) ?? { ok: false, error_code: 404, description: 'Not Found: method not found' };
+      if (match === null || match[1] !== token)
+        envelope = match === null ? { ok: false, error_code: 404, description: 'Not Found' } : error('unauthorized');
+      else
+        envelope = failures.get(match[2] ?? '') ??
+          methods[match[2] ?? '']?.(body) ?? { ok: false, error_code: 404, description: 'Not Found: method not found' };
       if (match !== null) failures.delete(match[2] ?? '');
       response.writeHead(envelope.ok ? 200 : envelope.error_code, { 'content-type': 'application/json' });
       response.end(JSON.stringify(envelope));

@@ -59,7 +59,11 @@ export interface TelegramTestApiEmulator {
       | { readonly botToken: string; readonly callbackQuery: { readonly from: SeenUser; readonly message: { readonly chat: SeenChat } } }
     )[];
     /** Messages the bot sent, with the `chat_id` it sent them to. */
-    readonly botMessages: readonly { readonly botToken: string; readonly messageId: number; readonly message: { readonly chat_id: unknown } }[];
+    readonly botMessages: readonly {
+      readonly botToken: string;
+      readonly messageId: number;
+      readonly message: { readonly chat_id: unknown };
+    }[];
   };
 }
 
@@ -97,7 +101,10 @@ function parametersOf(url: URL, contentType: string | undefined, body: Buffer): 
 }
 
 /** Who sent an update, and in which chat: a message's `from`/`chat`, or a callback's `from` and its message's chat. */
-function senderOf(update: TelegramTestApiEmulator['storage']['userMessages'][number]): { user: SeenUser | undefined; chatId: number | undefined } {
+function senderOf(update: TelegramTestApiEmulator['storage']['userMessages'][number]): {
+  user: SeenUser | undefined;
+  chatId: number | undefined;
+} {
   if ('callbackQuery' in update) return { user: update.callbackQuery.from, chatId: update.callbackQuery.message.chat.id };
   return { user: update.message.from, chatId: update.message.chat.id };
 }
@@ -105,7 +112,8 @@ function senderOf(update: TelegramTestApiEmulator['storage']['userMessages'][num
 /** Starts the shim in front of a started emulator; its storage is read on every request. */
 export async function startTelegramTestApiShim(emulator: TelegramTestApiEmulator): Promise<TelegramTestApiShim> {
   const sendersTo = (token: string) => emulator.storage.userMessages.filter((update) => update.botToken === token).map(senderOf);
-  const userOf = (token: string, id: unknown) => sendersTo(token).findLast(({ user }) => user !== undefined && String(user.id) === String(id))?.user;
+  const userOf = (token: string, id: unknown) =>
+    sendersTo(token).findLast(({ user }) => user !== undefined && String(user.id) === String(id))?.user;
 
   const answers: Record<string, (token: string, parameters: MethodParameters) => Envelope | undefined> = {
     getchat(token, parameters) {
@@ -125,17 +133,24 @@ export async function startTelegramTestApiShim(emulator: TelegramTestApiEmulator
     },
     editmessagetext(token, parameters) {
       const exists = emulator.storage.botMessages.some(
-        (update) => update.botToken === token && String(update.messageId) === String(parameters.message_id) && String(update.message.chat_id) === String(parameters.chat_id),
+        (update) =>
+          update.botToken === token &&
+          String(update.messageId) === String(parameters.message_id) &&
+          String(update.message.chat_id) === String(parameters.chat_id),
       );
       return exists ? undefined : error('messageToEditNotFound');
     },
   };
 
   function pass(incoming: IncomingMessage, outgoing: ServerResponse, body: Buffer): void {
-    const upstream = forward(`${emulator.config.apiURL}${incoming.url ?? '/'}`, { method: incoming.method, headers: incoming.headers }, (response) => {
-      outgoing.writeHead(response.statusCode ?? 502, response.headers);
-      response.pipe(outgoing);
-    });
+    const upstream = forward(
+      `${emulator.config.apiURL}${incoming.url ?? '/'}`,
+      { method: incoming.method, headers: incoming.headers },
+      (response) => {
+        outgoing.writeHead(response.statusCode ?? 502, response.headers);
+        response.pipe(outgoing);
+      },
+    );
     upstream.on('error', () => outgoing.destroy());
     upstream.end(body);
   }

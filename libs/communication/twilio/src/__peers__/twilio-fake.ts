@@ -56,8 +56,14 @@ const E164 = /^\+[1-9]\d{1,14}$/;
  */
 const MAGIC_RECIPIENTS: Readonly<Record<string, { code: number; message: string }>> = {
   '+15005550001': { code: 21211, message: "The 'To' number +15005550001 is not a valid phone number." },
-  '+15005550002': { code: 21612, message: "The 'To' phone number: +15005550002, is not currently reachable using the 'From' phone number via SMS." },
-  '+15005550003': { code: 21408, message: 'Permission to send an SMS has not been enabled for the region indicated by the \'To\' number: +15005550003.' },
+  '+15005550002': {
+    code: 21612,
+    message: "The 'To' phone number: +15005550002, is not currently reachable using the 'From' phone number via SMS.",
+  },
+  '+15005550003': {
+    code: 21408,
+    message: "Permission to send an SMS has not been enabled for the region indicated by the 'To' number: +15005550003.",
+  },
   '+15005550004': { code: 21610, message: 'Attempt to send to unsubscribed recipient' },
   '+15005550009': { code: 21614, message: "'To' number is not a valid mobile number" },
 };
@@ -107,7 +113,12 @@ export async function startTwilioFake(options: TwilioFakeOptions): Promise<Twili
     owner_account_sid: options.accountSid,
     friendly_name: 'Switchyard test account',
     uri: `${accountPath}.json`,
-    subresource_uris: Object.fromEntries(Object.entries(ACCOUNT.subresource_uris as Record<string, string>).map(([name, uri]) => [name, uri.replace(/\/Accounts\/AC[a-z]{32}/, `/Accounts/${options.accountSid}`)])),
+    subresource_uris: Object.fromEntries(
+      Object.entries(ACCOUNT.subresource_uris as Record<string, string>).map(([name, uri]) => [
+        name,
+        uri.replace(/\/Accounts\/AC[a-z]{32}/, `/Accounts/${options.accountSid}`),
+      ]),
+    ),
   };
 
   function authorized(header: string | undefined): boolean {
@@ -122,7 +133,8 @@ export async function startTwilioFake(options: TwilioFakeOptions): Promise<Twili
     if (to === undefined || !E164.test(to)) return twilioError(21211, `The 'To' number ${to ?? ''} is not a valid phone number.`, 400);
     const magic = MAGIC_RECIPIENTS[to];
     if (magic !== undefined) return twilioError(magic.code, magic.message, 400);
-    if (form.From === undefined && form.MessagingServiceSid === undefined) return twilioError(21603, "A 'From' or 'MessagingServiceSid' parameter is required to send a message", 400);
+    if (form.From === undefined && form.MessagingServiceSid === undefined)
+      return twilioError(21603, "A 'From' or 'MessagingServiceSid' parameter is required to send a message", 400);
     const body = form.Body;
     if (body === undefined || body === '') return twilioError(21602, 'Message body is required.', 400);
     if (body.length > 1600) return twilioError(21617, 'The concatenated message body exceeds the 1600 character limit.', 400);
@@ -178,7 +190,9 @@ export async function startTwilioFake(options: TwilioFakeOptions): Promise<Twili
       contentType,
       form,
     });
-    const answer = !authorized(header('authorization')) ? { status: 401, body: ERRORS.unauthorized } : (scripted.shift() ?? route(request.method ?? 'GET', url.pathname, form));
+    const answer = !authorized(header('authorization'))
+      ? { status: 401, body: ERRORS.unauthorized }
+      : (scripted.shift() ?? route(request.method ?? 'GET', url.pathname, form));
     const headers: Record<string, string> = { date: new Date().toUTCString() };
     if (answer.body !== undefined) headers['content-type'] = 'application/json; charset=utf-8';
     response.writeHead(answer.status, headers);
@@ -199,7 +213,12 @@ export async function startTwilioFake(options: TwilioFakeOptions): Promise<Twili
     setStatus(sid, status, errorCode) {
       const message = messages.get(sid);
       if (message === undefined) throw new Error(`no message ${sid}`);
-      Object.assign(message, { status, date_updated: rfc2822(new Date()), error_code: errorCode ?? null, error_message: errorCode === undefined ? null : `Error ${errorCode}` });
+      Object.assign(message, {
+        status,
+        date_updated: rfc2822(new Date()),
+        error_code: errorCode ?? null,
+        error_message: errorCode === undefined ? null : `Error ${errorCode}`,
+      });
     },
     failNext: (reply) => void scripted.push(reply),
     close,
