@@ -11,7 +11,7 @@ export {
 export { REDACTED, redact, redactText, registerSecret } from './errors/redact';
 
 export {
-  CAPABILITY_NAMES,
+  CAPABILITY_NAME_PATTERN,
   defineCapability,
   type CapabilityContract,
   type CapabilityName,
@@ -45,6 +45,7 @@ export {
   type CapabilityDispatcher,
   type CapabilityHandlers,
   type OperationHandler,
+  type OperationHandlers,
 } from './provider/capability-dispatcher';
 export { defineProvider, type DefinedProvider, type ProviderDefinition } from './provider/define-provider';
 
@@ -147,7 +148,7 @@ export type {
   WebhookEventType,
   WebhookHeaders,
   WebhookReply,
-} from './webhooks/webhook-types';
+} from './provider/provider-webhooks';
 export {
   headerValue,
   hmacSignature,
@@ -176,16 +177,8 @@ export {
 export { createHub, type Hub, type ProviderReport, type RouteExplanation } from './hub/create-hub';
 export type { CapabilityFacade } from './hub/capability-facade';
 export type { ProviderHealth } from './hub/health';
-export type {
-  BreakerSettings,
-  CredentialLookup,
-  ExecuteOptions,
-  ExecuteResult,
-  HubOptions,
-  HubRequest,
-  ProviderRoutingOptions,
-  RoutingOptions,
-} from './hub/hub-options';
+export type { HubOptions, HubRequest } from './hub/hub-options';
+export type { BreakerSettings, ExecuteOptions, ExecuteResult, ProviderRoutingOptions, RoutingOptions } from './router/router-options';
 export { ProviderRegistry, type ContractLookup, type RegistryStatistics } from './registry/provider-registry';
 export type { ParallelOutcome } from './router/router';
 export type { CandidateExplanation } from './router/ranking';
@@ -315,6 +308,7 @@ export {
   type CredentialManagerOptions,
   type KeyRotationReport,
 } from './credentials/credential-manager';
+export type { CredentialLookup } from './credentials/credential-lookup';
 export {
   DEFAULT_REFRESH_SKEW_MS,
   OAUTH2_TOKEN_FIELD,

@@ -1,29 +1,17 @@
 import type { z } from 'zod';
+import { IntegrationError } from '../errors/integration-error';
 
 /**
- * Every capability name Switchyard knows. A name becomes routable once core
- * holds a contract for it (see `capabilityContracts`); the rest are reserved
- * identifiers whose contracts arrive with their second provider.
+ * A capability's name: lowercase kebab-case, e.g. `storage` or
+ * `geocoding`. Any well-formed name is routable once a hub holds its
+ * contract, whether core defines it or the host does.
  */
-export const CAPABILITY_NAMES = [
-  'storage',
-  'functions',
-  'compute',
-  'repositories',
-  'issues',
-  'messaging',
-  'crm',
-  'payments',
-  'sms',
-  'analytics',
-  'upload',
-  'content',
-  'comments',
-  'live',
-] as const;
+export type CapabilityName = string;
 
-/** One of {@link CAPABILITY_NAMES}. */
-export type CapabilityName = (typeof CAPABILITY_NAMES)[number];
+/** What a {@link CapabilityName} must look like: lowercase words joined by single hyphens. */
+export const CAPABILITY_NAME_PATTERN = /^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$/;
+
+const OPERATION_NAME_PATTERN = /^[a-z][A-Za-z0-9]*$/;
 
 /** What an operation does to the outside world; agents and the router read these. */
 export interface OperationHints {
@@ -55,12 +43,68 @@ export interface CapabilityContract<
 }
 
 /**
- * Defines a capability contract. The result is frozen; its operations'
- * schemas are what hubs validate input and output against.
+ * What is wrong with a capability contract, one entry per bad field (empty
+ * when it is well-formed): the name, the version, and each operation's name
+ * and schemas.
+ */
+export function capabilityContractProblems(contract: unknown): string[] {
+  if (typeof contract !== 'object' || contract === null) return ['(contract): must be an object'];
+  const { name, version, operations } = contract as Partial<Record<keyof CapabilityContract, unknown>>;
+  const problems: string[] = [];
+  if (typeof name !== 'string' || !CAPABILITY_NAME_PATTERN.test(name)) {
+    problems.push(`name: must be lowercase kebab-case, e.g. "geocoding" or "object-storage", got ${JSON.stringify(name)}`);
+  }
+  if (typeof version !== 'number' || !Number.isInteger(version) || version < 1) {
+    problems.push(`version: must be a whole number >= 1, got ${JSON.stringify(version)}`);
+  }
+  if (typeof operations !== 'object' || operations === null || Object.keys(operations).length === 0) {
+    problems.push('operations: must define at least one operation');
+    return problems;
+  }
+  for (const [operation, definition] of Object.entries(operations as Record<string, Partial<OperationContract> | undefined>)) {
+    if (!OPERATION_NAME_PATTERN.test(operation)) problems.push(`operations.${operation}: must be a camelCase name`);
+    for (const schema of ['input', 'output'] as const) {
+      if (typeof definition?.[schema]?.safeParse !== 'function') problems.push(`operations.${operation}.${schema}: must be a zod schema`);
+    }
+  }
+  return problems;
+}
+
+/**
+ * Defines a capability contract, core's or a host's own. The result is
+ * frozen; its operations' schemas are what hubs validate input and output
+ * against. Throws a `validation` `IntegrationError` naming every bad field
+ * (a name that is not kebab-case, a version below 1, an operation without
+ * schemas).
+ *
+ * @example
+ * ```ts
+ * const geocodingV1 = defineCapability({
+ *   name: 'geocoding',
+ *   version: 1,
+ *   description: 'Turns addresses into coordinates.',
+ *   operations: {
+ *     geocode: {
+ *       description: 'Finds the coordinates of an address.',
+ *       input: z.strictObject({ address: z.string().min(1) }),
+ *       output: z.strictObject({ latitude: z.number(), longitude: z.number() }),
+ *       hints: { readOnly: true, destructive: false, idempotent: true },
+ *     },
+ *   },
+ * });
+ * ```
  */
 export function defineCapability<const Name extends CapabilityName, const Operations extends Record<string, OperationContract>>(
   contract: CapabilityContract<Name, Operations>,
 ): CapabilityContract<Name, Operations> {
+  const problems = capabilityContractProblems(contract);
+  if (problems.length > 0) {
+    throw new IntegrationError({
+      kind: 'validation',
+      message: `Invalid capability contract ${JSON.stringify(contract.name)}: ${problems.join('; ')}`,
+      details: problems,
+    });
+  }
   return Object.freeze({ ...contract, operations: Object.freeze({ ...contract.operations }) });
 }
 

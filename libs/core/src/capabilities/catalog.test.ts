@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { describe, expect, it } from 'vitest';
-import { CAPABILITY_NAMES } from './capability';
+import { defineCapability } from './capability';
 import { capabilityContracts, findCapabilityContract } from './catalog';
 import { computeV1 } from './compute';
 import { functionsV1 } from './functions';
@@ -30,13 +30,10 @@ describe('capability catalog', () => {
     expect(findCapabilityContract('repositories', 1)).toBe(repositoriesV1);
   });
 
-  it('finds nothing for unknown names, other versions and reserved names without a contract', () => {
+  it('finds nothing for names core does not define and versions that do not exist', () => {
     expect(findCapabilityContract('storage', 2)).toBeUndefined();
     expect(findCapabilityContract('teleport', 1)).toBeUndefined();
-    for (const reserved of ['analytics', 'upload', 'content', 'comments', 'live']) {
-      expect(CAPABILITY_NAMES).toContain(reserved);
-      expect(findCapabilityContract(reserved, 1)).toBeUndefined();
-    }
+    expect(findCapabilityContract('analytics', 1)).toBeUndefined();
   });
 
   it('keeps contracts and their operations frozen', () => {
@@ -44,6 +41,46 @@ describe('capability catalog', () => {
       expect(Object.isFrozen(contract), contract.name).toBe(true);
       expect(Object.isFrozen(contract.operations), contract.name).toBe(true);
     }
+  });
+});
+
+describe('defineCapability', () => {
+  const geocode = {
+    description: 'Finds the coordinates of an address.',
+    input: z.strictObject({ address: z.string() }),
+    output: z.strictObject({ latitude: z.number(), longitude: z.number() }),
+    hints: { readOnly: true, destructive: false, idempotent: true },
+  };
+
+  it('accepts any kebab-case name and freezes the contract', () => {
+    for (const name of ['geocoding', 'object-storage', 'web3', 'a-b-c']) {
+      const contract = defineCapability({ name, version: 1, description: 'Test.', operations: { geocode } });
+      expect(contract.name).toBe(name);
+      expect(Object.isFrozen(contract)).toBe(true);
+      expect(Object.isFrozen(contract.operations)).toBe(true);
+    }
+  });
+
+  it.each([
+    ['a name that is not kebab-case', { name: 'Geo_Coding', version: 1 }, /name: must be lowercase kebab-case.*"Geo_Coding"/],
+    ['an empty name', { name: '', version: 1 }, /name: must be lowercase kebab-case/],
+    ['a trailing hyphen', { name: 'geocoding-', version: 1 }, /name: must be lowercase kebab-case/],
+    ['a version below 1', { name: 'geocoding', version: 0 }, /version: must be a whole number >= 1, got 0/],
+    ['a fractional version', { name: 'geocoding', version: 1.5 }, /version: must be a whole number >= 1/],
+  ])('throws a validation error for %s', (_case, identity, message) => {
+    const define = () => defineCapability({ ...identity, description: 'Test.', operations: { geocode } });
+    expect(define).toThrow(message);
+    expect(define).toThrow(expect.objectContaining({ kind: 'validation' }) as Error);
+  });
+
+  it('names bad operations: no operations, a name that is not camelCase, a missing schema', () => {
+    expect(() => defineCapability({ name: 'geocoding', version: 1, description: 'Test.', operations: {} })).toThrow(
+      /operations: must define at least one operation/,
+    );
+    const broken = { ...geocode, output: undefined } as unknown as typeof geocode;
+    expect(() => defineCapability({ name: 'geocoding', version: 1, description: 'Test.', operations: { 'geo-code': broken } })).toThrow(
+      /operations\.geo-code: must be a camelCase name; operations\.geo-code\.output: must be a zod schema/,
+    );
   });
 });
 

@@ -7,10 +7,10 @@ import { repositoriesV1 } from './repositories';
 import { storageV1 } from './storage';
 
 /**
- * Every capability contract core holds, one entry per name and version. Only
- * these capabilities are routable; the other `CAPABILITY_NAMES` (such as
- * `analytics`, `upload`, `content`, `comments`, `live`) are reserved until
- * their contracts arrive.
+ * The capability contracts core defines, one entry per name and version.
+ * Every hub knows these; a host adds its own with `defineCapability` (passed
+ * to `createHub({ capabilities })`, carried by its providers, or given to
+ * `hub.capability()`).
  */
 export const capabilityContracts: readonly CapabilityContract[] = Object.freeze([
   storageV1,
@@ -22,9 +22,8 @@ export const capabilityContracts: readonly CapabilityContract[] = Object.freeze(
 ]);
 
 /**
- * The contract for a capability name and version, or `undefined` when core
- * has none (an unknown name, a reserved name without a contract yet, or a
- * version that does not exist).
+ * Core's contract for a capability name and version, or `undefined` when core
+ * defines none (a host's own capability, or a version that does not exist).
  *
  * @example
  * ```ts

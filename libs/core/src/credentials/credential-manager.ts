@@ -1,8 +1,8 @@
 import { IntegrationError } from '../errors/integration-error';
 import { registerSecret } from '../errors/redact';
-import type { CredentialLookup } from '../hub/hub-options';
 import type { Store } from '../store/store';
 import type { SealedCredential } from '../store/store-records';
+import type { CredentialLookup } from './credential-lookup';
 import {
   createCredentialSealer,
   masterKeysFromEnvironment,

@@ -44,7 +44,10 @@ export interface ProviderReport extends ProviderMetrics {
 /** The hub: the providers, the router over them, and everything a host calls. */
 export interface Hub {
   /** The registered providers: find, search, statistics. Register through `hub.register()`. */
-  readonly registry: Pick<ProviderRegistry, 'get' | 'list' | 'findByCapability' | 'findByCategory' | 'search' | 'statistics'>;
+  readonly registry: Pick<
+    ProviderRegistry,
+    'get' | 'list' | 'findByCapability' | 'findByCategory' | 'search' | 'statistics' | 'contract' | 'contracts'
+  >;
   /** Typed events: request, route, attempt, failover, breaker, ratelimit, health. */
   readonly events: Pick<EventBus<HubEvents>, 'on' | 'off'>;
   /** Every operation as a tool for AI agents. */
@@ -55,7 +58,23 @@ export interface Hub {
   readonly functions: CapabilityFacade<typeof functionsV1>;
   readonly compute: CapabilityFacade<typeof computeV1>;
   readonly repositories: CapabilityFacade<typeof repositoriesV1>;
-  /** Adds a provider; throws `validation` naming the bad field, or `conflict` for a taken id. */
+  /**
+   * Any capability as typed methods, a host's own included. The hub learns
+   * the contract if it did not know it; throws `conflict` when it holds a
+   * different contract under that name.
+   *
+   * @example
+   * ```ts
+   * const place = await hub.capability(geocodingV1).geocode({ address: '1 Main St' }); // typed by the contract
+   * ```
+   */
+  capability<Contract extends CapabilityContract>(contract: Contract): CapabilityFacade<Contract>;
+  /**
+   * Adds a provider and learns the contracts it carries; throws `validation`
+   * naming the bad field (or a capability the hub has no contract for), or
+   * `conflict` for a taken id or a contract that differs from the one the hub
+   * holds under that name.
+   */
   register(provider: ProviderV1): void;
   unregister(id: string): boolean;
   /**
@@ -108,10 +127,9 @@ const DEFAULT_HEALTH_CHECK_TIMEOUT_MS = 5_000;
  */
 export function createHub(options: HubOptions = {}): Hub {
   const routing = options.routing ?? {};
-  const contracts: CapabilityContract[] = [...capabilityContracts, ...(options.capabilities ?? [])];
-  const contractsByName = new Map(contracts.map((contract) => [contract.name, contract]));
-  const findContract = (name: string, version: number): CapabilityContract | undefined =>
-    contracts.find((contract) => contract.name === name && contract.version === version);
+  // A host's contract replaces core's of the same name (e.g. a storage v2 under test).
+  const hostContracts = options.capabilities ?? [];
+  const builtIns = capabilityContracts.filter((builtIn) => !hostContracts.some((contract) => contract.name === builtIn.name));
   const logger = redactingLogger(options.logger ?? silentLogger);
   const events = new EventBus<HubEvents>((error, type) =>
     logger.error({ type, error: toIntegrationError(error).message }, 'event listener threw'),
@@ -119,15 +137,15 @@ export function createHub(options: HubOptions = {}): Hub {
   for (const [type, listener] of Object.entries(options.events ?? {})) {
     if (listener !== undefined) events.on(type as HubEventType, listener as never);
   }
-  const registry = new ProviderRegistry(findContract);
+  const registry = new ProviderRegistry([...builtIns, ...hostContracts]);
   const router = new Router({
     registry,
-    findContract,
+    findContract: (name, version) => registry.contract(name, version),
     events,
     logger,
     credentials: options.credentials,
     routing,
-    contractsByName,
+    contractsByName: registry.contractsByName,
     clock: options.clock,
   });
   const healthCheckTimeoutMs = routing.healthCheckTimeoutMs ?? DEFAULT_HEALTH_CHECK_TIMEOUT_MS;
@@ -183,7 +201,6 @@ export function createHub(options: HubOptions = {}): Hub {
   };
 
   const tools = new ToolRegistry({
-    contracts,
     registry,
     execute: async (capability, operation, input, executeOptions) =>
       (await router.execute({ capability, operation, input }, executeOptions)).value,
@@ -204,12 +221,16 @@ export function createHub(options: HubOptions = {}): Hub {
     registry,
     events,
     tools,
-    storage: facade(contractsByName.get('storage') as typeof storageV1),
-    messaging: facade(contractsByName.get('messaging') as typeof messagingV1),
-    issues: facade(contractsByName.get('issues') as typeof issuesV1),
-    functions: facade(contractsByName.get('functions') as typeof functionsV1),
-    compute: facade(contractsByName.get('compute') as typeof computeV1),
-    repositories: facade(contractsByName.get('repositories') as typeof repositoriesV1),
+    storage: facade(registry.contract('storage') as typeof storageV1),
+    messaging: facade(registry.contract('messaging') as typeof messagingV1),
+    issues: facade(registry.contract('issues') as typeof issuesV1),
+    functions: facade(registry.contract('functions') as typeof functionsV1),
+    compute: facade(registry.contract('compute') as typeof computeV1),
+    repositories: facade(registry.contract('repositories') as typeof repositoriesV1),
+    capability(contract) {
+      registry.addContract(contract);
+      return facade(contract);
+    },
     register(provider) {
       registry.register(provider);
       router.addProvider(provider);

@@ -1,3 +1,4 @@
+import type { z } from 'zod';
 import type { CapabilityContract } from '../capabilities/capability';
 import { IntegrationError } from '../errors/integration-error';
 import type { ProviderCallContext, ProviderRequest } from './provider';
@@ -6,6 +7,24 @@ import type { ProviderCapability } from './provider-manifest';
 /** Runs one operation with input already parsed against the contract (defaults applied). */
 export type OperationHandler = (input: never, context: ProviderCallContext) => Promise<unknown>;
 
+/**
+ * One handler per operation of a contract, typed from its schemas: the input
+ * as the contract parses it (defaults applied), the output as callers receive
+ * it. `Context` is what the provider hands its handlers (default: the hub's
+ * call context).
+ *
+ * @example
+ * ```ts
+ * const handlers: OperationHandlers<typeof storageV1> = { putObject: async (input, { signal }) => ..., ... };
+ * ```
+ */
+export type OperationHandlers<Contract extends CapabilityContract, Context = ProviderCallContext> = {
+  readonly [Name in keyof Contract['operations']]: (
+    input: z.output<Contract['operations'][Name]['input']>,
+    context: Context,
+  ) => Promise<z.output<Contract['operations'][Name]['output']>>;
+};
+
 /** One capability a provider serves: the contract and a handler per operation it supports. */
 export interface CapabilityHandlers {
   readonly contract: CapabilityContract;
@@ -13,10 +32,12 @@ export interface CapabilityHandlers {
   readonly handlers: Readonly<Record<string, OperationHandler>>;
 }
 
-/** What {@link createCapabilityDispatcher} returns: the manifest's capability list and `execute`. */
+/** What {@link createCapabilityDispatcher} returns: the manifest's capability list, the contracts and `execute`. */
 export interface CapabilityDispatcher {
   /** For `manifest.capabilities`: each contract with the operations that have handlers. */
   readonly capabilities: readonly ProviderCapability[];
+  /** For `ProviderV1.contracts`: each contract served, so a hub can route capabilities it did not know. */
+  readonly contracts: readonly CapabilityContract[];
   /**
    * `ProviderV1.execute`: finds the handler (`unsupported` when there is
    * none), parses the input against the contract (`validation`, naming each
@@ -33,11 +54,16 @@ export interface CapabilityDispatcher {
  * @example
  * ```ts
  * const dispatcher = createCapabilityDispatcher('acme', [{ contract: storageV1, handlers: { putObject, getObject } }]);
- * const provider = { specificationVersion: 'v1', manifest: { ...identity, capabilities: dispatcher.capabilities }, execute: dispatcher.execute };
+ * const provider = {
+ *   specificationVersion: 'v1',
+ *   manifest: { ...identity, capabilities: dispatcher.capabilities },
+ *   contracts: dispatcher.contracts,
+ *   execute: dispatcher.execute,
+ * };
  * ```
  */
 export function createCapabilityDispatcher(providerId: string, services: readonly CapabilityHandlers[]): CapabilityDispatcher {
-  const byCapability = new Map(services.map((service) => [service.contract.name as string, service]));
+  const byCapability = new Map(services.map((service) => [service.contract.name, service]));
   const capabilities = Object.freeze(
     services.map((service) =>
       Object.freeze({
@@ -49,6 +75,7 @@ export function createCapabilityDispatcher(providerId: string, services: readonl
   );
   return {
     capabilities,
+    contracts: Object.freeze(services.map((service) => service.contract)),
     async execute(request, context) {
       const operation = `${request.capability}.${request.operation}`;
       const service = byCapability.get(request.capability);

@@ -44,6 +44,7 @@ describe('defineProvider', () => {
     expect(Object.isFrozen(acme)).toBe(true);
     expect(Object.isFrozen(acme.manifest)).toBe(true);
     expect(acme.manifest.capabilities).toEqual([{ name: 'storage', version: 1, operations: ['headObject'] }]);
+    expect(acme.contracts).toEqual([storageV1]);
     expect(validateProviderManifest(acme.manifest)).toEqual(acme.manifest);
     expect(acme.baseURL).toBe('https://acme.example.com');
     expect(acme.specificationVersion).toBe('v1');

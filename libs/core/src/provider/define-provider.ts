@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import { createCapabilityDispatcher, type CapabilityHandlers } from './capability-dispatcher';
 import type { ProviderHealthReport, ProviderOperation, ProviderV1 } from './provider';
 import type { AUTH_KINDS, ProviderManifest } from './provider-manifest';
-import type { ProviderWebhooks } from '../webhooks/webhook-types';
+import type { ProviderWebhooks } from './provider-webhooks';
 
 /** Everything {@link defineProvider} needs; only identity and capabilities are required. */
 export interface ProviderDefinition<Properties extends object = object> {
@@ -50,7 +50,8 @@ export type DefinedProvider<Definition> = ProviderV1 & GivenParts<Definition> & 
 
 /**
  * Builds a complete, frozen provider object from its parts: the manifest
- * (capabilities listed from the handlers given), `execute` dispatching by
+ * (capabilities listed from the handlers given), the contracts served (so a
+ * hub routes a host's own capability too), `execute` dispatching by
  * capability and operation with input parsed against the contract before any
  * handler runs, and the optional operations, webhooks, health check and
  * `isConfigured`. A provider's `create<Name>(settings)` resolves its settings
@@ -89,6 +90,7 @@ export function defineProvider<const Definition extends ProviderDefinition<objec
   const provider: ProviderV1 = {
     specificationVersion: 'v1',
     manifest,
+    contracts: dispatcher.contracts,
     execute: (request, context) => dispatcher.execute(request, context),
     ...(definition.operations === undefined ? {} : { operations: Object.freeze({ ...definition.operations }) }),
     ...(definition.webhooks === undefined ? {} : { webhooks: definition.webhooks }),

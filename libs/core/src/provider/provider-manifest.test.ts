@@ -21,7 +21,11 @@ describe('validateProviderManifest', () => {
     ['id', { ...valid, id: 'Acme_Cloud' }, /id: must be kebab-case/],
     ['name', { ...valid, name: '  ' }, /name: must not be empty/],
     ['category', { ...valid, category: 'fintech' }, /category:/],
-    ['capability name', { ...valid, capabilities: [{ name: 'teleport', version: 1, operations: ['go'] }] }, /capabilities\.0\.name:/],
+    [
+      'capability name',
+      { ...valid, capabilities: [{ name: 'Tele_Port', version: 1, operations: ['go'] }] },
+      /capabilities\.0\.name: must be a lowercase kebab-case capability name/,
+    ],
     [
       'capability operations',
       { ...valid, capabilities: [{ name: 'storage', version: 1, operations: [] }] },
@@ -43,6 +47,11 @@ describe('validateProviderManifest', () => {
       expect(IntegrationError.isInstance(error)).toBe(true);
       expect((error as IntegrationError).kind).toBe('validation');
     }
+  });
+
+  it('accepts any well-formed capability name, not only core’s', () => {
+    const manifest = { ...valid, capabilities: [{ name: 'geocoding', version: 1, operations: ['geocode'] }] };
+    expect(validateProviderManifest(manifest)).toEqual(manifest);
   });
 
   it('rejects unknown fields so typos do not pass silently', () => {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CAPABILITY_NAMES, type CapabilityName } from '../capabilities/capability';
+import { CAPABILITY_NAME_PATTERN, type CapabilityName } from '../capabilities/capability';
 import { IntegrationError } from '../errors/integration-error';
 import { PROVIDER_CATEGORIES } from './provider-category';
 
@@ -15,15 +15,16 @@ export const rateLimitSchema = z.strictObject({
 });
 
 const capabilityEntrySchema = z.strictObject({
-  name: z.enum(CAPABILITY_NAMES),
+  name: z.string().regex(CAPABILITY_NAME_PATTERN, 'must be a lowercase kebab-case capability name, e.g. "storage" or "geocoding"'),
   version: z.number().int().positive(),
   operations: z.array(z.string().min(1)).min(1, 'must list at least one operation'),
 });
 
 /**
- * The schema every provider manifest must satisfy. The hub also checks each
- * listed operation against core's capability contracts when a provider is
- * registered.
+ * The schema every provider manifest must satisfy. Any well-formed capability
+ * name passes here; the hub checks each listed capability and operation
+ * against the contracts it knows (core's, the host's and those the provider
+ * carries) when a provider is registered.
  */
 export const providerManifestSchema = z.strictObject({
   id: z.string().regex(kebabCase, 'must be kebab-case, e.g. "github" or "google-cloud"'),

@@ -1,8 +1,8 @@
 import type { z } from 'zod';
-import type { CapabilityName, OperationHints } from '../capabilities/capability';
+import type { CapabilityContract, CapabilityName, OperationHints } from '../capabilities/capability';
 import type { Logger } from '../utils/logger';
-import type { ProviderWebhooks } from '../webhooks/webhook-types';
 import type { ProviderManifest } from './provider-manifest';
+import type { ProviderWebhooks } from './provider-webhooks';
 
 /** A routed call as the provider receives it: input already validated against the contract. */
 export interface ProviderRequest {
@@ -83,6 +83,14 @@ export interface ProviderV1 {
   readonly specificationVersion: 'v1';
   /** Identity, capabilities, auth kinds, rate limits and costs. */
   readonly manifest: ProviderManifest;
+  /**
+   * The contracts of the capabilities the manifest lists, so a hub can route
+   * a capability it did not know (a host's own, e.g. `geocoding`). A hub
+   * refuses a provider whose contract differs from the one it already holds
+   * under that name. `defineProvider` fills it in. Default: none (the hub
+   * must already know every listed capability).
+   */
+  readonly contracts?: readonly CapabilityContract[];
   /**
    * Runs one operation of a capability the manifest lists. Throw an
    * `IntegrationError` classifying any failure; never retry inside.

@@ -1,10 +1,12 @@
-import type { CapabilityContract } from '../capabilities/capability';
+import { capabilityContractProblems, type CapabilityContract } from '../capabilities/capability';
+import { capabilityContracts } from '../capabilities/catalog';
 import { IntegrationError } from '../errors/integration-error';
 import type { ProviderCategory } from '../provider/provider-category';
 import type { ProviderV1 } from '../provider/provider';
 import { validateProviderManifest } from '../provider/provider-manifest';
+import { ContractCatalog } from './contract-catalog';
 
-/** Finds the contract for a capability name and version, or undefined when core has none. */
+/** Finds the contract for a capability name and version, or undefined when the hub has none. */
 export type ContractLookup = (name: string, version: number) => CapabilityContract | undefined;
 
 /** What `registry.statistics()` reports. */
@@ -21,21 +23,32 @@ export interface RegistryStatistics {
 
 /**
  * The providers a hub knows, indexed by `capability.operation` so the router
- * finds candidates with one map lookup. Registration is explicit and checks
- * the whole provider object: a clear `validation` error names the bad field.
+ * finds candidates with one map lookup, and the capability contracts they
+ * implement. Registration is explicit and checks the whole provider object:
+ * a clear `validation` error names the bad field.
  */
 export class ProviderRegistry {
   private readonly providers = new Map<string, ProviderV1>();
   private readonly byOperation = new Map<string, ProviderV1[]>();
-  private readonly findContract: ContractLookup;
+  private readonly catalog: ContractCatalog;
 
-  constructor(findContract: ContractLookup) {
-    this.findContract = findContract;
+  /**
+   * @param contracts - the contracts known before any provider, at most one
+   *   per name (`conflict` otherwise). Default: core's built-in contracts.
+   *   Providers add the contracts they carry (`ProviderV1.contracts`).
+   */
+  constructor(contracts: readonly CapabilityContract[] = capabilityContracts) {
+    this.catalog = new ContractCatalog(contracts);
   }
 
-  /** Adds a provider; throws a `validation` error for a bad provider and `conflict` for a taken id. */
+  /**
+   * Adds a provider, and learns the contracts it carries. Throws a
+   * `validation` error for a bad provider or a capability the registry has no
+   * contract for, and `conflict` for a taken id or a carried contract that
+   * differs from the one held under its name.
+   */
   register(provider: ProviderV1): void {
-    const manifest = this.validate(provider);
+    const { manifest, contracts } = this.validate(provider);
     if (this.providers.has(manifest.id)) {
       throw new IntegrationError({
         kind: 'conflict',
@@ -43,8 +56,33 @@ export class ProviderRegistry {
         provider: manifest.id,
       });
     }
+    for (const contract of contracts) this.catalog.add(contract, `Provider "${manifest.id}"`);
     this.providers.set(manifest.id, provider);
     this.reindex();
+  }
+
+  /** The contract routed under a capability name; with `version`, only when it is that version. */
+  contract(name: string, version?: number): CapabilityContract | undefined {
+    return this.catalog.get(name, version);
+  }
+
+  /** Every contract known, core's and the host's, in the order learned. Unregistering a provider keeps its contracts. */
+  contracts(): CapabilityContract[] {
+    return [...this.catalog.byName.values()];
+  }
+
+  /** The contract routed under each name, as the router reads it (do not mutate). */
+  get contractsByName(): ReadonlyMap<string, CapabilityContract> {
+    return this.catalog.byName;
+  }
+
+  /** Learns a contract before any provider brings it; throws `conflict` when another contract holds its name. */
+  addContract(contract: CapabilityContract): void {
+    const problems = capabilityContractProblems(contract);
+    if (problems.length > 0) {
+      throw new IntegrationError({ kind: 'validation', message: `Invalid capability contract: ${problems.join('; ')}` });
+    }
+    this.catalog.add(contract, 'The host');
   }
 
   /** Removes a provider; returns whether it was registered. */
@@ -115,7 +153,7 @@ export class ProviderRegistry {
     };
   }
 
-  private validate(provider: ProviderV1): ProviderV1['manifest'] {
+  private validate(provider: ProviderV1): { manifest: ProviderV1['manifest']; contracts: readonly CapabilityContract[] } {
     const fail = (field: string, problem: string): never => {
       throw new IntegrationError({ kind: 'validation', message: `Invalid provider: ${field}: ${problem}` });
     };
@@ -125,12 +163,16 @@ export class ProviderRegistry {
     }
     const manifest = validateProviderManifest(provider.manifest);
     if (typeof provider.execute !== 'function') fail('execute', 'must be a function');
+    const carried = this.carriedContracts(provider, manifest.id, fail);
     manifest.capabilities.forEach((entry, index) => {
-      const contract = this.findContract(entry.name, entry.version);
-      if (contract === undefined) {
+      const contract = this.catalog.get(entry.name) ?? carried.get(entry.name);
+      if (contract?.version !== entry.version) {
         fail(
           `manifest.capabilities.${index}`,
-          `${entry.name} v${entry.version} has no contract in core yet; expose these operations as provider-specific operations`,
+          contract === undefined
+            ? `${entry.name} v${entry.version} has no contract: the hub knows none and the provider carries none ` +
+                '(define it with defineCapability, then build the provider with defineProvider or pass it to createHub({ capabilities }))'
+            : `${entry.name} v${entry.version} has no contract: the hub routes ${entry.name} v${contract.version}`,
         );
         return;
       }
@@ -152,7 +194,25 @@ export class ProviderRegistry {
     if (provider.healthCheck !== undefined && typeof provider.healthCheck !== 'function') {
       fail('healthCheck', 'must be a function');
     }
-    return manifest;
+    return { manifest, contracts: [...carried.byName.values()] };
+  }
+
+  /** The well-formed contracts a provider carries; throws `conflict` for one that differs from the contract held under its name. */
+  private carriedContracts(provider: ProviderV1, id: string, fail: (field: string, problem: string) => never): ContractCatalog {
+    const carried = new ContractCatalog([]);
+    const { contracts } = provider;
+    if (contracts === undefined) return carried;
+    // Checked on the property: Array.isArray would narrow `contracts` itself to any[].
+    if (!Array.isArray(provider.contracts)) fail('contracts', 'must be an array of capability contracts');
+    const owner = `Provider "${id}"`;
+    contracts.forEach((contract, index) => {
+      const problems = capabilityContractProblems(contract);
+      if (problems.length > 0) fail(`contracts.${index}`, problems.join('; '));
+      const conflict = carried.conflict(contract, owner) ?? this.catalog.conflict(contract, owner);
+      if (conflict !== undefined) throw new IntegrationError({ kind: 'conflict', message: conflict, provider: id });
+      carried.add(contract, owner);
+    });
+    return carried;
   }
 
   private reindex(): void {

@@ -1,4 +1,4 @@
-import type { RoutingOptions } from '../hub/hub-options';
+import type { RoutingOptions } from './router-options';
 import type { ProviderV1, RateLimitStatus } from '../provider/provider';
 import { CircuitBreaker, type BreakerState } from '../resilience/circuit-breaker';
 import { RateLimiter } from '../resilience/rate-limiter';

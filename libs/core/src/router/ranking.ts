@@ -1,8 +1,9 @@
+import type { CredentialLookup } from '../credentials/credential-lookup';
 import { IntegrationError } from '../errors/integration-error';
-import type { CredentialLookup, ExecuteOptions } from '../hub/hub-options';
 import type { ProviderRegistry } from '../registry/provider-registry';
 import type { BreakerState } from '../resilience/circuit-breaker';
 import { headroomOf, type ProviderRuntime } from './provider-runtime';
+import type { ExecuteOptions } from './router-options';
 import {
   LATENCY_FLOOR_MS,
   weightedSumStrategy,

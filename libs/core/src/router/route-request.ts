@@ -1,6 +1,6 @@
 import type { CapabilityName, OperationContract } from '../capabilities/capability';
 import type { AttemptRecord } from '../errors/integration-error';
-import type { ExecuteOptions } from '../hub/hub-options';
+import type { ExecuteOptions } from './router-options';
 
 /** A capability operation the router can route, resolved once and cached. */
 export interface OperationEntry {

@@ -1,8 +1,8 @@
-import type { CapabilityName, OperationContract } from '../capabilities/capability';
+import type { OperationContract } from '../capabilities/capability';
+import type { CredentialLookup } from '../credentials/credential-lookup';
 import { IntegrationError, toIntegrationError, type AttemptRecord } from '../errors/integration-error';
 import type { EventBus } from '../events/event-bus';
 import type { HubEvents } from '../events/hub-events';
-import type { CredentialLookup, ExecuteOptions, ExecuteResult, RoutingOptions } from '../hub/hub-options';
 import type { ProviderV1 } from '../provider/provider';
 import type { ContractLookup, ProviderRegistry } from '../registry/provider-registry';
 import type { Logger } from '../utils/logger';
@@ -11,6 +11,7 @@ import { canFailOver } from './failover-policy';
 import { createProviderRuntime, type ProviderRuntime } from './provider-runtime';
 import { CandidateQueue, rankCandidates, type RankingContext } from './ranking';
 import { requestError } from './request-errors';
+import type { ExecuteOptions, ExecuteResult, RoutingOptions } from './router-options';
 import { isAborted, type OperationEntry, type RouteRequest } from './route-request';
 import { DEFAULT_ROUTING_WEIGHTS, weightedSumStrategy } from './scoring';
 
@@ -110,7 +111,7 @@ export class Router {
         operation: key,
       });
     }
-    const entry: OperationEntry = { key, capability: capability as CapabilityName, operation, contract };
+    const entry: OperationEntry = { key, capability, operation, contract };
     const byOperation = this.operations.get(capability) ?? new Map<string, OperationEntry>();
     byOperation.set(operation, entry);
     this.operations.set(capability, byOperation);

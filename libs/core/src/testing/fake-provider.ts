@@ -1,3 +1,4 @@
+import type { CapabilityContract } from '../capabilities/capability';
 import { IntegrationError } from '../errors/integration-error';
 import type { ProviderCallContext, ProviderOperation, ProviderRequest, ProviderV1 } from '../provider/provider';
 import type { ProviderCategory } from '../provider/provider-category';
@@ -22,6 +23,8 @@ export interface FakeProviderOptions {
   /** Default: `cloud`. */
   readonly category?: ProviderCategory;
   readonly capabilities: readonly ProviderCapability[];
+  /** Contracts the provider carries (`ProviderV1.contracts`), for capabilities the hub does not know. Default: none. */
+  readonly contracts?: readonly CapabilityContract[];
   /** Answers a call; default: every call fails with `unsupported`. */
   readonly handle?: (request: ProviderRequest, context: ProviderCallContext) => unknown;
   /** Extra delay before each answer, in ms (honours the call's abort signal). Default 0. */
@@ -134,6 +137,7 @@ export function createFakeProvider(options: FakeProviderOptions): FakeProvider {
     },
     isConfigured: () => options.configured ?? true,
     ...(options.operations === undefined ? {} : { operations: options.operations }),
+    ...(options.contracts === undefined ? {} : { contracts: options.contracts }),
     failWith(error, failOptions) {
       failure = error;
       failuresLeft = failOptions?.times ?? Number.POSITIVE_INFINITY;

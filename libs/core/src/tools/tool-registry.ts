@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import type { CapabilityContract, OperationHints } from '../capabilities/capability';
+import type { OperationHints } from '../capabilities/capability';
 import { IntegrationError } from '../errors/integration-error';
-import type { ExecuteOptions } from '../hub/hub-options';
+import type { ExecuteOptions } from '../router/router-options';
 import type { ProviderRegistry } from '../registry/provider-registry';
 
 /** A tool as AI agents see it (the shape MCP's `tools/list` wants). */
@@ -26,7 +26,7 @@ export interface ToolDefinition {
 
 /** What the tool registry needs from the hub. */
 export interface ToolRegistryDependencies {
-  readonly contracts: readonly CapabilityContract[];
+  /** The providers, and the contracts they implement (a host's own included). */
   readonly registry: ProviderRegistry;
   readonly execute: (capability: string, operation: string, input: unknown, options?: ExecuteOptions) => Promise<unknown>;
   readonly callProviderOperation: (provider: string, operation: string, input: unknown, options?: ExecuteOptions) => Promise<unknown>;
@@ -51,7 +51,8 @@ function annotations(hints: OperationHints): ToolDefinition['annotations'] {
 
 /**
  * Every operation the hub can run, as a tool: routed capability operations
- * (with failover underneath) for which at least one provider is registered,
+ * (with failover underneath) of every contract the hub knows, core's or the
+ * host's, for which at least one provider is registered,
  * plus each provider's own operations. JSON Schemas are built once per
  * schema and cached.
  */
@@ -66,7 +67,7 @@ export class ToolRegistry {
   /** The tools available now, sorted by name. */
   list(): ToolDefinition[] {
     const tools: ToolDefinition[] = [];
-    for (const contract of this.dependencies.contracts) {
+    for (const contract of this.dependencies.registry.contracts()) {
       for (const [operation, definition] of Object.entries(contract.operations)) {
         const providers = this.dependencies.registry.findByCapability(contract.name, operation).map((provider) => provider.manifest.id);
         if (providers.length === 0) continue;

@@ -1,10 +1,10 @@
 import { IntegrationError } from '../errors/integration-error';
 import type { HubEvents } from '../events/hub-events';
 import type { ProviderV1 } from '../provider/provider';
+import type { ProviderWebhooks, WebhookEventType, WebhookHeaders } from '../provider/provider-webhooks';
 import { createMemoryStore } from '../store/memory-store';
 import { headerValue, hmacSignature, verifyHmacSignature } from './webhook-signatures';
 import { createWebhookReceiver, type WebhookEvents, type WebhookReceiver, type WebhookReceiverOptions } from './webhook-receiver';
-import type { ProviderWebhooks, WebhookEventType, WebhookHeaders } from './webhook-types';
 
 /** The provider id of {@link githubSchemeProvider}. */
 export const TEST_PROVIDER_ID = 'test-github';

@@ -2,7 +2,6 @@ import { IntegrationError, toIntegrationError } from '../errors/integration-erro
 import { redactText, registerSecret } from '../errors/redact';
 import type { HubEvents } from '../events/hub-events';
 import type { ProviderV1 } from '../provider/provider';
-import type { Store } from '../store/store';
 import type {
   InboundWebhook,
   NormalizedWebhookEvent,
@@ -10,7 +9,8 @@ import type {
   VerifiedWebhook,
   WebhookHeaders,
   WebhookReply,
-} from './webhook-types';
+} from '../provider/provider-webhooks';
+import type { Store } from '../store/store';
 
 /** The events the receiver emits, as {@link HubEvents} declares them. */
 export type WebhookEvents = Pick<HubEvents, 'webhook.received' | 'webhook.duplicate' | 'webhook.rejected'>;

@@ -1,5 +1,5 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import type { WebhookHeaders } from './webhook-types';
+import type { WebhookHeaders } from '../provider/provider-webhooks';
 
 /** The digests {@link verifyHmacSignature} and {@link hmacSignature} support. */
 export type WebhookHmacAlgorithm = 'sha256' | 'sha1';
