@@ -1,12 +1,10 @@
 import type { InstanceStateChange, Instance as Ec2Instance } from '@aws-sdk/client-ec2';
-import type { ComputeOperationInput, ComputeOperationName, ComputeOperationOutput, Instance, InstanceState } from '@switchyard/core';
+import type { Instance, InstanceState, OperationHandlers, computeV1 } from '@switchyard/core';
 import type { AwsCall } from './aws-clients';
 import { awsErrors } from './aws-error';
 import { decodePageCursor, pageOf } from './aws-paging';
 
-type Ec2Handlers = {
-  readonly [Name in ComputeOperationName]: (input: ComputeOperationInput<Name>, call: AwsCall) => Promise<ComputeOperationOutput<Name>>;
-};
+type Ec2Handlers = OperationHandlers<typeof computeV1, AwsCall>;
 
 const loadEc2 = () => import('@aws-sdk/client-ec2');
 

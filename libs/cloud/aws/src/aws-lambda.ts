@@ -1,17 +1,12 @@
 import { Buffer } from 'node:buffer';
 import type { FunctionConfiguration } from '@aws-sdk/client-lambda';
-import type { FunctionInfo, FunctionsOperationInput, FunctionsOperationName, FunctionsOperationOutput } from '@switchyard/core';
+import type { FunctionInfo, FunctionsOperationInput, FunctionsOperationOutput, OperationHandlers, functionsV1 } from '@switchyard/core';
 import { z } from 'zod';
 import type { AwsCall } from './aws-clients';
 import { awsError, awsErrors } from './aws-error';
 import { decodePageCursor, pageOf } from './aws-paging';
 
-type LambdaHandlers = {
-  readonly [Name in FunctionsOperationName]: (
-    input: FunctionsOperationInput<Name>,
-    call: AwsCall,
-  ) => Promise<FunctionsOperationOutput<Name>>;
-};
+type LambdaHandlers = OperationHandlers<typeof functionsV1, AwsCall>;
 
 const loadLambda = () => import('@aws-sdk/client-lambda');
 

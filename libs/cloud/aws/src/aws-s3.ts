@@ -1,12 +1,10 @@
 import { Buffer } from 'node:buffer';
-import type { StorageOperationInput, StorageOperationName, StorageOperationOutput } from '@switchyard/core';
+import type { OperationHandlers, storageV1 } from '@switchyard/core';
 import type { AwsCall } from './aws-clients';
 import { awsCodeError, awsError, awsErrors } from './aws-error';
 import { decodePageCursor, pageOf } from './aws-paging';
 
-type S3Handlers = {
-  readonly [Name in StorageOperationName]: (input: StorageOperationInput<Name>, call: AwsCall) => Promise<StorageOperationOutput<Name>>;
-};
+type S3Handlers = OperationHandlers<typeof storageV1, AwsCall>;
 
 const DEFAULT_CONTENT_TYPE = 'application/octet-stream';
 /** S3 limits user metadata (names and values, as sent) to 2 KB per object. */

@@ -1,22 +1,11 @@
 import { Buffer } from 'node:buffer';
-import {
-  type IntegrationError,
-  type ProviderCallContext,
-  type StorageOperationInput,
-  type StorageOperationName,
-  type StorageOperationOutput,
-} from '@switchyard/core';
+import type { IntegrationError, OperationHandlers, storageV1 } from '@switchyard/core';
 import type { ContainerListBlobFlatSegmentResponse } from '@azure/storage-blob';
 import type { BlobConnection } from './azure-blob-client';
 import { azureBlobError, azureErrors, azureStatusError } from './azure-error';
 
 /** One handler per storage v1 operation. */
-export type StorageHandlers = {
-  readonly [Name in StorageOperationName]: (
-    input: StorageOperationInput<Name>,
-    context: ProviderCallContext,
-  ) => Promise<StorageOperationOutput<Name>>;
-};
+export type StorageHandlers = OperationHandlers<typeof storageV1>;
 
 const DEFAULT_CONTENT_TYPE = 'application/octet-stream';
 

@@ -1,11 +1,4 @@
-import {
-  type ComputeOperationInput,
-  type ComputeOperationName,
-  type ComputeOperationOutput,
-  type Instance,
-  type InstanceState,
-  type ProviderCallContext,
-} from '@switchyard/core';
+import type { Instance, InstanceState, OperationHandlers, computeV1 } from '@switchyard/core';
 import type { HttpClient } from '@switchyard/http';
 import { armListPage, readArmCursor } from './azure-arm';
 import { isoTimestamp, powerState, virtualMachinePageSchema, virtualMachineSchema, type VirtualMachine } from './azure-compute-api';
@@ -15,12 +8,7 @@ import { azureErrors } from './azure-error';
 export const COMPUTE_API_VERSION = '2024-07-01';
 
 /** One handler per compute v1 operation. */
-export type ComputeHandlers = {
-  readonly [Name in ComputeOperationName]: (
-    input: ComputeOperationInput<Name>,
-    context: ProviderCallContext,
-  ) => Promise<ComputeOperationOutput<Name>>;
-};
+export type ComputeHandlers = OperationHandlers<typeof computeV1>;
 
 /** What the compute handlers need. */
 export interface ComputeHandlerOptions {

@@ -1,12 +1,5 @@
 import { Buffer } from 'node:buffer';
-import {
-  IntegrationError,
-  registerSecret,
-  type FunctionsOperationInput,
-  type FunctionsOperationName,
-  type FunctionsOperationOutput,
-  type ProviderCallContext,
-} from '@switchyard/core';
+import { IntegrationError, registerSecret, type OperationHandlers, type functionsV1 } from '@switchyard/core';
 import { createHttpClient, type HttpClient, type HttpTransportSettings } from '@switchyard/http';
 import { armListPage, readArmCursor } from './azure-arm';
 import { azureErrors } from './azure-error';
@@ -17,12 +10,7 @@ import { readZipTextFiles } from './azure-zip';
 export const FUNCTIONS_API_VERSION = '2024-04-01';
 
 /** One handler per functions v1 operation. */
-export type FunctionsHandlers = {
-  readonly [Name in FunctionsOperationName]: (
-    input: FunctionsOperationInput<Name>,
-    context: ProviderCallContext,
-  ) => Promise<FunctionsOperationOutput<Name>>;
-};
+export type FunctionsHandlers = OperationHandlers<typeof functionsV1>;
 
 /** What the functions handlers need, settings resolved; `dispatcher` and `allowPrivateNetwork` apply to invocations. */
 export interface FunctionsHandlerOptions extends Pick<HttpTransportSettings, 'dispatcher' | 'allowPrivateNetwork'> {

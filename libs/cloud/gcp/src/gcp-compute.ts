@@ -1,4 +1,4 @@
-import type { ComputeOperationInput, ComputeOperationName, ComputeOperationOutput, Instance, InstanceState } from '@switchyard/core';
+import type { Instance, InstanceState, OperationHandlers, computeV1 } from '@switchyard/core';
 import { decodeCursor, encodeCursor, type HttpClient } from '@switchyard/http';
 import { z } from 'zod';
 import { gcpErrors } from './gcp-error';
@@ -12,12 +12,7 @@ export interface GcpComputeDependencies {
   readonly zones: readonly string[];
 }
 
-type ComputeHandlers = {
-  readonly [Name in ComputeOperationName]: (
-    input: ComputeOperationInput<Name>,
-    signal: AbortSignal,
-  ) => Promise<ComputeOperationOutput<Name>>;
-};
+type ComputeHandlers = OperationHandlers<typeof computeV1, AbortSignal>;
 
 /** Compute Engine's instance statuses (https://cloud.google.com/compute/docs/instances/instance-life-cycle) in the contract's terms. */
 const STATE_BY_STATUS: Readonly<Record<string, InstanceState>> = {

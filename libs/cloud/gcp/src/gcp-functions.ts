@@ -1,12 +1,6 @@
 import { Buffer } from 'node:buffer';
 import { setTimeout as sleep } from 'node:timers/promises';
-import {
-  IntegrationError,
-  type FunctionInfo,
-  type FunctionsOperationInput,
-  type FunctionsOperationName,
-  type FunctionsOperationOutput,
-} from '@switchyard/core';
+import { IntegrationError, type FunctionInfo, type OperationHandlers, type functionsV1 } from '@switchyard/core';
 import type { HttpClient } from '@switchyard/http';
 import { z } from 'zod';
 import { gcpErrors, operationError } from './gcp-error';
@@ -27,12 +21,7 @@ export interface GcpFunctionsDependencies {
   readonly idToken: (audience: string, signal: AbortSignal) => Promise<string | undefined>;
 }
 
-type FunctionsHandlers = {
-  readonly [Name in FunctionsOperationName]: (
-    input: FunctionsOperationInput<Name>,
-    signal: AbortSignal,
-  ) => Promise<FunctionsOperationOutput<Name>>;
-};
+type FunctionsHandlers = OperationHandlers<typeof functionsV1, AbortSignal>;
 
 /** Cloud Functions' `state` (https://cloud.google.com/functions/docs/reference/rest/v2/projects.locations.functions#State) in the contract's terms. */
 const STATE: Readonly<Record<string, FunctionInfo['state']>> = {

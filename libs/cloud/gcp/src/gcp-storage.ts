@@ -1,5 +1,5 @@
 import { Buffer } from 'node:buffer';
-import type { ObjectInfo, StorageOperationInput, StorageOperationName, StorageOperationOutput } from '@switchyard/core';
+import type { ObjectInfo, StorageOperationName, OperationHandlers, storageV1 } from '@switchyard/core';
 import type { File, FileMetadata, Storage } from '@google-cloud/storage';
 import { gcpErrors, gcpStorageError } from './gcp-error';
 
@@ -11,12 +11,7 @@ export interface GcpStorageDependencies {
   readonly canSign: () => boolean;
 }
 
-type StorageHandlers = {
-  readonly [Name in StorageOperationName]: (
-    input: StorageOperationInput<Name>,
-    signal: AbortSignal,
-  ) => Promise<StorageOperationOutput<Name>>;
-};
+type StorageHandlers = OperationHandlers<typeof storageV1, AbortSignal>;
 
 const DEFAULT_CONTENT_TYPE = 'application/octet-stream';
 /** How many deletes `deleteObjects` keeps in flight at once. */

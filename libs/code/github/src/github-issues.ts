@@ -1,4 +1,4 @@
-import type { IssuesOperationInput, IssuesOperationName, IssuesOperationOutput, ProviderCallContext } from '@switchyard/core';
+import type { OperationHandlers, issuesV1 } from '@switchyard/core';
 import { z } from 'zod';
 import {
   githubCommentSchema,
@@ -13,12 +13,7 @@ import type { GithubClient } from './github-client';
 import { githubErrors } from './github-error';
 import { nextCursor, ownerAndRepository, pagePosition } from './github-pagination';
 
-type IssuesHandlers = {
-  readonly [Name in IssuesOperationName]: (
-    input: IssuesOperationInput<Name>,
-    context: ProviderCallContext,
-  ) => Promise<IssuesOperationOutput<Name>>;
-};
+type IssuesHandlers = OperationHandlers<typeof issuesV1>;
 
 function issueNumber(issueId: string, operation: string): number {
   if (!/^[1-9]\d{0,9}$/.test(issueId)) {

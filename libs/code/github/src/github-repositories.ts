@@ -1,10 +1,4 @@
-import {
-  IntegrationError,
-  type ProviderCallContext,
-  type RepositoriesOperationInput,
-  type RepositoriesOperationName,
-  type RepositoriesOperationOutput,
-} from '@switchyard/core';
+import { IntegrationError, type OperationHandlers, type repositoriesV1 } from '@switchyard/core';
 import { z } from 'zod';
 import {
   githubBlobSchema,
@@ -18,12 +12,7 @@ import type { GithubClient } from './github-client';
 import { githubErrors } from './github-error';
 import { nextCursor, ownerAndRepository, pagePosition } from './github-pagination';
 
-type RepositoriesHandlers = {
-  readonly [Name in RepositoriesOperationName]: (
-    input: RepositoriesOperationInput<Name>,
-    context: ProviderCallContext,
-  ) => Promise<RepositoriesOperationOutput<Name>>;
-};
+type RepositoriesHandlers = OperationHandlers<typeof repositoriesV1>;
 
 /**
  * The `repositories` v1 operations on GitHub's REST API. A repository is

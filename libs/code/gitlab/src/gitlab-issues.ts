@@ -1,15 +1,10 @@
-import type { Issue, IssuesOperationInput, IssuesOperationName, IssuesOperationOutput } from '@switchyard/core';
+import type { Issue, OperationHandlers, issuesV1 } from '@switchyard/core';
 import { issueSchema, noteSchema, projectSchema, userSchema, type GitlabIssue } from './gitlab-api';
 import { projectPath, type GitlabCallContext, type GitlabClient } from './gitlab-client';
 import { errors } from './gitlab-errors';
 import { nextPageCursor, pageFromCursor } from './gitlab-pagination';
 
-type IssuesHandlers = {
-  readonly [Name in IssuesOperationName]: (
-    input: IssuesOperationInput<Name>,
-    context: GitlabCallContext,
-  ) => Promise<IssuesOperationOutput<Name>>;
-};
+type IssuesHandlers = OperationHandlers<typeof issuesV1, GitlabCallContext>;
 
 const STATE_QUERY = { open: 'opened', closed: 'closed', all: 'all' } as const;
 

@@ -1,12 +1,5 @@
 import { Buffer } from 'node:buffer';
-import {
-  IntegrationError,
-  type PullRequest,
-  type RepositoriesOperationInput,
-  type RepositoriesOperationName,
-  type RepositoriesOperationOutput,
-  type Repository,
-} from '@switchyard/core';
+import { IntegrationError, type PullRequest, type Repository, type OperationHandlers, type repositoriesV1 } from '@switchyard/core';
 import {
   commitSchema,
   fileSchema,
@@ -20,12 +13,7 @@ import { projectPath, type GitlabCallContext, type GitlabClient } from './gitlab
 import { errors } from './gitlab-errors';
 import { nextPageCursor, pageFromCursor } from './gitlab-pagination';
 
-type RepositoriesHandlers = {
-  readonly [Name in RepositoriesOperationName]: (
-    input: RepositoriesOperationInput<Name>,
-    context: GitlabCallContext,
-  ) => Promise<RepositoriesOperationOutput<Name>>;
-};
+type RepositoriesHandlers = OperationHandlers<typeof repositoriesV1, GitlabCallContext>;
 
 const MERGE_REQUEST_STATE = { open: 'opened', closed: 'closed', merged: 'merged', all: 'all' } as const;
 

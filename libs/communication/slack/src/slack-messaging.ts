@@ -1,10 +1,10 @@
 import type {
   MessageBlock,
-  MessagingOperationInput,
   MessagingOperationName,
-  MessagingOperationOutput,
   ProviderCallContext,
   Recipient,
+  OperationHandlers,
+  messagingV1,
 } from '@switchyard/core';
 import { parseResponse, type ResponseSchema } from '@switchyard/http';
 import {
@@ -19,12 +19,7 @@ import { toBlockKit } from './slack-blocks';
 import type { SlackClient } from './slack-client';
 import { slackErrors } from './slack-error';
 
-type Handlers = {
-  readonly [Name in MessagingOperationName]: (
-    input: MessagingOperationInput<Name>,
-    context: ProviderCallContext,
-  ) => Promise<MessagingOperationOutput<Name>>;
-};
+type Handlers = OperationHandlers<typeof messagingV1>;
 
 const TS = /^(\d{1,12})\.(\d{6})$/;
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;

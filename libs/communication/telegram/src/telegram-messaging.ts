@@ -1,10 +1,10 @@
 import {
   IntegrationError,
   type MessagingOperationInput,
-  type MessagingOperationName,
-  type MessagingOperationOutput,
   type ProviderCallContext,
   type Recipient,
+  type OperationHandlers,
+  type messagingV1,
 } from '@switchyard/core';
 import {
   epochMilliseconds,
@@ -22,12 +22,7 @@ import { renderMessage } from './telegram-format';
 import type { TelegramParseMode } from './telegram-settings';
 
 /** The operations a bot can do: all but `listChannels` and `listUsers`. */
-type Handlers = {
-  readonly [Name in Exclude<MessagingOperationName, 'listChannels' | 'listUsers'>]: (
-    input: MessagingOperationInput<Name>,
-    context: ProviderCallContext,
-  ) => Promise<MessagingOperationOutput<Name>>;
-};
+type Handlers = Omit<OperationHandlers<typeof messagingV1>, 'listChannels' | 'listUsers'>;
 
 /** The chat a recipient addresses: a chat, channel or user id (`@channelname` works for public channels). SMS numbers are not Telegram's. */
 function chatIdOf(recipient: Recipient): string {
