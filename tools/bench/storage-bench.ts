@@ -8,10 +8,17 @@
  * Sequential pairs, in alternating time slices so drift hits both variants
  * alike. The peer's own time dominates; the ratio shows what the hub adds.
  *
- * Target (issue 5): hub pairs/s ÷ SDK pairs/s ≥ 0.97 on every provider.
- * GCS's JSON API returns an object's properties and its body in two
- * requests (S3 and Azure in one), so for GCS a second baseline does the
- * contract's work with the SDK: put, then properties and body together.
+ * Target (issue 5): hub pairs/s ÷ SDK pairs/s ≥ 0.97 on every provider,
+ * against the SDK doing the contract's work. GCS's JSON API returns an
+ * object's properties and its body in two requests (S3 and Azure in one),
+ * so for GCS a second baseline does that work with the SDK: put, then
+ * properties and body together. The plain put + get row stays for
+ * comparison, but it sends one request fewer than getObject must.
+ *
+ * Pairs/s on a busy 2-core machine wobble by ±0.05 or more; the CPU time
+ * this process spends per pair (the client, plus the moto front and the GCS
+ * emulator, which run in it) is steadier, and its difference is what the
+ * hub adds.
  */
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { BlobServiceClient } from '@azure/storage-blob';
@@ -140,9 +147,14 @@ interface Row {
   readonly peer: string;
   /** `get` (body only) or `get + properties` (what the contract's getObject returns). */
   readonly sdkBaseline: string;
+  /** True when the baseline sends the requests the contract needs (what the target is measured against). */
+  readonly sameWork: boolean;
   readonly sdkPairsPerSecond: number;
   readonly hubPairsPerSecond: number;
   readonly ratio: number;
+  /** CPU time of this process per pair, in µs. */
+  readonly sdkCpuMicrosPerPair: number;
+  readonly hubCpuMicrosPerPair: number;
 }
 
 async function measurePeer(start: () => Promise<Peer>): Promise<Row[]> {
@@ -158,25 +170,34 @@ async function measurePeer(start: () => Promise<Peer>): Promise<Row[]> {
     const names = Object.keys(variants);
     for (const name of names) await runFor(variants[name]!, SLICE_MS, `warmup-${name}`);
     const completed: Record<string, number> = Object.fromEntries(names.map((name) => [name, 0]));
+    const cpuMicros: Record<string, number> = Object.fromEntries(names.map((name) => [name, 0]));
     for (let slice = 0; slice < SLICES; slice += 1) {
       // Rotate which variant goes first, so none always runs on a warmer (or more tired) machine.
       for (let index = 0; index < names.length; index += 1) {
         const name = names[(slice + index) % names.length]!;
+        const before = process.cpuUsage();
         completed[name]! += await runFor(variants[name]!, SLICE_MS, name);
+        const used = process.cpuUsage(before);
+        cpuMicros[name]! += used.user + used.system;
       }
     }
+    const cpuPerPair = (name: string) => cpuMicros[name]! / completed[name]!;
     const seconds = (SLICES * SLICE_MS) / 1000;
     const hubPairsPerSecond = completed['hub']! / seconds;
-    const row = (sdkBaseline: string, sdkPairsPerSecond: number): Row => ({
+    const row = (sdkBaseline: string, sameWork: boolean, sdk: string): Row => ({
       provider: peer.provider,
       peer: peer.peer,
       sdkBaseline,
-      sdkPairsPerSecond,
+      sameWork,
+      sdkPairsPerSecond: completed[sdk]! / seconds,
       hubPairsPerSecond,
-      ratio: hubPairsPerSecond / sdkPairsPerSecond,
+      ratio: hubPairsPerSecond / (completed[sdk]! / seconds),
+      sdkCpuMicrosPerPair: cpuPerPair(sdk),
+      hubCpuMicrosPerPair: cpuPerPair('hub'),
     });
-    const rows = [row('put + get', completed['sdk']! / seconds)];
-    if (completed['sdkWithProperties'] !== undefined) rows.push(row('put + get + properties', completed['sdkWithProperties'] / seconds));
+    const withProperties = completed['sdkWithProperties'] !== undefined;
+    const rows = [row('put + get', !withProperties, 'sdk')];
+    if (withProperties) rows.push(row('put + get + properties', true, 'sdkWithProperties'));
     return rows;
   } finally {
     await hub.close();
@@ -187,8 +208,9 @@ async function measurePeer(start: () => Promise<Peer>): Promise<Row[]> {
 async function main(): Promise<void> {
   const rows: Row[] = [];
   for (const start of [s3Peer, blobPeer, gcsPeer]) rows.push(...(await measurePeer(start)));
-  // The target compares with the plain SDK put + get.
-  const lowest = Math.min(...rows.filter((row) => row.sdkBaseline === 'put + get').map((row) => row.ratio));
+  // The target compares with the SDK doing the same work; the plain put + get is kept for comparison.
+  const lowest = Math.min(...rows.filter((row) => row.sameWork).map((row) => row.ratio));
+  const lowestPlain = Math.min(...rows.filter((row) => row.sdkBaseline === 'put + get').map((row) => row.ratio));
   if (json) {
     console.log(
       JSON.stringify(
@@ -199,6 +221,7 @@ async function main(): Promise<void> {
           objectBytes: BODY.length,
           target: TARGET,
           lowestRatio: lowest,
+          lowestPlainRatio: lowestPlain,
           meetsTarget: lowest >= TARGET,
           rows,
         },
@@ -212,7 +235,7 @@ async function main(): Promise<void> {
     `storage benchmark: putObject + getObject of 4 KiB, sequential, ${SLICES} × ${SLICE_MS} ms per variant in alternating slices, ${process.version}\n`,
   );
   printTable(
-    ['provider', 'peer', 'SDK baseline', 'SDK pairs/s', 'hub pairs/s', 'hub/SDK'],
+    ['provider', 'peer', 'SDK baseline', 'SDK pairs/s', 'hub pairs/s', 'hub/SDK', 'SDK CPU µs/pair', 'hub CPU µs/pair'],
     rows.map((row) => [
       row.provider,
       row.peer,
@@ -220,11 +243,14 @@ async function main(): Promise<void> {
       row.sdkPairsPerSecond.toFixed(1),
       row.hubPairsPerSecond.toFixed(1),
       row.ratio.toFixed(3),
+      row.sdkCpuMicrosPerPair.toFixed(0),
+      row.hubCpuMicrosPerPair.toFixed(0),
     ]),
   );
   console.log(
-    `\nlowest hub/SDK against the plain SDK put + get: ${lowest.toFixed(3)} (target >= ${TARGET}) ${lowest >= TARGET ? 'MET' : 'NOT MET'}`,
+    `\nlowest hub/SDK against the SDK doing the same work: ${lowest.toFixed(3)} (target >= ${TARGET}) ${lowest >= TARGET ? 'MET' : 'NOT MET'}`,
   );
+  console.log(`lowest hub/SDK against the plain SDK put + get: ${lowestPlain.toFixed(3)}`);
   console.log('GCS needs a second request for the properties getObject returns; "put + get + properties" is the SDK doing that same work.');
 }
 

@@ -1,4 +1,5 @@
 import { Buffer } from 'node:buffer';
+import type * as S3Sdk from '@aws-sdk/client-s3';
 import type { OperationHandlers, storageV1 } from '@switchyard/core';
 import type { AwsCall } from './aws-clients';
 import { awsCodeError, awsError, awsErrors } from './aws-error';
@@ -13,7 +14,16 @@ const MAXIMUM_METADATA_BYTES = 2048;
 const RESERVED_BUCKET_PREFIXES = ['xn--', 'sthree-', 'amzn-s3-demo-'];
 const RESERVED_BUCKET_SUFFIXES = ['-s3alias', '--ol-s3', '.mrap', '--x-s3', '--table-s3'];
 
-const loadS3 = () => import('@aws-sdk/client-s3');
+let s3Module: Promise<typeof S3Sdk> | undefined;
+/**
+ * The S3 SDK, imported on first use. The promise is kept: a dynamic `import()`
+ * of an already loaded module still resolves the specifier and costs 15–40 µs a call.
+ */
+const loadS3 = (): Promise<typeof S3Sdk> =>
+  (s3Module ??= import('@aws-sdk/client-s3').catch((error: unknown) => {
+    s3Module = undefined;
+    throw error;
+  }));
 
 /** Etags come quoted (`"9a0364b9e99bb480dd25e1f0284c8555"`); the contract wants them bare. */
 function bareEtag(etag: string | undefined): string {
@@ -89,7 +99,9 @@ export const s3Handlers: S3Handlers = {
   async getObject(input, { clients, signal }) {
     const { GetObjectCommand } = await loadS3();
     const output = await (await clients.s3()).send(new GetObjectCommand({ Bucket: input.bucket, Key: input.key }), { abortSignal: signal });
-    const body = Buffer.from((await output.Body?.transformToByteArray()) ?? new Uint8Array());
+    const bytes = (await output.Body?.transformToByteArray()) ?? new Uint8Array();
+    // A view of the SDK's bytes, not a copy.
+    const body = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     return {
       bucket: input.bucket,
       key: input.key,

@@ -1,6 +1,6 @@
 import { Buffer } from 'node:buffer';
 import type { IntegrationError, OperationHandlers, storageV1 } from '@switchyard/core';
-import type { ContainerListBlobFlatSegmentResponse } from '@azure/storage-blob';
+import type { ContainerClient, ContainerListBlobFlatSegmentResponse } from '@azure/storage-blob';
 import type { BlobConnection } from './azure-blob-client';
 import { azureBlobError, azureErrors, azureStatusError } from './azure-error';
 
@@ -8,6 +8,9 @@ import { azureBlobError, azureErrors, azureStatusError } from './azure-error';
 export type StorageHandlers = OperationHandlers<typeof storageV1>;
 
 const DEFAULT_CONTENT_TYPE = 'application/octet-stream';
+
+/** Container clients kept per handler set; past this many bucket names the cache starts over. */
+const CONTAINER_CACHE_SIZE = 64;
 
 /** Most sub-requests one blob batch may hold. */
 const BATCH_SIZE = 256;
@@ -65,7 +68,18 @@ async function sdkCall<T>(operation: string, call: () => Promise<T>): Promise<T>
  * hub's signal as `abortSignal`; errors are classified by `azureBlobError`.
  */
 export function createStorageHandlers(connect: () => Promise<BlobConnection>): StorageHandlers {
-  const container = async (bucket: string) => (await connect()).service.getContainerClient(bucket);
+  // A container client is an immutable URL plus the shared pipeline; building one per call costs ~10 µs.
+  const containers = new Map<string, ContainerClient>();
+  const container = async (bucket: string) => {
+    const { service } = await connect();
+    let client = containers.get(bucket);
+    if (client === undefined) {
+      if (containers.size >= CONTAINER_CACHE_SIZE) containers.clear();
+      client = service.getContainerClient(bucket);
+      containers.set(bucket, client);
+    }
+    return client;
+  };
   const blob = async (bucket: string, key: string) => (await container(bucket)).getBlockBlobClient(key);
 
   return {
