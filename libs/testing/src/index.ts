@@ -51,7 +51,13 @@ export {
   type MemoryPullRequest,
 } from '@switchyard/core/testing';
 export { overrideOperation, withoutOperations, type OperationOverride } from './provider-overrides';
-export { createFakeProvider, type FakeProvider, type FakeProviderCall, type FakeProviderOptions } from '@switchyard/core/testing';
+export {
+  createFakeProvider,
+  integrationErrorOf,
+  type FakeProvider,
+  type FakeProviderCall,
+  type FakeProviderOptions,
+} from '@switchyard/core/testing';
 
 // fault-injecting HTTP server
 export {

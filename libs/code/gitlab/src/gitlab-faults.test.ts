@@ -6,6 +6,7 @@ import {
   testProviderFaults,
   type FaultResponse,
   type FaultServer,
+  integrationErrorOf,
 } from '@switchyard/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { fixture } from './__peers__/gitlab-fake-data';
@@ -38,12 +39,7 @@ async function failure(
 ): Promise<IntegrationError> {
   server = await startFaultServer({ [route]: answer });
   const gitlab = createGitlab({ baseURL: server.url, token: TOKEN, allowPrivateNetwork: true });
-  return gitlab.execute(request, createCallContext()).then(
-    () => {
-      throw new Error('expected the call to fail');
-    },
-    (error: unknown) => error as IntegrationError,
-  );
+  return integrationErrorOf(gitlab.execute(request, createCallContext()));
 }
 
 describe('gitlab errors', () => {

@@ -6,6 +6,7 @@ import {
   testProviderFaults,
   type FaultResponse,
   type FaultServer,
+  integrationErrorOf,
 } from '@switchyard/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startSlackFake, type SlackFake } from './__peers__/slack-fake';
@@ -41,12 +42,7 @@ afterEach(async () => {
 async function failure(answer: FaultResponse): Promise<IntegrationError> {
   server = await startFaultServer({ 'POST /api/chat.postMessage': answer });
   const slack = createSlack({ baseURL: `${server.url}/api/`, token: TOKEN });
-  return slack.execute(send, createCallContext()).then(
-    () => {
-      throw new Error('expected the call to fail');
-    },
-    (error: unknown) => error as IntegrationError,
-  );
+  return integrationErrorOf(slack.execute(send, createCallContext()));
 }
 
 describe('slack error codes', () => {

@@ -6,6 +6,7 @@ import {
   testProviderFaults,
   type FaultResponse,
   type FaultServer,
+  integrationErrorOf,
 } from '@switchyard/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createTelegram } from './index';
@@ -39,14 +40,7 @@ testProviderFaults({
 
 async function failure(answer: FaultResponse): Promise<IntegrationError> {
   server = await startFaultServer({ [ROUTE]: answer });
-  return telegramAt(server.url)
-    .execute(sendMessage, createCallContext())
-    .then(
-      () => {
-        throw new Error('expected the call to fail');
-      },
-      (error: unknown) => error as IntegrationError,
-    );
+  return integrationErrorOf(telegramAt(server.url).execute(sendMessage, createCallContext()));
 }
 
 describe('telegram error envelope', () => {

@@ -7,6 +7,7 @@ import {
   testProviderFaults,
   type FaultResponse,
   type FaultServer,
+  integrationErrorOf,
 } from '@switchyard/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createTwilio } from './index';
@@ -52,14 +53,7 @@ testProviderFaults({
 async function failure(answer: FaultResponse): Promise<IntegrationError> {
   await server?.close();
   server = await startFaultServer({ [MESSAGES_ROUTE]: answer });
-  return twilioAt(server.url)
-    .execute(sendMessage, createCallContext())
-    .then(
-      () => {
-        throw new Error('expected the call to fail');
-      },
-      (error: unknown) => error as IntegrationError,
-    );
+  return integrationErrorOf(twilioAt(server.url).execute(sendMessage, createCallContext()));
 }
 
 describe('twilio error envelope', () => {
