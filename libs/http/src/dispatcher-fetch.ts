@@ -1,10 +1,15 @@
-import { fetch as undiciFetch, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
+import { undici, type UndiciModule } from './undici-loader';
+
+type UndiciFetchInput = Parameters<UndiciModule['fetch']>[0];
+type UndiciFetchInit = NonNullable<Parameters<UndiciModule['fetch']>[1]>;
 
 /**
  * A `fetch` that sends through an undici dispatcher, for SDKs that take a
  * custom `fetch` (Octokit's `request.fetch`, `@slack/web-api`'s `fetch`), so
  * those providers take the same `dispatcher` setting as every other HTTP
- * provider. Without a dispatcher it is the global `fetch`.
+ * provider. Without a dispatcher it is the global `fetch`. undici is imported
+ * on the first call, not when the `fetch` is made.
  *
  * @example
  * ```ts
@@ -13,7 +18,12 @@ import { fetch as undiciFetch, type Dispatcher } from 'undici';
  */
 export function fetchThrough(dispatcher: Dispatcher | undefined): typeof fetch {
   if (dispatcher === undefined) return globalThis.fetch;
-  const through = (input: Parameters<typeof fetch>[0], init?: Parameters<typeof fetch>[1]) =>
-    undiciFetch(input as Parameters<typeof undiciFetch>[0], { ...(init as Parameters<typeof undiciFetch>[1]), dispatcher });
+  const through = (input: Parameters<typeof fetch>[0], init?: Parameters<typeof fetch>[1]) => {
+    // The options are copied now, so a caller reusing its init object cannot change a request waiting for undici.
+    const options: UndiciFetchInit = { ...(init as UndiciFetchInit), dispatcher };
+    const loaded = undici.loaded();
+    if (loaded !== undefined) return loaded.fetch(input as UndiciFetchInput, options);
+    return undici.load().then((module) => module.fetch(input as UndiciFetchInput, options));
+  };
   return through as unknown as typeof fetch;
 }

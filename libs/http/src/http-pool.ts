@@ -1,5 +1,6 @@
-import { Pool, type Dispatcher } from 'undici';
+import type { Dispatcher, Pool } from 'undici';
 import { publicOnlyLookup } from './http-private-network';
+import { undici, type UndiciModule } from './undici-loader';
 
 /** Default keep-alive pools, one per origin (and private-network setting), created on first use. */
 const pools = new Map<string, Pool>();
@@ -9,17 +10,26 @@ const pools = new Map<string, Pool>();
  * reused by every client of that origin. Unless `allowPrivateNetwork`, its
  * connections resolve hosts through a lookup that refuses private addresses.
  * Idle sockets do not keep the process alive.
+ *
+ * The first call imports undici, so it returns a promise; once undici is
+ * loaded the pool comes back synchronously.
  */
-export function defaultPool(origin: string, allowPrivateNetwork: boolean): Dispatcher {
+export function defaultPool(origin: string, allowPrivateNetwork: boolean): Dispatcher | Promise<Dispatcher> {
   const key = allowPrivateNetwork ? `${origin} private` : origin;
-  let pool = pools.get(key);
-  if (pool === undefined) {
-    pool = new Pool(origin, {
-      keepAliveTimeout: 10_000,
-      ...(allowPrivateNetwork ? {} : { connect: { lookup: publicOnlyLookup } }),
-    });
-    pools.set(key, pool);
-  }
+  const pool = pools.get(key);
+  if (pool !== undefined) return pool;
+  const loaded = undici.loaded();
+  if (loaded !== undefined) return createPool(loaded, key, origin, allowPrivateNetwork);
+  // Concurrent first calls all wait for the one import; the first to resume creates the pool, the others reuse it.
+  return undici.load().then((module) => pools.get(key) ?? createPool(module, key, origin, allowPrivateNetwork));
+}
+
+function createPool(module: UndiciModule, key: string, origin: string, allowPrivateNetwork: boolean): Pool {
+  const pool = new module.Pool(origin, {
+    keepAliveTimeout: 10_000,
+    ...(allowPrivateNetwork ? {} : { connect: { lookup: publicOnlyLookup } }),
+  });
+  pools.set(key, pool);
   return pool;
 }
 
