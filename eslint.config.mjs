@@ -5,16 +5,33 @@ import { createNodeResolver, importX } from 'eslint-plugin-import-x';
 import tseslint from 'typescript-eslint';
 
 /**
- * Layers, from the design (docs/architecture.md): imports point down only.
- * A provider may import core and util packages; nothing imports a host package.
+ * Layers, from the design (docs/architecture.md, "Packages"): imports point down only.
+ * - core: capabilities, the provider spec, the hub and router. Imports nothing of ours.
+ * - util: the provider kit (`@switchyard/http`).
+ * - platform: the store, vault, integrations and webhook receiver (`@switchyard/platform`), and the stores on it.
+ * - testing: the contract and fault suites; they run stores and providers, so they see the platform.
+ * - provider: core and the kit only; a provider never needs the platform to run.
+ * - host: the CLI (and later the server) put it all together; nothing imports a host.
  */
 const depConstraints = [
   { sourceTag: 'type:core', onlyDependOnLibsWithTags: ['type:core'] },
   { sourceTag: 'type:util', onlyDependOnLibsWithTags: ['type:core', 'type:util'] },
+  { sourceTag: 'type:platform', onlyDependOnLibsWithTags: ['type:core', 'type:util', 'type:platform'] },
+  { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:core', 'type:util', 'type:platform', 'type:testing'] },
   { sourceTag: 'type:provider', onlyDependOnLibsWithTags: ['type:core', 'type:util'] },
-  { sourceTag: 'type:host', onlyDependOnLibsWithTags: ['type:core', 'type:util', 'type:provider'] },
-  { sourceTag: 'type:tools', onlyDependOnLibsWithTags: ['type:core', 'type:util', 'type:provider'] },
+  { sourceTag: 'type:host', onlyDependOnLibsWithTags: ['type:core', 'type:util', 'type:platform', 'type:provider'] },
+  { sourceTag: 'type:tools', onlyDependOnLibsWithTags: ['type:core', 'type:util', 'type:platform', 'type:testing', 'type:provider'] },
 ];
+
+/**
+ * Tests, and a package's `./testing` entry (its local peer, for its users' tests), may also use the test kit
+ * and run providers against the platform (a store, the webhook receiver).
+ */
+const testDepConstraints = depConstraints.map((constraint) =>
+  constraint.sourceTag === 'type:core' || constraint.sourceTag === 'type:tools'
+    ? constraint
+    : { ...constraint, onlyDependOnLibsWithTags: [...new Set([...constraint.onlyDependOnLibsWithTags, 'type:platform', 'type:testing'])] },
+);
 
 export default tseslint.config(
   { ignores: ['**/dist/**', '**/node_modules/**', '**/coverage/**', '**/.nx/**', '**/tmp/**'] },
@@ -52,8 +69,11 @@ export default tseslint.config(
     },
   },
   {
-    files: ['**/*.test.ts', '**/__peers__/**/*.ts', '**/__fixtures__/**/*.ts'],
-    rules: { 'max-lines': ['error', { max: 1000, skipBlankLines: true, skipComments: true }] },
+    files: ['**/*.test.ts', '**/__peers__/**/*.ts', '**/__fixtures__/**/*.ts', 'libs/**/src/testing/**/*.ts'],
+    rules: {
+      'max-lines': ['error', { max: 1000, skipBlankLines: true, skipComments: true }],
+      '@nx/enforce-module-boundaries': ['error', { enforceBuildableLibDependency: true, allow: [], depConstraints: testDepConstraints }],
+    },
   },
   {
     // Build and test configuration is workspace tooling, not package code: it may

@@ -14,6 +14,7 @@
 import { ConsecutiveBreaker, ExponentialBackoff, circuitBreaker, handleAll, retry, timeout, TimeoutStrategy, wrap } from 'cockatiel';
 import OpossumBreaker from 'opossum';
 import { createHub, silentLogger, type ProviderCallContext, type ProviderRequest, type ProviderV1 } from '@switchyard/core';
+import { storageV1 } from '@switchyard/core/storage';
 import { measure, printTable, type Variant } from './measure.ts';
 
 const json = process.argv.includes('--json');
@@ -42,6 +43,7 @@ function benchProvider(id: string): ProviderV1 {
       capabilities: Object.freeze([Object.freeze({ name: 'storage', version: 1, operations: Object.freeze(['headObject']) })]),
       authKinds: Object.freeze(['none'] as const),
     }),
+    contracts: [storageV1],
     execute: () => Promise.resolve(object),
   };
 }

@@ -100,7 +100,7 @@ function main(): void {
     };
     const expectedTags: Record<string, string[]> = {
       '@switchyard/core': ['type:core'],
-      '@switchyard/testing': ['type:util'],
+      '@switchyard/testing': ['type:testing'],
       '@switchyard/example': ['type:provider', 'category:code'],
       '@switchyard/acme': ['type:provider', 'category:crm'],
     };

@@ -14,7 +14,21 @@ import { promisedPaths } from '../scripts/lib/package-paths.ts';
 // The root's project list, read at run time (it is not a package, so not imported statically).
 const { default: vitestProjects } = (await import(pathToFileURL(join(workspaceRoot, 'vitest.workspace.ts')).href)) as { default: string[] };
 
-const LAYER_TAGS = ['type:core', 'type:util', 'type:provider', 'type:host'];
+/**
+ * Layers, lowest first (docs/architecture.md, "Packages"): core; the provider
+ * kit (util); the platform around the hub and the stores on it; the test kit;
+ * providers; hosts. A package's runtime dependencies sit in lower layers (or
+ * its own, for util and platform); a provider depends on core and the kit only.
+ */
+const LAYER_TAGS = ['type:core', 'type:util', 'type:platform', 'type:testing', 'type:provider', 'type:host'];
+const ALLOWED_DEPENDENCY_LAYERS: Record<string, readonly string[]> = {
+  'type:core': [],
+  'type:util': ['type:core', 'type:util'],
+  'type:platform': ['type:core', 'type:util', 'type:platform'],
+  'type:testing': ['type:core', 'type:util', 'type:platform'],
+  'type:provider': ['type:core', 'type:util'],
+  'type:host': ['type:core', 'type:util', 'type:platform', 'type:provider'],
+};
 const libraries = listLibraryPackages();
 const providers = libraries.filter((entry) => entry.manifest.nx?.tags?.includes('type:provider'));
 const byName = new Map(libraries.map((entry) => [entry.manifest.name, entry]));
@@ -109,16 +123,17 @@ describe.each(libraries.map((entry) => [entry.manifest.name, entry] as const))('
     expect(layers).toHaveLength(1);
   });
 
-  it('exports types first, then the ESM build, and nothing but `.` and `./package.json`', () => {
+  it('exports `.` first and `./package.json` last, each entry point as its types, then its ESM build', () => {
     const exportsMap = manifest.exports ?? {};
-    expect(Object.keys(exportsMap).filter((key) => key !== './testing')).toEqual(['.', './package.json']);
-    const root = exportsMap['.'];
-    expect(typeof root).toBe('object');
-    expect(Object.keys(root as object)[0]).toBe('types');
-    expect(root).toEqual({ types: './dist/index.d.ts', default: './dist/index.js' });
-    if ('./testing' in exportsMap) {
-      expect(exportsMap['./testing']).toEqual({ types: './dist/testing/index.d.ts', default: './dist/testing/index.js' });
-      expect(Object.keys(exportsMap['./testing'] as object)[0]).toBe('types');
+    const keys = Object.keys(exportsMap);
+    expect(keys[0]).toBe('.');
+    expect(keys.at(-1)).toBe('./package.json');
+    expect(exportsMap['.']).toEqual({ types: './dist/index.d.ts', default: './dist/index.js' });
+    for (const key of keys.slice(1, -1)) {
+      const target = exportsMap[key] as Record<string, string>;
+      expect(Object.keys(target), key).toEqual(['types', 'default']);
+      expect(target.default, key).toMatch(/^\.\/dist\/[a-z/-]+\.js$/);
+      expect(target.types, key).toBe(target.default!.replace(/\.js$/, '.d.ts'));
     }
   });
 
@@ -140,12 +155,17 @@ describe.each(libraries.map((entry) => [entry.manifest.name, entry] as const))('
     expect(built.VERSION).toBe(manifest.version);
   });
 
-  it('depends only on packages of lower layers', () => {
-    const dependencies = Object.keys({ ...manifest.dependencies, ...manifest.peerDependencies });
+  it('depends only on packages of the layers below it', () => {
+    const layer = (manifest.nx?.tags ?? []).find((tag) => LAYER_TAGS.includes(tag)) ?? '(none)';
+    // An optional peer serves only the package's `./testing` entry (e.g. `@switchyard/testing`), never its main one.
+    const optionalPeers = Object.entries(manifest.peerDependenciesMeta ?? {}).filter(([, meta]) => meta.optional === true);
+    const requiredPeers = Object.keys(manifest.peerDependencies ?? {}).filter((name) => !optionalPeers.some(([peer]) => peer === name));
+    const dependencies = [...Object.keys(manifest.dependencies ?? {}), ...requiredPeers];
     for (const dependency of dependencies.filter((name) => name.startsWith('@switchyard/'))) {
-      const tags = byName.get(dependency)?.manifest.nx?.tags ?? [];
-      expect(tags, `${manifest.name} depends on ${dependency}`).not.toContain('type:provider');
-      expect(tags, `${manifest.name} depends on ${dependency}`).not.toContain('type:host');
+      const dependencyLayer = (byName.get(dependency)?.manifest.nx?.tags ?? []).find((tag) => LAYER_TAGS.includes(tag));
+      expect(ALLOWED_DEPENDENCY_LAYERS[layer], `${manifest.name} (${layer}) depends on ${dependency} (${dependencyLayer})`).toContain(
+        dependencyLayer,
+      );
     }
   });
 });

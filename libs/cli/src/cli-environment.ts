@@ -1,5 +1,7 @@
 import { join } from 'node:path';
-import { createHub, type Hub, type HubOptions, type ProviderV1, type Store } from '@switchyard/core';
+import { createHub, type Hub, type HubOptions, type ProviderV1 } from '@switchyard/core';
+import { capabilityContracts } from '@switchyard/core/capabilities';
+import type { Store } from '@switchyard/platform';
 import { createSqliteStore, DEFAULT_SQLITE_PATH } from '@switchyard/store-sqlite';
 import { writeLine, type CliIo } from './cli-io';
 import { discoverProviderPackages, loadProvider } from './provider-discovery';
@@ -66,7 +68,8 @@ export interface CliHubOptions {
  * A package that fails to load is reported on stderr and skipped.
  */
 export async function createCliHub(io: CliIo, options: CliHubOptions = {}): Promise<Hub> {
-  const hub = createHub(options.hub);
+  // The CLI routes whatever installed packages offer, so it knows every contract core defines up front.
+  const hub = createHub({ capabilities: capabilityContracts, ...options.hub });
   const register = (provider: ProviderV1, origin: string): void => {
     try {
       hub.register(provider);

@@ -3,12 +3,13 @@ export { VERSION } from './version';
 export {
   ERROR_KINDS,
   IntegrationError,
+  redactIntegrationError,
   toIntegrationError,
   type AttemptRecord,
   type ErrorKind,
   type IntegrationErrorOptions,
 } from './errors/integration-error';
-export { REDACTED, redact, redactText, registerSecret } from './errors/redact';
+export { REDACTED, redact, redactText, SecretSet, type SecretSetOptions, type RedactionSecrets } from './errors/redact';
 
 export {
   CAPABILITY_NAME_PATTERN,
@@ -22,14 +23,7 @@ export {
 } from './capabilities/capability';
 
 export { PROVIDER_CATEGORIES, type ProviderCategory } from './provider/provider-category';
-export {
-  AUTH_KINDS,
-  providerManifestSchema,
-  rateLimitSchema,
-  validateProviderManifest,
-  type ProviderCapability,
-  type ProviderManifest,
-} from './provider/provider-manifest';
+export { AUTH_KINDS, validateProviderManifest, type ProviderCapability, type ProviderManifest } from './provider/provider-manifest';
 export type {
   ProviderCallContext,
   ProviderOperation,
@@ -52,92 +46,49 @@ export { defineProvider, type DefinedProvider, type ProviderDefinition } from '.
 export { silentLogger, type Logger } from './utils/logger';
 export { loadOptionalSetting, withoutTrailingSlash, type LoadOptionalSettingOptions } from './utils/load-setting';
 
-// capabilities (storage, messaging, issues, functions, compute, repositories)
-export { capabilityContracts, findCapabilityContract } from './capabilities/catalog';
-export {
-  bodyEncodingSchema,
-  bucketNameSchema,
-  contentTypeSchema,
-  objectInfoSchema,
-  objectKeySchema,
-  objectMetadataSchema,
-  objectSummarySchema,
-  storageV1,
-  type ObjectInfo,
-  type StorageOperationInput,
-  type StorageOperationName,
-  type StorageOperationOutput,
-  type StorageOperations,
+// The built-in capability contracts are values built with zod; they live in their own entry points
+// (`@switchyard/core/storage`, ... and `@switchyard/core/capabilities` for all six), so importing core
+// does not build them. Their types are here.
+export type {
+  ObjectInfo,
+  StorageOperationInput,
+  StorageOperationName,
+  StorageOperationOutput,
+  StorageOperations,
 } from './capabilities/storage';
-export {
-  channelSchema,
-  messageBlockSchema,
-  messageButtonSchema,
-  messageSchema,
-  messagingUserSchema,
-  messagingV1,
-  phoneNumberSchema,
-  recipientSchema,
-  type Message,
-  type MessageBlock,
-  type MessagingOperationInput,
-  type MessagingOperationName,
-  type MessagingOperationOutput,
-  type MessagingOperations,
-  type Recipient,
+export type {
+  Message,
+  MessageBlock,
+  MessagingOperationInput,
+  MessagingOperationName,
+  MessagingOperationOutput,
+  MessagingOperations,
+  Recipient,
 } from './capabilities/messaging';
-export {
-  issueCommentSchema,
-  issueIdSchema,
-  issueProjectSchema,
-  issueSchema,
-  issueStateSchema,
-  issuesV1,
-  projectIdSchema,
-  type Issue,
-  type IssuesOperationInput,
-  type IssuesOperationName,
-  type IssuesOperationOutput,
-  type IssuesOperations,
-} from './capabilities/issues';
-
-export {
-  functionInfoSchema,
-  functionNameSchema,
-  functionsV1,
-  functionZipSchema,
-  type FunctionInfo,
-  type FunctionsOperationInput,
-  type FunctionsOperationName,
-  type FunctionsOperationOutput,
-  type FunctionsOperations,
+export type { Issue, IssuesOperationInput, IssuesOperationName, IssuesOperationOutput, IssuesOperations } from './capabilities/issues';
+export type {
+  FunctionInfo,
+  FunctionsOperationInput,
+  FunctionsOperationName,
+  FunctionsOperationOutput,
+  FunctionsOperations,
 } from './capabilities/functions';
-export {
-  computeV1,
-  instanceIdSchema,
-  instanceSchema,
-  instanceStateSchema,
-  type ComputeOperationInput,
-  type ComputeOperationName,
-  type ComputeOperationOutput,
-  type ComputeOperations,
-  type Instance,
-  type InstanceState,
+export type {
+  ComputeOperationInput,
+  ComputeOperationName,
+  ComputeOperationOutput,
+  ComputeOperations,
+  Instance,
+  InstanceState,
 } from './capabilities/compute';
-export {
-  commitSchema,
-  gitRefSchema,
-  pullRequestSchema,
-  repositoriesV1,
-  repositoryIdSchema,
-  repositorySchema,
-  type Commit,
-  type PullRequest,
-  type RepositoriesOperationInput,
-  type RepositoriesOperationName,
-  type RepositoriesOperationOutput,
-  type RepositoriesOperations,
-  type Repository,
+export type {
+  Commit,
+  PullRequest,
+  RepositoriesOperationInput,
+  RepositoriesOperationName,
+  RepositoriesOperationOutput,
+  RepositoriesOperations,
+  Repository,
 } from './capabilities/repositories';
 export type {
   InboundWebhook,
@@ -161,21 +112,18 @@ export {
   type WebhookHmacAlgorithm,
   type WebhookSignatureEncoding,
 } from './webhooks/webhook-signatures';
-export {
-  createWebhookReceiver,
-  type WebhookEventEmitter,
-  type WebhookEvents,
-  type WebhookProviderLookup,
-  type WebhookReceipt,
-  type WebhookReceiveRequest,
-  type WebhookReceiver,
-  type WebhookReceiverOptions,
-  type WebhookSecretLookup,
-} from './webhooks/webhook-receiver';
 
 // hub, router, events, tools
 export { createHub, type Hub, type ProviderReport, type RouteExplanation } from './hub/create-hub';
 export type { CapabilityFacade } from './hub/capability-facade';
+export type {
+  CredentialLookup,
+  CredentialRefreshEvent,
+  CredentialVault,
+  OAuth2RefreshFunction,
+  OAuth2RefreshResult,
+  OAuth2TokenSet,
+} from './credentials/credential-lookup';
 export type { ProviderHealth } from './hub/health';
 export type { HubOptions, HubRequest } from './hub/hub-options';
 export type { BreakerSettings, ExecuteOptions, ExecuteResult, ProviderRoutingOptions, RoutingOptions } from './router/router-options';
@@ -209,111 +157,3 @@ export {
 export { RateLimiter, type RateLimit, type RateLimiterOptions, type SharedRateLimitOptions } from './resilience/rate-limiter';
 export { DEFAULT_RETRY_POLICY, backoffDelayMs, retryAfterFailure, type RetryOptions, type RetryPolicy } from './resilience/retry';
 export { abortReasonToError, withDeadline, type DeadlineOptions, type DeadlineScope } from './resilience/deadline';
-
-// store
-export {
-  INTEGRATION_STATUSES,
-  type DataRecord,
-  type DefinitionRecord,
-  type IntegrationRecord,
-  type IntegrationStatus,
-  type JsonObject,
-  type JsonValue,
-  type RegistryEntry,
-  type SealedCredential,
-  type StoredEvent,
-  type SyncCheckpoint,
-  type UpsertOutcome,
-} from './store/store-records';
-export type {
-  CheckpointRepository,
-  CheckpointWrite,
-  CredentialFilter,
-  CredentialRepository,
-  CredentialWrite,
-  DataRecordFilter,
-  DataRecordRepository,
-  DataRecordWrite,
-  DefinitionChanges,
-  DefinitionRepository,
-  EventRepository,
-  IntegrationChanges,
-  IntegrationFilter,
-  IntegrationRepository,
-  NewDefinition,
-  NewEvent,
-  NewIntegration,
-  NewRegistryEntry,
-  RecentEventsQuery,
-  RegistryRepository,
-  Store,
-  UpsertResult,
-  WebhookDelivery,
-  WebhookDeliveryRepository,
-} from './store/store';
-export {
-  contentHash,
-  credentialVersionConflict,
-  parseStoreInput,
-  storeConflict,
-  storeNotFound,
-  storeSchemas,
-  storeTimestamp,
-} from './store/store-input';
-export { createMemoryStore } from './store/memory-store';
-export { createStoreRowMappers, type StoreColumnReaders, type StoreRow, type StoreRowMappers } from './store/store-rows';
-
-// integrations service
-export {
-  createIntegrationsService,
-  METRICS_TIMEFRAMES_MS,
-  type ConnectionTestResult,
-  type CreateIntegrationInput,
-  type IntegrationHealthReport,
-  type IntegrationMetrics,
-  type IntegrationsService,
-  type IntegrationsServiceOptions,
-  type IntegrationStatusReport,
-  type MetricsTimeframe,
-  type UpdateIntegrationInput,
-} from './integrations/integrations-service';
-export {
-  computeHealthScore,
-  HEALTH_SCORE_WEIGHTS,
-  type HealthGrade,
-  type HealthScore,
-  type HealthScoreInputs,
-  type HealthScoreOptions,
-  type HealthScoreTerms,
-} from './integrations/integration-health-score';
-export { INTEGRATION_EVENT_TYPES, type IntegrationEventType } from './integrations/integration-events';
-
-// credentials
-export {
-  createCredentialSealer,
-  masterKeysFromEnvironment,
-  MASTER_KEY_ENVIRONMENT_VARIABLE,
-  PREVIOUS_MASTER_KEYS_ENVIRONMENT_VARIABLE,
-  type CredentialAddress,
-  type CredentialSealer,
-  type MasterKey,
-  type MasterKeys,
-  type PassphraseMasterKey,
-  type RandomMasterKey,
-  type SealedValue,
-} from './credentials/credential-sealer';
-export {
-  createCredentialManager,
-  type CredentialManager,
-  type CredentialManagerOptions,
-  type KeyRotationReport,
-} from './credentials/credential-manager';
-export type { CredentialLookup } from './credentials/credential-lookup';
-export {
-  DEFAULT_REFRESH_SKEW_MS,
-  OAUTH2_TOKEN_FIELD,
-  type CredentialRefreshEvent,
-  type OAuth2RefreshFunction,
-  type OAuth2RefreshResult,
-  type OAuth2TokenSet,
-} from './credentials/oauth2-refresh';

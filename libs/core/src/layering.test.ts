@@ -17,13 +17,12 @@ import { describe, expect, it } from 'vitest';
 const CORE_LAYERS: readonly (readonly string[])[] = [
   ['utils'],
   ['errors'],
-  ['capabilities', 'events', 'resilience', 'store'],
+  ['capabilities', 'events', 'resilience'],
   ['provider', 'credentials'],
   ['registry', 'webhooks'],
   ['router'],
   ['tools'],
   ['hub'],
-  ['integrations'],
   ['.'],
   ['testing'],
 ];
@@ -141,9 +140,9 @@ describe('the layering check', () => {
   it('finds re-exports spread over lines and type-position imports', () => {
     const text =
       "// the store\nexport type {\n  HubOptions,\n} from '../hub/hub-options';\nexport type Late = import('../hub/hub-options').HubOptions;\n";
-    expect(layeringFindings([{ path: 'store/store.ts', text }, hubOptions])).toEqual([
-      "store/store.ts:4 imports '../hub/hub-options': 'hub' sits above 'store'",
-      "store/store.ts:5 imports '../hub/hub-options': 'hub' sits above 'store'",
+    expect(layeringFindings([{ path: 'events/bus.ts', text }, hubOptions])).toEqual([
+      "events/bus.ts:4 imports '../hub/hub-options': 'hub' sits above 'events'",
+      "events/bus.ts:5 imports '../hub/hub-options': 'hub' sits above 'events'",
     ]);
   });
 
@@ -164,14 +163,14 @@ describe('the layering check', () => {
 
   it('refuses imports between peers, into test fixtures, to missing files and from unplaced folders', () => {
     const files = [
-      { path: 'store/store.ts', text: "import { storageV1 } from '../capabilities/storage';\n" },
+      { path: 'events/bus.ts', text: "import { storageV1 } from '../capabilities/storage';\n" },
       { path: 'capabilities/storage.ts', text: '' },
       { path: 'router/router.ts', text: "import { testHub } from './test-fixtures';\nimport { gone } from './gone';\n" },
       { path: 'router/test-fixtures.ts', text: '' },
       { path: 'plugins/plugin.ts', text: "import type { Logger } from '../utils/logger';\n" },
     ];
     expect(layeringFindings(files)).toEqual([
-      "store/store.ts:1 imports '../capabilities/storage': 'store' and 'capabilities' are peers and may not import each other",
+      "events/bus.ts:1 imports '../capabilities/storage': 'events' and 'capabilities' are peers and may not import each other",
       "router/router.ts:1 imports './test-fixtures', which only tests may import",
       "router/router.ts:2 imports './gone', which is no file under src/",
       "plugins/plugin.ts: folder 'plugins' has no place in the layer order",

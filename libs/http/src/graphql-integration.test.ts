@@ -1,12 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { createHub, registerSecret, type Hub } from '@switchyard/core';
-import { startFaultServer, type FaultServer, type RecordedRequest } from '@switchyard/testing';
+import { createHub, type Hub, type ProviderV1 } from '@switchyard/core';
+import { createCallContext, startFaultServer, type FaultServer, type RecordedRequest } from '@switchyard/testing';
 import { bearerAuth, createGraphQLIntegration } from './index';
 
 const readOnly = { readOnly: true, destructive: false, idempotent: true };
 const SECRET = 'graphql-secret-token';
-registerSecret(SECRET);
 
 /** A tiny GraphQL-over-HTTP server: answers by the operation name in the document, echoing the variables. */
 function answer(request: RecordedRequest): { status?: number; headers?: Record<string, string>; body: unknown } {
@@ -46,10 +45,11 @@ function operation(document: string) {
 describe('createGraphQLIntegration', () => {
   let server: FaultServer;
   let hub: Hub;
+  let integration: ProviderV1;
 
   beforeAll(async () => {
     server = await startFaultServer({ 'POST /graphql': answer });
-    const integration = createGraphQLIntegration({
+    integration = createGraphQLIntegration({
       id: 'acme-graph',
       name: 'Acme Graph',
       category: 'project-management',
@@ -132,6 +132,14 @@ describe('createGraphQLIntegration', () => {
     expect(denied.message).toContain('is not allowed');
     expect(denied.message).not.toContain(SECRET);
     expect(JSON.stringify(denied)).not.toContain(SECRET);
+  });
+
+  it('redacts the token from errors of a direct call too, with the provider’s secrets', async () => {
+    const denied = (await integration.operations!.denied!.execute({}, createCallContext()).catch((caught: unknown) => caught)) as Error;
+    expect(denied.message).toContain('is not allowed');
+    expect(denied.message).not.toContain(SECRET);
+    expect(JSON.stringify(denied)).not.toContain(SECRET);
+    expect(integration.secrets?.size).toBe(1);
   });
 
   it('names the data field that does not match the output schema', async () => {

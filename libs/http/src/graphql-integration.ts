@@ -1,4 +1,12 @@
-import { IntegrationError, type ErrorKind, type OperationHints, type ProviderOperation, type ProviderV1 } from '@switchyard/core';
+import {
+  IntegrationError,
+  redactIntegrationError,
+  type ErrorKind,
+  type OperationHints,
+  type ProviderOperation,
+  type ProviderV1,
+  type SecretSet,
+} from '@switchyard/core';
 import type { z } from 'zod';
 import { createHttpClient } from './http-client';
 import type { ResponseSchema } from './response-schema';
@@ -74,20 +82,21 @@ function messageOf(entry: GraphQLErrorEntry): string {
  * Turns a GraphQL response's `errors` into one IntegrationError: the first
  * error with a known `extensions.code` picks the kind (`validation`,
  * `auth`, `rate_limit`, `not_found`), else `provider`. Messages are quoted
- * (at most three, shortened) and redacted.
+ * (at most three, shortened) and redacted, with the integration's `secrets` too.
  */
 function graphQLError(
   provider: string,
   operation: string,
   errors: readonly GraphQLErrorEntry[],
   headers: HttpResponseHeaders,
+  secrets: SecretSet,
 ): IntegrationError {
   const codes = errors.map(codeOf);
   const known = codes.find((code) => code !== undefined && KIND_BY_CODE[code] !== undefined);
   const kind: ErrorKind = known === undefined ? 'provider' : (KIND_BY_CODE[known] ?? 'provider');
   const quoted = errors.slice(0, MAXIMUM_QUOTED_ERRORS).map(messageOf).join('; ');
   const more = errors.length > MAXIMUM_QUOTED_ERRORS ? ` (and ${errors.length - MAXIMUM_QUOTED_ERRORS} more)` : '';
-  return new IntegrationError({
+  const error = new IntegrationError({
     kind,
     message: `${provider}: GraphQL operation ${operation} failed${known === undefined ? '' : ` (${known})`}: ${quoted}${more}`,
     provider,
@@ -101,6 +110,7 @@ function graphQLError(
       })),
     },
   });
+  return redactIntegrationError(error, secrets);
 }
 
 /**
@@ -136,7 +146,8 @@ function envelopeSchema(output: z.ZodType): ResponseSchema<GraphQLEnvelope> {
  * becomes an IntegrationError classified by `extensions.code`
  * (`GRAPHQL_VALIDATION_FAILED` / `BAD_USER_INPUT` → `validation`,
  * `UNAUTHENTICATED` / `FORBIDDEN` → `auth`, `RATE_LIMITED` → `rate_limit`,
- * else `provider`), messages redacted. Routed calls (`execute`) reject with
+ * else `provider`), messages redacted (also with the provider's `secrets`,
+ * its client's set, which a hub redacts with). Routed calls (`execute`) reject with
  * `unsupported`. The declaration is checked now, as for `createRestIntegration`.
  *
  * @example
@@ -168,6 +179,7 @@ export function createGraphQLIntegration<Inputs extends Record<string, z.ZodType
     allowPrivateNetwork: settings.allowPrivateNetwork,
     headers: { accept: 'application/graphql-response+json, application/json', ...settings.headers },
     timeoutMs: settings.timeoutMs,
+    secrets: settings.secrets,
   });
   const operations: Record<string, ProviderOperation> = {};
   for (const name of names) {
@@ -189,7 +201,7 @@ export function createGraphQLIntegration<Inputs extends Record<string, z.ZodType
           signal: context.signal,
         });
         const { errors, data } = response.data;
-        if (errors !== undefined && errors.length > 0) throw graphQLError(provider, name, errors, response.headers);
+        if (errors !== undefined && errors.length > 0) throw graphQLError(provider, name, errors, response.headers, client.secrets);
         return data;
       },
     };
@@ -199,6 +211,7 @@ export function createGraphQLIntegration<Inputs extends Record<string, z.ZodType
     manifest,
     operations: Object.freeze(operations),
     execute: (request) => rejectRoutedCall(provider, request),
+    secrets: client.secrets,
   };
   return Object.freeze(integration);
 }

@@ -1,4 +1,4 @@
-import { IntegrationError, redactText, withDeadline } from '@switchyard/core';
+import { IntegrationError, redactIntegrationError, redactText, SecretSet, withDeadline } from '@switchyard/core';
 import type { Dispatcher } from 'undici';
 import type { AuthResult, AuthStrategy } from './auth/auth-strategy';
 import { appendQuery, encodeBody, type QueryParameters } from './http-body';
@@ -39,6 +39,14 @@ export interface HttpClientSettings {
   readonly allowPrivateNetwork?: boolean | undefined;
   /** Provider id recorded on every error. Default: none. */
   readonly provider?: string | undefined;
+  /**
+   * The secrets this client knows: its auth strategy keeps the values it
+   * sends here, and every error the client builds is redacted with them (and
+   * with the request's own auth headers and query values, as Octokit's
+   * request error redacts its request's headers). Pass the provider's set,
+   * which its hub also redacts with. Default: a new set for this client.
+   */
+  readonly secrets?: SecretSet | undefined;
   /** The `user-agent` header. Default `switchyard-http/<version>`. */
   readonly userAgent?: string | undefined;
   /** Per-request time limit in ms when a request sets none. Default: none (the hub's deadline applies through `signal`). */
@@ -99,6 +107,8 @@ export interface HttpClient {
   readonly baseURL: string;
   /** The provider id recorded on errors. */
   readonly provider: string | undefined;
+  /** The set errors are redacted with and auth strategies keep their values in (`HttpClientSettings.secrets`). */
+  readonly secrets: SecretSet;
   /**
    * Sends one request. Resolves for statuses below 400; rejects with an
    * `IntegrationError` classified by `httpResponseError` / `httpFailureError`.
@@ -108,6 +118,11 @@ export interface HttpClient {
 }
 
 const NO_HEADERS: Readonly<Record<string, string>> = Object.freeze({});
+
+/** A request in flight: where it goes, for error messages, and what auth added, to redact from its errors. */
+interface RequestContext extends HttpErrorContext {
+  auth: AuthResult | undefined;
+}
 
 /** Error bodies larger than this (by `content-length`) are not read for a message excerpt. */
 const MAXIMUM_ERROR_BODY_BYTES = 65_536;
@@ -122,7 +137,8 @@ function lowerCaseHeaders(headers: Readonly<Record<string, string | undefined>> 
 
 /**
  * Creates the HTTP client providers without an official SDK use: undici
- * underneath, auth applied per request, one error mapper, zod response
+ * underneath (imported on the process's first request, not with this
+ * package), auth applied per request, one error mapper, zod response
  * schemas, an SSRF guard, and no retries (the hub's router retries).
  *
  * @example
@@ -137,6 +153,7 @@ export function createHttpClient(settings: HttpClientSettings): HttpClient {
   const basePath = url.pathname.endsWith('/') ? url.pathname.slice(0, -1) : url.pathname;
   const provider = settings.provider;
   const auth = settings.auth;
+  const secrets = settings.secrets ?? new SecretSet();
   const allowPrivateNetwork = settings.allowPrivateNetwork === true;
   const defaultTimeoutMs = settings.timeoutMs;
   const baseHeaders: Record<string, string> = {
@@ -167,7 +184,7 @@ export function createHttpClient(settings: HttpClientSettings): HttpClient {
 
   async function send<T>(
     options: HttpRequestOptions<T>,
-    context: HttpErrorContext,
+    context: RequestContext,
     signal: AbortSignal | undefined,
   ): Promise<HttpResponse<T>> {
     if (!hostChecked) await checkHost();
@@ -182,8 +199,9 @@ export function createHttpClient(settings: HttpClientSettings): HttpClient {
     }
     let path = context.path;
     if (auth !== undefined) {
-      const applied = auth.apply({ method, origin, path, headers, body: encoded.body });
+      const applied = auth.apply({ method, origin, path, headers, body: encoded.body, secrets });
       const result: AuthResult = applied instanceof Promise ? await applied : applied;
+      context.auth = result;
       const authHeaders = result.headers ?? NO_HEADERS;
       if (headers === baseHeaders) {
         if (authHeaders !== lastAuthHeaders) {
@@ -196,7 +214,11 @@ export function createHttpClient(settings: HttpClientSettings): HttpClient {
       }
       path = appendQuery(path, result.query);
     }
-    dispatcher ??= defaultPool(origin, allowPrivateNetwork);
+    if (dispatcher === undefined) {
+      // Only a client's first request gets here; only the first request of the process waits for undici to load.
+      const pool = defaultPool(origin, allowPrivateNetwork);
+      dispatcher = pool instanceof Promise ? await pool : pool;
+    }
     const response = await dispatcher.request({
       origin,
       path,
@@ -222,7 +244,7 @@ export function createHttpClient(settings: HttpClientSettings): HttpClient {
       } catch {
         // A reader that cannot read this body leaves the default classification.
       }
-      throw httpResponseError({ ...context, status, headers: response.headers, body: text }, refinement);
+      throw httpResponseError({ method, path: context.path, provider, status, headers: response.headers, body: text }, refinement);
     }
     const responseType = options.responseType ?? (options.responseSchema !== undefined || isJson(response.headers) ? 'json' : 'text');
     if (responseType === 'none' || status === 204 || status === 304 || method === 'HEAD' || (status >= 100 && status < 200)) {
@@ -240,7 +262,7 @@ export function createHttpClient(settings: HttpClientSettings): HttpClient {
 
   async function request<T>(options: HttpRequestOptions<T>): Promise<HttpResponse<T>> {
     const method = options.method === undefined ? 'GET' : options.method.toUpperCase();
-    const context: HttpErrorContext = { method, path: appendQuery(basePath + options.path, options.query), provider };
+    const context: RequestContext = { method, path: appendQuery(basePath + options.path, options.query), provider, auth: undefined };
     const timeoutMs = options.timeoutMs ?? defaultTimeoutMs;
     const signal = options.signal;
     try {
@@ -252,19 +274,43 @@ export function createHttpClient(settings: HttpClientSettings): HttpClient {
         provider,
       });
     } catch (error) {
+      let failure: IntegrationError;
       if (
         signal?.aborted === true ||
         (timeoutMs !== undefined && IntegrationError.isInstance(error) && error.kind === 'timeout' && error.statusCode === undefined)
       ) {
         const prefix = provider === undefined ? '' : `${provider}: `;
         const reason = signal?.aborted === true ? 'was aborted' : `did not finish within ${timeoutMs} ms`;
-        throw new IntegrationError({ kind: 'timeout', message: `${prefix}${method} ${context.path} ${reason}`, provider, cause: error });
+        failure = new IntegrationError({
+          kind: 'timeout',
+          message: `${prefix}${method} ${context.path} ${reason}`,
+          provider,
+          cause: error,
+        });
+      } else {
+        failure = httpFailureError(error, context);
       }
-      throw httpFailureError(error, context);
+      throw redactIntegrationError(failure, context.auth === undefined ? secrets : [secrets, requestSecrets(context.auth)]);
     }
   }
 
-  return { baseURL: settings.baseURL, provider, request };
+  return { baseURL: settings.baseURL, provider, secrets, request };
+}
+
+/**
+ * The values one request's auth added, as a set: each header value, the
+ * credential after its scheme word (`Bearer <token>`), and each query value.
+ * A strategy that keeps nothing in the client's set, or a token another
+ * request has since replaced, is still redacted from this request's errors.
+ */
+function requestSecrets(auth: AuthResult): SecretSet {
+  const own = new SecretSet();
+  for (const value of Object.values(auth.headers ?? NO_HEADERS)) {
+    own.add(value);
+    own.add(value.slice(value.indexOf(' ') + 1));
+  }
+  for (const value of Object.values(auth.query ?? NO_HEADERS)) own.add(value);
+  return own;
 }
 
 function isJson(headers: HttpResponseHeaders): boolean {

@@ -1,12 +1,15 @@
 import { inspect } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { IntegrationError } from '@switchyard/core';
+import { IntegrationError, SecretSet } from '@switchyard/core';
 import { startFaultServer, type FaultServer } from '@switchyard/testing';
-import { apiKeyAuth, bearerAuth, createHttpClient, type HttpClient } from './index';
+import { apiKeyAuth, bearerAuth, createHttpClient, createProviderErrors, signedRequestAuth, type HttpClient } from './index';
 
 const BEARER = 'planted-bearer-9f8e7d6c5b4a';
 const API_KEY = 'planted-apikey-1a2b3c4d5e6f';
+/** Sent by a strategy that keeps nothing in the client's secrets: only the request's own redaction hides it. */
+const SIGNATURE = 'planted-signature-0a1b2c3d4e';
+const PLANTED = [BEARER, API_KEY, SIGNATURE];
 
 /** Every way an error gets printed or shipped. */
 function renderings(error: IntegrationError): string[] {
@@ -45,6 +48,12 @@ describe('secrets never reach errors', () => {
         provider: 'acme',
         auth: apiKeyAuth({ in: 'query', name: 'api_key', value: API_KEY }),
       }),
+      createHttpClient({
+        baseURL: server.url,
+        allowPrivateNetwork: true,
+        provider: 'acme',
+        auth: signedRequestAuth(() => ({ headers: { authorization: `Custom ${SIGNATURE}` } })),
+      }),
     ];
   });
 
@@ -61,13 +70,42 @@ describe('secrets never reach errors', () => {
           .catch((caught: unknown) => caught);
         expect(IntegrationError.isInstance(error)).toBe(true);
         for (const text of renderings(error as IntegrationError)) {
-          expect(text).not.toContain(BEARER);
-          expect(text).not.toContain(API_KEY);
+          for (const secret of PLANTED) expect(text).not.toContain(secret);
         }
       }
       // The secrets did reach the server: the test would notice if they were not sent at all.
       expect(server.requests.some((request) => request.headers.authorization === `Bearer ${BEARER}`)).toBe(true);
       expect(server.requests.some((request) => request.query.get('api_key') === API_KEY)).toBe(true);
+      expect(server.requests.some((request) => request.headers.authorization === `Custom ${SIGNATURE}`)).toBe(true);
     },
   );
+
+  it('keeps the secrets in the client’s own set, or in the one it is given', () => {
+    expect(clients[0]!.secrets).not.toBe(clients[1]!.secrets);
+    const secrets = new SecretSet();
+    expect(createHttpClient({ baseURL: server.url, secrets }).secrets).toBe(secrets);
+  });
+});
+
+describe('createProviderErrors', () => {
+  const SECRET = 'planted-provider-secret-5e6f';
+
+  it('redacts the provider’s secrets from every error it creates', () => {
+    const secrets = new SecretSet();
+    secrets.add(SECRET);
+    const errors = createProviderErrors('acme', { secrets });
+    const built = [
+      errors.create({ kind: 'auth', message: `key ${SECRET} refused`, details: { echoed: SECRET } }),
+      errors.invalidInput('crm.getContact', `id ${SECRET} is not a contact id`),
+      errors.fromStatus({ operation: 'crm.getContact', status: 401, message: `bad key ${SECRET}`, cause: new Error(`sent ${SECRET}`) }),
+      errors.fromFailure(Object.assign(new Error(`socket closed for ${SECRET}`), { code: 'ECONNRESET' }), 'crm.getContact'),
+    ];
+    expect(built.map((error) => error.kind)).toEqual(['auth', 'validation', 'auth', 'network']);
+    for (const error of built) {
+      expect(error.provider).toBe('acme');
+      for (const text of renderings(error)) expect(text).not.toContain(SECRET);
+    }
+    // Without a set only core's generic patterns apply: the factory redacts with what it is given, nothing else.
+    expect(createProviderErrors('acme').create({ kind: 'auth', message: `key ${SECRET}` }).message).toContain(SECRET);
+  });
 });

@@ -21,7 +21,7 @@ export {
 } from './http-errors';
 export { normalizeHeaders, rateLimitStatusFromHeaders, retryAfterMsFromHeaders, type HttpResponseHeaders } from './http-headers';
 export { classifyHttpStatus, type HttpStatusAnswer, type HttpStatusClassification, type ProviderErrorHint } from './http-status';
-export { createProviderErrors, type ProviderErrors, type ProviderStatusError } from './provider-errors';
+export { createProviderErrors, type ProviderErrors, type ProviderErrorsOptions, type ProviderStatusError } from './provider-errors';
 export { parseResponse, responseSchemaError, type ResponseContext, type ResponseSchema } from './response-schema';
 export { decodeCursor, encodeCursor, type CursorContext } from './cursor';
 export { type HttpTransportSettings } from './transport-settings';

@@ -5,6 +5,7 @@ import {
   type ProviderCategory,
   type ProviderManifest,
   type ProviderRequest,
+  type SecretSet,
 } from '@switchyard/core';
 import type { Dispatcher } from 'undici';
 import type { AuthStrategy } from './auth/auth-strategy';
@@ -25,6 +26,13 @@ export interface IntegrationSettings {
   readonly docsUrl: string;
   /** How requests authenticate (`bearerAuth`, `apiKeyAuth`, ...). Default: none (manifest `authKinds: ['none']`). */
   readonly auth?: AuthStrategy | undefined;
+  /**
+   * The integration's secrets: its auth strategy keeps what it sends here,
+   * its errors are redacted with them, and the provider carries the set as
+   * `secrets`, so a hub redacts with it too. Add any other secret (a signing
+   * key) yourself. Default: a new set.
+   */
+  readonly secrets?: SecretSet | undefined;
   /** The undici dispatcher requests go through. Default: one shared keep-alive pool per origin. */
   readonly dispatcher?: Dispatcher | undefined;
   /** Allow loopback and private addresses (tests, intranet APIs). Default `false` (SSRF guard). */

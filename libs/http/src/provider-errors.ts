@@ -1,4 +1,4 @@
-import { IntegrationError, type IntegrationErrorOptions } from '@switchyard/core';
+import { IntegrationError, redactIntegrationError, type IntegrationErrorOptions, type SecretSet } from '@switchyard/core';
 import { transportFailure } from './http-errors';
 import type { HttpResponseHeaders } from './http-headers';
 import { classifyHttpStatus, type ProviderErrorHint } from './http-status';
@@ -26,6 +26,17 @@ export interface ProviderStatusError {
   readonly now?: number | undefined;
 }
 
+/** Options of {@link createProviderErrors}. */
+export interface ProviderErrorsOptions {
+  /**
+   * The provider's secrets: every error the factory creates is redacted with
+   * them when it is built, so an error thrown outside a hub (a direct
+   * `provider.execute`) holds no secret either. Default: none (core's
+   * generic patterns only).
+   */
+  readonly secrets?: SecretSet | undefined;
+}
+
 /** Errors bound to one provider id: every message starts `<id>: `, every error records the provider. */
 export interface ProviderErrors {
   readonly provider: string;
@@ -37,7 +48,7 @@ export interface ProviderErrors {
   fromStatus(answer: ProviderStatusError): IntegrationError;
   /**
    * Anything an SDK call threw without a status: an `IntegrationError` passes
-   * through; aborts and timeouts become `timeout`, socket errors `network`,
+   * through unchanged (whoever built it redacted it); aborts and timeouts become `timeout`, socket errors `network`,
    * anything else `provider` (retryable).
    */
   fromFailure(error: unknown, operation: string): IntegrationError;
@@ -59,22 +70,26 @@ function reasonOf(error: unknown): string {
 /**
  * The error factory a provider binds once to its id, so its code never
  * writes `provider: 'acme'` or a message prefix by hand, and every status
- * goes through the one shared classification.
+ * goes through the one shared classification. With `secrets`, what it
+ * creates is redacted with the provider's set.
  *
  * @example
  * ```ts
- * const errors = createProviderErrors('acme');
+ * const errors = createProviderErrors('acme', { secrets });
  * throw errors.fromStatus({ operation: 'crm.getContact', status: error.statusCode, message: error.body.message, cause: error });
  * ```
  */
-export function createProviderErrors(provider: string): ProviderErrors {
+export function createProviderErrors(provider: string, options: ProviderErrorsOptions = {}): ProviderErrors {
   const prefix = `${provider}: `;
-  const create = (options: Omit<IntegrationErrorOptions, 'provider'>): IntegrationError =>
-    new IntegrationError({
-      ...options,
+  const { secrets } = options;
+  const create = (fields: Omit<IntegrationErrorOptions, 'provider'>): IntegrationError => {
+    const error = new IntegrationError({
+      ...fields,
       provider,
-      message: options.message.startsWith(prefix) ? options.message : `${prefix}${options.message}`,
+      message: fields.message.startsWith(prefix) ? fields.message : `${prefix}${fields.message}`,
     });
+    return secrets === undefined ? error : redactIntegrationError(error, secrets);
+  };
   return {
     provider,
     create,

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { createHub, IntegrationError, type Hub } from '@switchyard/core';
+import { createHub, IntegrationError, SecretSet, type Hub } from '@switchyard/core';
 import { startFaultServer, type FaultServer } from '@switchyard/testing';
 import { bearerAuth, createRestIntegration, type RestIntegrationSettings } from './index';
 
@@ -81,6 +81,10 @@ describe('createRestIntegration', () => {
       'POST /api/issues/7/labels': { body: { ok: true } },
       'POST /api/oauth/token': { body: { ok: true } },
       'GET /api/issues/wrong-shape': { body: { id: 'seven', title: 'x' } },
+      'GET /api/issues/echo': (request) => ({
+        status: 403,
+        body: { message: `credential ${String(request.headers.authorization).slice('Bearer '.length)} refused` },
+      }),
     });
     hub = createHub({ providers: [createRestIntegration(settingsFor(`${server.url}/api`))] });
   });
@@ -150,6 +154,15 @@ describe('createRestIntegration', () => {
     expect(IntegrationError.isInstance(error)).toBe(true);
     expect(error).toMatchObject({ kind: 'not_found', statusCode: 404, provider: 'acme-tracker' });
     expect(server.requests.length).toBe(before + 1);
+  });
+
+  it('redacts a token the API echoes with the provider’s secrets, its client’s set', async () => {
+    const error = (await hub.callProviderOperation('acme-tracker', 'getIssue', { id: 'echo' }).catch((caught: unknown) => caught)) as Error;
+    expect(error).toMatchObject({ kind: 'auth', statusCode: 403, message: expect.stringContaining('refused') as unknown });
+    expect(JSON.stringify(error)).not.toContain('rest-secret-token');
+    expect(error.message).not.toContain('rest-secret-token');
+    const secrets = new SecretSet();
+    expect(createRestIntegration({ ...settingsFor(server.url), secrets }).secrets).toBe(secrets);
   });
 
   it('names the field when the response does not match the output schema', async () => {

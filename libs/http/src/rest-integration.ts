@@ -177,7 +177,8 @@ function toProviderOperation(operation: CompiledOperation, client: HttpClient, p
  * Creates a complete provider from a REST API declared as data: each
  * operation names its method, path template, query and body fields and zod
  * schemas. The operations run through `createHttpClient` (auth, SSRF guard,
- * one error mapper: a 404 is `not_found`, a 429 `rate_limit`, ...) and become
+ * one error mapper: a 404 is `not_found`, a 429 `rate_limit`, ...; errors
+ * redacted with the provider's `secrets`, the client's set) and become
  * hub tools via `hub.callProviderOperation()` / `hub.tools`. The manifest
  * lists no capabilities, so routed calls (`execute`) reject with
  * `unsupported`. The declaration is checked now: a path parameter missing
@@ -210,6 +211,7 @@ export function createRestIntegration(settings: RestIntegrationSettings): Provid
     allowPrivateNetwork: settings.allowPrivateNetwork,
     headers: settings.headers,
     timeoutMs: settings.timeoutMs,
+    secrets: settings.secrets,
   });
   const operations: Record<string, ProviderOperation> = {};
   for (const operation of compiled) operations[operation.name] = toProviderOperation(operation, client, settings.id);
@@ -218,6 +220,7 @@ export function createRestIntegration(settings: RestIntegrationSettings): Provid
     manifest,
     operations: Object.freeze(operations),
     execute: (request) => rejectRoutedCall(settings.id, request),
+    secrets: client.secrets,
   };
   return Object.freeze(provider);
 }

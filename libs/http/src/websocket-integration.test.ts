@@ -4,6 +4,7 @@ import { createServer as createTcpServer, type AddressInfo, type Socket } from '
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { createHub, silentLogger, type Hub } from '@switchyard/core';
+import { createCallContext } from '@switchyard/testing';
 import { bearerAuth, createWebSocketIntegration, type WebSocketIntegration } from './index';
 
 const HANDSHAKE_GUID = '258EAFA5-E914-47DA-95CA-C5AB0DC85B11';
@@ -118,6 +119,9 @@ function reply(message: Record<string, unknown>, send: (value: unknown) => void)
       return;
     case 'issues.hang':
       return;
+    case 'issues.leak':
+      send({ jsonrpc: '2.0', id, error: { code: -32000, message: 'the credential ws-secret-token may not read this' } });
+      return;
     default:
       send({ jsonrpc: '2.0', id, error: { code: -32601, message: 'Method not found' } });
   }
@@ -152,6 +156,7 @@ describe('createWebSocketIntegration', () => {
         wrongShape: { method: 'issues.shape', input: z.object({}), output: issue, hints: readOnly, description: 'Answers the wrong shape' },
         hang: { method: 'issues.hang', input: z.object({}), output: issue, hints: readOnly, description: 'Never answers' },
         missing: { method: 'issues.nope', input: z.object({}), output: issue, hints: readOnly, description: 'Unknown to the server' },
+        leak: { method: 'issues.leak', input: z.object({}), output: issue, hints: readOnly, description: 'Quotes the token in its error' },
       },
     });
     hub = createHub({ providers: [integration] });
@@ -194,6 +199,17 @@ describe('createWebSocketIntegration', () => {
       kind: 'provider',
       message: expect.stringContaining('field "id"') as unknown,
     });
+  });
+
+  it('redacts the token the connection was opened with from errors, through the hub or called directly', async () => {
+    const viaHub = (await hub.callProviderOperation('acme-realtime', 'leak', {}).catch((caught: unknown) => caught)) as Error;
+    const direct = (await integration.operations!.leak!.execute({}, createCallContext()).catch((caught: unknown) => caught)) as Error;
+    for (const error of [viaHub, direct]) {
+      expect(error.message).toContain('may not read this');
+      expect(JSON.stringify(error)).not.toContain('ws-secret-token');
+      expect(error.message).not.toContain('ws-secret-token');
+    }
+    expect(integration.secrets?.size).toBe(1);
   });
 
   it('times out at the call deadline and keeps the connection usable', async () => {

@@ -1,4 +1,12 @@
-import { IntegrationError, type ErrorKind, type OperationHints, type ProviderOperation, type ProviderV1 } from '@switchyard/core';
+import {
+  IntegrationError,
+  redactIntegrationError,
+  SecretSet,
+  type ErrorKind,
+  type OperationHints,
+  type ProviderOperation,
+  type ProviderV1,
+} from '@switchyard/core';
 import type { z } from 'zod';
 import { appendQuery } from './http-body';
 import { assertPublicHost } from './http-private-network';
@@ -73,10 +81,12 @@ class JsonRpcConnection {
 
   private readonly settings: WebSocketIntegrationSettings;
   private readonly url: URL;
+  private readonly secrets: SecretSet;
 
-  constructor(settings: WebSocketIntegrationSettings, url: URL) {
+  constructor(settings: WebSocketIntegrationSettings, url: URL, secrets: SecretSet) {
     this.settings = settings;
     this.url = url;
+    this.secrets = secrets;
   }
 
   private networkError(message: string, cause?: unknown): IntegrationError {
@@ -95,6 +105,7 @@ class JsonRpcConnection {
         path: `${this.url.pathname}${this.url.search}`,
         headers,
         body: undefined,
+        secrets: this.secrets,
       });
       Object.assign(headers, result.headers);
       target = appendQuery(target, result.query);
@@ -247,8 +258,10 @@ function checkedResult(provider: string, operation: string, output: z.ZodType, r
  * waits until the hub's signal aborts or its deadline passes (`timeout`);
  * a dropped connection is a `network` error; JSON-RPC error codes -32700,
  * -32600 and -32602 are `validation`, -32601 `unsupported`, others
- * `provider`. Operations become hub tools; routed calls reject with
- * `unsupported`. Call `close()` when done.
+ * `provider`. Errors are redacted with the provider's `secrets` (where the
+ * auth strategy keeps what it sends on the upgrade request). Operations
+ * become hub tools; routed calls reject with `unsupported`. Call `close()`
+ * when done.
  *
  * @example
  * ```ts
@@ -274,7 +287,8 @@ export function createWebSocketIntegration<Inputs extends Record<string, z.ZodTy
       isRetryable: false,
     });
   }
-  const connection = new JsonRpcConnection(settings, url);
+  const secrets = settings.secrets ?? new SecretSet();
+  const connection = new JsonRpcConnection(settings, url, secrets);
   const operations: Record<string, ProviderOperation> = {};
   for (const name of names) {
     const definition = definitions[name] as WebSocketOperationDefinition;
@@ -285,8 +299,13 @@ export function createWebSocketIntegration<Inputs extends Record<string, z.ZodTy
       hints: definition.hints,
       async execute(input, context) {
         const params = definition.params === undefined ? input : definition.params(input);
-        const result = await connection.call(definition.method, params, context.signal, context.deadline);
-        return checkedResult(settings.id, name, definition.output, result);
+        try {
+          const result = await connection.call(definition.method, params, context.signal, context.deadline);
+          return checkedResult(settings.id, name, definition.output, result);
+        } catch (error) {
+          // The server's error messages may quote what the connection was opened with.
+          throw IntegrationError.isInstance(error) ? redactIntegrationError(error, secrets) : error;
+        }
       },
     };
   }
@@ -296,6 +315,7 @@ export function createWebSocketIntegration<Inputs extends Record<string, z.ZodTy
     operations: Object.freeze(operations),
     execute: (request) => rejectRoutedCall(settings.id, request),
     close: () => connection.close(),
+    secrets,
   };
   return Object.freeze(integration);
 }

@@ -1,13 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import {
-  createCredentialManager,
-  createHub,
-  type CredentialManager,
-  type Hub,
-  type HubEvents,
-  type OAuth2RefreshFunction,
-  type Store,
-} from '@switchyard/core';
+import { createHub, type Hub, type HubEvents, type OAuth2RefreshFunction } from '@switchyard/core';
+import { createCredentialManager, type CredentialManager, type Store } from '@switchyard/platform';
 import { createFakeProvider } from '@switchyard/core/testing';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

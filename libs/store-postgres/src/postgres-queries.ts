@@ -1,4 +1,5 @@
-import { IntegrationError, loadOptionalSetting, storeNotFound, toIntegrationError } from '@switchyard/core';
+import { IntegrationError, loadOptionalSetting, toIntegrationError } from '@switchyard/core';
+import { storeNotFound } from '@switchyard/platform/store-kit';
 import pg from 'pg';
 import type { Row } from './postgres-rows';
 

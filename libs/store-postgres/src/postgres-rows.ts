@@ -1,4 +1,5 @@
-import { createStoreRowMappers, type JsonObject, type StoreRow } from '@switchyard/core';
+import type { JsonObject } from '@switchyard/platform';
+import { createStoreRowMappers, type StoreRow } from '@switchyard/platform/store-kit';
 
 /** A row as pg returns it: jsonb parsed, timestamptz as `Date`, bigint as string. */
 export type Row = StoreRow;

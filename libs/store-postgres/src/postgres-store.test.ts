@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Store } from '@switchyard/core';
+import type { Store } from '@switchyard/platform';
 import { testStore } from '@switchyard/testing';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { toIntegrationError } from '@switchyard/core';
+import type { DefinitionRepository, Store } from '@switchyard/platform';
 import {
   contentHash,
   credentialVersionConflict,
@@ -7,10 +9,7 @@ import {
   storeNotFound,
   storeSchemas as schemas,
   storeTimestamp,
-  toIntegrationError,
-  type DefinitionRepository,
-  type Store,
-} from '@switchyard/core';
+} from '@switchyard/platform/store-kit';
 import type pg from 'pg';
 import { createPool, createQueries } from './postgres-queries';
 import { migratePostgres, quoteSchema } from './postgres-migrations';

@@ -2,7 +2,8 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createCredentialManager, type OAuth2RefreshFunction } from '@switchyard/core';
+import type { OAuth2RefreshFunction } from '@switchyard/core';
+import { createCredentialManager } from '@switchyard/platform';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createSqliteStore } from './sqlite-store';
 

@@ -1,4 +1,5 @@
-import { createStoreRowMappers, type JsonObject, type StoreRow } from '@switchyard/core';
+import type { JsonObject } from '@switchyard/platform';
+import { createStoreRowMappers, type StoreRow } from '@switchyard/platform/store-kit';
 
 /** A row as node:sqlite returns it: JSON and timestamps as text. */
 export type Row = StoreRow;

@@ -2,18 +2,17 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { SQLInputValue } from 'node:sqlite';
+import { IntegrationError } from '@switchyard/core';
+import type { DefinitionRepository, Store } from '@switchyard/platform';
 import {
   contentHash,
-  IntegrationError,
   credentialVersionConflict,
   parseStoreInput,
   storeConflict,
   storeNotFound,
   storeSchemas as schemas,
   storeTimestamp,
-  type DefinitionRepository,
-  type Store,
-} from '@switchyard/core';
+} from '@switchyard/platform/store-kit';
 import { inTransaction, migrateSqlite } from './sqlite-migrations';
 import { toCheckpoint, toCredential, toDataRecord, toDefinition, toEvent, toIntegration, toRegistryEntry, type Row } from './sqlite-rows';
 

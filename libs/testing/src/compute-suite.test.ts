@@ -1,4 +1,5 @@
-import { IntegrationError, computeV1, type ComputeOperationName, type ProviderV1 } from '@switchyard/core';
+import { IntegrationError, type ComputeOperationName, type ProviderV1 } from '@switchyard/core';
+import { computeV1 } from '@switchyard/core/compute';
 import { describe, expect, it } from 'vitest';
 import { createMemoryComputeProvider, type MemoryComputeProvider } from '@switchyard/core/testing';
 import { createCapabilityClient } from './capability-client';

@@ -1,4 +1,5 @@
-import { computeV1, type ComputeOperationName, type InstanceState, type ProviderV1 } from '@switchyard/core';
+import type { ComputeOperationName, InstanceState, ProviderV1 } from '@switchyard/core';
+import { computeV1 } from '@switchyard/core/compute';
 import { expect } from 'vitest';
 import type { CapabilityClient } from './capability-client';
 import { collectPages, expectValidationWithoutProviderCall, pollUntil } from './suite-helpers';

@@ -1,5 +1,6 @@
 import { Buffer } from 'node:buffer';
-import { IntegrationError, functionsV1, type FunctionsOperationName, type ProviderV1 } from '@switchyard/core';
+import { IntegrationError, type FunctionsOperationName, type ProviderV1 } from '@switchyard/core';
+import { functionsV1 } from '@switchyard/core/functions';
 import { describe, expect, it } from 'vitest';
 import { createMemoryFunctionsProvider } from '@switchyard/core/testing';
 import { createCapabilityClient } from './capability-client';

@@ -1,4 +1,5 @@
-import { functionsV1, type FunctionsOperationName, type ProviderV1 } from '@switchyard/core';
+import type { FunctionsOperationName, ProviderV1 } from '@switchyard/core';
+import { functionsV1 } from '@switchyard/core/functions';
 import { expect } from 'vitest';
 import type { CapabilityClient } from './capability-client';
 import { collectPages, expectValidationWithoutProviderCall, pollUntil, uniqueId } from './suite-helpers';

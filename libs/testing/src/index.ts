@@ -1,6 +1,7 @@
 export { VERSION } from './version';
 export { testProvider, providerContractChecks, type ProviderContractCheck, type TestProviderOptions } from './test-provider';
 export { createCallContext } from './call-context';
+export { expectSecretsKeptPrivately, printedForms } from './printed-forms';
 export { createCapabilityClient, expectIntegrationError, type CapabilityClient, type OperationName } from './capability-client';
 export {
   runCapabilityCases,

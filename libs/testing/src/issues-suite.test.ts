@@ -1,4 +1,5 @@
-import { issuesV1, type IssuesOperationName, type ProviderV1 } from '@switchyard/core';
+import type { IssuesOperationName, ProviderV1 } from '@switchyard/core';
+import { issuesV1 } from '@switchyard/core/issues';
 import { describe, expect, it } from 'vitest';
 import { createCallContext } from './call-context';
 import { issuesProviderCases, testIssuesProvider } from './issues-suite';

@@ -1,4 +1,5 @@
-import { issuesV1, type IssuesOperationName, type ProviderV1 } from '@switchyard/core';
+import type { IssuesOperationName, ProviderV1 } from '@switchyard/core';
+import { issuesV1 } from '@switchyard/core/issues';
 import { expect } from 'vitest';
 import type { CapabilityClient } from './capability-client';
 import { collectPages, expectRecent, uniqueId } from './suite-helpers';

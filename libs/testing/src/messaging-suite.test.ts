@@ -1,4 +1,5 @@
-import { messagingV1, type MessagingOperationName, type ProviderV1, type Recipient } from '@switchyard/core';
+import type { MessagingOperationName, ProviderV1, Recipient } from '@switchyard/core';
+import { messagingV1 } from '@switchyard/core/messaging';
 import { describe, expect, it } from 'vitest';
 import { createCallContext } from './call-context';
 import { createMemoryMessagingProvider } from '@switchyard/core/testing';

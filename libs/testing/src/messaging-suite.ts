@@ -1,4 +1,5 @@
-import { messagingV1, type MessageBlock, type MessagingOperationName, type ProviderV1, type Recipient } from '@switchyard/core';
+import type { MessageBlock, MessagingOperationName, ProviderV1, Recipient } from '@switchyard/core';
+import { messagingV1 } from '@switchyard/core/messaging';
 import { expect } from 'vitest';
 import type { CapabilityClient } from './capability-client';
 import { collectPages, expectRecent, uniqueId } from './suite-helpers';

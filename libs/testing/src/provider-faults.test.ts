@@ -1,4 +1,5 @@
-import { defineProvider, IntegrationError, storageV1, type ErrorKind } from '@switchyard/core';
+import { defineProvider, IntegrationError, type ErrorKind } from '@switchyard/core';
+import { storageV1 } from '@switchyard/core/storage';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFaultServer, type FaultServer } from './fault-server';
 import { providerFaultCases, type ProviderFaultCase } from './provider-faults';

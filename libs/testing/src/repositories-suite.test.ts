@@ -1,5 +1,6 @@
 import { Buffer } from 'node:buffer';
-import { IntegrationError, repositoriesV1, type ProviderV1, type RepositoriesOperationName } from '@switchyard/core';
+import { IntegrationError, type ProviderV1, type RepositoriesOperationName } from '@switchyard/core';
+import { repositoriesV1 } from '@switchyard/core/repositories';
 import { describe, expect, it } from 'vitest';
 import { createMemoryRepositoriesProvider } from '@switchyard/core/testing';
 import { createCallContext } from './call-context';

@@ -1,5 +1,6 @@
 import { Buffer } from 'node:buffer';
-import { repositoriesV1, type Commit, type ProviderV1, type RepositoriesOperationName } from '@switchyard/core';
+import type { Commit, ProviderV1, RepositoriesOperationName } from '@switchyard/core';
+import { repositoriesV1 } from '@switchyard/core/repositories';
 import { expect } from 'vitest';
 import type { CapabilityClient } from './capability-client';
 import { collectPages, expectValidationWithoutProviderCall, type InvalidRequest } from './suite-helpers';

@@ -1,4 +1,5 @@
-import { IntegrationError, storageV1, type ProviderV1, type StorageOperationName } from '@switchyard/core';
+import { IntegrationError, type ProviderV1, type StorageOperationName } from '@switchyard/core';
+import { storageV1 } from '@switchyard/core/storage';
 import { describe, expect, it } from 'vitest';
 import { createMemoryStorageProvider } from '@switchyard/core/testing';
 import { overrideOperation, withoutOperations } from './provider-overrides';

@@ -1,5 +1,6 @@
 import { Buffer } from 'node:buffer';
-import { storageV1, type ProviderV1, type StorageOperationName } from '@switchyard/core';
+import type { ProviderV1, StorageOperationName } from '@switchyard/core';
+import { storageV1 } from '@switchyard/core/storage';
 import { expect } from 'vitest';
 import type { CapabilityClient } from './capability-client';
 import { collectPages, expectRecent, uniqueId } from './suite-helpers';

@@ -1,4 +1,5 @@
-import { IntegrationError, type IntegrationRecord, type Store } from '@switchyard/core';
+import { IntegrationError } from '@switchyard/core';
+import type { IntegrationRecord, Store } from '@switchyard/platform';
 import { expect } from 'vitest';
 import { expectIntegrationError } from './capability-client';
 import type { StoreCase } from './store-suite';

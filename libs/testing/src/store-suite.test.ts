@@ -1,4 +1,4 @@
-import { createMemoryStore, type Store } from '@switchyard/core';
+import { createMemoryStore, type Store } from '@switchyard/platform';
 import { describe, expect, it } from 'vitest';
 import { storeContractCases, testStore } from './store-suite';
 

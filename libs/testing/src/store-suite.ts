@@ -1,4 +1,4 @@
-import type { Store } from '@switchyard/core';
+import type { Store } from '@switchyard/platform';
 import { afterEach, describe, expect, it } from 'vitest';
 import { expectIntegrationError } from './capability-client';
 import { createIntegration, credentialStoreCases, SEALED } from './store-credential-cases';

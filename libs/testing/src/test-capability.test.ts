@@ -1,4 +1,5 @@
-import { IntegrationError, silentLogger, storageV1, type ProviderV1 } from '@switchyard/core';
+import { IntegrationError, silentLogger, type ProviderV1 } from '@switchyard/core';
+import { storageV1 } from '@switchyard/core/storage';
 import { describe, expect, it } from 'vitest';
 import { createCallContext } from './call-context';
 import { createCapabilityClient, expectIntegrationError } from './capability-client';

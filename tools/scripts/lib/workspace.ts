@@ -23,6 +23,7 @@ export interface PackageManifest {
   readonly dependencies?: Record<string, string>;
   readonly devDependencies?: Record<string, string>;
   readonly peerDependencies?: Record<string, string>;
+  readonly peerDependenciesMeta?: Record<string, { readonly optional?: boolean }>;
   readonly switchyard?: { readonly provider?: string; readonly factory?: string; readonly category?: string };
   readonly nx?: { readonly tags?: string[] };
 }

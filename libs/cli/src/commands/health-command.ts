@@ -1,4 +1,4 @@
-import { createIntegrationsService, type IntegrationHealthReport } from '@switchyard/core';
+import { createIntegrationsService, type IntegrationHealthReport } from '@switchyard/platform';
 import type { Command } from '../cli-command';
 import { createCliHub, openCliStore } from '../cli-environment';
 import { formatMs, writeJson, writeLine, writeTable } from '../cli-io';

@@ -1,4 +1,5 @@
-import { createIntegrationsService, IntegrationError, type IntegrationRecord, type JsonObject } from '@switchyard/core';
+import { IntegrationError } from '@switchyard/core';
+import { createIntegrationsService, type IntegrationRecord, type JsonObject } from '@switchyard/platform';
 import type { Command, CommandContext } from '../cli-command';
 import { createCliHub, openCliStore } from '../cli-environment';
 import { CliUsageError, formatMs, parseJsonObject, writeJson, writeLine, writeTable } from '../cli-io';

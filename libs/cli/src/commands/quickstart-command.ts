@@ -1,4 +1,5 @@
-import { createHub, createIntegrationsService, IntegrationError, VERSION, type ProviderV1 } from '@switchyard/core';
+import { createHub, IntegrationError, VERSION, type ProviderV1 } from '@switchyard/core';
+import { createIntegrationsService } from '@switchyard/platform';
 import type { Command } from '../cli-command';
 import { createDemoProviders, DEMO_BUCKET, openCliStore } from '../cli-environment';
 import { writeLine } from '../cli-io';

@@ -1,14 +1,10 @@
-import {
-  computeV1,
-  functionsV1,
-  storageV1,
-  type CapabilityContract,
-  type CapabilityHandlers,
-  type OperationHandler,
-} from '@switchyard/core';
+import type { CapabilityContract, CapabilityHandlers, OperationHandler } from '@switchyard/core';
+import { computeV1 } from '@switchyard/core/compute';
+import { functionsV1 } from '@switchyard/core/functions';
+import { storageV1 } from '@switchyard/core/storage';
 import type { AwsCall, AwsClients } from './aws-clients';
 import { ec2Handlers } from './aws-ec2';
-import { awsError } from './aws-error';
+import type { AwsErrors } from './aws-error';
 import { lambdaHandlers } from './aws-lambda';
 import { checkS3Input, s3Handlers } from './aws-s3';
 import type { AwsCapability, ResolvedAwsSettings } from './aws-settings';
@@ -19,7 +15,7 @@ interface CapabilityBinding {
   readonly contract: CapabilityContract;
   readonly handlers: Readonly<Record<string, Handler>>;
   /** Provider rules the contract does not cover; throws a `validation` error. */
-  readonly check?: (operation: string, input: never) => void;
+  readonly check?: (operation: string, input: never, errors: AwsErrors) => void;
 }
 
 const BINDINGS: Readonly<Record<AwsCapability, CapabilityBinding>> = {
@@ -31,18 +27,23 @@ const BINDINGS: Readonly<Record<AwsCapability, CapabilityBinding>> = {
 /**
  * A capability's handlers for `defineProvider`: each runs the capability's
  * own input check, then its handler with an {@link AwsCall}, and classifies
- * whatever the SDK throws (see `awsError`).
+ * whatever the SDK throws (see `AwsErrors.fromSdk`).
  */
-export function awsCapability(capability: AwsCapability, clients: AwsClients, settings: ResolvedAwsSettings): CapabilityHandlers {
+export function awsCapability(
+  capability: AwsCapability,
+  clients: AwsClients,
+  settings: ResolvedAwsSettings,
+  errors: AwsErrors,
+): CapabilityHandlers {
   const { contract, handlers, check } = BINDINGS[capability];
   const adapted = Object.entries(handlers).map(([name, handler]): [string, OperationHandler] => {
     const operation = `${contract.name}.${name}`;
     return [
       name,
       async (input, { signal }) => {
-        check?.(operation, input);
-        return handler(input, { clients, settings, signal, operation }).catch((error: unknown) => {
-          throw awsError(error, operation);
+        check?.(operation, input, errors);
+        return handler(input, { clients, settings, errors, signal, operation }).catch((error: unknown) => {
+          throw errors.fromSdk(error, operation);
         });
       },
     ];

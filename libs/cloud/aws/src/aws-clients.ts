@@ -1,7 +1,8 @@
 import type { EC2Client } from '@aws-sdk/client-ec2';
 import type { LambdaClient } from '@aws-sdk/client-lambda';
 import type { S3Client } from '@aws-sdk/client-s3';
-import { registerSecret } from '@switchyard/core';
+import type { SecretSet } from '@switchyard/core';
+import type { AwsErrors } from './aws-error';
 import type { ResolvedAwsSettings } from './aws-settings';
 
 /**
@@ -15,31 +16,65 @@ export interface AwsClients {
   ec2(): Promise<EC2Client>;
 }
 
-interface ClientWithCredentials {
-  readonly config: { credentials(): Promise<{ readonly secretAccessKey?: string; readonly sessionToken?: string | undefined }> };
+/** A `finalizeRequest` middleware of any SDK v3 client: it sees the signed request and passes it on. */
+type FinalizeMiddleware = <Args extends { readonly request: unknown }, Result>(
+  next: (args: Args) => Promise<Result>,
+) => (args: Args) => Promise<Result>;
+
+/** The parts of an SDK v3 client {@link lazy} uses. */
+interface SdkClient {
+  readonly config: { credentials(): Promise<{ readonly secretAccessKey?: string }> };
+  readonly middlewareStack: {
+    addRelativeTo(
+      middleware: FinalizeMiddleware,
+      options: { readonly relation: 'after'; readonly toMiddleware: string; readonly name: string },
+    ): void;
+  };
 }
 
 /**
- * Resolves the client's credentials (the SDK memoizes them) and registers
- * the secrets for redaction: credentials from the SDK's default chain
- * (environment, profile, SSO, instance role) are only known at this point.
+ * Keeps the session token of every request the client signs, in the
+ * client's slot of `secrets`, as the request goes out. The signed request is
+ * the only place that tells which token is sent: the SDK refreshes expiring
+ * credentials in the background, so a token resolved before the call may
+ * already be replaced when the call is signed. A new token replaces the last.
  */
-async function withRegisteredSecrets<Client extends ClientWithCredentials>(client: Client): Promise<Client> {
-  const identity = await client.config.credentials();
-  registerSecret(identity.secretAccessKey);
-  registerSecret(identity.sessionToken);
-  return client;
+function keepSessionTokens(client: SdkClient, service: string, secrets: SecretSet): void {
+  client.middlewareStack.addRelativeTo(
+    (next) => async (args) => {
+      const { headers } = args.request as { readonly headers?: Readonly<Record<string, string | undefined>> };
+      secrets.set(`identity:${service}:sessionToken`, headers?.['x-amz-security-token']);
+      return next(args);
+    },
+    { relation: 'after', toMiddleware: 'httpSigningMiddleware', name: 'switchyardKeepSessionToken' },
+  );
 }
 
-/** Caches one client; a failed creation is not cached, so the next call tries again. */
-function lazy<Client extends ClientWithCredentials>(create: () => Promise<Client>): () => Promise<Client> {
+/**
+ * Caches one client; a failed creation is not cached, so the next call tries
+ * again. The provider's `secrets` learn the client's credentials: each call
+ * resolves them (the SDK memoizes and refreshes them) and keeps the secret
+ * access key, which credentials from the SDK's default chain (environment,
+ * profile, SSO, instance role) only reveal at this point, and each signed
+ * request's session token is kept as it is sent. Both go in slots of the
+ * client (`identity:s3:...`), so a refreshed identity replaces the last.
+ */
+function lazy<Client extends SdkClient>(service: string, secrets: SecretSet, create: () => Promise<Client>): () => Promise<Client> {
   let client: Promise<Client> | undefined;
+  const created = async () => {
+    const sdkClient = await create();
+    keepSessionTokens(sdkClient, service, secrets);
+    return sdkClient;
+  };
   return async () => {
-    client ??= create().catch((error: unknown) => {
+    client ??= created().catch((error: unknown) => {
       client = undefined;
       throw error;
     });
-    return withRegisteredSecrets(await client);
+    const ready = await client;
+    const identity = await ready.config.credentials();
+    secrets.set(`identity:${service}:secretAccessKey`, identity.secretAccessKey);
+    return ready;
   };
 }
 
@@ -47,9 +82,10 @@ function lazy<Client extends ClientWithCredentials>(create: () => Promise<Client
  * Creates the lazy SDK clients for resolved settings. Every client makes one
  * attempt per call (`maxAttempts: 1`): retrying is the router's job, and it
  * honours the `retryAfterMs` the error mapping reports. All of them send
- * through the settings' `requestHandler` when one is given.
+ * through the settings' `requestHandler` when one is given, and keep the
+ * credentials they resolve in `secrets`.
  */
-export function createAwsClients(settings: ResolvedAwsSettings): AwsClients {
+export function createAwsClients(settings: ResolvedAwsSettings, secrets: SecretSet): AwsClients {
   const common = (endpoint: string | undefined) => ({
     region: settings.region,
     maxAttempts: 1,
@@ -59,15 +95,15 @@ export function createAwsClients(settings: ResolvedAwsSettings): AwsClients {
     ...(endpoint === undefined ? {} : { endpoint }),
   });
   return {
-    s3: lazy(async () => {
+    s3: lazy('s3', secrets, async () => {
       const { S3Client } = await import('@aws-sdk/client-s3');
       return new S3Client({ ...common(settings.s3.endpoint), forcePathStyle: settings.s3.forcePathStyle });
     }),
-    lambda: lazy(async () => {
+    lambda: lazy('lambda', secrets, async () => {
       const { LambdaClient } = await import('@aws-sdk/client-lambda');
       return new LambdaClient(common(settings.lambda.endpoint));
     }),
-    ec2: lazy(async () => {
+    ec2: lazy('ec2', secrets, async () => {
       const { EC2Client } = await import('@aws-sdk/client-ec2');
       return new EC2Client(common(settings.ec2.endpoint));
     }),
@@ -78,6 +114,8 @@ export function createAwsClients(settings: ResolvedAwsSettings): AwsClients {
 export interface AwsCall {
   readonly clients: AwsClients;
   readonly settings: ResolvedAwsSettings;
+  /** The provider's error factory, redacting with its secrets. */
+  readonly errors: AwsErrors;
   /** The hub's signal: passed as `abortSignal` to every SDK `send`. */
   readonly signal: AbortSignal;
   /** `capability.operation`, for error messages. */

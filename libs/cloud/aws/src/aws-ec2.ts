@@ -1,7 +1,8 @@
 import type { InstanceStateChange, Instance as Ec2Instance } from '@aws-sdk/client-ec2';
-import type { Instance, InstanceState, OperationHandlers, computeV1 } from '@switchyard/core';
+import type { Instance, InstanceState, OperationHandlers } from '@switchyard/core';
+import type { computeV1 } from '@switchyard/core/compute';
 import type { AwsCall } from './aws-clients';
-import { awsErrors } from './aws-error';
+import type { AwsErrors } from './aws-error';
 import { decodePageCursor, pageOf } from './aws-paging';
 
 type Ec2Handlers = OperationHandlers<typeof computeV1, AwsCall>;
@@ -51,9 +52,9 @@ function toInstance(instance: Ec2Instance): Instance {
 }
 
 /** Refuses ids EC2 would call malformed, before any request. */
-export function checkInstanceId(operation: string, instanceId: string): void {
+export function checkInstanceId(operation: string, instanceId: string, errors: AwsErrors): void {
   if (!INSTANCE_ID.test(instanceId)) {
-    throw awsErrors.invalidInput(
+    throw errors.invalidInput(
       operation,
       `Invalid EC2 instance id "${instanceId}": expected "i-" and 8 or 17 hex digits, e.g. "i-0abc123def4567890"`,
     );
@@ -90,8 +91,8 @@ export const ec2Handlers: Ec2Handlers = {
     return nextCursor === undefined ? { instances } : { instances, nextCursor };
   },
 
-  async getInstance(input, { clients, signal, operation }) {
-    checkInstanceId(operation, input.instanceId);
+  async getInstance(input, { clients, errors, signal, operation }) {
+    checkInstanceId(operation, input.instanceId, errors);
     const { DescribeInstancesCommand } = await loadEc2();
     const output = await (
       await clients.ec2()
@@ -100,13 +101,13 @@ export const ec2Handlers: Ec2Handlers = {
       (item) => item.InstanceId === input.instanceId,
     );
     if (instance === undefined) {
-      throw awsErrors.create({ kind: 'not_found', message: `${operation}: EC2 instance "${input.instanceId}" does not exist`, operation });
+      throw errors.create({ kind: 'not_found', message: `${operation}: EC2 instance "${input.instanceId}" does not exist`, operation });
     }
     return toInstance(instance);
   },
 
-  async startInstance(input, { clients, signal, operation }) {
-    checkInstanceId(operation, input.instanceId);
+  async startInstance(input, { clients, errors, signal, operation }) {
+    checkInstanceId(operation, input.instanceId, errors);
     const { StartInstancesCommand } = await loadEc2();
     const output = await (
       await clients.ec2()
@@ -114,8 +115,8 @@ export const ec2Handlers: Ec2Handlers = {
     return stateChange(output.StartingInstances?.[0], input.instanceId);
   },
 
-  async stopInstance(input, { clients, signal, operation }) {
-    checkInstanceId(operation, input.instanceId);
+  async stopInstance(input, { clients, errors, signal, operation }) {
+    checkInstanceId(operation, input.instanceId, errors);
     const { StopInstancesCommand } = await loadEc2();
     const output = await (await clients.ec2()).send(new StopInstancesCommand({ InstanceIds: [input.instanceId] }), { abortSignal: signal });
     return stateChange(output.StoppingInstances?.[0], input.instanceId);

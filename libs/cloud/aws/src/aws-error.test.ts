@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { awsCodeError, awsError, DEFAULT_THROTTLE_RETRY_AFTER_MS } from './aws-error';
+import { createAwsErrors, DEFAULT_THROTTLE_RETRY_AFTER_MS } from './aws-error';
+
+const { fromSdk: awsError, fromCode: awsCodeError } = createAwsErrors();
 
 /** An error shaped like the AWS SDK v3 throws them: name (the code), message, $metadata and the raw $response. */
 function sdkError(name: string, status: number | undefined, headers: Record<string, string> = {}) {

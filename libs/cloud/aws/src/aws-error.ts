@@ -1,4 +1,4 @@
-import { IntegrationError } from '@switchyard/core';
+import { IntegrationError, type SecretSet } from '@switchyard/core';
 import {
   createProviderErrors,
   normalizeHeaders,
@@ -6,10 +6,8 @@ import {
   transportFailure,
   type HttpResponseHeaders,
   type ProviderErrorHint,
+  type ProviderErrors,
 } from '@switchyard/http';
-
-/** The error factory every AWS error goes through: messages start `aws: `, statuses follow the shared table. */
-export const awsErrors = createProviderErrors('aws');
 
 /** How long to wait after an AWS throttle that names no wait (AWS throttles never send `Retry-After`). */
 export const DEFAULT_THROTTLE_RETRY_AFTER_MS = 1000;
@@ -93,39 +91,53 @@ function hintFor(
 }
 
 /**
- * Classifies anything an AWS SDK v3 call throws into an `IntegrationError`.
- * An answer with an error status goes through the shared status table
- * (`classifyHttpStatus`), with the hints of {@link hintFor}. Without one:
- * aborts and timeouts are `timeout`, socket errors `network` (also the
- * resets the SDK renames `TimeoutError`: `transportFailure` reads the socket
- * code first), a code with a kind of its
- * own (missing credentials: `auth`) that kind, and anything else, including
- * a 2xx body the SDK could not read, a retryable `provider` error.
- * Integration errors pass through unchanged.
+ * The error factory of one AWS provider: messages start `aws: `, statuses
+ * follow the shared table, and every error it builds is redacted with the
+ * provider's secrets (static keys and the identities its SDK clients resolved).
  */
-export function awsError(error: unknown, operation: string, now?: number): IntegrationError {
-  if (IntegrationError.isInstance(error)) return error;
-  const shape: SdkErrorShape = typeof error === 'object' && error !== null ? error : {};
-  const code = meaningful(shape.Code) ?? meaningful(shape.name);
-  const status = shape.$metadata?.httpStatusCode;
-  if (status !== undefined && status >= 300) {
-    const headers = normalizeHeaders(shape.$response?.headers);
-    const hint = hintFor(shape, code, status, headers, now);
-    return awsErrors.fromStatus({ operation, status, headers, code, message: meaningful(shape.message), hint, cause: error, now });
-  }
-  // No answer, or a 2xx body the SDK could not read: only a code with a kind of its own (missing credentials) says more.
-  if (code !== undefined && kindOfCode(code) !== undefined && transportFailure(error) === undefined) {
-    return awsCodeError(code, meaningful(shape.message), operation, error);
-  }
-  return awsErrors.fromFailure(error, operation);
+export interface AwsErrors extends ProviderErrors {
+  /**
+   * Classifies anything an AWS SDK v3 call throws into an `IntegrationError`.
+   * An answer with an error status goes through the shared status table
+   * (`classifyHttpStatus`), with the hints of {@link hintFor}. Without one:
+   * aborts and timeouts are `timeout`, socket errors `network` (also the
+   * resets the SDK renames `TimeoutError`: `transportFailure` reads the socket
+   * code first), a code with a kind of its own (missing credentials: `auth`)
+   * that kind, and anything else, including a 2xx body the SDK could not
+   * read, a retryable `provider` error. Integration errors pass through
+   * unchanged.
+   */
+  readonly fromSdk: (error: unknown, operation: string, now?: number) => IntegrationError;
+  /**
+   * An AWS error code without a status: S3's per-key DeleteObjects failures
+   * (inside a successful answer) and the SDK's own credential errors. A code
+   * with a kind of its own gets it; any other is a retryable `provider` error.
+   */
+  readonly fromCode: (code: string, message: string | undefined, operation: string, cause?: unknown) => IntegrationError;
 }
 
-/**
- * An AWS error code without a status: S3's per-key DeleteObjects failures
- * (inside a successful answer) and the SDK's own credential errors. A code
- * with a kind of its own gets it; any other is a retryable `provider` error.
- */
-export function awsCodeError(code: string, message: string | undefined, operation: string, cause?: unknown): IntegrationError {
-  const detail = message === undefined || message === code ? '' : `: ${message}`;
-  return awsErrors.create({ kind: kindOfCode(code) ?? 'provider', message: `${operation} failed with ${code}${detail}`, operation, cause });
+/** Creates the {@link AwsErrors} of one provider, redacting with its `secrets`. Default: patterns only. */
+export function createAwsErrors(secrets?: SecretSet): AwsErrors {
+  const errors = createProviderErrors('aws', { secrets });
+  const fromCode = (code: string, message: string | undefined, operation: string, cause?: unknown): IntegrationError => {
+    const detail = message === undefined || message === code ? '' : `: ${message}`;
+    return errors.create({ kind: kindOfCode(code) ?? 'provider', message: `${operation} failed with ${code}${detail}`, operation, cause });
+  };
+  const fromSdk = (error: unknown, operation: string, now?: number): IntegrationError => {
+    if (IntegrationError.isInstance(error)) return error;
+    const shape: SdkErrorShape = typeof error === 'object' && error !== null ? error : {};
+    const code = meaningful(shape.Code) ?? meaningful(shape.name);
+    const status = shape.$metadata?.httpStatusCode;
+    if (status !== undefined && status >= 300) {
+      const headers = normalizeHeaders(shape.$response?.headers);
+      const hint = hintFor(shape, code, status, headers, now);
+      return errors.fromStatus({ operation, status, headers, code, message: meaningful(shape.message), hint, cause: error, now });
+    }
+    // No answer, or a 2xx body the SDK could not read: only a code with a kind of its own (missing credentials) says more.
+    if (code !== undefined && kindOfCode(code) !== undefined && transportFailure(error) === undefined) {
+      return fromCode(code, meaningful(shape.message), operation, error);
+    }
+    return errors.fromFailure(error, operation);
+  };
+  return { ...errors, fromSdk, fromCode };
 }

@@ -1,6 +1,6 @@
 import type { ProviderHealthReport, ServiceHealth } from '@switchyard/core';
 import type { AwsClients } from './aws-clients';
-import { awsError } from './aws-error';
+import type { AwsErrors } from './aws-error';
 import type { AwsCapability } from './aws-settings';
 
 /** The cheapest read each service offers, proving it answers and accepts the credentials. */
@@ -29,7 +29,12 @@ const PROBES: Readonly<Record<AwsCapability, { service: string; probe: (clients:
     },
   };
 
-async function probeService(capability: AwsCapability, clients: AwsClients, signal: AbortSignal): Promise<ServiceHealth> {
+async function probeService(
+  capability: AwsCapability,
+  clients: AwsClients,
+  errors: AwsErrors,
+  signal: AbortSignal,
+): Promise<ServiceHealth> {
   const { service, probe } = PROBES[capability];
   const started = performance.now();
   try {
@@ -37,7 +42,7 @@ async function probeService(capability: AwsCapability, clients: AwsClients, sign
     return { service, reachable: true, latencyMs: Math.round(performance.now() - started) };
   } catch (error) {
     const latencyMs = Math.round(performance.now() - started);
-    const { kind, message } = awsError(error, `health.${service}`);
+    const { kind, message } = errors.fromSdk(error, `health.${service}`);
     return { service, reachable: false, latencyMs, error: { kind, message } };
   }
 }
@@ -50,8 +55,9 @@ async function probeService(capability: AwsCapability, clients: AwsClients, sign
 export async function awsHealthReport(
   capabilities: readonly AwsCapability[],
   clients: AwsClients,
+  errors: AwsErrors,
   signal: AbortSignal,
 ): Promise<ProviderHealthReport> {
-  const services = await Promise.all(capabilities.map((capability) => probeService(capability, clients, signal)));
+  const services = await Promise.all(capabilities.map((capability) => probeService(capability, clients, errors, signal)));
   return { services };
 }

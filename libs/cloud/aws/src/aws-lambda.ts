@@ -1,9 +1,9 @@
 import { Buffer } from 'node:buffer';
 import type { FunctionConfiguration } from '@aws-sdk/client-lambda';
-import type { FunctionInfo, FunctionsOperationInput, FunctionsOperationOutput, OperationHandlers, functionsV1 } from '@switchyard/core';
+import type { FunctionInfo, FunctionsOperationInput, FunctionsOperationOutput, OperationHandlers } from '@switchyard/core';
+import type { functionsV1 } from '@switchyard/core/functions';
 import { z } from 'zod';
 import type { AwsCall } from './aws-clients';
-import { awsError, awsErrors } from './aws-error';
 import { decodePageCursor, pageOf } from './aws-paging';
 
 type LambdaHandlers = OperationHandlers<typeof functionsV1, AwsCall>;
@@ -102,13 +102,13 @@ async function deployExisting(
 async function createFunction(input: FunctionsOperationInput<'deployFunction'>, call: AwsCall, zip: Buffer) {
   const { roleArn } = call.settings.lambda;
   if (roleArn === undefined) {
-    throw awsErrors.invalidInput(
+    throw call.errors.invalidInput(
       call.operation,
       `Creating Lambda function "${input.name}" needs an execution role: set lambda.roleArn or AWS_LAMBDA_ROLE_ARN`,
     );
   }
   if (input.runtime === undefined)
-    throw awsErrors.invalidInput(call.operation, `Creating Lambda function "${input.name}" needs a runtime, e.g. "nodejs22.x"`);
+    throw call.errors.invalidInput(call.operation, `Creating Lambda function "${input.name}" needs a runtime, e.g. "nodejs22.x"`);
   const { CreateFunctionCommand } = await loadLambda();
   return (await call.clients.lambda()).send(
     new CreateFunctionCommand({
@@ -137,7 +137,7 @@ export const lambdaHandlers: LambdaHandlers = {
       .then(
         (output) => ({ configuration: output.Configuration }),
         (error: unknown) => {
-          const mapped = awsError(error, call.operation);
+          const mapped = call.errors.fromSdk(error, call.operation);
           if (mapped.kind === 'not_found') return undefined;
           throw mapped;
         },
@@ -147,7 +147,7 @@ export const lambdaHandlers: LambdaHandlers = {
       return functionInfo(await createFunction(input, call, zip), input.name);
     } catch (error) {
       // Created by someone else since GetFunction: replace its code, as a repeat would.
-      if (awsError(error, call.operation).kind !== 'conflict') throw error;
+      if (call.errors.fromSdk(error, call.operation).kind !== 'conflict') throw error;
       return functionInfo(await deployExisting(input, call, zip, undefined), input.name);
     }
   },

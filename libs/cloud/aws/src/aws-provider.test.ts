@@ -1,6 +1,8 @@
 import { Readable } from 'node:stream';
 import { inspect } from 'node:util';
-import { createCallContext, startFaultServer, testProvider, type FaultServer } from '@switchyard/testing';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { redact, redactText } from '@switchyard/core';
+import { createCallContext, type FaultServer, printedForms, startFaultServer, testProvider } from '@switchyard/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createAws } from './index';
 import { MOTO_CREDENTIALS, startMotoServer, type MotoServer } from './testing/index';
@@ -112,6 +114,30 @@ describe('secrets', () => {
     expect(inspect(error, { depth: 10 })).not.toContain(secretAccessKey);
     expect(JSON.stringify(error)).not.toContain(secretAccessKey);
   });
+
+  it('redacts a session token its SDK put in a presigned URL or a header, wherever it shows', () => {
+    const { secrets } = createAws();
+    const url =
+      'https://b.s3.amazonaws.com/k?X-Amz-Credential=AKIA%2F20260101&X-Amz-Security-Token=IQoJb3JpZ2luX2VjEFoaCXVz&X-Amz-Signature=0a1b2c';
+    expect(redactText(url, secrets)).toBe(
+      'https://b.s3.amazonaws.com/k?X-Amz-Credential=[REDACTED]&X-Amz-Security-Token=[REDACTED]&X-Amz-Signature=[REDACTED]',
+    );
+    expect(redact({ headers: { 'X-Amz-Security-Token': 'IQoJb3JpZ2luX2VjEFoaCXVz' } }, secrets)).toEqual({
+      headers: { 'X-Amz-Security-Token': '[REDACTED]' },
+    });
+  });
+
+  it('holds no secret of its settings in any property, hidden or serialized', async () => {
+    const sessionToken = 'planted-aws-session-token-9876543210';
+    const provider = createAws({ baseURL: server.url, credentials: { accessKeyId: 'AKIAEXAMPLE', secretAccessKey, sessionToken } });
+    // After a call too: the SDK clients it created and the identity they resolved live in closures only.
+    await provider
+      .execute({ capability: 'storage', operation: 'getObject', input: { bucket: 'leaky-bucket', key: 'a.txt' } }, createCallContext())
+      .catch(() => undefined);
+    const text = printedForms(provider);
+    expect(text).not.toContain(secretAccessKey);
+    expect(text).not.toContain(sessionToken);
+  });
 });
 
 describe('credentials from the default chain', () => {
@@ -123,7 +149,16 @@ describe('credentials from the default chain', () => {
     'AWS_SHARED_CREDENTIALS_FILE',
     'AWS_CONFIG_FILE',
     'AWS_EC2_METADATA_DISABLED',
+    'AWS_CONTAINER_CREDENTIALS_FULL_URI',
+    'AWS_CONTAINER_CREDENTIALS_RELATIVE_URI',
+    'AWS_CONTAINER_AUTHORIZATION_TOKEN',
   ];
+  const withoutChain = () => {
+    for (const name of names) delete process.env[name];
+    process.env.AWS_SHARED_CREDENTIALS_FILE = '/nonexistent/switchyard/credentials';
+    process.env.AWS_CONFIG_FILE = '/nonexistent/switchyard/config';
+    process.env.AWS_EC2_METADATA_DISABLED = 'true';
+  };
   const saved = Object.fromEntries(names.map((name) => [name, process.env[name]]));
   afterEach(() => {
     for (const name of names) {
@@ -133,10 +168,7 @@ describe('credentials from the default chain', () => {
   });
 
   it('fails with auth, before any request, when the chain finds no credentials', async () => {
-    for (const name of names) delete process.env[name];
-    process.env.AWS_SHARED_CREDENTIALS_FILE = '/nonexistent/switchyard/credentials';
-    process.env.AWS_CONFIG_FILE = '/nonexistent/switchyard/config';
-    process.env.AWS_EC2_METADATA_DISABLED = 'true';
+    withoutChain();
     const server = await startFaultServer();
     try {
       const outcome = await createAws({ baseURL: server.url })
@@ -166,6 +198,60 @@ describe('credentials from the default chain', () => {
         .catch((error: unknown) => error);
       expect(outcome).toMatchObject({ kind: 'auth' });
       expect(inspect(outcome, { depth: 10 })).not.toContain(secret);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('keeps the identity the SDK refreshes in place of the one before it, so the live session token is redacted', async () => {
+    withoutChain();
+    let issued = 0;
+    const server = await startFaultServer({
+      // Container credentials that the SDK treats as expiring 1.5 s after they are issued (it refreshes 5 min early).
+      'GET /credentials': () => {
+        issued += 1;
+        const Expiration = new Date(Date.now() + 301_500).toISOString();
+        return {
+          body: {
+            AccessKeyId: 'AKIAROTATING',
+            SecretAccessKey: `rotating-secret-key-${issued}`,
+            Token: `rotating-session-${issued}`,
+            Expiration,
+          },
+        };
+      },
+      // A service that echoes the session token it was sent.
+      '/echo-bucket/a.txt': (request) => ({
+        status: 403,
+        headers: { 'content-type': 'application/xml' },
+        body: `<Error><Code>AccessDenied</Code><Message>session ${String(request.headers['x-amz-security-token'])} refused</Message></Error>`,
+      }),
+    });
+    try {
+      process.env.AWS_CONTAINER_CREDENTIALS_FULL_URI = `${server.url}/credentials`;
+      const provider = createAws({ baseURL: server.url, capabilities: ['storage'] });
+      const getObject = () =>
+        provider
+          .execute({ capability: 'storage', operation: 'getObject', input: { bucket: 'echo-bucket', key: 'a.txt' } }, createCallContext())
+          .then(
+            () => expect.fail('the call should fail'),
+            (error: unknown) => error as Error,
+          );
+      const echoed = 'aws: storage.getObject failed with 403 AccessDenied: session [REDACTED] refused';
+      expect((await getObject()).message).toBe(echoed);
+      const size = provider.secrets?.size;
+      // Past the refresh window: the SDK refreshes in the background, so this call or the next sends the new token.
+      await sleep(2_000);
+      expect((await getObject()).message).toBe(echoed);
+      await sleep(200);
+      const last = await getObject();
+      expect(last.message).toBe(echoed);
+      expect(inspect(last, { depth: 10 })).not.toContain('rotating-session-2');
+      const sent = server.requests.filter((request) => request.pathname === '/echo-bucket/a.txt');
+      expect(sent.at(0)?.headers['x-amz-security-token']).toBe('rotating-session-1');
+      expect(sent.at(-1)?.headers['x-amz-security-token'], 'the SDK sent a refreshed token').toBe('rotating-session-2');
+      expect(provider.secrets?.size, 'the refreshed identity replaced the old one').toBe(size);
+      expect(redactText('rotating-session-1', provider.secrets), 'the old token is no longer kept').toBe('rotating-session-1');
     } finally {
       await server.close();
     }

@@ -1,6 +1,7 @@
-import { defineProvider, type ProviderHealthReport, type ProviderV1 } from '@switchyard/core';
+import { defineProvider, SecretSet, type ProviderHealthReport, type ProviderV1 } from '@switchyard/core';
 import { awsCapability } from './aws-capabilities';
 import { createAwsClients } from './aws-clients';
+import { createAwsErrors } from './aws-error';
 import { awsHealthReport } from './aws-health';
 import { AWS_CAPABILITIES, resolveAwsSettings, type AwsProviderSettings } from './aws-settings';
 
@@ -29,8 +30,13 @@ export interface AwsProvider extends ProviderV1 {
  * ```
  */
 export function createAws(settings: AwsProviderSettings = {}): AwsProvider {
-  const resolved = resolveAwsSettings(settings);
-  const clients = createAwsClients(resolved);
+  const secrets = new SecretSet();
+  // The session token as a header and in a presigned URL; the signature and credential scope are core's generic query patterns.
+  secrets.addSensitiveKey('x-amz-security-token');
+  secrets.addPattern(/(?<=[?&]X-Amz-Security-Token=)[^&#\s]+/gi);
+  const resolved = resolveAwsSettings(settings, secrets);
+  const clients = createAwsClients(resolved, secrets);
+  const errors = createAwsErrors(secrets);
   const enabled = AWS_CAPABILITIES.filter((capability) => resolved.capabilities.has(capability));
   return defineProvider({
     id: 'aws',
@@ -38,8 +44,9 @@ export function createAws(settings: AwsProviderSettings = {}): AwsProvider {
     category: 'cloud',
     docsUrl: 'https://github.com/switchyard-dev/switchyard/blob/main/docs/providers/aws.md',
     authKinds: ['signature', 'sdk-chain'],
-    capabilities: enabled.map((capability) => awsCapability(capability, clients, resolved)),
-    healthCheck: ({ signal }) => awsHealthReport(enabled, clients, signal),
+    capabilities: enabled.map((capability) => awsCapability(capability, clients, resolved, errors)),
+    healthCheck: ({ signal }) => awsHealthReport(enabled, clients, errors, signal),
+    secrets,
     properties: { region: resolved.region, baseURL: resolved.baseURL },
   });
 }

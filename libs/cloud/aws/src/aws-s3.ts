@@ -1,8 +1,9 @@
 import { Buffer } from 'node:buffer';
 import type * as S3Sdk from '@aws-sdk/client-s3';
-import type { OperationHandlers, storageV1 } from '@switchyard/core';
+import type { OperationHandlers } from '@switchyard/core';
+import type { storageV1 } from '@switchyard/core/storage';
 import type { AwsCall } from './aws-clients';
-import { awsCodeError, awsError, awsErrors } from './aws-error';
+import type { AwsErrors } from './aws-error';
 import { decodePageCursor, pageOf } from './aws-paging';
 
 type S3Handlers = OperationHandlers<typeof storageV1, AwsCall>;
@@ -59,19 +60,16 @@ interface S3CheckedInput {
  * prefixes and suffixes, and the 2 KB limit on user metadata. Throws a
  * `validation` error before anything is sent.
  */
-export function checkS3Input(operation: string, input: S3CheckedInput): void {
+export function checkS3Input(operation: string, input: S3CheckedInput, errors: AwsErrors): void {
   for (const bucket of [input.bucket, input.source?.bucket, input.destination?.bucket]) {
     const problem = bucket === undefined ? undefined : bucketProblem(bucket);
-    if (problem !== undefined) throw awsErrors.invalidInput(operation, `Invalid bucket "${bucket}": ${problem}`);
+    if (problem !== undefined) throw errors.invalidInput(operation, `Invalid bucket "${bucket}": ${problem}`);
   }
   const { metadata } = input;
   if (metadata !== undefined) {
     const bytes = Object.entries(metadata).reduce((total, [name, value]) => total + Buffer.byteLength(name) + Buffer.byteLength(value), 0);
     if (bytes > MAXIMUM_METADATA_BYTES) {
-      throw awsErrors.invalidInput(
-        operation,
-        `S3 allows at most ${MAXIMUM_METADATA_BYTES} bytes of user metadata per object; got ${bytes}`,
-      );
+      throw errors.invalidInput(operation, `S3 allows at most ${MAXIMUM_METADATA_BYTES} bytes of user metadata per object; got ${bytes}`);
     }
   }
 }
@@ -157,7 +155,7 @@ export const s3Handlers: S3Handlers = {
     return { bucket: input.bucket, key: input.key };
   },
 
-  async deleteObjects(input, { clients, signal, operation }) {
+  async deleteObjects(input, { clients, errors, signal, operation }) {
     const { DeleteObjectsCommand } = await loadS3();
     const keys = [...new Set(input.keys)];
     const output = await (
@@ -165,14 +163,14 @@ export const s3Handlers: S3Handlers = {
     ).send(new DeleteObjectsCommand({ Bucket: input.bucket, Delete: { Objects: keys.map((Key) => ({ Key })), Quiet: false } }), {
       abortSignal: signal,
     });
-    const errors = (output.Errors ?? []).map((failure) => {
-      const error = awsCodeError(failure.Code ?? 'InternalError', failure.Message, operation);
+    const failures = (output.Errors ?? []).map((failure) => {
+      const error = errors.fromCode(failure.Code ?? 'InternalError', failure.Message, operation);
       return { key: failure.Key ?? '', kind: error.kind, message: error.message };
     });
-    const failed = new Set(errors.map((failure) => failure.key));
+    const failed = new Set(failures.map((failure) => failure.key));
     // Quiet: false lists every deleted key; fall back to "all but the failures" if a server omits them.
     const deleted = output.Deleted === undefined ? keys.filter((key) => !failed.has(key)) : output.Deleted.map((entry) => entry.Key ?? '');
-    return { deleted, errors };
+    return { deleted, errors: failures };
   },
 
   async copyObject(input, { clients, signal }) {
@@ -206,21 +204,21 @@ export const s3Handlers: S3Handlers = {
     return { url, method: input.method, expiresAt };
   },
 
-  async createBucket(input, { clients, signal, operation, settings }) {
+  async createBucket(input, { clients, errors, signal, operation, settings }) {
     const { CreateBucketCommand, HeadBucketCommand } = await loadS3();
     const s3 = await clients.s3();
     // S3 answers 200 when you re-create a bucket you own in us-east-1 (and moto everywhere): ask first.
     const exists = await s3.send(new HeadBucketCommand({ Bucket: input.bucket }), { abortSignal: signal }).then(
       () => true,
       (error: unknown) => {
-        const mapped = awsError(error, operation);
+        const mapped = errors.fromSdk(error, operation);
         // 403: someone else's bucket, or our credentials; CreateBucket below tells which.
         if (mapped.kind === 'not_found' || mapped.statusCode === 403) return false;
         if (mapped.statusCode === 301) return true;
         throw mapped;
       },
     );
-    if (exists) throw awsErrors.create({ kind: 'conflict', message: `${operation}: bucket "${input.bucket}" already exists`, operation });
+    if (exists) throw errors.create({ kind: 'conflict', message: `${operation}: bucket "${input.bucket}" already exists`, operation });
     const region = input.region ?? settings.region;
     await s3.send(
       new CreateBucketCommand({

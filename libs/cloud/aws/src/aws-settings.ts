@@ -1,11 +1,11 @@
 import type { S3ClientConfig } from '@aws-sdk/client-s3';
-import { loadOptionalSetting, registerSecret, withoutTrailingSlash } from '@switchyard/core';
+import { loadOptionalSetting, withoutTrailingSlash, type SecretSet } from '@switchyard/core';
 import type { HttpTransportSettings } from '@switchyard/http';
 
 /** A capability `@switchyard/aws` can offer, and the AWS service behind it. */
 export type AwsCapability = 'storage' | 'functions' | 'compute';
 
-/** Static AWS credentials. Both secrets are registered for redaction as soon as the provider is created. */
+/** Static AWS credentials. Both secrets are kept in the provider's secret set as soon as the provider is created, for redaction. */
 export interface AwsCredentials {
   /** The access key id, e.g. `AKIA...`. */
   readonly accessKeyId: string;
@@ -63,7 +63,7 @@ export interface AwsProviderSettings extends Pick<HttpTransportSettings, 'baseUR
    * Static credentials. Default: the AWS SDK's default chain (`AWS_ACCESS_KEY_ID`,
    * `AWS_SECRET_ACCESS_KEY`, `AWS_SESSION_TOKEN`, `AWS_PROFILE` and shared config files,
    * SSO, web identity, container and instance roles). Secrets from either source are
-   * registered for redaction.
+   * kept in the provider's own secret set, for redaction.
    */
   readonly credentials?: AwsCredentials | undefined;
   /**
@@ -116,10 +116,10 @@ function endpoint(settingValue: string | undefined, environmentVariableName: str
 
 /**
  * Applies defaults and environment variables to {@link AwsProviderSettings}
- * and registers any static secrets for redaction. Reads no files and makes
- * no requests.
+ * and adds any static secrets to `secrets`, the provider's set. Reads no
+ * files and makes no requests.
  */
-export function resolveAwsSettings(settings: AwsProviderSettings): ResolvedAwsSettings {
+export function resolveAwsSettings(settings: AwsProviderSettings, secrets: SecretSet): ResolvedAwsSettings {
   const region =
     loadOptionalSetting({ settingValue: settings.region, environmentVariableName: 'AWS_REGION' }) ??
     loadOptionalSetting({ settingValue: undefined, environmentVariableName: 'AWS_DEFAULT_REGION' }) ??
@@ -127,8 +127,8 @@ export function resolveAwsSettings(settings: AwsProviderSettings): ResolvedAwsSe
   const baseURL = endpoint(settings.baseURL, 'AWS_ENDPOINT_URL', undefined);
   const s3Endpoint = endpoint(settings.s3?.endpoint, 'AWS_ENDPOINT_URL_S3', baseURL);
   const credentials = settings.credentials;
-  registerSecret(credentials?.secretAccessKey);
-  registerSecret(credentials?.sessionToken);
+  secrets.add(credentials?.secretAccessKey);
+  secrets.add(credentials?.sessionToken);
   return {
     region,
     credentials,

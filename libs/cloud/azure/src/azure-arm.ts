@@ -1,7 +1,7 @@
-import { loadOptionalSetting, registerSecret, withoutTrailingSlash } from '@switchyard/core';
+import { loadOptionalSetting, withoutTrailingSlash, type SecretSet } from '@switchyard/core';
 import { createHttpClient, decodeCursor, encodeCursor, oauth2Auth, type HttpClient, type HttpTransportSettings } from '@switchyard/http';
 import { z } from 'zod';
-import { azureErrors } from './azure-error';
+import type { AzureErrors } from './azure-error';
 import type { AzureClientCredentials } from './azure-settings';
 
 /** The public Azure Resource Manager endpoint. */
@@ -19,10 +19,10 @@ export interface ResolvedCredentials {
   readonly authorityBaseURL: string;
 }
 
-/** Applies `AZURE_TENANT_ID`, `AZURE_CLIENT_ID` and `AZURE_CLIENT_SECRET`, and registers the secret. */
-export function resolveCredentials(credentials: AzureClientCredentials | undefined): ResolvedCredentials {
+/** Applies `AZURE_TENANT_ID`, `AZURE_CLIENT_ID` and `AZURE_CLIENT_SECRET`, and adds the client secret to `secrets`. */
+export function resolveCredentials(credentials: AzureClientCredentials | undefined, secrets: SecretSet): ResolvedCredentials {
   const clientSecret = loadOptionalSetting({ settingValue: credentials?.clientSecret, environmentVariableName: 'AZURE_CLIENT_SECRET' });
-  registerSecret(clientSecret);
+  secrets.add(clientSecret);
   return {
     tenantId: loadOptionalSetting({ settingValue: credentials?.tenantId, environmentVariableName: 'AZURE_TENANT_ID' }),
     clientId: loadOptionalSetting({ settingValue: credentials?.clientId, environmentVariableName: 'AZURE_CLIENT_ID' }),
@@ -35,6 +35,9 @@ export function resolveCredentials(credentials: AzureClientCredentials | undefin
 export interface ArmConnectorOptions extends Pick<HttpTransportSettings, 'dispatcher' | 'allowPrivateNetwork'> {
   readonly credentials: ResolvedCredentials;
   readonly managementBaseURL: string;
+  /** The provider's secrets: the client redacts with them, and its OAuth2 strategy keeps the current access token in them. */
+  readonly secrets: SecretSet;
+  readonly errors: AzureErrors;
 }
 
 /**
@@ -43,8 +46,9 @@ export interface ArmConnectorOptions extends Pick<HttpTransportSettings, 'dispat
  * (`${authority}/${tenant}/oauth2/v2.0/token`, scope
  * `https://management.azure.com/.default`), errors classified by the shared
  * status table (the message quotes ARM's `error.code: error.message`), no
- * retries. Fails with `auth`, naming the environment variables, when
- * credentials are missing.
+ * retries. The current access token is kept in a slot of the provider's
+ * secrets, a refreshed one in place of the last. Fails with `auth`, naming
+ * the environment variables, when credentials are missing.
  */
 export function createArmConnector(options: ArmConnectorOptions): () => HttpClient {
   let client: HttpClient | undefined;
@@ -52,17 +56,22 @@ export function createArmConnector(options: ArmConnectorOptions): () => HttpClie
     if (client !== undefined) return client;
     const { tenantId, clientId, clientSecret, authorityBaseURL } = options.credentials;
     if (tenantId === undefined || clientId === undefined || clientSecret === undefined) {
-      throw azureErrors.create({
+      throw options.errors.create({
         kind: 'auth',
         message:
           'Azure Resource Manager credentials are missing: set credentials.tenantId, clientId and clientSecret (AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_CLIENT_SECRET)',
         isRetryable: false,
       });
     }
-    const transport = { dispatcher: options.dispatcher, allowPrivateNetwork: options.allowPrivateNetwork, provider: azureErrors.provider };
+    const transport = {
+      dispatcher: options.dispatcher,
+      allowPrivateNetwork: options.allowPrivateNetwork,
+      provider: options.errors.provider,
+    };
     client = createHttpClient({
       ...transport,
       baseURL: options.managementBaseURL,
+      secrets: options.secrets,
       auth: oauth2Auth({
         ...transport,
         tokenURL: `${authorityBaseURL}/${encodeURIComponent(tenantId)}/oauth2/v2.0/token`,
@@ -89,19 +98,24 @@ export type ArmCursor = z.infer<typeof armCursorSchema>;
 
 /** The cursor a list call was given: the first page without one; an unknown one is a `validation` error before any request. */
 export function readArmCursor(cursor: string | undefined, operation: string): ArmCursor {
-  return cursor === undefined ? { skip: 0 } : decodeCursor(cursor, armCursorSchema, { provider: azureErrors.provider, operation });
+  return cursor === undefined ? { skip: 0 } : decodeCursor(cursor, armCursorSchema, { provider: 'azure', operation });
 }
 
 /**
  * The path and query of an ARM `nextLink`, accepted only on the management
  * origin, so a cursor can never send the bearer token elsewhere.
  */
-export function nextLinkPath(nextLink: string | null | undefined, managementBaseURL: string, operation: string): string | undefined {
+export function nextLinkPath(
+  nextLink: string | null | undefined,
+  managementBaseURL: string,
+  operation: string,
+  errors: AzureErrors,
+): string | undefined {
   if (nextLink === undefined || nextLink === null || nextLink === '') return undefined;
   const base = new URL(managementBaseURL);
   const link = new URL(nextLink, base);
   if (link.origin !== base.origin) {
-    throw azureErrors.create({
+    throw errors.create({
       kind: 'provider',
       message: `${operation} got a nextLink outside ${base.origin}`,
       operation,
@@ -122,6 +136,7 @@ export interface ArmListPosition {
   readonly nextLink: string | null | undefined;
   readonly managementBaseURL: string;
   readonly operation: string;
+  readonly errors: AzureErrors;
 }
 
 /**
@@ -134,7 +149,7 @@ export function armListPage<T>(
   position: ArmListPosition,
 ): { readonly items: T[]; readonly nextCursor: string | undefined } {
   const end = position.cursor.skip + position.limit;
-  const next = nextLinkPath(position.nextLink, position.managementBaseURL, position.operation);
+  const next = nextLinkPath(position.nextLink, position.managementBaseURL, position.operation, position.errors);
   const nextCursor =
     end < items.length
       ? encodeCursor({ path: position.path, skip: end })

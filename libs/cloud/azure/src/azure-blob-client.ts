@@ -1,7 +1,7 @@
-import { loadOptionalSetting, registerSecret, withoutTrailingSlash } from '@switchyard/core';
+import { loadOptionalSetting, withoutTrailingSlash, type SecretSet } from '@switchyard/core';
 import type * as BlobSdkModule from '@azure/storage-blob';
 import type { BlobServiceClient, IHttpClient, StoragePipelineOptions } from '@azure/storage-blob';
-import { azureErrors } from './azure-error';
+import type { AzureErrors } from './azure-error';
 import type { AzureStorageSettings } from './azure-settings';
 
 type BlobSdk = typeof BlobSdkModule;
@@ -24,8 +24,11 @@ export interface ResolvedStorageSettings {
   readonly httpClient: IHttpClient | undefined;
 }
 
-/** Applies the `AZURE_STORAGE_*` environment variables and registers every secret. */
-export function resolveStorageSettings(settings: AzureStorageSettings | undefined): ResolvedStorageSettings {
+/**
+ * Applies the `AZURE_STORAGE_*` environment variables and adds every secret
+ * (account key, SAS token, and both of a connection string) to `secrets`.
+ */
+export function resolveStorageSettings(settings: AzureStorageSettings | undefined, secrets: SecretSet): ResolvedStorageSettings {
   const resolved: ResolvedStorageSettings = {
     connectionString: loadOptionalSetting({
       settingValue: settings?.connectionString,
@@ -37,11 +40,11 @@ export function resolveStorageSettings(settings: AzureStorageSettings | undefine
     endpoint: settings?.endpoint === undefined ? undefined : withoutTrailingSlash(settings.endpoint),
     httpClient: settings?.httpClient,
   };
-  registerSecret(resolved.accountKey);
-  registerSecret(resolved.sasToken);
+  secrets.add(resolved.accountKey);
+  secrets.add(resolved.sasToken);
   for (const part of resolved.connectionString?.split(';') ?? []) {
     const [name, ...value] = part.split('=');
-    if (name === 'AccountKey' || name === 'SharedAccessSignature') registerSecret(value.join('='));
+    if (name === 'AccountKey' || name === 'SharedAccessSignature') secrets.add(value.join('='));
   }
   return resolved;
 }
@@ -59,10 +62,10 @@ export function isStorageConfigured(settings: ResolvedStorageSettings): boolean 
  * Loads `@azure/storage-blob` with a dynamic import on first use and builds
  * one service client; later calls share it.
  */
-export function createBlobConnector(settings: ResolvedStorageSettings): () => Promise<BlobConnection> {
+export function createBlobConnector(settings: ResolvedStorageSettings, errors: AzureErrors): () => Promise<BlobConnection> {
   let connection: Promise<BlobConnection> | undefined;
   return () => {
-    connection ??= connect(settings).catch((error: unknown) => {
+    connection ??= connect(settings, errors).catch((error: unknown) => {
       connection = undefined;
       throw error;
     });
@@ -70,9 +73,9 @@ export function createBlobConnector(settings: ResolvedStorageSettings): () => Pr
   };
 }
 
-async function connect(settings: ResolvedStorageSettings): Promise<BlobConnection> {
+async function connect(settings: ResolvedStorageSettings, errors: AzureErrors): Promise<BlobConnection> {
   if (!isStorageConfigured(settings)) {
-    throw azureErrors.create({
+    throw errors.create({
       kind: 'auth',
       message:
         'Azure storage is not configured: set storage.connectionString (AZURE_STORAGE_CONNECTION_STRING), or storage.accountName with storage.accountKey (AZURE_STORAGE_ACCOUNT, AZURE_STORAGE_KEY) or storage.sasToken',

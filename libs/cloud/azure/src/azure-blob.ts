@@ -1,8 +1,9 @@
 import { Buffer } from 'node:buffer';
-import type { IntegrationError, OperationHandlers, storageV1 } from '@switchyard/core';
+import type { IntegrationError, OperationHandlers } from '@switchyard/core';
+import type { storageV1 } from '@switchyard/core/storage';
 import type { ContainerClient, ContainerListBlobFlatSegmentResponse } from '@azure/storage-blob';
 import type { BlobConnection } from './azure-blob-client';
-import { azureBlobError, azureErrors, azureStatusError } from './azure-error';
+import type { AzureErrors } from './azure-error';
 
 /** One handler per storage v1 operation. */
 export type StorageHandlers = OperationHandlers<typeof storageV1>;
@@ -23,9 +24,9 @@ const BATCH_SIZE = 256;
 const CONTAINER_NAME = /^[a-z0-9](?:[a-z0-9]|-(?!-))*[a-z0-9]$/;
 
 /** Throws `validation` for a container name Azure would reject, before any request is sent. */
-export function assertContainerName(bucket: string, operation: string): void {
+export function assertContainerName(bucket: string, operation: string, errors: AzureErrors): void {
   if (bucket.length >= 3 && bucket.length <= 63 && CONTAINER_NAME.test(bucket)) return;
-  throw azureErrors.invalidInput(
+  throw errors.invalidInput(
     operation,
     `container name "${bucket}" is invalid: use 3–63 lowercase letters, digits and single hyphens (no dots, no "--"), starting and ending with a letter or digit`,
   );
@@ -54,20 +55,19 @@ async function firstPage(
   return result.done === true ? undefined : result.value;
 }
 
-/** Runs `call`, classifying anything the SDK throws. */
-async function sdkCall<T>(operation: string, call: () => Promise<T>): Promise<T> {
-  try {
-    return await call();
-  } catch (error) {
-    throw azureBlobError(error, operation);
-  }
-}
-
 /**
  * The storage v1 operations on `@azure/storage-blob`. Every call passes the
- * hub's signal as `abortSignal`; errors are classified by `azureBlobError`.
+ * hub's signal as `abortSignal`; errors are classified by `errors.fromBlob`.
  */
-export function createStorageHandlers(connect: () => Promise<BlobConnection>): StorageHandlers {
+export function createStorageHandlers(connect: () => Promise<BlobConnection>, errors: AzureErrors): StorageHandlers {
+  /** Runs `call`, classifying anything the SDK throws. */
+  const sdkCall = async <T>(operation: string, call: () => Promise<T>): Promise<T> => {
+    try {
+      return await call();
+    } catch (error) {
+      throw errors.fromBlob(error, operation);
+    }
+  };
   // A container client is an immutable URL plus the shared pipeline; building one per call costs ~10 µs.
   const containers = new Map<string, ContainerClient>();
   const container = async (bucket: string) => {
@@ -157,7 +157,7 @@ export function createStorageHandlers(connect: () => Promise<BlobConnection>): S
         const batch = client.getBlobBatchClient();
         const keys = [...new Set(input.keys)];
         const deleted: string[] = [];
-        const errors: { key: string; kind: IntegrationError['kind']; message: string }[] = [];
+        const failures: { key: string; kind: IntegrationError['kind']; message: string }[] = [];
         for (let start = 0; start < keys.length; start += BATCH_SIZE) {
           const chunk = keys.slice(start, start + BATCH_SIZE);
           const response = await batch.deleteBlobs(
@@ -171,7 +171,7 @@ export function createStorageHandlers(connect: () => Promise<BlobConnection>): S
               deleted.push(key);
               continue;
             }
-            const error = azureStatusError({
+            const error = errors.fromBlobStatus({
               operation: 'storage.deleteObjects',
               status: sub.status,
               code: sub.errorCode,
@@ -179,10 +179,10 @@ export function createStorageHandlers(connect: () => Promise<BlobConnection>): S
             });
             // What would fail every key fails the call: a missing container, bad credentials.
             if (error.kind === 'not_found' || error.kind === 'auth') throw error;
-            errors.push({ key, kind: error.kind, message: error.message });
+            failures.push({ key, kind: error.kind, message: error.message });
           }
         }
-        return { deleted, errors };
+        return { deleted, errors: failures };
       }),
 
     copyObject: (input, { signal }) =>
@@ -193,7 +193,7 @@ export function createStorageHandlers(connect: () => Promise<BlobConnection>): S
         // The poller's requests carry the abortSignal given to beginCopyFromURL.
         const result = await poller.pollUntilDone();
         if (result.copyStatus !== undefined && result.copyStatus !== 'success') {
-          throw azureErrors.create({
+          throw errors.create({
             kind: 'provider',
             message: `storage.copyObject ended with copy status "${result.copyStatus}"`,
             operation: 'storage.copyObject',
@@ -206,7 +206,7 @@ export function createStorageHandlers(connect: () => Promise<BlobConnection>): S
       sdkCall('storage.presignUrl', async () => {
         const { sdk, canSign } = await connect();
         if (!canSign) {
-          throw azureErrors.create({
+          throw errors.create({
             kind: 'unsupported',
             message:
               'presignUrl needs the storage account key (storage.accountKey or a connection string with AccountKey); a SAS token cannot sign',
@@ -232,7 +232,7 @@ export function createStorageHandlers(connect: () => Promise<BlobConnection>): S
         const client = await container(input.bucket);
         const first = await firstPage(client.listBlobsFlat({ abortSignal: signal }).byPage({ maxPageSize: 1 }));
         if ((first?.segment.blobItems.length ?? 0) > 0) {
-          throw azureErrors.create({
+          throw errors.create({
             kind: 'conflict',
             message: `container "${input.bucket}" is not empty; delete its blobs first`,
             operation: 'storage.deleteBucket',

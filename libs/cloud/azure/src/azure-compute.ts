@@ -1,8 +1,9 @@
-import type { Instance, InstanceState, OperationHandlers, computeV1 } from '@switchyard/core';
+import type { Instance, InstanceState, OperationHandlers } from '@switchyard/core';
+import type { computeV1 } from '@switchyard/core/compute';
 import type { HttpClient } from '@switchyard/http';
 import { armListPage, readArmCursor } from './azure-arm';
 import { isoTimestamp, powerState, virtualMachinePageSchema, virtualMachineSchema, type VirtualMachine } from './azure-compute-api';
-import { azureErrors } from './azure-error';
+import type { AzureErrors } from './azure-error';
 
 /** The Compute API version every request uses. */
 export const COMPUTE_API_VERSION = '2024-07-01';
@@ -16,6 +17,7 @@ export interface ComputeHandlerOptions {
   readonly subscriptionId: string;
   readonly resourceGroup: string;
   readonly managementBaseURL: string;
+  readonly errors: AzureErrors;
 }
 
 /** Resource group names: letters, digits, `_ . - ( )`; VM names: letters, digits, `_ . -`. */
@@ -23,12 +25,12 @@ const RESOURCE_GROUP = /^[-\w.()]{1,90}$/;
 const VM_NAME = /^[-\w.]{1,64}$/;
 
 /** Splits an instance id "resourceGroup/name"; anything else is a `validation` error before any request. */
-export function parseInstanceId(instanceId: string, operation: string): { resourceGroup: string; name: string } {
+export function parseInstanceId(instanceId: string, operation: string, errors: AzureErrors): { resourceGroup: string; name: string } {
   const [resourceGroup, name, ...rest] = instanceId.split('/');
   if (resourceGroup !== undefined && name !== undefined && rest.length === 0 && RESOURCE_GROUP.test(resourceGroup) && VM_NAME.test(name)) {
     return { resourceGroup, name };
   }
-  throw azureErrors.invalidInput(operation, `instance id "${instanceId}" must be "resourceGroup/vmName", as listInstances returns it`);
+  throw errors.invalidInput(operation, `instance id "${instanceId}" must be "resourceGroup/vmName", as listInstances returns it`);
 }
 
 function toInstance(machine: VirtualMachine, fallbackResourceGroup: string): Instance {
@@ -57,7 +59,7 @@ export function createComputeHandlers(options: ComputeHandlerOptions): ComputeHa
     `/subscriptions/${encodeURIComponent(options.subscriptionId)}/resourceGroups/${encodeURIComponent(resourceGroup)}/providers/Microsoft.Compute/virtualMachines`;
 
   async function getMachine(instanceId: string, operation: string, signal: AbortSignal): Promise<Instance> {
-    const { resourceGroup, name } = parseInstanceId(instanceId, operation);
+    const { resourceGroup, name } = parseInstanceId(instanceId, operation, options.errors);
     const { data } = await options.arm().request({
       path: `${machinesPath(resourceGroup)}/${encodeURIComponent(name)}`,
       query: { $expand: 'instanceView', 'api-version': COMPUTE_API_VERSION },
@@ -74,7 +76,7 @@ export function createComputeHandlers(options: ComputeHandlerOptions): ComputeHa
   ): Promise<{ instanceId: string; previousState: InstanceState; currentState: InstanceState }> {
     const operation = action === 'start' ? 'compute.startInstance' : 'compute.stopInstance';
     const before = await getMachine(input.instanceId, operation, signal);
-    const { resourceGroup, name } = parseInstanceId(input.instanceId, operation);
+    const { resourceGroup, name } = parseInstanceId(input.instanceId, operation, options.errors);
     await options.arm().request({
       method: 'POST',
       path: `${machinesPath(resourceGroup)}/${encodeURIComponent(name)}/${action}`,
@@ -103,6 +105,7 @@ export function createComputeHandlers(options: ComputeHandlerOptions): ComputeHa
         nextLink: data.nextLink,
         managementBaseURL: options.managementBaseURL,
         operation,
+        errors: options.errors,
       });
       return page.nextCursor === undefined ? { instances: page.items } : { instances: page.items, nextCursor: page.nextCursor };
     },

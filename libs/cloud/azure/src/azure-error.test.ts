@@ -1,7 +1,9 @@
 import { RestError } from '@azure/storage-blob';
 import { IntegrationError, type ErrorKind } from '@switchyard/core';
 import { describe, expect, it } from 'vitest';
-import { azureBlobError } from './azure-error';
+import { createAzureErrors } from './azure-error';
+
+const { fromBlob: azureBlobError } = createAzureErrors();
 
 function restError(statusCode: number, code: string | undefined): RestError {
   return new RestError(`${code ?? 'Error'}: what the service said`, { statusCode, code });

@@ -1,4 +1,5 @@
-import { IntegrationError, functionsV1, type ProviderV1 } from '@switchyard/core';
+import { IntegrationError, type ProviderV1 } from '@switchyard/core';
+import { functionsV1 } from '@switchyard/core/functions';
 import { createCallContext, echoFunctionZip, functionsProviderCases, testCapability } from '@switchyard/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAzureFunctionsFake, type AzureFunctionsFake } from './__peers__/azure-functions-fake';

@@ -1,8 +1,9 @@
 import { Buffer } from 'node:buffer';
-import { IntegrationError, registerSecret, type OperationHandlers, type functionsV1 } from '@switchyard/core';
+import { IntegrationError, type OperationHandlers, type SecretSet } from '@switchyard/core';
+import type { functionsV1 } from '@switchyard/core/functions';
 import { createHttpClient, type HttpClient, type HttpTransportSettings } from '@switchyard/http';
 import { armListPage, readArmCursor } from './azure-arm';
-import { azureErrors } from './azure-error';
+import type { AzureErrors } from './azure-error';
 import { functionEnvelopeSchema, functionPageSchema, toFunctionInfo } from './azure-functions-api';
 import { readZipTextFiles } from './azure-zip';
 
@@ -21,10 +22,9 @@ export interface FunctionsHandlerOptions extends Pick<HttpTransportSettings, 'di
   readonly invokeBaseURL: string;
   readonly functionKey: string | undefined;
   readonly functionKeys: Readonly<Record<string, string>>;
-}
-
-function unsupported(message: string, operation: string): IntegrationError {
-  return azureErrors.create({ kind: 'unsupported', message, operation, isRetryable: false });
+  /** The provider's secrets: the function keys are added to them, and the invoking client redacts with them. */
+  readonly secrets: SecretSet;
+  readonly errors: AzureErrors;
 }
 
 /** The response body as the contract's result: parsed JSON, else the text; undefined when empty. */
@@ -49,12 +49,16 @@ function resultOf(body: unknown): unknown {
  * invocations fail with `unsupported`.
  */
 export function createFunctionsHandlers(options: FunctionsHandlerOptions): FunctionsHandlers {
-  for (const key of [options.functionKey, ...Object.values(options.functionKeys)]) registerSecret(key);
+  const { secrets, errors } = options;
+  for (const key of [options.functionKey, ...Object.values(options.functionKeys)]) secrets.add(key);
+  const unsupported = (message: string, operation: string): IntegrationError =>
+    errors.create({ kind: 'unsupported', message, operation, isRetryable: false });
   let invoker: HttpClient | undefined;
   const invokeClient = () =>
     (invoker ??= createHttpClient({
       baseURL: options.invokeBaseURL,
-      provider: azureErrors.provider,
+      provider: errors.provider,
+      secrets,
       dispatcher: options.dispatcher,
       allowPrivateNetwork: options.allowPrivateNetwork,
     }));
@@ -69,7 +73,7 @@ export function createFunctionsHandlers(options: FunctionsHandlerOptions): Funct
           'functions.deployFunction',
         );
       }
-      const files = readZipTextFiles(Buffer.from(input.zipBase64, 'base64'));
+      const files = readZipTextFiles(Buffer.from(input.zipBase64, 'base64'), errors);
       const { data } = await options.arm().request({
         method: 'PUT',
         path: functionPath(input.name),
@@ -140,6 +144,7 @@ export function createFunctionsHandlers(options: FunctionsHandlerOptions): Funct
         nextLink: data.nextLink,
         managementBaseURL: options.managementBaseURL,
         operation,
+        errors,
       });
       const functions = page.items.map(toFunctionInfo);
       return page.nextCursor === undefined ? { functions } : { functions, nextCursor: page.nextCursor };

@@ -1,4 +1,5 @@
-import { defineProvider, type ProviderHealthReport, type ProviderV1 } from '@switchyard/core';
+import { defineProvider, SecretSet, type ProviderHealthReport, type ProviderV1 } from '@switchyard/core';
+import { createAzureErrors } from './azure-error';
 import { checkServices, configuredServices } from './azure-services';
 import type { AzureProviderSettings } from './azure-settings';
 
@@ -26,7 +27,12 @@ export interface AzureProvider extends ProviderV1 {
  * ```
  */
 export function createAzure(settings: AzureProviderSettings = {}): AzureProvider {
-  const services = configuredServices(settings);
+  const secrets = new SecretSet();
+  // The key a function-host request carries, and Shared Key signatures (`SharedKey account:signature`).
+  secrets.addSensitiveKey('x-functions-key');
+  secrets.addPattern(/\bSharedKey(?:Lite)? [\w-]+:[A-Za-z0-9+/]+=*/g);
+  const errors = createAzureErrors(secrets);
+  const services = configuredServices(settings, { secrets, errors });
   return defineProvider({
     id: 'azure',
     name: 'Microsoft Azure',
@@ -34,7 +40,8 @@ export function createAzure(settings: AzureProviderSettings = {}): AzureProvider
     docsUrl: 'https://github.com/switchyard-dev/switchyard/tree/main/libs/cloud/azure#readme',
     authKinds: ['signature', 'oauth2', 'api-key'],
     capabilities: services,
-    healthCheck: ({ signal }) => checkServices(services, signal),
+    healthCheck: ({ signal }) => checkServices(services, errors, signal),
     isConfigured: () => services.length > 0,
+    secrets,
   });
 }

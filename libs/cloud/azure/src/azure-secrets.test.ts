@@ -1,4 +1,7 @@
-import { createHub, type HubEvents } from '@switchyard/core';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { inspect } from 'node:util';
+import { createHub, redact, redactText, type HubEvents } from '@switchyard/core';
+import { createCallContext, printedForms, startFaultServer } from '@switchyard/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAzureComputeFake, type AzureComputeFake } from './__peers__/azure-compute-fake';
 import { startAzureFunctionsFake, type AzureFunctionsFake } from './__peers__/azure-functions-fake';
@@ -79,5 +82,82 @@ describe('planted secrets', () => {
     expect(everything, 'the echoed messages were recorded, redacted').toContain('may not list machines');
     expect(everything).toContain('no function for key [REDACTED]');
     for (const secret of [clientSecret, functionKey, accountKey]) expect(everything).not.toContain(secret);
+  });
+});
+
+describe('the provider object', () => {
+  it('holds no secret of its settings in any property, hidden or serialized', () => {
+    const sasToken = 'sv=2024-11-04&ss=b&srt=co&sp=rl&se=2030-01-01T00:00:00Z&sig=planted-sas-signature-0123456789';
+    const connectionKey = Buffer.from('planted-connection-key-0123456789').toString('base64');
+    const settings = {
+      functions: { appName: 'acme', functionKey, functionKeys: { resize: 'planted-resize-key-0123456789' }, resourceGroup: 'rg' },
+      compute: { subscriptionId: compute.subscriptionId, resourceGroup: compute.resourceGroup },
+      credentials: { ...compute.credentials, clientSecret },
+    };
+    const planted = [clientSecret, functionKey, 'planted-resize-key-0123456789', accountKey, sasToken, connectionKey];
+    const providers = [
+      createAzure({ ...settings, storage: { accountName: 'acme', accountKey } }),
+      createAzure({ ...settings, storage: { accountName: 'acme', sasToken } }),
+      createAzure({ storage: { connectionString: `AccountName=acme;AccountKey=${connectionKey};EndpointSuffix=core.windows.net` } }),
+    ];
+    for (const provider of providers) {
+      const text = printedForms(provider);
+      for (const secret of planted) expect(text).not.toContain(secret);
+    }
+  });
+});
+
+describe("the provider's secret set", () => {
+  it('hides a function key header and a Shared Key signature wherever they show, whatever their value', () => {
+    const { secrets } = createAzure();
+    expect(redact({ headers: { 'X-Functions-Key': 'some-function-key-0123' } }, secrets)).toEqual({
+      headers: { 'X-Functions-Key': '[REDACTED]' },
+    });
+    expect(redactText('sent Authorization: SharedKey devstoreaccount1:AbCdEf0123456789+xyz= and failed', secrets)).toBe(
+      'sent Authorization: [REDACTED] and failed',
+    );
+  });
+});
+
+describe('Resource Manager tokens', () => {
+  it('keeps only the current access token: a refreshed one replaces the last, and each is redacted while live', async () => {
+    let issued = 0;
+    const tenant = compute.credentials.tenantId;
+    const vmPath = `/subscriptions/${compute.subscriptionId}/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/vm`;
+    const server = await startFaultServer({
+      // Tokens that live 2 s: the client refreshes them after half their lifetime.
+      [`POST /${tenant}/oauth2/v2.0/token`]: () => {
+        issued += 1;
+        return { body: { token_type: 'Bearer', expires_in: 2, access_token: `arm-access-token-${issued}` } };
+      },
+      // A service that echoes the token it was sent, without the words ("Bearer", "token") a generic pattern would catch.
+      [`GET ${vmPath}`]: (request) => ({
+        status: 403,
+        body: { error: { code: 'AuthorizationFailed', message: `caller ${request.headers.authorization?.slice(7) ?? ''} may not read` } },
+      }),
+    });
+    try {
+      const azure = createAzure({
+        compute: { subscriptionId: compute.subscriptionId, resourceGroup: 'rg', managementBaseURL: server.url },
+        credentials: { ...compute.credentials, clientSecret, authorityBaseURL: server.url },
+        allowPrivateNetwork: true,
+      });
+      const getInstance = () =>
+        azure.execute({ capability: 'compute', operation: 'getInstance', input: { instanceId: 'rg/vm' } }, createCallContext()).then(
+          () => expect.fail('the call should fail'),
+          (error: unknown) => error as Error,
+        );
+      expect((await getInstance()).message).toContain('caller [REDACTED] may not read');
+      const size = azure.secrets?.size;
+      await sleep(1_100);
+      const second = await getInstance();
+      expect(issued, 'a second token was fetched').toBe(2);
+      expect(second.message).toContain('caller [REDACTED] may not read');
+      expect(inspect(second, { depth: 10 })).not.toContain('arm-access-token-2');
+      expect(azure.secrets?.size, 'the new token took the old one’s place').toBe(size);
+      expect(redactText('arm-access-token-1', azure.secrets), 'the expired token is no longer kept').toBe('arm-access-token-1');
+    } finally {
+      await server.close();
+    }
   });
 });

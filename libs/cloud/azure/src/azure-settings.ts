@@ -55,9 +55,9 @@ export interface AzureStorageSettings {
   readonly connectionString?: string | undefined;
   /** The storage account name. Default: the `AZURE_STORAGE_ACCOUNT` environment variable. */
   readonly accountName?: string | undefined;
-  /** The account's shared key (base64). Registered as a secret. Default: the `AZURE_STORAGE_KEY` environment variable. */
+  /** The account's shared key (base64). Kept in the provider's secret set, for redaction. Default: the `AZURE_STORAGE_KEY` environment variable. */
   readonly accountKey?: string | undefined;
-  /** A SAS token (with or without the leading `?`) used instead of a key. Registered as a secret. Default: none. */
+  /** A SAS token (with or without the leading `?`) used instead of a key. Kept in the provider's secret set, for redaction. Default: none. */
   readonly sasToken?: string | undefined;
   /** The blob endpoint. Default: `https://<accountName>.blob.core.windows.net`. */
   readonly endpoint?: string | undefined;
@@ -74,7 +74,7 @@ export interface AzureClientCredentials {
   readonly tenantId?: string | undefined;
   /** Application (client) id. Default: the `AZURE_CLIENT_ID` environment variable. */
   readonly clientId?: string | undefined;
-  /** Client secret. Registered as a secret. Default: the `AZURE_CLIENT_SECRET` environment variable. */
+  /** Client secret. Kept in the provider's secret set, for redaction. Default: the `AZURE_CLIENT_SECRET` environment variable. */
   readonly clientSecret?: string | undefined;
   /** Token authority. Default: `https://login.microsoftonline.com`; the token URL is `${authority}/${tenantId}/oauth2/v2.0/token`. */
   readonly authorityBaseURL?: string | undefined;
@@ -98,10 +98,10 @@ export interface AzureFunctionsSettings {
   readonly baseURL?: string | undefined;
   /**
    * Key sent as `x-functions-key` when invoking: a function key or the app's default host key.
-   * Registered as a secret. Default: the `AZURE_FUNCTIONS_KEY` environment variable; none for anonymous triggers.
+   * Kept in the provider's secret set, for redaction. Default: the `AZURE_FUNCTIONS_KEY` environment variable; none for anonymous triggers.
    */
   readonly functionKey?: string | undefined;
-  /** Keys for single functions, by function name; they win over `functionKey`. Registered as secrets. Default: none. */
+  /** Keys for single functions, by function name; they win over `functionKey`. Kept in the provider's secret set, for redaction. Default: none. */
   readonly functionKeys?: Readonly<Record<string, string>> | undefined;
   /** Subscription holding the app. Default: the `AZURE_SUBSCRIPTION_ID` environment variable. */
   readonly subscriptionId?: string | undefined;

@@ -1,7 +1,7 @@
 import type { Buffer } from 'node:buffer';
 import { inflateRawSync } from 'node:zlib';
 import type { IntegrationError } from '@switchyard/core';
-import { azureErrors } from './azure-error';
+import type { AzureErrors } from './azure-error';
 
 const END_OF_CENTRAL_DIRECTORY = 0x06054b50;
 const CENTRAL_DIRECTORY_ENTRY = 0x02014b50;
@@ -9,16 +9,14 @@ const LOCAL_FILE_HEADER = 0x04034b50;
 const STORED = 0;
 const DEFLATED = 8;
 
-function invalid(reason: string): IntegrationError {
-  return azureErrors.invalidInput('functions.deployFunction', `zipBase64 must be a zip archive: ${reason}`);
-}
-
 /**
  * The files of a zip archive as UTF-8 text, by path, for Resource Manager's
  * per-function `files` map. Reads stored and deflated entries (what zip tools
  * write); directories are skipped. Anything else is a `validation` error.
  */
-export function readZipTextFiles(archive: Buffer): Record<string, string> {
+export function readZipTextFiles(archive: Buffer, errors: AzureErrors): Record<string, string> {
+  const invalid = (reason: string): IntegrationError =>
+    errors.invalidInput('functions.deployFunction', `zipBase64 must be a zip archive: ${reason}`);
   let end = -1;
   for (let offset = archive.length - 22; offset >= Math.max(0, archive.length - 65_557); offset -= 1) {
     if (archive.readUInt32LE(offset) === END_OF_CENTRAL_DIRECTORY) {

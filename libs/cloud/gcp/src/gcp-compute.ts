@@ -1,8 +1,9 @@
-import type { Instance, InstanceState, OperationHandlers, computeV1 } from '@switchyard/core';
+import type { Instance, InstanceState, OperationHandlers } from '@switchyard/core';
+import type { computeV1 } from '@switchyard/core/compute';
 import { decodeCursor, encodeCursor, type HttpClient } from '@switchyard/http';
 import { z } from 'zod';
-import { gcpErrors } from './gcp-error';
-import { isoTimestamp, lastSegment, pageTokenSchema, tagOperation } from './gcp-rest';
+import type { GcpErrors } from './gcp-error';
+import { isoTimestamp, lastSegment, pageTokenSchema } from './gcp-rest';
 
 /** What the compute handlers need: a client on the Compute Engine v1 base, the project and the zones to list. */
 export interface GcpComputeDependencies {
@@ -10,6 +11,7 @@ export interface GcpComputeDependencies {
   readonly projectId: () => string;
   /** Zones to list; empty means every zone (`aggregated/instances`). */
   readonly zones: readonly string[];
+  readonly errors: GcpErrors;
 }
 
 type ComputeHandlers = OperationHandlers<typeof computeV1, AbortSignal>;
@@ -81,10 +83,10 @@ const operationSchema = z.object({ name: z.string().min(1) });
 const cursorSchema = z.object({ zone: z.number().int().nonnegative().optional(), pageToken: z.string().min(1).optional() });
 
 /** "zone/name" as listInstances returns it, or a validation error. */
-function parseInstanceId(instanceId: string, operation: string): { zone: string; name: string } {
+function parseInstanceId(instanceId: string, operation: string, errors: GcpErrors): { zone: string; name: string } {
   const match = /^([a-z0-9-]+)\/([a-z]([-a-z0-9]{0,61}[a-z0-9])?)$/.exec(instanceId);
   if (match?.[1] === undefined || match[2] === undefined) {
-    throw gcpErrors.invalidInput(
+    throw errors.invalidInput(
       operation,
       `"${instanceId}" is not a Compute Engine instance id; expected "zone/name", e.g. "europe-west1-b/web-1"`,
     );
@@ -99,20 +101,21 @@ function parseInstanceId(instanceId: string, operation: string): { zone: string;
  * send the instance action and report the state Compute Engine moves to.
  */
 export function createComputeHandlers(dependencies: GcpComputeDependencies): ComputeHandlers {
+  const { errors } = dependencies;
   const base = () => `/projects/${encodeURIComponent(dependencies.projectId())}`;
   const instancePath = (zone: string, name: string) => `${base()}/zones/${encodeURIComponent(zone)}/instances/${encodeURIComponent(name)}`;
 
   async function describe(instanceId: string, operation: string, signal: AbortSignal): Promise<Instance> {
-    const { zone, name } = parseInstanceId(instanceId, operation);
+    const { zone, name } = parseInstanceId(instanceId, operation, errors);
     const { data } = await dependencies.client().request({ path: instancePath(zone, name), responseSchema: instanceSchema, signal });
     return data;
   }
 
   async function act(action: 'start' | 'stop', instanceId: string, signal: AbortSignal) {
     const operation = `compute.${action}Instance`;
-    return tagOperation(operation, async () => {
+    return errors.tagOperation(operation, async () => {
       const before = await describe(instanceId, operation, signal);
-      const { zone, name } = parseInstanceId(instanceId, operation);
+      const { zone, name } = parseInstanceId(instanceId, operation, errors);
       await dependencies
         .client()
         .request({ method: 'POST', path: `${instancePath(zone, name)}/${action}`, responseSchema: operationSchema, signal });
@@ -124,7 +127,7 @@ export function createComputeHandlers(dependencies: GcpComputeDependencies): Com
 
   return {
     listInstances: (input, signal) =>
-      tagOperation('compute.listInstances', async () => {
+      errors.tagOperation('compute.listInstances', async () => {
         const statuses = input.state === undefined ? [] : statusesFor(input.state);
         if (input.state !== undefined && statuses.length === 0) return { instances: [] };
         const filter =
@@ -165,7 +168,8 @@ export function createComputeHandlers(dependencies: GcpComputeDependencies): Com
               : undefined;
         return next === undefined ? { instances } : { instances, nextCursor: encodeCursor(next) };
       }),
-    getInstance: (input, signal) => tagOperation('compute.getInstance', () => describe(input.instanceId, 'compute.getInstance', signal)),
+    getInstance: (input, signal) =>
+      errors.tagOperation('compute.getInstance', () => describe(input.instanceId, 'compute.getInstance', signal)),
     startInstance: (input, signal) => act('start', input.instanceId, signal),
     stopInstance: (input, signal) => act('stop', input.instanceId, signal),
   };

@@ -1,10 +1,12 @@
 import { loadOptionalSetting } from '@switchyard/core';
-import { resolveCredentials, type ResolvedCredentials } from './gcp-auth';
-import { gcpErrors } from './gcp-error';
+import { resolveCredentials, type GcpSecrets, type ResolvedCredentials } from './gcp-auth';
 import type { GcpProviderSettings } from './gcp-settings';
 
-/** What every service reads from the settings, each on first use (never at creation). */
-export interface GcpContext {
+/**
+ * What every service reads from the settings, each on first use (never at
+ * creation), and the provider's secrets and error factory.
+ */
+export interface GcpContext extends GcpSecrets {
   readonly settings: GcpProviderSettings;
   /** The credentials from settings, the key file or none (Application Default Credentials). */
   readonly credentials: () => ResolvedCredentials;
@@ -15,20 +17,22 @@ export interface GcpContext {
 }
 
 /** The lazily resolved credentials and project one provider object shares across its services. */
-export function createGcpContext(settings: GcpProviderSettings): GcpContext {
+export function createGcpContext(settings: GcpProviderSettings, { secrets, errors }: GcpSecrets): GcpContext {
   let resolved: ResolvedCredentials | undefined;
-  const credentials = (): ResolvedCredentials => (resolved ??= resolveCredentials(settings));
+  const credentials = (): ResolvedCredentials => (resolved ??= resolveCredentials(settings, { secrets, errors }));
   const projectId = (): string | undefined =>
     loadOptionalSetting({ settingValue: settings.projectId, environmentVariableName: 'GOOGLE_CLOUD_PROJECT' }) ?? credentials().projectId;
   return {
     settings,
+    secrets,
+    errors,
     credentials,
     projectId,
     requireProjectId() {
       const project = projectId();
       // tagOperation adds the operation this surfaced in.
       if (project === undefined) {
-        throw gcpErrors.create({
+        throw errors.create({
           kind: 'validation',
           message: 'Cloud Functions and Compute Engine need a project: set projectId or GOOGLE_CLOUD_PROJECT',
           isRetryable: false,

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { gcpStorageError, operationError } from './gcp-error';
+import { createGcpErrors } from './gcp-error';
+
+const { fromStorage: gcpStorageError, fromOperation: operationError } = createGcpErrors();
 
 /** An error shaped like the Storage SDK's `ApiError`: `code`, `errors[].reason`, `response.headers`. */
 function apiError(code: number, message: string, options: { reason?: string; headers?: unknown } = {}): Error {

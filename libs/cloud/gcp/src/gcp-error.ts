@@ -1,15 +1,13 @@
-import { IntegrationError } from '@switchyard/core';
+import { IntegrationError, type SecretSet } from '@switchyard/core';
 import {
   classifyHttpStatus,
   createProviderErrors,
   normalizeHeaders,
   type HttpErrorDetails,
   type ProviderErrorHint,
+  type ProviderErrors,
 } from '@switchyard/http';
 import { z } from 'zod';
-
-/** The provider's error factory: every message starts `gcp: `, every status goes through the shared table. */
-export const gcpErrors = createProviderErrors('gcp');
 
 /**
  * Google error reasons that mean more than their status: a 403 whose reason
@@ -85,42 +83,77 @@ export function googleErrorDetails({ body }: { readonly body: string }): HttpErr
 }
 
 /**
- * Classifies an error from the `@google-cloud/storage` SDK through the shared
- * status table (`ApiError.code`, the response headers, GCS's message and
- * reason, with {@link HINT_BY_REASON}); without a status, aborts become
- * `timeout` and socket errors `network`. An `IntegrationError` passes through.
+ * The error factory of one Google Cloud provider: every message starts
+ * `gcp: `, every status goes through the shared table, and every error is
+ * redacted with the provider's secrets (keys, access and ID tokens).
  */
-export function gcpStorageError(error: unknown, operation: string): IntegrationError {
-  if (IntegrationError.isInstance(error)) return error;
-  const parsed = sdkErrorSchema.safeParse(error);
-  const sdkError = parsed.success ? parsed.data : undefined;
-  const status = httpStatus(sdkError?.code) ?? httpStatus(sdkError?.status);
-  if (sdkError === undefined || status === undefined) return gcpErrors.fromFailure(error, operation);
-  const reasons = reasonsOf([sdkError.errors]);
-  return gcpErrors.fromStatus({
-    operation,
-    status,
-    headers: normalizeHeaders(sdkError.response?.headers),
-    message: sdkError.message ?? undefined,
-    code: reasons[0],
-    hint: hintFor(reasons),
-    cause: error,
-  });
+export interface GcpErrors extends ProviderErrors {
+  /**
+   * Classifies an error from the `@google-cloud/storage` SDK through the shared
+   * status table (`ApiError.code`, the response headers, GCS's message and
+   * reason, with {@link HINT_BY_REASON}); without a status, aborts become
+   * `timeout` and socket errors `network`. An `IntegrationError` passes through.
+   */
+  readonly fromStorage: (error: unknown, operation: string) => IntegrationError;
+  /** A long-running operation that finished with an error: its `google.rpc.Code` classified by the status Google maps it to. */
+  readonly fromOperation: (
+    operation: string,
+    operationName: string,
+    failure: { readonly code?: number | null; readonly message?: string | null },
+  ) => IntegrationError;
+  /** Runs a REST call and records `operation` on any `IntegrationError` it throws (the HTTP client knows only the path). */
+  readonly tagOperation: <T>(operation: string, call: () => Promise<T>) => Promise<T>;
 }
 
-/** A long-running operation that finished with an error: its `google.rpc.Code` classified by the status Google maps it to. */
-export function operationError(
-  operation: string,
-  operationName: string,
-  failure: { readonly code?: number | null; readonly message?: string | null },
-): IntegrationError {
-  const code = failure.code ?? 2;
-  const message = failure.message ?? 'no message';
-  const classified = classifyHttpStatus({ status: HTTP_STATUS_BY_RPC_CODE[code] ?? 500, message });
-  return gcpErrors.create({
-    kind: classified.kind,
-    isRetryable: classified.retryable,
-    message: `${operation}: operation ${operationName} failed (code ${code}): ${message}`,
-    operation,
-  });
+/** Creates the {@link GcpErrors} of one provider, redacting with its `secrets`. Default: patterns only. */
+export function createGcpErrors(secrets?: SecretSet): GcpErrors {
+  const errors = createProviderErrors('gcp', { secrets });
+  return {
+    ...errors,
+    fromStorage(error, operation) {
+      if (IntegrationError.isInstance(error)) return error;
+      const parsed = sdkErrorSchema.safeParse(error);
+      const sdkError = parsed.success ? parsed.data : undefined;
+      const status = httpStatus(sdkError?.code) ?? httpStatus(sdkError?.status);
+      if (sdkError === undefined || status === undefined) return errors.fromFailure(error, operation);
+      const reasons = reasonsOf([sdkError.errors]);
+      return errors.fromStatus({
+        operation,
+        status,
+        headers: normalizeHeaders(sdkError.response?.headers),
+        message: sdkError.message ?? undefined,
+        code: reasons[0],
+        hint: hintFor(reasons),
+        cause: error,
+      });
+    },
+    fromOperation(operation, operationName, failure) {
+      const code = failure.code ?? 2;
+      const message = failure.message ?? 'no message';
+      const classified = classifyHttpStatus({ status: HTTP_STATUS_BY_RPC_CODE[code] ?? 500, message });
+      return errors.create({
+        kind: classified.kind,
+        isRetryable: classified.retryable,
+        message: `${operation}: operation ${operationName} failed (code ${code}): ${message}`,
+        operation,
+      });
+    },
+    async tagOperation(operation, call) {
+      try {
+        return await call();
+      } catch (error) {
+        if (!IntegrationError.isInstance(error) || error.operation !== undefined) throw error;
+        throw errors.create({
+          kind: error.kind,
+          message: error.message,
+          operation,
+          statusCode: error.statusCode,
+          retryAfterMs: error.retryAfterMs,
+          isRetryable: error.isRetryable,
+          cause: error,
+          details: error.details,
+        });
+      }
+    },
+  };
 }

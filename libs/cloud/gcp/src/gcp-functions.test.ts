@@ -1,5 +1,6 @@
 import { generateKeyPairSync } from 'node:crypto';
-import { functionsV1, IntegrationError } from '@switchyard/core';
+import { IntegrationError } from '@switchyard/core';
+import { functionsV1 } from '@switchyard/core/functions';
 import { createCallContext, echoFunctionZip, functionsProviderCases, testCapability } from '@switchyard/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCloudFunctionsFake, type CloudFunctionsFake } from './__peers__/cloud-functions-fake';

@@ -1,10 +1,11 @@
 import { Buffer } from 'node:buffer';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { IntegrationError, type FunctionInfo, type OperationHandlers, type functionsV1 } from '@switchyard/core';
+import { IntegrationError, type FunctionInfo, type OperationHandlers } from '@switchyard/core';
+import type { functionsV1 } from '@switchyard/core/functions';
 import type { HttpClient } from '@switchyard/http';
 import { z } from 'zod';
-import { gcpErrors, operationError } from './gcp-error';
-import { isoTimestamp, lastSegment, pageTokenSchema, tagOperation } from './gcp-rest';
+import type { GcpErrors } from './gcp-error';
+import { isoTimestamp, lastSegment, pageTokenSchema } from './gcp-rest';
 
 /** What the functions handlers need from the provider. */
 export interface GcpFunctionsDependencies {
@@ -19,6 +20,7 @@ export interface GcpFunctionsDependencies {
   readonly pollIntervalMs: number;
   /** An ID token for a function URL, or undefined to call it without credentials. */
   readonly idToken: (audience: string, signal: AbortSignal) => Promise<string | undefined>;
+  readonly errors: GcpErrors;
 }
 
 type FunctionsHandlers = OperationHandlers<typeof functionsV1, AbortSignal>;
@@ -80,6 +82,7 @@ const operationSchema = z.object({
  * account is configured (else without credentials); `async` mode is `unsupported`.
  */
 export function createFunctionsHandlers(dependencies: GcpFunctionsDependencies): FunctionsHandlers {
+  const { errors } = dependencies;
   const parent = () => `projects/${encodeURIComponent(dependencies.projectId())}/locations/${encodeURIComponent(dependencies.location)}`;
   const functionPath = (name: string) => `/v2/${parent()}/functions/${encodeURIComponent(name)}`;
 
@@ -94,19 +97,19 @@ export function createFunctionsHandlers(dependencies: GcpFunctionsDependencies):
       const { data } = await dependencies.client().request({ path: `/v2/${operationName}`, responseSchema: operationSchema, signal });
       if (data.done === true) {
         if (data.error === undefined || data.error === null) return;
-        throw operationError(operation, operationName, data.error);
+        throw errors.fromOperation(operation, operationName, data.error);
       }
       try {
         await sleep(dependencies.pollIntervalMs, undefined, { signal });
       } catch (error) {
-        throw gcpErrors.create({ kind: 'timeout', message: `${operation}: gave up waiting for ${operationName}`, operation, cause: error });
+        throw errors.create({ kind: 'timeout', message: `${operation}: gave up waiting for ${operationName}`, operation, cause: error });
       }
     }
   }
 
   return {
     deployFunction: (input, signal) =>
-      tagOperation('functions.deployFunction', async () => {
+      errors.tagOperation('functions.deployFunction', async () => {
         const client = dependencies.client();
         const { data: upload } = await client.request({
           method: 'POST',
@@ -171,9 +174,9 @@ export function createFunctionsHandlers(dependencies: GcpFunctionsDependencies):
         return (await describe(input.name, signal)).info;
       }),
     invokeFunction: (input, signal) =>
-      tagOperation('functions.invokeFunction', async () => {
+      errors.tagOperation('functions.invokeFunction', async () => {
         if (input.mode === 'async') {
-          throw gcpErrors.create({
+          throw errors.create({
             kind: 'unsupported',
             message:
               'Cloud Functions HTTP functions have no asynchronous invocation; call with mode "sync", or publish to the function’s Pub/Sub trigger',
@@ -182,7 +185,7 @@ export function createFunctionsHandlers(dependencies: GcpFunctionsDependencies):
         }
         const { uri } = await describe(input.name, signal);
         if (uri === undefined) {
-          throw gcpErrors.create({
+          throw errors.create({
             kind: 'unsupported',
             message: `function "${input.name}" has no HTTP URI to invoke`,
             operation: 'functions.invokeFunction',
@@ -216,9 +219,9 @@ export function createFunctionsHandlers(dependencies: GcpFunctionsDependencies):
           throw error;
         }
       }),
-    getFunction: (input, signal) => tagOperation('functions.getFunction', async () => (await describe(input.name, signal)).info),
+    getFunction: (input, signal) => errors.tagOperation('functions.getFunction', async () => (await describe(input.name, signal)).info),
     listFunctions: (input, signal) =>
-      tagOperation('functions.listFunctions', async () => {
+      errors.tagOperation('functions.listFunctions', async () => {
         const { data } = await dependencies.client().request({
           path: `/v2/${parent()}/functions`,
           query: { pageSize: input.limit, pageToken: input.cursor },
@@ -229,7 +232,7 @@ export function createFunctionsHandlers(dependencies: GcpFunctionsDependencies):
         return data.nextPageToken === undefined ? { functions } : { functions, nextCursor: data.nextPageToken };
       }),
     deleteFunction: (input, signal) =>
-      tagOperation('functions.deleteFunction', async () => {
+      errors.tagOperation('functions.deleteFunction', async () => {
         const { data } = await dependencies
           .client()
           .request({ method: 'DELETE', path: functionPath(input.name), responseSchema: operationSchema, signal });

@@ -1,4 +1,5 @@
-import { defineProvider, registerSecret, type CapabilityName, type ProviderV1 } from '@switchyard/core';
+import { defineProvider, SecretSet, type CapabilityName, type ProviderV1 } from '@switchyard/core';
+import { createGcpErrors } from './gcp-error';
 import { gcpHealthReport } from './gcp-health';
 import { createGcpServices } from './gcp-services';
 import type { GcpProviderSettings } from './gcp-settings';
@@ -27,9 +28,12 @@ export interface GcpProvider extends ProviderV1 {
  * ```
  */
 export function createGcp(settings: GcpProviderSettings = {}): GcpProvider {
-  if (typeof settings.accessToken === 'string') registerSecret(settings.accessToken);
-  if (settings.credentials !== undefined) registerSecret(settings.credentials.privateKey);
-  const services = createGcpServices(settings);
+  const secrets = new SecretSet();
+  secrets.addPattern(/\bya29\.[\w-]+/g); // Google OAuth2 access tokens
+  secrets.add(typeof settings.accessToken === 'string' ? settings.accessToken : undefined);
+  secrets.add(settings.credentials?.privateKey);
+  const errors = createGcpErrors(secrets);
+  const services = createGcpServices(settings, { secrets, errors });
   return defineProvider({
     id: 'gcp',
     name: 'Google Cloud',
@@ -37,7 +41,8 @@ export function createGcp(settings: GcpProviderSettings = {}): GcpProvider {
     docsUrl: 'https://github.com/switchyard-dev/switchyard/tree/main/libs/cloud/gcp#readme',
     authKinds: ['jwt', 'oauth2', 'sdk-chain'],
     capabilities: services.map((service) => service.handlers),
-    healthCheck: ({ signal }) => gcpHealthReport(services, signal),
+    healthCheck: ({ signal }) => gcpHealthReport(services, errors, signal),
+    secrets,
     properties: { services: Object.freeze(services.map((service) => service.capability)) },
   });
 }

@@ -1,18 +1,18 @@
-import { IntegrationError } from '@switchyard/core';
-import { bearerAuth, createHttpClient, type AuthStrategy, type HttpClient, type HttpTransportSettings } from '@switchyard/http';
+import { bearerAuth, createHttpClient, type AuthStrategy, type HttpClient } from '@switchyard/http';
 import { z } from 'zod';
-import { serviceAccountAuth, type GcpServiceAccountCredentials } from './gcp-auth';
-import { gcpErrors, googleErrorDetails } from './gcp-error';
+import { serviceAccountAuth, type ServiceAccountAuthOptions } from './gcp-auth';
+import { googleErrorDetails } from './gcp-error';
 
 /** What a REST-backed service (Cloud Functions, Compute Engine) needs from the provider settings. */
-export interface GoogleRestSettings extends Omit<HttpTransportSettings, 'baseURL'> {
+export interface GoogleRestSettings extends ServiceAccountAuthOptions {
   readonly accessToken?: string | (() => string | Promise<string>) | undefined;
-  /** Resolves the service account on first use (settings are read lazily). */
-  readonly serviceAccount: () => GcpServiceAccountCredentials | undefined;
-  readonly tokenURL?: string | undefined;
 }
 
-/** One auth strategy for every Google REST API of a provider object, so they share the cached access token. */
+/**
+ * One auth strategy for every Google REST API of a provider object, so they
+ * share the cached access token. The strategy keeps the token it sends in
+ * the REST clients' secrets (the provider's), a refreshed one in place of the last.
+ */
 export function googleRestAuth(settings: GoogleRestSettings): AuthStrategy {
   if (settings.accessToken !== undefined) {
     return typeof settings.accessToken === 'string'
@@ -31,7 +31,8 @@ export function createGoogleRestClient(baseURL: string, auth: AuthStrategy | und
   return createHttpClient({
     baseURL,
     auth,
-    provider: 'gcp',
+    provider: settings.errors.provider,
+    secrets: settings.secrets,
     dispatcher: settings.dispatcher,
     allowPrivateNetwork: settings.allowPrivateNetwork,
     userAgent: 'switchyard-gcp',
@@ -57,23 +58,4 @@ export function isoTimestamp(value: string | null | undefined): string | undefin
   if (value === undefined || value === null) return undefined;
   const time = Date.parse(value);
   return Number.isFinite(time) ? new Date(time).toISOString() : undefined;
-}
-
-/** Runs a REST call and records `operation` on any `IntegrationError` it throws (the HTTP client knows only the path). */
-export async function tagOperation<T>(operation: string, call: () => Promise<T>): Promise<T> {
-  try {
-    return await call();
-  } catch (error) {
-    if (!IntegrationError.isInstance(error) || error.operation !== undefined) throw error;
-    throw gcpErrors.create({
-      kind: error.kind,
-      message: error.message,
-      operation,
-      statusCode: error.statusCode,
-      retryAfterMs: error.retryAfterMs,
-      isRetryable: error.isRetryable,
-      cause: error,
-      details: error.details,
-    });
-  }
 }

@@ -1,18 +1,17 @@
 import {
-  computeV1,
-  functionsV1,
-  storageV1,
   withoutTrailingSlash,
   type CapabilityContract,
   type CapabilityHandlers,
   type CapabilityName,
   type OperationHandler,
 } from '@switchyard/core';
+import { computeV1 } from '@switchyard/core/compute';
+import { functionsV1 } from '@switchyard/core/functions';
+import { storageV1 } from '@switchyard/core/storage';
 import type { AuthStrategy, HttpClient } from '@switchyard/http';
-import { serviceAccountIdTokens } from './gcp-auth';
 import { createComputeHandlers } from './gcp-compute';
+import { serviceAccountIdTokens, type GcpSecrets } from './gcp-auth';
 import { createGcpContext, type GcpContext } from './gcp-context';
-import { gcpErrors, gcpStorageError } from './gcp-error';
 import { createFunctionsHandlers } from './gcp-functions';
 import { gcsNameProblem } from './gcp-names';
 import { createGoogleRestClient, googleRestAuth, type GoogleRestSettings } from './gcp-rest';
@@ -41,6 +40,7 @@ interface GoogleRest {
 
 /** Adapts handlers for the dispatcher: Google's naming rules run on the parsed input, then the handler gets the signal. */
 function service(
+  { errors }: GcpContext,
   capability: CapabilityName,
   contract: CapabilityContract,
   handlers: Readonly<Record<string, Handler>>,
@@ -50,7 +50,7 @@ function service(
     name,
     async (input, { signal }) => {
       const problem = gcsNameProblem(capability, input);
-      if (problem !== undefined) throw gcpErrors.invalidInput(`${capability}.${name}`, problem);
+      if (problem !== undefined) throw errors.invalidInput(`${capability}.${name}`, problem);
       return handler(input, signal);
     },
   ]);
@@ -58,20 +58,22 @@ function service(
 }
 
 function storageService(context: GcpContext): GcpService {
+  const { errors } = context;
   const storage = lazyStorageClient(context);
   const handlers = createStorageHandlers({
     storage,
     projectId: context.projectId,
     canSign: () => context.credentials().serviceAccount !== undefined,
+    errors,
   });
-  return service('storage', storageV1, handlers, async (signal) => {
+  return service(context, 'storage', storageV1, handlers, async (signal) => {
     if (context.projectId() === undefined)
-      throw gcpErrors.invalidInput('storage.health', 'needs a project to list buckets: set projectId or GOOGLE_CLOUD_PROJECT');
+      throw errors.invalidInput('storage.health', 'needs a project to list buckets: set projectId or GOOGLE_CLOUD_PROJECT');
     try {
       const client = await storage();
-      await withSignal(signal, 'storage.health', () => client.getBuckets({ maxResults: 1, autoPaginate: false }));
+      await withSignal(signal, 'storage.health', errors, () => client.getBuckets({ maxResults: 1, autoPaginate: false }));
     } catch (error) {
-      throw gcpStorageError(error, 'storage.health');
+      throw errors.fromStorage(error, 'storage.health');
     }
   });
 }
@@ -93,8 +95,9 @@ function functionsService(context: GcpContext, rest: GoogleRest, settings: GcpFu
     defaultRuntime: settings.defaultRuntime ?? 'nodejs22',
     pollIntervalMs: settings.pollIntervalMs ?? 2000,
     idToken: serviceAccountIdTokens(rest.settings),
+    errors: context.errors,
   });
-  return service('functions', functionsV1, handlers, (signal) => handlers.listFunctions({ limit: 1 }, signal));
+  return service(context, 'functions', functionsV1, handlers, (signal) => handlers.listFunctions({ limit: 1 }, signal));
 }
 
 function computeService(context: GcpContext, rest: GoogleRest, settings: GcpComputeSettings): GcpService {
@@ -104,23 +107,27 @@ function computeService(context: GcpContext, rest: GoogleRest, settings: GcpComp
     client: () => (client ??= createGoogleRestClient(baseURL, rest.auth, rest.settings)),
     projectId: context.requireProjectId,
     zones: settings.zones ?? [],
+    errors: context.errors,
   });
-  return service('compute', computeV1, handlers, (signal) => handlers.listInstances({ limit: 1 }, signal));
+  return service(context, 'compute', computeV1, handlers, (signal) => handlers.listInstances({ limit: 1 }, signal));
 }
 
 /**
  * The services a provider object offers, in manifest order: Cloud Storage
  * always, Cloud Functions and Compute Engine when their settings are given.
- * Nothing is read, loaded or sent until an operation runs.
+ * Nothing is read, loaded or sent until an operation runs. Every secret
+ * they learn goes into `secrets`; every error they build, through `errors`.
  */
-export function createGcpServices(settings: GcpProviderSettings): GcpService[] {
-  const context = createGcpContext(settings);
+export function createGcpServices(settings: GcpProviderSettings, { secrets, errors }: GcpSecrets): GcpService[] {
+  const context = createGcpContext(settings, { secrets, errors });
   const { accessToken, tokenURL, dispatcher, allowPrivateNetwork } = settings;
   const restSettings: GoogleRestSettings = {
     accessToken,
     tokenURL,
     dispatcher,
     allowPrivateNetwork,
+    secrets,
+    errors,
     serviceAccount: () => context.credentials().serviceAccount,
   };
   const rest: GoogleRest = { settings: restSettings, auth: googleRestAuth(restSettings) };

@@ -1,5 +1,6 @@
 import { generateKeyPairSync } from 'node:crypto';
-import { createHub, IntegrationError, storageV1 } from '@switchyard/core';
+import { createHub, IntegrationError } from '@switchyard/core';
+import { storageV1 } from '@switchyard/core/storage';
 import { createCallContext, testStorageProvider } from '@switchyard/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGcp, type GcpProviderSettings } from './index';

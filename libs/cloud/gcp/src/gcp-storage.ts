@@ -1,7 +1,8 @@
 import { Buffer } from 'node:buffer';
-import type { ObjectInfo, StorageOperationName, OperationHandlers, storageV1 } from '@switchyard/core';
+import type { ObjectInfo, StorageOperationName, OperationHandlers } from '@switchyard/core';
+import type { storageV1 } from '@switchyard/core/storage';
 import type { Bucket, File, FileMetadata, Storage } from '@google-cloud/storage';
-import { gcpErrors, gcpStorageError } from './gcp-error';
+import type { GcpErrors } from './gcp-error';
 
 /** What the storage handlers need from the provider: the SDK client (created lazily) and the project. */
 export interface GcpStorageDependencies {
@@ -9,6 +10,7 @@ export interface GcpStorageDependencies {
   readonly projectId: () => string | undefined;
   /** Whether a service account private key is configured (v4 URLs are signed with it). */
   readonly canSign: () => boolean;
+  readonly errors: GcpErrors;
 }
 
 type StorageHandlers = OperationHandlers<typeof storageV1, AbortSignal>;
@@ -23,8 +25,8 @@ const DELETE_CONCURRENCY = 8;
  * Runs an SDK call, giving up with `timeout` when `signal` aborts (the SDK
  * takes no AbortSignal, so the request itself runs on; its result is dropped).
  */
-export function withSignal<T>(signal: AbortSignal, operation: string, run: () => Promise<T>): Promise<T> {
-  const aborted = () => gcpErrors.create({ kind: 'timeout', message: `${operation} was aborted`, operation, cause: signal.reason });
+export function withSignal<T>(signal: AbortSignal, operation: string, errors: GcpErrors, run: () => Promise<T>): Promise<T> {
+  const aborted = () => errors.create({ kind: 'timeout', message: `${operation} was aborted`, operation, cause: signal.reason });
   if (signal.aborted) return Promise.reject(aborted());
   return new Promise<T>((resolve, reject) => {
     const onAbort = () => reject(aborted());
@@ -102,16 +104,17 @@ async function downloadWithGeneration(target: File): Promise<{ body: Buffer; gen
 /**
  * The `storage` v1 operations on Cloud Storage through `@google-cloud/storage`
  * (its own retries off: the router retries). Every SDK failure is classified
- * by `gcpStorageError` through the shared status table.
+ * by `errors.fromStorage` through the shared status table.
  */
 export function createStorageHandlers(dependencies: GcpStorageDependencies): StorageHandlers {
+  const { errors } = dependencies;
   async function run<T>(operation: StorageOperationName, signal: AbortSignal, call: (storage: Storage) => Promise<T>): Promise<T> {
     const name = `storage.${operation}`;
     try {
       const storage = await dependencies.storage();
-      return await withSignal(signal, name, () => call(storage));
+      return await withSignal(signal, name, errors, () => call(storage));
     } catch (error) {
-      throw gcpStorageError(error, name);
+      throw errors.fromStorage(error, name);
     }
   }
   // A Bucket object costs ~20 µs and a heap of helpers (Acl, Iam, Notification...) to build; every object call needs one.
@@ -197,13 +200,13 @@ export function createStorageHandlers(dependencies: GcpStorageDependencies): Sto
             return undefined;
           } catch (error) {
             if (isStatus(error, 404) && !isMissingBucket(error)) return undefined;
-            const classified = gcpStorageError(error, 'storage.deleteObjects');
+            const classified = errors.fromStorage(error, 'storage.deleteObjects');
             return { key, kind: classified.kind, message: classified.message };
           }
         });
-        const errors = outcomes.filter((outcome) => outcome !== undefined);
-        const failed = new Set(errors.map((error) => error.key));
-        return { deleted: keys.filter((key) => !failed.has(key)), errors };
+        const failures = outcomes.filter((outcome) => outcome !== undefined);
+        const failed = new Set(failures.map((failure) => failure.key));
+        return { deleted: keys.filter((key) => !failed.has(key)), errors: failures };
       }),
     copyObject: (input, signal) =>
       run('copyObject', signal, async (storage) => {
@@ -218,7 +221,7 @@ export function createStorageHandlers(dependencies: GcpStorageDependencies): Sto
     presignUrl: (input, signal) =>
       run('presignUrl', signal, async (storage) => {
         if (!dependencies.canSign()) {
-          throw gcpErrors.create({
+          throw errors.create({
             kind: 'auth',
             message:
               'presignUrl needs a service account private key to sign with: set credentials, keyFilename or GOOGLE_APPLICATION_CREDENTIALS',
@@ -238,7 +241,7 @@ export function createStorageHandlers(dependencies: GcpStorageDependencies): Sto
     createBucket: (input, signal) =>
       run('createBucket', signal, async (storage) => {
         if (dependencies.projectId() === undefined) {
-          throw gcpErrors.create({
+          throw errors.create({
             kind: 'validation',
             message: 'createBucket needs a project: set projectId or GOOGLE_CLOUD_PROJECT',
             operation: 'storage.createBucket',

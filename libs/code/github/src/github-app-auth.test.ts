@@ -1,8 +1,11 @@
 import { generateKeyPairSync } from 'node:crypto';
-import { createCredentialManager, createMemoryStore, IntegrationError, type CredentialRefreshEvent } from '@switchyard/core';
+import { IntegrationError, redactText, SecretSet, type CredentialRefreshEvent } from '@switchyard/core';
+import { createCredentialManager, createMemoryStore } from '@switchyard/platform';
 import { createCallContext } from '@switchyard/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGithubFake, type GithubFake } from './__peers__/github-fake';
+import { createInstallationTokenSource } from './github-app-auth';
+import { createGithubErrors } from './github-error';
 import { createGithub } from './index';
 
 const keys = generateKeyPairSync('rsa', {
@@ -46,11 +49,30 @@ describe('GitHub App authentication', () => {
     expect(listing.map((request) => request.headers.authorization)).toEqual(Array(3).fill(`token ${fake.installationTokens[0]}`));
   });
 
-  it('gets a new installation token when the current one is within a minute of expires_at', async () => {
+  it('gets a new installation token when the current one is within a minute of expires_at, replacing the old one in its secrets', async () => {
     const github = createGithub({ baseURL: shortLived.url, app });
     await projects(github);
+    const size = github.secrets?.size;
     await projects(github);
     expect(shortLived.installationTokens).toHaveLength(2);
+    expect(github.secrets?.size, 'one installation token is kept, not one per renewal').toBe(size);
+  });
+
+  it('redacts the installation token in use and forgets the one it replaced', async () => {
+    const secrets = new SecretSet();
+    const issued = ['first-installation-token-0123', 'second-installation-token-4567'];
+    const source = createInstallationTokenSource({
+      app,
+      secrets,
+      errors: createGithubErrors(secrets),
+      exchange: () => Promise.resolve({ token: issued.shift() ?? '', expiresAt: Date.now() + 3_600_000 }),
+    });
+    const first = await source.token();
+    expect(redactText(`sent ${first}`, secrets)).toBe('sent [REDACTED]');
+    source.invalidate();
+    const second = await source.token();
+    expect(secrets.size).toBe(1);
+    expect(redactText(`${first} ${second}`, secrets)).toBe(`${first} [REDACTED]`);
   });
 
   it('fails with auth, never showing the key, when GitHub refuses the JWT', async () => {
@@ -102,8 +124,11 @@ describe('GitHub App authentication', () => {
     const before = fake.installationTokens.length;
     const settings = { baseURL: fake.url, app, credentials: { manager, integrationId: 'github-acme' } };
     await projects(createGithub(settings));
-    await projects(createGithub(settings));
+    const second = createGithub(settings);
+    const size = second.secrets?.size ?? 0;
+    await projects(second);
     expect(fake.installationTokens.length - before).toBe(1);
+    expect(second.secrets?.size, 'the token another provider object refreshed joins this one’s secrets').toBe(size + 1);
     expect(refreshes.map((event) => event.outcome)).toEqual(['refreshed']);
     const sealed = JSON.stringify(await store.credentials.list?.({ integrationId: 'github-acme' }));
     expect(sealed, 'the vault holds the token sealed, not in clear').not.toContain(fake.installationTokens.at(-1));

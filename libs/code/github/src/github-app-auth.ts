@@ -1,6 +1,5 @@
-import { IntegrationError, registerSecret } from '@switchyard/core';
-import { createJwt } from '@switchyard/http';
-import { githubErrors } from './github-error';
+import { IntegrationError, type SecretSet } from '@switchyard/core';
+import { createJwt, type ProviderErrors } from '@switchyard/http';
 import type { GithubAppSettings, GithubVaultSettings } from './github-settings';
 
 /** An installation token and when GitHub says it expires (epoch ms). */
@@ -30,11 +29,10 @@ const JWT_LIFETIME_SECONDS = 540;
  */
 const VAULT_MARKER = 'switchyard:github-app-jwt';
 
-function appJwt(app: GithubAppSettings): string {
+function appJwt(app: GithubAppSettings, errors: ProviderErrors): string {
   if (String(app.appId) === '' || app.privateKey === '' || String(app.installationId) === '') {
-    throw githubErrors.create({ kind: 'auth', message: 'app needs appId, privateKey and installationId', isRetryable: false });
+    throw errors.create({ kind: 'auth', message: 'app needs appId, privateKey and installationId', isRetryable: false });
   }
-  registerSecret(app.privateKey);
   try {
     return createJwt({
       privateKey: app.privateKey,
@@ -43,7 +41,7 @@ function appJwt(app: GithubAppSettings): string {
       lifetimeSeconds: JWT_LIFETIME_SECONDS,
     });
   } catch (error) {
-    throw githubErrors.create({
+    throw errors.create({
       kind: 'auth',
       message: 'the app private key is not a usable PEM RSA key',
       isRetryable: false,
@@ -59,18 +57,29 @@ function isNotFound(error: unknown): boolean {
 /**
  * Installation tokens for a GitHub App: signed JWT → exchange → token, kept
  * in memory (single-flight) or, with `vault`, in the credential vault, which
- * refreshes it early and once across processes.
+ * refreshes it early and once across processes. The token in use is the
+ * provider's secret `installation:<installationId>`: a new one (fetched here
+ * or by another process into the vault) replaces the one before.
  */
 export function createInstallationTokenSource(options: {
   readonly app: GithubAppSettings;
   readonly exchange: InstallationTokenExchange;
+  /** The provider's secrets: the installation token in use joins them. */
+  readonly secrets: SecretSet;
+  /** The provider's error factory, redacting with `secrets`. */
+  readonly errors: ProviderErrors;
   readonly vault?: GithubVaultSettings | undefined;
   readonly now?: () => number;
 }): InstallationTokenSource {
   const now = options.now ?? Date.now;
+  const slot = `installation:${options.app.installationId}`;
+  const inUse = (token: string) => {
+    options.secrets.set(slot, token);
+    return token;
+  };
   const fetchToken = async (): Promise<InstallationToken> => {
-    const result = await options.exchange(appJwt(options.app));
-    registerSecret(result.token);
+    const result = await options.exchange(appJwt(options.app, options.errors));
+    inUse(result.token);
     return result;
   };
 
@@ -91,7 +100,7 @@ export function createInstallationTokenSource(options: {
     return {
       async token() {
         await seed();
-        return vault.manager.getAccessToken(vault.integrationId, async () => {
+        const token = await vault.manager.getAccessToken(vault.integrationId, async () => {
           const fresh = await fetchToken();
           return {
             accessToken: fresh.token,
@@ -99,6 +108,7 @@ export function createInstallationTokenSource(options: {
             expiresInSeconds: Math.max(0, Math.floor((fresh.expiresAt - now()) / 1000)),
           };
         });
+        return inUse(token);
       },
       invalidate: () => vault.manager.invalidate(vault.integrationId),
     };

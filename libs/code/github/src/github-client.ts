@@ -1,4 +1,4 @@
-import { registerSecret, type ProviderCallContext } from '@switchyard/core';
+import type { ProviderCallContext, SecretSet } from '@switchyard/core';
 import {
   fetchThrough,
   normalizeHeaders,
@@ -10,7 +10,7 @@ import {
 import type { Octokit } from '@octokit/rest';
 import { installationTokenSchema } from './github-api';
 import { createInstallationTokenSource, type InstallationTokenSource } from './github-app-auth';
-import { githubError, githubErrors } from './github-error';
+import { createGithubErrors, githubError } from './github-error';
 import type { GithubProviderSettings } from './github-settings';
 import { VERSION } from './version';
 
@@ -45,13 +45,24 @@ type RequestFunction = (route: string, parameters: Record<string, unknown>) => P
 
 const silentLog = { debug() {}, info() {}, warn() {}, error() {} };
 
+/** What {@link createGithubClient} needs besides the settings, resolved by the provider. */
+export interface GithubClientOptions {
+  readonly baseURL: string;
+  /** The token from settings or `GITHUB_TOKEN`; undefined for an app or no credentials. */
+  readonly token: string | undefined;
+  /** The provider's secrets: its errors are redacted with them, and installation tokens join them. */
+  readonly secrets: SecretSet;
+}
+
 /**
  * Creates the client. `@octokit/rest` is imported on the first request, not
  * before, and sends through `fetchThrough(settings.dispatcher)`. No Octokit
  * retry or throttling plugin is loaded: the hub's router is the only place
- * that retries or waits (see docs/providers/github.md).
+ * that retries or waits (see docs/providers/github.md). Every error it
+ * throws is redacted with `secrets`, since GitHub may echo a token.
  */
-export function createGithubClient(settings: GithubProviderSettings, baseURL: string, token: string | undefined): GithubClient {
+export function createGithubClient(settings: GithubProviderSettings, { baseURL, token, secrets }: GithubClientOptions): GithubClient {
+  const errors = createGithubErrors(secrets);
   let octokit: Promise<RequestFunction> | undefined;
   const load = () =>
     (octokit ??= import('@octokit/rest').then(({ Octokit: OctokitClass }: { Octokit: typeof Octokit }) => {
@@ -83,6 +94,8 @@ export function createGithubClient(settings: GithubProviderSettings, baseURL: st
   if (app !== undefined) {
     installation = createInstallationTokenSource({
       app,
+      secrets,
+      errors,
       vault: settings.credentials,
       exchange: async (jwt) => {
         const operation = 'auth.installationToken';
@@ -90,11 +103,10 @@ export function createGithubClient(settings: GithubProviderSettings, baseURL: st
         // A refused JWT (401), or a 404 for a wrong installation, means the app settings are wrong: not retryable.
         const response = await send(route, { installation_id: app.installationId }, AbortSignal.timeout(30_000), `Bearer ${jwt}`).catch(
           (error: unknown) => {
-            throw githubError(error, operation, { 404: { kind: 'auth' } });
+            throw githubError(errors, error, operation, { 404: { kind: 'auth' } });
           },
         );
-        const installationToken = parseResponse(installationTokenSchema, response.data, { provider: githubErrors.provider, operation });
-        registerSecret(installationToken.token);
+        const installationToken = parseResponse(installationTokenSchema, response.data, { provider: errors.provider, operation });
         return { token: installationToken.token, expiresAt: Date.parse(installationToken.expires_at) };
       },
     });
@@ -121,7 +133,7 @@ export function createGithubClient(settings: GithubProviderSettings, baseURL: st
         response = await send(route, parameters, context.signal, await authorization());
       } catch (error) {
         report(normalizeHeaders((error as { response?: { headers?: unknown } } | undefined)?.response?.headers), context);
-        const classified = githubError(error, operation);
+        const classified = githubError(errors, error, operation);
         if (classified.statusCode === 401) installation?.invalidate();
         throw classified;
       }
@@ -129,12 +141,12 @@ export function createGithubClient(settings: GithubProviderSettings, baseURL: st
       report(headers, context);
       // Octokit answers JSON it cannot parse with the text: a truncated body, which another attempt may get whole.
       if (typeof response.data === 'string' && /json/i.test(String(headers['content-type']))) {
-        throw githubErrors.create({ kind: 'provider', message: `${operation} returned malformed JSON`, operation });
+        throw errors.create({ kind: 'provider', message: `${operation} returned malformed JSON`, operation });
       }
       const data =
         responseSchema === undefined
           ? (undefined as never)
-          : parseResponse(responseSchema, response.data, { provider: githubErrors.provider, operation });
+          : parseResponse(responseSchema, response.data, { provider: errors.provider, operation });
       return { data, headers };
     },
   };

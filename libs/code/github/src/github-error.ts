@@ -1,10 +1,20 @@
-import type { IntegrationError } from '@switchyard/core';
-import { createProviderErrors, normalizeHeaders, type ProviderErrorHint } from '@switchyard/http';
+import type { IntegrationError, SecretSet } from '@switchyard/core';
+import { createProviderErrors, normalizeHeaders, type ProviderErrorHint, type ProviderErrors } from '@switchyard/http';
 import { z } from 'zod';
 import { githubErrorBodySchema } from './github-api';
 
-/** Every GitHub error: messages start `github: `, each records the provider. */
+/**
+ * GitHub errors whose text is the provider's own (input checks, webhook
+ * refusals): messages start `github: `, each records the provider. Errors
+ * that carry GitHub's answers or a cause come from the provider object's
+ * own factory ({@link createGithubErrors}), which redacts with its secrets.
+ */
 export const githubErrors = createProviderErrors('github');
+
+/** The error factory of one provider object: every error it creates is redacted with that provider's `secrets`. */
+export function createGithubErrors(secrets: SecretSet): ProviderErrors {
+  return createProviderErrors('github', { secrets });
+}
 
 /** The fields of `@octokit/request-error`'s `RequestError` this module reads: an answer GitHub gave. */
 const requestErrorSchema = z.object({
@@ -34,15 +44,21 @@ function githubMessage(data: unknown): string | undefined {
  * `hints` are what a status means for one call (a 404 on the installation
  * token exchange is a wrong app setting: `auth`). Anything without an answer
  * (aborts, socket errors) goes through `fromFailure`. Integration errors
- * pass through.
+ * pass through. `errors` is the provider object's factory
+ * ({@link createGithubErrors}): GitHub may echo a token in its message.
  */
-export function githubError(error: unknown, operation: string, hints: Readonly<Record<number, ProviderErrorHint>> = {}): IntegrationError {
+export function githubError(
+  errors: ProviderErrors,
+  error: unknown,
+  operation: string,
+  hints: Readonly<Record<number, ProviderErrorHint>> = {},
+): IntegrationError {
   const answer = requestErrorSchema.safeParse(error);
   // Octokit wraps what fetch rejected with (a socket error, a TimeoutError abort reason) in a status-500 "HttpError"
   // without a response; transportFailure finds the real failure among its causes.
-  if (!answer.success) return githubErrors.fromFailure(error, operation);
+  if (!answer.success) return errors.fromFailure(error, operation);
   const { status, response } = answer.data;
-  return githubErrors.fromStatus({
+  return errors.fromStatus({
     operation,
     status,
     headers: normalizeHeaders(response.headers),

@@ -1,4 +1,5 @@
-import type { OperationHandlers, issuesV1 } from '@switchyard/core';
+import type { OperationHandlers } from '@switchyard/core';
+import type { issuesV1 } from '@switchyard/core/issues';
 import { z } from 'zod';
 import {
   githubCommentSchema,

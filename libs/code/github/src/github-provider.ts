@@ -1,16 +1,10 @@
-import {
-  defineProvider,
-  issuesV1,
-  loadOptionalSetting,
-  registerSecret,
-  repositoriesV1,
-  withoutTrailingSlash,
-  type ProviderOperation,
-  type ProviderV1,
-} from '@switchyard/core';
+import { defineProvider, loadOptionalSetting, withoutTrailingSlash, type ProviderOperation, type ProviderV1 } from '@switchyard/core';
+import { issuesV1 } from '@switchyard/core/issues';
+import { repositoriesV1 } from '@switchyard/core/repositories';
 import { createGithubClient } from './github-client';
 import { createIssuesHandlers } from './github-issues';
 import { createRepositoriesHandlers } from './github-repositories';
+import { createGithubSecrets } from './github-secrets';
 import type { GithubProviderSettings } from './github-settings';
 import { createWebhookOperations } from './github-webhook-operations';
 import { githubWebhooks } from './github-webhooks';
@@ -23,8 +17,6 @@ export interface GithubProvider extends ProviderV1 {
   readonly operations: Readonly<Record<string, ProviderOperation>>;
   /** `X-Hub-Signature-256` verification and event normalization, for core's webhook receiver. */
   readonly webhooks: NonNullable<ProviderV1['webhooks']>;
-  /** The webhook secret from settings or `GITHUB_WEBHOOK_SECRET`, for the receiver. */
-  readonly webhookSecret: string | undefined;
   /** Calls `GET /rate_limit` (which does not count against the limit); throws when GitHub is unreachable or refuses the credentials. */
   healthCheck(context: { readonly signal: AbortSignal }): Promise<void>;
   /** True with a token or a GitHub App; false otherwise (the router then never picks it). */
@@ -52,11 +44,9 @@ export function createGithub(settings: GithubProviderSettings = {}): GithubProvi
   const token =
     settings.app === undefined ? loadOptionalSetting({ settingValue: settings.token, environmentVariableName: 'GITHUB_TOKEN' }) : undefined;
   const webhookSecret = loadOptionalSetting({ settingValue: settings.webhookSecret, environmentVariableName: 'GITHUB_WEBHOOK_SECRET' });
-  registerSecret(token);
-  registerSecret(webhookSecret);
-  registerSecret(settings.app?.privateKey);
+  const secrets = createGithubSecrets([token, webhookSecret, settings.app?.privateKey]);
   const authentication = settings.app !== undefined ? 'app' : token !== undefined ? 'token' : 'none';
-  const client = createGithubClient(settings, baseURL, token);
+  const client = createGithubClient(settings, { baseURL, token, secrets });
   return defineProvider({
     id: 'github',
     name: 'GitHub',
@@ -67,12 +57,13 @@ export function createGithub(settings: GithubProviderSettings = {}): GithubProvi
       { contract: issuesV1, handlers: createIssuesHandlers(client, authentication) },
       { contract: repositoriesV1, handlers: createRepositoriesHandlers(client) },
     ],
-    operations: createWebhookOperations(client, () => webhookSecret),
+    operations: createWebhookOperations(client, { defaultSecret: webhookSecret, secrets }),
     webhooks: githubWebhooks,
     async healthCheck({ signal }) {
       await client.request({ route: 'GET /rate_limit', operation: 'healthCheck' }, { signal });
     },
     isConfigured: () => authentication !== 'none',
-    properties: { baseURL, webhookSecret },
+    secrets,
+    properties: { baseURL },
   });
 }

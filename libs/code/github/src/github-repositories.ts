@@ -1,4 +1,5 @@
-import { IntegrationError, type OperationHandlers, type repositoriesV1 } from '@switchyard/core';
+import { IntegrationError, type OperationHandlers } from '@switchyard/core';
+import type { repositoriesV1 } from '@switchyard/core/repositories';
 import { z } from 'zod';
 import {
   githubBlobSchema,

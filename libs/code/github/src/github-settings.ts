@@ -1,4 +1,4 @@
-import type { CredentialManager } from '@switchyard/core';
+import type { CredentialVault } from '@switchyard/core';
 import type { HttpTransportSettings } from '@switchyard/http';
 
 /**
@@ -9,7 +9,7 @@ import type { HttpTransportSettings } from '@switchyard/http';
 export interface GithubAppSettings {
   /** The app's id (or client id), the JWT's `iss`. Required. */
   readonly appId: string | number;
-  /** The app's PEM private key. Registered as a secret. Required. */
+  /** The app's PEM private key. Kept in the provider's secrets (`provider.secrets`), so it is redacted. Required. */
   readonly privateKey: string;
   /** The installation to act as. Required. */
   readonly installationId: string | number;
@@ -23,8 +23,8 @@ export interface GithubAppSettings {
  * gets a new one).
  */
 export interface GithubVaultSettings {
-  /** The vault, usually `createCredentialManager({ store })`. */
-  readonly manager: Pick<CredentialManager, 'get' | 'getAccessToken' | 'setOAuth2Tokens' | 'invalidate'>;
+  /** The vault, usually `createCredentialManager({ store })` from `@switchyard/platform`. */
+  readonly manager: Pick<CredentialVault, 'get' | 'getAccessToken' | 'setOAuth2Tokens' | 'invalidate'>;
   /** The integration whose `oauth2` record holds the installation token. */
   readonly integrationId: string;
 }
@@ -51,7 +51,7 @@ export interface GithubProviderSettings extends Omit<HttpTransportSettings, 'all
   readonly headers?: Readonly<Record<string, string>> | undefined;
   /**
    * A personal access token (classic or fine-grained), sent as
-   * `Authorization: token …`. Registered as a secret.
+   * `Authorization: token …`. Kept in the provider's secrets, so it is redacted.
    * Default: the `GITHUB_TOKEN` environment variable. Ignored when `app` is set.
    */
   readonly token?: string | undefined;
@@ -61,7 +61,9 @@ export interface GithubProviderSettings extends Omit<HttpTransportSettings, 'all
   readonly credentials?: GithubVaultSettings | undefined;
   /**
    * The secret webhooks are signed with (`X-Hub-Signature-256`); used by
-   * `createWebhook` when the call gives none. Registered as a secret.
+   * `createWebhook` when the call gives none. Kept in the provider's
+   * secrets, never exposed as a property: give the webhook receiver the same
+   * value through its `secret` lookup.
    * Default: the `GITHUB_WEBHOOK_SECRET` environment variable.
    */
   readonly webhookSecret?: string | undefined;

@@ -1,4 +1,4 @@
-import { createHub, IntegrationError } from '@switchyard/core';
+import { createHub, IntegrationError, redactText } from '@switchyard/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGithubFake, type GithubFake } from './__peers__/github-fake';
 import { createGithub } from './index';
@@ -35,6 +35,18 @@ describe('repository webhook operations', () => {
       expect(await switchyard.callProviderOperation('github', 'listWebhooks', { repository: fake.repository })).toEqual([
         { id: (first as { id: number }).id, url: input.url, events: ['push', 'issues'], active: true },
       ]);
+    } finally {
+      await switchyard.close();
+    }
+  });
+
+  it('keeps the secret a call gives in the provider’s secrets', async () => {
+    const github = createGithub({ baseURL: fake.url, token: fake.token });
+    const switchyard = createHub({ providers: [github] });
+    try {
+      const input = { repository: fake.repository, url: 'https://hooks.example.com/own-secret', secret: 'call-given-hook-secret' };
+      await switchyard.callProviderOperation('github', 'createWebhook', input);
+      expect(redactText('signed with call-given-hook-secret', github.secrets)).toBe('signed with [REDACTED]');
     } finally {
       await switchyard.close();
     }

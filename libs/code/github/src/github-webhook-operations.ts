@@ -1,4 +1,5 @@
-import { repositoriesV1, type ProviderCallContext, type ProviderOperation } from '@switchyard/core';
+import type { ProviderCallContext, ProviderOperation, SecretSet } from '@switchyard/core';
+import { repositoriesV1 } from '@switchyard/core/repositories';
 import { z } from 'zod';
 import { githubHookSchema } from './github-api';
 import type { GithubClient } from './github-client';
@@ -45,8 +46,19 @@ async function listHooks(client: GithubClient, repository: string, context: Prov
   return hooks;
 }
 
+/** Where `createWebhook` finds its default secret, and where the secret it sends is kept for redaction. */
+export interface WebhookSecretOptions {
+  /** The `webhookSecret` setting (or `GITHUB_WEBHOOK_SECRET`): the secret when a call gives none. */
+  readonly defaultSecret: string | undefined;
+  /** The provider's secrets: a hook's secret joins them as `hook:<repository> <url>`. */
+  readonly secrets: SecretSet;
+}
+
 /** The provider-specific operations: repository webhooks (`/repos/{owner}/{repo}/hooks`). */
-export function createWebhookOperations(client: GithubClient, defaultSecret: () => string | undefined): Record<string, ProviderOperation> {
+export function createWebhookOperations(
+  client: GithubClient,
+  { defaultSecret, secrets }: WebhookSecretOptions,
+): Record<string, ProviderOperation> {
   const createWebhook = defineOperation({
     description:
       'Register a repository webhook for a URL. Safe to repeat: when a hook for the same URL exists, it is returned (created: false) and nothing is changed.',
@@ -57,7 +69,8 @@ export function createWebhookOperations(client: GithubClient, defaultSecret: () 
       const operation = 'createWebhook';
       const existing = (await listHooks(client, input.repository, context, operation)).find((hook) => hook.url === input.url);
       if (existing !== undefined) return { ...existing, created: false };
-      const secret = input.secret ?? defaultSecret();
+      const secret = input.secret ?? defaultSecret;
+      secrets.set(`hook:${input.repository} ${input.url}`, secret);
       const parameters = {
         ...ownerAndRepository(input.repository),
         name: 'web',

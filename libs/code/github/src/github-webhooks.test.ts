@@ -1,12 +1,6 @@
 import { createHmac, randomUUID } from 'node:crypto';
-import {
-  createHub,
-  createMemoryStore,
-  createWebhookReceiver,
-  IntegrationError,
-  type HubEvents,
-  type WebhookReceipt,
-} from '@switchyard/core';
+import { createHub, IntegrationError, type HubEvents } from '@switchyard/core';
+import { createMemoryStore, createWebhookReceiver, type WebhookReceipt } from '@switchyard/platform';
 import examples from '@octokit/webhooks-examples';
 import { describe, expect, it } from 'vitest';
 import { createGithub } from './index';
@@ -132,7 +126,7 @@ describe('GitHub webhook verification', () => {
       },
     });
     try {
-      const webhooks = hub.webhookReceiver({ store: createMemoryStore(), secret: () => secret });
+      const webhooks = createWebhookReceiver({ hub, store: createMemoryStore(), secret: () => secret });
       const good = delivery('issue_comment', JSON.stringify(example('issue_comment', (payload) => payload.action === 'created')));
       await webhooks.receive(good);
       await webhooks.receive(good);

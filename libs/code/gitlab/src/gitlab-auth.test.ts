@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { createCredentialManager, createMemoryStore } from '@switchyard/core';
+import { redactText } from '@switchyard/core';
+import { createCredentialManager, createMemoryStore } from '@switchyard/platform';
 import { createCallContext } from '@switchyard/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGitlabFake, type GitlabFake } from './__peers__/gitlab-fake';
@@ -35,7 +36,9 @@ describe('gitlab OAuth2', () => {
     expect(first.map((request) => request.path)).toEqual(['/oauth/token', '/api/v4/projects/diaspora%2Fdiaspora-project-site/issues/14']);
     expect(new URLSearchParams(first[0]!.body).get('grant_type')).toBe('refresh_token');
     const issuedToken = first[1]!.auth;
-    fake.accessTokens.delete(issuedToken!.slice('Bearer '.length));
+    const issued = issuedToken!.slice('Bearer '.length);
+    expect(redactText(`sent ${issued}`, gitlab.secrets), 'the fetched token joins the provider’s secrets').toBe('sent [REDACTED]');
+    fake.accessTokens.delete(issued);
     await expect(gitlab.execute(getIssue, createCallContext())).rejects.toMatchObject({ kind: 'auth', statusCode: 401 });
     await expect(gitlab.execute(getIssue, createCallContext())).resolves.toMatchObject({ id: '14' });
     expect(fake.requests.at(-2)?.path).toBe('/oauth/token');
@@ -60,10 +63,15 @@ describe('gitlab OAuth2', () => {
     expect(refreshes).toEqual(['refreshed']);
     const stored = JSON.parse(await credentials.get('gitlab-acme', 'oauth2')) as { accessToken: string };
     expect(fake.requests.at(-1)?.auth).toBe(`Bearer ${stored.accessToken}`);
+    expect(redactText(`sent ${stored.accessToken}`, gitlab.secrets)).toBe('sent [REDACTED]');
+    const size = gitlab.secrets?.size;
     fake.accessTokens.delete(stored.accessToken);
     await expect(gitlab.execute(getIssue, createCallContext())).rejects.toMatchObject({ kind: 'auth' });
     await expect(gitlab.execute(getIssue, createCallContext())).resolves.toMatchObject({ id: '14' });
     expect(refreshes).toEqual(['refreshed', 'refreshed']);
+    const renewed = JSON.parse(await credentials.get('gitlab-acme', 'oauth2')) as { accessToken: string; refreshToken: string };
+    expect(redactText(`${renewed.accessToken} ${renewed.refreshToken}`, gitlab.secrets)).toBe('[REDACTED] [REDACTED]');
+    expect(gitlab.secrets?.size, 'renewed tokens replace the old ones').toBe(size);
   });
 
   it('fails with auth when the token endpoint refuses the refresh token', async () => {

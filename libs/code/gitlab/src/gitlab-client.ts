@@ -1,4 +1,4 @@
-import { IntegrationError, loadOptionalSetting, registerSecret, type ProviderCallContext } from '@switchyard/core';
+import { IntegrationError, loadOptionalSetting, type ProviderCallContext, type SecretSet } from '@switchyard/core';
 import {
   apiKeyAuth,
   bearerAuth,
@@ -35,16 +35,30 @@ function missingCredentials(): IntegrationError {
   });
 }
 
-/** A refresh function for the vault: POST `grant_type=refresh_token` to GitLab's token endpoint. */
-function vaultRefresh(oauth2: GitlabOAuth2Settings, tokenURL: string, settings: GitlabProviderSettings) {
+/** What the client needs besides the settings, resolved by the provider. */
+interface GitlabConnection {
+  readonly settings: GitlabProviderSettings;
+  readonly baseURL: string;
+  /** The provider's secrets: errors are redacted with them, and OAuth2 tokens join them as they are fetched. */
+  readonly secrets: SecretSet;
+}
+
+/**
+ * A refresh function for the vault: POST `grant_type=refresh_token` to
+ * GitLab's token endpoint. The refresh token sent and the tokens received
+ * replace the previous ones in `secrets`.
+ */
+function vaultRefresh(oauth2: GitlabOAuth2Settings, tokenURL: string, { settings, secrets }: GitlabConnection) {
   const url = new URL(tokenURL);
   const client = createHttpClient({
     baseURL: url.origin,
     provider: errors.provider,
     allowPrivateNetwork: settings.allowPrivateNetwork,
     dispatcher: settings.dispatcher,
+    secrets,
   });
   return async (refreshToken: string) => {
+    secrets.set('oauth2:refresh', refreshToken);
     const body = new URLSearchParams({
       grant_type: 'refresh_token',
       refresh_token: refreshToken,
@@ -52,6 +66,9 @@ function vaultRefresh(oauth2: GitlabOAuth2Settings, tokenURL: string, settings: 
       client_secret: oauth2.clientSecret,
     });
     const { data } = await client.request({ method: 'POST', path: `${url.pathname}${url.search}`, body, responseSchema: tokenSchema });
+    secrets.set('oauth2:access', data.access_token);
+    // GitLab rotates refresh tokens; one that is not replaced stays the one in use.
+    if (data.refresh_token !== undefined) secrets.set('oauth2:refresh', data.refresh_token);
     return { accessToken: data.access_token, refreshToken: data.refresh_token, expiresInSeconds: data.expires_in ?? 7200 };
   };
 }
@@ -60,7 +77,7 @@ function vaultAuth(
   credentials: GitlabCredentialSettings,
   oauth2: GitlabOAuth2Settings | undefined,
   tokenURL: string,
-  settings: GitlabProviderSettings,
+  connection: GitlabConnection,
 ): ResolvedAuth {
   if (oauth2 === undefined) {
     throw errors.create({
@@ -69,10 +86,16 @@ function vaultAuth(
       isRetryable: false,
     });
   }
-  const refresh = vaultRefresh(oauth2, tokenURL, settings);
+  const refresh = vaultRefresh(oauth2, tokenURL, connection);
   const { manager, integrationId } = credentials;
+  // The vault may hand out a token another process refreshed: it replaces the previous one here too.
+  const getToken = async () => {
+    const token = await manager.getAccessToken(integrationId, refresh);
+    connection.secrets.set('oauth2:access', token);
+    return token;
+  };
   return {
-    strategy: bearerAuth({ getToken: () => manager.getAccessToken(integrationId, refresh) }),
+    strategy: bearerAuth({ getToken }),
     invalidate: () => manager.invalidate(integrationId),
   };
 }
@@ -88,12 +111,11 @@ export function hasCredentials(settings: GitlabProviderSettings): boolean {
 }
 
 /** Picks the auth strategy: vault OAuth2, then OAuth2 refresh, then an OAuth2 access token, then a PAT (`GITLAB_TOKEN`). */
-function resolveAuth(settings: GitlabProviderSettings, baseURL: string): ResolvedAuth | undefined {
+function resolveAuth(connection: GitlabConnection): ResolvedAuth | undefined {
+  const { settings, baseURL, secrets } = connection;
   const oauth2 = settings.oauth2;
-  registerSecret(oauth2?.clientSecret);
-  registerSecret(oauth2?.refreshToken);
   const tokenURL = oauth2?.tokenURL ?? `${baseURL}/oauth/token`;
-  if (settings.credentials !== undefined) return vaultAuth(settings.credentials, oauth2, tokenURL, settings);
+  if (settings.credentials !== undefined) return vaultAuth(settings.credentials, oauth2, tokenURL, connection);
   if (oauth2?.refreshToken !== undefined) {
     const strategy = oauth2Auth({
       tokenURL,
@@ -110,6 +132,7 @@ function resolveAuth(settings: GitlabProviderSettings, baseURL: string): Resolve
   if (settings.accessToken !== undefined && settings.accessToken !== '') return { strategy: bearerAuth({ token: settings.accessToken }) };
   const token = loadOptionalSetting({ settingValue: settings.token, environmentVariableName: 'GITLAB_TOKEN' });
   if (token === undefined) return undefined;
+  secrets.add(token);
   return { strategy: apiKeyAuth({ in: 'header', name: 'PRIVATE-TOKEN', value: token }) };
 }
 
@@ -117,13 +140,14 @@ function resolveAuth(settings: GitlabProviderSettings, baseURL: string): Resolve
  * The REST v4 client on `@switchyard/http`, created on first use: errors
  * classified by the shared status table (no GitLab hints), every response's
  * `RateLimit-*` headers reported to the router, and a rejected OAuth2 token
- * (401) forgotten so the next call refreshes.
+ * (401) forgotten so the next call refreshes. Its errors are redacted with
+ * `secrets`, which the tokens it resolves or fetches join.
  */
-export function createGitlabClient(settings: GitlabProviderSettings, baseURL: string): GitlabClient {
+export function createGitlabClient(settings: GitlabProviderSettings, baseURL: string, secrets: SecretSet): GitlabClient {
   let connection: { client: ReturnType<typeof createHttpClient>; auth: ResolvedAuth } | undefined;
   const connect = () => {
     if (connection !== undefined) return connection;
-    const auth = resolveAuth(settings, baseURL);
+    const auth = resolveAuth({ settings, baseURL, secrets });
     if (auth === undefined) throw missingCredentials();
     const client = createHttpClient({
       baseURL: `${baseURL}/api/v4`,
@@ -131,6 +155,7 @@ export function createGitlabClient(settings: GitlabProviderSettings, baseURL: st
       auth: auth.strategy,
       allowPrivateNetwork: settings.allowPrivateNetwork,
       dispatcher: settings.dispatcher,
+      secrets,
     });
     connection = { client, auth };
     return connection;

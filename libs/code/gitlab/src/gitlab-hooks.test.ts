@@ -1,4 +1,4 @@
-import { createHub } from '@switchyard/core';
+import { createHub, redactText } from '@switchyard/core';
 import { createCallContext } from '@switchyard/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGitlabFake, type GitlabFake } from './__peers__/gitlab-fake';
@@ -55,6 +55,14 @@ describe('gitlab webhook operations', () => {
       .map((request) => JSON.parse(request.body) as { url: string; token?: string });
     expect(sent.find((body) => body.url.endsWith('/default'))?.token).toBe('hook-secret-from-settings');
     expect(sent.find((body) => body.url.endsWith('/own'))?.token).toBe('own-secret-token');
+  });
+
+  it('keeps the token a call gives in the provider’s secrets', async () => {
+    const gitlab = createGitlab({ baseURL: fake.url, token: TOKEN, allowPrivateNetwork: true });
+    const createWebhook = gitlab.operations.createWebhook!;
+    const input = { project: PROJECT, url: 'https://hooks.acme.example/kept', token: 'call-given-hook-token' };
+    await createWebhook.execute(createWebhook.input.parse(input), createCallContext());
+    expect(redactText('sent call-given-hook-token', gitlab.secrets)).toBe('sent [REDACTED]');
   });
 
   it('lists hooks, including the documented one, and deletes by id; a missing hook is not_found', async () => {

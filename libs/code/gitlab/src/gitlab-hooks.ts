@@ -1,4 +1,5 @@
-import { projectIdSchema, registerSecret, type ProviderOperation } from '@switchyard/core';
+import type { ProviderOperation, SecretSet } from '@switchyard/core';
+import { projectIdSchema } from '@switchyard/core/issues';
 import { z } from 'zod';
 import { HOOK_EVENT_FLAGS, hookSchema, type GitlabHook } from './gitlab-api';
 import { projectPath, type GitlabCallContext, type GitlabClient } from './gitlab-client';
@@ -23,12 +24,20 @@ function toWebhook(hook: GitlabHook) {
   return { id: hook.id, url: hook.url, events, ...(hook.created_at === undefined ? {} : { createdAt: hook.created_at }) };
 }
 
+/** Where `createWebhook` finds its default token, and where the token it sends is kept for redaction. */
+export interface HookTokenOptions {
+  /** The `webhookToken` setting (or `GITLAB_WEBHOOK_TOKEN`): the token when a call gives none. */
+  readonly defaultToken: string | undefined;
+  /** The provider's secrets: a hook's token joins them as `hook:<project> <url>`. */
+  readonly secrets: SecretSet;
+}
+
 /**
  * GitLab-only operations for project webhooks (`/projects/:id/hooks`):
  * `createWebhook` (idempotent by URL: an existing hook with the same URL is
  * returned, not duplicated), `listWebhooks` and `deleteWebhook`.
  */
-export function createHookOperations(client: GitlabClient, defaultToken: () => string | undefined): Record<string, ProviderOperation> {
+export function createHookOperations(client: GitlabClient, { defaultToken, secrets }: HookTokenOptions): Record<string, ProviderOperation> {
   async function listAll(project: string, context: GitlabCallContext): Promise<GitlabHook[]> {
     const hooks: GitlabHook[] = [];
     let page: number | undefined = 1;
@@ -50,15 +59,15 @@ export function createHookOperations(client: GitlabClient, defaultToken: () => s
       project: projectIdSchema,
       url: urlSchema,
       events: eventsSchema.optional(),
-      token: z.string().min(1).optional().describe("Secret token; default: the provider's webhookToken (GITLAB_WEBHOOK_TOKEN)."),
+      token: z.string().min(1).optional().describe('Secret token; default: the webhookToken setting (GITLAB_WEBHOOK_TOKEN).'),
     }),
     output: webhookSchema.extend({ created: z.boolean().describe('False when a hook with this URL already existed.') }),
     hints: { readOnly: false, destructive: false, idempotent: true },
     async execute(input: { project: string; url: string; events?: string[]; token?: string }, context) {
       const existing = (await listAll(input.project, context)).find((hook) => hook.url === input.url);
       if (existing !== undefined) return { ...toWebhook(existing), created: false };
-      const token = input.token ?? defaultToken();
-      registerSecret(token);
+      const token = input.token ?? defaultToken;
+      secrets.set(`hook:${input.project} ${input.url}`, token);
       const events = input.events ?? DEFAULT_EVENTS;
       const body: Record<string, unknown> = { url: input.url, enable_ssl_verification: true };
       for (const flag of HOOK_EVENT_FLAGS) body[flag] = events.includes(flag.replace(/_events$/, ''));

@@ -1,4 +1,5 @@
-import type { Issue, OperationHandlers, issuesV1 } from '@switchyard/core';
+import type { Issue, OperationHandlers } from '@switchyard/core';
+import type { issuesV1 } from '@switchyard/core/issues';
 import { issueSchema, noteSchema, projectSchema, userSchema, type GitlabIssue } from './gitlab-api';
 import { projectPath, type GitlabCallContext, type GitlabClient } from './gitlab-client';
 import { errors } from './gitlab-errors';

@@ -1,4 +1,5 @@
-import { createCallContext, testIssuesProvider, testProvider } from '@switchyard/testing';
+import { redact, redactText } from '@switchyard/core';
+import { createCallContext, expectSecretsKeptPrivately, testIssuesProvider, testProvider } from '@switchyard/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startGitlabFake, type GitlabFake } from './__peers__/gitlab-fake';
 import { createGitlab } from './index';
@@ -70,6 +71,28 @@ describe('createGitlab settings', () => {
       statusCode: 401,
       message: expect.stringContaining('401 Unauthorized') as unknown,
     });
+  });
+});
+
+describe('gitlab secrets', () => {
+  it('are held by the provider’s secret set, never by a property of the provider', () => {
+    const planted = {
+      token: 'glpat-planted-token-0123456789abcd',
+      accessToken: 'planted-access-token-5e6f',
+      webhookToken: 'planted-webhook-token-4f1e',
+      clientSecret: 'planted-client-secret-9a2b',
+      refreshToken: 'planted-refresh-token-7c3d',
+    };
+    const { clientSecret, refreshToken, ...rest } = planted;
+    const gitlab = createGitlab({ ...rest, oauth2: { clientId: 'application-id', clientSecret, refreshToken } });
+    expectSecretsKeptPrivately(gitlab, Object.values(planted));
+    expect('webhookToken' in gitlab).toBe(false);
+  });
+
+  it('hide GitLab’s personal access token format and the X-Gitlab-Token header', () => {
+    const gitlab = createGitlab();
+    expect(redactText('echoed glpat-AbCdEfGhIjKlMnOpQrSt_-12 back', gitlab.secrets)).toBe('echoed [REDACTED] back');
+    expect(redact({ 'X-Gitlab-Token': 'hook-token-value' }, gitlab.secrets)).toEqual({ 'X-Gitlab-Token': '[REDACTED]' });
   });
 });
 

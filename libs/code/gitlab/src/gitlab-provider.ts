@@ -1,18 +1,18 @@
 import {
   defineProvider,
-  issuesV1,
   loadOptionalSetting,
-  registerSecret,
-  repositoriesV1,
   withoutTrailingSlash,
   type ProviderOperation,
   type ProviderV1,
   type ProviderWebhooks,
 } from '@switchyard/core';
+import { issuesV1 } from '@switchyard/core/issues';
+import { repositoriesV1 } from '@switchyard/core/repositories';
 import { createGitlabClient, hasCredentials } from './gitlab-client';
 import { createHookOperations } from './gitlab-hooks';
 import { createIssuesHandlers } from './gitlab-issues';
 import { createRepositoriesHandlers } from './gitlab-repositories';
+import { createGitlabSecrets } from './gitlab-secrets';
 import type { GitlabProviderSettings } from './gitlab-settings';
 import { gitlabWebhooks } from './gitlab-webhooks';
 
@@ -26,8 +26,6 @@ export interface GitlabProvider extends ProviderV1 {
   readonly operations: Readonly<Record<string, ProviderOperation>>;
   /** Verifies `X-Gitlab-Token` and normalizes Push, Merge Request, Issue and Note hooks. */
   readonly webhooks: ProviderWebhooks;
-  /** The webhook token from settings or `GITLAB_WEBHOOK_TOKEN`, for a webhook receiver; undefined when none is set. */
-  readonly webhookToken: string | undefined;
   isConfigured(): boolean;
   healthCheck(context: { readonly signal: AbortSignal }): Promise<void>;
 }
@@ -51,8 +49,9 @@ export function createGitlab(settings: GitlabProviderSettings = {}): GitlabProvi
     loadOptionalSetting({ settingValue: settings.baseURL, environmentVariableName: 'GITLAB_URL' }) ?? 'https://gitlab.com',
   );
   const webhookToken = loadOptionalSetting({ settingValue: settings.webhookToken, environmentVariableName: 'GITLAB_WEBHOOK_TOKEN' });
-  for (const secret of [settings.token, settings.accessToken, webhookToken]) registerSecret(secret);
-  const client = createGitlabClient(settings, baseURL);
+  const { token, accessToken, oauth2 } = settings;
+  const secrets = createGitlabSecrets([token, accessToken, webhookToken, oauth2?.clientSecret, oauth2?.refreshToken]);
+  const client = createGitlabClient(settings, baseURL, secrets);
   return defineProvider({
     id: 'gitlab',
     name: 'GitLab',
@@ -63,12 +62,13 @@ export function createGitlab(settings: GitlabProviderSettings = {}): GitlabProvi
       { contract: issuesV1, handlers: createIssuesHandlers(client) },
       { contract: repositoriesV1, handlers: createRepositoriesHandlers(client) },
     ],
-    operations: createHookOperations(client, () => webhookToken),
+    operations: createHookOperations(client, { defaultToken: webhookToken, secrets }),
     webhooks: gitlabWebhooks,
     isConfigured: () => hasCredentials(settings),
     async healthCheck({ signal }) {
       await client.request({ path: '/version', responseType: 'none' }, { signal });
     },
-    properties: { baseURL, webhookToken },
+    secrets,
+    properties: { baseURL },
   });
 }

@@ -1,5 +1,6 @@
 import { Buffer } from 'node:buffer';
-import { IntegrationError, type PullRequest, type Repository, type OperationHandlers, type repositoriesV1 } from '@switchyard/core';
+import { IntegrationError, type PullRequest, type Repository, type OperationHandlers } from '@switchyard/core';
+import type { repositoriesV1 } from '@switchyard/core/repositories';
 import {
   commitSchema,
   fileSchema,

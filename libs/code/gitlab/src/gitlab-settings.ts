@@ -1,4 +1,4 @@
-import type { CredentialManager } from '@switchyard/core';
+import type { CredentialVault } from '@switchyard/core';
 import type { HttpTransportSettings } from '@switchyard/http';
 
 /**
@@ -9,9 +9,9 @@ import type { HttpTransportSettings } from '@switchyard/http';
 export interface GitlabOAuth2Settings {
   /** The application id. */
   readonly clientId: string;
-  /** The application secret. Registered as a secret. */
+  /** The application secret. Kept in the provider's secrets (`provider.secrets`), so it is redacted. */
   readonly clientSecret: string;
-  /** The refresh token from the authorization-code flow. Registered as a secret. Ignored when `credentials` is given (the vault holds it). */
+  /** The refresh token from the authorization-code flow; kept in the provider's secrets. Ignored when `credentials` is given (the vault holds it). */
   readonly refreshToken?: string | undefined;
   /** The token endpoint. Default: `<baseURL>/oauth/token`. */
   readonly tokenURL?: string | undefined;
@@ -20,7 +20,7 @@ export interface GitlabOAuth2Settings {
 /** An integration whose OAuth2 tokens live in the credential vault. */
 export interface GitlabCredentialSettings {
   /** The vault: `getAccessToken` refreshes through `oauth2`, and a 401 calls `invalidate`. */
-  readonly manager: Pick<CredentialManager, 'getAccessToken' | 'invalidate'>;
+  readonly manager: Pick<CredentialVault, 'getAccessToken' | 'invalidate'>;
   /** The integration whose `oauth2` record holds the tokens. */
   readonly integrationId: string;
 }
@@ -40,11 +40,11 @@ export interface GitlabProviderSettings extends HttpTransportSettings {
   readonly baseURL?: string | undefined;
   /**
    * A personal, project or group access token, sent as `PRIVATE-TOKEN`.
-   * Registered as a secret. Default: the `GITLAB_TOKEN` environment variable
+   * Kept in the provider's secrets. Default: the `GITLAB_TOKEN` environment variable
    * (used only when no OAuth2 setting is given).
    */
   readonly token?: string | undefined;
-  /** An OAuth2 access token, sent as `Authorization: Bearer`. Registered as a secret. Default: none. */
+  /** An OAuth2 access token, sent as `Authorization: Bearer`. Kept in the provider's secrets. Default: none. */
   readonly accessToken?: string | undefined;
   /** OAuth2 application credentials to refresh access tokens with. Default: none. */
   readonly oauth2?: GitlabOAuth2Settings | undefined;
@@ -52,8 +52,9 @@ export interface GitlabProviderSettings extends HttpTransportSettings {
   readonly credentials?: GitlabCredentialSettings | undefined;
   /**
    * The secret token GitLab sends in `X-Gitlab-Token` with each webhook; the
-   * default for `createWebhook` and what a receiver compares against.
-   * Registered as a secret. Default: the `GITLAB_WEBHOOK_TOKEN` environment variable.
+   * default for `createWebhook`. Kept in the provider's secrets, never
+   * exposed as a property: give the webhook receiver the same value through
+   * its `secret` lookup. Default: the `GITLAB_WEBHOOK_TOKEN` environment variable.
    */
   readonly webhookToken?: string | undefined;
 }

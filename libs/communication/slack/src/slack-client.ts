@@ -1,8 +1,8 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { IntegrationError, type ProviderCallContext } from '@switchyard/core';
-import { normalizeHeaders } from '@switchyard/http';
+import { IntegrationError, type ProviderCallContext, type SecretSet } from '@switchyard/core';
+import { createProviderErrors, normalizeHeaders } from '@switchyard/http';
 import type { Logger, LogLevel, WebClient } from '@slack/web-api';
-import { slackError, slackErrors, type SlackAnswer } from './slack-error';
+import { slackError, type SlackAnswer } from './slack-error';
 import { VERSION } from './version';
 
 /** Calls one Web API method and returns its `ok: true` result; failures are classified by `slackError`. */
@@ -22,6 +22,8 @@ export interface SlackClientOptions {
   readonly token: () => string;
   /** The `fetch` requests go out through (`fetchThrough(settings.dispatcher)`). */
   readonly fetch: typeof fetch;
+  /** The provider's secrets: every error the client throws is redacted with them. */
+  readonly secrets: SecretSet;
 }
 
 /** One call in flight: its signal, and the answer its request got. */
@@ -53,8 +55,11 @@ const silentLogger: Logger = {
  * found through an `AsyncLocalStorage`, and records the answer's status and
  * headers for the error. The request queue is unbounded so every call starts
  * in its own async context (a queued call would start in another call's).
+ * Its errors are redacted with `options.secrets`: Slack's answers and the
+ * SDK's errors can quote a token.
  */
 export function createSlackClient(options: SlackClientOptions): SlackClient {
+  const errors = createProviderErrors('slack', { secrets: options.secrets });
   const calls = new AsyncLocalStorage<SlackCall>();
   const signalledFetch = async (url: string | URL, init?: RequestInit) => {
     const call = calls.getStore();
@@ -88,7 +93,7 @@ export function createSlackClient(options: SlackClientOptions): SlackClient {
         instance = await load();
       } catch (error) {
         if (IntegrationError.isInstance(error)) throw error;
-        throw slackErrors.create({
+        throw errors.create({
           kind: 'provider',
           message: `${operation}: @slack/web-api could not be loaded`,
           operation,
@@ -96,12 +101,12 @@ export function createSlackClient(options: SlackClientOptions): SlackClient {
         });
       }
       if (context.signal.aborted)
-        throw slackErrors.create({ kind: 'timeout', message: `${operation} (${method}) was aborted before it was sent`, operation });
+        throw errors.create({ kind: 'timeout', message: `${operation} (${method}) was aborted before it was sent`, operation });
       const call: SlackCall = { signal: context.signal, answer: undefined };
       try {
         return await calls.run(call, () => instance.apiCall(method, { ...args }));
       } catch (error) {
-        throw slackError({ error, operation, method, answer: call.answer, aborted: context.signal.aborted });
+        throw slackError(errors, { error, operation, method, answer: call.answer, aborted: context.signal.aborted });
       }
     },
   };

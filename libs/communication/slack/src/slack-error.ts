@@ -1,7 +1,12 @@
 import { IntegrationError, type ErrorKind } from '@switchyard/core';
-import { createProviderErrors, type HttpResponseHeaders, type ProviderErrorHint } from '@switchyard/http';
+import { createProviderErrors, type HttpResponseHeaders, type ProviderErrorHint, type ProviderErrors } from '@switchyard/http';
 
-/** Every Slack error: messages start `slack: `, and each records the provider. */
+/**
+ * Slack errors whose text is the provider's own (input checks, webhook
+ * refusals, a missing token): messages start `slack: `, and each records the
+ * provider. Errors that carry Slack's answers come from the client's own
+ * factory, which redacts them with the provider's secrets.
+ */
 export const slackErrors = createProviderErrors('slack');
 
 const hints = (kind: ErrorKind, codes: readonly string[]): Record<string, ProviderErrorHint> =>
@@ -89,8 +94,9 @@ function slackCode(value: unknown): string | undefined {
  * other statuses. A body that is not a Slack answer is `provider`. Without
  * an answer: aborted → `timeout`, socket failures → `network`, else
  * `provider`. The code is named in the message and in `details.slackError`.
+ * `errors` is the client's factory, redacting with the provider's secrets.
  */
-export function slackError(failure: SlackFailure): IntegrationError {
+export function slackError(errors: ProviderErrors, failure: SlackFailure): IntegrationError {
   const { error, operation, method, answer } = failure;
   if (IntegrationError.isInstance(error)) return error;
   const shape: SlackErrorShape = typeof error === 'object' && error !== null ? error : {};
@@ -98,7 +104,7 @@ export function slackError(failure: SlackFailure): IntegrationError {
   if (answer !== undefined && (platform || answer.status !== 200)) {
     const code = slackCode(platform ? shape.data?.error : shape.body?.error);
     const unreadable = platform && code === undefined;
-    return slackErrors.fromStatus({
+    return errors.fromStatus({
       operation,
       status: answer.status,
       headers: answer.headers,
@@ -109,7 +115,6 @@ export function slackError(failure: SlackFailure): IntegrationError {
       cause: error,
     });
   }
-  if (failure.aborted)
-    return slackErrors.create({ kind: 'timeout', message: `${operation} timed out or was aborted`, operation, cause: error });
-  return slackErrors.fromFailure(shape.code === 'slack_webapi_request_error' ? shape.original : error, operation);
+  if (failure.aborted) return errors.create({ kind: 'timeout', message: `${operation} timed out or was aborted`, operation, cause: error });
+  return errors.fromFailure(shape.code === 'slack_webapi_request_error' ? shape.original : error, operation);
 }

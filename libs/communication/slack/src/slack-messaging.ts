@@ -1,11 +1,5 @@
-import type {
-  MessageBlock,
-  MessagingOperationName,
-  ProviderCallContext,
-  Recipient,
-  OperationHandlers,
-  messagingV1,
-} from '@switchyard/core';
+import type { MessageBlock, MessagingOperationName, ProviderCallContext, Recipient, OperationHandlers } from '@switchyard/core';
+import type { messagingV1 } from '@switchyard/core/messaging';
 import { parseResponse, type ResponseSchema } from '@switchyard/http';
 import {
   channelPageSchema,

@@ -1,4 +1,5 @@
-import { createCallContext, testProvider } from '@switchyard/testing';
+import { redact, redactText } from '@switchyard/core';
+import { createCallContext, expectSecretsKeptPrivately, testProvider } from '@switchyard/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startSlackFake, type SlackFake } from './__peers__/slack-fake';
 import { createSlack } from './index';
@@ -40,17 +41,37 @@ describe('createSlack settings', () => {
   it('reads the token, signing secret and default channel from settings or the environment', () => {
     for (const name of names) delete process.env[name];
     expect(createSlack().isConfigured()).toBe(false);
-    expect(createSlack().signingSecret).toBeUndefined();
+    expect(redactText('signing-secret-from-environment', createSlack().secrets)).toBe('signing-secret-from-environment');
     process.env.SLACK_BOT_TOKEN = TOKEN;
     process.env.SLACK_SIGNING_SECRET = 'signing-secret-from-environment';
     process.env.SLACK_DEFAULT_CHANNEL = 'C061EG9T2';
     const slack = createSlack();
-    expect([slack.isConfigured(), slack.signingSecret, slack.defaultChannel]).toEqual([
-      true,
-      'signing-secret-from-environment',
-      'C061EG9T2',
-    ]);
+    expect([slack.isConfigured(), slack.defaultChannel]).toEqual([true, 'C061EG9T2']);
+    expect(redactText('signed with signing-secret-from-environment', slack.secrets), 'kept in its secrets').toBe('signed with [REDACTED]');
     expect(createSlack({ defaultChannel: 'C012AB3CD' }).defaultChannel).toBe('C012AB3CD');
+  });
+
+  it('holds its secrets in its secret set, never in a property', () => {
+    const planted = { token: 'xoxb-planted-token-0123456789', signingSecret: 'planted-signing-secret-8d2f' };
+    const slack = createSlack(planted);
+    expectSecretsKeptPrivately(slack, Object.values(planted));
+    expect('signingSecret' in slack).toBe(false);
+  });
+
+  it('keeps a token read from SLACK_BOT_TOKEN in its secrets once it is used', async () => {
+    for (const name of names) delete process.env[name];
+    process.env.SLACK_BOT_TOKEN = TOKEN;
+    const slack = createSlack({ baseURL: fake.url });
+    expect(slack.secrets?.size).toBe(0);
+    await slack.healthCheck({ signal: new AbortController().signal });
+    expect(slack.secrets?.size).toBe(1);
+  });
+
+  it('hides Slack’s token formats and the X-Slack-Signature header', () => {
+    const slack = createSlack();
+    const tokens = ['xoxb-1234567890-0987654321-AbCdEfGh', 'xoxp-1234-5678-abcdef', 'xoxa-2-abcdefghijkl'];
+    expect(redactText(`echoed ${tokens.join(' ')}`, slack.secrets)).toBe('echoed [REDACTED] [REDACTED] [REDACTED]');
+    expect(redact({ 'X-Slack-Signature': 'v0=abc123' }, slack.secrets)).toEqual({ 'X-Slack-Signature': '[REDACTED]' });
   });
 
   it('fails with auth naming SLACK_BOT_TOKEN without a token, and maps a rejected token to auth', async () => {

@@ -1,8 +1,10 @@
-import { defineProvider, loadOptionalSetting, messagingV1, registerSecret, type ProviderV1, type ProviderWebhooks } from '@switchyard/core';
+import { defineProvider, loadOptionalSetting, type ProviderV1, type ProviderWebhooks } from '@switchyard/core';
+import { messagingV1 } from '@switchyard/core/messaging';
 import { fetchThrough } from '@switchyard/http';
 import { createSlackClient } from './slack-client';
 import { slackErrors } from './slack-error';
 import { createMessagingHandlers } from './slack-messaging';
+import { createSlackSecrets } from './slack-secrets';
 import type { SlackProviderSettings } from './slack-settings';
 import { createSlackWebhooks } from './slack-webhooks';
 
@@ -14,8 +16,6 @@ export interface SlackProvider extends ProviderV1 {
   readonly baseURL: string;
   /** The channel a host posts to when a caller names none: `defaultChannel` or `SLACK_DEFAULT_CHANNEL`; undefined when unset. */
   readonly defaultChannel: string | undefined;
-  /** The signing secret from settings or `SLACK_SIGNING_SECRET`, for a webhook receiver; undefined when unset. */
-  readonly signingSecret: string | undefined;
   /** Verifies Slack's `X-Slack-Signature` and normalizes Events API, interactivity and slash-command requests. */
   readonly webhooks: ProviderWebhooks;
   isConfigured(): boolean;
@@ -41,18 +41,17 @@ export function createSlack(settings: SlackProviderSettings = {}): SlackProvider
   const configured =
     loadOptionalSetting({ settingValue: settings.baseURL, environmentVariableName: 'SLACK_API_URL' }) ?? 'https://slack.com/api/';
   const baseURL = configured.endsWith('/') ? configured : `${configured}/`;
-  registerSecret(settings.token);
   const signingSecret = loadOptionalSetting({ settingValue: settings.signingSecret, environmentVariableName: 'SLACK_SIGNING_SECRET' });
-  registerSecret(signingSecret);
+  const secrets = createSlackSecrets([settings.token, signingSecret]);
   const resolveToken = () => loadOptionalSetting({ settingValue: settings.token, environmentVariableName: 'SLACK_BOT_TOKEN' });
   const token = () => {
     const resolved = resolveToken();
     if (resolved === undefined)
       throw slackErrors.create({ kind: 'auth', message: 'no bot token: set token or SLACK_BOT_TOKEN', isRetryable: false });
-    registerSecret(resolved);
+    secrets.set('bot-token', resolved);
     return resolved;
   };
-  const client = createSlackClient({ baseURL, token, fetch: fetchThrough(settings.dispatcher) });
+  const client = createSlackClient({ baseURL, token, fetch: fetchThrough(settings.dispatcher), secrets });
   return defineProvider({
     id: 'slack',
     name: 'Slack',
@@ -65,10 +64,10 @@ export function createSlack(settings: SlackProviderSettings = {}): SlackProvider
     async healthCheck(context) {
       await client.call('auth.test', {}, context, 'healthCheck');
     },
+    secrets,
     properties: {
       baseURL,
       defaultChannel: loadOptionalSetting({ settingValue: settings.defaultChannel, environmentVariableName: 'SLACK_DEFAULT_CHANNEL' }),
-      signingSecret,
     },
   });
 }

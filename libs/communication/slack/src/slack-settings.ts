@@ -11,13 +11,16 @@ import type { HttpTransportSettings } from '@switchyard/http';
  */
 export interface SlackProviderSettings extends Pick<HttpTransportSettings, 'baseURL' | 'dispatcher'> {
   /**
-   * The bot token (`xoxb-…`), sent as `Authorization: Bearer`. Registered as a
-   * secret. Default: the `SLACK_BOT_TOKEN` environment variable.
+   * The bot token (`xoxb-…`), sent as `Authorization: Bearer`. Kept in the
+   * provider's secrets (`provider.secrets`), so it is redacted.
+   * Default: the `SLACK_BOT_TOKEN` environment variable.
    */
   readonly token?: string | undefined;
   /**
-   * The app's signing secret, for verifying Events API and interactivity
-   * requests (`X-Slack-Signature`). Registered as a secret. Default: the
+   * The app's signing secret, which Events API and interactivity requests
+   * are signed with (`X-Slack-Signature`). Kept in the provider's secrets so
+   * it is redacted, never exposed as a property: give the webhook receiver
+   * the same value through its `secret` lookup. Default: the
    * `SLACK_SIGNING_SECRET` environment variable.
    */
   readonly signingSecret?: string | undefined;

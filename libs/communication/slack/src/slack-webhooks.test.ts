@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { createMemoryStore, createWebhookReceiver, hmacSignature, IntegrationError } from '@switchyard/core';
+import { hmacSignature, IntegrationError } from '@switchyard/core';
+import { createMemoryStore, createWebhookReceiver } from '@switchyard/platform';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createSlack } from './index';

@@ -1,6 +1,7 @@
 export { createTelegram, type TelegramProvider } from './telegram-provider';
 export type {
   TelegramCheckpointSettings,
+  TelegramCheckpoints,
   TelegramCommandEvent,
   TelegramCommandHandler,
   TelegramParseMode,

@@ -1,4 +1,4 @@
-import { createHub, IntegrationError } from '@switchyard/core';
+import { createHub, IntegrationError, redactText } from '@switchyard/core';
 import { createCallContext, testMessagingProvider } from '@switchyard/testing';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -266,6 +266,31 @@ describe('bot operations', () => {
     await expect(telegram.operations.getUpdates!.execute({}, context)).rejects.toMatchObject({ kind: 'conflict', statusCode: 409 });
     await telegram.operations.deleteWebhook!.execute({}, context);
     await expect(telegram.operations.getUpdates!.execute({}, context)).resolves.toMatchObject({ dispatched: 0 });
+  });
+
+  it('keeps the secret token of the webhook in use in its secrets: a new one replaces the old', async () => {
+    const telegram = createTelegram(settings());
+    const setWebhook = (secretToken: string) =>
+      telegram.operations.setWebhook!.execute({ url: 'https://bot.example.com/hook', secretToken }, createCallContext());
+    await setWebhook('first-secret-token_1');
+    const size = telegram.secrets?.size;
+    await setWebhook('second-secret-token_2');
+    expect(telegram.secrets?.size).toBe(size);
+    expect(redactText('first-secret-token_1 second-secret-token_2', telegram.secrets)).toBe('first-secret-token_1 [REDACTED]');
+    await telegram.operations.deleteWebhook!.execute({}, createCallContext());
+  });
+
+  it('keeps a token read from TELEGRAM_BOT_TOKEN in its secrets before the first request', async () => {
+    process.env.TELEGRAM_BOT_TOKEN = fake.token;
+    try {
+      const telegram = createTelegram({ baseURL: fake.url, allowPrivateNetwork: true });
+      expect(telegram.secrets?.size).toBe(0);
+      await telegram.healthCheck({ signal: new AbortController().signal });
+      expect(telegram.secrets?.size).toBe(1);
+      expect(redactText(`sent ${fake.token}`, telegram.secrets)).toBe('sent [REDACTED]');
+    } finally {
+      delete process.env.TELEGRAM_BOT_TOKEN;
+    }
   });
 });
 

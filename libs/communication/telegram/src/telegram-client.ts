@@ -1,8 +1,8 @@
-import { loadOptionalSetting, registerSecret, type ProviderCallContext } from '@switchyard/core';
-import { createHttpClient, type HttpClient } from '@switchyard/http';
+import { loadOptionalSetting, type ProviderCallContext, type SecretSet } from '@switchyard/core';
+import { createHttpClient, createProviderErrors, type HttpClient } from '@switchyard/http';
 import type { z } from 'zod';
 import { telegramAnswerSchema } from './telegram-api';
-import { telegramErrorDetails, telegramErrors, telegramHint } from './telegram-errors';
+import { telegramErrorDetails, telegramHint } from './telegram-errors';
 import type { TelegramProviderSettings } from './telegram-settings';
 
 /** What a call hands the client: the call context's signal. Rate limits are reported only through 429 errors. */
@@ -31,22 +31,26 @@ export function resolveToken(settings: TelegramProviderSettings): string | undef
  * answers are classified by the shared status table, refined by Telegram's
  * envelope ({@link telegramErrorDetails}). A `200` with `ok: false` (as
  * telegram-test-api answers) is classified by its `error_code` the same way.
+ * The token travels in every URL: it joins `secrets` (slot `bot-token`)
+ * before any request, and every error the client throws is redacted with them.
  */
-export function createTelegramClient(settings: TelegramProviderSettings, baseURL: string): TelegramClient {
+export function createTelegramClient(settings: TelegramProviderSettings, baseURL: string, secrets: SecretSet): TelegramClient {
+  const errors = createProviderErrors('telegram', { secrets });
   let connection: { readonly client: HttpClient; readonly botId: string } | undefined;
   const connect = () => {
     if (connection !== undefined) return connection;
     const token = resolveToken(settings);
     if (token === undefined)
-      throw telegramErrors.create({ kind: 'auth', message: 'no bot token: set token or TELEGRAM_BOT_TOKEN', isRetryable: false });
-    // A token from TELEGRAM_BOT_TOKEN is registered here, before it is put in any URL.
-    registerSecret(token);
+      throw errors.create({ kind: 'auth', message: 'no bot token: set token or TELEGRAM_BOT_TOKEN', isRetryable: false });
+    // A token from TELEGRAM_BOT_TOKEN joins the secrets here, before it is put in any URL.
+    secrets.set('bot-token', token);
     const client = createHttpClient({
       baseURL: `${baseURL}/bot${token}`,
-      provider: telegramErrors.provider,
+      provider: errors.provider,
       allowPrivateNetwork: settings.allowPrivateNetwork,
       dispatcher: settings.dispatcher,
       errorDetails: telegramErrorDetails,
+      secrets,
     });
     connection = { client, botId: token.split(':')[0] ?? '' };
     return connection;
@@ -64,7 +68,7 @@ export function createTelegramClient(settings: TelegramProviderSettings, baseURL
       });
       if (data.ok) return data.result;
       const status = data.error_code;
-      throw telegramErrors.fromStatus({
+      throw errors.fromStatus({
         operation: method,
         status,
         headers,

@@ -1,7 +1,12 @@
 import { createProviderErrors, type HttpErrorDetails, type ProviderErrorHint } from '@switchyard/http';
 import { telegramErrorSchema, type TelegramErrorEnvelope } from './telegram-api';
 
-/** Errors recorded on `telegram`, every message prefixed `telegram: `. */
+/**
+ * Errors recorded on `telegram`, every message prefixed `telegram: `, whose
+ * text is the provider's own (input checks, webhook refusals). Errors that
+ * carry Telegram's answers come from the client's own factory, which redacts
+ * them with the provider's secrets.
+ */
 export const telegramErrors = createProviderErrors('telegram');
 
 /** Bot API 400 descriptions that mean the chat, user or message does not exist. */

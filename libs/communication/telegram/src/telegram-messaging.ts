@@ -4,8 +4,8 @@ import {
   type ProviderCallContext,
   type Recipient,
   type OperationHandlers,
-  type messagingV1,
 } from '@switchyard/core';
+import type { messagingV1 } from '@switchyard/core/messaging';
 import {
   epochMilliseconds,
   telegramChatMemberSchema,

@@ -1,4 +1,4 @@
-import { registerSecret, type ProviderOperation } from '@switchyard/core';
+import type { ProviderOperation, SecretSet } from '@switchyard/core';
 import { z } from 'zod';
 import { telegramTrueSchema } from './telegram-api';
 import type { TelegramClient } from './telegram-client';
@@ -20,6 +20,14 @@ const commandSchema = emptyObject.extend({
 /** Telegram's `secret_token`: 1-256 characters of A-Z, a-z, 0-9, `_` and `-`. */
 const SECRET_TOKEN = /^[A-Za-z0-9_-]{1,256}$/;
 
+/** Where `setWebhook` finds its default secret token, and where the one it sends is kept for redaction. */
+export interface WebhookSecretOptions {
+  /** The `webhookSecret` setting (or `TELEGRAM_WEBHOOK_SECRET`): the secret token when a call gives none. */
+  readonly defaultSecret: string | undefined;
+  /** The provider's secrets: the secret token sent joins them as `webhook-secret-token`, replacing the one before. */
+  readonly secrets: SecretSet;
+}
+
 /**
  * Telegram-only operations: `setCommands` (setMyCommands), `setWebhook` and
  * `deleteWebhook` (with the `secret_token` Telegram echoes in
@@ -29,7 +37,7 @@ const SECRET_TOKEN = /^[A-Za-z0-9_-]{1,256}$/;
 export function createTelegramOperations(
   client: TelegramClient,
   poller: ReturnType<typeof createUpdatePoller>,
-  defaultSecret: () => string | undefined,
+  { defaultSecret, secrets }: WebhookSecretOptions,
 ): Record<string, ProviderOperation> {
   const setCommands: ProviderOperation = {
     description: 'Set the list of commands the bot shows in the Telegram menu (setMyCommands). Replaces the previous list.',
@@ -66,8 +74,9 @@ export function createTelegramOperations(
         dropPendingUpdates?: boolean;
         allowedUpdates?: string[];
       };
-      const secret = secretToken ?? defaultSecret();
-      registerSecret(secret);
+      const secret = secretToken ?? defaultSecret;
+      // A bot has one webhook: its secret token replaces the previous one.
+      secrets.set('webhook-secret-token', secret);
       if (secret !== undefined && !SECRET_TOKEN.test(secret)) {
         throw telegramErrors.invalidInput('setWebhook', 'the webhook secret must be 1-256 characters of A-Z, a-z, 0-9, _ and -');
       }

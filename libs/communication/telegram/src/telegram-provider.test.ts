@@ -1,4 +1,5 @@
-import { createCallContext, findFreePort, testMessagingProvider, testProvider } from '@switchyard/testing';
+import { redact, redactText } from '@switchyard/core';
+import { createCallContext, findFreePort, expectSecretsKeptPrivately, testMessagingProvider, testProvider } from '@switchyard/testing';
 import { readFileSync } from 'node:fs';
 import TelegramServer from 'telegram-test-api';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -266,8 +267,24 @@ describe('createTelegram settings', () => {
     await expect(call).rejects.toThrow(/TELEGRAM_BOT_TOKEN/);
   });
 
-  it('takes the webhook secret from TELEGRAM_WEBHOOK_SECRET', () => {
+  it('keeps the webhook secret from TELEGRAM_WEBHOOK_SECRET in its secrets', () => {
     process.env.TELEGRAM_WEBHOOK_SECRET = 'from-environment-secret';
-    expect(createTelegram().webhookSecret).toBe('from-environment-secret');
+    expect(redactText('sent from-environment-secret', createTelegram().secrets)).toBe('sent [REDACTED]');
+  });
+
+  it('holds its secrets in its secret set, never in a property', () => {
+    const planted = { token: '555666777:AAPlantedTokenNeverAProperty', webhookSecret: 'planted-webhook-secret_3' };
+    const telegram = createTelegram(planted);
+    expectSecretsKeptPrivately(telegram, Object.values(planted));
+    expect('webhookSecret' in telegram).toBe(false);
+  });
+
+  it('hides bot tokens in Bot API paths and the X-Telegram-Bot-Api-Secret-Token header', () => {
+    const telegram = createTelegram();
+    const url = 'POST https://api.telegram.org/bot110201543:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw/sendMessage';
+    expect(redactText(url, telegram.secrets)).toBe('POST https://api.telegram.org/[REDACTED]/sendMessage');
+    expect(redact({ 'X-Telegram-Bot-Api-Secret-Token': 'a-secret' }, telegram.secrets)).toEqual({
+      'X-Telegram-Bot-Api-Secret-Token': '[REDACTED]',
+    });
   });
 });

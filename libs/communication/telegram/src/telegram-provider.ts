@@ -1,17 +1,17 @@
 import {
   defineProvider,
   loadOptionalSetting,
-  messagingV1,
-  registerSecret,
   withoutTrailingSlash,
   type ProviderOperation,
   type ProviderV1,
   type ProviderWebhooks,
 } from '@switchyard/core';
+import { messagingV1 } from '@switchyard/core/messaging';
 import { telegramUserSchema } from './telegram-api';
 import { createTelegramClient, resolveToken } from './telegram-client';
 import { createMessagingHandlers } from './telegram-messaging';
 import { createTelegramOperations } from './telegram-operations';
+import { createTelegramSecrets } from './telegram-secrets';
 import type { TelegramProviderSettings } from './telegram-settings';
 import { createUpdatePoller } from './telegram-updates';
 import { createTelegramWebhooks } from './telegram-webhooks';
@@ -24,8 +24,6 @@ export interface TelegramProvider extends ProviderV1 {
   readonly operations: Readonly<Record<string, ProviderOperation>>;
   /** Verifies `X-Telegram-Bot-Api-Secret-Token`, dedupes by `update_id`, normalizes updates. */
   readonly webhooks: ProviderWebhooks;
-  /** The webhook secret from settings or `TELEGRAM_WEBHOOK_SECRET`, for a webhook receiver; undefined when none is set. */
-  readonly webhookSecret: string | undefined;
   isConfigured(): boolean;
   /** Calls getMe: fails with `auth` for a revoked token. */
   healthCheck(context: { readonly signal: AbortSignal }): Promise<void>;
@@ -50,10 +48,9 @@ export function createTelegram(settings: TelegramProviderSettings = {}): Telegra
   const baseURL = withoutTrailingSlash(
     loadOptionalSetting({ settingValue: settings.baseURL, environmentVariableName: 'TELEGRAM_BASE_URL' }) ?? 'https://api.telegram.org',
   );
-  registerSecret(settings.token);
   const webhookSecret = loadOptionalSetting({ settingValue: settings.webhookSecret, environmentVariableName: 'TELEGRAM_WEBHOOK_SECRET' });
-  registerSecret(webhookSecret);
-  const client = createTelegramClient(settings, baseURL);
+  const secrets = createTelegramSecrets([settings.token, webhookSecret]);
+  const client = createTelegramClient(settings, baseURL, secrets);
   return defineProvider({
     id: 'telegram',
     name: 'Telegram',
@@ -61,12 +58,13 @@ export function createTelegram(settings: TelegramProviderSettings = {}): Telegra
     docsUrl: 'https://github.com/switchyard-dev/switchyard/tree/main/libs/communication/telegram#readme',
     authKinds: ['api-key'],
     capabilities: [{ contract: messagingV1, handlers: createMessagingHandlers(client, settings.parseMode ?? 'HTML', settings.userChatId) }],
-    operations: createTelegramOperations(client, createUpdatePoller(client, settings), () => webhookSecret),
+    operations: createTelegramOperations(client, createUpdatePoller(client, settings), { defaultSecret: webhookSecret, secrets }),
     webhooks: createTelegramWebhooks(settings.webhookMaxAgeSeconds ?? 86_400),
     isConfigured: () => resolveToken(settings) !== undefined,
     async healthCheck({ signal }) {
       await client.call('getMe', {}, telegramUserSchema, { signal });
     },
-    properties: { baseURL, webhookSecret },
+    secrets,
+    properties: { baseURL },
   });
 }

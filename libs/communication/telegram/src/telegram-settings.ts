@@ -1,4 +1,3 @@
-import type { Store } from '@switchyard/core';
 import type { HttpTransportSettings } from '@switchyard/http';
 
 /** How message text is marked up for Telegram: `HTML`, `MarkdownV2`, or `none` (plain text, no `parse_mode`). */
@@ -24,10 +23,16 @@ export interface TelegramCommandEvent {
 /** Handles one `/command`; thrown errors stop the poll before its offset is saved, so the update is fetched again. */
 export type TelegramCommandHandler = (event: TelegramCommandEvent) => void | Promise<void>;
 
+/** The part of a store's checkpoint repository the poller uses (a `Store`'s `checkpoints` fits). */
+export interface TelegramCheckpoints {
+  get(integrationId: string, stream: string): Promise<{ readonly cursor: string } | undefined>;
+  put(checkpoint: { readonly integrationId: string; readonly stream: string; readonly cursor: string }): Promise<unknown>;
+}
+
 /** Where `getUpdates` keeps its offset so a restarted poller does not see the same updates again. */
 export interface TelegramCheckpointSettings {
-  /** A store (memory, SQLite, PostgreSQL); only its `checkpoints` are used. */
-  readonly store: Pick<Store, 'checkpoints'>;
+  /** A store (`@switchyard/platform`'s memory store, SQLite, PostgreSQL); only its `checkpoints` are used. */
+  readonly store: { readonly checkpoints: TelegramCheckpoints };
   /** The integration the checkpoint belongs to; it must exist in the store. */
   readonly integrationId: string;
 }
@@ -42,14 +47,16 @@ export interface TelegramCheckpointSettings {
 export interface TelegramProviderSettings extends HttpTransportSettings {
   /**
    * The bot token from @BotFather (`123456:ABC-DEF...`). It travels in the
-   * URL path (`/bot<token>/<method>`), so it is registered as a secret and
-   * redacted from every error. Default: the `TELEGRAM_BOT_TOKEN` environment variable.
+   * URL path (`/bot<token>/<method>`), so it is kept in the provider's
+   * secrets (`provider.secrets`) and redacted from every error. Default: the `TELEGRAM_BOT_TOKEN` environment variable.
    */
   readonly token?: string | undefined;
   /**
    * The `secret_token` given to `setWebhook`; Telegram sends it back in
    * `X-Telegram-Bot-Api-Secret-Token` and the webhook verifier compares it.
-   * 1-256 characters of `A-Z a-z 0-9 _ -`. Registered as a secret.
+   * 1-256 characters of `A-Z a-z 0-9 _ -`. Kept in the provider's secrets,
+   * never exposed as a property: give the webhook receiver the same value
+   * through its `secret` lookup.
    * Default: the `TELEGRAM_WEBHOOK_SECRET` environment variable.
    */
   readonly webhookSecret?: string | undefined;

@@ -1,4 +1,4 @@
-import { createMemoryStore } from '@switchyard/core';
+import { createMemoryStore } from '@switchyard/platform';
 import { createCallContext } from '@switchyard/testing';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

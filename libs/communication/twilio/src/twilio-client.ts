@@ -1,4 +1,4 @@
-import { loadOptionalSetting, registerSecret, type ProviderCallContext } from '@switchyard/core';
+import { loadOptionalSetting, type ProviderCallContext, type SecretSet } from '@switchyard/core';
 import {
   basicAuth,
   createHttpClient,
@@ -27,11 +27,9 @@ export function resolveAccountSid(settings: TwilioProviderSettings): string | un
   return loadOptionalSetting({ settingValue: settings.accountSid, environmentVariableName: 'TWILIO_ACCOUNT_SID' });
 }
 
-/** The auth token from settings or `TWILIO_AUTH_TOKEN`, registered as a secret; undefined when neither is set. */
+/** The auth token from settings or `TWILIO_AUTH_TOKEN`; undefined when neither is set. */
 export function resolveAuthToken(settings: TwilioProviderSettings): string | undefined {
-  const token = loadOptionalSetting({ settingValue: settings.authToken, environmentVariableName: 'TWILIO_AUTH_TOKEN' });
-  registerSecret(token);
-  return token;
+  return loadOptionalSetting({ settingValue: settings.authToken, environmentVariableName: 'TWILIO_AUTH_TOKEN' });
 }
 
 /** Whether an account SID and a credential (auth token or API key) are configured. */
@@ -39,13 +37,13 @@ export function hasCredentials(settings: TwilioProviderSettings): boolean {
   return resolveAccountSid(settings) !== undefined && (settings.apiKey !== undefined || resolveAuthToken(settings) !== undefined);
 }
 
-function connect(settings: TwilioProviderSettings, baseURL: string): HttpClient {
+function connect(settings: TwilioProviderSettings, baseURL: string, secrets: SecretSet): HttpClient {
   const accountSid = resolveAccountSid(settings);
   if (accountSid === undefined) throw authError('no account SID: set accountSid or TWILIO_ACCOUNT_SID');
   if (!ACCOUNT_SID.test(accountSid)) throw authError('the account SID must be "AC" followed by 32 hex digits');
   const apiKey = settings.apiKey;
-  registerSecret(apiKey?.apiKeySecret);
   const authToken = resolveAuthToken(settings);
+  secrets.set('auth-token', authToken);
   let auth: AuthStrategy;
   if (apiKey !== undefined) auth = basicAuth({ username: apiKey.apiKeySid, password: apiKey.apiKeySecret });
   else if (authToken !== undefined) auth = basicAuth({ username: accountSid, password: authToken });
@@ -57,19 +55,20 @@ function connect(settings: TwilioProviderSettings, baseURL: string): HttpClient 
     allowPrivateNetwork: settings.allowPrivateNetwork,
     dispatcher: settings.dispatcher,
     errorDetails: twilioErrorDetails,
+    secrets,
   });
 }
 
 /**
  * The REST client on `@switchyard/http`, created on first use. Error answers
  * are classified by the shared status table, with Twilio's envelope read by
- * {@link twilioErrorDetails}.
+ * {@link twilioErrorDetails}, and redacted with the provider's `secrets`.
  */
-export function createTwilioClient(settings: TwilioProviderSettings, baseURL: string): TwilioClient {
+export function createTwilioClient(settings: TwilioProviderSettings, baseURL: string, secrets: SecretSet): TwilioClient {
   let client: HttpClient | undefined;
   return {
     request<T>(options: HttpRequestOptions<T>, context: TwilioCallContext) {
-      client ??= connect(settings, baseURL);
+      client ??= connect(settings, baseURL, secrets);
       return client.request({ ...options, signal: context.signal });
     },
   };

@@ -1,7 +1,12 @@
 import { createProviderErrors, type HttpErrorDetails } from '@switchyard/http';
 import { twilioErrorSchema } from './twilio-api';
 
-/** Errors recorded on `twilio`, every message prefixed `twilio: `. */
+/**
+ * Errors recorded on `twilio`, every message prefixed `twilio: `, whose text
+ * is the provider's own (input checks, webhook refusals). Errors from
+ * Twilio's answers are built by the HTTP client, which redacts them with the
+ * provider's secrets.
+ */
 export const twilioErrors = createProviderErrors('twilio');
 
 /**

@@ -1,11 +1,5 @@
-import {
-  messageSchema,
-  messagingV1,
-  type MessagingOperationInput,
-  type MessagingOperationOutput,
-  type ProviderCallContext,
-  type ProviderOperation,
-} from '@switchyard/core';
+import type { MessagingOperationInput, MessagingOperationOutput, ProviderCallContext, ProviderOperation } from '@switchyard/core';
+import { messageSchema, messagingV1 } from '@switchyard/core/messaging';
 import { isoTimestamp, twilioMessageSchema, type TwilioMessage } from './twilio-api';
 import type { TwilioClient } from './twilio-client';
 import { twilioErrors } from './twilio-errors';

@@ -1,4 +1,5 @@
-import { createCallContext, testProvider } from '@switchyard/testing';
+import { redact, redactText } from '@switchyard/core';
+import { createCallContext, expectSecretsKeptPrivately, testProvider } from '@switchyard/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startTwilioFake, type TwilioFake } from './__peers__/twilio-fake';
 import { createTwilio, type TwilioProviderSettings } from './index';
@@ -87,13 +88,26 @@ describe('createTwilio settings', () => {
     process.env.TWILIO_AUTH_TOKEN = AUTH_TOKEN;
     const fromEnvironment = createTwilio({ baseURL: fake.url, from: FROM, allowPrivateNetwork: true });
     expect(fromEnvironment.isConfigured()).toBe(true);
-    expect(fromEnvironment.webhookSecret).toBe(AUTH_TOKEN);
+    expect(redactText(`signed with ${AUTH_TOKEN}`, fromEnvironment.secrets), 'kept in its secrets').toBe('signed with [REDACTED]');
     await expect(
       fromEnvironment.execute(
         { capability: 'messaging', operation: 'sendMessage', input: { recipient: { kind: 'phone', number: RECIPIENT }, text: 'hi' } },
         createCallContext(),
       ),
     ).resolves.toMatchObject({ text: 'hi' });
+  });
+
+  it('holds its secrets in its secret set, never in a property', () => {
+    const planted = { authToken: 'planted-auth-token-0f3c', apiKeySecret: 'planted-api-key-secret-6a1d' };
+    const twilio = createTwilio(
+      settings({
+        authToken: planted.authToken,
+        apiKey: { apiKeySid: 'SK0123456789abcdef0123456789abcdef', apiKeySecret: planted.apiKeySecret },
+      }),
+    );
+    expectSecretsKeptPrivately(twilio, Object.values(planted));
+    expect('webhookSecret' in twilio).toBe(false);
+    expect(redact({ 'X-Twilio-Signature': 'bm90LWEtc2lnbmF0dXJl' }, twilio.secrets)).toEqual({ 'X-Twilio-Signature': '[REDACTED]' });
   });
 
   it('needs a sender: not configured without from or messagingServiceSid, and a call fails with validation before any request', async () => {

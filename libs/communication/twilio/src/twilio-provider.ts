@@ -1,15 +1,15 @@
 import {
   defineProvider,
   loadOptionalSetting,
-  messagingV1,
-  registerSecret,
   withoutTrailingSlash,
   type ProviderOperation,
   type ProviderV1,
   type ProviderWebhooks,
 } from '@switchyard/core';
+import { messagingV1 } from '@switchyard/core/messaging';
 import { createTwilioClient, hasCredentials, resolveAuthToken } from './twilio-client';
 import { createMessagingHandlers, createStatusOperation } from './twilio-messaging';
+import { createTwilioSecrets } from './twilio-secrets';
 import type { TwilioProviderSettings } from './twilio-settings';
 import { twilioWebhooks } from './twilio-webhooks';
 
@@ -23,8 +23,6 @@ export interface TwilioProvider extends ProviderV1 {
   readonly operations: Readonly<Record<string, ProviderOperation>>;
   /** Verifies `X-Twilio-Signature`, reads form bodies, and answers incoming messages with empty TwiML. */
   readonly webhooks: ProviderWebhooks;
-  /** The auth token webhooks are signed with (settings or `TWILIO_AUTH_TOKEN`, read when the provider is created), for a webhook receiver; undefined when none is set. */
-  readonly webhookSecret: string | undefined;
   /** Whether an account SID, a credential and a sender are configured. */
   isConfigured(): boolean;
   /** Fetches the account (`GET /2010-04-01/Accounts/{AccountSid}.json`): fails with `auth` on bad credentials. */
@@ -50,8 +48,8 @@ export function createTwilio(settings: TwilioProviderSettings = {}): TwilioProvi
   const baseURL = withoutTrailingSlash(
     loadOptionalSetting({ settingValue: settings.baseURL, environmentVariableName: 'TWILIO_BASE_URL' }) ?? 'https://api.twilio.com',
   );
-  registerSecret(settings.apiKey?.apiKeySecret);
-  const client = createTwilioClient(settings, baseURL);
+  const secrets = createTwilioSecrets([resolveAuthToken(settings), settings.apiKey?.apiKeySecret]);
+  const client = createTwilioClient(settings, baseURL, secrets);
   return defineProvider({
     id: 'twilio',
     name: 'Twilio',
@@ -65,6 +63,7 @@ export function createTwilio(settings: TwilioProviderSettings = {}): TwilioProvi
     async healthCheck({ signal }) {
       await client.request({ path: '.json', responseType: 'none' }, { signal });
     },
-    properties: { baseURL, webhookSecret: resolveAuthToken(settings) },
+    secrets,
+    properties: { baseURL },
   });
 }

@@ -8,7 +8,7 @@ import type { HttpTransportSettings } from '@switchyard/http';
 export interface TwilioApiKeySettings {
   /** The key's SID, `SK…`. */
   readonly apiKeySid: string;
-  /** The key's secret. Registered as a secret. */
+  /** The key's secret. Kept in the provider's secrets (`provider.secrets`), so it is redacted. */
   readonly apiKeySecret: string;
 }
 
@@ -25,7 +25,9 @@ export interface TwilioProviderSettings extends HttpTransportSettings {
   /**
    * The account's auth token: basic auth password for the REST API (unless
    * `apiKey` is given) and the key webhook signatures are made with.
-   * Registered as a secret. Default: the `TWILIO_AUTH_TOKEN` environment variable.
+   * Kept in the provider's secrets, never exposed as a property: give the
+   * webhook receiver the same value through its `secret` lookup.
+   * Default: the `TWILIO_AUTH_TOKEN` environment variable.
    */
   readonly authToken?: string | undefined;
   /** An API key to call the REST API with instead of the auth token. Default: none. */

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { createMemoryStore, createWebhookReceiver, hmacSignature, IntegrationError, type InboundWebhook } from '@switchyard/core';
+import { hmacSignature, IntegrationError, type InboundWebhook } from '@switchyard/core';
+import { createMemoryStore, createWebhookReceiver } from '@switchyard/platform';
 import { describe, expect, it } from 'vitest';
 import { createTwilio } from './index';
 
@@ -137,7 +138,7 @@ describe('twilio webhooks through the receiver', () => {
     const store = createMemoryStore();
     const instance = createWebhookReceiver({
       providers: [provider],
-      secret: () => provider.webhookSecret ?? '',
+      secret: () => AUTH_TOKEN,
       store,
       events: { emit: (type, payload) => events.push({ type, payload }) },
     });

@@ -1,4 +1,4 @@
-import { redact, redactText } from './redact';
+import { redact, redactText, type RedactionSecrets } from './redact';
 
 /** Every kind of failure a provider call can end in. */
 export const ERROR_KINDS = [
@@ -113,6 +113,29 @@ export class IntegrationError extends Error {
       details: this.details,
     };
   }
+}
+
+/**
+ * A copy of `error` with the values of `secrets` redacted from its message,
+ * stack, cause, details and attempts. The hub applies it, with its
+ * providers' secrets, to every error it hands back; errors are already
+ * pattern-redacted when built.
+ */
+export function redactIntegrationError(error: IntegrationError, secrets: RedactionSecrets): IntegrationError {
+  const copy = new IntegrationError({
+    kind: error.kind,
+    message: redactText(error.message, secrets),
+    provider: error.provider,
+    operation: error.operation,
+    statusCode: error.statusCode,
+    retryAfterMs: error.retryAfterMs,
+    isRetryable: error.isRetryable,
+    attempts: error.attempts.map((attempt) => ({ ...attempt, message: redactText(attempt.message, secrets) })),
+    details: error.details === undefined ? undefined : redact(error.details, secrets),
+    cause: error.cause === undefined ? undefined : redact(error.cause, secrets),
+  });
+  if (error.stack !== undefined) copy.stack = redactText(error.stack, secrets);
+  return copy;
 }
 
 /**

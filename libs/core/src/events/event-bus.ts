@@ -10,9 +10,19 @@ export type EventListener<Payload> = (payload: Payload) => void;
 export class EventBus<Events extends object> {
   private readonly listeners = new Map<keyof Events, EventListener<never>[]>();
   private readonly onListenerError: (error: unknown, type: keyof Events) => void;
+  private readonly prepare: (<Type extends keyof Events>(type: Type, payload: Events[Type]) => Events[Type]) | undefined;
 
-  constructor(onListenerError: (error: unknown, type: keyof Events) => void = () => {}) {
+  /**
+   * @param onListenerError - told about every listener that throws.
+   * @param prepare - turns a payload into what listeners get (the hub
+   *   redacts its secrets here); runs only when someone listens.
+   */
+  constructor(
+    onListenerError: (error: unknown, type: keyof Events) => void = () => {},
+    prepare?: <Type extends keyof Events>(type: Type, payload: Events[Type]) => Events[Type],
+  ) {
     this.onListenerError = onListenerError;
+    this.prepare = prepare;
   }
 
   /** Subscribes to one event type; returns the function that unsubscribes. */
@@ -40,9 +50,10 @@ export class EventBus<Events extends object> {
   emit<Type extends keyof Events>(type: Type, payload: Events[Type]): void {
     const list = this.listeners.get(type);
     if (list === undefined) return;
+    const delivered = this.prepare === undefined ? payload : this.prepare(type, payload);
     for (const listener of list) {
       try {
-        (listener as EventListener<Events[Type]>)(payload);
+        (listener as EventListener<Events[Type]>)(delivered);
       } catch (error) {
         this.onListenerError(error, type);
       }

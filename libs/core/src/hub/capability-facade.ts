@@ -24,3 +24,28 @@ export function createCapabilityFacade<Contract extends CapabilityContract>(
   }
   return Object.freeze(facade) as CapabilityFacade<Contract>;
 }
+
+/**
+ * The facade of a capability known only by name (`hub.storage` before, or
+ * without, a storage provider): each property read is an operation of that
+ * name, routed like any other, so a host that never imports the storage
+ * contract still gets `hub.storage.putObject(...)`. An operation the
+ * capability lacks fails in the router with `unsupported`.
+ */
+export function createNamedCapabilityFacade<Contract extends CapabilityContract>(
+  execute: (operation: string, input: unknown, options: ExecuteOptions | undefined) => Promise<unknown>,
+): CapabilityFacade<Contract> {
+  const methods = new Map<string, (input: unknown, options?: ExecuteOptions) => Promise<unknown>>();
+  return new Proxy(Object.freeze({}), {
+    get(_target, operation) {
+      // Not an operation: symbols, and `then` (so `await hub.storage` is not mistaken for a promise).
+      if (typeof operation !== 'string' || operation === 'then') return undefined;
+      let method = methods.get(operation);
+      if (method === undefined) {
+        method = (input, options) => execute(operation, input, options);
+        methods.set(operation, method);
+      }
+      return method;
+    },
+  }) as CapabilityFacade<Contract>;
+}

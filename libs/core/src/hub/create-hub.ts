@@ -1,5 +1,4 @@
 import type { CapabilityContract } from '../capabilities/capability';
-import { capabilityContracts } from '../capabilities/catalog';
 import type { computeV1 } from '../capabilities/compute';
 import type { functionsV1 } from '../capabilities/functions';
 import type { issuesV1 } from '../capabilities/issues';
@@ -7,7 +6,7 @@ import type { messagingV1 } from '../capabilities/messaging';
 import type { repositoriesV1 } from '../capabilities/repositories';
 import type { storageV1 } from '../capabilities/storage';
 import { IntegrationError, toIntegrationError } from '../errors/integration-error';
-import { redact, redactText } from '../errors/redact';
+import type { SecretSet } from '../errors/secret-set';
 import { EventBus } from '../events/event-bus';
 import type { HubEvents, HubEventType } from '../events/hub-events';
 import type { ProviderV1 } from '../provider/provider';
@@ -20,10 +19,11 @@ import { explainCandidates, type CandidateExplanation } from '../router/ranking'
 import { Router, type ParallelOutcome } from '../router/router';
 import type { RoutingWeights } from '../router/scoring';
 import { ToolRegistry } from '../tools/tool-registry';
-import { silentLogger, type Logger } from '../utils/logger';
-import { createCapabilityFacade, type CapabilityFacade } from './capability-facade';
+import { silentLogger } from '../utils/logger';
+import { createCapabilityFacade, createNamedCapabilityFacade, type CapabilityFacade } from './capability-facade';
 import { checkHealth, type ProviderHealth } from './health';
-import { createWebhookReceiver, type WebhookReceiver, type WebhookReceiverOptions } from '../webhooks/webhook-receiver';
+import { attachHubEventBus } from './hub-internals';
+import { HubSecrets } from './hub-secrets';
 import type { ExecuteOptions, ExecuteResult, HubOptions, HubRequest } from './hub-options';
 
 /** What `hub.explain()` returns: how the router would route a request right now. */
@@ -48,6 +48,12 @@ export interface Hub {
     ProviderRegistry,
     'get' | 'list' | 'findByCapability' | 'findByCategory' | 'search' | 'statistics' | 'contract' | 'contracts'
   >;
+  /**
+   * Secrets this hub redacts besides its providers' and its vault's: add the
+   * host's own (a webhook signing secret, a key it logs near). Values cannot
+   * be read back; other hubs never see them.
+   */
+  readonly secrets: SecretSet;
   /** Typed events: request, route, attempt, failover, breaker, ratelimit, health. */
   readonly events: Pick<EventBus<HubEvents>, 'on' | 'off'>;
   /** Every operation as a tool for AI agents. */
@@ -101,17 +107,6 @@ export interface Hub {
   metrics(): Record<string, ProviderReport>;
   /** Stops periodic health checks and rate-limiter timers. */
   close(): Promise<void>;
-  /**
-   * A webhook receiver over this hub's providers that emits `webhook.*` on
-   * this hub's events.
-   *
-   * @example
-   * ```ts
-   * const webhooks = hub.webhookReceiver({ store, secret: (provider) => secrets[provider] });
-   * const receipt = await webhooks.receive({ provider: 'github', headers: request.headers, rawBody });
-   * ```
-   */
-  webhookReceiver(options: Omit<WebhookReceiverOptions, 'providers' | 'events'>): WebhookReceiver;
 }
 
 const DEFAULT_HEALTH_CHECK_TIMEOUT_MS = 5_000;
@@ -127,17 +122,16 @@ const DEFAULT_HEALTH_CHECK_TIMEOUT_MS = 5_000;
  */
 export function createHub(options: HubOptions = {}): Hub {
   const routing = options.routing ?? {};
-  // A host's contract replaces core's of the same name (e.g. a storage v2 under test).
-  const hostContracts = options.capabilities ?? [];
-  const builtIns = capabilityContracts.filter((builtIn) => !hostContracts.some((contract) => contract.name === builtIn.name));
-  const logger = redactingLogger(options.logger ?? silentLogger);
-  const events = new EventBus<HubEvents>((error, type) =>
-    logger.error({ type, error: toIntegrationError(error).message }, 'event listener threw'),
+  const secrets = new HubSecrets(options.credentials?.secrets);
+  const logger = secrets.logger(options.logger ?? silentLogger);
+  const events = new EventBus<HubEvents>(
+    (error, type) => logger.error({ type, error: toIntegrationError(error).message }, 'event listener threw'),
+    secrets.eventPayload,
   );
   for (const [type, listener] of Object.entries(options.events ?? {})) {
     if (listener !== undefined) events.on(type as HubEventType, listener as never);
   }
-  const registry = new ProviderRegistry([...builtIns, ...hostContracts]);
+  const registry = new ProviderRegistry(options.capabilities ?? []);
   const router = new Router({
     registry,
     findContract: (name, version) => registry.contract(name, version),
@@ -154,20 +148,32 @@ export function createHub(options: HubOptions = {}): Hub {
       integrationId: refresh.integrationId,
       outcome: refresh.outcome,
       durationMs: refresh.durationMs,
-      error: refresh.error && { kind: refresh.error.kind, message: redactText(refresh.error.message) },
+      error: refresh.error && { kind: refresh.error.kind, message: secrets.text(refresh.error.message) },
     }),
   );
 
+  // Every error a caller gets passes here: redacted with this hub's secrets (its providers', its vault's, its own).
+  const rethrowRedacted = (error: unknown): never => {
+    throw secrets.error(error);
+  };
+  const redactResult = (result: ExecuteResult): ExecuteResult =>
+    result.failedAttempts.length === 0
+      ? result
+      : { ...result, failedAttempts: result.failedAttempts.map((attempt) => ({ ...attempt, message: secrets.text(attempt.message) })) };
+  const route = (request: HubRequest, executeOptions: ExecuteOptions | undefined): Promise<ExecuteResult> =>
+    router.execute(request, executeOptions).then(redactResult, rethrowRedacted);
+  const routeValue = async (capability: string, operation: string, input: unknown, executeOptions?: ExecuteOptions): Promise<unknown> =>
+    (await route({ capability, operation, input }, executeOptions)).value;
   const execute = (request: HubRequest, executeOptions?: ExecuteOptions | readonly string[]): Promise<ExecuteResult> =>
-    router.execute(request, Array.isArray(executeOptions) ? { prefer: executeOptions } : (executeOptions as ExecuteOptions | undefined));
+    route(request, Array.isArray(executeOptions) ? { prefer: executeOptions } : (executeOptions as ExecuteOptions | undefined));
   const facade = <Contract extends CapabilityContract>(contract: Contract): CapabilityFacade<Contract> =>
-    createCapabilityFacade(
-      contract,
-      async (operation, input, executeOptions) =>
-        (await router.execute({ capability: contract.name, operation, input }, executeOptions)).value,
-    );
+    createCapabilityFacade(contract, (operation, input, executeOptions) => routeValue(contract.name, operation, input, executeOptions));
+  const builtIn = <Contract extends CapabilityContract>(name: Contract['name']): CapabilityFacade<Contract> =>
+    createNamedCapabilityFacade((operation, input, executeOptions) => routeValue(name, operation, input, executeOptions));
 
-  const callProviderOperation: Hub['callProviderOperation'] = async (providerId, name, input, callOptions = {}) => {
+  const callProviderOperation: Hub['callProviderOperation'] = (providerId, name, input, callOptions = {}) =>
+    runProviderOperation(providerId, name, input, callOptions).catch(rethrowRedacted);
+  const runProviderOperation: Hub['callProviderOperation'] = async (providerId, name, input, callOptions = {}) => {
     const provider = registry.get(providerId);
     const operation = provider?.operations?.[name];
     if (provider === undefined || operation === undefined || !Object.hasOwn(provider.operations ?? {}, name)) {
@@ -202,15 +208,14 @@ export function createHub(options: HubOptions = {}): Hub {
 
   const tools = new ToolRegistry({
     registry,
-    execute: async (capability, operation, input, executeOptions) =>
-      (await router.execute({ capability, operation, input }, executeOptions)).value,
+    execute: routeValue,
     callProviderOperation,
   });
 
   let healthTimer: NodeJS.Timeout | undefined;
   if (routing.healthCheckIntervalMs !== undefined) {
     healthTimer = setInterval(() => {
-      checkHealth(router.runtimes.values(), healthCheckTimeoutMs, events).catch((error: unknown) =>
+      checkHealth(router.runtimes.values(), healthCheckTimeoutMs, events, (text) => secrets.text(text)).catch((error: unknown) =>
         logger.error({ error: toIntegrationError(error).message }, 'health checks failed'),
       );
     }, routing.healthCheckIntervalMs);
@@ -221,27 +226,35 @@ export function createHub(options: HubOptions = {}): Hub {
     registry,
     events,
     tools,
-    storage: facade(registry.contract('storage') as typeof storageV1),
-    messaging: facade(registry.contract('messaging') as typeof messagingV1),
-    issues: facade(registry.contract('issues') as typeof issuesV1),
-    functions: facade(registry.contract('functions') as typeof functionsV1),
-    compute: facade(registry.contract('compute') as typeof computeV1),
-    repositories: facade(registry.contract('repositories') as typeof repositoriesV1),
+    storage: builtIn<typeof storageV1>('storage'),
+    messaging: builtIn<typeof messagingV1>('messaging'),
+    issues: builtIn<typeof issuesV1>('issues'),
+    functions: builtIn<typeof functionsV1>('functions'),
+    compute: builtIn<typeof computeV1>('compute'),
+    repositories: builtIn<typeof repositoriesV1>('repositories'),
     capability(contract) {
       registry.addContract(contract);
       return facade(contract);
     },
+    secrets: secrets.own,
     register(provider) {
       registry.register(provider);
       router.addProvider(provider);
+      secrets.setProvider(provider.manifest.id, provider.secrets);
     },
     unregister(id) {
       router.removeProvider(id);
+      secrets.setProvider(id, undefined);
       return registry.unregister(id);
     },
     execute,
-    executeParallel: ((request: HubRequest, count: number, parallelOptions: ExecuteOptions & { mode?: 'all' | 'race' } = {}) =>
-      router.executeParallel(request, count, parallelOptions.mode ?? 'race', parallelOptions)) as Hub['executeParallel'],
+    executeParallel: (async (request: HubRequest, count: number, parallelOptions: ExecuteOptions & { mode?: 'all' | 'race' } = {}) => {
+      const result = await router.executeParallel(request, count, parallelOptions.mode ?? 'race', parallelOptions).catch(rethrowRedacted);
+      if (!Array.isArray(result)) return redactResult(result);
+      return result.map((outcome: ParallelOutcome) =>
+        outcome.status === 'rejected' ? { ...outcome, error: secrets.error(outcome.error) } : outcome,
+      );
+    }) as Hub['executeParallel'],
     callProviderOperation,
     explain(request, explainOptions = {}) {
       const entry = router.resolveOperation(request.capability, request.operation);
@@ -253,32 +266,23 @@ export function createHub(options: HubOptions = {}): Hub {
         candidates: explainCandidates(router.ranking, entry.key, explainOptions),
       };
     },
-    health: () => checkHealth(router.runtimes.values(), healthCheckTimeoutMs, events),
+    health: () => checkHealth(router.runtimes.values(), healthCheckTimeoutMs, events, (text) => secrets.text(text)),
     metrics() {
       const report: Record<string, ProviderReport> = {};
       for (const runtime of router.runtimes.values()) {
-        report[runtime.id] = { ...runtime.stats.snapshot(), breaker: runtime.breaker.toJSON() };
+        const stats = runtime.stats.snapshot();
+        const lastError = stats.lastError && { ...stats.lastError, message: secrets.text(stats.lastError.message) };
+        report[runtime.id] = { ...stats, lastError, breaker: runtime.breaker.toJSON() };
       }
       return report;
     },
-    webhookReceiver: (receiverOptions) => createWebhookReceiver({ ...receiverOptions, providers: registry, events }),
     async close() {
       if (healthTimer !== undefined) clearInterval(healthTimer);
       stopRefreshEvents?.();
       await Promise.all([...router.runtimes.values()].map((runtime) => runtime.limiter?.disconnect() ?? Promise.resolve()));
     },
   };
+  attachHubEventBus(hub, events);
   for (const provider of options.providers ?? []) hub.register(provider);
   return hub;
-}
-
-/** Wraps a logger so every field it receives is redacted first. */
-function redactingLogger(logger: Logger): Logger {
-  if (logger === silentLogger) return logger;
-  return {
-    debug: (fields, message) => logger.debug(redact(fields), message),
-    info: (fields, message) => logger.info(redact(fields), message),
-    warn: (fields, message) => logger.warn(redact(fields), message),
-    error: (fields, message) => logger.error(redact(fields), message),
-  };
 }

@@ -1,5 +1,4 @@
 import { toIntegrationError } from '../errors/integration-error';
-import { redactText } from '../errors/redact';
 import type { EventBus } from '../events/event-bus';
 import type { EventError, HubEvents } from '../events/hub-events';
 import type { ServiceHealth } from '../provider/provider';
@@ -29,6 +28,7 @@ export async function checkHealth(
   runtimes: Iterable<ProviderRuntime>,
   timeoutMs: number,
   events: EventBus<HubEvents>,
+  redactText: (text: string) => string,
 ): Promise<ProviderHealth[]> {
   return Promise.all(
     [...runtimes].map(async (runtime): Promise<ProviderHealth> => {
@@ -66,7 +66,7 @@ export async function checkHealth(
         }
       } catch (caught) {
         const failure = toIntegrationError(caught, { provider: runtime.id, operation: 'healthCheck' });
-        error = { kind: failure.kind, message: failure.message };
+        error = { kind: failure.kind, message: redactText(failure.message) };
       }
       const durationMs = performance.now() - startedAt;
       const healthy = error === undefined;

@@ -21,7 +21,7 @@ export interface HubOptions {
   readonly logger?: Logger;
   /** Which providers have credentials; default: every provider's own `isConfigured()`. */
   readonly credentials?: CredentialLookup;
-  /** Capability contracts beyond core's (experimental ones, or ones under test). */
+  /** Contracts the hub knows before any provider registers; providers carry their own. E.g. a host's capability with no provider yet. */
   readonly capabilities?: readonly CapabilityContract[];
   /** The clock circuit breakers and rate limiters read, in epoch ms; for tests. Default `Date.now`. */
   readonly clock?: () => number;

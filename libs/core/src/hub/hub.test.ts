@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { describe, expect, it } from 'vitest';
 import { capabilityContracts } from '../capabilities/catalog';
 import { IntegrationError } from '../errors/integration-error';
-import { registerSecret } from '../errors/redact';
+import { SecretSet } from '../errors/redact';
 import type { HubEvents } from '../events/hub-events';
 import { createFakeProvider } from '../testing/fake-provider';
 import { errorOf, fakeProvider, lookup, testHub } from '../router/test-fixtures';
@@ -113,8 +113,10 @@ describe('metrics, cost and health', () => {
 
   it('reports each service of a multi-service provider and counts it unhealthy when one is down', async () => {
     const secret = 'planted-sas-signature-5d1c';
-    registerSecret(secret);
+    const secrets = new SecretSet();
+    secrets.add(secret);
     const cloud = Object.assign(fakeProvider('cloud'), {
+      secrets,
       healthCheck: () =>
         Promise.resolve({
           services: [
@@ -123,7 +125,7 @@ describe('metrics, cost and health', () => {
               service: 'compute',
               reachable: false,
               latencyMs: 5000,
-              error: { kind: 'timeout', message: `no answer from https://vm.example/?sv=2025&sig=${secret}` },
+              error: { kind: 'timeout', message: `no answer from https://vm.example/ with ${secret}` },
             },
           ],
         }),

@@ -1,7 +1,7 @@
 import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { IntegrationError } from '../errors/integration-error';
-import { registerSecret } from '../errors/redact';
+import { SecretSet } from '../errors/redact';
 import type { HubEvents, HubEventType } from '../events/hub-events';
 import { fakeProvider, lookup, testHub } from '../router/test-fixtures';
 import type { Logger } from '../utils/logger';
@@ -10,9 +10,9 @@ const SECRET = 'sk_live_planted0123456789SECRET';
 
 /** A provider configured with SECRET that leaks it every way a careless SDK does. */
 function leakyProvider(id: string) {
-  const credentials = { apiKey: SECRET };
-  registerSecret(credentials.apiKey); // what every provider does when it resolves a secret
-  const provider = fakeProvider(id);
+  const secrets = new SecretSet();
+  secrets.add(SECRET); // what every provider does with a secret it is given or resolves
+  const provider = Object.assign(fakeProvider(id), { secrets });
   provider.failWith(
     () =>
       new IntegrationError({

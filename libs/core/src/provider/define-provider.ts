@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type { SecretSet } from '../errors/secret-set';
 import { createCapabilityDispatcher, type CapabilityHandlers } from './capability-dispatcher';
 import type { ProviderHealthReport, ProviderOperation, ProviderV1 } from './provider';
 import type { AUTH_KINDS, ProviderManifest } from './provider-manifest';
@@ -28,6 +29,8 @@ export interface ProviderDefinition<Properties extends object = object> {
   readonly rateLimits?: ProviderManifest['rateLimits'];
   /** Cost per call in US dollars, by `capability.operation`. Default: none. */
   readonly costs?: ProviderManifest['costs'];
+  /** The provider's secrets, for the hubs it joins to redact (`ProviderV1.secrets`). Default: none. */
+  readonly secrets?: SecretSet | undefined;
   /** Read-only extras the provider object carries, e.g. `{ baseURL }`. Never a secret. Default: none. */
   readonly properties?: Properties | undefined;
 }
@@ -96,6 +99,7 @@ export function defineProvider<const Definition extends ProviderDefinition<objec
     ...(definition.webhooks === undefined ? {} : { webhooks: definition.webhooks }),
     ...(definition.healthCheck === undefined ? {} : { healthCheck: definition.healthCheck }),
     ...(definition.isConfigured === undefined ? {} : { isConfigured: definition.isConfigured }),
+    ...(definition.secrets === undefined ? {} : { secrets: definition.secrets }),
   };
   return Object.freeze({ ...definition.properties, ...provider }) as DefinedProvider<Definition>;
 }

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { CapabilityContract, CapabilityName, OperationHints } from '../capabilities/capability';
+import type { SecretSet } from '../errors/secret-set';
 import type { Logger } from '../utils/logger';
 import type { ProviderManifest } from './provider-manifest';
 import type { ProviderWebhooks } from './provider-webhooks';
@@ -109,4 +110,11 @@ export interface ProviderV1 {
   isConfigured?(): boolean;
   /** How to verify and read this provider's inbound webhooks; used by `createWebhookReceiver`. */
   readonly webhooks?: ProviderWebhooks;
+  /**
+   * The secrets this provider holds (keys, tokens it was given or fetched,
+   * their formats), so a hub it is registered with redacts them from the
+   * errors, events and logs it hands out. The values cannot be read back.
+   * Default: none.
+   */
+  readonly secrets?: SecretSet;
 }

@@ -1,5 +1,4 @@
 import { capabilityContractProblems, type CapabilityContract } from '../capabilities/capability';
-import { capabilityContracts } from '../capabilities/catalog';
 import { IntegrationError } from '../errors/integration-error';
 import type { ProviderCategory } from '../provider/provider-category';
 import type { ProviderV1 } from '../provider/provider';
@@ -34,10 +33,11 @@ export class ProviderRegistry {
 
   /**
    * @param contracts - the contracts known before any provider, at most one
-   *   per name (`conflict` otherwise). Default: core's built-in contracts.
-   *   Providers add the contracts they carry (`ProviderV1.contracts`).
+   *   per name (`conflict` otherwise). Default: none. Providers add the
+   *   contracts they carry (`ProviderV1.contracts`), core's built-in ones
+   *   included, so a hub knows exactly the capabilities it can route.
    */
-  constructor(contracts: readonly CapabilityContract[] = capabilityContracts) {
+  constructor(contracts: readonly CapabilityContract[] = []) {
     this.catalog = new ContractCatalog(contracts);
   }
 
@@ -171,7 +171,8 @@ export class ProviderRegistry {
           `manifest.capabilities.${index}`,
           contract === undefined
             ? `${entry.name} v${entry.version} has no contract: the hub knows none and the provider carries none ` +
-                '(define it with defineCapability, then build the provider with defineProvider or pass it to createHub({ capabilities }))'
+                '(build the provider with defineProvider, or list the contract in its `contracts` or in createHub({ capabilities }); ' +
+                "core's are exported by @switchyard/core/capabilities)"
             : `${entry.name} v${entry.version} has no contract: the hub routes ${entry.name} v${contract.version}`,
         );
         return;

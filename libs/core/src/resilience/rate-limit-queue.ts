@@ -1,4 +1,5 @@
-import Bottleneck from 'bottleneck';
+import { createRequire } from 'node:module';
+import type Bottleneck from 'bottleneck';
 import { IntegrationError } from '../errors/integration-error';
 import type { RateLimit } from './token-bucket';
 
@@ -80,6 +81,18 @@ interface Ticket {
   wake: (() => void) | undefined;
   /** Rejects the caller's promise and detaches its abort listener. */
   readonly reject: (reason: Error) => void;
+}
+
+let bottleneckModule: typeof Bottleneck | undefined;
+
+/**
+ * bottleneck, loaded by the first call that has to wait rather than by
+ * importing core (it costs ~10 ms and ~10 MiB). It is CommonJS, so `require`
+ * returns the one instance an `import` would.
+ */
+function loadBottleneck(): typeof Bottleneck {
+  bottleneckModule ??= createRequire(import.meta.url)('bottleneck') as typeof Bottleneck;
+  return bottleneckModule;
 }
 
 /**
@@ -261,15 +274,16 @@ export class RateLimitQueue {
   }
 
   private createLimiters(): Bottleneck[] {
-    if (this.shared === undefined) return [this.listen(new Bottleneck(localBottleneckSettings(this.limits)))];
+    const BottleneckClass = loadBottleneck();
+    if (this.shared === undefined) return [this.listen(new BottleneckClass(localBottleneckSettings(this.limits)))];
     const settings = sharedBottleneckSettings(this.limits, this.shared);
     try {
       const first = settings[0] ?? {};
       const connectionOptions = { clientOptions: first.clientOptions as unknown, Redis: first.Redis as unknown };
       this.connection =
         first.datastore === 'redis'
-          ? new Bottleneck.RedisConnection(connectionOptions)
-          : new Bottleneck.IORedisConnection(connectionOptions);
+          ? new BottleneckClass.RedisConnection(connectionOptions)
+          : new BottleneckClass.IORedisConnection(connectionOptions);
       this.connection.on('error', (error) => this.onError?.(error));
     } catch (error) {
       throw new IntegrationError({
@@ -282,7 +296,7 @@ export class RateLimitQueue {
         cause: error,
       });
     }
-    const limiters = settings.map((options) => this.listen(new Bottleneck({ ...options, connection: this.connection })));
+    const limiters = settings.map((options) => this.listen(new BottleneckClass({ ...options, connection: this.connection })));
     for (let index = 1; index < limiters.length; index += 1) limiters[index - 1]?.chain(limiters[index]);
     return limiters;
   }

@@ -1,4 +1,5 @@
-import pRetry, { type Options as PRetryOptions, type RetryContext } from 'p-retry';
+import type pRetryFunction from 'p-retry';
+import type { Options as PRetryOptions, RetryContext } from 'p-retry';
 import { IntegrationError, toIntegrationError } from '../errors/integration-error';
 import { abortReasonToError } from './deadline';
 
@@ -98,6 +99,25 @@ function optionsFor(policy: RetryPolicy): PRetryOptions {
   return options;
 }
 
+type PRetry = typeof pRetryFunction;
+let pRetryModule: Promise<PRetry> | undefined;
+
+/**
+ * p-retry, loaded by the first retry rather than by importing core (the
+ * success path never needs it). A failed load is not kept: the next retry
+ * tries again.
+ */
+function loadPRetry(): Promise<PRetry> {
+  pRetryModule ??= import('p-retry').then(
+    (module) => module.default,
+    (error: unknown) => {
+      pRetryModule = undefined;
+      throw error;
+    },
+  );
+  return pRetryModule;
+}
+
 /**
  * Retries a call on the same provider, after its first attempt failed with
  * `firstError` — the success path never gets here. Makes up to
@@ -152,6 +172,7 @@ export async function retryAfterFailure<T>(
   };
 
   try {
+    const pRetry = await loadPRetry();
     return await pRetry(input, { ...prepared, signal, shouldRetry });
   } catch (error) {
     if (isAborted(signal) && error === signal?.reason) throw abortReasonToError(error);

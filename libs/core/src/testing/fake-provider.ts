@@ -1,4 +1,5 @@
 import type { CapabilityContract } from '../capabilities/capability';
+import { findCapabilityContract } from '../capabilities/catalog';
 import { IntegrationError } from '../errors/integration-error';
 import type { ProviderCallContext, ProviderOperation, ProviderRequest, ProviderV1 } from '../provider/provider';
 import type { ProviderCategory } from '../provider/provider-category';
@@ -23,7 +24,7 @@ export interface FakeProviderOptions {
   /** Default: `cloud`. */
   readonly category?: ProviderCategory;
   readonly capabilities: readonly ProviderCapability[];
-  /** Contracts the provider carries (`ProviderV1.contracts`), for capabilities the hub does not know. Default: none. */
+  /** Contracts the provider carries (`ProviderV1.contracts`). Default: core's contract for each capability listed that core defines. */
   readonly contracts?: readonly CapabilityContract[];
   /** Answers a call; default: every call fails with `unsupported`. */
   readonly handle?: (request: ProviderRequest, context: ProviderCallContext) => unknown;
@@ -68,6 +69,12 @@ function abortable(delayMs: number, signal: AbortSignal): Promise<void> {
     }
     signal.addEventListener('abort', onAbort, { once: true });
   });
+}
+
+/** Core's contracts for the capabilities listed, skipping names core does not define. */
+function builtInContracts(capabilities: readonly ProviderCapability[]): CapabilityContract[] {
+  const contracts = capabilities.map((entry) => findCapabilityContract(entry.name, entry.version));
+  return [...new Set(contracts.filter((contract) => contract !== undefined))];
 }
 
 /**
@@ -137,7 +144,7 @@ export function createFakeProvider(options: FakeProviderOptions): FakeProvider {
     },
     isConfigured: () => options.configured ?? true,
     ...(options.operations === undefined ? {} : { operations: options.operations }),
-    ...(options.contracts === undefined ? {} : { contracts: options.contracts }),
+    contracts: options.contracts ?? builtInContracts(options.capabilities),
     failWith(error, failOptions) {
       failure = error;
       failuresLeft = failOptions?.times ?? Number.POSITIVE_INFINITY;

@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import {
-  computeV1,
   type ComputeOperationInput,
   type ComputeOperationName,
   type ComputeOperationOutput,
@@ -8,6 +7,7 @@ import {
   type InstanceState,
   type ProviderV1,
 } from '../index';
+import { computeV1 } from '../capabilities/index';
 import { createMemoryProvider, paginate, type MemoryFailure } from './memory-provider';
 
 /** One virtual machine a {@link createMemoryComputeProvider} starts with, or that `seed` adds. */

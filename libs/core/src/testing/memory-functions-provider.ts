@@ -1,12 +1,12 @@
 import { Buffer } from 'node:buffer';
 import {
-  functionsV1,
   type FunctionInfo,
   type FunctionsOperationInput,
   type FunctionsOperationName,
   type FunctionsOperationOutput,
   type ProviderV1,
 } from '../index';
+import { functionsV1 } from '../capabilities/index';
 import { createMemoryProvider, paginate, type MemoryFailure } from './memory-provider';
 
 /** Options for {@link createMemoryFunctionsProvider}. */

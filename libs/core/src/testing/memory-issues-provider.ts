@@ -1,11 +1,5 @@
-import {
-  issuesV1,
-  type Issue,
-  type IssuesOperationInput,
-  type IssuesOperationName,
-  type IssuesOperationOutput,
-  type ProviderV1,
-} from '../index';
+import { type Issue, type IssuesOperationInput, type IssuesOperationName, type IssuesOperationOutput, type ProviderV1 } from '../index';
+import { issuesV1 } from '../capabilities/index';
 import { createMemoryProvider, paginate, type MemoryFailure } from './memory-provider';
 
 /** A project of an in-memory issues provider. */

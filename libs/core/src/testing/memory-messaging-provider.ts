@@ -1,5 +1,4 @@
 import {
-  messagingV1,
   type MessageBlock,
   type MessagingOperationInput,
   type MessagingOperationName,
@@ -7,6 +6,7 @@ import {
   type ProviderV1,
   type Recipient,
 } from '../index';
+import { messagingV1 } from '../capabilities/index';
 import { createMemoryProvider, paginate, type MemoryFailure } from './memory-provider';
 
 /** A channel of an in-memory messaging provider. */

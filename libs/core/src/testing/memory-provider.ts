@@ -50,6 +50,7 @@ export function createMemoryProvider(definition: MemoryProviderDefinition): Prov
   return Object.freeze({
     specificationVersion: 'v1',
     manifest,
+    contracts: Object.freeze([contract]),
     execute(request, context) {
       return new Promise<unknown>((resolve) => {
         const operation = `${request.capability}.${request.operation}`;

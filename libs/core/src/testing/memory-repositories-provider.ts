@@ -1,7 +1,6 @@
 import { Buffer } from 'node:buffer';
 import { createHash } from 'node:crypto';
 import {
-  repositoriesV1,
   type Commit,
   type ProviderV1,
   type PullRequest,
@@ -10,6 +9,7 @@ import {
   type RepositoriesOperationOutput,
   type Repository,
 } from '../index';
+import { repositoriesV1 } from '../capabilities/index';
 import { createMemoryProvider, paginate, type MemoryFailure } from './memory-provider';
 import { DEFAULT_MEMORY_REPOSITORIES, type MemoryFile, type MemoryRepository } from './memory-repositories-data';
 

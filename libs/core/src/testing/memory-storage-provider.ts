@@ -1,6 +1,7 @@
 import { Buffer } from 'node:buffer';
 import { createHash } from 'node:crypto';
-import { storageV1, type ProviderV1, type StorageOperationInput, type StorageOperationName, type StorageOperationOutput } from '../index';
+import { type ProviderV1, type StorageOperationInput, type StorageOperationName, type StorageOperationOutput } from '../index';
+import { storageV1 } from '../capabilities/index';
 import { createMemoryProvider, type MemoryFailure } from './memory-provider';
 
 /** Options for {@link createMemoryStorageProvider}. */

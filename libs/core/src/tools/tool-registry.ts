@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import type { z } from 'zod';
 import type { OperationHints } from '../capabilities/capability';
 import { IntegrationError } from '../errors/integration-error';
 import type { ExecuteOptions } from '../router/router-options';
@@ -115,10 +115,18 @@ export class ToolRegistry {
       : this.dependencies.callProviderOperation(target.provider, target.operation, args, options);
   }
 
+  /**
+   * The schema's own `toJSONSchema` (zod 4's schemas carry it), so core never
+   * loads zod itself: the package that built the schema already has.
+   */
   private jsonSchema(schema: z.ZodType): Record<string, unknown> {
     let cached = this.schemaCache.get(schema);
     if (cached === undefined) {
-      cached = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' });
+      const convertible = schema as z.ZodType & { toJSONSchema?: (params: object) => Record<string, unknown> };
+      cached =
+        typeof convertible.toJSONSchema === 'function'
+          ? convertible.toJSONSchema({ io: 'input', unrepresentable: 'any' })
+          : { description: 'Arguments as the operation documents them (its schema cannot be shown as JSON Schema).' };
       this.schemaCache.set(schema, cached);
     }
     return cached;

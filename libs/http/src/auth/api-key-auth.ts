@@ -1,5 +1,5 @@
 import type { AuthResult, AuthStrategy } from './auth-strategy';
-import { withSecret } from './auth-strategy';
+import { secretApply } from './auth-strategy';
 
 /** Settings of {@link apiKeyAuth}. Give `value` or `getValue`. */
 export interface ApiKeyAuthOptions {
@@ -14,8 +14,8 @@ export interface ApiKeyAuthOptions {
 }
 
 /**
- * Sends an API key in a header or query parameter. The key is registered
- * with core's redaction, so it never shows in errors or logs.
+ * Sends an API key in a header or query parameter. The key is kept in
+ * the client's `secrets`, so it never shows in errors or logs.
  *
  * @example
  * ```ts
@@ -25,15 +25,9 @@ export interface ApiKeyAuthOptions {
 export function apiKeyAuth(options: ApiKeyAuthOptions): AuthStrategy {
   const name = options.in === 'header' ? options.name.toLowerCase() : options.name;
   const source = options.value ?? options.getValue ?? '';
-  let cached: AuthResult | undefined;
   const build = (value: string): AuthResult => (options.in === 'header' ? { headers: { [name]: value } } : { query: { [name]: value } });
   return {
     kind: 'api-key',
-    apply: () => {
-      if (cached !== undefined) return cached;
-      const result = withSecret(source, `API key (${options.name})`, build);
-      if (typeof source === 'string') cached = result as AuthResult;
-      return result;
-    },
+    apply: secretApply(source, `API key (${options.name})`, (value) => ({ result: build(value), secrets: [value] })),
   };
 }

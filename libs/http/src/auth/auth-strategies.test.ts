@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { redactText } from '@switchyard/core';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { redactText, SecretSet } from '@switchyard/core';
 import { startFaultServer, type FaultServer } from '@switchyard/testing';
 import { apiKeyAuth, basicAuth, bearerAuth, createHttpClient, signedRequestAuth, type AuthStrategy } from '../index';
 
@@ -15,25 +15,38 @@ describe('auth strategies', () => {
     await server.close();
   });
 
+  /** The client's secrets, shared by every request of a test, as a provider's set would be. */
+  let secrets = new SecretSet();
+
+  beforeEach(() => {
+    secrets = new SecretSet();
+  });
+
   async function send(auth: AuthStrategy, request: { method?: string; body?: unknown } = {}) {
-    const client = createHttpClient({ baseURL: server.url, allowPrivateNetwork: true, auth });
+    const client = createHttpClient({ baseURL: server.url, allowPrivateNetwork: true, auth, secrets });
     await client.request({ path: '/whoami', query: { page: 1 }, ...request });
     return server.requests.at(-1)!;
   }
 
-  it('bearerAuth sends the token and registers it as a secret', async () => {
+  it('bearerAuth sends the token and keeps it in the client’s secrets', async () => {
     const recorded = await send(bearerAuth({ token: 'bearer-token-value-1' }));
     expect(recorded.headers.authorization).toBe('Bearer bearer-token-value-1');
-    expect(redactText('leaked bearer-token-value-1')).not.toContain('bearer-token-value-1');
+    expect(redactText('leaked bearer-token-value-1', secrets)).toBe('leaked [REDACTED]');
+    // Nothing is process-wide: a set the token was never given does not know it.
+    expect(redactText('leaked bearer-token-value-1', new SecretSet())).toBe('leaked bearer-token-value-1');
+    await send(bearerAuth({ token: 'bearer-token-value-1' }));
+    expect(secrets.size).toBe(1);
   });
 
-  it('bearerAuth resolves the token lazily on each request, with a custom scheme', async () => {
+  it('bearerAuth resolves the token lazily on each request, with a custom scheme; a new token replaces the old one', async () => {
     let calls = 0;
     const auth = bearerAuth({ scheme: 'Bot', getToken: () => Promise.resolve(`lazy-token-${(calls += 1)}-abcdef`) });
     expect(calls).toBe(0);
     expect((await send(auth)).headers.authorization).toBe('Bot lazy-token-1-abcdef');
     expect((await send(auth)).headers.authorization).toBe('Bot lazy-token-2-abcdef');
-    expect(redactText('lazy-token-2-abcdef')).toBe('[REDACTED]');
+    expect(redactText('lazy-token-2-abcdef', secrets)).toBe('[REDACTED]');
+    expect(redactText('lazy-token-1-abcdef', secrets)).toBe('lazy-token-1-abcdef');
+    expect(secrets.size).toBe(1);
   });
 
   it('apiKeyAuth sends the key in a header or the query string', async () => {
@@ -42,13 +55,20 @@ describe('auth strategies', () => {
     );
     const recorded = await send(apiKeyAuth({ in: 'query', name: 'key', getValue: () => 'query-key-123456' }));
     expect(recorded.path).toBe('/whoami?page=1&key=query-key-123456');
-    expect(redactText('query-key-123456')).toBe('[REDACTED]');
+    expect(redactText('header-key-123456 query-key-123456', secrets)).toBe('[REDACTED] [REDACTED]');
   });
 
   it('basicAuth encodes user and password', async () => {
     const recorded = await send(basicAuth({ username: 'ACcount', password: 'basic-password-1' }));
-    expect(recorded.headers.authorization).toBe(`Basic ${Buffer.from('ACcount:basic-password-1').toString('base64')}`);
-    expect(redactText('basic-password-1')).toBe('[REDACTED]');
+    const encoded = Buffer.from('ACcount:basic-password-1').toString('base64');
+    expect(recorded.headers.authorization).toBe(`Basic ${encoded}`);
+    expect(redactText(`basic-password-1 ${encoded}`, secrets)).toBe('[REDACTED] [REDACTED]');
+  });
+
+  it('basicAuth without a password keeps the user name (an API key) secret', async () => {
+    const recorded = await send(basicAuth({ username: 'sk-user-name-key-1' }));
+    expect(recorded.headers.authorization).toBe(`Basic ${Buffer.from('sk-user-name-key-1:').toString('base64')}`);
+    expect(redactText('sk-user-name-key-1', secrets)).toBe('[REDACTED]');
   });
 
   it('rejects with an auth error when a secret is missing, without sending', async () => {

@@ -1,5 +1,5 @@
-import type { AuthResult, AuthStrategy } from './auth-strategy';
-import { withSecret } from './auth-strategy';
+import type { AuthStrategy } from './auth-strategy';
+import { secretApply } from './auth-strategy';
 
 /** Settings of {@link bearerAuth}. Give `token` or `getToken`. */
 export interface BearerAuthOptions {
@@ -12,8 +12,9 @@ export interface BearerAuthOptions {
 }
 
 /**
- * Sends `Authorization: Bearer <token>`. The token is registered with core's
- * redaction.
+ * Sends `Authorization: Bearer <token>`. The token is kept in the client's
+ * `secrets` (a token from `getToken` in a slot of this strategy's own, so a
+ * rotated token replaces the one before it), so it is redacted.
  *
  * @example
  * ```ts
@@ -23,15 +24,11 @@ export interface BearerAuthOptions {
 export function bearerAuth(options: BearerAuthOptions): AuthStrategy {
   const scheme = options.scheme ?? 'Bearer';
   const source = options.token ?? options.getToken ?? '';
-  const build = (token: string): AuthResult => ({ headers: { authorization: `${scheme} ${token}` } });
-  let cached: AuthResult | undefined;
   return {
     kind: 'bearer',
-    apply: () => {
-      if (cached !== undefined) return cached;
-      const result = withSecret(source, 'bearer token', build);
-      if (typeof source === 'string') cached = result as AuthResult;
-      return result;
-    },
+    apply: secretApply(source, 'bearer token', (token) => ({
+      result: { headers: { authorization: `${scheme} ${token}` } },
+      secrets: [token],
+    })),
   };
 }

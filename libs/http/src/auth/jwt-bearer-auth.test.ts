@@ -1,5 +1,6 @@
 import { generateKeyPairSync, verify } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { redactText, SecretSet } from '@switchyard/core';
 import { startFaultServer, type FaultServer } from '@switchyard/testing';
 import { createHttpClient, createJwt, jwtBearerAuth, oauth2Auth } from '../index';
 
@@ -53,11 +54,13 @@ describe('JWTs', () => {
     expect(verify('sha256', Buffer.from(es.signingInput), { key: ec.publicKey, dsaEncoding: 'ieee-p1363' }, es.signature)).toBe(true);
   });
 
-  it('jwtBearerAuth sends the JWT and re-signs it only near expiry', async () => {
+  it('jwtBearerAuth sends the JWT and re-signs it only near expiry, the new JWT replacing the old in the client’s secrets', async () => {
     let clock = Date.parse('2026-11-22T00:00:00Z');
+    const secrets = new SecretSet();
     const client = createHttpClient({
       baseURL: server.url,
       allowPrivateNetwork: true,
+      secrets,
       auth: jwtBearerAuth({ privateKey: rsa.privateKey, claims: { iss: 'app' }, lifetimeSeconds: 600, now: () => clock }),
     });
     await client.request({ path: '/app' });
@@ -69,6 +72,10 @@ describe('JWTs', () => {
     expect(tokens[0]).toMatch(/^Bearer [\w-]+\.[\w-]+\.[\w-]+$/);
     expect(tokens[1]).toBe(tokens[0]);
     expect(tokens[2]).not.toBe(tokens[0]);
+    const [first, latest] = [tokens[0]!.slice('Bearer '.length), tokens[2]!.slice('Bearer '.length)];
+    expect(secrets.size).toBe(1);
+    expect(redactText(latest, secrets)).toBe('[REDACTED]');
+    expect(redactText(first, secrets)).toBe(first);
   });
 
   it('oauth2Auth exchanges a JWT assertion (RFC 7523)', async () => {

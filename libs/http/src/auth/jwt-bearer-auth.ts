@@ -1,10 +1,10 @@
 import { createPrivateKey, sign, type KeyObject } from 'node:crypto';
-import { registerSecret } from '@switchyard/core';
 import type { AuthResult, AuthStrategy } from './auth-strategy';
+import { strategySlot } from './auth-strategy';
 
 /** Settings of {@link createJwt}. */
 export interface JwtOptions {
-  /** PEM private key (registered with core's redaction) or a `KeyObject`. */
+  /** PEM private key or a `KeyObject`. `jwtBearerAuth` keeps a PEM string in the client's `secrets`. */
   readonly privateKey: string | KeyObject;
   /** `RS256` (RSA) or `ES256` (P-256). Default `RS256`. */
   readonly algorithm?: 'RS256' | 'ES256' | undefined;
@@ -25,7 +25,10 @@ function base64UrlJson(value: unknown): string {
 /**
  * Signs a compact JWT (`iat` 30 s in the past against clock skew, `exp` after
  * `lifetimeSeconds`): for GitHub App tokens, or as the assertion of an
- * OAuth2 JWT-bearer grant (RFC 7523, e.g. Google service accounts).
+ * OAuth2 JWT-bearer grant (RFC 7523, e.g. Google service accounts). Keeping
+ * the key and the token secret is the caller's part: `jwtBearerAuth` and
+ * `oauth2Auth` keep them in their clients' `secrets`; elsewhere add the key
+ * to the provider's `SecretSet` and `set` the token in a slot.
  *
  * @example
  * ```ts
@@ -38,12 +41,9 @@ export function createJwt(options: JwtOptions): string {
   const header = base64UrlJson({ alg: algorithm, typ: 'JWT', ...(options.keyId === undefined ? {} : { kid: options.keyId }) });
   const payload = base64UrlJson({ ...options.claims, iat: issuedAt, exp: issuedAt + 30 + (options.lifetimeSeconds ?? 600) });
   const signingInput = `${header}.${payload}`;
-  if (typeof options.privateKey === 'string') registerSecret(options.privateKey);
   const key = typeof options.privateKey === 'string' ? createPrivateKey(options.privateKey) : options.privateKey;
   const signature = sign('sha256', Buffer.from(signingInput), algorithm === 'ES256' ? { key, dsaEncoding: 'ieee-p1363' } : key);
-  const token = `${signingInput}.${signature.toString('base64url')}`;
-  registerSecret(token);
-  return token;
+  return `${signingInput}.${signature.toString('base64url')}`;
 }
 
 /** Settings of {@link jwtBearerAuth}: those of {@link createJwt}, plus how early to re-sign. */
@@ -55,8 +55,10 @@ export interface JwtBearerAuthOptions extends JwtOptions {
 /**
  * Sends a self-signed JWT as `Authorization: Bearer <jwt>` (GitHub Apps and
  * other APIs that accept signed assertions directly), re-signed shortly
- * before it expires. For the OAuth2 JWT-bearer grant, pass an assertion
- * built with {@link createJwt} to `oauth2Auth` instead.
+ * before it expires. The current JWT (in a slot of this strategy's own, so a
+ * new one replaces it) and a PEM key are kept in the client's `secrets`.
+ * For the OAuth2 JWT-bearer grant, pass an assertion built with
+ * {@link createJwt} to `oauth2Auth` instead.
  *
  * @example
  * ```ts
@@ -67,14 +69,18 @@ export function jwtBearerAuth(options: JwtBearerAuthOptions): AuthStrategy {
   const now = options.now ?? Date.now;
   const lifetimeMs = (options.lifetimeSeconds ?? 600) * 1000;
   const skewMs = Math.min(options.refreshSkewMs ?? 60_000, lifetimeMs / 2);
-  let current: { result: AuthResult; refreshAt: number } | undefined;
+  const slot = strategySlot('jwt-bearer');
+  let current: { token: string; result: AuthResult; refreshAt: number } | undefined;
   return {
     kind: 'jwt-bearer',
-    apply: () => {
+    apply: (request) => {
       const time = now();
       if (current === undefined || time >= current.refreshAt) {
-        current = { result: { headers: { authorization: `Bearer ${createJwt(options)}` } }, refreshAt: time + lifetimeMs - skewMs };
+        const token = createJwt(options);
+        current = { token, result: { headers: { authorization: `Bearer ${token}` } }, refreshAt: time + lifetimeMs - skewMs };
       }
+      if (typeof options.privateKey === 'string') request.secrets.add(options.privateKey);
+      request.secrets.set(slot, current.token);
       return current.result;
     },
   };

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
-import { redactText } from '@switchyard/core';
+import { redactText, SecretSet } from '@switchyard/core';
 import { startFaultServer, type FaultServer, type RecordedRequest } from '@switchyard/testing';
 import { buildAuthorizationUrl, createHttpClient, createPkcePair, oauth2Auth, type OAuth2Tokens } from '../index';
 
@@ -16,7 +16,10 @@ describe('oauth2Auth', () => {
       'POST /oauth/token': (request) => {
         const form = new URLSearchParams(request.body);
         if (form.get('refresh_token') === 'revoked-refresh-token')
-          return { status: 400, body: { error: 'invalid_grant', error_description: 'Token has been revoked' } };
+          return {
+            status: 400,
+            body: { error: 'invalid_grant', error_description: `Token has been revoked: ${form.get('refresh_token')}` },
+          };
         issued += 1;
         return {
           delayMs: 30,
@@ -39,8 +42,8 @@ describe('oauth2Auth', () => {
     await server.close();
   });
 
-  function client(auth: ReturnType<typeof oauth2Auth>) {
-    return createHttpClient({ baseURL: `${server.url}/api`, allowPrivateNetwork: true, auth });
+  function client(auth: ReturnType<typeof oauth2Auth>, secrets = new SecretSet()) {
+    return createHttpClient({ baseURL: `${server.url}/api`, allowPrivateNetwork: true, auth, secrets });
   }
 
   it('fetches one client-credentials token for concurrent requests (single flight) and reuses it', async () => {
@@ -51,7 +54,8 @@ describe('oauth2Auth', () => {
       grant: { type: 'client_credentials', scope: 'read' },
       allowPrivateNetwork: true,
     });
-    const api = client(auth);
+    const secrets = new SecretSet();
+    const api = client(auth, secrets);
     await Promise.all(Array.from({ length: 10 }, () => api.request({ path: '/me' })));
     await api.request({ path: '/me' });
     expect(tokenRequests()).toHaveLength(1);
@@ -62,7 +66,41 @@ describe('oauth2Auth', () => {
     const authorizations = new Set(apiRequests().map((request) => request.headers.authorization));
     expect(authorizations.size).toBe(1);
     expect([...authorizations][0]).toMatch(/^Bearer access-token-\d+-abcdef$/);
-    expect(redactText('client-secret-123')).toBe('[REDACTED]');
+    expect(redactText(`client-secret-123 ${[...authorizations][0]}`, secrets)).toBe('[REDACTED] Bearer [REDACTED]');
+  });
+
+  it('keeps the access token in the client’s secrets, and a refreshed one replaces it', async () => {
+    let clock = 1_000_000;
+    const seen: OAuth2Tokens[] = [];
+    const secrets = new SecretSet();
+    const api = client(
+      oauth2Auth({
+        tokenURL: `${server.url}/oauth/token`,
+        clientId: 'app',
+        clientSecret: 'client-secret-123',
+        grant: { type: 'refresh_token', refreshToken: 'initial-refresh-token' },
+        allowPrivateNetwork: true,
+        now: () => clock,
+        onTokens: (tokens) => seen.push(tokens),
+      }),
+      secrets,
+    );
+    await api.request({ path: '/me' });
+    const first = seen[0]!;
+    expect(redactText(`${first.accessToken} ${first.refreshToken}`, secrets)).toBe('[REDACTED] [REDACTED]');
+    const size = secrets.size;
+    clock += 3_600_000;
+    await api.request({ path: '/me' });
+    await api.request({ path: '/me' });
+    const second = seen[1]!;
+    expect(seen).toHaveLength(2);
+    expect(second.accessToken).not.toBe(first.accessToken);
+    expect(apiRequests().at(-1)!.headers.authorization).toBe(`Bearer ${second.accessToken}`);
+    expect(secrets.size).toBe(size);
+    expect(redactText(`${second.accessToken} ${second.refreshToken} client-secret-123`, secrets)).toBe('[REDACTED] [REDACTED] [REDACTED]');
+    // The replaced tokens are no longer held: nothing can send them any more.
+    expect(redactText(first.accessToken, secrets)).toBe(first.accessToken);
+    expect(redactText(first.refreshToken!, secrets)).toBe(first.refreshToken);
   });
 
   it('refreshes before expiry with the rotated refresh token, and reports new tokens', async () => {

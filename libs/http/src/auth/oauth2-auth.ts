@@ -1,8 +1,9 @@
-import { IntegrationError, registerSecret } from '@switchyard/core';
+import { IntegrationError, SecretSet } from '@switchyard/core';
 import type { Dispatcher } from 'undici';
 import { createHttpClient } from '../http-client';
 import type { ResponseSchema } from '../response-schema';
 import type { AuthResult, AuthStrategy } from './auth-strategy';
+import { strategySlot } from './auth-strategy';
 
 /** The grant {@link oauth2Auth} obtains its first token with. */
 export type OAuth2Grant =
@@ -29,7 +30,7 @@ export interface OAuth2AuthOptions {
   /** The token endpoint, e.g. `https://oauth2.googleapis.com/token`. */
   readonly tokenURL: string;
   readonly clientId: string;
-  /** Omit for public clients (PKCE). Registered with core's redaction. */
+  /** Omit for public clients (PKCE). Kept in the strategy's and the client's `secrets`. */
   readonly clientSecret?: string | undefined;
   /** How the first token is obtained; later tokens use the refresh token when there is one. */
   readonly grant: OAuth2Grant;
@@ -81,13 +82,26 @@ const tokenResponseSchema: ResponseSchema<TokenResponse> = {
   },
 };
 
+/** The tokens in use and the header they make. */
+interface CurrentTokens {
+  readonly accessToken: string;
+  readonly refreshToken: string | undefined;
+  readonly result: AuthResult;
+  readonly refreshAt: number;
+}
+
 /**
  * OAuth2 bearer tokens from a token endpoint: client credentials, a refresh
  * token, an authorization code (with a PKCE verifier) or a JWT assertion. Tokens are fetched
  * on first use and refreshed `refreshSkewMs` before they expire; concurrent
  * requests share one refresh (single flight). A rotated refresh token
- * replaces the old one and is handed to `onTokens`. Every token and secret is
- * registered with core's redaction. A rejected grant is an `auth` error.
+ * replaces the old one and is handed to `onTokens`. A rejected grant is an
+ * `auth` error. Secrets: the token endpoint's client redacts with a set of
+ * the strategy's own (client secret, grant, assertions, tokens); each
+ * request it authenticates gets the client secret, and the current access
+ * and refresh tokens in slots of this strategy's own (`oauth2#<n>:access`,
+ * `oauth2#<n>:refresh`), in its client's `secrets`: a refreshed token
+ * replaces the one before it.
  *
  * @example
  * ```ts
@@ -96,31 +110,51 @@ const tokenResponseSchema: ResponseSchema<TokenResponse> = {
  */
 export function oauth2Auth(options: OAuth2AuthOptions): OAuth2AuthStrategy {
   const tokenURL = new URL(options.tokenURL);
+  const slot = strategySlot('oauth2');
+  const accessSlot = `${slot}:access`;
+  const refreshSlot = `${slot}:refresh`;
+  const assertionSlot = `${slot}:assertion`;
+  /** What the token endpoint is sent and answers: its client redacts with these. */
+  const tokenSecrets = new SecretSet();
   const client = createHttpClient({
     baseURL: tokenURL.origin,
     dispatcher: options.dispatcher,
     allowPrivateNetwork: options.allowPrivateNetwork,
     provider: options.provider,
+    secrets: tokenSecrets,
   });
   const now = options.now ?? Date.now;
   const skewMs = options.refreshSkewMs ?? 60_000;
   const useBasic = (options.clientAuthentication ?? 'basic') === 'basic';
-  registerSecret(options.clientSecret);
+  const basicCredentials =
+    useBasic && options.clientSecret !== undefined
+      ? Buffer.from(`${encodeURIComponent(options.clientId)}:${encodeURIComponent(options.clientSecret)}`).toString('base64')
+      : undefined;
+  tokenSecrets.add(options.clientSecret);
+  tokenSecrets.add(basicCredentials);
   let grant: OAuth2Grant | undefined = options.grant;
-  if (grant.type === 'refresh_token') registerSecret(grant.refreshToken);
+  if (grant.type === 'refresh_token') tokenSecrets.set(refreshSlot, grant.refreshToken);
   if (grant.type === 'authorization_code') {
-    registerSecret(grant.code);
-    registerSecret(grant.codeVerifier);
+    tokenSecrets.add(grant.code);
+    tokenSecrets.add(grant.codeVerifier);
   }
-  let current: { result: AuthResult; refreshAt: number } | undefined;
-  let pending: Promise<AuthResult> | undefined;
+  let current: CurrentTokens | undefined;
+  let pending: Promise<CurrentTokens> | undefined;
+
+  /** Keeps what this strategy holds in the set of the client whose request it authenticates. */
+  function authenticate(secrets: SecretSet, tokens: CurrentTokens): AuthResult {
+    secrets.add(options.clientSecret);
+    secrets.set(accessSlot, tokens.accessToken);
+    secrets.set(refreshSlot, tokens.refreshToken);
+    return tokens.result;
+  }
 
   async function form(from: OAuth2Grant): Promise<URLSearchParams> {
     const body = new URLSearchParams({ grant_type: from.type === 'jwt_bearer' ? JWT_BEARER_GRANT_TYPE : from.type });
     if ((from.type === 'client_credentials' || from.type === 'jwt_bearer') && from.scope !== undefined) body.set('scope', from.scope);
     if (from.type === 'jwt_bearer') {
       const assertion = await from.assertion();
-      registerSecret(assertion);
+      tokenSecrets.set(assertionSlot, assertion);
       body.set('assertion', assertion);
     }
     if (from.type === 'refresh_token') body.set('refresh_token', from.refreshToken);
@@ -134,7 +168,7 @@ export function oauth2Auth(options: OAuth2AuthOptions): OAuth2AuthStrategy {
     return body;
   }
 
-  async function fetchToken(): Promise<AuthResult> {
+  async function fetchToken(): Promise<CurrentTokens> {
     if (grant === undefined) {
       throw new IntegrationError({
         kind: 'auth',
@@ -143,12 +177,7 @@ export function oauth2Auth(options: OAuth2AuthOptions): OAuth2AuthStrategy {
         isRetryable: false,
       });
     }
-    const headers: Record<string, string> = {};
-    if (useBasic && options.clientSecret !== undefined) {
-      const encoded = Buffer.from(`${encodeURIComponent(options.clientId)}:${encodeURIComponent(options.clientSecret)}`).toString('base64');
-      registerSecret(encoded);
-      headers.authorization = `Basic ${encoded}`;
-    }
+    const headers: Record<string, string> = basicCredentials === undefined ? {} : { authorization: `Basic ${basicCredentials}` };
     let data: TokenResponse;
     try {
       ({ data } = await client.request({
@@ -171,9 +200,9 @@ export function oauth2Auth(options: OAuth2AuthOptions): OAuth2AuthStrategy {
       }
       throw error;
     }
-    registerSecret(data.access_token);
-    registerSecret(data.refresh_token);
     const refreshToken = data.refresh_token ?? (grant.type === 'refresh_token' ? grant.refreshToken : undefined);
+    tokenSecrets.set(accessSlot, data.access_token);
+    tokenSecrets.set(refreshSlot, refreshToken);
     // An authorization code is single-use; client credentials and fresh assertions can always be sent again.
     grant =
       refreshToken !== undefined
@@ -182,22 +211,26 @@ export function oauth2Auth(options: OAuth2AuthOptions): OAuth2AuthStrategy {
           ? grant
           : undefined;
     const expiresAt = data.expires_in === undefined ? undefined : now() + data.expires_in * 1000;
-    const result: AuthResult = { headers: { authorization: `Bearer ${data.access_token}` } };
     // Short-lived tokens refresh at half their lifetime rather than on every request.
     const lifetimeMs = data.expires_in === undefined ? Number.POSITIVE_INFINITY : data.expires_in * 1000;
-    current = { result, refreshAt: (expiresAt ?? Number.POSITIVE_INFINITY) - Math.min(skewMs, lifetimeMs / 2) };
+    current = {
+      accessToken: data.access_token,
+      refreshToken,
+      result: { headers: { authorization: `Bearer ${data.access_token}` } },
+      refreshAt: (expiresAt ?? Number.POSITIVE_INFINITY) - Math.min(skewMs, lifetimeMs / 2),
+    };
     options.onTokens?.({ accessToken: data.access_token, refreshToken, expiresAt, scope: data.scope });
-    return result;
+    return current;
   }
 
   return {
     kind: 'oauth2',
-    apply: () => {
-      if (current !== undefined && now() < current.refreshAt) return current.result;
+    apply: (request) => {
+      if (current !== undefined && now() < current.refreshAt) return authenticate(request.secrets, current);
       pending ??= fetchToken().finally(() => {
         pending = undefined;
       });
-      return pending;
+      return pending.then((tokens) => authenticate(request.secrets, tokens));
     },
     invalidate: () => {
       current = undefined;

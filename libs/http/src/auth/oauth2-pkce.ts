@@ -1,9 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { registerSecret } from '@switchyard/core';
 
 /** A PKCE (RFC 7636) verifier and its S256 challenge. */
 export interface PkcePair {
-  /** Keep this secret until the token exchange; registered with core's redaction. */
+  /** Keep this secret until the token exchange; `oauth2Auth` keeps it in its `secrets`. */
   readonly codeVerifier: string;
   /** Send this in the authorization URL. */
   readonly codeChallenge: string;
@@ -22,7 +21,6 @@ export interface PkcePair {
  */
 export function createPkcePair(): PkcePair {
   const codeVerifier = randomBytes(32).toString('base64url');
-  registerSecret(codeVerifier);
   const codeChallenge = createHash('sha256').update(codeVerifier).digest('base64url');
   return { codeVerifier, codeChallenge, codeChallengeMethod: 'S256' };
 }

@@ -4,10 +4,12 @@ import type { AuthRequest, AuthResult, AuthStrategy } from './auth-strategy';
  * Authenticates each request with a signature computed from it (AWS SigV4,
  * HMAC-signed webhooks to partners, ...): `sign` receives the method,
  * origin, path, headers and encoded body and returns the headers or query
- * parameters to add. Register any long-lived signing key with
- * `registerSecret` yourself; per-request signatures are not registered
- * (they would grow the redaction list forever), and request headers never
- * reach errors.
+ * parameters to add. Keep any long-lived signing key in the client's
+ * secrets: give the client (or integration) the provider's `SecretSet`
+ * holding it, or call `request.secrets.add(key)` in `sign`. Per-request
+ * signatures are not kept (they would only churn the set); the client
+ * redacts a request's own auth headers and query values from its errors,
+ * and request headers never reach errors otherwise.
  *
  * @example
  * ```ts

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import type { HubEvents } from '../events/hub-events';
+import { createHub, type HubEvents } from '@switchyard/core';
 import { createMemoryStore } from '../store/memory-store';
-import { githubHeaders, githubSchemeProvider, PLANTED_SECRET, TEST_PROVIDER_ID } from '../webhooks/test-fixtures';
-import { createHub } from './create-hub';
+import { githubHeaders, githubSchemeProvider, PLANTED_SECRET, TEST_PROVIDER_ID } from './test-fixtures';
+import { createWebhookReceiver } from './webhook-receiver';
 
-describe('hub.webhookReceiver', () => {
+describe('createWebhookReceiver({ hub })', () => {
   it('verifies webhooks of the hub’s providers and reports them on the hub’s events', async () => {
     const received: HubEvents['webhook.received'][] = [];
     const duplicates: HubEvents['webhook.duplicate'][] = [];
@@ -12,7 +12,7 @@ describe('hub.webhookReceiver', () => {
       providers: [githubSchemeProvider()],
       events: { 'webhook.received': (event) => received.push(event), 'webhook.duplicate': (event) => duplicates.push(event) },
     });
-    const webhooks = hub.webhookReceiver({ store: createMemoryStore(), secret: () => PLANTED_SECRET });
+    const webhooks = createWebhookReceiver({ hub, store: createMemoryStore(), secret: () => PLANTED_SECRET });
     const rawBody = JSON.stringify({ action: 'opened', repository: { full_name: 'acme/website' }, sender: { login: 'octocat' } });
     const headers = githubHeaders(rawBody, { deliveryId: 'delivery-7', event: 'issues' });
     const first = await webhooks.receive({ provider: TEST_PROVIDER_ID, headers, rawBody });
@@ -22,5 +22,9 @@ describe('hub.webhookReceiver', () => {
     expect(duplicates.map((event) => event.deliveryId)).toEqual(['delivery-7']);
     expect(JSON.stringify([received, duplicates])).not.toContain(PLANTED_SECRET);
     await hub.close();
+  });
+
+  it('refuses to start without a hub or providers', () => {
+    expect(() => createWebhookReceiver({ store: createMemoryStore(), secret: () => PLANTED_SECRET })).toThrow(/needs `hub` or `providers`/);
   });
 });

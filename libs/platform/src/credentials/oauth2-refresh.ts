@@ -1,47 +1,21 @@
-import { IntegrationError, toIntegrationError } from '../errors/integration-error';
-import { registerSecret } from '../errors/redact';
+import {
+  IntegrationError,
+  redactIntegrationError,
+  toIntegrationError,
+  type SecretSet,
+  type CredentialRefreshEvent,
+  type OAuth2RefreshFunction,
+  type OAuth2RefreshResult,
+  type OAuth2TokenSet,
+} from '@switchyard/core';
+
+export type { CredentialRefreshEvent, OAuth2RefreshFunction, OAuth2RefreshResult, OAuth2TokenSet };
 
 /** The credential field an integration's OAuth2 token set is sealed under, as one record (so one compare-and-swap covers it). */
 export const OAUTH2_TOKEN_FIELD = 'oauth2';
 
 /** Default of {@link OAuth2RefreshOptions.refreshSkewMs}: refresh a minute before the access token expires. */
 export const DEFAULT_REFRESH_SKEW_MS = 60_000;
-
-/** An integration's OAuth2 tokens as the vault keeps them (sealed, in one record). */
-export interface OAuth2TokenSet {
-  /** Default: none, so the first `getAccessToken` refreshes. */
-  readonly accessToken?: string | undefined;
-  /** Default: none; without one an expired access token cannot be refreshed (`auth`). */
-  readonly refreshToken?: string | undefined;
-  /** When the access token expires, in epoch ms. Default: never. */
-  readonly expiresAt?: number | undefined;
-}
-
-/** What a refresh function returns: the provider's token response. */
-export interface OAuth2RefreshResult {
-  readonly accessToken: string;
-  /** A rotated refresh token. Default: the provider kept the old one, and so does the vault. */
-  readonly refreshToken?: string | undefined;
-  /** Lifetime of the new access token, in seconds. */
-  readonly expiresInSeconds: number;
-}
-
-/** Exchanges a refresh token for new tokens at the provider's token endpoint. */
-export type OAuth2RefreshFunction = (refreshToken: string) => Promise<OAuth2RefreshResult>;
-
-/**
- * One OAuth2 refresh, as the vault reports it (and the hub re-emits as its
- * `credential.refresh` event). Never holds a token.
- * - `refreshed`: this process exchanged the refresh token and stored the result;
- * - `adopted`: another process refreshed first, and its stored token is used;
- * - `failed`: no usable token; `error` says why.
- */
-export interface CredentialRefreshEvent {
-  readonly integrationId: string;
-  readonly outcome: 'refreshed' | 'adopted' | 'failed';
-  readonly durationMs: number;
-  readonly error?: { readonly kind: IntegrationError['kind']; readonly message: string } | undefined;
-}
 
 /** Options of the OAuth2 part of the credential manager. */
 export interface OAuth2RefreshOptions {
@@ -51,6 +25,8 @@ export interface OAuth2RefreshOptions {
   readonly refreshSkewMs?: number | undefined;
   /** Epoch ms. Default: `Date.now`. */
   readonly clock?: (() => number) | undefined;
+  /** The vault's secrets: a failed refresh, thrown and reported, is redacted with them. Default: none. */
+  readonly secrets?: SecretSet | undefined;
 }
 
 /** A decrypted record and the store version it was read at. */
@@ -87,21 +63,39 @@ function optionalText(value: unknown): string | undefined {
   return typeof value === 'string' && value !== '' ? value : undefined;
 }
 
-function parseTokens(integrationId: string, value: string): OAuth2TokenSet {
+/** The sealed JSON of a token set as an object; `undefined` when it is not one. */
+function tokenRecord(value: string): Record<string, unknown> | undefined {
   let parsed: unknown;
   try {
     parsed = JSON.parse(value);
   } catch {
-    parsed = undefined;
+    return undefined;
   }
-  if (typeof parsed !== 'object' || parsed === null) {
+  return typeof parsed === 'object' && parsed !== null ? (parsed as Record<string, unknown>) : undefined;
+}
+
+/**
+ * Keeps an integration's OAuth2 tokens, from the sealed value of its
+ * `oauth2` record, in `secrets`: the access and refresh tokens each in a slot
+ * of the integration (`<id>/oauth2:access`, `<id>/oauth2:refresh`), so a
+ * refreshed token replaces the one before it. `undefined` (a deleted record)
+ * empties both.
+ */
+export function keepOAuth2Tokens(secrets: SecretSet, integrationId: string, sealedValue: string | undefined): void {
+  const record = sealedValue === undefined ? undefined : tokenRecord(sealedValue);
+  secrets.set(`${integrationId}/oauth2:access`, optionalText(record?.['accessToken']));
+  secrets.set(`${integrationId}/oauth2:refresh`, optionalText(record?.['refreshToken']));
+}
+
+function parseTokens(integrationId: string, value: string): OAuth2TokenSet {
+  const record = tokenRecord(value);
+  if (record === undefined) {
     throw new IntegrationError({
       kind: 'validation',
       message: `The "${OAUTH2_TOKEN_FIELD}" credential of integration "${integrationId}" is not an OAuth2 token set.`,
       operation: OPERATION,
     });
   }
-  const record = parsed as Record<string, unknown>;
   return {
     accessToken: optionalText(record['accessToken']),
     refreshToken: optionalText(record['refreshToken']),
@@ -134,6 +128,8 @@ const isConflict = (error: unknown): boolean => IntegrationError.isInstance(erro
  * Refreshes are early (`refreshSkewMs` before expiry), single-flight per
  * integration in this process, and written with compare-and-swap: when
  * another process wrote first, its token is used instead of refreshing again.
+ * The tokens join the vault's secrets as `access` writes and reads them
+ * ({@link keepOAuth2Tokens}).
  */
 export function createOAuth2Refresher(access: CredentialRecordAccess, options: OAuth2RefreshOptions = {}): OAuth2Refresher {
   const skewMs = options.refreshSkewMs ?? DEFAULT_REFRESH_SKEW_MS;
@@ -181,7 +177,7 @@ export function createOAuth2Refresher(access: CredentialRecordAccess, options: O
       report(adopted ? 'adopted' : 'refreshed');
       return token;
     } catch (error) {
-      const failure = toIntegrationError(error, { operation: OPERATION });
+      const failure = redactIntegrationError(toIntegrationError(error, { operation: OPERATION }), options.secrets);
       report('failed', failure);
       throw failure;
     }
@@ -213,8 +209,6 @@ export function createOAuth2Refresher(access: CredentialRecordAccess, options: O
         throw toIntegrationError(error, { operation: OPERATION });
       }
       validateResult(integrationId, result);
-      registerSecret(result.accessToken);
-      registerSecret(result.refreshToken);
       const next: OAuth2TokenSet = {
         accessToken: result.accessToken,
         refreshToken: optionalText(result.refreshToken) ?? refreshToken,
@@ -240,8 +234,6 @@ export function createOAuth2Refresher(access: CredentialRecordAccess, options: O
 
   return {
     async setTokens(integrationId, tokens) {
-      registerSecret(tokens.accessToken);
-      registerSecret(tokens.refreshToken);
       const value: OAuth2TokenSet = {
         accessToken: optionalText(tokens.accessToken),
         refreshToken: optionalText(tokens.refreshToken),

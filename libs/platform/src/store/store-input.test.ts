@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { IntegrationError } from '../errors/integration-error';
+import { IntegrationError } from '@switchyard/core';
 import { contentHash, parseStoreInput, storeSchemas } from './store-input';
 
 describe('contentHash', () => {

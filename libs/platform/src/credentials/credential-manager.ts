@@ -1,8 +1,6 @@
-import { IntegrationError } from '../errors/integration-error';
-import { registerSecret } from '../errors/redact';
+import { IntegrationError, SecretSet, type CredentialLookup } from '@switchyard/core';
 import type { Store } from '../store/store';
 import type { SealedCredential } from '../store/store-records';
-import type { CredentialLookup } from './credential-lookup';
 import {
   createCredentialSealer,
   masterKeysFromEnvironment,
@@ -12,6 +10,8 @@ import {
 } from './credential-sealer';
 import {
   createOAuth2Refresher,
+  keepOAuth2Tokens,
+  OAUTH2_TOKEN_FIELD,
   type CredentialRefreshEvent,
   type CredentialRecordAccess,
   type OAuth2RefreshFunction,
@@ -51,16 +51,25 @@ export interface KeyRotationReport {
 
 /**
  * The credential vault: secrets sealed with AES-256-GCM in the store, opened
- * on demand and cached in memory. Every opened secret is registered with
- * `registerSecret`, so it is redacted from errors, events and logs.
+ * on demand and cached in memory. Every secret it opens or stores is kept in
+ * its {@link CredentialManager.secrets}, so what it hands out is redacted
+ * from errors, events and logs.
  *
  * It is also the hub's {@link CredentialLookup}: pass it as
  * `createHub({ credentials })` and the router skips providers without
  * secrets in the vault (`has(id)` answers for integration ids and, with a
- * full store, for provider ids), and the hub re-emits every OAuth2 refresh
- * as its `credential.refresh` event.
+ * full store, for provider ids), the hub redacts with its `secrets`, and it
+ * re-emits every OAuth2 refresh as its `credential.refresh` event.
  */
 export interface CredentialManager extends CredentialLookup {
+  /**
+   * The secrets this vault has opened or stored, one slot per integration
+   * and field (`<integrationId>/<field>`; OAuth2 tokens as
+   * `<integrationId>/oauth2:access` and `<integrationId>/oauth2:refresh`):
+   * a value set again or refreshed replaces the one before it, and a
+   * deleted one is dropped. A hub given the vault redacts with them.
+   */
+  readonly secrets: SecretSet;
   /** Seals and stores a secret (overwriting any earlier value). Throws `not_found` when the integration does not exist. */
   set(integrationId: string, field: string, value: string): Promise<void>;
   /**
@@ -135,6 +144,8 @@ export function createCredentialManager(options: CredentialManagerOptions): Cred
   /** Integration id → provider id, for `has(providerId)`; filled by `load()` and `set()`. */
   const providerOf = new Map<string, string>();
   const refreshListeners = new Set<(event: CredentialRefreshEvent) => void>();
+  // Mirrors the values the vault has opened (a replaced or deleted value leaves both), so it needs no bound of its own.
+  const secrets = new SecretSet({ maxSecrets: Number.MAX_SAFE_INTEGER });
 
   async function learnProvider(integrationId: string): Promise<void> {
     if (store.integrations === undefined || providerOf.has(integrationId)) return;
@@ -147,6 +158,12 @@ export function createCredentialManager(options: CredentialManagerOptions): Cred
 
   const currentSealer = (): CredentialSealer => (sealer ??= createCredentialSealer(options.keys ?? masterKeysFromEnvironment()));
 
+  /** Keeps the current value of a field in `secrets`, replacing the one before it; `undefined` drops it. */
+  function keep(integrationId: string, field: string, value: string | undefined): void {
+    if (field === OAUTH2_TOKEN_FIELD) keepOAuth2Tokens(secrets, integrationId, value);
+    else secrets.set(`${integrationId}/${field}`, value);
+  }
+
   function remember(integrationId: string, field: string): void {
     const fields = fieldsByIntegration.get(integrationId) ?? new Set<string>();
     fields.add(field);
@@ -155,6 +172,7 @@ export function createCredentialManager(options: CredentialManagerOptions): Cred
 
   function forget(integrationId: string, field: string): void {
     cache.delete(cacheKey(integrationId, field));
+    keep(integrationId, field, undefined);
     const fields = fieldsByIntegration.get(integrationId);
     fields?.delete(field);
     if (fields?.size === 0) fieldsByIntegration.delete(integrationId);
@@ -168,7 +186,7 @@ export function createCredentialManager(options: CredentialManagerOptions): Cred
       return cached.value;
     }
     const value = currentSealer().open(record);
-    registerSecret(value);
+    keep(record.integrationId, record.field, value);
     cache.set(key, { value, version: record.version, iv: record.iv, authTag: record.authTag });
     remember(record.integrationId, record.field);
     return value;
@@ -182,9 +200,9 @@ export function createCredentialManager(options: CredentialManagerOptions): Cred
         operation: 'credentials.set',
       });
     }
-    registerSecret(value);
     const sealed = currentSealer().seal({ integrationId, field }, value);
     const record = await store.credentials.put({ integrationId, field, ...sealed, expectedVersion });
+    keep(integrationId, field, value);
     cache.set(cacheKey(integrationId, field), { value, version: record.version, iv: record.iv, authTag: record.authTag });
     remember(integrationId, field);
     return record.version;
@@ -206,6 +224,7 @@ export function createCredentialManager(options: CredentialManagerOptions): Cred
   const oauth2 = createOAuth2Refresher(access, {
     clock: options.clock,
     refreshSkewMs: options.refreshSkewMs,
+    secrets,
     onRefresh: (event) => {
       for (const listener of refreshListeners) listener(event);
     },
@@ -238,6 +257,8 @@ export function createCredentialManager(options: CredentialManagerOptions): Cred
   }
 
   return {
+    secrets,
+
     async set(integrationId, field, value) {
       await write(integrationId, field, value);
       await learnProvider(integrationId);

@@ -1,9 +1,15 @@
-import { IntegrationError } from '../errors/integration-error';
-import type { HubEvents } from '../events/hub-events';
-import type { ProviderV1 } from '../provider/provider';
-import type { ProviderWebhooks, WebhookEventType, WebhookHeaders } from '../provider/provider-webhooks';
+import {
+  headerValue,
+  hmacSignature,
+  IntegrationError,
+  verifyHmacSignature,
+  type HubEvents,
+  type ProviderV1,
+  type ProviderWebhooks,
+  type WebhookEventType,
+  type WebhookHeaders,
+} from '@switchyard/core';
 import { createMemoryStore } from '../store/memory-store';
-import { headerValue, hmacSignature, verifyHmacSignature } from './webhook-signatures';
 import { createWebhookReceiver, type WebhookEvents, type WebhookReceiver, type WebhookReceiverOptions } from './webhook-receiver';
 
 /** The provider id of {@link githubSchemeProvider}. */

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import { IntegrationError } from '../errors/integration-error';
+import { IntegrationError } from '@switchyard/core';
 import { INTEGRATION_STATUSES, type JsonObject, type JsonValue } from './store-records';
 
 const key = z.string().min(1).max(255);

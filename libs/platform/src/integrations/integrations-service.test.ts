@@ -1,11 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { IntegrationError } from '../errors/integration-error';
-import { createHub } from '../hub/create-hub';
+import { createHub, IntegrationError } from '@switchyard/core';
+import { createFakeProvider, integrationErrorOf, type FakeProvider } from '@switchyard/core/testing';
 import { createMemoryStore } from '../store/memory-store';
-import { createFakeProvider, type FakeProvider } from '../testing/fake-provider';
 import { INTEGRATION_EVENT_TYPES } from './integration-events';
 import { createIntegrationsService } from './integrations-service';
-import { integrationErrorOf } from '../testing/integration-error-of';
 
 function storageFake(id: string): FakeProvider {
   return createFakeProvider({

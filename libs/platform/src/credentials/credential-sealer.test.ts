@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { inspect } from 'node:util';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { IntegrationError } from '../errors/integration-error';
+import { IntegrationError } from '@switchyard/core';
 import { createCredentialSealer, masterKeysFromEnvironment, type SealedValue } from './credential-sealer';
 
 const KEY_A = { id: 'key-a', secret: randomBytes(32).toString('base64') };

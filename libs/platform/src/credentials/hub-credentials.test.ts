@@ -1,15 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { createCredentialManager } from '../credentials/credential-manager';
-import type { OAuth2RefreshFunction } from '../credentials/oauth2-refresh';
-import { IntegrationError } from '../errors/integration-error';
-import type { HubEvents } from '../events/hub-events';
+import { createHub, IntegrationError, type HubEvents, type OAuth2RefreshFunction } from '@switchyard/core';
+import { createFakeProvider } from '@switchyard/core/testing';
 import { createMemoryStore } from '../store/memory-store';
-import { createFakeProvider } from '../testing/fake-provider';
-import { createHub } from './create-hub';
+import { createCredentialManager } from './credential-manager';
 
 const keys = { current: { id: 'k1', secret: randomBytes(32).toString('base64') } };
 const PLANTED_REFRESH_TOKEN = 'refresh-planted-7f3a9c1e5b';
+const PLANTED_API_KEY = 'hubspot-planted-api-key-2c4e6a';
 const request = { capability: 'storage', operation: 'headObject', input: { bucket: 'reports', key: 'q1.csv' } } as const;
 const capabilities = [{ name: 'storage', version: 1, operations: ['headObject'] }] as const;
 
@@ -74,12 +72,45 @@ describe('hub with the credential vault', () => {
   it('reports a failed refresh as an event with the error kind and no secret', async () => {
     // A token endpoint's invalid_grant is an auth failure: not retried, so exactly one refresh and one event.
     const { hub, events } = await setUp(() =>
-      Promise.reject(new IntegrationError({ kind: 'auth', message: `invalid_grant for refresh token ${PLANTED_REFRESH_TOKEN}` })),
+      Promise.reject(new IntegrationError({ kind: 'auth', message: `invalid_grant: ${PLANTED_REFRESH_TOKEN} was revoked` })),
     );
     await expect(hub.execute(request)).rejects.toThrow();
     expect(events).toHaveLength(1);
     expect(events[0]).toMatchObject({ integrationId: 'hubspot-acme', outcome: 'failed', error: { kind: 'auth' } });
     expect(JSON.stringify(events)).not.toContain(PLANTED_REFRESH_TOKEN);
     await hub.close();
+  });
+
+  it('redacts what the vault opened from what the hub hands out, through credentials.secrets', async () => {
+    const store = createMemoryStore();
+    await store.integrations.create({ id: 'hubspot-acme', providerId: 'hubspot', name: 'HubSpot (acme)' });
+    const credentials = createCredentialManager({ store, keys });
+    await credentials.set('hubspot-acme', 'apiKey', PLANTED_API_KEY);
+    // A provider that knows no secrets of its own quotes the key it got from the vault.
+    const echoing = () =>
+      createFakeProvider({
+        id: 'hubspot',
+        capabilities,
+        handle: async () => {
+          const apiKey = await credentials.get('hubspot-acme', 'apiKey');
+          throw new IntegrationError({ kind: 'auth', message: `the API refused ${apiKey}`, isRetryable: false });
+        },
+      });
+    const logged: unknown[] = [];
+    const logger = {
+      debug: () => undefined,
+      info: () => undefined,
+      warn: (fields: unknown) => logged.push(fields),
+      error: (fields: unknown) => logged.push(fields),
+    };
+    const hub = createHub({ providers: [echoing()], credentials, logger });
+    const error = (await hub.execute(request).catch((caught: unknown) => caught)) as IntegrationError;
+    expect(error.kind).toBe('auth');
+    expect(`${error.message} ${JSON.stringify(error)} ${JSON.stringify(logged)}`).not.toContain(PLANTED_API_KEY);
+    await hub.close();
+    // Nothing is process-wide: a hub without the vault does not know the key.
+    const other = createHub({ providers: [echoing()] });
+    expect(JSON.stringify(await other.execute(request).catch((caught: unknown) => caught))).toContain(PLANTED_API_KEY);
+    await other.close();
   });
 });

@@ -1,6 +1,5 @@
 import { createCipheriv, createDecipheriv, hkdfSync, randomBytes, scryptSync } from 'node:crypto';
-import { IntegrationError } from '../errors/integration-error';
-import { registerSecret } from '../errors/redact';
+import { IntegrationError, redactIntegrationError, SecretSet } from '@switchyard/core';
 
 /** The environment variable the current master key is read from when no keys are passed. */
 export const MASTER_KEY_ENVIRONMENT_VARIABLE = 'SWITCHYARD_MASTER_KEY';
@@ -32,7 +31,7 @@ export interface RandomMasterKey {
    * agrees on its id without configuring one.
    */
   readonly id?: string | undefined;
-  /** The key material. Never logged; it is registered with `registerSecret`. */
+  /** The key material. Never logged; the sealer redacts its errors with it. */
   readonly secret: string | Uint8Array;
 }
 
@@ -44,7 +43,7 @@ export interface RandomMasterKey {
 export interface PassphraseMasterKey {
   /** Stored with every record it seals. Required: a passphrase has no safe fingerprint. */
   readonly id: string;
-  /** The passphrase. Never logged; it is registered with `registerSecret`. */
+  /** The passphrase. Never logged; the sealer redacts its errors with it. */
   readonly passphrase: string;
   /** A salt unique to this deployment (at least 16 characters), the same in every process; not secret. */
   readonly salt: string;
@@ -105,31 +104,37 @@ interface DerivedKey {
   readonly dataKey: Buffer;
 }
 
-function invalidKey(message: string): IntegrationError {
-  return new IntegrationError({ kind: 'validation', message, operation: 'credentials.keys' });
+/** A `validation` error about the keys, redacted with the sealer's key material when there is some. */
+function invalidKey(message: string, secrets?: SecretSet): IntegrationError {
+  return redactIntegrationError(new IntegrationError({ kind: 'validation', message, operation: 'credentials.keys' }), secrets);
 }
 
-function decodeKeyMaterial(secret: string | Uint8Array): Buffer {
+function decodeKeyMaterial(secret: string | Uint8Array, secrets: SecretSet): Buffer {
   if (typeof secret !== 'string') return Buffer.from(secret);
   const text = secret.trim();
   if (/^(?:[0-9a-f]{2})+$/i.test(text) && text.length >= MINIMUM_KEY_BYTES * 2) return Buffer.from(text, 'hex');
   if (/^[A-Za-z0-9+/_-]+=*$/.test(text)) return Buffer.from(text, 'base64');
   throw invalidKey(
     'A master key must be hex or base64 (generate one with `openssl rand -base64 32`); for a passphrase, pass `{ id, passphrase, salt }`.',
+    secrets,
   );
 }
 
-function keyMaterial(key: MasterKey): Buffer {
+/** The key's raw material; a passphrase or key string joins `secrets` first, so no error can quote it. */
+function keyMaterial(key: MasterKey, secrets: SecretSet): Buffer {
   if ('passphrase' in key) {
-    if (key.passphrase.length < 12) throw invalidKey(`Master key "${key.id}": a passphrase needs at least 12 characters.`);
-    if (key.salt.length < 16) throw invalidKey(`Master key "${key.id}": the scrypt salt needs at least 16 characters.`);
-    registerSecret(key.passphrase);
+    secrets.add(key.passphrase);
+    if (key.passphrase.length < 12) throw invalidKey(`Master key "${key.id}": a passphrase needs at least 12 characters.`, secrets);
+    if (key.salt.length < 16) throw invalidKey(`Master key "${key.id}": the scrypt salt needs at least 16 characters.`, secrets);
     return scryptSync(key.passphrase, key.salt, MINIMUM_KEY_BYTES, { N: 2 ** 15, r: 8, p: 1, maxmem: 64 * 1024 * 1024 });
   }
-  if (typeof key.secret === 'string') registerSecret(key.secret.trim());
-  const material = decodeKeyMaterial(key.secret);
+  if (typeof key.secret === 'string') secrets.add(key.secret.trim());
+  const material = decodeKeyMaterial(key.secret, secrets);
   if (material.length < MINIMUM_KEY_BYTES) {
-    throw invalidKey(`A master key must carry at least ${MINIMUM_KEY_BYTES} random bytes; this one decodes to ${material.length}.`);
+    throw invalidKey(
+      `A master key must carry at least ${MINIMUM_KEY_BYTES} random bytes; this one decodes to ${material.length}.`,
+      secrets,
+    );
   }
   return material;
 }
@@ -140,12 +145,12 @@ function keyMaterial(key: MasterKey): Buffer {
  * into an independent data key (and a key id) in microseconds. Passphrases
  * are stretched with scrypt first, in {@link keyMaterial}.
  */
-function deriveKey(key: MasterKey): DerivedKey {
-  const material = keyMaterial(key);
+function deriveKey(key: MasterKey, secrets: SecretSet): DerivedKey {
+  const material = keyMaterial(key, secrets);
   const dataKey = Buffer.from(hkdfSync('sha256', material, HKDF_SALT, DATA_KEY_INFO, 32));
   const id = key.id ?? Buffer.from(hkdfSync('sha256', material, HKDF_SALT, KEY_ID_INFO, 8)).toString('hex');
   material.fill(0);
-  if (!/^[A-Za-z0-9._:-]{1,64}$/.test(id)) throw invalidKey('A master key id must be 1–64 letters, digits, ".", "_", ":" or "-".');
+  if (!/^[A-Za-z0-9._:-]{1,64}$/.test(id)) throw invalidKey('A master key id must be 1–64 letters, digits, ".", "_", ":" or "-".', secrets);
   return { id, dataKey };
 }
 
@@ -154,23 +159,25 @@ function additionalData(address: CredentialAddress, keyId: string): Buffer {
   return Buffer.from(JSON.stringify([AAD_FORMAT, address.integrationId, address.field, keyId]), 'utf8');
 }
 
-function cannotOpen(record: CredentialAddress & { readonly keyId: string }, reason: string): IntegrationError {
-  return new IntegrationError({
+function cannotOpen(record: CredentialAddress & { readonly keyId: string }, reason: string, secrets: SecretSet): IntegrationError {
+  const error = new IntegrationError({
     kind: 'auth',
     message: `Credential "${record.field}" of integration "${record.integrationId}" (key "${record.keyId}") could not be opened: ${reason}.`,
     operation: 'credentials.open',
     isRetryable: false,
   });
+  return redactIntegrationError(error, secrets);
 }
 
-function buildSealer(keys: readonly DerivedKey[]): CredentialSealer {
+/** `secrets`: the key material of every key, the sealer's own set, which its errors are redacted with. */
+function buildSealer(keys: readonly DerivedKey[], secrets: SecretSet): CredentialSealer {
   const [current] = keys;
-  if (current === undefined) throw invalidKey('A credential sealer needs a current key.');
+  if (current === undefined) throw invalidKey('A credential sealer needs a current key.', secrets);
   const byId = new Map<string, DerivedKey>();
   for (const key of keys) {
     const existing = byId.get(key.id);
     if (existing !== undefined && !existing.dataKey.equals(key.dataKey))
-      throw invalidKey(`Two different master keys share the id "${key.id}".`);
+      throw invalidKey(`Two different master keys share the id "${key.id}".`, secrets);
     if (existing === undefined) byId.set(key.id, key);
   }
   return {
@@ -190,10 +197,10 @@ function buildSealer(keys: readonly DerivedKey[]): CredentialSealer {
     },
     open(record) {
       const key = byId.get(record.keyId);
-      if (key === undefined) throw cannotOpen(record, 'its key is not among the configured master keys');
+      if (key === undefined) throw cannotOpen(record, 'its key is not among the configured master keys', secrets);
       const iv = Buffer.from(record.iv, 'base64');
       const authTag = Buffer.from(record.authTag, 'base64');
-      if (iv.length !== IV_BYTES || authTag.length !== AUTH_TAG_BYTES) throw cannotOpen(record, 'the record is malformed');
+      if (iv.length !== IV_BYTES || authTag.length !== AUTH_TAG_BYTES) throw cannotOpen(record, 'the record is malformed', secrets);
       try {
         const decipher = createDecipheriv(CIPHER, key.dataKey, iv, { authTagLength: AUTH_TAG_BYTES });
         decipher.setAAD(additionalData(record, record.keyId));
@@ -201,12 +208,12 @@ function buildSealer(keys: readonly DerivedKey[]): CredentialSealer {
         return Buffer.concat([decipher.update(Buffer.from(record.ciphertext, 'base64')), decipher.final()]).toString('utf8');
       } catch {
         // The cause (OpenSSL's "unable to authenticate data") says nothing more and is left out on purpose.
-        throw cannotOpen(record, 'it was altered, sealed with a different key, or sealed for another integration or field');
+        throw cannotOpen(record, 'it was altered, sealed with a different key, or sealed for another integration or field', secrets);
       }
     },
     withCurrentKey(key) {
       // Same id and same key: kept once. Same id, different key: refused, or older records would stop opening.
-      return buildSealer([deriveKey(key), ...keys]);
+      return buildSealer([deriveKey(key, secrets), ...keys], secrets);
     },
   };
 }
@@ -216,7 +223,9 @@ function buildSealer(keys: readonly DerivedKey[]): CredentialSealer {
  * record, a 128-bit tag, and additional authenticated data binding each
  * record to its integration id, field and key id, so a record copied to
  * another integration or field does not open. Each master key's data key is
- * derived here, once, with HKDF-SHA256.
+ * derived here, once, with HKDF-SHA256. The key material is kept in a
+ * `SecretSet` of the sealer's own, which its errors are redacted with; it is
+ * shared with nothing else.
  *
  * @example
  * ```ts
@@ -225,7 +234,11 @@ function buildSealer(keys: readonly DerivedKey[]): CredentialSealer {
  * ```
  */
 export function createCredentialSealer(keys: MasterKeys): CredentialSealer {
-  return buildSealer([keys.current, ...(keys.previous ?? [])].map(deriveKey));
+  const secrets = new SecretSet();
+  return buildSealer(
+    [keys.current, ...(keys.previous ?? [])].map((key) => deriveKey(key, secrets)),
+    secrets,
+  );
 }
 
 function parseEnvironmentKey(text: string): RandomMasterKey {

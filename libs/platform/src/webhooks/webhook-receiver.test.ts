@@ -1,6 +1,7 @@
 import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { createMemoryStore, createWebhookReceiver, EventBus, IntegrationError, type HubEvents } from '../index';
+import { EventBus, IntegrationError, SecretSet, type HubEvents } from '@switchyard/core';
+import { createMemoryStore, createWebhookReceiver } from '../index';
 import { githubHeaders, githubSchemeProvider, PLANTED_SECRET, receiverUnderTest, rejectionOf, TEST_PROVIDER_ID } from './test-fixtures';
 
 const rawBody = JSON.stringify(
@@ -242,6 +243,33 @@ describe('createWebhookReceiver', () => {
     expect(events).toHaveLength(4);
     expect(JSON.stringify(events)).not.toContain(PLANTED_SECRET);
     expect(JSON.stringify(events)).not.toContain('Broken link');
+  });
+
+  it('redacts the current secret of each provider and integration, and the provider’s own secrets', async () => {
+    const providerSecrets = new SecretSet();
+    providerSecrets.add('planted-provider-app-key-9d8c');
+    const leaky = githubSchemeProvider({
+      webhooks: {
+        verify: (_, secret) => {
+          throw new Error(`signature mismatch: key ${secret}, app key planted-provider-app-key-9d8c`);
+        },
+        normalize: () => ({ type: 'other' }),
+      },
+    });
+    let current = 'planted-webhook-secret-first';
+    const { receiver, events } = receiverUnderTest({ providers: [{ ...leaky, secrets: providerSecrets }], secret: () => current });
+    const receive = () => rejectionOf(receiver.receive({ provider: TEST_PROVIDER_ID, integrationId: 'acme', headers: {}, rawBody }));
+    const first = await receive();
+    current = 'planted-webhook-secret-rotated';
+    const second = await receive();
+    for (const error of [first, second]) {
+      const rendered = `${error.message} ${inspect(error, { depth: 10 })}`;
+      expect(rendered).toContain('signature mismatch');
+      expect(rendered).not.toContain('planted-provider-app-key-9d8c');
+    }
+    expect(inspect(first, { depth: 10 })).not.toContain('planted-webhook-secret-first');
+    expect(inspect(second, { depth: 10 })).not.toContain('planted-webhook-secret-rotated');
+    expect(JSON.stringify(events)).not.toMatch(/planted-(webhook-secret-first|webhook-secret-rotated|provider-app-key)/);
   });
 
   it('still returns the receipt when an event listener throws', async () => {

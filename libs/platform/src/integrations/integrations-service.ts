@@ -1,7 +1,4 @@
-import { IntegrationError, toIntegrationError } from '../errors/integration-error';
-import type { EventError } from '../events/hub-events';
-import type { Hub, ProviderReport } from '../hub/create-hub';
-import { withDeadline } from '../resilience/deadline';
+import { IntegrationError, toIntegrationError, withDeadline, type EventError, type Hub, type ProviderReport } from '@switchyard/core';
 import type { IntegrationFilter, Store } from '../store/store';
 import type { IntegrationRecord, IntegrationStatus, JsonObject, StoredEvent } from '../store/store-records';
 import { computeHealthScore, type HealthScore, type HealthScoreOptions } from './integration-health-score';

@@ -1,12 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { inspect } from 'node:util';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { redactText } from '../errors/redact';
+import { redactText } from '@switchyard/core';
+import { integrationErrorOf } from '@switchyard/core/testing';
 import { createMemoryStore } from '../store/memory-store';
 import type { Store } from '../store/store';
 import { createCredentialManager } from './credential-manager';
 import { createCredentialSealer } from './credential-sealer';
-import { integrationErrorOf } from '../testing/integration-error-of';
 
 const SECRET = 'xoxb-planted-manager-secret-0123456789';
 const OLD_KEY = { id: 'old', secret: randomBytes(32).toString('base64') };
@@ -58,7 +58,25 @@ describe('createCredentialManager', () => {
       .join('\n');
     expect(everything).not.toContain(SECRET);
     expect(everything).not.toContain(OLD_KEY.secret);
-    expect(redactText(`token ${SECRET} in a log line`)).not.toContain(SECRET);
+    expect(redactText(`leaked ${SECRET} in a log line`, credentials.secrets)).toBe('leaked [REDACTED] in a log line');
+  });
+
+  it('keeps what it opens in its secrets, one slot per integration and field: a new value replaces the old, a deleted one is dropped', async () => {
+    const store = await storeWith('slack-acme', 'slack-beta');
+    await createCredentialManager({ store, keys: { current: OLD_KEY } }).set('slack-beta', 'botToken', 'xoxb-opened-from-the-store');
+    const credentials = createCredentialManager({ store, keys: { current: OLD_KEY } });
+    expect(credentials.secrets.size).toBe(0);
+    await credentials.get('slack-beta', 'botToken');
+    await credentials.set('slack-acme', 'botToken', SECRET);
+    expect(redactText(`xoxb-opened-from-the-store ${SECRET}`, credentials.secrets)).toBe('[REDACTED] [REDACTED]');
+    await credentials.set('slack-acme', 'botToken', 'xoxb-the-replacement-token');
+    expect(credentials.secrets.size).toBe(2);
+    expect(redactText(`${SECRET} xoxb-the-replacement-token`, credentials.secrets)).toBe(`${SECRET} [REDACTED]`);
+    await credentials.delete('slack-acme', 'botToken');
+    expect(credentials.secrets.size).toBe(1);
+    expect(redactText('xoxb-the-replacement-token', credentials.secrets)).toBe('xoxb-the-replacement-token');
+    // A vault knows only what it opened: another manager over the same store knows nothing yet.
+    expect(createCredentialManager({ store, keys: { current: OLD_KEY } }).secrets.size).toBe(0);
   });
 
   it('decrypts a record once per version, not on every read', async () => {

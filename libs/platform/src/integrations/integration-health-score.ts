@@ -1,4 +1,4 @@
-import type { ProviderMetrics } from '../router/provider-stats';
+import type { ProviderMetrics } from '@switchyard/core';
 
 /** Tuning of {@link computeHealthScore}. Every field is optional. */
 export interface HealthScoreOptions {

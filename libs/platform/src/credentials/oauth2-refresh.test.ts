@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { inspect } from 'node:util';
 import { describe, expect, it, vi } from 'vitest';
-import { IntegrationError } from '../errors/integration-error';
+import { IntegrationError, redactText } from '@switchyard/core';
 import { createMemoryStore } from '../store/memory-store';
 import type { Store } from '../store/store';
 import { createCredentialManager, type CredentialManager } from './credential-manager';
@@ -62,6 +62,20 @@ describe('getAccessToken', () => {
       expiresAt: START + 299_000,
     });
     expect(await manager.getAccessToken('hubspot-acme', tokenEndpoint())).toBe('access-1-abcdef');
+  });
+
+  it('keeps the current tokens in the vault’s secrets, a refreshed token replacing the one before it', async () => {
+    const now = { value: START };
+    const { manager } = await setUp(now);
+    await manager.setOAuth2Tokens('hubspot-acme', { accessToken: 'access-0-abcdef', refreshToken: REFRESH_TOKEN, expiresAt: START - 1 });
+    expect(manager.secrets.size).toBe(2);
+    expect(redactText(`access-0-abcdef ${REFRESH_TOKEN}`, manager.secrets)).toBe('[REDACTED] [REDACTED]');
+    await manager.getAccessToken('hubspot-acme', tokenEndpoint({ rotate: true }));
+    expect(manager.secrets.size).toBe(2);
+    expect(redactText('access-1-abcdef refresh-1-abcdef', manager.secrets)).toBe('[REDACTED] [REDACTED]');
+    expect(redactText(`access-0-abcdef ${REFRESH_TOKEN}`, manager.secrets)).toBe(`access-0-abcdef ${REFRESH_TOKEN}`);
+    await manager.delete('hubspot-acme', 'oauth2');
+    expect(manager.secrets.size).toBe(0);
   });
 
   it('refreshes once for 50 concurrent calls with an expired token', async () => {

@@ -1,15 +1,19 @@
-import { IntegrationError, toIntegrationError } from '../errors/integration-error';
-import { redactText, registerSecret } from '../errors/redact';
-import type { HubEvents } from '../events/hub-events';
-import type { ProviderV1 } from '../provider/provider';
-import type {
-  InboundWebhook,
-  NormalizedWebhookEvent,
-  ProviderWebhooks,
-  VerifiedWebhook,
-  WebhookHeaders,
-  WebhookReply,
-} from '../provider/provider-webhooks';
+import {
+  IntegrationError,
+  redactIntegrationError,
+  SecretSet,
+  toIntegrationError,
+  type Hub,
+  type HubEvents,
+  type InboundWebhook,
+  type NormalizedWebhookEvent,
+  type ProviderV1,
+  type ProviderWebhooks,
+  type VerifiedWebhook,
+  type WebhookHeaders,
+  type WebhookReply,
+} from '@switchyard/core';
+import { hubEventBus } from '@switchyard/core/internal';
 import type { Store } from '../store/store';
 
 /** The events the receiver emits, as {@link HubEvents} declares them. */
@@ -30,19 +34,27 @@ export type WebhookSecretLookup = (providerId: string, integrationId: string | u
 
 /** What {@link createWebhookReceiver} takes. */
 export interface WebhookReceiverOptions {
-  /** The providers whose webhooks may arrive, found by `manifest.id`: a list, or a lookup such as `hub.registry`. */
-  readonly providers: readonly ProviderV1[] | WebhookProviderLookup;
+  /**
+   * The hub whose providers' webhooks arrive here: providers are found in its
+   * registry, and `webhook.*` events are emitted on its events. Give either
+   * `hub` or `providers`.
+   */
+  readonly hub?: Hub | undefined;
+  /** The providers whose webhooks may arrive, found by `manifest.id`: a list, or a lookup such as `hub.registry`. Default: `hub.registry`. */
+  readonly providers?: readonly ProviderV1[] | WebhookProviderLookup | undefined;
   /**
    * The signing secret (or shared token) for a provider and integration, e.g.
-   * read from the credential vault. Called for every request; each value is
-   * passed to `registerSecret` so it is redacted from errors and events
-   * (values shorter than 6 characters cannot be). An empty secret rejects
-   * the request with `auth`.
+   * read from the credential vault. Called for every request; the receiver
+   * keeps the current value per provider and integration in a `SecretSet` of
+   * its own (a rotated secret replaces the old one) and redacts its errors
+   * and `webhook.rejected` events with it, and with the provider's
+   * `secrets` (values shorter than 6 characters cannot be redacted). An
+   * empty secret rejects the request with `auth`.
    */
   readonly secret: WebhookSecretLookup;
   /** Where delivery ids are recorded for dedupe. */
   readonly store: Pick<Store, 'webhookDeliveries'>;
-  /** Receives `webhook.received`, `webhook.duplicate` and `webhook.rejected`. Default: none. */
+  /** Receives `webhook.received`, `webhook.duplicate` and `webhook.rejected`. Default: the hub's events, or none. */
   readonly events?: WebhookEventEmitter | undefined;
   /** Epoch milliseconds, for `receivedAt`. Default: `Date.now`. */
   readonly clock?: (() => number) | undefined;
@@ -102,7 +114,7 @@ const textDecoder = new TextDecoder('utf-8', { fatal: true });
  * @example
  * ```ts
  * const receiver = createWebhookReceiver({
- *   providers: hub.registry,
+ *   hub,
  *   secret: (providerId, integrationId) => credentials.get(integrationId ?? providerId, 'webhookSecret'),
  *   store,
  * });
@@ -110,11 +122,18 @@ const textDecoder = new TextDecoder('utf-8', { fatal: true });
  * ```
  */
 export function createWebhookReceiver(options: WebhookReceiverOptions): WebhookReceiver {
-  const findProvider = providerFinder(options.providers);
+  const providers = options.providers ?? options.hub?.registry;
+  if (providers === undefined) {
+    throw new IntegrationError({ kind: 'validation', message: 'createWebhookReceiver needs `hub` or `providers`' });
+  }
+  const findProvider = providerFinder(providers);
+  /** The signing secrets looked up, one slot per provider and integration: the receiver's errors and events are redacted with them. */
+  const secrets = new SecretSet();
+  const events = options.events ?? (options.hub === undefined ? undefined : hubEventBus(options.hub));
   const clock = options.clock ?? Date.now;
   const emit = <Type extends keyof WebhookEvents>(type: Type, payload: WebhookEvents[Type]): void => {
     try {
-      options.events?.emit(type, payload);
+      events?.emit(type, payload);
     } catch {
       // An event listener's failure must not turn an accepted delivery into an error after it was recorded.
     }
@@ -135,6 +154,7 @@ export function createWebhookReceiver(options: WebhookReceiverOptions): WebhookR
           url: request.url,
         };
         const secret = await resolveSecret(options.secret, providerId, integrationId);
+        secrets.set(`${providerId}/${integrationId ?? ''}`, secret);
         const verified = verifyRequest(webhooks, inbound, secret, providerId);
         deliveryId = verified.deliveryId;
         const payload = parseBody(webhooks, verified, inbound.rawBody, providerId);
@@ -162,12 +182,16 @@ export function createWebhookReceiver(options: WebhookReceiverOptions): WebhookR
         });
         return { outcome: 'accepted', event, reply: webhooks.reply?.(event) };
       } catch (error) {
-        const failure = toIntegrationError(error, { provider: providerId, operation: 'webhooks.receive' });
+        const providerSecrets = typeof providerId === 'string' ? findProvider(providerId)?.secrets : undefined;
+        const failure = redactIntegrationError(
+          toIntegrationError(error, { provider: providerId, operation: 'webhooks.receive' }),
+          providerSecrets === undefined ? secrets : [secrets, providerSecrets],
+        );
         emit('webhook.rejected', {
           provider: providerId,
           integrationId,
           deliveryId,
-          error: { kind: failure.kind, message: redactText(failure.message) },
+          error: { kind: failure.kind, message: failure.message },
         });
         throw failure;
       }
@@ -175,7 +199,7 @@ export function createWebhookReceiver(options: WebhookReceiverOptions): WebhookR
   };
 }
 
-function providerFinder(providers: WebhookReceiverOptions['providers']): (id: string) => ProviderV1 | undefined {
+function providerFinder(providers: readonly ProviderV1[] | WebhookProviderLookup): (id: string) => ProviderV1 | undefined {
   if (!Array.isArray(providers)) {
     const lookup = providers as WebhookProviderLookup;
     return (id) => lookup.get(id);
@@ -223,7 +247,6 @@ async function resolveSecret(lookup: WebhookSecretLookup, providerId: string, in
   if (typeof secret !== 'string' || secret.length === 0) {
     throw rejection('auth', providerId, `no webhook secret is configured for provider "${providerId}"`);
   }
-  registerSecret(secret);
   return secret;
 }
 

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { hmacSignature, IntegrationError } from '../index';
+import { hmacSignature, IntegrationError } from '@switchyard/core';
 import { githubHeaders, PLANTED_SECRET, receiverUnderTest, TEST_PROVIDER_ID } from './test-fixtures';
 
 const encoder = new TextEncoder();

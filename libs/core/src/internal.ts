@@ -1,0 +1,5 @@
+/**
+ * `@switchyard/core/internal`: what Switchyard's own packages share and hosts
+ * must not use. No semver promise: it changes with core's minor versions.
+ */
+export { hubEventBus } from './hub/hub-internals';

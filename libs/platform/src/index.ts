@@ -1,0 +1,117 @@
+/**
+ * `@switchyard/platform`: what a host runs around the hub — the store
+ * interface and the in-memory store, the credential vault with OAuth2
+ * refresh, the integrations service and the inbound-webhook receiver. The
+ * SQLite and PostgreSQL stores, the CLI and the server build on it; a host
+ * that only routes calls needs `@switchyard/core` alone.
+ */
+export { VERSION } from './version';
+
+export {
+  createWebhookReceiver,
+  type WebhookEventEmitter,
+  type WebhookEvents,
+  type WebhookProviderLookup,
+  type WebhookReceipt,
+  type WebhookReceiveRequest,
+  type WebhookReceiver,
+  type WebhookReceiverOptions,
+  type WebhookSecretLookup,
+} from './webhooks/webhook-receiver';
+
+// store
+export {
+  INTEGRATION_STATUSES,
+  type DataRecord,
+  type DefinitionRecord,
+  type IntegrationRecord,
+  type IntegrationStatus,
+  type JsonObject,
+  type JsonValue,
+  type RegistryEntry,
+  type SealedCredential,
+  type StoredEvent,
+  type SyncCheckpoint,
+  type UpsertOutcome,
+} from './store/store-records';
+export type {
+  CheckpointRepository,
+  CheckpointWrite,
+  CredentialFilter,
+  CredentialRepository,
+  CredentialWrite,
+  DataRecordFilter,
+  DataRecordRepository,
+  DataRecordWrite,
+  DefinitionChanges,
+  DefinitionRepository,
+  EventRepository,
+  IntegrationChanges,
+  IntegrationFilter,
+  IntegrationRepository,
+  NewDefinition,
+  NewEvent,
+  NewIntegration,
+  NewRegistryEntry,
+  RecentEventsQuery,
+  RegistryRepository,
+  Store,
+  UpsertResult,
+  WebhookDelivery,
+  WebhookDeliveryRepository,
+} from './store/store';
+export { createMemoryStore } from './store/memory-store';
+
+// integrations service
+export {
+  createIntegrationsService,
+  METRICS_TIMEFRAMES_MS,
+  type ConnectionTestResult,
+  type CreateIntegrationInput,
+  type IntegrationHealthReport,
+  type IntegrationMetrics,
+  type IntegrationsService,
+  type IntegrationsServiceOptions,
+  type IntegrationStatusReport,
+  type MetricsTimeframe,
+  type UpdateIntegrationInput,
+} from './integrations/integrations-service';
+export {
+  computeHealthScore,
+  HEALTH_SCORE_WEIGHTS,
+  type HealthGrade,
+  type HealthScore,
+  type HealthScoreInputs,
+  type HealthScoreOptions,
+  type HealthScoreTerms,
+} from './integrations/integration-health-score';
+export { INTEGRATION_EVENT_TYPES, type IntegrationEventType } from './integrations/integration-events';
+
+// credentials
+export {
+  createCredentialSealer,
+  masterKeysFromEnvironment,
+  MASTER_KEY_ENVIRONMENT_VARIABLE,
+  PREVIOUS_MASTER_KEYS_ENVIRONMENT_VARIABLE,
+  type CredentialAddress,
+  type CredentialSealer,
+  type MasterKey,
+  type MasterKeys,
+  type PassphraseMasterKey,
+  type RandomMasterKey,
+  type SealedValue,
+} from './credentials/credential-sealer';
+export {
+  createCredentialManager,
+  type CredentialManager,
+  type CredentialManagerOptions,
+  type KeyRotationReport,
+} from './credentials/credential-manager';
+export {
+  DEFAULT_REFRESH_SKEW_MS,
+  OAUTH2_TOKEN_FIELD,
+  type CredentialRefreshEvent,
+  type OAuth2RefreshFunction,
+  type OAuth2RefreshResult,
+  type OAuth2TokenSet,
+} from './credentials/oauth2-refresh';
