@@ -1,4 +1,3 @@
-import { STATUS_CODES } from 'node:http';
 import { IntegrationError, redactText, type ErrorKind } from '@switchyard/core';
 import type { HttpResponseHeaders } from './http-headers';
 import { classifyHttpStatus, type ProviderErrorHint } from './http-status';
@@ -154,6 +153,15 @@ function describeRequest(context: HttpErrorContext): string {
 }
 
 /**
+ * The reason phrase of a status (`404` → `Not Found`), from node:http, which
+ * is read when an error is built rather than imported: loading node:http
+ * costs ~20 ms at import, which a host whose calls succeed should not pay.
+ */
+function reasonPhrase(status: number): string {
+  return process.getBuiltinModule('node:http').STATUS_CODES[status] ?? 'Unknown Status';
+}
+
+/**
  * Classifies an HTTP error response into an {@link IntegrationError} through
  * {@link classifyHttpStatus} (the one status table every provider shares),
  * refined by the provider's own reading of its envelope. The message names
@@ -174,7 +182,7 @@ export function httpResponseError(response: HttpErrorResponse, refinement?: Http
     hint: refinement,
     now: response.now,
   });
-  const reason = STATUS_CODES[response.status] ?? 'Unknown Status';
+  const reason = reasonPhrase(response.status);
   const detail = excerpt === undefined ? '' : `: ${excerpt}`;
   return new IntegrationError({
     kind: classified.kind,
