@@ -34,13 +34,7 @@ export type {
   ServiceHealth,
 } from './provider/provider';
 
-export {
-  createCapabilityDispatcher,
-  type CapabilityDispatcher,
-  type CapabilityHandlers,
-  type OperationHandler,
-  type OperationHandlers,
-} from './provider/capability-dispatcher';
+export type { CapabilityDispatcher, CapabilityHandlers, OperationHandler, OperationHandlers } from './provider/capability-dispatcher';
 export { defineProvider, type DefinedProvider, type ProviderDefinition } from './provider/define-provider';
 
 export { silentLogger, type Logger } from './utils/logger';
@@ -127,7 +121,8 @@ export type {
 export type { ProviderHealth } from './hub/health';
 export type { HubOptions, HubRequest } from './hub/hub-options';
 export type { BreakerSettings, ExecuteOptions, ExecuteResult, ProviderRoutingOptions, RoutingOptions } from './router/router-options';
-export { ProviderRegistry, type ContractLookup, type RegistryStatistics } from './registry/provider-registry';
+// The hub's registry and tool registry are reached through `hub.registry` and `hub.tools`; their classes are not public.
+export type { ContractLookup, ProviderRegistry, RegistryStatistics } from './registry/provider-registry';
 export type { ParallelOutcome } from './router/router';
 export type { CandidateExplanation } from './router/ranking';
 export type { ProviderMetrics } from './router/provider-stats';
@@ -140,10 +135,10 @@ export {
   type ScoreTerms,
   type ScoringStrategy,
 } from './router/scoring';
-export { canFailOver, canRetry, countsAgainstHealth } from './router/failover-policy';
+export { canFailOver, canRetry } from './router/failover-policy';
 export { EventBus, type EventListener } from './events/event-bus';
 export type { EventError, HubEvents, HubEventType } from './events/hub-events';
-export { ToolRegistry, type ToolDefinition, type ToolRegistryDependencies } from './tools/tool-registry';
+export type { ToolDefinition, ToolRegistry } from './tools/tool-registry';
 
 // resilience
 export {
@@ -155,5 +150,5 @@ export {
   type CircuitBreakerSnapshot,
 } from './resilience/circuit-breaker';
 export { RateLimiter, type RateLimit, type RateLimiterOptions, type SharedRateLimitOptions } from './resilience/rate-limiter';
-export { DEFAULT_RETRY_POLICY, backoffDelayMs, retryAfterFailure, type RetryOptions, type RetryPolicy } from './resilience/retry';
-export { abortReasonToError, withDeadline, type DeadlineOptions, type DeadlineScope } from './resilience/deadline';
+export { DEFAULT_RETRY_POLICY, retryAfterFailure, type RetryOptions, type RetryPolicy } from './resilience/retry';
+export { withDeadline, type DeadlineOptions, type DeadlineScope } from './resilience/deadline';
