@@ -2,15 +2,18 @@
 const MINIMUM_SECRET_LENGTH = 6;
 
 /** Default of {@link SecretSetOptions.maxSecrets}. */
-const DEFAULT_MAX_SECRETS = 1_000;
+const DEFAULT_MAX_SECRETS = 10_000;
 
 /** Options of {@link SecretSet}. */
 export interface SecretSetOptions {
   /**
    * The most values kept at once; past it the least recently set slot is
    * dropped, so memory stays bounded whatever a long-running host does.
-   * Default 1 000 — far above what one provider holds (its keys, plus one
-   * token per installation or integration).
+   * Default 10 000 — far above what one provider holds (its keys, plus one
+   * live token per installation or integration; replaced tokens do not
+   * count). A value dropped this way is no longer redacted, so an owner that
+   * holds more live secrets than that must raise it (the vault sets no
+   * bound: it holds one value per stored credential, never more).
    */
   readonly maxSecrets?: number | undefined;
 }
