@@ -4,7 +4,7 @@ import type { Options } from 'tsup';
 
 /**
  * The one tsup configuration every publishable `@switchyard/*` package builds with:
- * ESM only (Node >= 22.12 lets CommonJS hosts `require()` it), bundled `.d.ts`,
+ * ESM only (Node >= 22.19 lets CommonJS hosts `require()` it), bundled `.d.ts`,
  * sourcemaps, and the package version injected as `__PACKAGE_VERSION__`.
  *
  * @param packageDirectory - the package's folder (pass `import.meta.dirname`).

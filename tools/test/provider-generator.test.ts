@@ -50,7 +50,7 @@ describe('generateProvider', () => {
     expect(manifest).toMatchObject({
       name: '@switchyard/acme-cloud',
       sideEffects: false,
-      engines: { node: '>=22.12' },
+      engines: { node: '>=22.19' },
       switchyard: { provider: 'acme-cloud', factory: 'createAcmeCloud', category: 'cloud' },
       nx: { tags: ['type:provider', 'category:cloud'] },
     });

@@ -111,7 +111,7 @@ describe.each(libraries.map((entry) => [entry.manifest.name, entry] as const))('
     expect(manifest.private).not.toBe(true);
     expect(manifest.type).toBe('module');
     expect(manifest.sideEffects).toBe(false);
-    expect(manifest.engines?.node).toBe('>=22.12');
+    expect(manifest.engines?.node).toBe('>=22.19');
     expect(manifest.license).toBe('MIT');
     expect(manifest.publishConfig?.access).toBe('public');
     expect(manifest.repository?.directory).toBe(relativeDirectory);
