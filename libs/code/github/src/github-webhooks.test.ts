@@ -2,6 +2,7 @@ import { createHmac, randomUUID } from 'node:crypto';
 import { createHub, IntegrationError, type HubEvents } from '@switchyard/core';
 import { createMemoryStore, createWebhookReceiver, type WebhookReceipt } from '@switchyard/platform';
 import examples from '@octokit/webhooks-examples';
+import { sign as octokitSign, verify as octokitVerify } from '@octokit/webhooks-methods';
 import { describe, expect, it } from 'vitest';
 import { createGithub } from './index';
 
@@ -193,5 +194,102 @@ describe('GitHub webhook verification', () => {
       ).deliveryId,
       'the unmutated control is accepted',
     ).toBe('fuzz-control');
+  });
+});
+
+describe("GitHub webhooks sent as a form (content_type: form, GitHub's default for hooks made in its UI)", () => {
+  /** How GitHub posts with `content_type: form`: one field `payload` holding the JSON, `application/x-www-form-urlencoded`. */
+  const formOf = (json: string) => new URLSearchParams({ payload: json }).toString();
+
+  /** A delivery signed by @octokit/webhooks-methods, checked with its `verify` before it is sent. */
+  async function signedDelivery(event: string, rawBody: string, contentType: string, deliveryId: string) {
+    const signature = await octokitSign(secret, rawBody);
+    expect(await octokitVerify(secret, rawBody, signature), 'octokit verifies its own signature').toBe(true);
+    return delivery(event, rawBody, { 'content-type': contentType, 'x-github-delivery': deliveryId, 'x-hub-signature-256': signature });
+  }
+
+  const fixedClock = () => Date.UTC(2025, 0, 2, 3, 4, 5);
+  const freshReceiver = () =>
+    createWebhookReceiver({
+      providers: [createGithub({ webhookSecret: secret })],
+      secret: () => secret,
+      store: createMemoryStore(),
+      clock: fixedClock,
+    });
+
+  it('accepts a correctly signed form delivery and normalizes it exactly as the same event sent as JSON', async () => {
+    const cases: [string, Record<string, unknown>][] = [
+      ['push', example('push')],
+      ['issues', example('issues', (payload) => payload.action === 'opened')],
+      ['pull_request', example('pull_request', (payload) => payload.action === 'closed')],
+      ['issue_comment', example('issue_comment', (payload) => payload.action === 'created')],
+      ['star', example('star')],
+    ];
+    for (const [event, payload] of cases) {
+      const json = JSON.stringify(payload, null, 2);
+      const deliveryId = randomUUID();
+      const fromJson = await freshReceiver().receive(await signedDelivery(event, json, 'application/json', deliveryId));
+      const fromForm = await freshReceiver().receive(
+        await signedDelivery(event, formOf(json), 'application/x-www-form-urlencoded', deliveryId),
+      );
+      expect(fromForm.outcome, `${event} sent as a form`).toBe('accepted');
+      expect(fromForm, `${event}: the form delivery's event equals the JSON delivery's`).toEqual(fromJson);
+      expect((fromForm as Extract<WebhookReceipt, { outcome: 'accepted' }>).event.payload).toEqual(payload);
+    }
+  });
+
+  it('dedupes a form delivery replayed as JSON under the same delivery id', async () => {
+    const webhooks = freshReceiver();
+    const json = JSON.stringify(example('issues', (payload) => payload.action === 'opened'));
+    const deliveryId = randomUUID();
+    const form = await signedDelivery('issues', formOf(json), 'application/x-www-form-urlencoded', deliveryId);
+    expect((await webhooks.receive(form)).outcome).toBe('accepted');
+    expect(await webhooks.receive(await signedDelivery('issues', json, 'application/json', deliveryId))).toEqual({
+      outcome: 'duplicate',
+      deliveryId,
+    });
+  });
+
+  it('rejects tampered form bodies: a flipped byte, an added or replaced field, the same JSON re-encoded', async () => {
+    const webhooks = freshReceiver();
+    const json = JSON.stringify(example('issues', (payload) => payload.action === 'opened'));
+    const good = await signedDelivery('issues', formOf(json), 'application/x-www-form-urlencoded', randomUUID());
+    const flipped = Buffer.from(good.rawBody);
+    const middle = Math.floor(flipped.length / 2);
+    flipped.writeUInt8(flipped.readUInt8(middle) ^ 0x01, middle);
+    const otherJson = JSON.stringify(example('issues', (payload) => payload.action !== 'opened'));
+    const tampered: (string | Buffer)[] = [
+      flipped,
+      `${good.rawBody}&payload=${encodeURIComponent(otherJson)}`,
+      formOf(otherJson),
+      // The same JSON, percent-encoded the other valid way (%20 for spaces, every byte escaped): equal once decoded, not signed.
+      `payload=${encodeURIComponent(json)}`,
+      `payload=${encodeURIComponent(json).replaceAll('%20', '+')}&`,
+    ];
+    for (const rawBody of tampered) {
+      if (typeof rawBody === 'string') expect(await octokitVerify(secret, rawBody, good.headers['x-hub-signature-256']!)).toBe(false);
+      const error = await refusal(webhooks.receive({ ...good, rawBody }));
+      expect(error.kind).toBe('auth');
+      expect(error.message).toMatch(/X-Hub-Signature-256 signature does not match/);
+    }
+    expect((await webhooks.receive(good)).outcome, 'the untampered delivery is still accepted').toBe('accepted');
+  });
+
+  it('refuses a correctly signed form without exactly one JSON `payload` field as validation, quoting none of it', async () => {
+    const json = JSON.stringify(example('push'));
+    const unreadable = [
+      `data=${encodeURIComponent(json)}`,
+      `${formOf(json)}&${formOf(json)}`,
+      formOf('{"truncated": '),
+      'payload=',
+      'payload=%7B',
+    ];
+    for (const rawBody of unreadable) {
+      const error = await refusal(
+        freshReceiver().receive(await signedDelivery('push', rawBody, 'application/x-www-form-urlencoded', randomUUID())),
+      );
+      expect(error.kind, JSON.stringify(rawBody.slice(0, 40))).toBe('validation');
+      expect(error.message).not.toContain('truncated');
+    }
   });
 });

@@ -13,6 +13,15 @@ function refused(message: string) {
   return githubErrors.create({ kind: 'auth', message: `webhooks.verify: ${message}`, operation: 'webhooks.verify', isRetryable: false });
 }
 
+function unreadable(message: string) {
+  return githubErrors.create({
+    kind: 'validation',
+    message: `webhooks.parse: ${message}`,
+    operation: 'webhooks.parse',
+    isRetryable: false,
+  });
+}
+
 /** A header's one value; a missing, empty or conflicting repeated header fails with `auth`, naming the header. */
 function requiredHeader(headers: WebhookHeaders, name: string): string {
   const value = headerValue(headers, name)?.trim();
@@ -40,6 +49,32 @@ export function verifyGithubWebhook(
     deliveryId: requiredHeader(request.headers, 'X-GitHub-Delivery'),
     providerEvent: requiredHeader(request.headers, 'X-GitHub-Event'),
   };
+}
+
+/**
+ * Reads a verified body in either of GitHub's content types: `json`
+ * (`application/json`, the payload itself) or `form`
+ * (`application/x-www-form-urlencoded`, GitHub's default `content_type`: one
+ * field `payload` holding the same JSON). The body says which it is
+ * (a payload is a JSON object, a form starts with a field name), so a proxy
+ * that rewrites `Content-Type` does not matter. The signature was checked
+ * over the raw bytes before this runs; a form without exactly one `payload`
+ * field, or JSON that does not parse, fails with `validation` quoting none of
+ * the body.
+ */
+export function parseGithubWebhookBody(rawBody: string): unknown {
+  let json = rawBody;
+  if (!rawBody.trimStart().startsWith('{')) {
+    const payloads = new URLSearchParams(rawBody).getAll('payload');
+    if (payloads.length !== 1) throw unreadable('the form body must hold exactly one `payload` field (content_type: form)');
+    json = payloads[0]!;
+  }
+  try {
+    return JSON.parse(json) as unknown;
+  } catch {
+    // The parser's message quotes the body; leave it out.
+    throw unreadable(json === rawBody ? 'the body is not valid JSON' : 'the form field `payload` is not valid JSON');
+  }
 }
 
 const TYPES: Readonly<Record<string, WebhookEventType>> = {
@@ -81,5 +116,6 @@ export function normalizeGithubWebhook(webhook: VerifiedWebhook, payload: unknow
 /** GitHub's part of core's webhook receiver: `ProviderV1.webhooks`. */
 export const githubWebhooks: ProviderWebhooks = {
   verify: verifyGithubWebhook,
+  parse: (_webhook, rawBody) => parseGithubWebhookBody(rawBody),
   normalize: normalizeGithubWebhook,
 };

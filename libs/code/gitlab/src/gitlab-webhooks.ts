@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import {
   headerValue,
   timingSafeEqualText,
@@ -5,6 +6,7 @@ import {
   type NormalizedWebhookFields,
   type ProviderWebhooks,
   type WebhookEventType,
+  type WebhookHeaders,
 } from '@switchyard/core';
 import { z } from 'zod';
 import { errors } from './gitlab-errors';
@@ -46,12 +48,39 @@ const hookSchema = z
   })
   .catch({});
 
+/** A header's value, trimmed; absent when missing, empty, or repeated with different values. */
+function presentHeader(headers: WebhookHeaders, name: string): string | undefined {
+  const value = headerValue(headers, name)?.trim();
+  return value === '' ? undefined : value;
+}
+
+/**
+ * The id a delivery is deduplicated by. `Idempotency-Key` (GitLab 17.4+) is
+ * the same for every attempt of one event, a manual re-send included, and
+ * differs between events: it is used verbatim. Without it (older GitLab),
+ * `X-Gitlab-Event-UUID` joined with the first 32 hex digits of the body's
+ * SHA-256 (`<event uuid>/<hash>`): that UUID is shared by every webhook a
+ * chain of recursive webhooks triggers, so the body keeps different events
+ * apart. `X-Gitlab-Webhook-UUID` is never used: GitLab draws a new one for
+ * every request. Neither header present fails with `auth`.
+ */
+function deliveryIdOf(headers: WebhookHeaders, rawBody: Uint8Array | string): string {
+  const idempotencyKey = presentHeader(headers, 'Idempotency-Key');
+  if (idempotencyKey !== undefined) return idempotencyKey;
+  const eventUuid = presentHeader(headers, 'X-Gitlab-Event-UUID');
+  if (eventUuid === undefined) {
+    throw rejected('neither an Idempotency-Key nor an X-Gitlab-Event-UUID header is present (needed to deduplicate deliveries)');
+  }
+  return `${eventUuid}/${createHash('sha256').update(rawBody).digest('hex').slice(0, 32)}`;
+}
+
 /**
  * GitLab's inbound webhooks: `verify` compares `X-Gitlab-Token` with the
- * secret in constant time and takes the delivery id from
- * `X-Gitlab-Event-UUID` and the event from `X-Gitlab-Event`; a missing header
- * or a wrong token is an `auth` error naming the header, never the token.
- * `normalize` maps Push, Merge Request, Issue and Note (on an issue) hooks.
+ * secret in constant time, takes the event from `X-Gitlab-Event` and the
+ * delivery id from `Idempotency-Key` (else `X-Gitlab-Event-UUID` and a hash of
+ * the body); a missing header or a wrong token is an `auth` error naming the
+ * header, never the token. `normalize` maps Push, Merge Request, Issue and
+ * Note (on an issue) hooks.
  */
 export const gitlabWebhooks: ProviderWebhooks = {
   verify(request, secret) {
@@ -61,9 +90,7 @@ export const gitlabWebhooks: ProviderWebhooks = {
     if (!timingSafeEqualText(token, secret)) throw rejected('the X-Gitlab-Token header does not match the webhook token');
     const providerEvent = headerValue(request.headers, 'X-Gitlab-Event');
     if (providerEvent === undefined) throw rejected('the X-Gitlab-Event header is missing');
-    const deliveryId = headerValue(request.headers, 'X-Gitlab-Event-UUID');
-    if (deliveryId === undefined) throw rejected('the X-Gitlab-Event-UUID header is missing (needed to deduplicate deliveries)');
-    return { deliveryId, providerEvent };
+    return { deliveryId: deliveryIdOf(request.headers, request.rawBody), providerEvent };
   },
 
   normalize(webhook, payload): NormalizedWebhookFields {
