@@ -59,6 +59,14 @@ describe('GitHub webhook verification', () => {
     );
   });
 
+  it('refuses an upper-case hex digest, as @octokit/webhooks-methods does', async () => {
+    const rawBody = JSON.stringify(example('push'));
+    const upper = `sha256=${(await octokitSign(secret, rawBody)).slice('sha256='.length).toUpperCase()}`;
+    expect(await octokitVerify(secret, rawBody, upper)).toBe(false);
+    const headers = { 'X-Hub-Signature-256': upper, 'X-GitHub-Delivery': 'd-upper', 'X-GitHub-Event': 'push' };
+    expect(() => createGithub().webhooks.verify({ headers, rawBody }, secret)).toThrow(/does not match/);
+  });
+
   it('normalizes real push, pull_request, issues and issue_comment deliveries, keeping the payload', async () => {
     const merged = { ...example('pull_request', (payload) => payload.action === 'closed') };
     merged.pull_request = { ...(merged.pull_request as object), merged: true };

@@ -42,7 +42,18 @@ export function verifyGithubWebhook(
 ): VerifiedWebhook {
   if (secret === '') throw refused('no webhook secret is configured');
   const signature = requiredHeader(request.headers, 'X-Hub-Signature-256');
-  if (!verifyHmacSignature({ secret, payload: request.rawBody, algorithm: 'sha256', prefix: 'sha256=', encoding: 'hex', signature })) {
+  // Lower-case hex only, as GitHub sends it and @octokit/webhooks-methods accepts it.
+  if (
+    !verifyHmacSignature({
+      secret,
+      payload: request.rawBody,
+      algorithm: 'sha256',
+      prefix: 'sha256=',
+      encoding: 'hex',
+      digestCase: 'lower',
+      signature,
+    })
+  ) {
     throw refused('the X-Hub-Signature-256 signature does not match the body');
   }
   return {

@@ -17,6 +17,13 @@ export interface InboundWebhook {
    * proxy, the public URL the sender used. Default: absent.
    */
   readonly url?: string | undefined;
+  /**
+   * A delivery id from the host, for a request the provider finds no id of its own in. A provider's
+   * `verify` returns it only then (its own id always wins); providers whose requests always carry one
+   * (GitHub's `X-GitHub-Delivery`) never use it. Dedupe is only as good as this id: a replay must bring the
+   * same one. Default: absent (such a request is rejected with `validation`).
+   */
+  readonly deliveryId?: string | undefined;
 }
 
 /** What a host should answer the sender with, when the scheme asks for more than `200 OK`. */
@@ -28,7 +35,7 @@ export interface WebhookReply {
 
 /** What a provider's `verify` learned from a request whose signature or token held. */
 export interface VerifiedWebhook {
-  /** The provider's delivery id (GitHub `X-GitHub-Delivery`, GitLab `X-Gitlab-Event-UUID`), for dedupe. */
+  /** The provider's delivery id (GitHub `X-GitHub-Delivery`, GitLab `Idempotency-Key`), for dedupe. */
   readonly deliveryId: string;
   /** The provider's own event name, e.g. "issues" (GitHub) or "Issue Hook" (GitLab). */
   readonly providerEvent: string;

@@ -43,6 +43,15 @@ describe('verifyHmacSignature', () => {
     expect(verifyHmacSignature({ ...github, signature })).toBe(false);
   });
 
+  it("takes only lower-case hex with digestCase: 'lower', as the senders' own verifiers do", () => {
+    const upperCase = `sha256=${GITHUB_SIGNATURE.slice('sha256='.length).toUpperCase()}`;
+    expect(verifyHmacSignature({ ...github, signature: upperCase, digestCase: 'lower' })).toBe(false);
+    expect(verifyHmacSignature({ ...github, signature: GITHUB_SIGNATURE, digestCase: 'lower' })).toBe(true);
+    expect(verifyHmacSignature({ ...github, signature: upperCase, digestCase: 'any' })).toBe(true);
+    const base64 = { secret: GITHUB_SECRET, payload: GITHUB_PAYLOAD, encoding: 'base64', digestCase: 'lower' } as const;
+    expect(verifyHmacSignature({ ...base64, signature: hmacSignature(base64) })).toBe(true);
+  });
+
   it('round-trips with hmacSignature for every algorithm and encoding', () => {
     for (const algorithm of ['sha256', 'sha1'] as const) {
       for (const encoding of ['hex', 'base64'] as const) {
@@ -137,6 +146,14 @@ describe('verifyTimestampWindow', () => {
     for (const malformed of [undefined, '', ' 1767323045', '1767323045.5', '-1', '1e9', 'abc', Number.NaN, 1767323045.5, -1]) {
       expect(verifyTimestampWindow(malformed, { now })).toBe(false);
     }
+  });
+
+  it('takes a separate limit for timestamps ahead of now, Infinity for none', () => {
+    expect(verifyTimestampWindow(nowSeconds + 600, { now, futureToleranceSeconds: Number.POSITIVE_INFINITY })).toBe(true);
+    expect(verifyTimestampWindow(nowSeconds + 86_400 * 365, { now, futureToleranceSeconds: Number.POSITIVE_INFINITY })).toBe(true);
+    expect(verifyTimestampWindow(nowSeconds - 301, { now, futureToleranceSeconds: Number.POSITIVE_INFINITY })).toBe(false);
+    expect(verifyTimestampWindow(nowSeconds + 61, { now, futureToleranceSeconds: 60 })).toBe(false);
+    expect(verifyTimestampWindow(nowSeconds - 299, { now, futureToleranceSeconds: 60 })).toBe(true);
   });
 
   it('defaults now to the current time', () => {

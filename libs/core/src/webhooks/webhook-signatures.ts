@@ -25,6 +25,12 @@ export interface HmacSignatureOptions {
 export interface VerifyHmacSignatureOptions extends HmacSignatureOptions {
   /** The signature header's value; `undefined` (header missing) never verifies. */
   readonly signature: string | undefined;
+  /**
+   * Which spellings of a hex digest verify: `'any'` takes upper- and lower-case digits, `'lower'` only the
+   * lower case senders write (all that Slack's Bolt and the Node build of `@octokit/webhooks-methods` accept).
+   * Ignored for base64. Default: `'any'`.
+   */
+  readonly digestCase?: 'any' | 'lower' | undefined;
 }
 
 /** What {@link verifyTimestampWindow} takes. */
@@ -33,12 +39,19 @@ export interface TimestampWindowOptions {
   readonly now?: number | undefined;
   /** How far the timestamp may be from `now`, either way, in seconds. Default: 300 (five minutes, as Slack and Stripe advise). */
   readonly toleranceSeconds?: number | undefined;
+  /**
+   * How far ahead of `now` the timestamp may be, in seconds, when that differs from `toleranceSeconds`;
+   * `Number.POSITIVE_INFINITY` accepts any future timestamp (Slack's Bolt does: a replay always comes later than
+   * the original, so only the age limits it). Default: `toleranceSeconds`.
+   */
+  readonly futureToleranceSeconds?: number | undefined;
 }
 
 /** A per-process key, so {@link timingSafeEqualText} compares digests of equal length whatever the inputs' lengths. */
 const comparisonKey = randomBytes(32);
 
 const HEX = /^[0-9a-f]*$/i;
+const LOWER_HEX = /^[0-9a-f]*$/;
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 const DIGITS = /^\d{1,15}$/;
 
@@ -108,9 +121,9 @@ export function hmacSignature(options: HmacSignatureOptions): string {
  * Checks a webhook's HMAC signature over its raw body in constant time.
  * Returns `false`, never throws, for a missing signature, a missing or
  * different prefix, malformed hex or base64, a digest of the wrong length, or
- * a digest that does not match. Hex is accepted in either case. The digest's
- * length is fixed by the algorithm, so rejecting a wrong length early leaks
- * nothing.
+ * a digest that does not match. Hex is accepted in either case unless
+ * `digestCase: 'lower'`. The digest's length is fixed by the algorithm, so
+ * rejecting a wrong length early leaks nothing.
  *
  * Sign over the bytes as received: JSON parsed and re-serialized does not
  * verify.
@@ -129,7 +142,9 @@ export function verifyHmacSignature(options: VerifyHmacSignatureOptions): boolea
   const { signature } = options;
   const prefix = options.prefix ?? '';
   if (typeof signature !== 'string' || !signature.startsWith(prefix)) return false;
-  const given = decodeDigest(signature.slice(prefix.length), options.encoding ?? 'hex');
+  const digest = signature.slice(prefix.length);
+  if (options.digestCase === 'lower' && (options.encoding ?? 'hex') === 'hex' && !LOWER_HEX.test(digest)) return false;
+  const given = decodeDigest(digest, options.encoding ?? 'hex');
   const expected = hmacDigest(options);
   if (given === undefined || given.length !== expected.length) return false;
   return timingSafeEqual(given, expected);
@@ -137,9 +152,9 @@ export function verifyHmacSignature(options: VerifyHmacSignatureOptions): boolea
 
 /**
  * Whether a signed timestamp (Slack's `X-Slack-Request-Timestamp`, Stripe's
- * `t=`) is within `toleranceSeconds` of `now`, in either direction. Use it in
- * a provider's `verify` after the signature holds, so a captured request
- * cannot be replayed later. Accepts epoch seconds as a number or as the
+ * `t=`) is within `toleranceSeconds` of `now`, in either direction (ahead of
+ * it: `futureToleranceSeconds`, when given). Use it in a provider's `verify`
+ * after the signature holds, so a captured request cannot be replayed later. Accepts epoch seconds as a number or as the
  * header's digits; anything else (empty, fractional, negative, not a number)
  * is `false`.
  *
@@ -153,8 +168,9 @@ export function verifyTimestampWindow(timestampSeconds: number | string | undefi
     typeof timestampSeconds === 'string' ? (DIGITS.test(timestampSeconds) ? Number(timestampSeconds) : Number.NaN) : timestampSeconds;
   if (seconds === undefined || !Number.isSafeInteger(seconds) || seconds < 0) return false;
   const toleranceSeconds = options.toleranceSeconds ?? 300;
+  const futureToleranceSeconds = options.futureToleranceSeconds ?? toleranceSeconds;
   const nowSeconds = (options.now ?? Date.now()) / 1000;
-  return Math.abs(nowSeconds - seconds) <= toleranceSeconds;
+  return nowSeconds - seconds <= toleranceSeconds && seconds - nowSeconds <= futureToleranceSeconds;
 }
 
 function hmacDigest(options: HmacSignatureOptions): Buffer {

@@ -2,7 +2,15 @@ import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { EventBus, IntegrationError, SecretSet, type HubEvents } from '@switchyard/core';
 import { createMemoryStore, createWebhookReceiver } from '../index';
-import { githubHeaders, githubSchemeProvider, PLANTED_SECRET, receiverUnderTest, rejectionOf, TEST_PROVIDER_ID } from './test-fixtures';
+import {
+  githubHeaders,
+  githubSchemeProvider,
+  githubSchemeWebhooks,
+  PLANTED_SECRET,
+  receiverUnderTest,
+  rejectionOf,
+  TEST_PROVIDER_ID,
+} from './test-fixtures';
 
 const rawBody = JSON.stringify(
   { action: 'opened', issue: { number: 7, title: 'Broken link' }, repository: { full_name: 'acme/website' }, sender: { login: 'octocat' } },
@@ -315,6 +323,32 @@ describe('createWebhookReceiver', () => {
       reply: { status: 200, body: 'c-123' },
     });
     expect(seenUrls).toEqual(['https://hooks.example.com/in?x=1']);
+  });
+
+  it("hands the host's fallback delivery id to a provider that finds none, and dedupes on it", async () => {
+    const seen: (string | undefined)[] = [];
+    // A scheme whose requests carry no delivery id: it takes the host's, as a provider may.
+    const noIdScheme = githubSchemeProvider({
+      id: 'no-id-scheme',
+      webhooks: {
+        ...githubSchemeWebhooks,
+        verify: (request, secret) => {
+          seen.push(request.deliveryId);
+          const { providerEvent } = githubSchemeWebhooks.verify(request, secret);
+          if (request.deliveryId === undefined) throw new IntegrationError({ kind: 'validation', message: 'no delivery id' });
+          return { deliveryId: request.deliveryId, providerEvent };
+        },
+      },
+    });
+    const { receiver } = receiverUnderTest({ providers: [noIdScheme] });
+    const request = { provider: 'no-id-scheme', headers: githubHeaders(rawBody), rawBody };
+    expect((await rejectionOf(receiver.receive(request))).kind).toBe('validation');
+    expect(await receiver.receive({ ...request, deliveryId: 'gateway-1' })).toMatchObject({
+      outcome: 'accepted',
+      event: { deliveryId: 'gateway-1', providerEvent: 'issues' },
+    });
+    expect(await receiver.receive({ ...request, deliveryId: 'gateway-1' })).toEqual({ outcome: 'duplicate', deliveryId: 'gateway-1' });
+    expect(seen).toEqual([undefined, 'gateway-1', 'gateway-1']);
   });
 
   it('refuses a body that is not UTF-8 with validation', async () => {

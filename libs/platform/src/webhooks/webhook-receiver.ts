@@ -75,6 +75,13 @@ export interface WebhookReceiveRequest {
   readonly rawBody: Uint8Array | string;
   /** The full URL the sender posted to, for schemes that sign it (Twilio). Default: none. */
   readonly url?: string | undefined;
+  /**
+   * A fallback delivery id, used only when the provider finds none in the request (see `InboundWebhook.deliveryId`;
+   * for Slack, a signed body without `event_id`, `trigger_id` or another id it recognizes). Dedupe relies on it:
+   * pass an id a replay of the same request gets again (e.g. one the host's gateway derives from the request), not
+   * a fresh random one. Default: none (such a request is rejected with `validation`).
+   */
+  readonly deliveryId?: string | undefined;
 }
 
 /** What {@link WebhookReceiver.receive} resolves to; every refusal is thrown instead. */
@@ -152,6 +159,7 @@ export function createWebhookReceiver(options: WebhookReceiverOptions): WebhookR
           rawBody: requireRawBody(request.rawBody),
           receivedAt,
           url: request.url,
+          deliveryId: request.deliveryId,
         };
         const secret = await resolveSecret(options.secret, providerId, integrationId);
         secrets.set(`${providerId}/${integrationId ?? ''}`, secret);
