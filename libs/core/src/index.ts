@@ -106,6 +106,12 @@ export {
   type WebhookHmacAlgorithm,
   type WebhookSignatureEncoding,
 } from './webhooks/webhook-signatures';
+export {
+  parseStripeSignatureHeader,
+  verifyStripeSignature,
+  type StripeSignatureHeader,
+  type VerifyStripeSignatureOptions,
+} from './webhooks/stripe-signature';
 
 // hub, router, events, tools
 export { createHub, type Hub, type ProviderReport, type RouteExplanation } from './hub/create-hub';
@@ -136,8 +142,8 @@ export {
   type ScoringStrategy,
 } from './router/scoring';
 export { canFailOver, canRetry } from './router/failover-policy';
-export { EventBus, type EventListener } from './events/event-bus';
-export type { EventError, HubEvents, HubEventType } from './events/hub-events';
+export { EventBus, type AnyEvent, type AnyEventListener, type EventListener } from './events/event-bus';
+export { HUB_EVENT_TYPES, type EventError, type HubEvents, type HubEventType } from './events/hub-events';
 export type { ToolDefinition, ToolRegistry } from './tools/tool-registry';
 
 // resilience

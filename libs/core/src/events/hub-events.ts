@@ -6,7 +6,14 @@ export interface EventError {
   readonly message: string;
 }
 
-/** Every event the hub emits, by type. Payloads never hold inputs, outputs or secrets. */
+/**
+ * Every event the hub emits, by type — the router's and the health checks',
+ * the credential vault's (`credential.refresh`) and, for a hub given to
+ * `createWebhookReceiver` of `@switchyard/platform`, the webhook receiver's
+ * (`webhook.*`). {@link HUB_EVENT_TYPES} lists the types at run time.
+ * Payloads never hold inputs, outputs or secrets; error messages in them are
+ * redacted with the hub's secrets.
+ */
 export interface HubEvents {
   /** A request finished, successfully or not. */
   readonly request: {
@@ -105,3 +112,28 @@ export interface HubEvents {
 
 /** One of the event types in {@link HubEvents}. */
 export type HubEventType = keyof HubEvents;
+
+/**
+ * Every event type of {@link HubEvents}, in the order the interface declares
+ * them: for a host that records them all (with `hub.events.onAny`) or checks
+ * a name it was given, without writing the names out. A new event type is
+ * added here too, or core does not compile.
+ */
+export const HUB_EVENT_TYPES = Object.freeze([
+  'request',
+  'route',
+  'attempt',
+  'failover',
+  'breaker',
+  'ratelimit',
+  'credential.refresh',
+  'health',
+  'webhook.received',
+  'webhook.duplicate',
+  'webhook.rejected',
+] as const satisfies readonly HubEventType[]);
+
+/** The event types {@link HUB_EVENT_TYPES} lacks: none, or the check below fails to compile, naming them. */
+type UnlistedHubEventType = Exclude<HubEventType, (typeof HUB_EVENT_TYPES)[number]>;
+const everyHubEventTypeListed: [UnlistedHubEventType] extends [never] ? true : UnlistedHubEventType = true;
+void everyHubEventTypeListed;

@@ -54,8 +54,13 @@ export interface Hub {
    * be read back; other hubs never see them.
    */
   readonly secrets: SecretSet;
-  /** Typed events: request, route, attempt, failover, breaker, ratelimit, health. */
-  readonly events: Pick<EventBus<HubEvents>, 'on' | 'off'>;
+  /**
+   * Typed events ({@link HubEvents}; every type is in `HUB_EVENT_TYPES`):
+   * `on(type, listener)` for one type, `onAny(({ type, payload }) => ...)`
+   * for all of them, present and future. Payloads are redacted the same way
+   * for both.
+   */
+  readonly events: Pick<EventBus<HubEvents>, 'on' | 'off' | 'onAny' | 'offAny'>;
   /** Every operation as a tool for AI agents. */
   readonly tools: ToolRegistry;
   readonly storage: CapabilityFacade<typeof storageV1>;

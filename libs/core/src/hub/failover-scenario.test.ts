@@ -56,3 +56,33 @@ describe('scenario: the primary of three providers starts failing mid-run', () =
     expect(servedBy.slice(-10).every((provider) => provider === 'primary')).toBe(true);
   });
 });
+
+describe('scenario: the primary dies under concurrent calls', () => {
+  it('names the network error that made the router leave in every failover event, even when the retry found the circuit open', async () => {
+    // Each call's first attempt is in flight when the primary starts failing, so while one call waits to retry,
+    // the others' failures open the breaker: its retry never reaches the primary.
+    const primary = fakeProvider('primary', { latencyMs: 5 });
+    const secondary = fakeProvider('secondary');
+    const failovers: HubEvents['failover'][] = [];
+    const hub = testHub([primary, secondary], {
+      routing: {
+        breaker: { consecutiveFailures: 3, cooldownMs: 60_000 },
+        weights: { latency: 0 },
+        providers: { primary: { weight: 3 } },
+      },
+      events: { failover: (event) => failovers.push(event) },
+    });
+    primary.failWith(errorOf('network', 'connect ECONNREFUSED 127.0.0.1:9'));
+
+    const results = await Promise.all(Array.from({ length: 20 }, (_, index) => lookup(hub, `key-${index}`)));
+
+    expect(results.map((result) => result.provider)).toEqual(Array.from({ length: 20 }, () => 'secondary'));
+    // The retries that found the circuit open are still recorded as such.
+    expect(results.flatMap((result) => result.failedAttempts).map((attempt) => attempt.kind)).toContain('circuit_open');
+    expect(failovers).toHaveLength(20);
+    expect(failovers.map((event) => event.error)).toEqual(
+      Array.from({ length: 20 }, () => ({ kind: 'network', message: 'connect ECONNREFUSED 127.0.0.1:9' })),
+    );
+    await hub.close();
+  });
+});

@@ -45,22 +45,43 @@ export class AttemptRunner implements AttemptObserver {
     }
   }
 
-  /** After a failed first attempt: retries on the same provider when that is safe, else rejects with the failure. */
-  retry(runtime: ProviderRuntime, request: RouteRequest, caught: unknown): Promise<unknown> {
+  /**
+   * After a failed first attempt: retries on the same provider when that is
+   * safe, else rejects with the failure. Rejects with the error that made
+   * the router give the provider up: a retry that finds the circuit open
+   * (other requests' failures opened it while this one waited) never
+   * reached the provider, so the last failure that did is the reason, not
+   * `circuit_open`. The skipped retry stays in the request's attempts.
+   */
+  async retry(runtime: ProviderRuntime, request: RouteRequest, caught: unknown): Promise<unknown> {
     const { entry, options, idempotent } = request;
     const error = toIntegrationError(caught, { provider: runtime.id, operation: entry.key });
-    if (runtime.retryPolicy.retries === 0 || !canRetry(error, idempotent) || isAborted(options.signal)) return Promise.reject(error);
-    return retryAfterFailure((attemptNumber) => this.call(runtime, request, attemptNumber, Date.now()), error, {
-      policy: runtime.retryPolicy,
-      deadline: request.deadline,
-      signal: options.signal,
-      shouldRetry: (next) => canRetry(next, idempotent) && !isAborted(options.signal),
-      onRetry: ({ attempt, delayMs, error: failed }) =>
-        this.settings.logger.debug(
-          { requestId: request.id, provider: runtime.id, operation: entry.key, attempt, delayMs, kind: failed.kind },
-          'retrying',
-        ),
-    });
+    if (runtime.retryPolicy.retries === 0 || !canRetry(error, idempotent) || isAborted(options.signal)) throw error;
+    let lastReached = error;
+    const attempt = async (attemptNumber: number): Promise<unknown> => {
+      try {
+        return await this.call(runtime, request, attemptNumber, Date.now());
+      } catch (failed) {
+        const failure = toIntegrationError(failed);
+        if (failure.kind !== 'circuit_open') lastReached = failure;
+        throw failure;
+      }
+    };
+    try {
+      return await retryAfterFailure(attempt, error, {
+        policy: runtime.retryPolicy,
+        deadline: request.deadline,
+        signal: options.signal,
+        shouldRetry: (next) => canRetry(next, idempotent) && !isAborted(options.signal),
+        onRetry: ({ attempt: attemptNumber, delayMs, error: failed }) =>
+          this.settings.logger.debug(
+            { requestId: request.id, provider: runtime.id, operation: entry.key, attempt: attemptNumber, delayMs, kind: failed.kind },
+            'retrying',
+          ),
+      });
+    } catch (last) {
+      throw IntegrationError.isInstance(last) && last.kind === 'circuit_open' ? lastReached : last;
+    }
   }
 
   /**
