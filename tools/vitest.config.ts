@@ -1,6 +1,6 @@
 import { libraryTestConfig } from './build/vitest-preset.ts';
 
 export default libraryTestConfig(import.meta.dirname, {
-  include: ['test/**/*.test.ts'],
+  include: ['test/**/*.test.ts', 'scripts/**/*.test.ts'],
   testTimeout: 60_000,
 });

@@ -14,10 +14,10 @@
  * deleted afterwards, whatever happened.
  */
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { npmCommand, runCommand } from './lib/run-command.ts';
+import { makeTemporaryDirectory, removeTemporaryDirectory } from './lib/temporary-directory.ts';
 import { workspaceRoot } from './lib/workspace.ts';
 
 const crossImportError = 'A project tagged with "type:provider" can only depend on libs tagged with "type:core", "type:util"';
@@ -45,9 +45,13 @@ function copyWorkspace(target: string): void {
   }
 }
 
-function run(root: string, command: string, commandArguments: string[], expectFailure = false): string {
+/**
+ * Runs one step in the copy. Each step has runCommand's generous limit (30 minutes, times
+ * SWITCHYARD_TIMEOUT_SCALE); one that runs out is killed with every process it started.
+ */
+async function run(root: string, command: string, commandArguments: string[], expectFailure = false): Promise<string> {
   console.log(`$ ${[command, ...commandArguments].join(' ')}`);
-  const result = runCommand(command, commandArguments, {
+  const result = await runCommand(command, commandArguments, {
     cwd: root,
     root,
     env: { NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false' },
@@ -55,17 +59,18 @@ function run(root: string, command: string, commandArguments: string[], expectFa
   const failed = result.status !== 0;
   if (failed !== expectFailure) {
     console.log(result.output);
+    const ranOut = result.timedOut ? ' (it ran out of time)' : '';
     throw new Error(
       expectFailure
         ? `expected "${command} ${commandArguments.join(' ')}" to fail, but it passed`
-        : `"${command} ${commandArguments.join(' ')}" failed with exit code ${result.status}`,
+        : `"${command} ${commandArguments.join(' ')}" failed with exit code ${result.status}${ranOut}`,
     );
   }
   return result.output;
 }
 
-function main(): void {
-  const root = mkdtempSync(join(tmpdir(), 'switchyard-generator-check-'));
+async function main(): Promise<void> {
+  const root = makeTemporaryDirectory('switchyard-generator-check');
   const [npm, npmPrefix] = npmCommand();
   const nx = (...commandArguments: string[]): string[] => ['nx', ...commandArguments];
   try {
@@ -73,28 +78,28 @@ function main(): void {
     copyWorkspace(root);
 
     step('generating two providers');
-    run(root, npm, [...npmPrefix, 'run', 'new-provider', '--', '--name', 'example', '--category', 'code']);
-    run(root, npm, [...npmPrefix, 'run', 'new-provider', '--', '--name', 'acme', '--category', 'crm']);
+    await run(root, npm, [...npmPrefix, 'run', 'new-provider', '--', '--name', 'example', '--category', 'code']);
+    await run(root, npm, [...npmPrefix, 'run', 'new-provider', '--', '--name', 'acme', '--category', 'crm']);
 
     step('the lockfile the generator updated still installs with npm ci');
-    run(root, npm, [...npmPrefix, 'ci', '--dry-run', '--no-audit', '--no-fund']);
+    await run(root, npm, [...npmPrefix, 'ci', '--dry-run', '--no-audit', '--no-fund']);
 
     step('the generated packages are formatted as Prettier would write them');
-    run(root, 'npx', ['prettier', '--check', 'libs/code/example', 'libs/crm/acme']);
+    await run(root, 'npx', ['prettier', '--check', 'libs/code/example', 'libs/crm/acme']);
 
     step('build, lint and typecheck every project, with no edits');
-    run(root, 'npx', nx('run-many', '-t', 'build', 'lint', 'typecheck', '--output-style=static'));
+    await run(root, 'npx', nx('run-many', '-t', 'build', 'lint', 'typecheck', '--output-style=static'));
 
     // The other projects' tests do not change with a new provider (npm test runs them); these do.
     step('test the generated providers and the workspace conventions');
-    run(root, 'npx', nx('run-many', '-t', 'test', '-p', '@switchyard/example', '@switchyard/acme', '--output-style=static'));
-    run(root, 'npx', ['vitest', 'run', '--root', 'tools', 'test/workspace-conventions.test.ts']);
+    await run(root, 'npx', nx('run-many', '-t', 'test', '-p', '@switchyard/example', '@switchyard/acme', '--output-style=static'));
+    await run(root, 'npx', ['vitest', 'run', '--root', 'tools', 'test/workspace-conventions.test.ts']);
 
     step('package checks');
-    console.log(run(root, 'node', ['tools/scripts/check-packages.ts']).trim());
+    console.log((await run(root, 'node', ['tools/scripts/check-packages.ts'])).trim());
 
     step('project graph tags');
-    run(root, 'npx', nx('graph', '--file=graph.json'));
+    await run(root, 'npx', nx('graph', '--file=graph.json'));
     const graph = JSON.parse(readFileSync(join(root, 'graph.json'), 'utf8')) as {
       graph: { nodes: Record<string, { data: { tags?: string[] } }> };
     };
@@ -116,16 +121,21 @@ function main(): void {
       join(root, 'libs/crm/acme/src/acme-cross-import.ts'),
       "import { createExample } from '@switchyard/example';\n\nexport const example = createExample();\n",
     );
-    const lint = run(root, 'npx', nx('run', '@switchyard/acme:lint', '--skip-nx-cache'), true);
+    const lint = await run(root, 'npx', nx('run', '@switchyard/acme:lint', '--skip-nx-cache'), true);
     if (!lint.includes(crossImportError)) {
       console.log(lint);
       throw new Error('lint failed, but not with the module-boundary error');
     }
     console.log(`lint refused it: ${crossImportError}`);
     console.log('\ngenerator check: 1 passed, 0 failed');
+  } catch (error) {
+    // Reported before the clean-up, which only warns when it fails: this error is the one that counts.
+    console.error(`\ngenerator check failed: ${error instanceof Error ? error.message : String(error)}`);
+    console.log('\ngenerator check: 0 passed, 1 failed');
+    process.exitCode = 1;
   } finally {
-    rmSync(root, { recursive: true, force: true });
+    removeTemporaryDirectory(root);
   }
 }
 
-main();
+await main();

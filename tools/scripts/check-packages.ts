@@ -7,59 +7,46 @@
  *     sources, tests or configs leak into it.
  * Run after a build: `npm run check:packages` builds first.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { npmCommand, runCommand } from './lib/run-command.ts';
+import { packPackages, type PackedPackage } from './lib/pack-packages.ts';
 import { promisedPaths } from './lib/package-paths.ts';
+import { runCommand } from './lib/run-command.ts';
+import { makeTemporaryDirectory, removeTemporaryDirectory } from './lib/temporary-directory.ts';
 import { listLibraryPackages, type PackageManifest } from './lib/workspace.ts';
-
-interface PackResult {
-  readonly filename: string;
-  readonly files: readonly { readonly path: string }[];
-}
 
 const leaked = /(^src\/|\.test\.|__fixtures__|tsconfig|tsup\.config|vitest\.config)/;
 
-function checkPackage(directory: string, manifest: PackageManifest, destination: string): string[] {
+async function checkPackage(directory: string, manifest: PackageManifest, packed: PackedPackage): Promise<string[]> {
   const problems: string[] = [];
-  const [npm, prefix] = npmCommand();
-  const pack = runCommand(npm, [...prefix, 'pack', '--json', '--pack-destination', destination], {
-    cwd: directory,
-  });
-  if (pack.status !== 0) return [`npm pack failed:\n${pack.output}`];
-  const [result] = JSON.parse(pack.stdout) as PackResult[];
-  if (result === undefined) return ['npm pack printed no result'];
-  const tarball = join(destination, result.filename);
-  const packed = new Set(result.files.map((file) => file.path));
+  const { tarball, files } = packed;
 
   for (const path of promisedPaths(manifest)) {
-    if (!packed.has(path)) problems.push(`package.json points at ${path}, which is not in the tarball`);
+    if (!files.has(path)) problems.push(`package.json points at ${path}, which is not in the tarball`);
   }
-  for (const path of packed) {
+  for (const path of files) {
     if (leaked.test(path)) problems.push(`the tarball ships ${path}, which is not for consumers`);
   }
   for (const required of ['README.md', 'LICENSE', 'package.json']) {
-    if (!packed.has(required)) problems.push(`the tarball has no ${required}`);
+    if (!files.has(required)) problems.push(`the tarball has no ${required}`);
   }
 
-  const publint = runCommand('publint', ['run', tarball, '--strict'], { cwd: directory });
+  const publint = await runCommand('publint', ['run', tarball, '--strict'], { cwd: directory });
   if (publint.status !== 0) problems.push(`publint:\n${publint.output.trim()}`);
 
-  const attw = runCommand('attw', [tarball, '--profile', 'esm-only', '--format', 'table', '--no-emoji'], {
+  const attw = await runCommand('attw', [tarball, '--profile', 'esm-only', '--format', 'table', '--no-emoji'], {
     cwd: directory,
   });
   if (attw.status !== 0) problems.push(`@arethetypeswrong/cli:\n${attw.output.trim()}`);
   return problems;
 }
 
-function main(): void {
-  const destination = mkdtempSync(join(tmpdir(), 'switchyard-pack-'));
+async function main(): Promise<void> {
+  const destination = makeTemporaryDirectory('switchyard-pack');
   let failed = 0;
   try {
     const packages = listLibraryPackages().filter((entry) => entry.manifest.private !== true);
+    const tarballs = await packPackages(packages, destination);
     for (const { directory, relativeDirectory, manifest } of packages) {
-      const problems = checkPackage(directory, manifest, destination);
+      const problems = await checkPackage(directory, manifest, tarballs.get(manifest.name)!);
       if (problems.length === 0) {
         console.log(`ok    ${manifest.name} (${relativeDirectory})`);
       } else {
@@ -69,10 +56,13 @@ function main(): void {
       }
     }
     console.log(`\n${packages.length - failed} passed, ${failed} failed`);
+  } catch (error) {
+    console.error(error);
+    failed += 1;
   } finally {
-    rmSync(destination, { recursive: true, force: true });
+    removeTemporaryDirectory(destination);
   }
-  if (failed > 0) process.exit(1);
+  if (failed > 0) process.exitCode = 1;
 }
 
-main();
+await main();

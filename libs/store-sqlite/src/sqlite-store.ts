@@ -14,6 +14,7 @@ import {
   storeTimestamp,
 } from '@switchyard/platform/store-kit';
 import { inTransaction, migrateSqlite } from './sqlite-migrations';
+import { loadSqlite } from './sqlite-module';
 import { toCheckpoint, toCredential, toDataRecord, toDefinition, toEvent, toIntegration, toRegistryEntry, type Row } from './sqlite-rows';
 
 /** Settings for {@link createSqliteStore}. */
@@ -51,9 +52,7 @@ const json = (value: unknown): string => JSON.stringify(value);
 export function createSqliteStore(settings: SqliteStoreSettings = {}): Store {
   const path = settings.path ?? DEFAULT_SQLITE_PATH;
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-  // Loaded on first use, not imported: bundlers strip the `node:` prefix `node:sqlite` needs,
-  // and importing the package should not print node:sqlite's ExperimentalWarning.
-  const { DatabaseSync } = process.getBuiltinModule('node:sqlite');
+  const { DatabaseSync } = loadSqlite();
   const database = new DatabaseSync(path);
   // PRAGMA takes no parameters; the value is a number truncated to an integer, never text.
   database.exec(`PRAGMA busy_timeout = ${Math.max(0, Math.trunc(settings.busyTimeoutMs ?? 5000))}`);

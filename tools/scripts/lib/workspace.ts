@@ -14,6 +14,7 @@ export interface PackageManifest {
   readonly engines?: Record<string, string>;
   readonly main?: string;
   readonly types?: string;
+  readonly bin?: Record<string, string>;
   readonly exports?: Record<string, string | Record<string, string>>;
   readonly files?: string[];
   readonly license?: string;

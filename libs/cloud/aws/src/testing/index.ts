@@ -1,6 +1,7 @@
 import { createServer, request, type IncomingHttpHeaders } from 'node:http';
 import type { ProviderCallContext, ProviderRequest, ProviderV1 } from '@switchyard/core';
-import { listenOnLoopback, type PeerProcess, startPeerProcess } from '@switchyard/testing';
+import type { PeerProcess } from '@switchyard/testing';
+import { loadTestKit } from './aws-test-kit';
 
 /** A running moto_server: the local AWS peer `@switchyard/aws` is tested against. */
 export interface MotoServer extends PeerProcess {
@@ -41,6 +42,7 @@ function renameMetadataHeaders(headers: IncomingHttpHeaders, from: string, to: s
  * contain `-`, so the round trip is exact. Everything else passes unchanged.
  */
 async function startMetadataNameFront(target: string): Promise<{ url: string; port: number; close(): Promise<void> }> {
+  const { listenOnLoopback } = await loadTestKit();
   const server = createServer((incoming, outgoing) => {
     const upstream = request(
       `${target}${incoming.url ?? '/'}`,
@@ -59,9 +61,10 @@ async function startMetadataNameFront(target: string): Promise<{ url: string; po
 /**
  * Starts `moto_server -H 127.0.0.1 -p PORT` (moto 5.2) on a free loopback
  * port and waits until `/moto-api/` answers. Fails with an install hint when
- * moto is missing. `url` points at a pass-through front that keeps S3
- * metadata names with `_` intact (moto's own HTTP server drops them);
- * `motoUrl` is moto itself. Stop both with `stop()` after the tests.
+ * moto, or the optional peer dependency `@switchyard/testing`, is missing.
+ * `url` points at a pass-through front that keeps S3 metadata names with `_`
+ * intact (moto's own HTTP server drops them); `motoUrl` is moto itself. Stop
+ * both with `stop()` after the tests.
  *
  * @example
  * ```ts
@@ -72,6 +75,7 @@ async function startMetadataNameFront(target: string): Promise<{ url: string; po
  * ```
  */
 export async function startMotoServer(): Promise<MotoServer> {
+  const { startPeerProcess } = await loadTestKit();
   const peer = await startPeerProcess({
     name: 'moto_server',
     command: 'moto_server',

@@ -1,7 +1,9 @@
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { startPeerProcess } from '@switchyard/testing';
+import type { AzureComputeFake, AzureComputeFakeOptions } from '../__peers__/azure-compute-fake';
+import type { AzureFunctionsFake, AzureFunctionsFakeOptions } from '../__peers__/azure-functions-fake';
+import { loadTestKit } from './azure-test-kit';
 
 /** Azurite's well-known development account (public, documented by Microsoft; not a secret). */
 export const AZURITE_ACCOUNT_NAME = 'devstoreaccount1';
@@ -46,6 +48,7 @@ function azuriteBlobMain(): string {
  * ```
  */
 export async function startAzurite(): Promise<AzuriteBlob> {
+  const { startPeerProcess } = await loadTestKit();
   const main = azuriteBlobMain();
   const peer = await startPeerProcess({
     name: 'azurite',
@@ -73,11 +76,30 @@ export async function startAzurite(): Promise<AzuriteBlob> {
   };
 }
 
-export {
-  startAzureComputeFake,
-  type AzureComputeFake,
-  type AzureComputeFakeOptions,
-  type FakePowerState,
-} from '../__peers__/azure-compute-fake';
+/**
+ * A wire-protocol fake of Azure Resource Manager's virtual machine API
+ * (Microsoft.Compute, api-version 2024-07-01) with an Entra ID token
+ * endpoint, on 127.0.0.1. Needs the optional peer dependency
+ * `@switchyard/testing`, so the fake is loaded on the first call.
+ */
+export async function startAzureComputeFake(options: AzureComputeFakeOptions = {}): Promise<AzureComputeFake> {
+  await loadTestKit();
+  const fake = await import('../__peers__/azure-compute-fake');
+  return fake.startAzureComputeFake(options);
+}
+
+/**
+ * A wire-protocol fake of Azure Functions (App Service REST, api-version
+ * 2024-04-01, and the app host's `POST /api/{name}`), on 127.0.0.1. Needs the
+ * optional peer dependency `@switchyard/testing`, so the fake is loaded on
+ * the first call.
+ */
+export async function startAzureFunctionsFake(options: AzureFunctionsFakeOptions = {}): Promise<AzureFunctionsFake> {
+  await loadTestKit();
+  const fake = await import('../__peers__/azure-functions-fake');
+  return fake.startAzureFunctionsFake(options);
+}
+
+export type { AzureComputeFake, AzureComputeFakeOptions, FakePowerState } from '../__peers__/azure-compute-fake';
 export type { FakeEntraOptions, FakeReply, FakeRequest, FakeServer } from '../__peers__/azure-fake-server';
-export { startAzureFunctionsFake, type AzureFunctionsFake, type AzureFunctionsFakeOptions } from '../__peers__/azure-functions-fake';
+export type { AzureFunctionsFake, AzureFunctionsFakeOptions } from '../__peers__/azure-functions-fake';
