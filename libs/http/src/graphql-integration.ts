@@ -8,6 +8,7 @@ import {
   type SecretSet,
 } from '@switchyard/core';
 import type { z } from 'zod';
+import { redactedExcerpt } from './error-excerpt';
 import { createHttpClient } from './http-client';
 import type { ResponseSchema } from './response-schema';
 import { retryAfterMsFromHeaders, type HttpResponseHeaders } from './http-headers';
@@ -65,17 +66,15 @@ const KIND_BY_CODE: Readonly<Record<string, ErrorKind>> = {
 /** How many error messages a GraphQL failure quotes. */
 const MAXIMUM_QUOTED_ERRORS = 3;
 
-/** The longest quoted error message. */
-const MAXIMUM_MESSAGE_LENGTH = 200;
-
 function codeOf(entry: GraphQLErrorEntry): string | undefined {
   const code = entry.extensions?.code;
   return typeof code === 'string' ? code : undefined;
 }
 
-function messageOf(entry: GraphQLErrorEntry): string {
-  const message = typeof entry.message === 'string' ? entry.message : 'unknown error';
-  return message.length > MAXIMUM_MESSAGE_LENGTH ? `${message.slice(0, MAXIMUM_MESSAGE_LENGTH)}…` : message;
+/** An error's message, redacted before it is shortened (see `redactedExcerpt`). */
+function messageOf(entry: GraphQLErrorEntry, secrets: SecretSet): string {
+  const message = typeof entry.message === 'string' ? redactedExcerpt(entry.message, { secrets }) : '';
+  return message === '' ? 'unknown error' : message;
 }
 
 /**
@@ -94,7 +93,10 @@ function graphQLError(
   const codes = errors.map(codeOf);
   const known = codes.find((code) => code !== undefined && KIND_BY_CODE[code] !== undefined);
   const kind: ErrorKind = known === undefined ? 'provider' : (KIND_BY_CODE[known] ?? 'provider');
-  const quoted = errors.slice(0, MAXIMUM_QUOTED_ERRORS).map(messageOf).join('; ');
+  const quoted = errors
+    .slice(0, MAXIMUM_QUOTED_ERRORS)
+    .map((entry) => messageOf(entry, secrets))
+    .join('; ');
   const more = errors.length > MAXIMUM_QUOTED_ERRORS ? ` (and ${errors.length - MAXIMUM_QUOTED_ERRORS} more)` : '';
   const error = new IntegrationError({
     kind,
@@ -104,7 +106,7 @@ function graphQLError(
     retryAfterMs: kind === 'rate_limit' ? retryAfterMsFromHeaders(headers) : undefined,
     details: {
       errors: errors.map((entry, index) => ({
-        message: messageOf(entry),
+        message: messageOf(entry, secrets),
         code: codes[index],
         path: Array.isArray(entry.path) ? entry.path : undefined,
       })),

@@ -1,4 +1,4 @@
-import { IntegrationError, redactIntegrationError, redactText, SecretSet, withDeadline } from '@switchyard/core';
+import { IntegrationError, redactIntegrationError, redactText, SecretSet, withDeadline, type RedactionSecrets } from '@switchyard/core';
 import type { Dispatcher } from 'undici';
 import type { AuthResult, AuthStrategy } from './auth/auth-strategy';
 import { appendQuery, encodeBody, type QueryParameters } from './http-body';
@@ -244,7 +244,10 @@ export function createHttpClient(settings: HttpClientSettings): HttpClient {
       } catch {
         // A reader that cannot read this body leaves the default classification.
       }
-      throw httpResponseError({ method, path: context.path, provider, status, headers: response.headers, body: text }, refinement);
+      throw httpResponseError(
+        { method, path: context.path, provider, status, headers: response.headers, body: text, secrets: redactionOf(context) },
+        refinement,
+      );
     }
     const responseType = options.responseType ?? (options.responseSchema !== undefined || isJson(response.headers) ? 'json' : 'text');
     if (responseType === 'none' || status === 204 || status === 304 || method === 'HEAD' || (status >= 100 && status < 200)) {
@@ -290,8 +293,13 @@ export function createHttpClient(settings: HttpClientSettings): HttpClient {
       } else {
         failure = httpFailureError(error, context);
       }
-      throw redactIntegrationError(failure, context.auth === undefined ? secrets : [secrets, requestSecrets(context.auth)]);
+      throw redactIntegrationError(failure, redactionOf(context));
     }
+  }
+
+  /** What this request's errors are redacted with: the client's set, and what its auth added. */
+  function redactionOf(context: RequestContext): RedactionSecrets {
+    return context.auth === undefined ? secrets : [secrets, requestSecrets(context.auth)];
   }
 
   return { baseURL: settings.baseURL, provider, secrets, request };

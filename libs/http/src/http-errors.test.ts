@@ -226,7 +226,11 @@ describe('errorMessageExcerpt', () => {
       'NOT_FOUND: Function f does not exist',
     );
     expect(errorMessageExcerpt('{"errors":[{"message":"first"}]}')).toBe('first');
-    expect(errorMessageExcerpt('x'.repeat(500))!.length).toBeLessThanOrEqual(201);
+    expect(errorMessageExcerpt('word '.repeat(100))!.length).toBeLessThanOrEqual(201);
+    expect(
+      errorMessageExcerpt('x'.repeat(500)),
+      'a word longer than the excerpt could be a secret: it is not quoted in part',
+    ).toBeUndefined();
     expect(errorMessageExcerpt('<html></html>')).toBeUndefined();
   });
 

@@ -1,4 +1,5 @@
-import { IntegrationError, redactText, type ErrorKind } from '@switchyard/core';
+import { IntegrationError, redactText, type ErrorKind, type RedactionSecrets } from '@switchyard/core';
+import { redactedExcerpt } from './error-excerpt';
 import type { HttpResponseHeaders } from './http-headers';
 import { classifyHttpStatus, type ProviderErrorHint } from './http-status';
 
@@ -10,6 +11,12 @@ export interface HttpErrorContext {
   readonly path: string;
   /** The provider id recorded on the error. Default: none. */
   readonly provider?: string | undefined;
+  /**
+   * The secrets to redact from the path and the quoted body before anything
+   * is cut: the provider's set and the request's own auth values. Default:
+   * core's patterns only.
+   */
+  readonly secrets?: RedactionSecrets;
 }
 
 /** An HTTP response with an error status, as {@link httpResponseError} reads it. */
@@ -41,9 +48,6 @@ export type HttpErrorDetailsReader = (response: {
   readonly headers: HttpResponseHeaders;
   readonly body: string;
 }) => HttpErrorDetails | undefined;
-
-/** The longest excerpt of a provider's error message kept in an error message. */
-const MAXIMUM_EXCERPT_LENGTH = 200;
 
 const TIMEOUT_CODES: ReadonlySet<string> = new Set([
   'UND_ERR_HEADERS_TIMEOUT',
@@ -116,9 +120,10 @@ function fieldErrorsExcerpt(message: unknown): string | undefined {
  * A short excerpt of the provider's own error message from a response body:
  * the usual JSON fields (`message`, `error`, `error_description`, `detail`,
  * `title`, `errors[0].message`, and `error.code: error.message` envelopes), else the start of a non-HTML text body.
- * At most 200 characters; undefined when there is nothing useful.
+ * Redacted with `secrets` before it is cut to at most 200 characters at a
+ * word boundary (see `redactedExcerpt`); undefined when there is nothing useful.
  */
-export function errorMessageExcerpt(body: string): string | undefined {
+export function errorMessageExcerpt(body: string, secrets?: RedactionSecrets): string | undefined {
   const trimmed = body.trim();
   if (trimmed === '') return undefined;
   let excerpt: string | undefined;
@@ -142,14 +147,14 @@ export function errorMessageExcerpt(body: string): string | undefined {
     excerpt = trimmed;
   }
   if (excerpt === undefined) return undefined;
-  const oneLine = excerpt.replace(/\s+/g, ' ');
-  return oneLine.length > MAXIMUM_EXCERPT_LENGTH ? `${oneLine.slice(0, MAXIMUM_EXCERPT_LENGTH)}…` : oneLine;
+  const quoted = redactedExcerpt(excerpt, { secrets });
+  return quoted === '' ? undefined : quoted;
 }
 
 /** `provider: ` prefix plus `METHOD /path` with secrets in the query string redacted. */
 function describeRequest(context: HttpErrorContext): string {
   const prefix = context.provider === undefined ? '' : `${context.provider}: `;
-  return `${prefix}${context.method} ${redactText(context.path)}`;
+  return `${prefix}${context.method} ${redactText(context.path, context.secrets)}`;
 }
 
 /**
@@ -173,8 +178,10 @@ function reasonPhrase(status: number): string {
  * ```
  */
 export function httpResponseError(response: HttpErrorResponse, refinement?: HttpErrorDetails): IntegrationError {
-  const ownMessage = refinement?.message === undefined ? undefined : errorMessageExcerpt(JSON.stringify({ message: refinement.message }));
-  const excerpt = ownMessage ?? errorMessageExcerpt(response.body);
+  const { secrets } = response;
+  const ownMessage =
+    refinement?.message === undefined ? undefined : errorMessageExcerpt(JSON.stringify({ message: refinement.message }), secrets);
+  const excerpt = ownMessage ?? errorMessageExcerpt(response.body, secrets);
   const classified = classifyHttpStatus({
     status: response.status,
     headers: response.headers,

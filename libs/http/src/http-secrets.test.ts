@@ -2,7 +2,7 @@ import { inspect } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { IntegrationError, SecretSet } from '@switchyard/core';
-import { startFaultServer, type FaultServer } from '@switchyard/testing';
+import { integrationErrorOf, startFaultServer, type FaultServer } from '@switchyard/testing';
 import { apiKeyAuth, bearerAuth, createHttpClient, createProviderErrors, signedRequestAuth, type HttpClient } from './index';
 
 const BEARER = 'planted-bearer-9f8e7d6c5b4a';
@@ -107,5 +107,53 @@ describe('createProviderErrors', () => {
     }
     // Without a set only core's generic patterns apply: the factory redacts with what it is given, nothing else.
     expect(createProviderErrors('acme').create({ kind: 'auth', message: `key ${SECRET}` }).message).toContain(SECRET);
+  });
+});
+
+describe('a secret straddling the excerpt cut', () => {
+  // A GitLab-shaped token of 26 characters that no pattern knows: the issue's case was a 181-character body before it.
+  const TOKEN = 'zq-planted-9c1e7b5a3d0f2e4';
+  const filler = (length: number) => 'the token you sent was refused by the server '.repeat(8).slice(0, length);
+  const runsOf = (text: string) =>
+    Array.from({ length: TOKEN.length - 7 }, (_, start) => TOKEN.slice(start, start + 8)).filter((run) => text.includes(run));
+  let server: FaultServer;
+
+  beforeAll(async () => {
+    server = await startFaultServer({
+      '/refused': (request) => ({ status: 401, body: { message: `${filler(Number(request.query.get('at')))}${TOKEN} was refused` } }),
+    });
+  });
+
+  afterAll(async () => {
+    await server.close();
+  });
+
+  it('shows no 8-character run of the request’s token in any rendering, whatever the offset', async () => {
+    const client = createHttpClient({
+      baseURL: server.url,
+      allowPrivateNetwork: true,
+      provider: 'acme',
+      auth: bearerAuth({ token: TOKEN }),
+    });
+    for (let at = 150; at <= 230; at += 1) {
+      const error = await integrationErrorOf(client.request({ path: '/refused', query: { at } }));
+      expect(error.kind).toBe('auth');
+      for (const text of renderings(error)) expect(runsOf(text), `${at}: ${error.message}`).toEqual([]);
+    }
+  });
+
+  it('shows none in what a provider’s error factory quotes from an SDK either', () => {
+    const secrets = new SecretSet();
+    secrets.add(TOKEN);
+    const errors = createProviderErrors('acme', { secrets });
+    for (let at = 150; at <= 230; at += 1) {
+      const message = `${filler(at)}${TOKEN} was refused`;
+      for (const error of [
+        errors.fromStatus({ operation: 'crm.getContact', status: 401, message, cause: new Error(message) }),
+        errors.fromFailure(new Error(message), 'crm.getContact'),
+      ]) {
+        for (const text of renderings(error)) expect(runsOf(text), `${at}: ${error.message}`).toEqual([]);
+      }
+    }
   });
 });

@@ -19,6 +19,7 @@ export {
   type HttpErrorResponse,
   type TransportFailure,
 } from './http-errors';
+export { MAXIMUM_EXCERPT_LENGTH, redactedExcerpt, type RedactedExcerptOptions } from './error-excerpt';
 export { normalizeHeaders, rateLimitStatusFromHeaders, retryAfterMsFromHeaders, type HttpResponseHeaders } from './http-headers';
 export { classifyHttpStatus, type HttpStatusAnswer, type HttpStatusClassification, type ProviderErrorHint } from './http-status';
 export { createProviderErrors, type ProviderErrors, type ProviderErrorsOptions, type ProviderStatusError } from './provider-errors';

@@ -1,10 +1,8 @@
 import { IntegrationError, redactIntegrationError, type IntegrationErrorOptions, type SecretSet } from '@switchyard/core';
+import { redactedExcerpt } from './error-excerpt';
 import { transportFailure } from './http-errors';
 import type { HttpResponseHeaders } from './http-headers';
 import { classifyHttpStatus, type ProviderErrorHint } from './http-status';
-
-/** The longest provider message kept in an error message. */
-const MAXIMUM_MESSAGE_LENGTH = 200;
 
 /** An error answer an SDK reported, for {@link ProviderErrors.fromStatus}. */
 export interface ProviderStatusError {
@@ -13,7 +11,7 @@ export interface ProviderStatusError {
   readonly status: number;
   /** Lower-case header names; `normalizeHeaders` turns an SDK's headers into these. Default: none. */
   readonly headers?: HttpResponseHeaders | undefined;
-  /** The provider's own message, quoted (first line, at most 200 characters). */
+  /** The provider's own message, quoted: its first line, redacted, then cut to at most 200 characters at a word boundary. */
   readonly message?: string | undefined;
   /** The provider's own error code, e.g. `NoSuchKey` or `channel_not_found`, named in the message. */
   readonly code?: string | undefined;
@@ -54,17 +52,17 @@ export interface ProviderErrors {
   fromFailure(error: unknown, operation: string): IntegrationError;
 }
 
-function firstLine(text: string): string {
-  const line = text.split('\n')[0]?.trim() ?? '';
-  return line.length > MAXIMUM_MESSAGE_LENGTH ? `${line.slice(0, MAXIMUM_MESSAGE_LENGTH)}…` : line;
+/** The first line of a service's or SDK's message, redacted with the provider's secrets before it is cut (see `redactedExcerpt`). */
+function firstLine(text: string, secrets: SecretSet | undefined): string {
+  return redactedExcerpt(text, { secrets, firstLine: true });
 }
 
-function reasonOf(error: unknown): string {
-  if (error instanceof Error) return firstLine(error.message);
+function reasonOf(error: unknown, secrets: SecretSet | undefined): string {
+  if (error instanceof Error) return firstLine(error.message, secrets);
   if (typeof error === 'object' && error !== null && typeof (error as { message?: unknown }).message === 'string') {
-    return firstLine((error as { message: string }).message);
+    return firstLine((error as { message: string }).message, secrets);
   }
-  return firstLine(String(error));
+  return firstLine(String(error), secrets);
 }
 
 /**
@@ -96,7 +94,8 @@ export function createProviderErrors(provider: string, options: ProviderErrorsOp
     invalidInput: (operation, message) =>
       create({ kind: 'validation', message: `${operation}: ${message}`, operation, isRetryable: false }),
     fromStatus(answer) {
-      const quoted = answer.message === undefined || answer.message.trim() === '' ? undefined : firstLine(answer.message);
+      const line = answer.message === undefined ? '' : firstLine(answer.message, secrets);
+      const quoted = line === '' ? undefined : line;
       const classified = classifyHttpStatus({
         status: answer.status,
         headers: answer.headers,
@@ -119,7 +118,7 @@ export function createProviderErrors(provider: string, options: ProviderErrorsOp
     fromFailure(error, operation) {
       if (IntegrationError.isInstance(error)) return error;
       const transport = transportFailure(error);
-      const reason = reasonOf(error);
+      const reason = reasonOf(error, secrets);
       if (transport?.kind === 'timeout')
         return create({ kind: 'timeout', message: `${operation} timed out or was aborted: ${reason}`, operation, cause: error });
       if (transport !== undefined)

@@ -8,6 +8,7 @@ import {
   type ProviderV1,
 } from '@switchyard/core';
 import type { z } from 'zod';
+import { redactedExcerpt } from './error-excerpt';
 import { appendQuery } from './http-body';
 import { assertPublicHost } from './http-private-network';
 import { createIntegrationManifest, rejectRoutedCall, type IntegrationSettings } from './integration-manifest';
@@ -65,9 +66,6 @@ const KIND_BY_CODE: ReadonlyMap<number, ErrorKind> = new Map([
   [-32602, 'validation'],
   [-32601, 'unsupported'],
 ]);
-
-/** The longest quoted error message. */
-const MAXIMUM_MESSAGE_LENGTH = 200;
 
 /**
  * One lazily opened connection shared by every call, matching responses to
@@ -157,7 +155,8 @@ class JsonRpcConnection {
 
   private responseError(error: NonNullable<JsonRpcResponse['error']>): IntegrationError {
     const code = typeof error.code === 'number' ? error.code : undefined;
-    const text = typeof error.message === 'string' ? error.message.slice(0, MAXIMUM_MESSAGE_LENGTH) : 'unknown error';
+    const quoted = typeof error.message === 'string' ? redactedExcerpt(error.message, { secrets: this.secrets }) : '';
+    const text = quoted === '' ? 'unknown error' : quoted;
     return new IntegrationError({
       kind: (code === undefined ? undefined : KIND_BY_CODE.get(code)) ?? 'provider',
       message: `${this.settings.id}: the server answered with error${code === undefined ? '' : ` ${code}`}: ${text}`,

@@ -40,6 +40,14 @@ describe('startFaultServer', () => {
     await expect(get(server, '/reset')).rejects.toMatchObject({ code: 'ECONNRESET' });
   });
 
+  it('answers every other request from a "*" route, until it is removed', async () => {
+    server = await startFaultServer({ '/known': { body: { ok: true } }, '*': { status: 401, body: { message: 'no' } } });
+    expect((await get(server, '/known')).status).toBe(200);
+    expect((await get(server, '/anything/else?x=1')).status).toBe(401);
+    server.route('*', undefined);
+    expect((await get(server, '/anything/else')).status).toBe(404);
+  });
+
   it('closes even with a hanging request open', async () => {
     server = await startFaultServer({ '/hang': { fault: 'hang' } });
     const pending = get(server, '/hang').catch((error: unknown) => error);

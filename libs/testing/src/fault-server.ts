@@ -46,7 +46,10 @@ export interface RecordedRequest {
  */
 export type FaultRoute = FaultResponse | readonly FaultResponse[] | ((request: RecordedRequest) => FaultResponse);
 
-/** Routes keyed by `"METHOD /path"` or by `"/path"` (any method). Unrouted requests get a JSON 404. */
+/**
+ * Routes keyed by `"METHOD /path"`, by `"/path"` (any method) or by `"*"`
+ * (any request no other route matches). Unrouted requests get a JSON 404.
+ */
 export type FaultRoutes = Readonly<Record<string, FaultRoute>>;
 
 /** A running {@link startFaultServer}. */
@@ -56,8 +59,8 @@ export interface FaultServer {
   readonly port: number;
   /** Every request received, in order. */
   readonly requests: RecordedRequest[];
-  /** Adds or replaces a route (and restarts its script). */
-  route(key: string, route: FaultRoute): void;
+  /** Adds or replaces a route (and restarts its script); `undefined` removes it. */
+  route(key: string, route: FaultRoute | undefined): void;
   /** Stops the server, ending hanging and keep-alive connections. */
   close(): Promise<void>;
 }
@@ -108,7 +111,8 @@ export async function startFaultServer(routes: FaultRoutes = {}): Promise<FaultS
   const requests: RecordedRequest[] = [];
 
   function answerFor(request: RecordedRequest): FaultResponse {
-    const key = table.has(`${request.method} ${request.pathname}`) ? `${request.method} ${request.pathname}` : request.pathname;
+    const exact = `${request.method} ${request.pathname}`;
+    const key = table.has(exact) ? exact : table.has(request.pathname) ? request.pathname : '*';
     const route = table.get(key);
     if (route === undefined) return { status: 404, body: { message: `No fault-server route for ${request.method} ${request.pathname}` } };
     if (typeof route === 'function') return route(request);
@@ -147,7 +151,8 @@ export async function startFaultServer(routes: FaultRoutes = {}): Promise<FaultS
     port,
     requests,
     route(key, route) {
-      table.set(key, route);
+      if (route === undefined) table.delete(key);
+      else table.set(key, route);
       positions.delete(key);
     },
     close,

@@ -33,17 +33,21 @@ interface SdkClient {
 }
 
 /**
- * Keeps the session token of every request the client signs, in the
- * client's slot of `secrets`, as the request goes out. The signed request is
- * the only place that tells which token is sent: the SDK refreshes expiring
- * credentials in the background, so a token resolved before the call may
- * already be replaced when the call is signed. A new token replaces the last.
+ * Keeps the session token and the signature of every request the client
+ * signs, in the client's slots of `secrets`, as the request goes out. The
+ * signed request is the only place that tells which token is sent: the SDK
+ * refreshes expiring credentials in the background, so a token resolved
+ * before the call may already be replaced when the call is signed. The
+ * signature is kept so that a bare echo of it (S3's `SignatureProvided`) is
+ * redacted too; `Signature=` anywhere is the set's pattern. A new value
+ * replaces the last.
  */
 function keepSessionTokens(client: SdkClient, service: string, secrets: SecretSet): void {
   client.middlewareStack.addRelativeTo(
     (next) => async (args) => {
       const { headers } = args.request as { readonly headers?: Readonly<Record<string, string | undefined>> };
       secrets.set(`identity:${service}:sessionToken`, headers?.['x-amz-security-token']);
+      secrets.set(`identity:${service}:signature`, /\bSignature=([0-9a-f]+)/.exec(headers?.authorization ?? '')?.[1]);
       return next(args);
     },
     { relation: 'after', toMiddleware: 'httpSigningMiddleware', name: 'switchyardKeepSessionToken' },

@@ -1,8 +1,9 @@
-import { defineProvider, SecretSet, type ProviderHealthReport, type ProviderV1 } from '@switchyard/core';
+import { defineProvider, type ProviderHealthReport, type ProviderV1 } from '@switchyard/core';
 import { awsCapability } from './aws-capabilities';
 import { createAwsClients } from './aws-clients';
 import { createAwsErrors } from './aws-error';
 import { awsHealthReport } from './aws-health';
+import { createAwsSecrets } from './aws-secrets';
 import { AWS_CAPABILITIES, resolveAwsSettings, type AwsProviderSettings } from './aws-settings';
 
 export type { AwsCapability, AwsCredentials, AwsProviderSettings, EC2Config, LambdaConfig, S3Config } from './aws-settings';
@@ -30,10 +31,7 @@ export interface AwsProvider extends ProviderV1 {
  * ```
  */
 export function createAws(settings: AwsProviderSettings = {}): AwsProvider {
-  const secrets = new SecretSet();
-  // The session token as a header and in a presigned URL; the signature and credential scope are core's generic query patterns.
-  secrets.addSensitiveKey('x-amz-security-token');
-  secrets.addPattern(/(?<=[?&]X-Amz-Security-Token=)[^&#\s]+/gi);
+  const secrets = createAwsSecrets();
   const resolved = resolveAwsSettings(settings, secrets);
   const clients = createAwsClients(resolved, secrets);
   const errors = createAwsErrors(secrets);

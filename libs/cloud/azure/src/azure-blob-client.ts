@@ -2,6 +2,7 @@ import { loadOptionalSetting, withoutTrailingSlash, type SecretSet } from '@swit
 import type * as BlobSdkModule from '@azure/storage-blob';
 import type { BlobServiceClient, IHttpClient, StoragePipelineOptions } from '@azure/storage-blob';
 import type { AzureErrors } from './azure-error';
+import { addSasToken } from './azure-secrets';
 import type { AzureStorageSettings } from './azure-settings';
 
 type BlobSdk = typeof BlobSdkModule;
@@ -41,10 +42,11 @@ export function resolveStorageSettings(settings: AzureStorageSettings | undefine
     httpClient: settings?.httpClient,
   };
   secrets.add(resolved.accountKey);
-  secrets.add(resolved.sasToken);
+  addSasToken(secrets, resolved.sasToken);
   for (const part of resolved.connectionString?.split(';') ?? []) {
     const [name, ...value] = part.split('=');
-    if (name === 'AccountKey' || name === 'SharedAccessSignature') secrets.add(value.join('='));
+    if (name === 'AccountKey') secrets.add(value.join('='));
+    if (name === 'SharedAccessSignature') addSasToken(secrets, value.join('='));
   }
   return resolved;
 }

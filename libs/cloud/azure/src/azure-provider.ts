@@ -1,5 +1,6 @@
-import { defineProvider, SecretSet, type ProviderHealthReport, type ProviderV1 } from '@switchyard/core';
+import { defineProvider, type ProviderHealthReport, type ProviderV1 } from '@switchyard/core';
 import { createAzureErrors } from './azure-error';
+import { createAzureSecrets } from './azure-secrets';
 import { checkServices, configuredServices } from './azure-services';
 import type { AzureProviderSettings } from './azure-settings';
 
@@ -27,10 +28,7 @@ export interface AzureProvider extends ProviderV1 {
  * ```
  */
 export function createAzure(settings: AzureProviderSettings = {}): AzureProvider {
-  const secrets = new SecretSet();
-  // The key a function-host request carries, and Shared Key signatures (`SharedKey account:signature`).
-  secrets.addSensitiveKey('x-functions-key');
-  secrets.addPattern(/\bSharedKey(?:Lite)? [\w-]+:[A-Za-z0-9+/]+=*/g);
+  const secrets = createAzureSecrets();
   const errors = createAzureErrors(secrets);
   const services = configuredServices(settings, { secrets, errors });
   return defineProvider({

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { inspect } from 'node:util';
 import { createHub, redact, redactText, type HubEvents } from '@switchyard/core';
-import { createCallContext, printedForms, startFaultServer } from '@switchyard/testing';
+import { createCallContext, integrationErrorOf, printedForms, startFaultServer } from '@switchyard/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAzureComputeFake, type AzureComputeFake } from './__peers__/azure-compute-fake';
 import { startAzureFunctionsFake, type AzureFunctionsFake } from './__peers__/azure-functions-fake';
@@ -156,6 +156,48 @@ describe('Resource Manager tokens', () => {
       expect(inspect(second, { depth: 10 })).not.toContain('arm-access-token-2');
       expect(azure.secrets?.size, 'the new token took the old one’s place').toBe(size);
       expect(redactText('arm-access-token-1', azure.secrets), 'the expired token is no longer kept').toBe('arm-access-token-1');
+    } finally {
+      await server.close();
+    }
+  });
+});
+
+describe('a SAS token', () => {
+  // The signature of a SAS token, as base64 (with + / =) and as it sits URL-encoded in the token.
+  const signature = 'k3Jq+9Xw/ZpL0mN7vB2cR5tY8uE1iO4aS6dF+gHjK2w=';
+  const sasToken = `?sv=2024-11-04&ss=b&srt=co&sp=rl&se=2030-01-01T00:00:00Z&spr=https&sig=${encodeURIComponent(signature)}`;
+  const runsOf = (secret: string, text: string) =>
+    Array.from({ length: secret.length - 7 }, (_, start) => secret.slice(start, start + 8)).filter((run) => text.includes(run));
+
+  it('has its signature redacted on its own, decoded or URL-encoded, outside `sig=`', () => {
+    for (const storage of [
+      { accountName: 'acme', sasToken },
+      { connectionString: `BlobEndpoint=https://acme.blob.core.windows.net/;SharedAccessSignature=${sasToken.slice(1)}` },
+    ]) {
+      const { secrets } = createAzure({ storage });
+      expect(redactText(`signature ${signature} did not match`, secrets)).toBe('signature [REDACTED] did not match');
+      expect(redactText(`signature ${encodeURIComponent(signature)} did not match`, secrets)).toBe('signature [REDACTED] did not match');
+    }
+  });
+
+  it('shows no part of its signature when the blob service echoes it bare', async () => {
+    const server = await startFaultServer({
+      'GET /devstoreaccount1/sas-container': {
+        status: 403,
+        headers: { 'content-type': 'application/xml', 'x-ms-error-code': 'AuthenticationFailed' },
+        body: `<?xml version="1.0" encoding="utf-8"?><Error><Code>AuthenticationFailed</Code><Message>Signature ${signature} did not match. String to sign used was rl 2030-01-01T00:00:00Z</Message></Error>`,
+      },
+    });
+    try {
+      const azure = createAzure({ storage: { accountName: 'devstoreaccount1', sasToken, endpoint: `${server.url}/devstoreaccount1` } });
+      const error = await integrationErrorOf(
+        azure.execute({ capability: 'storage', operation: 'listObjects', input: { bucket: 'sas-container' } }, createCallContext()),
+      );
+      expect(error).toMatchObject({ kind: 'auth', statusCode: 403 });
+      expect(error.message, 'the service’s message is quoted').toContain('did not match');
+      const shown = `${inspect(error, { depth: 10 })}\n${JSON.stringify(error)}`;
+      expect(runsOf(signature, shown)).toEqual([]);
+      expect(runsOf(encodeURIComponent(signature), shown)).toEqual([]);
     } finally {
       await server.close();
     }

@@ -50,6 +50,8 @@ testProviderFaults({
   route: 'GET /storage/v1/b/reports/o/a.txt',
   errorAnswer: googleError,
   secrets: [PRIVATE_KEY],
+  // The echo of a bearer token is the Compute Engine suite's above; this one runs through the same error factory.
+  skip: { 'echoed-credentials': 'the storage SDK sends no credentials to a custom apiEndpoint (an emulator), so there is nothing to echo' },
 });
 
 let server: FaultServer;

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { inspect } from 'node:util';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { IntegrationError } from '@switchyard/core';
@@ -115,5 +115,65 @@ describe('masterKeysFromEnvironment', () => {
     expect(sealer.keyIds).toEqual(['key-b', 'key-a']);
     const oldRecord = createCredentialSealer({ current: KEY_A }).seal(address, SECRET);
     expect(sealer.open({ ...address, ...oldRecord })).toBe(SECRET);
+  });
+});
+
+describe('master key material', () => {
+  const sealerWith = (secret: string | Uint8Array) => () => createCredentialSealer({ current: { id: 'k', secret } });
+
+  it('reads all-hex text as hex whatever its length, so 48 hex characters are 24 bytes, too few', () => {
+    expect(sealerWith(randomBytes(24).toString('hex'))).toThrow(/at least 32 random bytes; this one decodes to 24/);
+    expect(sealerWith(randomBytes(32).toString('hex').toUpperCase())).not.toThrow();
+  });
+
+  it('refuses text that is not hex, base64 or base64url, naming the accepted forms', () => {
+    const base64 = randomBytes(32).toString('base64');
+    for (const text of ['correct horse battery staple, a long passphrase', `${base64.slice(0, 20)}+-${base64.slice(22)}`, `${base64}x`]) {
+      expect(sealerWith(text), text).toThrow(/hex, base64 or base64url of at least 32 random bytes.*\{ id, passphrase, salt \}/);
+    }
+  });
+
+  it('refuses a password that passes for base64: words written together, or in one letter case', () => {
+    for (const password of [
+      'ThisIsMyVeryLongAndSecurePasswordForTheVault', // 44 letters: decodes as base64 to 33 bytes
+      'correct-horse-battery-staple-and-more-words',
+      'correcthorsebatterystaple2024ismypassword12',
+      'SWITCHYARDMASTERKEYPRODUCTIONENVIRONMENT2024',
+    ]) {
+      expect(sealerWith(password), password).toThrow(/reads as words.*openssl rand -base64 32/);
+    }
+  });
+
+  it('refuses text encoded as base64 or hex: key material that decodes to printable text is not random', () => {
+    const sentence = 'an English sentence that is long enough to pass for 32 bytes';
+    for (const secret of [Buffer.from(sentence).toString('base64'), Buffer.from(sentence).toString('hex'), Buffer.from(sentence)]) {
+      expect(sealerWith(secret)).toThrow(/decodes to printable text/);
+    }
+  });
+
+  it('takes random keys in every accepted form and size, never calling one of them words or text', () => {
+    // Reproducible random bytes (SHA-512 of a counter): a failure here names the same keys on every run.
+    for (let round = 0; round < 300; round += 1) {
+      const bytes = createHash('sha512')
+        .update(`key ${round}`)
+        .digest()
+        .subarray(0, [32, 48, 64][round % 3]);
+      for (const secret of [
+        bytes,
+        bytes.toString('hex'),
+        bytes.toString('base64'),
+        bytes.toString('base64url'),
+        ` ${bytes.toString('base64')}\n`,
+      ]) {
+        expect(sealerWith(secret)).not.toThrow();
+      }
+    }
+  });
+
+  it('never quotes the refused key in its error', () => {
+    const password = 'ThisIsMyVeryLongAndSecurePasswordForTheVault';
+    const error = openError(sealerWith(password));
+    expect(error.kind).toBe('validation');
+    expect(`${error.message}\n${inspect(error, { depth: 5 })}`).not.toContain(password);
   });
 });

@@ -1,5 +1,6 @@
 import { createCipheriv, createDecipheriv, hkdfSync, randomBytes, scryptSync } from 'node:crypto';
 import { IntegrationError, redactIntegrationError, SecretSet } from '@switchyard/core';
+import { decodeKeyMaterial, MINIMUM_KEY_BYTES } from './credential-sealer-key-material';
 
 /** The environment variable the current master key is read from when no keys are passed. */
 export const MASTER_KEY_ENVIRONMENT_VARIABLE = 'SWITCHYARD_MASTER_KEY';
@@ -7,8 +8,6 @@ export const MASTER_KEY_ENVIRONMENT_VARIABLE = 'SWITCHYARD_MASTER_KEY';
 /** The environment variable older master keys (comma-separated) are read from, so records sealed with them stay readable. */
 export const PREVIOUS_MASTER_KEYS_ENVIRONMENT_VARIABLE = 'SWITCHYARD_PREVIOUS_MASTER_KEYS';
 
-/** Bytes of random key material a master key must carry at least (256 bits). */
-const MINIMUM_KEY_BYTES = 32;
 const IV_BYTES = 12;
 const AUTH_TAG_BYTES = 16;
 const CIPHER = 'aes-256-gcm';
@@ -20,7 +19,10 @@ const AAD_FORMAT = 'switchyard.credential.v1';
 
 /**
  * A master key given as random key material: at least 32 random bytes, as a
- * `Uint8Array`, or as a string in hex (64+ characters) or base64/base64url.
+ * `Uint8Array`, or as a string in hex (64+ characters, read as hex whenever
+ * every character is a hex digit) or base64/base64url. Text that is none of
+ * these, bytes that are printable text, and base64 that reads as words are
+ * refused with a `validation` error (docs/security.md, "Master keys").
  * Generate one with `openssl rand -base64 32`.
  */
 export interface RandomMasterKey {
@@ -109,17 +111,6 @@ function invalidKey(message: string, secrets?: SecretSet): IntegrationError {
   return redactIntegrationError(new IntegrationError({ kind: 'validation', message, operation: 'credentials.keys' }), secrets);
 }
 
-function decodeKeyMaterial(secret: string | Uint8Array, secrets: SecretSet): Buffer {
-  if (typeof secret !== 'string') return Buffer.from(secret);
-  const text = secret.trim();
-  if (/^(?:[0-9a-f]{2})+$/i.test(text) && text.length >= MINIMUM_KEY_BYTES * 2) return Buffer.from(text, 'hex');
-  if (/^[A-Za-z0-9+/_-]+=*$/.test(text)) return Buffer.from(text, 'base64');
-  throw invalidKey(
-    'A master key must be hex or base64 (generate one with `openssl rand -base64 32`); for a passphrase, pass `{ id, passphrase, salt }`.',
-    secrets,
-  );
-}
-
 /** The key's raw material; a passphrase or key string joins `secrets` first, so no error can quote it. */
 function keyMaterial(key: MasterKey, secrets: SecretSet): Buffer {
   if ('passphrase' in key) {
@@ -129,14 +120,10 @@ function keyMaterial(key: MasterKey, secrets: SecretSet): Buffer {
     return scryptSync(key.passphrase, key.salt, MINIMUM_KEY_BYTES, { N: 2 ** 15, r: 8, p: 1, maxmem: 64 * 1024 * 1024 });
   }
   if (typeof key.secret === 'string') secrets.add(key.secret.trim());
-  const material = decodeKeyMaterial(key.secret, secrets);
-  if (material.length < MINIMUM_KEY_BYTES) {
-    throw invalidKey(
-      `A master key must carry at least ${MINIMUM_KEY_BYTES} random bytes; this one decodes to ${material.length}.`,
-      secrets,
-    );
-  }
-  return material;
+  const decoded = decodeKeyMaterial(key.secret);
+  if ('problem' in decoded)
+    throw invalidKey(key.id === undefined ? decoded.problem : `Master key "${key.id}": ${decoded.problem}`, secrets);
+  return decoded.material;
 }
 
 /**
