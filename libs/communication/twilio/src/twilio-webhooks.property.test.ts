@@ -6,11 +6,18 @@ import { createTwilio } from './index';
 const AUTH_TOKEN = 'twilio-fuzz-auth-token-8e4c';
 const webhooks = createTwilio().webhooks;
 
-/** The string Twilio signs, computed independently of the provider: URL, then name+value of each parameter sorted by name. */
+/**
+ * The string Twilio signs, computed independently of the provider: URL, then
+ * name+value of each distinct parameter sorted by name (twilio-node signs a
+ * repeated identical parameter once).
+ */
 function signedContent(url: string, parameters: readonly (readonly [string, string])[]): string {
-  const sorted = [...parameters].sort(([leftName, leftValue], [rightName, rightValue]) =>
-    leftName === rightName ? (leftValue < rightValue ? -1 : leftValue > rightValue ? 1 : 0) : leftName < rightName ? -1 : 1,
-  );
+  const distinct = new Set(parameters.map(([name, value]) => JSON.stringify([name, value])));
+  const sorted = [...distinct]
+    .map((pair) => JSON.parse(pair) as [string, string])
+    .sort(([leftName, leftValue], [rightName, rightValue]) =>
+      leftName === rightName ? (leftValue < rightValue ? -1 : leftValue > rightValue ? 1 : 0) : leftName < rightName ? -1 : 1,
+    );
   return url + sorted.map(([name, value]) => name + value).join('');
 }
 

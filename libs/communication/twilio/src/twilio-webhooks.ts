@@ -3,14 +3,21 @@ import {
   headerValue,
   timingSafeEqualText,
   type IntegrationError,
-  verifyHmacSignature,
   type InboundWebhook,
   type NormalizedWebhookFields,
   type ProviderWebhooks,
   type VerifiedWebhook,
+  type WebhookHmacAlgorithm,
   type WebhookReply,
 } from '@switchyard/core';
 import { twilioErrors } from './twilio-errors';
+import {
+  SIGNATURE_SETTINGS_HEADER,
+  signatureAlgorithm,
+  signedParameters,
+  twilioSignatureMatches,
+  type TwilioSignatureOptions,
+} from './twilio-signature';
 
 /** `verify`'s event names: a message status callback, an incoming message, a JSON body (`bodySHA256`), anything else. */
 export const TWILIO_WEBHOOK_EVENTS = ['message-status', 'incoming-message', 'json-body', 'other'] as const;
@@ -37,53 +44,75 @@ function bodyText(rawBody: Uint8Array | string): string {
   }
 }
 
-/** The form parameters as name/value pairs, in the order Twilio signs them: by name, then by value (for repeated names). */
-export function sortedParameters(form: string): [string, string][] {
-  const pairs = [...new URLSearchParams(form)];
-  return pairs.sort(([leftName, leftValue], [rightName, rightValue]) =>
-    leftName === rightName ? (leftValue < rightValue ? -1 : leftValue > rightValue ? 1 : 0) : leftName < rightName ? -1 : 1,
-  );
+type FormPairs = readonly (readonly [string, string])[];
+
+/**
+ * Where `verify` leaves the form it read on the result it returns, so `parse`
+ * of the same body does not read it again. A hidden property, not a WeakMap:
+ * a WeakMap entry per request made garbage collection cost more than the
+ * second read saved.
+ */
+const READ_FORM = Symbol('twilio.readForm');
+
+interface ReadForm {
+  readonly form: string;
+  readonly pairs: FormPairs;
+}
+
+/** The form's name/value pairs in body order (WHATWG `application/x-www-form-urlencoded`). */
+function formPairs(form: string): FormPairs {
+  return [...new URLSearchParams(form)];
 }
 
 /**
- * The string Twilio signs: the full URL, then each POST parameter's name and
- * value with no delimiter, sorted by name
- * (https://www.twilio.com/docs/usage/security#validating-requests).
+ * The form as an object without a prototype (a parameter named `__proto__` or
+ * `constructor` is just a parameter): a repeated name becomes an array of its
+ * distinct values, since twilio-node signs each distinct value once.
  */
-export function signedString(url: string, form: string): string {
-  return (
-    url +
-    sortedParameters(form)
-      .map(([name, value]) => name + value)
-      .join('')
-  );
+function formPayload(pairs: FormPairs): Record<string, string | string[]> {
+  const payload = Object.create(null) as Record<string, string | string[] | undefined>;
+  /** The values seen so far of each name that came more than once. */
+  const repeated = new Map<string, Set<string>>();
+  for (const [name, value] of pairs) {
+    const existing = payload[name];
+    if (existing === undefined) {
+      payload[name] = value;
+      continue;
+    }
+    let seen = repeated.get(name);
+    if (seen === undefined) repeated.set(name, (seen = new Set(Array.isArray(existing) ? existing : [existing])));
+    if (seen.has(value)) continue;
+    seen.add(value);
+    if (Array.isArray(existing)) existing.push(value);
+    else payload[name] = [existing, value];
+  }
+  return payload as Record<string, string | string[]>;
 }
 
-/**
- * The URL as given, and with its default port added or removed: Twilio's own
- * validators try both, since a proxy may add or drop `:443`.
- */
-function urlVariants(url: string): string[] {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    throw unreadable('the request URL is not a valid URL');
-  }
-  const defaultPort = parsed.protocol === 'https:' ? '443' : parsed.protocol === 'http:' ? '80' : undefined;
-  if (defaultPort === undefined) return [url];
-  const explicitDefaultPort = new RegExp(`^([a-z]+://[^/?#]*):${defaultPort}(?=[/?#]|$)`, 'i');
-  if (explicitDefaultPort.test(url)) return [url, url.replace(explicitDefaultPort, '$1')];
-  if (parsed.port !== '') return [url];
-  return [url, url.replace(/^([a-z]+:\/\/[^/?#]*)/i, `$1:${defaultPort}`)];
+function firstValue(pairs: FormPairs, name: string): string | undefined {
+  return pairs.find(([key]) => key === name)?.[1];
 }
 
-function signatureMatches(secret: string, signature: string, payloads: readonly string[]): boolean {
-  let matched = false;
-  for (const payload of payloads) {
-    // Every variant is checked, so the time taken does not say which one matched.
-    if (verifyHmacSignature({ secret, payload, signature, algorithm: 'sha1', encoding: 'base64' })) matched = true;
+/** The digest `X-Twilio-Webhooks-Signature-Settings` names: HMAC-SHA1 without it; a repeated header is refused, not guessed at. */
+function signatureDigest(request: InboundWebhook): WebhookHmacAlgorithm {
+  const settings = headerValue(request.headers, SIGNATURE_SETTINGS_HEADER);
+  const wanted = SIGNATURE_SETTINGS_HEADER.toLowerCase();
+  if (
+    settings === undefined &&
+    Object.entries(request.headers).some(([name, value]) => name.toLowerCase() === wanted && value !== undefined && value.length > 0)
+  ) {
+    throw rejected(`${SIGNATURE_SETTINGS_HEADER} is repeated with different values`);
   }
+  const algorithm = signatureAlgorithm(settings);
+  if ('unknown' in algorithm)
+    throw rejected(`${SIGNATURE_SETTINGS_HEADER} names an unsupported algorithm ${JSON.stringify(algorithm.unknown.slice(0, 40))}`);
+  return algorithm.digest;
+}
+
+/** Checks the URL spellings; a URL that matched no spelling as received and does not parse is `validation`. */
+function urlSignatureMatches(options: TwilioSignatureOptions): boolean {
+  const matched = twilioSignatureMatches(options);
+  if (matched === undefined) throw unreadable('the request URL is not a valid URL');
   return matched;
 }
 
@@ -93,30 +122,47 @@ function sha256Hex(rawBody: Uint8Array | string): string {
     .digest('hex');
 }
 
-/** A JSON body: the signature covers the URL alone, whose `bodySHA256` query parameter covers the body. */
-function verifyJsonBody(
-  request: InboundWebhook,
-  urls: readonly string[],
-  secret: string,
-  signature: string,
-  bodySha256: string,
-): VerifiedWebhook {
-  if (!signatureMatches(secret, signature, urls)) throw rejected('X-Twilio-Signature does not match the URL');
-  if (!timingSafeEqualText(sha256Hex(request.rawBody).toLowerCase(), bodySha256.toLowerCase()))
-    throw rejected('the body does not match its bodySHA256');
+/** What {@link verifyJsonBody} and {@link verifyForm} take besides the request. */
+interface SignatureCheck {
+  readonly secret: string;
+  readonly signature: string;
+  readonly digest: WebhookHmacAlgorithm;
+  readonly url: string;
+}
+
+/**
+ * A JSON body, as twilio-node's `validateRequestWithBody`: the signature
+ * covers the URL alone, whose `bodySHA256` query parameter must be the
+ * body's SHA-256 in lower-case hex, compared as text.
+ */
+function verifyJsonBody(request: InboundWebhook, check: SignatureCheck): VerifiedWebhook {
+  if (!URL.canParse(check.url)) throw unreadable('the request URL is not a valid URL');
+  const bodySha256 = new URL(check.url).searchParams.get('bodySHA256');
+  if (bodySha256 === null) throw rejected('the URL names bodySHA256 but has no bodySHA256 query parameter');
+  if (!urlSignatureMatches({ ...check, parameters: '' })) throw rejected('X-Twilio-Signature does not match the URL');
+  if (!timingSafeEqualText(sha256Hex(request.rawBody), bodySha256)) throw rejected('the body does not match its bodySHA256');
   const token = headerValue(request.headers, 'I-Twilio-Idempotency-Token');
-  return {
-    deliveryId: token !== undefined && token !== '' ? token : `body-sha256:${bodySha256.toLowerCase()}`,
-    providerEvent: 'json-body',
-  };
+  return { deliveryId: token !== undefined && token !== '' ? token : `body-sha256:${bodySha256}`, providerEvent: 'json-body' };
+}
+
+/** A form body: the signature covers the URL and the parameters, read once for every URL spelling. */
+function verifyForm(request: InboundWebhook, check: SignatureCheck): VerifiedWebhook {
+  const form = bodyText(request.rawBody);
+  const pairs = formPairs(form);
+  if (!urlSignatureMatches({ ...check, parameters: signedParameters(pairs) })) {
+    throw rejected('X-Twilio-Signature does not match the URL and parameters');
+  }
+  const verified = identify(request, pairs, check.signature);
+  const read: ReadForm = { form, pairs };
+  return Object.defineProperty(verified, READ_FORM, { value: read });
 }
 
 /** Delivery id and event name of a verified form webhook. */
-function identify(parameters: URLSearchParams, request: InboundWebhook, signature: string): VerifiedWebhook {
-  const messageSid = parameters.get('MessageSid') ?? parameters.get('SmsSid');
-  const status = parameters.get('MessageStatus');
-  if (messageSid !== null && status !== null) return { deliveryId: `${messageSid}:${status}`, providerEvent: 'message-status' };
-  if (messageSid !== null) return { deliveryId: messageSid, providerEvent: 'incoming-message' };
+function identify(request: InboundWebhook, pairs: FormPairs, signature: string): VerifiedWebhook {
+  const messageSid = firstValue(pairs, 'MessageSid') ?? firstValue(pairs, 'SmsSid');
+  const status = firstValue(pairs, 'MessageStatus');
+  if (messageSid !== undefined && status !== undefined) return { deliveryId: `${messageSid}:${status}`, providerEvent: 'message-status' };
+  if (messageSid !== undefined) return { deliveryId: messageSid, providerEvent: 'incoming-message' };
   const token = headerValue(request.headers, 'I-Twilio-Idempotency-Token');
   // Identical signed content is the same delivery: the signature stands for it.
   return { deliveryId: token !== undefined && token !== '' ? token : `signature:${signature}`, providerEvent: 'other' };
@@ -124,36 +170,28 @@ function identify(parameters: URLSearchParams, request: InboundWebhook, signatur
 
 /**
  * Twilio's inbound webhooks (SMS status callbacks, incoming messages, and any
- * other signed request): `X-Twilio-Signature` checked in constant time, the
- * form body read into an object, and an empty TwiML answer for incoming
- * messages. Twilio signs no timestamp, so replays are refused by delivery id
- * only (the receiver's dedupe store).
+ * other signed request): `X-Twilio-Signature` (HMAC-SHA1, or the algorithm
+ * `X-Twilio-Webhooks-Signature-Settings` names) checked in constant time and
+ * accepted exactly when twilio-node 6's validators accept it, the form body
+ * read into an object, and an empty TwiML answer for incoming messages.
+ * Twilio signs no timestamp, so replays are refused by delivery id only (the
+ * receiver's dedupe store).
  */
 export const twilioWebhooks: ProviderWebhooks = {
   verify(request, secret) {
     if (secret === '') throw rejected('no auth token is configured to verify against');
     const signature = headerValue(request.headers, 'X-Twilio-Signature');
     if (signature === undefined || signature === '') throw rejected('the X-Twilio-Signature header is missing');
-    // Base64 with non-zero padding bits decodes to the same digest; Twilio sends canonical base64, so accept only that.
+    // Base64 with non-zero padding bits decodes to the same digest; twilio-node compares the text, so accept only canonical base64.
     if (Buffer.from(signature, 'base64').toString('base64') !== signature) throw rejected('X-Twilio-Signature is not canonical base64');
+    const digest = signatureDigest(request);
     const url = request.url;
     if (url === undefined || url === '') {
       throw unreadable('the request URL is needed to verify X-Twilio-Signature: pass the full public URL Twilio posted to as `url`');
     }
-    const variants = urlVariants(url);
-    const bodySha256 = new URL(url).searchParams.get('bodySHA256');
-    if (bodySha256 !== null) return verifyJsonBody(request, variants, secret, signature, bodySha256);
-    const form = bodyText(request.rawBody);
-    if (
-      !signatureMatches(
-        secret,
-        signature,
-        variants.map((variant) => signedString(variant, form)),
-      )
-    ) {
-      throw rejected('X-Twilio-Signature does not match the URL and parameters');
-    }
-    return identify(new URLSearchParams(form), request, signature);
+    // twilio-node's webhook middleware takes any URL that mentions bodySHA256 (after its first character) for a JSON body.
+    const check = { secret, signature, digest, url };
+    return url.indexOf('bodySHA256') > 0 ? verifyJsonBody(request, check) : verifyForm(request, check);
   },
 
   parse(webhook, rawBody) {
@@ -164,12 +202,8 @@ export const twilioWebhooks: ProviderWebhooks = {
         throw unreadable('the body is not valid JSON');
       }
     }
-    const payload: Record<string, string | string[]> = {};
-    for (const [name, value] of new URLSearchParams(rawBody)) {
-      const existing = payload[name];
-      payload[name] = existing === undefined ? value : Array.isArray(existing) ? [...existing, value] : [existing, value];
-    }
-    return payload;
+    const read = (webhook as { readonly [READ_FORM]?: ReadForm })[READ_FORM];
+    return formPayload(read !== undefined && read.form === rawBody ? read.pairs : formPairs(rawBody));
   },
 
   normalize(webhook, payload): NormalizedWebhookFields {
