@@ -67,7 +67,8 @@ function flipByte(text: string, index: number): Uint8Array {
 describe('twilio webhook signatures', () => {
   it("verifies Twilio's documented example (auth token 12345, signature 0/KCTR6DLpKmkAf8muzZqo1nDgQ=)", () => {
     const verified = webhooks.verify(request(DOCUMENTED.body, DOCUMENTED.url, DOCUMENTED.signature), DOCUMENTED.authToken);
-    expect(verified).toEqual({ deliveryId: `signature:${DOCUMENTED.signature}`, providerEvent: 'other' });
+    expect(verified).toEqual({ deliveryId: expect.stringMatching(/^signed:[0-9a-f]{32}$/) as unknown, providerEvent: 'other' });
+    expect(verified.deliveryId).not.toContain(DOCUMENTED.signature);
     expect(sign(DOCUMENTED.url, DOCUMENTED.body, DOCUMENTED.authToken)).toBe(DOCUMENTED.signature);
   });
 
@@ -122,7 +123,7 @@ describe('twilio webhook signatures', () => {
       { headers: { 'x-twilio-signature': signature, 'i-twilio-idempotency-token': 'idem-1' }, rawBody: body, url },
       AUTH_TOKEN,
     );
-    expect(verified).toEqual({ deliveryId: 'idem-1', providerEvent: 'json-body' });
+    expect(verified).toEqual({ deliveryId: expect.stringMatching(/^signed:[0-9a-f]{32}$/) as unknown, providerEvent: 'json-body' });
     expect(webhooks.parse!(verified, body)).toEqual({ flow: 'FW123', to: '+15558675310' });
     const changed = rejection(() =>
       webhooks.verify({ headers: { 'x-twilio-signature': signature }, rawBody: body.replace('FW123', 'FW124'), url }, AUTH_TOKEN),
@@ -179,6 +180,43 @@ describe('twilio webhooks through the receiver', () => {
     expect((await receive(sent, STATUS_URL)).outcome).toBe('accepted');
     expect(events.map((event) => event.type)).toEqual(['webhook.received', 'webhook.duplicate', 'webhook.received']);
     expect(JSON.stringify(events)).not.toContain(AUTH_TOKEN);
+  });
+
+  it('dedupes a captured JSON or voice delivery resent with a new I-Twilio-Idempotency-Token: the token is not signed', async () => {
+    const events: string[] = [];
+    const instance = createWebhookReceiver({
+      providers: [createTwilio({ authToken: AUTH_TOKEN })],
+      secret: () => AUTH_TOKEN,
+      store: createMemoryStore(),
+      events: { emit: (type) => events.push(type) },
+    });
+    const body = JSON.stringify({ flow: 'FW123', to: '+15558675310' });
+    const url = `https://hooks.example.com/studio?bodySHA256=${createHash('sha256').update(body).digest('hex')}`;
+    const signature = hmacSignature({ secret: AUTH_TOKEN, payload: url, algorithm: 'sha1', encoding: 'base64' });
+    const json = (token: string) =>
+      instance.receive({
+        provider: 'twilio',
+        headers: { 'x-twilio-signature': signature, 'i-twilio-idempotency-token': token },
+        rawBody: body,
+        url,
+      });
+    expect((await json('idem-1')).outcome).toBe('accepted');
+    expect((await json('idem-forged-2')).outcome).toBe('duplicate');
+    const documented = createWebhookReceiver({
+      providers: [createTwilio()],
+      secret: () => DOCUMENTED.authToken,
+      store: createMemoryStore(),
+    });
+    const receiveDocumented = (token: string) =>
+      documented.receive({
+        provider: 'twilio',
+        headers: { ...request(DOCUMENTED.body, DOCUMENTED.url, DOCUMENTED.signature).headers, 'i-twilio-idempotency-token': token },
+        rawBody: DOCUMENTED.body,
+        url: DOCUMENTED.url,
+      });
+    expect((await receiveDocumented('voice-1')).outcome).toBe('accepted');
+    expect((await receiveDocumented('voice-forged-2')).outcome).toBe('duplicate');
+    expect(events).toEqual(['webhook.received', 'webhook.duplicate']);
   });
 
   it('answers an incoming message with empty TwiML as text/xml', async () => {

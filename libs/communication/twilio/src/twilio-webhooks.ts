@@ -141,8 +141,7 @@ function verifyJsonBody(request: InboundWebhook, check: SignatureCheck): Verifie
   if (bodySha256 === null) throw rejected('the URL names bodySHA256 but has no bodySHA256 query parameter');
   if (!urlSignatureMatches({ ...check, parameters: '' })) throw rejected('X-Twilio-Signature does not match the URL');
   if (!timingSafeEqualText(sha256Hex(request.rawBody), bodySha256)) throw rejected('the body does not match its bodySHA256');
-  const token = headerValue(request.headers, 'I-Twilio-Idempotency-Token');
-  return { deliveryId: token !== undefined && token !== '' ? token : `body-sha256:${bodySha256}`, providerEvent: 'json-body' };
+  return { deliveryId: signedContentId(check.signature), providerEvent: 'json-body' };
 }
 
 /** A form body: the signature covers the URL and the parameters, read once for every URL spelling. */
@@ -152,20 +151,30 @@ function verifyForm(request: InboundWebhook, check: SignatureCheck): VerifiedWeb
   if (!urlSignatureMatches({ ...check, parameters: signedParameters(pairs) })) {
     throw rejected('X-Twilio-Signature does not match the URL and parameters');
   }
-  const verified = identify(request, pairs, check.signature);
+  const verified = identify(pairs, check.signature);
   const read: ReadForm = { form, pairs };
   return Object.defineProperty(verified, READ_FORM, { value: read });
 }
 
 /** Delivery id and event name of a verified form webhook. */
-function identify(request: InboundWebhook, pairs: FormPairs, signature: string): VerifiedWebhook {
+function identify(pairs: FormPairs, signature: string): VerifiedWebhook {
   const messageSid = firstValue(pairs, 'MessageSid') ?? firstValue(pairs, 'SmsSid');
   const status = firstValue(pairs, 'MessageStatus');
   if (messageSid !== undefined && status !== undefined) return { deliveryId: `${messageSid}:${status}`, providerEvent: 'message-status' };
   if (messageSid !== undefined) return { deliveryId: messageSid, providerEvent: 'incoming-message' };
-  const token = headerValue(request.headers, 'I-Twilio-Idempotency-Token');
-  // Identical signed content is the same delivery: the signature stands for it.
-  return { deliveryId: token !== undefined && token !== '' ? token : `signature:${signature}`, providerEvent: 'other' };
+  return { deliveryId: signedContentId(signature), providerEvent: 'other' };
+}
+
+/**
+ * The delivery id of a webhook with no Twilio id of its own (a JSON body, a
+ * voice or Gather callback): a hash of its signature, which covers the URL
+ * and the content. Not `I-Twilio-Idempotency-Token`: Twilio does not sign
+ * that header, so a captured request resent with a new token would pass as
+ * a new delivery. Identical signed content is the same delivery (Twilio's
+ * retries are), and the id never holds the signature itself.
+ */
+function signedContentId(signature: string): string {
+  return `signed:${createHash('sha256').update(signature).digest('hex').slice(0, 32)}`;
 }
 
 /**
