@@ -19,6 +19,8 @@ async function settle<T>(promise: Promise<T>): Promise<{ value?: T; error?: unkn
     (value) => ({ value }),
     (error: unknown) => ({ error }),
   );
+  // The first retry imports p-retry (real I/O, not a timer): let it arrive before the fake clock runs.
+  await vi.dynamicImportSettled();
   await vi.runAllTimersAsync();
   return outcome;
 }

@@ -1,5 +1,6 @@
 import type pRetryFunction from 'p-retry';
 import type { Options as PRetryOptions, RetryContext } from 'p-retry';
+import { lazyModule } from '../utils/lazy-module';
 import { IntegrationError, toIntegrationError } from '../errors/integration-error';
 import { abortReasonToError } from './deadline';
 
@@ -100,23 +101,8 @@ function optionsFor(policy: RetryPolicy): PRetryOptions {
 }
 
 type PRetry = typeof pRetryFunction;
-let pRetryModule: Promise<PRetry> | undefined;
-
-/**
- * p-retry, loaded by the first retry rather than by importing core (the
- * success path never needs it). A failed load is not kept: the next retry
- * tries again.
- */
-function loadPRetry(): Promise<PRetry> {
-  pRetryModule ??= import('p-retry').then(
-    (module) => module.default,
-    (error: unknown) => {
-      pRetryModule = undefined;
-      throw error;
-    },
-  );
-  return pRetryModule;
-}
+/** p-retry, loaded by the first retry rather than by importing core (the success path never needs it); a failed load is retried. */
+const pRetryModule = lazyModule<PRetry>(() => import('p-retry').then((module) => module.default));
 
 /**
  * Retries a call on the same provider, after its first attempt failed with
@@ -172,7 +158,7 @@ export async function retryAfterFailure<T>(
   };
 
   try {
-    const pRetry = await loadPRetry();
+    const pRetry = await pRetryModule.load();
     return await pRetry(input, { ...prepared, signal, shouldRetry });
   } catch (error) {
     if (isAborted(signal) && error === signal?.reason) throw abortReasonToError(error);

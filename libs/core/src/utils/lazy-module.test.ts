@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { lazyModule } from './undici-loader';
+import { lazyModule } from './lazy-module';
 
 describe('lazyModule', () => {
   it('imports nothing until asked, then once for concurrent callers, then hands the module over synchronously', async () => {
