@@ -1,31 +1,18 @@
 import { inspect } from 'node:util';
-import {
-  createHub,
-  type Hub,
-  type HubEvents,
-  type HubEventType,
-  type Logger,
-  type ProviderCallContext,
-  type ProviderRequest,
-  type ProviderV1,
-} from '@switchyard/core';
+import { createHub, type Hub, type HubEvents, type HubEventType, type Logger, type ProviderV1 } from '@switchyard/core';
 import { expect } from 'vitest';
 import { createCallContext } from './call-context';
+import type { TestProviderFaultsOptions } from './provider-faults-options';
 import type { FaultResponse, FaultServer, RecordedRequest } from './fault-server';
 
 /** The shortest run of a secret's characters that counts as a leak (docs/errors.md, "Secrets"). */
 export const LEAK_RUN_LENGTH = 8;
 
-/** What the secret cases read of the fault suite's options (`TestProviderFaultsOptions`). */
-export interface SecretFaultOptions {
-  readonly provider: string;
-  readonly create: (baseURL: string) => ProviderV1;
-  readonly request?: ProviderRequest | undefined;
-  readonly call?: ((provider: ProviderV1, context: ProviderCallContext) => Promise<unknown>) | undefined;
-  readonly route: string;
-  readonly errorAnswer?: ((status: number, message: string) => Pick<FaultResponse, 'body' | 'headers'>) | undefined;
-  readonly secrets?: readonly string[] | undefined;
-}
+/** What the secret cases read of the fault suite's options. */
+export type SecretFaultOptions = Pick<
+  TestProviderFaultsOptions,
+  'provider' | 'create' | 'request' | 'call' | 'route' | 'errorAnswer' | 'secrets'
+>;
 
 /**
  * The secrets to look for, as every run of {@link LEAK_RUN_LENGTH}
