@@ -1,7 +1,9 @@
 /**
  * Issue 6's cross-provider test: one hub over GitHub and GitLab, GitHub
- * preferred. A 5xx from GitHub sends the new issue to GitLab; a 422
- * (validation) is the caller's problem and does not fail over. Both
+ * preferred. Issues are a system of record (issue 15): by default a 5xx from
+ * GitHub is returned and GitLab is never asked; a call that opts in with
+ * `policy: { write: 'primary' }` sends the new issue to GitLab. A 422
+ * (validation) is the caller's problem and never fails over. Both
  * providers talk HTTP to loopback servers scripted with their real wire
  * formats (GitHub's error body, GitLab's issue JSON from its API reference).
  */
@@ -60,11 +62,28 @@ function codeHub() {
 const createIssue = { project: PROJECT, title: TITLE, body: 'Steps to reproduce: ...', labels: ['bug'] };
 
 describe('creating an issue with GitHub preferred and GitLab as the fallback', () => {
-  it('creates it on GitLab when GitHub answers 502, once, and says so in a failover event', async () => {
+  it('keeps the issue on GitHub by default: a 502 is returned and GitLab is never asked', async () => {
+    github.route(`POST /repos/${PROJECT}/issues`, { status: 502, body: { message: 'Server Error' } });
+    const { hub, failovers } = codeHub();
+    const gitlabBefore = gitlab.requests.length;
+    await expect(
+      hub.execute({ capability: 'issues', operation: 'createIssue', input: createIssue }, { prefer: ['github'] }),
+    ).rejects.toMatchObject({ kind: 'provider', provider: 'github' });
+    expect(gitlab.requests.length).toBe(gitlabBefore);
+    // The router had nowhere to go: GitHub was the only candidate the policy allowed.
+    expect(failovers.filter((event) => event.to !== undefined)).toEqual([]);
+    expect(hub.explain({ capability: 'issues', operation: 'createIssue' }).policy).toMatchObject({ write: 'primary-only', stateful: true });
+    await hub.close();
+  });
+
+  it('creates it on GitLab when GitHub answers 502 and the call opts in to failover, once, and says so in a failover event', async () => {
     github.route(`POST /repos/${PROJECT}/issues`, { status: 502, body: { message: 'Server Error' } });
     const { hub, failovers } = codeHub();
     const before = { github: github.requests.length, gitlab: gitlab.requests.length };
-    const result = await hub.execute({ capability: 'issues', operation: 'createIssue', input: createIssue }, { prefer: ['github'] });
+    const result = await hub.execute(
+      { capability: 'issues', operation: 'createIssue', input: createIssue },
+      { prefer: ['github'], policy: { write: 'primary' } },
+    );
     expect(result.provider).toBe('gitlab');
     expect(result.value).toMatchObject({ id: '14', project: PROJECT, title: TITLE, state: 'open', labels: ['bug'] });
     expect(github.requests.slice(before.github).filter((request) => request.method === 'POST')).toHaveLength(1);
@@ -92,7 +111,10 @@ describe('creating an issue with GitHub preferred and GitLab as the fallback', (
     const { hub, failovers } = codeHub();
     const gitlabBefore = gitlab.requests.length;
     await expect(
-      hub.execute({ capability: 'issues', operation: 'createIssue', input: createIssue }, { prefer: ['github'] }),
+      hub.execute(
+        { capability: 'issues', operation: 'createIssue', input: createIssue },
+        { prefer: ['github'], policy: { write: 'primary' } },
+      ),
     ).rejects.toMatchObject({
       kind: 'validation',
     });

@@ -115,6 +115,26 @@ export {
 
 // hub, router, events, tools
 export { createHub, type Hub, type ProviderReport, type RouteExplanation } from './hub/create-hub';
+export {
+  createMemoryPlacementStore,
+  type MemoryPlacementStoreOptions,
+  type PlacementHint,
+  type PlacementHolder,
+  type PlacementRecord,
+  type PlacementStore,
+} from './placement/placement-store';
+export {
+  DEFAULT_DATA_POLICY,
+  SYSTEM_OF_RECORD_POLICY,
+  touches,
+  type CapabilityReplication,
+  type DataPolicy,
+  type OperationResource,
+  type PlacementPin,
+  type ReadPolicy,
+  type ResourceAccess,
+  type WritePolicy,
+} from './capabilities/data-policy';
 export type { CapabilityFacade } from './hub/capability-facade';
 export type {
   CredentialLookup,
@@ -126,7 +146,17 @@ export type {
 } from './credentials/credential-lookup';
 export type { ProviderHealth } from './hub/health';
 export type { HubOptions, HubRequest } from './hub/hub-options';
-export type { BreakerSettings, ExecuteOptions, ExecuteResult, ProviderRoutingOptions, RoutingOptions } from './router/router-options';
+export type {
+  BreakerSettings,
+  ExecuteOptions,
+  ExecuteResult,
+  PlacementOutcome,
+  ProviderRoutingOptions,
+  RepairSettings,
+  RoutingOptions,
+} from './router/router-options';
+export type { EffectivePolicy } from './placement/policy';
+export type { RepairSummary } from './placement/repair';
 // The hub's registry and tool registry are reached through `hub.registry` and `hub.tools`; their classes are not public.
 export type { ContractLookup, ProviderRegistry, RegistryStatistics } from './registry/provider-registry';
 export type { ParallelOutcome } from './router/router';

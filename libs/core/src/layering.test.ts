@@ -21,6 +21,7 @@ const CORE_LAYERS: readonly (readonly string[])[] = [
   ['provider', 'credentials'],
   ['registry', 'webhooks'],
   ['router'],
+  ['placement'],
   ['tools'],
   ['hub'],
   ['.'],

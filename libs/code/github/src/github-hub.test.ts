@@ -23,7 +23,8 @@ function hubWithSpare(events: { ratelimit?: (event: HubEvents['ratelimit']) => v
       createGithub({ baseURL: fake.url, token: fake.token }),
       createMemoryIssuesProvider({ id: 'spare', projects: [{ id: project, name: 'Website' }] }),
     ],
-    routing: { providers: { github: { weight: 50 } } },
+    // The spare mirrors the project, so this host lets issues fail over (a system of record does not by default).
+    routing: { providers: { github: { weight: 50 } }, policies: { issues: { write: 'primary', read: 'first-found' } } },
     events,
   });
 }

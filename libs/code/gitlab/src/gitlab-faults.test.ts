@@ -105,7 +105,11 @@ describe('gitlab rate limits in the hub', () => {
     });
     const gitlab = createGitlab({ baseURL: server.url, token: TOKEN, allowPrivateNetwork: true });
     const spare = createMemoryIssuesProvider({ id: 'spare-issues' });
-    const hub = createHub({ providers: [gitlab, spare], routing: { providers: { gitlab: { weight: 50 } } } });
+    // The spare stands in for GitLab, so this host lets issues fail over (a system of record does not by default).
+    const hub = createHub({
+      providers: [gitlab, spare],
+      routing: { providers: { gitlab: { weight: 50 } }, policies: { issues: { write: 'primary', read: 'first-found' } } },
+    });
     const listProjects = { capability: 'issues', operation: 'listProjects', input: {} } as const;
     const explain = () => hub.explain(listProjects).candidates.find((candidate) => candidate.provider === 'gitlab')!;
     expect(explain().headroom).toBe(1);

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { IntegrationError } from '../errors/integration-error';
+import type { CapabilityReplication, DataPolicy, OperationResource } from './data-policy';
 
 /**
  * A capability's name: lowercase kebab-case, e.g. `storage` or
@@ -29,6 +30,13 @@ export interface OperationContract<Input extends z.ZodType = z.ZodType, Output e
   readonly input: Input;
   readonly output: Output;
   readonly hints: OperationHints;
+  /**
+   * The resource the operation reads, writes or deletes on the provider that
+   * serves it. Absent for stateless operations (send a message, run a
+   * function), which fail over freely; present ones follow the capability's
+   * {@link DataPolicy}.
+   */
+  readonly resource?: OperationResource<z.output<Input>>;
 }
 
 /** A named, versioned capability contract, e.g. `storage` v1. */
@@ -40,6 +48,13 @@ export interface CapabilityContract<
   readonly version: number;
   readonly description: string;
   readonly operations: Operations;
+  /**
+   * Default failover policy of the operations that declare a `resource`
+   * (docs/routing.md). Default: `primary` writes, `placement` reads. Systems of record set `primary-only`.
+   */
+  readonly dataPolicy?: DataPolicy;
+  /** How one provider's copy of a resource is made on another; needed for `mirror` writes and their repair. */
+  readonly replication?: CapabilityReplication;
 }
 
 /**

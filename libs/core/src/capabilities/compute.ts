@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defineCapability } from './capability';
+import { SYSTEM_OF_RECORD_POLICY, touches } from './data-policy';
 import { pageCursorSchema, pageLimitSchema, timestampSchema } from './capability-schemas';
 
 /**
@@ -54,6 +55,7 @@ const listInstances = {
   }),
   output: z.object({ instances: z.array(instanceSchema), nextCursor: z.string().min(1).optional() }),
   hints: { readOnly: true, destructive: false, idempotent: true },
+  resource: touches('list'),
 };
 
 const getInstance = {
@@ -61,6 +63,7 @@ const getInstance = {
   input: instanceInput,
   output: instanceSchema,
   hints: { readOnly: true, destructive: false, idempotent: true },
+  resource: touches('read'),
 };
 
 const startInstance = {
@@ -68,6 +71,7 @@ const startInstance = {
   input: instanceInput,
   output: stateChange,
   hints: { readOnly: false, destructive: false, idempotent: true },
+  resource: touches('write'),
 };
 
 const stopInstance = {
@@ -76,6 +80,7 @@ const stopInstance = {
   input: instanceInput,
   output: stateChange,
   hints: { readOnly: false, destructive: false, idempotent: true },
+  resource: touches('write'),
 };
 
 /**
@@ -89,6 +94,8 @@ export const computeV1 = defineCapability({
   version: 1,
   description: 'Virtual machines: list, describe (status), start, stop.',
   operations: { listInstances, getInstance, startInstance, stopInstance },
+  // An instance lives in one cloud account: nothing fails over to another one unless the call asks for it.
+  dataPolicy: SYSTEM_OF_RECORD_POLICY,
 });
 
 /** The operations of {@link computeV1}. */

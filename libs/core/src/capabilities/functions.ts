@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { defineCapability } from './capability';
+import { touches } from './data-policy';
+
 import { pageCursorSchema, pageLimitSchema, timestampSchema } from './capability-schemas';
 
 /**
@@ -57,6 +59,7 @@ const deployFunction = {
   }),
   output: functionInfoSchema,
   hints: { readOnly: false, destructive: true, idempotent: true },
+  resource: touches('write', (input: { name: string }) => [input.name]),
 };
 
 const invokeFunction = {
@@ -77,6 +80,7 @@ const invokeFunction = {
   }),
   // Invoking runs user code with unknown effects: never retried without an idempotency key.
   hints: { readOnly: false, destructive: false, idempotent: false },
+  resource: touches('read', (input: { name: string }) => [input.name]),
 };
 
 const getFunction = {
@@ -84,6 +88,7 @@ const getFunction = {
   input: z.strictObject({ name: functionNameSchema }),
   output: functionInfoSchema,
   hints: { readOnly: true, destructive: false, idempotent: true },
+  resource: touches('read', (input: { name: string }) => [input.name]),
 };
 
 const listFunctions = {
@@ -91,6 +96,7 @@ const listFunctions = {
   input: z.strictObject({ cursor: pageCursorSchema.optional(), limit: pageLimitSchema(50, 50) }),
   output: z.object({ functions: z.array(functionInfoSchema), nextCursor: z.string().min(1).optional() }),
   hints: { readOnly: true, destructive: false, idempotent: true },
+  resource: touches('list'),
 };
 
 const deleteFunction = {
@@ -98,6 +104,7 @@ const deleteFunction = {
   input: z.strictObject({ name: functionNameSchema }),
   output: z.object({ name: z.string() }),
   hints: { readOnly: false, destructive: true, idempotent: false },
+  resource: touches('delete', (input: { name: string }) => [input.name]),
 };
 
 /**
@@ -110,6 +117,8 @@ export const functionsV1 = defineCapability({
   version: 1,
   description: 'Serverless functions: deploy from a zip, invoke sync or async, get, list, delete.',
   operations: { deployFunction, invokeFunction, getFunction, listFunctions, deleteFunction },
+  // A function is deployed where the best provider is, and invoked where it was deployed.
+  dataPolicy: { write: 'primary', read: 'placement' },
 });
 
 /** The operations of {@link functionsV1}. */

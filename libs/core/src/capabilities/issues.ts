@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defineCapability } from './capability';
+import { SYSTEM_OF_RECORD_POLICY, touches } from './data-policy';
 import { pageCursorSchema, pageLimitSchema, timestampSchema } from './capability-schemas';
 
 /**
@@ -93,6 +94,7 @@ const createIssue = {
   }),
   output: issueSchema,
   hints: { readOnly: false, destructive: false, idempotent: false },
+  resource: touches('write'),
 };
 
 const getIssue = {
@@ -100,6 +102,7 @@ const getIssue = {
   input: z.strictObject(issueAddress),
   output: issueSchema,
   hints: { readOnly: true, destructive: false, idempotent: true },
+  resource: touches('read'),
 };
 
 const updateIssue = {
@@ -115,6 +118,7 @@ const updateIssue = {
   }),
   output: issueSchema,
   hints: { readOnly: false, destructive: true, idempotent: true },
+  resource: touches('write'),
 };
 
 const commentOnIssue = {
@@ -122,6 +126,7 @@ const commentOnIssue = {
   input: z.strictObject({ ...issueAddress, body: bodySchema.min(1, 'must not be empty') }),
   output: issueCommentSchema,
   hints: { readOnly: false, destructive: false, idempotent: false },
+  resource: touches('write'),
 };
 
 const searchIssues = {
@@ -138,6 +143,7 @@ const searchIssues = {
   }),
   output: z.object({ issues: z.array(issueSchema), nextCursor: z.string().min(1).optional() }),
   hints: { readOnly: true, destructive: false, idempotent: true },
+  resource: touches('list'),
 };
 
 const listProjects = {
@@ -149,6 +155,7 @@ const listProjects = {
   }),
   output: z.object({ projects: z.array(issueProjectSchema), nextCursor: z.string().min(1).optional() }),
   hints: { readOnly: true, destructive: false, idempotent: true },
+  resource: touches('list'),
 };
 
 /**
@@ -161,6 +168,8 @@ export const issuesV1 = defineCapability({
   version: 1,
   description: 'Issues in projects: create, get, update, comment, search; list projects.',
   operations: { createIssue, getIssue, updateIssue, commentOnIssue, searchIssues, listProjects },
+  // A project's issues live on one tracker: nothing fails over to another one unless the call asks for it.
+  dataPolicy: SYSTEM_OF_RECORD_POLICY,
 });
 
 /** The operations of {@link issuesV1}. */

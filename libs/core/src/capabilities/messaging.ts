@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defineCapability } from './capability';
+import { SYSTEM_OF_RECORD_POLICY, touches } from './data-policy';
 import { pageCursorSchema, pageLimitSchema, timestampSchema } from './capability-schemas';
 
 const identifier = (example: string) => z.string().min(1, 'must not be empty').max(256, 'must be at most 256 characters').describe(example);
@@ -124,6 +125,7 @@ const updateMessage = {
   input: z.strictObject({ ...messageAddress, ...messageContent }),
   output: messageSchema,
   hints: { readOnly: false, destructive: true, idempotent: true },
+  resource: touches('write'),
 };
 
 const deleteMessage = {
@@ -131,6 +133,7 @@ const deleteMessage = {
   input: z.strictObject(messageAddress),
   output: z.object({ channelId: z.string(), messageId: z.string() }),
   hints: { readOnly: false, destructive: true, idempotent: false },
+  resource: touches('delete'),
 };
 
 const listChannels = {
@@ -165,6 +168,8 @@ export const messagingV1 = defineCapability({
   version: 1,
   description: 'Messages to channels, chats, phone numbers and users: send, reply, update, delete; channels and users.',
   operations: { sendMessage, replyInThread, updateMessage, deleteMessage, listChannels, getUser, listUsers },
+  // Sending fails over freely; a sent message lives where it was sent, so editing or deleting it does not.
+  dataPolicy: SYSTEM_OF_RECORD_POLICY,
 });
 
 /** The operations of {@link messagingV1}. */

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { bodyEncodingSchema } from './storage';
 import { defineCapability } from './capability';
+import { SYSTEM_OF_RECORD_POLICY, touches } from './data-policy';
 import { pageCursorSchema, pageLimitSchema, timestampSchema } from './capability-schemas';
 
 /**
@@ -82,6 +83,7 @@ const getRepository = {
   input: z.strictObject({ repository: repositoryIdSchema }),
   output: repositorySchema,
   hints: { readOnly: true, destructive: false, idempotent: true },
+  resource: touches('read'),
 };
 
 const searchRepositories = {
@@ -99,6 +101,7 @@ const searchRepositories = {
   }),
   output: z.object({ repositories: z.array(repositorySchema), nextCursor: z.string().min(1).optional() }),
   hints: { readOnly: true, destructive: false, idempotent: true },
+  resource: touches('list'),
 };
 
 const listCommits = {
@@ -121,6 +124,7 @@ const listCommits = {
     }),
   output: z.object({ commits: z.array(commitSchema), nextCursor: z.string().min(1).optional() }),
   hints: { readOnly: true, destructive: false, idempotent: true },
+  resource: touches('read'),
 };
 
 const listPullRequests = {
@@ -137,6 +141,7 @@ const listPullRequests = {
   }),
   output: z.object({ pullRequests: z.array(pullRequestSchema), nextCursor: z.string().min(1).optional() }),
   hints: { readOnly: true, destructive: false, idempotent: true },
+  resource: touches('read'),
 };
 
 const getFileContent = {
@@ -162,6 +167,7 @@ const getFileContent = {
     encoding: z.enum(['utf8', 'base64']),
   }),
   hints: { readOnly: true, destructive: false, idempotent: true },
+  resource: touches('read'),
 };
 
 /**
@@ -174,6 +180,8 @@ export const repositoriesV1 = defineCapability({
   version: 1,
   description: 'Code repositories: get, search, list commits and pull requests, read files.',
   operations: { getRepository, searchRepositories, listCommits, listPullRequests, getFileContent },
+  // A repository lives on one host: reads do not fail over to another one unless the call asks for it.
+  dataPolicy: SYSTEM_OF_RECORD_POLICY,
 });
 
 /** The operations of {@link repositoriesV1}. */

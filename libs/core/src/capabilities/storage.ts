@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ERROR_KINDS } from '../errors/integration-error';
 import { defineCapability } from './capability';
+import { touches, type CapabilityReplication, type OperationResource } from './data-policy';
 import { pageCursorSchema, pageLimitSchema, timestampSchema } from './capability-schemas';
 
 /** Every rule of {@link bucketNameSchema} in one pattern, so a valid name costs one regex test. */
@@ -94,6 +95,22 @@ export const objectInfoSchema = z.object({
 export const objectSummarySchema = objectInfoSchema.pick({ key: true, size: true, etag: true, lastModified: true });
 
 const objectLocationInput = { bucket: bucketNameSchema, key: objectKeySchema };
+
+/** A stored object's resource key: `bucket/key` (bucket names hold no "/", so the first one splits it). */
+export function storageResourceKey(location: { readonly bucket: string; readonly key: string }): string {
+  return `${location.bucket}/${location.key}`;
+}
+
+/** The bucket and object key of a {@link storageResourceKey}. */
+export function parseStorageResourceKey(resourceKey: string): { bucket: string; key: string } {
+  const slash = resourceKey.indexOf('/');
+  return { bucket: resourceKey.slice(0, slash), key: resourceKey.slice(slash + 1) };
+}
+
+/** The one object an operation on `{ bucket, key }` touches. */
+function objectResource(access: 'read' | 'write' | 'delete'): OperationResource<{ bucket: string; key: string }> {
+  return touches(access, (input: { bucket: string; key: string }) => [storageResourceKey(input)]);
+}
 const objectLocationOutput = z.object({ bucket: z.string(), key: z.string() });
 
 const putObject = {
@@ -117,6 +134,7 @@ const putObject = {
     size: z.number().int().nonnegative(),
   }),
   hints: { readOnly: false, destructive: true, idempotent: true },
+  resource: objectResource('write'),
 };
 
 const getObject = {
@@ -127,6 +145,7 @@ const getObject = {
   }),
   output: objectInfoSchema.extend({ body: z.string(), encoding: z.enum(['utf8', 'base64']) }),
   hints: { readOnly: true, destructive: false, idempotent: true },
+  resource: objectResource('read'),
 };
 
 const headObject = {
@@ -134,6 +153,7 @@ const headObject = {
   input: z.strictObject(objectLocationInput),
   output: objectInfoSchema,
   hints: { readOnly: true, destructive: false, idempotent: true },
+  resource: objectResource('read'),
 };
 
 const listObjects = {
@@ -147,6 +167,7 @@ const listObjects = {
   }),
   output: z.object({ objects: z.array(objectSummarySchema), nextCursor: z.string().min(1).optional() }),
   hints: { readOnly: true, destructive: false, idempotent: true },
+  resource: touches('list'),
 };
 
 const deleteObject = {
@@ -154,6 +175,7 @@ const deleteObject = {
   input: z.strictObject(objectLocationInput),
   output: objectLocationOutput,
   hints: { readOnly: false, destructive: true, idempotent: true },
+  resource: objectResource('delete'),
 };
 
 const deleteObjects = {
@@ -168,7 +190,15 @@ const deleteObjects = {
     errors: z.array(z.object({ key: z.string(), kind: z.enum(ERROR_KINDS), message: z.string() })),
   }),
   hints: { readOnly: false, destructive: true, idempotent: true },
+  resource: touches('delete', (input: { bucket: string; keys: readonly string[] }) =>
+    input.keys.map((key) => storageResourceKey({ bucket: input.bucket, key })),
+  ),
 };
+
+interface CopyLocations {
+  readonly source: { readonly bucket: string; readonly key: string };
+  readonly destination: { readonly bucket: string; readonly key: string };
+}
 
 const copyObject = {
   description:
@@ -179,6 +209,10 @@ const copyObject = {
   }),
   output: objectLocationOutput.extend({ etag: z.string().min(1) }),
   hints: { readOnly: false, destructive: true, idempotent: true },
+  resource: {
+    ...touches('write', (input: CopyLocations) => [storageResourceKey(input.destination)]),
+    source: (input: CopyLocations) => storageResourceKey(input.source),
+  },
 };
 
 const presignUrl = {
@@ -202,6 +236,8 @@ const presignUrl = {
     expiresAt: timestampSchema,
   }),
   hints: { readOnly: true, destructive: false, idempotent: true },
+  // A URL to read where the object is; a PUT URL's upload happens outside the hub, so it records nothing.
+  resource: objectResource('read'),
 };
 
 const createBucket = {
@@ -230,6 +266,26 @@ const deleteBucket = {
   hints: { readOnly: false, destructive: true, idempotent: false },
 };
 
+/** How a missed mirrored write is repaired: read the object (base64) where it is, put it, type and metadata kept, where it is missing. */
+const storageReplication: CapabilityReplication = {
+  read: (resourceKey) => ({ operation: 'getObject', input: { ...parseStorageResourceKey(resourceKey), encoding: 'base64' } }),
+  write(resourceKey, value) {
+    const object = value as { body: string; encoding: 'utf8' | 'base64'; contentType: string; metadata: Record<string, string> };
+    return {
+      operation: 'putObject',
+      input: {
+        ...parseStorageResourceKey(resourceKey),
+        body: object.body,
+        encoding: object.encoding,
+        contentType: object.contentType,
+        metadata: object.metadata,
+      },
+    };
+  },
+  delete: (resourceKey) => ({ operation: 'deleteObject', input: parseStorageResourceKey(resourceKey) }),
+  versionOf: (output) => (output as { etag?: string }).etag,
+};
+
 /**
  * The `storage` capability, version 1: objects in buckets, as S3, Azure Blob
  * Storage and Google Cloud Storage all offer them. Bodies travel as strings
@@ -253,6 +309,9 @@ export const storageV1 = defineCapability({
     createBucket,
     deleteBucket,
   },
+  // An object is written where the best provider is, and read where it was written (docs/routing.md).
+  dataPolicy: { write: 'primary', read: 'placement' },
+  replication: storageReplication,
 });
 
 /** The operations of {@link storageV1}. */

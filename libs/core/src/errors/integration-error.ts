@@ -25,7 +25,7 @@ const marker: unique symbol = Symbol.for('switchyard.integration-error');
 /** One attempt the router made, as recorded on a final error. */
 export interface AttemptRecord {
   readonly provider: string;
-  /** 1 for the first call to this provider in the request, 2 for its first retry, ... */
+  /** 1 for the first call to this provider in the request, 2 for its first retry, ...; 0 when it refused the input before any call. */
   readonly attempt: number;
   readonly kind: ErrorKind;
   readonly message: string;

@@ -82,6 +82,34 @@ export interface HubEvents {
     readonly durationMs: number;
     readonly error?: EventError | undefined;
   };
+  /**
+   * A stateful write or delete settled on every provider it went to (for
+   * `mirror`, after the quorum acknowledged it and the rest finished). Holds
+   * provider ids and counts, never keys or data.
+   */
+  readonly placement: {
+    readonly capability: string;
+    readonly operation: string;
+    readonly policy: string;
+    readonly holders: readonly string[];
+    readonly missed: readonly { readonly provider: string; readonly kind: string }[];
+    /** Time until the caller had its answer, and until the last provider finished, in ms. */
+    readonly acknowledgedMs: number;
+    readonly settledMs: number;
+  };
+  /** A repair of one provider started, made progress (every batch) or finished. */
+  readonly repair: {
+    readonly provider: string;
+    readonly phase: 'started' | 'progress' | 'finished';
+    /** Resources copied to the provider, deleted from it, found already repaired, and failed, so far in this run. */
+    readonly copied: number;
+    readonly deleted: number;
+    readonly skipped: number;
+    readonly failed: number;
+    /** Hints still waiting for the provider (at `finished`: after this run). */
+    readonly remaining: number;
+    readonly error?: EventError | undefined;
+  };
   /** The webhook receiver accepted a verified, first-seen delivery. Never holds the payload or the secret. */
   readonly 'webhook.received': {
     readonly provider: string;
@@ -128,6 +156,8 @@ export const HUB_EVENT_TYPES = Object.freeze([
   'ratelimit',
   'credential.refresh',
   'health',
+  'placement',
+  'repair',
   'webhook.received',
   'webhook.duplicate',
   'webhook.rejected',

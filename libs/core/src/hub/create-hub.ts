@@ -18,6 +18,10 @@ import { AttemptContext } from '../router/attempt-context';
 import { explainCandidates, type CandidateExplanation } from '../router/ranking';
 import { Router, type ParallelOutcome } from '../router/router';
 import type { RoutingWeights } from '../router/scoring';
+import { DataRouter } from '../placement/data-router';
+import { createMemoryPlacementStore, type PlacementStore } from '../placement/placement-store';
+import type { EffectivePolicy } from '../placement/policy';
+import { Repairer, type RepairSummary } from '../placement/repair';
 import { ToolRegistry } from '../tools/tool-registry';
 import { silentLogger } from '../utils/logger';
 import { createCapabilityFacade, createNamedCapabilityFacade, type CapabilityFacade } from './capability-facade';
@@ -32,7 +36,18 @@ export interface RouteExplanation {
   readonly operation: string;
   readonly strategy: string;
   readonly weights: RoutingWeights;
-  /** Eligible candidates in the order they would be tried, then the others with their reasons. */
+  /**
+   * The failover policy in force for the operation (the contract's, the hub's
+   * `routing.policies` and the call's `policy`, merged): `stateful` false for
+   * operations that fail over freely.
+   */
+  readonly policy: EffectivePolicy;
+  /**
+   * Eligible candidates in the order they would be tried, then the others
+   * with their reasons. Given the request's `input`, a provider that would
+   * refuse it (a name its service does not allow) is not eligible, and its
+   * reason says why.
+   */
   readonly candidates: readonly CandidateExplanation[];
 }
 
@@ -104,8 +119,26 @@ export interface Hub {
     input: unknown,
     options?: Pick<ExecuteOptions, 'deadline' | 'timeoutMs' | 'signal' | 'idempotencyKey'>,
   ): Promise<unknown>;
-  /** How the router would route `request` now: ranked candidates with every score term, and why others are skipped. */
-  explain(request: Omit<HubRequest, 'input'>, options?: ExecuteOptions): RouteExplanation;
+  /**
+   * How the router would route `request` now: the policy in force, ranked
+   * candidates with every score term, and why others are skipped (with the
+   * `input`, also the providers that would refuse it).
+   */
+  explain(request: Omit<HubRequest, 'input'> & { readonly input?: unknown }, options?: ExecuteOptions): RouteExplanation;
+  /**
+   * Where stateful writes went: placement records and repair hints
+   * (`createHub({ placements })`; default: in this process's memory).
+   */
+  readonly placements: PlacementStore;
+  /**
+   * Copies to a provider what it missed while it was down (mirrored writes)
+   * and deletes there what was deleted or replaced meanwhile, from the hints
+   * in `placements`; every provider with hints, or the one named. Runs also
+   * start by themselves when a provider's circuit closes again
+   * (`routing.repair.automatic`). Resolves with one summary per provider;
+   * progress is reported as `repair` events.
+   */
+  repair(provider?: string): Promise<RepairSummary[]>;
   /** Runs every provider's health check now; results feed the score. */
   health(): Promise<ProviderHealth[]>;
   /** Per provider: calls, failures, p50/p95 latency, EWMA, cost, breaker state. */
@@ -115,6 +148,22 @@ export interface Hub {
 }
 
 const DEFAULT_HEALTH_CHECK_TIMEOUT_MS = 5_000;
+
+/** `candidates` with the ones that would refuse the input marked ineligible, saying why; the rest keep their order and are ranked anew. */
+function withRefusals(
+  candidates: readonly CandidateExplanation[],
+  refuses: (provider: string) => string | undefined,
+): CandidateExplanation[] {
+  let rank = 0;
+  const marked = candidates.map((candidate) => {
+    const refusal = candidate.eligible ? refuses(candidate.provider) : undefined;
+    if (refusal !== undefined) return { ...candidate, eligible: false, rank: undefined, reason: `refuses this input: ${refusal}` };
+    if (!candidate.eligible) return candidate;
+    rank += 1;
+    return { ...candidate, rank };
+  });
+  return [...marked.filter((candidate) => candidate.eligible), ...marked.filter((candidate) => !candidate.eligible)];
+}
 
 /**
  * Creates a hub over the given providers.
@@ -147,6 +196,15 @@ export function createHub(options: HubOptions = {}): Hub {
     contractsByName: registry.contractsByName,
     clock: options.clock,
   });
+  const placements = options.placements ?? createMemoryPlacementStore();
+  const contract = (name: string) => registry.contract(name);
+  const dataRouter = new DataRouter({ router, placements, events, logger, policies: routing.policies, contract });
+  const repairer = new Repairer({ router, placements, events, logger, contract, settings: routing.repair ?? {} });
+  if (routing.repair?.automatic !== false) {
+    events.on('breaker', (change) => {
+      if (change.to === 'closed') repairer.schedule(change.provider);
+    });
+  }
   const healthCheckTimeoutMs = routing.healthCheckTimeoutMs ?? DEFAULT_HEALTH_CHECK_TIMEOUT_MS;
   const stopRefreshEvents = options.credentials?.onRefresh?.((refresh) =>
     events.emit('credential.refresh', {
@@ -166,7 +224,7 @@ export function createHub(options: HubOptions = {}): Hub {
       ? result
       : { ...result, failedAttempts: result.failedAttempts.map((attempt) => ({ ...attempt, message: secrets.text(attempt.message) })) };
   const route = (request: HubRequest, executeOptions: ExecuteOptions | undefined): Promise<ExecuteResult> =>
-    router.execute(request, executeOptions).then(redactResult, rethrowRedacted);
+    dataRouter.execute(request, executeOptions ?? {}).then(redactResult, rethrowRedacted);
   const routeValue = async (capability: string, operation: string, input: unknown, executeOptions?: ExecuteOptions): Promise<unknown> =>
     (await route({ capability, operation, input }, executeOptions)).value;
   const execute = (request: HubRequest, executeOptions?: ExecuteOptions | readonly string[]): Promise<ExecuteResult> =>
@@ -263,13 +321,31 @@ export function createHub(options: HubOptions = {}): Hub {
     callProviderOperation,
     explain(request, explainOptions = {}) {
       const entry = router.resolveOperation(request.capability, request.operation);
+      const policy = dataRouter.policy(entry, explainOptions.policy);
+      let candidates = explainCandidates(router.ranking, entry.key, explainOptions);
+      if (request.input !== undefined) {
+        const input = router.parseInput(entry, request.input);
+        candidates = withRefusals(candidates, (id) =>
+          registry.get(id)?.refuses?.({ capability: entry.capability, operation: entry.operation, input }),
+        );
+      }
       return {
         capability: entry.capability,
         operation: entry.operation,
         strategy: router.ranking.strategy.name,
         weights: router.ranking.weights,
-        candidates: explainCandidates(router.ranking, entry.key, explainOptions),
+        policy,
+        candidates,
       };
+    },
+    placements,
+    async repair(provider) {
+      const providers = provider === undefined ? [...router.runtimes.keys()] : [provider];
+      const summaries: RepairSummary[] = [];
+      for (const id of providers) {
+        if (provider !== undefined || (await placements.countHints(id)) > 0) summaries.push(await repairer.repair(id));
+      }
+      return summaries;
     },
     health: () => checkHealth(router.runtimes.values(), healthCheckTimeoutMs, events, (text) => secrets.text(text)),
     metrics() {
@@ -283,6 +359,7 @@ export function createHub(options: HubOptions = {}): Hub {
     },
     async close() {
       if (healthTimer !== undefined) clearInterval(healthTimer);
+      await repairer.settled();
       stopRefreshEvents?.();
       await Promise.all([...router.runtimes.values()].map((runtime) => runtime.limiter?.disconnect() ?? Promise.resolve()));
     },

@@ -75,6 +75,8 @@ describe('HUB_EVENT_TYPES', () => {
       ratelimit: true,
       'credential.refresh': true,
       health: true,
+      placement: true,
+      repair: true,
       'webhook.received': true,
       'webhook.duplicate': true,
       'webhook.rejected': true,

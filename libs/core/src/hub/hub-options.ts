@@ -2,13 +2,22 @@ import type { CapabilityContract } from '../capabilities/capability';
 import type { CredentialLookup } from '../credentials/credential-lookup';
 import type { EventListener } from '../events/event-bus';
 import type { HubEvents } from '../events/hub-events';
+import type { PlacementStore } from '../placement/placement-store';
 import type { ProviderV1 } from '../provider/provider';
 import type { RoutingOptions } from '../router/router-options';
 import type { Logger } from '../utils/logger';
 
 // The router's options live with the router and the credential lookup with the credentials; the hub composes them.
 export type { CredentialLookup } from '../credentials/credential-lookup';
-export type { BreakerSettings, ExecuteOptions, ExecuteResult, ProviderRoutingOptions, RoutingOptions } from '../router/router-options';
+export type {
+  BreakerSettings,
+  ExecuteOptions,
+  ExecuteResult,
+  PlacementOutcome,
+  ProviderRoutingOptions,
+  RepairSettings,
+  RoutingOptions,
+} from '../router/router-options';
 
 /** Options of {@link createHub}. */
 export interface HubOptions {
@@ -23,6 +32,13 @@ export interface HubOptions {
   readonly credentials?: CredentialLookup;
   /** Contracts the hub knows before any provider registers; providers carry their own. E.g. a host's capability with no provider yet. */
   readonly capabilities?: readonly CapabilityContract[];
+  /**
+   * Where placement records and repair hints are kept. Default: this
+   * process's memory (bounded; forgotten records make reads fall back to
+   * `first-found`). `createStorePlacements(store)` of `@switchyard/platform`
+   * keeps them in the SQLite or PostgreSQL store.
+   */
+  readonly placements?: PlacementStore;
   /** The clock circuit breakers and rate limiters read, in epoch ms; for tests. Default `Date.now`. */
   readonly clock?: () => number;
 }

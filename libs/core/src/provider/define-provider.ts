@@ -25,6 +25,8 @@ export interface ProviderDefinition<Properties extends object = object> {
   readonly healthCheck?: ((context: { readonly signal: AbortSignal }) => Promise<void | ProviderHealthReport>) | undefined;
   /** False when no usable credentials are set, so the router never picks the provider. Default: always true. */
   readonly isConfigured?: (() => boolean) | undefined;
+  /** Why the provider would refuse input its contract accepts (`ProviderV1.refuses`). Default: it takes every valid input. */
+  readonly refuses?: ProviderV1['refuses'] | undefined;
   /** Documented rate limits; the hub throttles below them. Default: none. */
   readonly rateLimits?: ProviderManifest['rateLimits'];
   /** Cost per call in US dollars, by `capability.operation`. Default: none. */
@@ -99,6 +101,7 @@ export function defineProvider<const Definition extends ProviderDefinition<objec
     ...(definition.webhooks === undefined ? {} : { webhooks: definition.webhooks }),
     ...(definition.healthCheck === undefined ? {} : { healthCheck: definition.healthCheck }),
     ...(definition.isConfigured === undefined ? {} : { isConfigured: definition.isConfigured }),
+    ...(definition.refuses === undefined ? {} : { refuses: definition.refuses }),
     ...(definition.secrets === undefined ? {} : { secrets: definition.secrets }),
   };
   return Object.freeze({ ...definition.properties, ...provider }) as DefinedProvider<Definition>;

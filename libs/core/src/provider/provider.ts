@@ -108,6 +108,14 @@ export interface ProviderV1 {
   healthCheck?(context: { readonly signal: AbortSignal }): Promise<void | ProviderHealthReport>;
   /** False when the provider has no usable credentials; the router then never picks it. Default: true. */
   isConfigured?(): boolean;
+  /**
+   * Why this provider would refuse input its contract accepts (a name its
+   * service does not allow, such as an Azure container name with "--"), or
+   * undefined when it takes it. The router asks before calling the provider
+   * and tries the next one instead; `hub.explain` with an input shows the
+   * reason. Default: every valid input is taken.
+   */
+  refuses?(request: ProviderRequest): string | undefined;
   /** How to verify and read this provider's inbound webhooks; used by `createWebhookReceiver`. */
   readonly webhooks?: ProviderWebhooks;
   /**

@@ -43,13 +43,20 @@ export interface CandidateExplanation {
   readonly pausedForMs: number;
 }
 
-/** Why `runtime` may not take the call now, or undefined if it may. */
-function ineligibility(context: RankingContext, runtime: ProviderRuntime, options: ExecuteOptions, now: number): string | undefined {
+/** Why `runtime` may not take the call at all (the caller's options, missing credentials), or undefined if it may. */
+function unusable(context: RankingContext, runtime: ProviderRuntime, options: ExecuteOptions): string | undefined {
   const id = runtime.id;
   if (options.only !== undefined && !options.only.includes(id)) return 'not listed in options.only';
   if (options.exclude?.includes(id) === true) return 'excluded by options.exclude';
   if (runtime.provider.isConfigured?.() === false) return 'not configured: no usable credentials';
   if (context.credentials !== undefined && !context.credentials.has(id)) return 'no credentials in the vault';
+  return undefined;
+}
+
+/** Why `runtime` may not take the call now, or undefined if it may. */
+function ineligibility(context: RankingContext, runtime: ProviderRuntime, options: ExecuteOptions, now: number): string | undefined {
+  const reason = unusable(context, runtime, options);
+  if (reason !== undefined) return reason;
   if (!runtime.breaker.isCallPermitted()) return `circuit ${runtime.breaker.state}`;
   if (runtime.pausedUntil > now) return `asked to wait ${runtime.pausedUntil - now} ms (${runtime.pauseReason})`;
   return undefined;
@@ -168,6 +175,26 @@ export class CandidateQueue {
     }
     return this.scores;
   }
+}
+
+/**
+ * The primary provider for `key`: the first of `options.prefer` that may
+ * take it, else the one with the highest configured weight, ties by
+ * registration order. Health does not enter: a `primary-only` call goes to
+ * the same provider whether it is up or not, and fails while it is down.
+ * Providers that are excluded, not in `options.only`, unconfigured or
+ * without credentials are passed over. Undefined when none is left.
+ */
+export function primaryProvider(context: RankingContext, key: string, options: ExecuteOptions): string | undefined {
+  const usable = context.registry
+    .candidates(key)
+    .map((provider) => context.runtimes.get(provider.manifest.id))
+    .filter((runtime): runtime is ProviderRuntime => runtime !== undefined && unusable(context, runtime, options) === undefined);
+  const preferred = options.prefer?.find((id) => usable.some((runtime) => runtime.id === id));
+  if (preferred !== undefined) return preferred;
+  let primary: ProviderRuntime | undefined;
+  for (const runtime of usable) if (primary === undefined || runtime.weight > primary.weight) primary = runtime;
+  return primary?.id;
 }
 
 /**

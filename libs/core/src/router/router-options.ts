@@ -1,3 +1,4 @@
+import type { DataPolicy, ReadPolicy, WritePolicy } from '../capabilities/data-policy';
 import type { AttemptRecord } from '../errors/integration-error';
 import type { CircuitBreakerOptions } from '../resilience/circuit-breaker';
 import type { RateLimit, SharedRateLimitOptions } from '../resilience/rate-limiter';
@@ -62,6 +63,28 @@ export interface RoutingOptions {
   readonly validateOutput?: boolean;
   /** Per-provider settings, by provider id. */
   readonly providers?: Readonly<Record<string, ProviderRoutingOptions>>;
+  /**
+   * Failover policy of stateful operations, by capability name (docs/routing.md,
+   * "Data that lives somewhere"); fields set here override the contract's.
+   *
+   * @example
+   * ```ts
+   * routing: { policies: { storage: { write: 'mirror', quorum: 2 } } }
+   * ```
+   */
+  readonly policies?: Readonly<Record<string, DataPolicy>>;
+  /** Repair of providers that missed mirrored writes or deletes. */
+  readonly repair?: RepairSettings;
+}
+
+/** How the hub repairs providers that missed writes or deletes. */
+export interface RepairSettings {
+  /** Start a repair of a provider when its circuit closes again and hints wait for it. Default true. */
+  readonly automatic?: boolean;
+  /** Hints read from the store at a time. Default 100. */
+  readonly batchSize?: number;
+  /** Resources copied or deleted at once. Default 4. */
+  readonly concurrency?: number;
 }
 
 /** Per-call options of `hub.execute()` and the capability facades. */
@@ -80,6 +103,19 @@ export interface ExecuteOptions {
   readonly signal?: AbortSignal;
   /** Makes a non-idempotent operation safe to retry; passed to providers that honour one. */
   readonly idempotencyKey?: string;
+  /** This call's failover policy for stateful operations; its fields override the hub's and the contract's. */
+  readonly policy?: DataPolicy;
+}
+
+/** Where a stateful call's data went, or where it was found. */
+export interface PlacementOutcome {
+  readonly policy: WritePolicy | ReadPolicy;
+  /** Providers that hold the written resource, or that answered the read. */
+  readonly holders: readonly string[];
+  /** Providers of the write that failed or were skipped; each has a repair hint. */
+  readonly missed: readonly string[];
+  /** Providers still writing when the quorum was reached (`mirror`); the record is updated when they finish. */
+  readonly pending: readonly string[];
 }
 
 /** What `hub.execute()` returns. */
@@ -89,4 +125,6 @@ export interface ExecuteResult<Value = unknown> {
   readonly provider: string;
   /** Failed attempts before the one that succeeded. */
   readonly failedAttempts: readonly AttemptRecord[];
+  /** For writes, deletes and placement reads of stateful operations: where the data went or was found. */
+  readonly placement?: PlacementOutcome;
 }

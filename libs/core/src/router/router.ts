@@ -37,6 +37,16 @@ export interface RouterDependencies {
 }
 
 const NO_OPTIONS: ExecuteOptions = Object.freeze({});
+
+/** How the data policies (libs/core/src/placement) ask the router to treat one request. */
+export interface RouteMode {
+  /** The input was already parsed against the contract: do not parse it again. */
+  readonly parsed: boolean;
+  /** `not_found` means "try the next provider" (a `first-found` read), not "return it to the caller". */
+  readonly notFoundFailsOver: boolean;
+}
+
+const PLAIN_ROUTE: RouteMode = Object.freeze({ parsed: false, notFoundFailsOver: false });
 const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
 const DEFAULT_MAX_QUEUE_WAIT_MS = 1_000;
 
@@ -135,15 +145,24 @@ export class Router {
   async execute(
     request: { capability: string; operation: string; input: unknown },
     options: ExecuteOptions = NO_OPTIONS,
+    mode: RouteMode = PLAIN_ROUTE,
   ): Promise<ExecuteResult> {
     const now = Date.now();
-    const route = this.prepare(request, options, now);
+    const route = this.prepare(request, options, now, mode.parsed);
     const startedAt = this.dependencies.events.hasListeners('request') ? performance.now() : 0;
     const candidates = new CandidateQueue(this.ranking, route.entry.key, options, route.idempotent, now);
     let lastError: IntegrationError | undefined;
     for (let runtime = candidates.next(), first = true; runtime !== undefined; runtime = candidates.next(), first = false) {
       const attemptStart = first ? now : Date.now();
       if (attemptStart >= route.deadline || isAborted(options.signal)) break;
+      if (runtime.provider.refuses !== undefined) {
+        const refusal = this.refusal(runtime, route);
+        if (refusal !== undefined) {
+          lastError = refusal;
+          this.emitFailover(route, runtime, candidates.peek(), refusal);
+          continue;
+        }
+      }
       try {
         // The first attempt is awaited here, not through callWithRetries: the success path has one async frame less.
         let value: unknown;
@@ -156,7 +175,8 @@ export class Router {
         return { value, provider: runtime.id, failedAttempts: route.attempts };
       } catch (caught) {
         lastError = toIntegrationError(caught, { provider: runtime.id, operation: route.entry.key });
-        if (!canFailOver(lastError, route.idempotent) || isAborted(options.signal)) break;
+        const next = canFailOver(lastError, route.idempotent) || (mode.notFoundFailsOver && lastError.kind === 'not_found');
+        if (!next || isAborted(options.signal)) break;
         this.emitFailover(route, runtime, candidates.peek(), lastError);
       }
     }
@@ -231,10 +251,36 @@ export class Router {
     }
   }
 
+  /**
+   * A `validation` error when `runtime`'s provider says it would refuse this
+   * input (a name its service does not allow), recorded as a skipped attempt;
+   * undefined when it takes it. No call is made, so trying the next provider
+   * is always safe.
+   */
+  private refusal(runtime: ProviderRuntime, route: RouteRequest): IntegrationError | undefined {
+    const { entry } = route;
+    const reason = runtime.provider.refuses?.({ capability: entry.capability, operation: entry.operation, input: route.input });
+    if (reason === undefined) return undefined;
+    const message = `${runtime.id} refuses this input: ${reason}`;
+    route.attempts.push({ provider: runtime.id, attempt: 0, kind: 'validation', message, durationMs: 0 });
+    return new IntegrationError({
+      kind: 'validation',
+      message,
+      provider: runtime.id,
+      operation: entry.key,
+      details: { refusedBy: runtime.id },
+    });
+  }
+
   /** Resolves and validates a request and fixes what its attempts share. */
-  private prepare(request: { capability: string; operation: string; input: unknown }, options: ExecuteOptions, now: number): RouteRequest {
+  private prepare(
+    request: { capability: string; operation: string; input: unknown },
+    options: ExecuteOptions,
+    now: number,
+    parsed = false,
+  ): RouteRequest {
     const entry = this.resolveOperation(request.capability, request.operation);
-    const input = this.parseInput(entry, request.input);
+    const input = parsed ? request.input : this.parseInput(entry, request.input);
     const route: RouteRequest = {
       id: (this.requestCount += 1),
       entry,

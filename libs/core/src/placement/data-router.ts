@@ -1,0 +1,417 @@
+import type { CapabilityContract } from '../capabilities/capability';
+import type { DataPolicy, OperationResource } from '../capabilities/data-policy';
+import { IntegrationError, toIntegrationError } from '../errors/integration-error';
+import type { EventBus } from '../events/event-bus';
+import type { HubEvents } from '../events/hub-events';
+import { primaryProvider } from '../router/ranking';
+import type { OperationEntry, RouteMode, Router } from '../router/router';
+import type { ExecuteOptions, ExecuteResult, PlacementOutcome } from '../router/router-options';
+import type { Logger } from '../utils/logger';
+import { fanOut, type FanOutOutcome } from './fan-out';
+import type { PlacementRecord, PlacementStore } from './placement-store';
+import { effectivePolicy, pinFor, type EffectivePolicy } from './policy';
+
+/** What the data router needs from the hub. */
+export interface DataRouterDependencies {
+  readonly router: Router;
+  readonly placements: PlacementStore;
+  readonly events: EventBus<HubEvents>;
+  readonly logger: Logger;
+  /** `routing.policies`, by capability name. */
+  readonly policies: Readonly<Record<string, DataPolicy>> | undefined;
+  /** The capability contract the hub holds under a name. */
+  readonly contract: (name: string) => CapabilityContract | undefined;
+}
+
+interface ParsedRequest {
+  readonly capability: string;
+  readonly operation: string;
+  readonly input: unknown;
+}
+
+const PARSED: RouteMode = Object.freeze({ parsed: true, notFoundFailsOver: false });
+const FIRST_FOUND: RouteMode = Object.freeze({ parsed: true, notFoundFailsOver: true });
+
+/** `options` allowing only `providers` (and, of those, only the ones the caller allows). */
+function within(options: ExecuteOptions, providers: readonly string[]): ExecuteOptions {
+  const only = options.only === undefined ? providers : providers.filter((id) => options.only!.includes(id));
+  return { ...options, only };
+}
+
+function outcome(policy: PlacementOutcome['policy'], holders: readonly string[], missed: readonly string[] = []): PlacementOutcome {
+  return { policy, holders, missed, pending: [] };
+}
+
+/**
+ * Routes stateful operations by their capability's data policy
+ * (docs/routing.md, "Data that lives somewhere"): where writes go (`primary`,
+ * `primary-only`, `mirror`, `pinned`), where reads look (`placement`,
+ * `first-found`, `primary-only`), placement records after writes, tombstones
+ * after deletes and repair hints for providers that missed either. Stateless
+ * operations go straight to the router.
+ */
+export class DataRouter {
+  private readonly dependencies: DataRouterDependencies;
+  private readonly writePrefix = globalThis.crypto.randomUUID().slice(0, 8);
+  private writeCount = 0;
+
+  constructor(dependencies: DataRouterDependencies) {
+    this.dependencies = dependencies;
+  }
+
+  /** Routes one call by the policy in force. */
+  async execute(request: ParsedRequest, options: ExecuteOptions): Promise<ExecuteResult> {
+    const { router } = this.dependencies;
+    const entry = router.resolveOperation(request.capability, request.operation);
+    const resource = entry.contract.resource;
+    if (resource === undefined) return router.execute(request, options);
+    const parsed: ParsedRequest = {
+      capability: request.capability,
+      operation: request.operation,
+      input: router.parseInput(entry, request.input),
+    };
+    const policy = this.policy(entry, options.policy);
+    switch (resource.access) {
+      case 'list':
+        return policy.read === 'primary-only' ? this.primaryOnly(entry, parsed, options) : router.execute(parsed, options, PARSED);
+      case 'read':
+        return this.read(entry, parsed, options, policy, resource);
+      case 'write':
+        return this.write(entry, parsed, options, policy, resource);
+      case 'delete':
+        return this.remove(entry, parsed, options, policy, resource);
+    }
+  }
+
+  /** The policy in force for `entry`, with the call's overrides. */
+  policy(entry: OperationEntry, callPolicy: DataPolicy | undefined): EffectivePolicy {
+    return effectivePolicy(
+      this.dependencies.contract(entry.capability),
+      entry.contract,
+      entry.key,
+      this.dependencies.policies?.[entry.capability],
+      callPolicy,
+    );
+  }
+
+  /** A new write id: unique across processes (a random prefix) and cheap (a counter). */
+  nextWriteId(): string {
+    this.writeCount += 1;
+    return `${this.writePrefix}-${this.writeCount}`;
+  }
+
+  private async lookup(capability: string, key: string): Promise<PlacementRecord | undefined> {
+    const { placements } = this.dependencies;
+    const peeked = placements.peek?.(capability, key);
+    return peeked === undefined ? placements.get(capability, key) : peeked.record;
+  }
+
+  private primaryOnly(entry: OperationEntry, request: ParsedRequest, options: ExecuteOptions): Promise<ExecuteResult> {
+    const { router } = this.dependencies;
+    const primary = primaryProvider(router.ranking, entry.key, options);
+    return router.execute(request, primary === undefined ? options : { ...options, only: [primary] }, PARSED);
+  }
+
+  private async read(
+    entry: OperationEntry,
+    request: ParsedRequest,
+    options: ExecuteOptions,
+    policy: EffectivePolicy,
+    resource: OperationResource,
+  ): Promise<ExecuteResult> {
+    const { router } = this.dependencies;
+    const key = resource.keys?.(request.input)[0];
+    const pin = key === undefined ? undefined : pinFor(policy.pins, key);
+    if (pin !== undefined) return router.execute(request, { ...within(options, pin.providers), prefer: pin.providers }, FIRST_FOUND);
+    if (policy.read === 'primary-only') return this.primaryOnly(entry, request, options);
+    if (policy.read === 'first-found' || key === undefined) return router.execute(request, options, FIRST_FOUND);
+
+    const record = await this.lookup(entry.capability, key);
+    if (record?.deleted === true) {
+      throw new IntegrationError({ kind: 'not_found', message: `${entry.key}: "${key}" was deleted`, operation: entry.key });
+    }
+    const holders = record?.holders.map((holder) => holder.provider) ?? [];
+    const allowed = within(options, holders);
+    if (holders.length === 0 || allowed.only!.length === 0) return router.execute(request, options, FIRST_FOUND);
+    try {
+      const result = await router.execute(request, allowed, FIRST_FOUND);
+      return { ...result, placement: outcome('placement', [result.provider]) };
+    } catch (caught) {
+      const error = toIntegrationError(caught);
+      if (error.kind !== 'not_found') throw error;
+      // Every holder said not_found: the record is stale (changed outside the hub). Look everywhere else before saying so.
+      const others = { ...options, exclude: [...(options.exclude ?? []), ...holders] };
+      if (router.ranking.registry.candidates(entry.key).every((provider) => holders.includes(provider.manifest.id))) throw error;
+      return router.execute(request, others, FIRST_FOUND);
+    }
+  }
+
+  private async write(
+    entry: OperationEntry,
+    request: ParsedRequest,
+    options: ExecuteOptions,
+    policy: EffectivePolicy,
+    resource: OperationResource,
+  ): Promise<ExecuteResult> {
+    const { router } = this.dependencies;
+    const keys = resource.keys?.(request.input);
+    const key = keys?.length === 1 ? keys[0] : undefined;
+    const pin = key === undefined ? undefined : pinFor(policy.pins, key);
+    if (policy.write === 'pinned' && pin === undefined) {
+      throw new IntegrationError({
+        kind: 'validation',
+        message: `${entry.key}: "${key ?? ''}" matches no pin of the pinned policy (${policy.pins.map((each) => each.prefix).join(', ')})`,
+        operation: entry.key,
+      });
+    }
+    if (policy.write === 'mirror' && key !== undefined) return this.mirror(entry, request, options, policy, key, pin?.providers);
+    if (policy.write === 'primary-only' && pin === undefined) {
+      const result = await this.primaryOnly(entry, request, options);
+      if (key !== undefined) await this.record(entry, key, result, 'primary-only');
+      return result;
+    }
+    let routeOptions = pin === undefined ? options : { ...within(options, pin.providers), prefer: pin.providers };
+    const source = resource.source?.(request.input);
+    if (source !== undefined) {
+      // A copy runs where its source is.
+      const sourceHolders = (await this.lookup(entry.capability, source))?.holders.map((holder) => holder.provider) ?? [];
+      if (sourceHolders.length > 0) routeOptions = within(routeOptions, sourceHolders);
+    }
+    const result = await router.execute(request, routeOptions, PARSED);
+    if (key === undefined) return result;
+    const placement = await this.record(entry, key, result, pin === undefined ? 'primary' : 'pinned');
+    return { ...result, placement };
+  }
+
+  /**
+   * Records that `result.provider` holds the current version of `key`. Other
+   * providers the previous record named hold a stale version now: each gets a
+   * hint, so a repair deletes it there once it is reachable.
+   */
+  private async record(
+    entry: OperationEntry,
+    key: string,
+    result: ExecuteResult,
+    policy: PlacementOutcome['policy'],
+  ): Promise<PlacementOutcome> {
+    const { placements } = this.dependencies;
+    const previous = await this.lookup(entry.capability, key);
+    const version = this.dependencies.contract(entry.capability)?.replication?.versionOf?.(result.value);
+    const writeId = this.nextWriteId();
+    const now = Date.now();
+    await placements.put({
+      capability: entry.capability,
+      key,
+      holders: [{ provider: result.provider, version }],
+      writeId,
+      deleted: false,
+      updatedAt: now,
+    });
+    const stale = (previous?.holders ?? []).filter((holder) => holder.provider !== result.provider);
+    for (const holder of stale) {
+      await placements.addHint({ capability: entry.capability, key, provider: holder.provider, action: 'delete', writeId, createdAt: now });
+    }
+    return outcome(
+      policy,
+      [result.provider],
+      stale.map((holder) => holder.provider),
+    );
+  }
+
+  /** Every capable provider's id for `entry`, in registration order, within the caller's `only` and `exclude`. */
+  private allProviders(entry: OperationEntry, options: ExecuteOptions): string[] {
+    return this.dependencies.router.ranking.registry
+      .candidates(entry.key)
+      .map((provider) => provider.manifest.id)
+      .filter((id) => (options.only === undefined || options.only.includes(id)) && options.exclude?.includes(id) !== true);
+  }
+
+  private async mirror(
+    entry: OperationEntry,
+    request: ParsedRequest,
+    options: ExecuteOptions,
+    policy: EffectivePolicy,
+    key: string,
+    pinned: readonly string[] | undefined,
+  ): Promise<ExecuteResult> {
+    const all = this.allProviders(entry, options);
+    const targets = (pinned ?? policy.mirrorTo ?? all).filter((id) => all.includes(id));
+    const quorum = policy.quorum ?? Math.floor(targets.length / 2) + 1;
+    if (quorum > targets.length) {
+      throw new IntegrationError({
+        kind: 'validation',
+        message: `${entry.key}: a mirror quorum of ${quorum} needs at least that many providers, but only ${targets.length} can take it (${targets.join(', ') || 'none'})`,
+        operation: entry.key,
+      });
+    }
+    const writeId = this.nextWriteId();
+    const startedAt = performance.now();
+    const { router, placements, events } = this.dependencies;
+    const replication = this.dependencies.contract(entry.capability)?.replication;
+    const versionOf = (value: unknown): string | undefined => replication?.versionOf?.(value);
+    let persisted: Promise<unknown> = Promise.resolve();
+    const persist = (state: FanOutOutcome, conditional: boolean): Promise<unknown> => {
+      persisted = persisted.then(async () => {
+        const now = Date.now();
+        if (state.succeeded.length > 0) {
+          await placements.put(
+            {
+              capability: entry.capability,
+              key,
+              holders: state.succeeded.map((success) => ({ provider: success.provider, version: versionOf(success.result.value) })),
+              writeId,
+              deleted: false,
+              updatedAt: now,
+            },
+            conditional ? writeId : undefined,
+          );
+        }
+        for (const miss of state.failed) {
+          if (isRefusal(miss.error)) continue;
+          await placements.addHint({ capability: entry.capability, key, provider: miss.provider, action: 'copy', writeId, createdAt: now });
+        }
+      });
+      return persisted;
+    };
+    const acknowledged = await fanOut(
+      targets,
+      quorum,
+      (provider) => router.execute(request, { ...options, only: [provider], prefer: undefined }, PARSED),
+      {
+        onSettled: (state) => {
+          // When the last providers finished after the caller had its answer, the record and hints catch up; then the event.
+          const catchUp = state.settledAtAcknowledgement === targets.length ? persisted : persist(state, true);
+          catchUp
+            .then(() => {
+              if (!events.hasListeners('placement')) return;
+              events.emit('placement', {
+                capability: entry.capability,
+                operation: entry.operation,
+                policy: 'mirror',
+                holders: state.succeeded.map((success) => success.provider),
+                missed: state.failed.map((miss) => ({ provider: miss.provider, kind: miss.error.kind })),
+                acknowledgedMs: state.acknowledgedAt - startedAt,
+                settledMs: performance.now() - startedAt,
+              });
+            })
+            .catch((error: unknown) =>
+              this.dependencies.logger.error(
+                { operation: entry.key, error: toIntegrationError(error).message },
+                'recording a mirrored write failed',
+              ),
+            );
+        },
+      },
+    );
+    await persist(acknowledged, false);
+    const holders = acknowledged.succeeded.map((success) => success.provider);
+    const missed = acknowledged.failed.map((miss) => miss.provider);
+    const pending = targets.filter((id) => !holders.includes(id) && !missed.includes(id));
+    if (holders.length < quorum) {
+      const last = acknowledged.failed.at(-1)?.error;
+      throw new IntegrationError({
+        kind: last?.kind ?? 'provider',
+        message: `${entry.key}: the mirrored write reached ${holders.length} of the ${quorum} providers it needs (${acknowledged.failed
+          .map((miss) => `${miss.provider}: ${miss.error.kind}`)
+          .join(', ')}); the copies made are kept and repaired to the others later`,
+        operation: entry.key,
+        provider: last?.provider,
+        attempts: acknowledged.failed.flatMap((miss) => miss.error.attempts),
+        cause: last,
+      });
+    }
+    const first = acknowledged.succeeded[0]!.result;
+    return {
+      value: first.value,
+      provider: first.provider,
+      failedAttempts: [
+        ...acknowledged.succeeded.flatMap((success) => success.result.failedAttempts),
+        ...acknowledged.failed.flatMap((miss) => miss.error.attempts),
+      ],
+      placement: { policy: 'mirror', holders, missed, pending },
+    };
+  }
+
+  /**
+   * Deletes from every provider that may hold the resources: the holders of
+   * their records, or every capable provider when a record is missing. A
+   * provider that cannot be reached gets a hint, and the record becomes a
+   * tombstone naming it, so reads answer `not_found` until the repair has
+   * deleted it there too. `not_found` from a provider counts as deleted.
+   */
+  private async remove(
+    entry: OperationEntry,
+    request: ParsedRequest,
+    options: ExecuteOptions,
+    policy: EffectivePolicy,
+    resource: OperationResource,
+  ): Promise<ExecuteResult> {
+    const keys = resource.keys?.(request.input);
+    if (keys === undefined || keys.length === 0 || policy.write === 'primary-only') return this.primaryOnly(entry, request, options);
+    const { router, placements } = this.dependencies;
+    const records = await Promise.all(keys.map((key) => this.lookup(entry.capability, key)));
+    const all = this.allProviders(entry, options);
+    const pinned = keys.map((key) => pinFor(policy.pins, key));
+    const targets = records.every((record) => record !== undefined)
+      ? all.filter((id) => records.some((record) => record?.holders.some((holder) => holder.provider === id) === true))
+      : pinned.every((pin) => pin !== undefined)
+        ? all.filter((id) => pinned.some((pin) => pin?.providers.includes(id) === true))
+        : all;
+    if (targets.length === 0) {
+      // Every record is a tombstone with nothing left to delete: already gone.
+      return router.execute(request, options, PARSED);
+    }
+    const done = await fanOut(targets, targets.length, (provider) =>
+      router.execute(request, { ...options, only: [provider], prefer: undefined }, PARSED).catch((caught: unknown) => {
+        const error = toIntegrationError(caught);
+        if (error.kind !== 'not_found') throw error;
+        const nothingThere: ExecuteResult = { value: undefined, provider, failedAttempts: [] };
+        return nothingThere;
+      }),
+    );
+    const answered = done.succeeded.find((success) => success.result.value !== undefined) ?? done.succeeded[0];
+    if (answered === undefined) throw done.failed.at(-1)!.error;
+    const unreachable = done.failed.filter((miss) => !isRefusal(miss.error)).map((miss) => miss.provider);
+    const writeId = this.nextWriteId();
+    const now = Date.now();
+    for (const key of keys) {
+      if (unreachable.length === 0) {
+        await placements.delete(entry.capability, key);
+        continue;
+      }
+      await placements.put({
+        capability: entry.capability,
+        key,
+        holders: unreachable.map((provider) => ({ provider })),
+        writeId,
+        deleted: true,
+        updatedAt: now,
+      });
+      for (const provider of unreachable) {
+        await placements.addHint({ capability: entry.capability, key, provider, action: 'delete', writeId, createdAt: now });
+      }
+    }
+    const result = answered.result;
+    if (result.value === undefined) {
+      // Every provider said not_found.
+      throw new IntegrationError({
+        kind: 'not_found',
+        message: `${entry.key}: nothing to delete on ${targets.join(', ')}`,
+        operation: entry.key,
+      });
+    }
+    return {
+      ...result,
+      placement: outcome(
+        policy.write,
+        done.succeeded.map((success) => success.provider),
+        unreachable,
+      ),
+    };
+  }
+}
+
+/** A provider refused the input before any call: it can never hold the resource, so no hint is left for it. */
+function isRefusal(error: IntegrationError): boolean {
+  return error.kind === 'validation' && (error.details as { refusedBy?: unknown } | undefined)?.refusedBy !== undefined;
+}
