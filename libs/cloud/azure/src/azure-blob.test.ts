@@ -110,6 +110,24 @@ describe('storage input Azure rejects', () => {
     });
   }
 
+  it('names the container Azure would refuse before any call, so a hub can try the next provider', () => {
+    const azure = createAzure({
+      storage: { accountName: 'devstoreaccount1', accountKey: 'a2V5', endpoint: `${peer.url}/devstoreaccount1` },
+    });
+    const refuses = (operation: string, input: unknown, capability: 'storage' | 'compute' = 'storage') =>
+      azure.refuses?.({ capability, operation, input });
+    expect(refuses('putObject', { bucket: 'double--hyphen', key: 'k', body: 'x', encoding: 'utf8' })).toBe(
+      'container name "double--hyphen" is invalid: use 3–63 lowercase letters, digits and single hyphens (no dots, no "--"), starting and ending with a letter or digit',
+    );
+    expect(refuses('createBucket', { bucket: 'dots.name' })).toContain('container name "dots.name" is invalid');
+    expect(refuses('copyObject', { source: { bucket: 'good-name', key: 'k' }, destination: { bucket: 'dots.name', key: 'k' } })).toContain(
+      '"dots.name"',
+    );
+    expect(refuses('putObject', { bucket: 'good-name', key: 'k', body: 'x', encoding: 'utf8' })).toBeUndefined();
+    expect(refuses('getInstance', { bucket: 'double--hyphen', instanceId: 'rg/vm' }, 'compute'), 'another capability').toBeUndefined();
+    expect(peer.requests).toEqual([]);
+  });
+
   it('answers an unknown operation with unsupported before sending anything', async () => {
     const azure = createAzure({
       storage: { accountName: 'devstoreaccount1', accountKey: 'a2V5', endpoint: `${peer.url}/devstoreaccount1` },

@@ -16,22 +16,6 @@ const CONTAINER_CACHE_SIZE = 64;
 /** Most sub-requests one blob batch may hold. */
 const BATCH_SIZE = 256;
 
-/**
- * Azure container names: 3–63 lowercase letters, digits and single hyphens,
- * starting and ending with a letter or digit. Stricter than the contract's
- * bucket names (no dots, no `--`).
- */
-const CONTAINER_NAME = /^[a-z0-9](?:[a-z0-9]|-(?!-))*[a-z0-9]$/;
-
-/** Throws `validation` for a container name Azure would reject, before any request is sent. */
-export function assertContainerName(bucket: string, operation: string, errors: AzureErrors): void {
-  if (bucket.length >= 3 && bucket.length <= 63 && CONTAINER_NAME.test(bucket)) return;
-  throw errors.invalidInput(
-    operation,
-    `container name "${bucket}" is invalid: use 3–63 lowercase letters, digits and single hyphens (no dots, no "--"), starting and ending with a letter or digit`,
-  );
-}
-
 function etagOf(etag: string | undefined): string {
   return (etag ?? '').replace(/^(?:W\/)?"|"$/g, '') || 'unknown';
 }

@@ -1,5 +1,6 @@
 import { defineProvider, type ProviderHealthReport, type ProviderV1 } from '@switchyard/core';
 import { createAzureErrors } from './azure-error';
+import { storageInputProblem } from './azure-names';
 import { createAzureSecrets } from './azure-secrets';
 import { checkServices, configuredServices } from './azure-services';
 import type { AzureProviderSettings } from './azure-settings';
@@ -19,6 +20,8 @@ export interface AzureProvider extends ProviderV1 {
  * client credentials. Each capability is offered only when its section is
  * configured. Throws `validation` when `functions` has neither `appName` nor
  * `baseURL`. Nothing is read from the network until an operation is called.
+ * Storage input with a container name Azure does not allow (dots, `--`) is
+ * refused (`refuses`), so a hub tries the next storage provider.
  *
  * @example
  * ```ts
@@ -31,6 +34,7 @@ export function createAzure(settings: AzureProviderSettings = {}): AzureProvider
   const secrets = createAzureSecrets();
   const errors = createAzureErrors(secrets);
   const services = configuredServices(settings, { secrets, errors });
+  const storageConfigured = services.some((service) => service.service === 'blob');
   return defineProvider({
     id: 'azure',
     name: 'Microsoft Azure',
@@ -40,6 +44,7 @@ export function createAzure(settings: AzureProviderSettings = {}): AzureProvider
     capabilities: services,
     healthCheck: ({ signal }) => checkServices(services, errors, signal),
     isConfigured: () => services.length > 0,
+    refuses: (request) => (request.capability === 'storage' && storageConfigured ? storageInputProblem(request.input) : undefined),
     secrets,
   });
 }

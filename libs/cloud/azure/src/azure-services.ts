@@ -11,10 +11,11 @@ import { computeV1 } from '@switchyard/core/compute';
 import { functionsV1 } from '@switchyard/core/functions';
 import { storageV1 } from '@switchyard/core/storage';
 import { createArmConnector, DEFAULT_MANAGEMENT_BASE_URL, resolveCredentials } from './azure-arm';
-import { assertContainerName, createStorageHandlers } from './azure-blob';
+import { createStorageHandlers } from './azure-blob';
 import { createBlobConnector, isStorageConfigured, resolveStorageSettings } from './azure-blob-client';
 import { COMPUTE_API_VERSION, createComputeHandlers } from './azure-compute';
 import type { AzureErrors } from './azure-error';
+import { storageInputProblem } from './azure-names';
 import { createFunctionsHandlers, FUNCTIONS_API_VERSION } from './azure-functions';
 import type { AzureProviderSettings } from './azure-settings';
 
@@ -37,14 +38,10 @@ function withContainerNameCheck(
 ): Record<string, OperationHandler> {
   const checked = Object.entries(handlers).map(([name, handler]): [string, OperationHandler] => [
     name,
-    async (input: Record<string, unknown>, context) => {
-      const buckets = [
-        input.bucket,
-        (input.source as { bucket?: unknown } | undefined)?.bucket,
-        (input.destination as { bucket?: unknown } | undefined)?.bucket,
-      ];
-      for (const bucket of buckets) if (typeof bucket === 'string') assertContainerName(bucket, `storage.${name}`, errors);
-      return handler(input as never, context);
+    async (input, context) => {
+      const problem = storageInputProblem(input);
+      if (problem !== undefined) throw errors.invalidInput(`storage.${name}`, problem);
+      return handler(input, context);
     },
   ]);
   return Object.fromEntries(checked);

@@ -52,6 +52,24 @@ describe('createGcp', () => {
     expect(reservedName?.kind).toBe('validation');
     expect(reservedName?.message).toContain('Cloud Storage naming rules');
   });
+
+  it('names the input Google would refuse before any call, so a hub can try the next provider', () => {
+    const gcp = createGcp({ projectId: 'switchyard-test', functions: { location: 'europe-west1' } });
+    const refuses = (capability: 'storage' | 'functions' | 'compute', operation: string, input: unknown) =>
+      gcp.refuses?.({ capability, operation, input });
+    expect(refuses('storage', 'createBucket', { bucket: 'goog-x' })).toBe(
+      'bucket name "goog-x" must not start with "goog" (Cloud Storage naming rules)',
+    );
+    expect(refuses('storage', 'putObject', { bucket: 'reports', key: '.well-known/acme-challenge/x', body: 'x' })).toBe(
+      'object name ".well-known/acme-challenge/x" must not start with ".well-known/acme-challenge/"',
+    );
+    expect(refuses('functions', 'deployFunction', { name: 'resize-', runtime: 'nodejs22', source: 'x' })).toBe(
+      'function name "resize-" must end with a letter or digit (Cloud Functions naming rules)',
+    );
+    expect(refuses('storage', 'putObject', { bucket: 'reports', key: 'a.txt', body: 'x' })).toBeUndefined();
+    expect(refuses('functions', 'deployFunction', { name: 'resize', runtime: 'nodejs22', source: 'x' })).toBeUndefined();
+    expect(refuses('compute', 'getInstance', { instanceId: 'europe-west1-b/goog-x' }), 'another capability').toBeUndefined();
+  });
 });
 
 describe('secrets', () => {

@@ -1,5 +1,6 @@
 import { defineProvider, SecretSet, type CapabilityName, type ProviderV1 } from '@switchyard/core';
 import { createGcpErrors } from './gcp-error';
+import { gcsNameProblem } from './gcp-names';
 import { gcpHealthReport } from './gcp-health';
 import { createGcpServices } from './gcp-services';
 import type { GcpProviderSettings } from './gcp-settings';
@@ -18,7 +19,9 @@ export interface GcpProvider extends ProviderV1 {
  * Cloud Functions (`functions` v1) when `functions` settings are given, and
  * Compute Engine (`compute` v1) when `compute` settings are given. Nothing
  * is read, loaded or sent until an operation runs; the Storage SDK is
- * imported on first use.
+ * imported on first use. Input with a name Google does not allow (a bucket
+ * starting with "goog", a reserved object name, a function name ending in
+ * "-") is refused (`refuses`), so a hub tries the next provider.
  *
  * @example
  * ```ts
@@ -42,6 +45,7 @@ export function createGcp(settings: GcpProviderSettings = {}): GcpProvider {
     authKinds: ['jwt', 'oauth2', 'sdk-chain'],
     capabilities: services.map((service) => service.handlers),
     healthCheck: ({ signal }) => gcpHealthReport(services, errors, signal),
+    refuses: (request) => gcsNameProblem(request.capability, request.input),
     secrets,
     properties: { services: Object.freeze(services.map((service) => service.capability)) },
   });

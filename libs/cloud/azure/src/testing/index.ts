@@ -10,15 +10,29 @@ export const AZURITE_ACCOUNT_NAME = 'devstoreaccount1';
 /** Azurite's well-known development account key. */
 export const AZURITE_ACCOUNT_KEY = 'Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==';
 
+/** Where {@link startAzurite} listens and keeps its data. */
+export interface AzuriteOptions {
+  /**
+   * A folder Azurite persists its blobs and metadata to (created if missing),
+   * so a stop and a start with the same `location` and `port` serve the same
+   * blobs. Default: in memory, gone when it stops.
+   */
+  readonly location?: string;
+  /** The 127.0.0.1 port to listen on, e.g. the `port` of an earlier run. Default: a free port. */
+  readonly port?: number;
+}
+
 /** A running Azurite blob service from {@link startAzurite}. */
 export interface AzuriteBlob {
   /** The blob endpoint, `http://127.0.0.1:<port>/devstoreaccount1`. */
   readonly url: string;
+  /** The port it listens on; start again with it (and the same `location`) to keep the endpoint. */
+  readonly port: number;
   /** A connection string for the development account at that endpoint. */
   readonly connectionString: string;
   readonly accountName: string;
   readonly accountKey: string;
-  /** Stops Azurite; its in-memory data is gone. */
+  /** Stops Azurite. Without a `location` its data is gone; with one, it is saved there first. */
   stop(): Promise<void>;
 }
 
@@ -35,9 +49,11 @@ function azuriteBlobMain(): string {
 }
 
 /**
- * Starts Azurite's blob service in memory on a free 127.0.0.1 port, with
- * telemetry off and API-version checks skipped, and waits until it listens.
- * SharedKey signatures are really verified, so a wrong key fails with 403.
+ * Starts Azurite's blob service on 127.0.0.1 (a free port unless `port` is
+ * given), with telemetry off and API-version checks skipped, and waits until
+ * it listens. Data lives in memory unless `location` names a folder to
+ * persist it to. SharedKey signatures are really verified, so a wrong key
+ * fails with 403.
  *
  * @example
  * ```ts
@@ -47,19 +63,21 @@ function azuriteBlobMain(): string {
  * await azurite.stop();
  * ```
  */
-export async function startAzurite(): Promise<AzuriteBlob> {
+export async function startAzurite(options: AzuriteOptions = {}): Promise<AzuriteBlob> {
   const { startPeerProcess } = await loadTestKit();
   const main = azuriteBlobMain();
+  const persistence = options.location === undefined ? ['--inMemoryPersistence'] : ['--location', options.location];
   const peer = await startPeerProcess({
     name: 'azurite',
     command: process.execPath,
+    port: options.port,
     args: (port) => [
       main,
       '--blobHost',
       '127.0.0.1',
       '--blobPort',
       String(port),
-      '--inMemoryPersistence',
+      ...persistence,
       '--disableTelemetry',
       '--skipApiVersionCheck',
       '--silent',
@@ -69,6 +87,7 @@ export async function startAzurite(): Promise<AzuriteBlob> {
   const url = `${peer.url}/${AZURITE_ACCOUNT_NAME}`;
   return {
     url,
+    port: peer.port,
     accountName: AZURITE_ACCOUNT_NAME,
     accountKey: AZURITE_ACCOUNT_KEY,
     connectionString: `DefaultEndpointsProtocol=http;AccountName=${AZURITE_ACCOUNT_NAME};AccountKey=${AZURITE_ACCOUNT_KEY};BlobEndpoint=${url};`,
