@@ -62,6 +62,9 @@ export type {
 } from './store/store';
 export { createMemoryStore } from './store/memory-store';
 
+// placement records and repair hints in a store
+export { createStorePlacements, type StorePlacementsOptions } from './placement/store-placements';
+
 // integrations service
 export {
   createIntegrationsService,

@@ -78,6 +78,31 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
   CREATE INDEX events_type_index ON events (type, id);
   CREATE INDEX events_integration_index ON events (integration_id, id);
   `,
+  // 2: placement records and repair hints (the hub's PlacementStore). Times are epoch milliseconds.
+  `
+  CREATE TABLE placements (
+    capability text NOT NULL,
+    resource_key text NOT NULL,
+    holders jsonb NOT NULL,
+    write_id text NOT NULL,
+    deleted boolean NOT NULL,
+    updated_at_ms bigint NOT NULL,
+    PRIMARY KEY (capability, resource_key)
+  );
+
+  -- sequence_number orders hints with the same created_at_ms by when they were added (or last replaced).
+  CREATE TABLE placement_hints (
+    capability text NOT NULL,
+    resource_key text NOT NULL,
+    provider text NOT NULL,
+    action text NOT NULL CHECK (action IN ('copy', 'delete')),
+    write_id text NOT NULL,
+    created_at_ms bigint NOT NULL,
+    sequence_number bigint GENERATED ALWAYS AS IDENTITY,
+    PRIMARY KEY (capability, resource_key, provider)
+  );
+  CREATE INDEX placement_hints_provider_index ON placement_hints (provider, created_at_ms, sequence_number);
+  `,
 ];
 
 /** PostgreSQL identifiers a store schema may use: lowercase letters, digits and `_`, at most 63 characters. */

@@ -5,7 +5,17 @@ import { createStoreRowMappers, type StoreRow } from '@switchyard/platform/store
 export type Row = StoreRow;
 
 /** Row-to-record mappers for the PostgreSQL schema. */
-export const { toIntegration, toRegistryEntry, toCredential, toDefinition, toDataRecord, toCheckpoint, toEvent } = createStoreRowMappers({
+export const {
+  toIntegration,
+  toRegistryEntry,
+  toCredential,
+  toDefinition,
+  toDataRecord,
+  toCheckpoint,
+  toEvent,
+  toPlacement,
+  toPlacementHint,
+} = createStoreRowMappers({
   json: (row, column) => row[column] as JsonObject,
   time: (row, column) => (row[column] as Date).toISOString(),
 });

@@ -3,6 +3,7 @@ import type { Store } from '@switchyard/platform';
 import { testStore } from '@switchyard/testing';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { migratePostgres, POSTGRES_MIGRATIONS } from './postgres-migrations';
 import { createPostgresStore } from './postgres-store';
 
 const connectionString = process.env['SWITCHYARD_TEST_DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -97,8 +98,61 @@ describe('createPostgresStore', () => {
     try {
       const stores = await Promise.all([createPostgresStore({ pool, schema }), createPostgresStore({ pool, schema })]);
       await Promise.all(stores.map((store) => store.close()));
-      const { rows } = await pool.query(`SELECT version FROM "${schema}".schema_migrations`);
-      expect(rows).toEqual([{ version: 1 }]);
+      const { rows } = await pool.query(`SELECT version FROM "${schema}".schema_migrations ORDER BY version`);
+      expect(rows).toEqual([{ version: 1 }, { version: 2 }]);
+    } finally {
+      await pool.end();
+      await dropSchema(schema);
+    }
+  });
+
+  it('lets exactly one of two stores (two pools) win each race of conditional placement writes on the same writeId', async () => {
+    const schema = nextSchema();
+    const [left, right] = await Promise.all([
+      createPostgresStore({ connectionString, schema, maxConnections: 3 }),
+      createPostgresStore({ connectionString, schema, maxConnections: 3 }),
+    ]);
+    const record = (writeId: string) => ({
+      capability: 'storage',
+      key: 'b/k',
+      holders: [{ provider: 's3' }],
+      writeId,
+      deleted: false,
+      updatedAt: 1,
+    });
+    try {
+      let current = 'w0';
+      await left.placements.put(record(current));
+      for (let round = 0; round < 10; round += 1) {
+        const writers = [left, right, left, right].map((store, index) => ({ store, writeId: `w${round + 1}-${index}` }));
+        const results = await Promise.all(writers.map(({ store, writeId }) => store.placements.put(record(writeId), current)));
+        expect(results.filter(Boolean), `round ${round}: one winner`).toHaveLength(1);
+        current = writers[results.indexOf(true)]?.writeId ?? '';
+        expect((await right.placements.get('storage', 'b/k'))?.writeId).toBe(current);
+      }
+      const deletes = await Promise.all([left, right].map((store) => store.placements.delete('storage', 'b/k', current)));
+      expect(deletes.filter(Boolean)).toHaveLength(1);
+    } finally {
+      await Promise.all([left.close(), right.close()]);
+      await dropSchema(schema);
+    }
+  });
+
+  it('adds the placement tables to a schema made by the first migration, keeping its data', async () => {
+    const schema = nextSchema();
+    const pool = new pg.Pool({ connectionString, max: 2 });
+    try {
+      await migratePostgres(pool, schema, POSTGRES_MIGRATIONS.slice(0, 1));
+      await pool.query(
+        `INSERT INTO "${schema}".integrations (id, provider_id, name, status, created_at, updated_at) VALUES ('kept', 'github', 'Kept', 'active', now(), now())`,
+      );
+      const store = await createPostgresStore({ pool, schema });
+      expect((await store.integrations.get('kept')).name).toBe('Kept');
+      await store.placements.addHint({ capability: 'storage', key: 'b/k', provider: 'gcs', action: 'delete', writeId: 'w1', createdAt: 1 });
+      expect(await store.placements.countHints()).toBe(1);
+      await store.close();
+      const { rows } = await pool.query(`SELECT version FROM "${schema}".schema_migrations ORDER BY version`);
+      expect(rows).toEqual([{ version: 1 }, { version: 2 }]);
     } finally {
       await pool.end();
       await dropSchema(schema);

@@ -13,6 +13,7 @@ import {
 import type pg from 'pg';
 import { createPool, createQueries } from './postgres-queries';
 import { migratePostgres, quoteSchema } from './postgres-migrations';
+import { createPostgresPlacements } from './postgres-placements';
 import { toCheckpoint, toCredential, toDataRecord, toDefinition, toEvent, toIntegration, toRegistryEntry, type Row } from './postgres-rows';
 
 /** Settings for {@link createPostgresStore}. */
@@ -64,7 +65,8 @@ export async function createPostgresStore(settings: PostgresStoreSettings = {}):
   const table = (name: string) => `${quoted}.${name}`;
   const integrationsTable = table('integrations');
 
-  const { query, one, written } = createQueries(pool);
+  const queries = createQueries(pool);
+  const { query, one, written } = queries;
 
   function definitions(name: 'data_mappings' | 'mapping_templates', kind: string, label: string): DefinitionRepository {
     const definitionTable = table(name);
@@ -413,6 +415,8 @@ export async function createPostgresStore(settings: PostgresStoreSettings = {}):
         return rows.map(toEvent);
       },
     },
+
+    placements: createPostgresPlacements(queries, table),
 
     async close() {
       if (closed) return;

@@ -56,6 +56,23 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   CREATE INDEX events_type_index ON events (type, id);
   CREATE INDEX events_integration_index ON events (integration_id, id);
   `,
+  // 2: placement records and repair hints (the hub's PlacementStore). Times are epoch milliseconds.
+  `
+  CREATE TABLE placements (
+    capability TEXT NOT NULL, resource_key TEXT NOT NULL, holders TEXT NOT NULL, write_id TEXT NOT NULL,
+    deleted INTEGER NOT NULL CHECK (deleted IN (0, 1)), updated_at_ms INTEGER NOT NULL,
+    PRIMARY KEY (capability, resource_key)
+  ) STRICT;
+
+  -- A hint replaced by addHint is deleted and inserted again (INSERT OR REPLACE), so its rowid
+  -- orders hints added at the same created_at_ms; the index holds the rowid too.
+  CREATE TABLE placement_hints (
+    capability TEXT NOT NULL, resource_key TEXT NOT NULL, provider TEXT NOT NULL,
+    action TEXT NOT NULL CHECK (action IN ('copy', 'delete')), write_id TEXT NOT NULL, created_at_ms INTEGER NOT NULL,
+    PRIMARY KEY (capability, resource_key, provider)
+  ) STRICT;
+  CREATE INDEX placement_hints_provider_index ON placement_hints (provider, created_at_ms);
+  `,
 ];
 
 /**

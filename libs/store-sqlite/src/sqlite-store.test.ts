@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { testStore } from '@switchyard/testing';
 import { afterAll, describe, expect, it } from 'vitest';
+import { migrateSqlite, SQLITE_MIGRATIONS } from './sqlite-migrations';
 import { createSqliteStore } from './sqlite-store';
 
 const folder = mkdtempSync(join(tmpdir(), 'switchyard-sqlite-'));
@@ -26,7 +27,7 @@ describe('createSqliteStore', () => {
     await second.close();
     const database = new DatabaseSync(path);
     expect(database.prepare('PRAGMA journal_mode').get()).toEqual({ journal_mode: 'wal' });
-    expect(database.prepare('SELECT version FROM schema_migrations').all()).toEqual([{ version: 1 }]);
+    expect(database.prepare('SELECT version FROM schema_migrations').all()).toEqual([{ version: 1 }, { version: 2 }]);
     database.close();
   });
 
@@ -38,6 +39,40 @@ describe('createSqliteStore', () => {
     await left.credentials.put({ ...sealed, expectedVersion: 0 });
     await right.credentials.put({ ...sealed, expectedVersion: 1 });
     await expect(left.credentials.put({ ...sealed, expectedVersion: 1 })).rejects.toMatchObject({ kind: 'conflict' });
+    await Promise.all([left.close(), right.close()]);
+  });
+
+  it('adds the placement tables to a database made by the first migration, keeping its data', async () => {
+    const path = nextPath();
+    const first = createSqliteStore({ path });
+    await first.integrations.create({ id: 'kept', providerId: 'github', name: 'Kept' });
+    await first.close();
+    const database = new DatabaseSync(path);
+    database.exec('DROP TABLE placements; DROP TABLE placement_hints; DELETE FROM schema_migrations WHERE version = 2');
+    database.close();
+
+    const upgraded = createSqliteStore({ path });
+    expect((await upgraded.integrations.get('kept')).name).toBe('Kept');
+    const record = { capability: 'storage', key: 'b/k', holders: [{ provider: 's3' }], writeId: 'w1', deleted: false, updatedAt: 1 };
+    expect(await upgraded.placements.put(record)).toBe(true);
+    expect(await upgraded.placements.get('storage', 'b/k')).toEqual(record);
+    await upgraded.close();
+    const check = new DatabaseSync(path);
+    migrateSqlite(check, SQLITE_MIGRATIONS);
+    expect(check.prepare('SELECT version FROM schema_migrations ORDER BY version').all()).toEqual([{ version: 1 }, { version: 2 }]);
+    check.close();
+  });
+
+  it('shares placements between two stores on one file: a conditional write by one is refused for the other', async () => {
+    const path = nextPath();
+    const [left, right] = [createSqliteStore({ path }), createSqliteStore({ path })];
+    const record = (writeId: string) => ({ capability: 'storage', key: 'b/k', holders: [], writeId, deleted: false, updatedAt: 1 });
+    await left.placements.put(record('w1'));
+    expect(await right.placements.put(record('w-right'), 'w1')).toBe(true);
+    expect(await left.placements.put(record('w-left'), 'w1')).toBe(false);
+    expect((await left.placements.get('storage', 'b/k'))?.writeId).toBe('w-right');
+    await left.placements.addHint({ capability: 'storage', key: 'b/k', provider: 'gcs', action: 'copy', writeId: 'w-right', createdAt: 1 });
+    expect(await right.placements.countHints('gcs')).toBe(1);
     await Promise.all([left.close(), right.close()]);
   });
 });

@@ -15,6 +15,7 @@ import {
 } from '@switchyard/platform/store-kit';
 import { inTransaction, migrateSqlite } from './sqlite-migrations';
 import { loadSqlite } from './sqlite-module';
+import { createSqlitePlacements } from './sqlite-placements';
 import { toCheckpoint, toCredential, toDataRecord, toDefinition, toEvent, toIntegration, toRegistryEntry, type Row } from './sqlite-rows';
 
 /** Settings for {@link createSqliteStore}. */
@@ -421,6 +422,8 @@ export function createSqliteStore(settings: SqliteStoreSettings = {}): Store {
           ).map(toEvent);
         }),
     },
+
+    placements: createSqlitePlacements(database),
 
     close: () =>
       run(() => {

@@ -2,6 +2,7 @@ import type { Store } from '@switchyard/platform';
 import { afterEach, describe, expect, it } from 'vitest';
 import { expectIntegrationError } from './capability-client';
 import { createIntegration, credentialStoreCases, SEALED } from './store-credential-cases';
+import { placementStoreCases } from './store-placement-cases';
 import { expectRecent } from './suite-helpers';
 
 /** Options for {@link testStore} and {@link storeContractCases}. */
@@ -310,6 +311,7 @@ export function storeContractCases(): StoreCase[] {
         await expectIntegrationError(store.events.append({ type: '' }), 'validation', 'an empty type');
       },
     },
+    ...placementStoreCases(),
   ];
 }
 

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { createMemoryPlacements } from './memory-placements';
 import type { DefinitionRepository, Store } from './store';
 import {
   contentHash,
@@ -317,6 +318,8 @@ export function createMemoryStore(): Store {
           return copy(matching.slice(-input.limit).reverse());
         }),
     },
+
+    placements: createMemoryPlacements(),
 
     close: () => Promise.resolve(),
   };

@@ -7,6 +7,14 @@ const key = z.string().min(1).max(255);
 const jsonObject = z.record(z.string(), z.json()) as unknown as z.ZodType<JsonObject>;
 const base64 = z.base64();
 const status = z.enum(INTEGRATION_STATUSES);
+/** A placement's resource key (storage's is `bucket/key`, at most 1 088 bytes): 1–2 048 UTF-8 bytes, so it fits a B-tree index. */
+const resourceKey = z
+  .string()
+  .min(1)
+  .refine((value) => value.length <= 682 || Buffer.byteLength(value, 'utf8') <= 2048, 'must be at most 2048 UTF-8 bytes');
+const epochMs = z.int().min(0);
+const placementKey = z.object({ capability: key, key: resourceKey });
+const placementHolder = z.object({ provider: key, version: z.string().max(1024).optional() });
 
 /**
  * The schemas every store validates its input with, so the memory, SQLite
@@ -45,6 +53,19 @@ export const storeSchemas = {
   checkpointWrite: z.object({ integrationId: key, stream: key, cursor: z.string().max(65_536) }),
   webhookDelivery: z.object({ providerId: key, deliveryId: key, integrationId: key.optional() }),
   newEvent: z.object({ type: key, integrationId: key.optional(), payload: jsonObject.default({}) }),
+  placementKey,
+  placementRecord: placementKey.extend({
+    holders: z.array(placementHolder).max(256),
+    writeId: key,
+    deleted: z.boolean(),
+    updatedAt: epochMs,
+  }),
+  placementHint: placementKey.extend({ provider: key, action: z.enum(['copy', 'delete']), writeId: key, createdAt: epochMs }),
+  /** What `removeHint` reads of a hint: which one, and the write that must still own it. */
+  placementHintKey: placementKey.extend({ provider: key, writeId: key }),
+  writeId: key.optional(),
+  hintsQuery: z.object({ provider: key, limit: z.int().min(0) }),
+  hintsCountQuery: key.optional(),
   recentEventsQuery: z
     .object({ limit: z.int().min(1).max(1000).default(50), type: key.optional(), integrationId: key.optional() })
     .default({ limit: 50 }),

@@ -1,3 +1,4 @@
+import type { PlacementHint, PlacementHolder, PlacementRecord } from '@switchyard/core';
 import type {
   DataRecord,
   DefinitionRecord,
@@ -31,9 +32,15 @@ export interface StoreRowMappers {
   readonly toDataRecord: (row: StoreRow) => DataRecord;
   readonly toCheckpoint: (row: StoreRow) => SyncCheckpoint;
   readonly toEvent: (row: StoreRow) => StoredEvent;
+  /** For `placements` rows: `holders` is a JSON array, `deleted` a boolean (or 0/1), `updated_at_ms` epoch ms. */
+  readonly toPlacement: (row: StoreRow) => PlacementRecord;
+  /** For `placement_hints` rows. */
+  readonly toPlacementHint: (row: StoreRow) => PlacementHint;
 }
 
 const text = (row: StoreRow, column: string): string => String(row[column]);
+/** An integer column; pg returns `bigint` columns as strings. */
+const integer = (row: StoreRow, column: string): number => Number(row[column]);
 
 /**
  * Maps rows of the shared SQL schema (snake_case columns, the same in SQLite
@@ -98,6 +105,23 @@ export function createStoreRowMappers(readers: StoreColumnReaders): StoreRowMapp
       integrationId: row['integration_id'] === null ? undefined : text(row, 'integration_id'),
       payload: json(row, 'payload'),
       occurredAt: time(row, 'occurred_at'),
+    }),
+    toPlacement: (row) => ({
+      capability: text(row, 'capability'),
+      key: text(row, 'resource_key'),
+      // The JSON reader parses any JSON column; `holders` holds an array, not an object.
+      holders: json(row, 'holders') as unknown as PlacementHolder[],
+      writeId: text(row, 'write_id'),
+      deleted: Boolean(row['deleted']),
+      updatedAt: integer(row, 'updated_at_ms'),
+    }),
+    toPlacementHint: (row) => ({
+      capability: text(row, 'capability'),
+      key: text(row, 'resource_key'),
+      provider: text(row, 'provider'),
+      action: text(row, 'action') as PlacementHint['action'],
+      writeId: text(row, 'write_id'),
+      createdAt: integer(row, 'created_at_ms'),
     }),
   };
 }

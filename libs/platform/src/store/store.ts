@@ -1,3 +1,4 @@
+import type { PlacementStore } from '@switchyard/core';
 import type {
   DataRecord,
   DefinitionRecord,
@@ -254,6 +255,14 @@ export interface Store {
   readonly checkpoints: CheckpointRepository;
   readonly webhookDeliveries: WebhookDeliveryRepository;
   readonly events: EventRepository;
+  /**
+   * Where the hub's resources live (placement records) and which providers
+   * missed a write or delete (repair hints), with the semantics of core's
+   * `PlacementStore`: conditional writes by `writeId` are atomic, so several
+   * processes may share them. Records are kept until deleted. Hosts usually
+   * reach it through `createStorePlacements(store)`, which caches records.
+   */
+  readonly placements: PlacementStore;
   /** Releases connections and file handles; the store is unusable afterwards. Safe to call twice. */
   close(): Promise<void>;
 }
