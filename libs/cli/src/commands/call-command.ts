@@ -1,6 +1,7 @@
 import { IntegrationError, type AttemptRecord, type RouteExplanation } from '@switchyard/core';
 import type { Command } from '../cli-command';
-import { createCliHub } from '../cli-environment';
+import { createStorePlacements } from '@switchyard/platform';
+import { createCliHub, openCliStore } from '../cli-environment';
 import { CliUsageError, formatMs, parseJsonObject, writeJson, writeLine, writeTable, type CliOutput } from '../cli-io';
 
 function parseTarget(target: string | undefined): { capability: string; operation: string } {
@@ -24,6 +25,11 @@ function ranking(explanation: RouteExplanation) {
 
 function writeRouting(output: CliOutput, explanation: RouteExplanation): void {
   writeLine(output, `Routing ${explanation.capability}.${explanation.operation} (strategy ${explanation.strategy}):`);
+  const { policy } = explanation;
+  if (policy.stateful) {
+    const rule = policy.access === 'read' || policy.access === 'list' ? `read ${policy.read}` : `write ${policy.write}`;
+    writeLine(output, `Policy: ${rule}`);
+  }
   writeTable(
     output,
     ['RANK', 'PROVIDER', 'SCORE', 'BREAKER', 'NOTE'],
@@ -48,17 +54,20 @@ function writeAttempts(output: CliOutput, attempts: readonly AttemptRecord[]): v
 /**
  * `switchyard call <capability>.<operation> --input JSON [--prefer id] [--json] [--demo]`:
  * routes one call through a hub over the installed providers and prints the
- * routing decision (ranking, failed attempts, the provider that served) and the result.
+ * routing decision (policy, ranking, failed attempts, the provider that
+ * served) and the result. Where stateful writes went is kept in the CLI's
+ * store, so a later `call` reads from there.
  */
 export const callCommand: Command = async ({ io, flags, arguments: positionals, providers }) => {
   const { capability, operation } = parseTarget(positionals[0]);
   const input = parseJsonObject('input', flags.input);
-  const hub = await createCliHub(io, { demo: flags.demo, providers });
+  const { store } = await openCliStore(io);
+  const hub = await createCliHub(io, { demo: flags.demo, providers, hub: { placements: createStorePlacements(store) } });
   try {
     if (hub.registry.list().length === 0) {
       throw new IntegrationError({ kind: 'not_found', message: 'no providers installed (try --demo for the in-memory storage providers)' });
     }
-    const explanation = hub.explain({ capability, operation }, { prefer: flags.prefer });
+    const explanation = hub.explain({ capability, operation, input }, { prefer: flags.prefer });
     if (!flags.json) writeRouting(io.stdout, explanation);
     try {
       const result = await hub.execute({ capability, operation, input }, { prefer: flags.prefer });
@@ -85,5 +94,6 @@ export const callCommand: Command = async ({ io, flags, arguments: positionals, 
     }
   } finally {
     await hub.close();
+    await store.close();
   }
 };
