@@ -130,7 +130,9 @@ export class DataRouter {
     if (record?.deleted === true) {
       throw new IntegrationError({ kind: 'not_found', message: `${entry.key}: "${key}" was deleted`, operation: entry.key });
     }
-    const holders = record?.holders.map((holder) => holder.provider) ?? [];
+    const capable = this.allProviders(entry, {});
+    // A holder no longer registered cannot answer; with none left, look everywhere.
+    const holders = (record?.holders ?? []).map((holder) => holder.provider).filter((id) => capable.includes(id));
     const allowed = within(options, holders);
     if (holders.length === 0 || allowed.only!.length === 0) return router.execute(request, options, FIRST_FOUND);
     try {
@@ -174,7 +176,10 @@ export class DataRouter {
     const source = resource.source?.(request.input);
     if (source !== undefined) {
       // A copy runs where its source is.
-      const sourceHolders = (await this.lookup(entry.capability, source))?.holders.map((holder) => holder.provider) ?? [];
+      const capable = this.allProviders(entry, {});
+      const sourceHolders = ((await this.lookup(entry.capability, source))?.holders ?? [])
+        .map((holder) => holder.provider)
+        .filter((id) => capable.includes(id));
       if (sourceHolders.length > 0) routeOptions = within(routeOptions, sourceHolders);
     }
     const result = await router.execute(request, routeOptions, PARSED);
@@ -250,11 +255,12 @@ export class DataRouter {
     const replication = this.dependencies.contract(entry.capability)?.replication;
     const versionOf = (value: unknown): string | undefined => replication?.versionOf?.(value);
     let persisted: Promise<unknown> = Promise.resolve();
+    let acknowledgementRecorded: Promise<unknown> = persisted;
     const persist = (state: FanOutOutcome, conditional: boolean): Promise<unknown> => {
       persisted = persisted.then(async () => {
         const now = Date.now();
         if (state.succeeded.length > 0) {
-          await placements.put(
+          const stored = await placements.put(
             {
               capability: entry.capability,
               key,
@@ -265,6 +271,9 @@ export class DataRouter {
             },
             conditional ? writeId : undefined,
           );
+          // A later write or delete replaced this one: its own record and hints say what is missing, and a hint of this
+          // write would replace the later one's for the same provider.
+          if (!stored) return;
         }
         for (const miss of state.failed) {
           if (isRefusal(miss.error)) continue;
@@ -278,6 +287,10 @@ export class DataRouter {
       quorum,
       (provider) => router.execute(request, { ...options, only: [provider], prefer: undefined }, PARSED),
       {
+        // Recorded the moment the quorum holds, so the providers that finish later only ever add to this record.
+        onAcknowledged: (state) => {
+          acknowledgementRecorded = persist(state, false);
+        },
         onSettled: (state) => {
           // When the last providers finished after the caller had its answer, the record and hints catch up; then the event.
           const catchUp = state.settledAtAcknowledgement === targets.length ? persisted : persist(state, true);
@@ -303,7 +316,7 @@ export class DataRouter {
         },
       },
     );
-    await persist(acknowledged, false);
+    await acknowledgementRecorded;
     const holders = acknowledged.succeeded.map((success) => success.provider);
     const missed = acknowledged.failed.map((miss) => miss.provider);
     const pending = targets.filter((id) => !holders.includes(id) && !missed.includes(id));

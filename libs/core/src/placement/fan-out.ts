@@ -5,22 +5,31 @@ import type { ExecuteResult } from '../router/router-options';
 export interface FanOutOutcome {
   readonly succeeded: readonly { readonly provider: string; readonly result: ExecuteResult }[];
   readonly failed: readonly { readonly provider: string; readonly error: IntegrationError }[];
-  /** `performance.now()` when the fan-out resolved (the quorum held or could no longer hold). */
+  /** `performance.now()` when the fan-out resolved (the quorum held, or every target finished without it). */
   readonly acknowledgedAt: number;
   /** How many providers had finished when the fan-out resolved. */
   readonly settledAtAcknowledgement: number;
 }
 
-/** Called once every provider has finished, with the final state, also when that is after the fan-out resolved. */
+/** What a caller of {@link fanOut} is told besides the state it resolves with. */
 export interface FanOutHooks {
+  /**
+   * Called once, synchronously, with the state the fan-out resolves with,
+   * before `onSettled` (also when both happen at once): what is recorded here
+   * is in place before a provider that finishes later adds to it.
+   */
+  onAcknowledged?(state: FanOutOutcome): void;
+  /** Called once every provider has finished, with the final state, also when that is after the fan-out resolved. */
   onSettled?(state: FanOutOutcome): void;
 }
 
 /**
  * Calls every target at once and resolves as soon as `quorum` of them
- * succeeded, or as soon as too many failed for the quorum to hold, with the
- * state at that moment. The others keep running; `hooks.onSettled` sees the
- * final state. Never rejects: failures are in `failed`.
+ * succeeded, with the state at that moment; the others keep running and
+ * `hooks.onSettled` sees the final state. When the quorum cannot hold, it
+ * resolves once every target has finished, so the outcome names every copy
+ * that was made and every provider that missed it. Never rejects: failures
+ * are in `failed`.
  */
 export function fanOut(
   targets: readonly string[],
@@ -37,11 +46,13 @@ export function fanOut(
     let resolved = false;
     const check = (): void => {
       const settled = succeeded.length + failed.length;
-      if (!resolved && (succeeded.length >= quorum || failed.length > targets.length - quorum || settled === targets.length)) {
+      if (!resolved && (succeeded.length >= quorum || settled === targets.length)) {
         resolved = true;
         acknowledgedAt = performance.now();
         settledAtAcknowledgement = settled;
-        resolve(snapshot());
+        const acknowledged = snapshot();
+        hooks.onAcknowledged?.(acknowledged);
+        resolve(acknowledged);
       }
       if (settled === targets.length) hooks.onSettled?.(snapshot());
     };

@@ -99,7 +99,14 @@ export class Repairer {
       // Hints that failed in this run stay in the store; skip past them instead of reading them again.
       const batch = (await placements.hints(provider, batchSize + failedHints.size)).filter((hint) => !failedHints.has(hintId(hint)));
       if (batch.length === 0) break;
-      const outcomes = await mapLimited(batch.slice(0, batchSize), concurrency, (hint) => this.repairHint(hint));
+      // The first hint goes alone: if the provider is still unreachable (or its circuit lets one probe through), the
+      // run stops after one call instead of sending the whole batch into the failure.
+      const work = batch.slice(0, batchSize);
+      const first = await this.repairHint(work[0]!);
+      const outcomes =
+        typeof first !== 'string' && UNREACHABLE.has(first.failed.kind)
+          ? [first]
+          : [first, ...(await mapLimited(work.slice(1), concurrency, (hint) => this.repairHint(hint)))];
       outcomes.forEach((outcome, index) => {
         if (typeof outcome === 'string') {
           totals[outcome] += 1;

@@ -112,7 +112,11 @@ export interface PlacementOutcome {
   readonly policy: WritePolicy | ReadPolicy;
   /** Providers that hold the written resource, or that answered the read. */
   readonly holders: readonly string[];
-  /** Providers of the write that failed or were skipped; each has a repair hint. */
+  /**
+   * Providers of the write that failed or were skipped; each has a repair
+   * hint, except one that refused the input (it can never hold the resource).
+   * For `primary`, the providers whose older copy is now stale (a hint deletes it).
+   */
   readonly missed: readonly string[];
   /** Providers still writing when the quorum was reached (`mirror`); the record is updated when they finish. */
   readonly pending: readonly string[];
