@@ -54,6 +54,7 @@ export class DataRouter {
   private readonly dependencies: DataRouterDependencies;
   private readonly writePrefix = globalThis.crypto.randomUUID().slice(0, 8);
   private writeCount = 0;
+  private readonly policies = new WeakMap<OperationEntry, EffectivePolicy>();
 
   constructor(dependencies: DataRouterDependencies) {
     this.dependencies = dependencies;
@@ -85,6 +86,19 @@ export class DataRouter {
 
   /** The policy in force for `entry`, with the call's overrides. */
   policy(entry: OperationEntry, callPolicy: DataPolicy | undefined): EffectivePolicy {
+    if (callPolicy === undefined) {
+      // Contracts and routing.policies do not change once a hub holds them: merge once per operation.
+      let cached = this.policies.get(entry);
+      if (cached === undefined) {
+        cached = this.merge(entry, undefined);
+        this.policies.set(entry, cached);
+      }
+      return cached;
+    }
+    return this.merge(entry, callPolicy);
+  }
+
+  private merge(entry: OperationEntry, callPolicy: DataPolicy | undefined): EffectivePolicy {
     return effectivePolicy(
       this.dependencies.contract(entry.capability),
       entry.contract,
