@@ -19,6 +19,16 @@
  * this process spends per pair (the client, plus the moto front and the GCS
  * emulator, which run in it) is steadier, and its difference is what the
  * hub adds.
+ *
+ * Then mirrored puts (issue 15, tools/bench/mirror-bench.ts): the three peers
+ * at once behind one hub with `routing.policies.storage = { write: 'mirror',
+ * quorum: 2 }`, 4 KiB puts, against a put on each single provider through the
+ * same hub, in alternating slices. A mirrored put returns at the quorum while
+ * its third write continues, so each mirrored slice ends by waiting until
+ * every put of the slice has settled on all three providers (counting
+ * 'placement' events), and that wait is part of the slice's duration.
+ * Target: mirrored puts/s ÷ the slowest single provider's puts/s ≥ 0.9
+ * (`mirroredOverSlowest`), printed, never failing the run.
  */
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { BlobServiceClient } from '@azure/storage-blob';
@@ -31,6 +41,7 @@ import { startAzurite } from '@switchyard/azure/testing';
 import { createGcp } from '@switchyard/gcp';
 import { startGcsEmulator } from '@switchyard/gcp/testing';
 import { printTable } from './measure.ts';
+import { measureMirror, type MirrorResult } from './mirror-bench.ts';
 
 const json = process.argv.includes('--json');
 const quick = process.argv.includes('--quick');
@@ -205,9 +216,59 @@ async function measurePeer(start: () => Promise<Peer>): Promise<Row[]> {
   }
 }
 
+/** Mirrored puts against each single provider, with the three peers running at once. */
+async function measureMirrorPeers(): Promise<MirrorResult> {
+  const started = await Promise.allSettled([s3Peer(), blobPeer(), gcsPeer()]);
+  const peers = started.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
+  try {
+    const failed = started.find((result) => result.status === 'rejected');
+    if (failed !== undefined) throw failed.reason;
+    return await measureMirror({ peers, sliceMs: SLICE_MS, slices: SLICES, bucket: BUCKET, body: BODY, contentType: CONTENT_TYPE });
+  } finally {
+    await Promise.all(peers.map((peer) => peer.stop()));
+  }
+}
+
+function printMirror(mirror: MirrorResult): void {
+  console.log(
+    `\nmirrored puts: putObject of 4 KiB, sequential, quorum ${mirror.quorum} of 3, each mirrored slice drained until all 3 hold every put (drain counted)\n`,
+  );
+  printTable(
+    [
+      'variant',
+      'puts/s',
+      'slowest slice',
+      'fastest slice',
+      'CPU µs/put',
+      'drain ms/slice',
+      'ack ms (median)',
+      'settled ms (median)',
+      'missed',
+    ],
+    mirror.rows.map((row) => [
+      row.variant,
+      row.putsPerSecond.toFixed(1),
+      Math.min(...row.slicePutsPerSecond).toFixed(1),
+      Math.max(...row.slicePutsPerSecond).toFixed(1),
+      row.cpuMicrosPerPut.toFixed(0),
+      row.drainMsPerSlice?.toFixed(1) ?? '',
+      row.medianAcknowledgedMs?.toFixed(2) ?? '',
+      row.medianSettledMs?.toFixed(2) ?? '',
+      row.missed?.toString() ?? '',
+    ]),
+  );
+  console.log(
+    `\nmirrored / slowest single provider (${mirror.slowestProvider}): ${mirror.mirroredOverSlowest.toFixed(3)} (target >= ${mirror.target}) ${mirror.meetsTarget ? 'MET' : 'NOT MET'}`,
+  );
+  console.log(
+    `CPU of this process per mirrored put / the sum of its CPU per put on each single provider: ${mirror.cpuOverSingles.toFixed(2)} (1.00 = a mirrored put costs here just its three writes)`,
+  );
+}
+
 async function main(): Promise<void> {
   const rows: Row[] = [];
   for (const start of [s3Peer, blobPeer, gcsPeer]) rows.push(...(await measurePeer(start)));
+  const mirror = await measureMirrorPeers();
   // The target compares with the SDK doing the same work; the plain put + get is kept for comparison.
   const lowest = Math.min(...rows.filter((row) => row.sameWork).map((row) => row.ratio));
   const lowestPlain = Math.min(...rows.filter((row) => row.sdkBaseline === 'put + get').map((row) => row.ratio));
@@ -221,9 +282,11 @@ async function main(): Promise<void> {
           objectBytes: BODY.length,
           target: TARGET,
           lowestRatio: lowest,
+          mirroredOverSlowest: mirror.mirroredOverSlowest,
           lowestPlainRatio: lowestPlain,
           meetsTarget: lowest >= TARGET,
           rows,
+          mirror,
         },
         null,
         2,
@@ -252,6 +315,7 @@ async function main(): Promise<void> {
   );
   console.log(`lowest hub/SDK against the plain SDK put + get: ${lowestPlain.toFixed(3)}`);
   console.log('GCS needs a second request for the properties getObject returns; "put + get + properties" is the SDK doing that same work.');
+  printMirror(mirror);
 }
 
 await main();
