@@ -4,7 +4,7 @@ import { createMemoryFunctionsProvider } from '../testing/memory-functions-provi
 import { createMemoryIssuesProvider } from '../testing/memory-issues-provider';
 import { createMemoryStorageProvider } from '../testing/memory-storage-provider';
 import { integrationErrorOf } from '../testing/integration-error-of';
-import { BUCKET, collect, dataHub, objectInput, storageProviders, switchable } from './test-fixtures';
+import { BUCKET, collect, dataHub, eventually, objectInput, storageProviders, switchable } from './test-fixtures';
 
 const at = (key: string) => ({ bucket: BUCKET, key });
 
@@ -225,6 +225,39 @@ describe('pinned writes', () => {
     const read = await hub.execute({ capability: 'storage', operation: 'getObject', input: { bucket: 'eu-data', key: 'customer.json' } });
     expect(read.provider).toBe('b');
     expect(a!.calls('getObject') + c!.calls('getObject')).toBe(0);
+    await hub.close();
+  });
+});
+
+describe('a holder whose circuit is open', () => {
+  it('makes a placement read fail with circuit_open (not unsupported, not not_found) and a mirror miss say so', async () => {
+    const [a, b, c] = storageProviders();
+    const hub = dataHub([a!, b!, c!], { routing: { breaker: { consecutiveFailures: 1, cooldownMs: 60_000 } } });
+    await hub.storage.putObject(objectInput('only-on-a.txt'));
+    a!.down();
+    // One failure opens a's circuit; the write moves to b.
+    await hub.storage.putObject(objectInput('moved.txt'));
+    expect(hub.metrics().a?.breaker.state).toBe('open');
+
+    const read = await integrationErrorOf(hub.storage.getObject(at('only-on-a.txt')));
+    expect(read.kind).toBe('circuit_open');
+
+    const mirrored = await hub.execute(
+      { capability: 'storage', operation: 'putObject', input: objectInput('mirrored.txt') },
+      { policy: { write: 'mirror', quorum: 2 } },
+    );
+    expect(mirrored.placement?.missed).toEqual(['a']);
+    const placements = collect(hub, 'placement');
+    await hub.execute(
+      { capability: 'storage', operation: 'putObject', input: objectInput('mirrored-2.txt') },
+      { policy: { write: 'mirror', quorum: 2 } },
+    );
+    await eventually(() => expect(placements).toHaveLength(1));
+    expect(placements[0]?.missed).toEqual([{ provider: 'a', kind: 'circuit_open' }]);
+
+    // A repair while the circuit is open stops after one try and keeps every hint.
+    const [summary] = await hub.repair('a');
+    expect(summary).toMatchObject({ provider: 'a', copied: 0, failed: 1, remaining: 2 });
     await hub.close();
   });
 });

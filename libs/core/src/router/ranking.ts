@@ -43,11 +43,15 @@ export interface CandidateExplanation {
   readonly pausedForMs: number;
 }
 
+/** Reasons a provider is skipped because the caller's options rule it out. */
+const NOT_IN_ONLY = 'not listed in options.only';
+const EXCLUDED = 'excluded by options.exclude';
+
 /** Why `runtime` may not take the call at all (the caller's options, missing credentials), or undefined if it may. */
 function unusable(context: RankingContext, runtime: ProviderRuntime, options: ExecuteOptions): string | undefined {
   const id = runtime.id;
-  if (options.only !== undefined && !options.only.includes(id)) return 'not listed in options.only';
-  if (options.exclude?.includes(id) === true) return 'excluded by options.exclude';
+  if (options.only !== undefined && !options.only.includes(id)) return NOT_IN_ONLY;
+  if (options.exclude?.includes(id) === true) return EXCLUDED;
   if (runtime.provider.isConfigured?.() === false) return 'not configured: no usable credentials';
   if (context.credentials !== undefined && !context.credentials.has(id)) return 'no credentials in the vault';
   return undefined;
@@ -307,6 +311,12 @@ export function explainCandidates(
   return explanations.sort((left, right) => (left.rank ?? Number.MAX_SAFE_INTEGER) - (right.rank ?? Number.MAX_SAFE_INTEGER));
 }
 
+const CALLER_REASONS: ReadonlySet<string | undefined> = new Set([NOT_IN_ONLY, EXCLUDED]);
+
+function ruledOutByCaller(reason: string | undefined): boolean {
+  return CALLER_REASONS.has(reason);
+}
+
 /** The error for a request no provider can take: `unsupported`, or `circuit_open` when every capable provider's circuit is open. */
 export function noCandidateError(context: RankingContext, key: string, options: ExecuteOptions): IntegrationError {
   const explanations = explainCandidates(context, key, options);
@@ -314,7 +324,9 @@ export function noCandidateError(context: RankingContext, key: string, options: 
     return new IntegrationError({ kind: 'unsupported', message: `No registered provider supports ${key}`, operation: key });
   }
   const reasons = explanations.map((candidate) => `${candidate.provider} (${candidate.reason ?? 'eligible'})`).join(', ');
-  const allOpen = explanations.every((candidate) => candidate.reason?.startsWith('circuit ') === true);
+  // Providers the caller ruled out (only, exclude) do not count: if every provider it allowed has an open circuit, that is the answer.
+  const allowed = explanations.filter((candidate) => !ruledOutByCaller(candidate.reason));
+  const allOpen = allowed.length > 0 && allowed.every((candidate) => candidate.reason?.startsWith('circuit ') === true);
   return new IntegrationError({
     kind: allOpen ? 'circuit_open' : 'unsupported',
     message: `No provider can take ${key} now: ${reasons}`,
