@@ -78,6 +78,9 @@ export interface MemoryPlacementStoreOptions {
 
 const DEFAULT_MAX_RECORDS = 100_000;
 
+/** What `peek` answers for a key without a record: one shared object, so a miss allocates nothing. */
+const NO_RECORD = Object.freeze({ record: undefined });
+
 function recordKey(capability: string, key: string): string {
   return `${capability}\u0000${key}`;
 }
@@ -104,7 +107,10 @@ export function createMemoryPlacementStore(options: MemoryPlacementStoreOptions 
   };
   return {
     get: (capability, key) => Promise.resolve(touch(capability, key)),
-    peek: (capability, key) => ({ record: touch(capability, key) }),
+    peek(capability, key) {
+      const record = touch(capability, key);
+      return record === undefined ? NO_RECORD : { record };
+    },
     put(record, ifWriteId) {
       const id = recordKey(record.capability, record.key);
       if (ifWriteId !== undefined && records.get(id)?.writeId !== ifWriteId) return Promise.resolve(false);
