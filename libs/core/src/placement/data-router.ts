@@ -7,7 +7,8 @@ import { primaryProvider } from '../router/ranking';
 import type { OperationEntry, RouteMode, Router } from '../router/router';
 import type { ExecuteOptions, ExecuteResult, PlacementOutcome } from '../router/router-options';
 import type { Logger } from '../utils/logger';
-import { fanOut, type FanOutOutcome } from './fan-out';
+import { fanOut, isRefusal } from './fan-out';
+import { writeMirrored } from './mirror-write';
 import type { PlacementRecord, PlacementStore } from './placement-store';
 import { effectivePolicy, pinFor, type EffectivePolicy } from './policy';
 
@@ -27,6 +28,15 @@ interface ParsedRequest {
   readonly capability: string;
   readonly operation: string;
   readonly input: unknown;
+}
+
+/** One stateful call: parsed, with its operation, options and the policy in force. */
+interface StatefulCall {
+  readonly entry: OperationEntry;
+  readonly request: ParsedRequest;
+  readonly options: ExecuteOptions;
+  readonly policy: EffectivePolicy;
+  readonly resource: OperationResource;
 }
 
 const PARSED: RouteMode = Object.freeze({ parsed: true, notFoundFailsOver: false });
@@ -76,16 +86,16 @@ export class DataRouter {
         operation: request.operation,
         input: router.parseInput(entry, request.input),
       };
-      const policy = this.policy(entry, options.policy);
+      const call: StatefulCall = { entry, request: parsed, options, policy: this.policy(entry, options.policy), resource };
       switch (resource.access) {
         case 'list':
-          return policy.read === 'primary-only' ? this.primaryOnly(entry, parsed, options) : router.execute(parsed, options, PARSED);
+          return call.policy.read === 'primary-only' ? this.primaryOnly(call) : router.execute(parsed, options, PARSED);
         case 'read':
-          return this.read(entry, parsed, options, policy, resource);
+          return this.read(call);
         case 'write':
-          return this.write(entry, parsed, options, policy, resource);
+          return this.write(call);
         case 'delete':
-          return this.remove(entry, parsed, options, policy, resource);
+          return this.remove(call);
       }
     } catch (error) {
       return Promise.reject(toIntegrationError(error));
@@ -128,38 +138,27 @@ export class DataRouter {
     return peeked === undefined ? placements.get(capability, key) : peeked.record;
   }
 
-  private primaryOnly(entry: OperationEntry, request: ParsedRequest, options: ExecuteOptions): Promise<ExecuteResult> {
+  private primaryOnly({ entry, request, options }: StatefulCall): Promise<ExecuteResult> {
     const { router } = this.dependencies;
     const primary = primaryProvider(router.ranking, entry.key, options);
     return router.execute(request, primary === undefined ? options : { ...options, only: [primary] }, PARSED);
   }
 
-  private read(
-    entry: OperationEntry,
-    request: ParsedRequest,
-    options: ExecuteOptions,
-    policy: EffectivePolicy,
-    resource: OperationResource,
-  ): Promise<ExecuteResult> {
+  private read(call: StatefulCall): Promise<ExecuteResult> {
+    const { entry, request, options, policy, resource } = call;
     const { router, placements } = this.dependencies;
     const key = resource.keys?.(request.input)[0];
     const pin = key === undefined || policy.pins.length === 0 ? undefined : pinFor(policy.pins, key);
     if (pin !== undefined) return router.execute(request, { ...within(options, pin.providers), prefer: pin.providers }, FIRST_FOUND);
-    if (policy.read === 'primary-only') return this.primaryOnly(entry, request, options);
+    if (policy.read === 'primary-only') return this.primaryOnly(call);
     if (policy.read === 'first-found' || key === undefined) return router.execute(request, options, FIRST_FOUND);
     const peeked = placements.peek?.(entry.capability, key);
-    if (peeked !== undefined) return this.readPlaced(entry, request, options, key, peeked.record);
-    return placements.get(entry.capability, key).then((record) => this.readPlaced(entry, request, options, key, record));
+    if (peeked !== undefined) return this.readPlaced(call, key, peeked.record);
+    return placements.get(entry.capability, key).then((record) => this.readPlaced(call, key, record));
   }
 
   /** A `placement` read once the record (or its absence) is known. */
-  private readPlaced(
-    entry: OperationEntry,
-    request: ParsedRequest,
-    options: ExecuteOptions,
-    key: string,
-    record: PlacementRecord | undefined,
-  ): Promise<ExecuteResult> {
+  private readPlaced({ entry, request, options }: StatefulCall, key: string, record: PlacementRecord | undefined): Promise<ExecuteResult> {
     const { router } = this.dependencies;
     if (record === undefined || (record.holders.length === 0 && !record.deleted)) return router.execute(request, options, FIRST_FOUND);
     if (record.deleted) {
@@ -183,13 +182,8 @@ export class DataRouter {
     );
   }
 
-  private async write(
-    entry: OperationEntry,
-    request: ParsedRequest,
-    options: ExecuteOptions,
-    policy: EffectivePolicy,
-    resource: OperationResource,
-  ): Promise<ExecuteResult> {
+  private async write(call: StatefulCall): Promise<ExecuteResult> {
+    const { entry, request, options, policy, resource } = call;
     const { router } = this.dependencies;
     const keys = resource.keys?.(request.input);
     const key = keys?.length === 1 ? keys[0] : undefined;
@@ -201,9 +195,9 @@ export class DataRouter {
         operation: entry.key,
       });
     }
-    if (policy.write === 'mirror' && key !== undefined) return this.mirror(entry, request, options, policy, key, pin?.providers);
+    if (policy.write === 'mirror' && key !== undefined) return this.mirror(call, key, pin?.providers);
     if (policy.write === 'primary-only' && pin === undefined) {
-      const result = await this.primaryOnly(entry, request, options);
+      const result = await this.primaryOnly(call);
       if (key !== undefined) await this.record(entry, key, result, 'primary-only');
       return result;
     }
@@ -267,10 +261,7 @@ export class DataRouter {
   }
 
   private async mirror(
-    entry: OperationEntry,
-    request: ParsedRequest,
-    options: ExecuteOptions,
-    policy: EffectivePolicy,
+    { entry, request, options, policy }: StatefulCall,
     key: string,
     pinned: readonly string[] | undefined,
   ): Promise<ExecuteResult> {
@@ -284,100 +275,15 @@ export class DataRouter {
         operation: entry.key,
       });
     }
-    const writeId = this.nextWriteId();
-    const startedAt = performance.now();
-    const { router, placements, events } = this.dependencies;
-    const replication = this.dependencies.contract(entry.capability)?.replication;
-    const versionOf = (value: unknown): string | undefined => replication?.versionOf?.(value);
-    let persisted: Promise<unknown> = Promise.resolve();
-    let acknowledgementRecorded: Promise<unknown> = persisted;
-    const persist = (state: FanOutOutcome, conditional: boolean): Promise<unknown> => {
-      persisted = persisted.then(async () => {
-        const now = Date.now();
-        if (state.succeeded.length > 0) {
-          const stored = await placements.put(
-            {
-              capability: entry.capability,
-              key,
-              holders: state.succeeded.map((success) => ({ provider: success.provider, version: versionOf(success.result.value) })),
-              writeId,
-              deleted: false,
-              updatedAt: now,
-            },
-            conditional ? writeId : undefined,
-          );
-          // A later write or delete replaced this one: its own record and hints say what is missing, and a hint of this
-          // write would replace the later one's for the same provider.
-          if (!stored) return;
-        }
-        for (const miss of state.failed) {
-          if (isRefusal(miss.error)) continue;
-          await placements.addHint({ capability: entry.capability, key, provider: miss.provider, action: 'copy', writeId, createdAt: now });
-        }
-      });
-      return persisted;
-    };
-    const acknowledged = await fanOut(
+    const { router } = this.dependencies;
+    return writeMirrored(this.dependencies, {
+      entry,
+      key,
       targets,
       quorum,
-      (provider) => router.execute(request, { ...options, only: [provider], prefer: undefined }, PARSED),
-      {
-        // Recorded the moment the quorum holds, so the providers that finish later only ever add to this record.
-        onAcknowledged: (state) => {
-          acknowledgementRecorded = persist(state, false);
-        },
-        onSettled: (state) => {
-          // When the last providers finished after the caller had its answer, the record and hints catch up; then the event.
-          const catchUp = state.settledAtAcknowledgement === targets.length ? persisted : persist(state, true);
-          catchUp
-            .then(() => {
-              if (!events.hasListeners('placement')) return;
-              events.emit('placement', {
-                capability: entry.capability,
-                operation: entry.operation,
-                policy: 'mirror',
-                holders: state.succeeded.map((success) => success.provider),
-                missed: state.failed.map((miss) => ({ provider: miss.provider, kind: miss.error.kind })),
-                acknowledgedMs: state.acknowledgedAt - startedAt,
-                settledMs: performance.now() - startedAt,
-              });
-            })
-            .catch((error: unknown) =>
-              this.dependencies.logger.error(
-                { operation: entry.key, error: toIntegrationError(error).message },
-                'recording a mirrored write failed',
-              ),
-            );
-        },
-      },
-    );
-    await acknowledgementRecorded;
-    const holders = acknowledged.succeeded.map((success) => success.provider);
-    const missed = acknowledged.failed.map((miss) => miss.provider);
-    const pending = targets.filter((id) => !holders.includes(id) && !missed.includes(id));
-    if (holders.length < quorum) {
-      const last = acknowledged.failed.at(-1)?.error;
-      throw new IntegrationError({
-        kind: last?.kind ?? 'provider',
-        message: `${entry.key}: the mirrored write reached ${holders.length} of the ${quorum} providers it needs (${acknowledged.failed
-          .map((miss) => `${miss.provider}: ${miss.error.kind}`)
-          .join(', ')}); the copies made are kept and repaired to the others later`,
-        operation: entry.key,
-        provider: last?.provider,
-        attempts: acknowledged.failed.flatMap((miss) => miss.error.attempts),
-        cause: last,
-      });
-    }
-    const first = acknowledged.succeeded[0]!.result;
-    return {
-      value: first.value,
-      provider: first.provider,
-      failedAttempts: [
-        ...acknowledged.succeeded.flatMap((success) => success.result.failedAttempts),
-        ...acknowledged.failed.flatMap((miss) => miss.error.attempts),
-      ],
-      placement: { policy: 'mirror', holders, missed, pending },
-    };
+      writeId: this.nextWriteId(),
+      writeTo: (provider) => router.execute(request, { ...options, only: [provider], prefer: undefined }, PARSED),
+    });
   }
 
   /**
@@ -387,15 +293,10 @@ export class DataRouter {
    * tombstone naming it, so reads answer `not_found` until the repair has
    * deleted it there too. `not_found` from a provider counts as deleted.
    */
-  private async remove(
-    entry: OperationEntry,
-    request: ParsedRequest,
-    options: ExecuteOptions,
-    policy: EffectivePolicy,
-    resource: OperationResource,
-  ): Promise<ExecuteResult> {
+  private async remove(call: StatefulCall): Promise<ExecuteResult> {
+    const { entry, request, options, policy, resource } = call;
     const keys = resource.keys?.(request.input);
-    if (keys === undefined || keys.length === 0 || policy.write === 'primary-only') return this.primaryOnly(entry, request, options);
+    if (keys === undefined || keys.length === 0 || policy.write === 'primary-only') return this.primaryOnly(call);
     const { router, placements } = this.dependencies;
     const records = await Promise.all(keys.map((key) => this.lookup(entry.capability, key)));
     const all = this.allProviders(entry, options);
@@ -457,9 +358,4 @@ export class DataRouter {
       ),
     };
   }
-}
-
-/** A provider refused the input before any call: it can never hold the resource, so no hint is left for it. */
-function isRefusal(error: IntegrationError): boolean {
-  return error.kind === 'validation' && (error.details as { refusedBy?: unknown } | undefined)?.refusedBy !== undefined;
 }

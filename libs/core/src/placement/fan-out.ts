@@ -71,3 +71,8 @@ export function fanOut(
     }
   });
 }
+
+/** A provider refused the input before any call: it can never hold the resource, so no hint is left for it. */
+export function isRefusal(error: IntegrationError): boolean {
+  return error.kind === 'validation' && (error.details as { refusedBy?: unknown } | undefined)?.refusedBy !== undefined;
+}
