@@ -11,7 +11,9 @@ import tseslint from 'typescript-eslint';
  * - platform: the store, vault, integrations and webhook receiver (`@switchyard/platform`), and the stores on it.
  * - testing: the contract and fault suites; they run stores and providers, so they see the platform.
  * - provider: core and the kit only; a provider never needs the platform to run.
- * - host: the CLI (and later the server) put it all together; nothing imports a host.
+ * - surface: what agents and services reach a hub through (`@switchyard/mcp`, later the server and the bus worker);
+ *   libraries on core and the platform that a host composes.
+ * - host: the CLI puts it all together; nothing imports a host.
  */
 const depConstraints = [
   { sourceTag: 'type:core', onlyDependOnLibsWithTags: ['type:core'] },
@@ -19,7 +21,8 @@ const depConstraints = [
   { sourceTag: 'type:platform', onlyDependOnLibsWithTags: ['type:core', 'type:util', 'type:platform'] },
   { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:core', 'type:util', 'type:platform', 'type:testing'] },
   { sourceTag: 'type:provider', onlyDependOnLibsWithTags: ['type:core', 'type:util'] },
-  { sourceTag: 'type:host', onlyDependOnLibsWithTags: ['type:core', 'type:util', 'type:platform', 'type:provider'] },
+  { sourceTag: 'type:surface', onlyDependOnLibsWithTags: ['type:core', 'type:util', 'type:platform'] },
+  { sourceTag: 'type:host', onlyDependOnLibsWithTags: ['type:core', 'type:util', 'type:platform', 'type:provider', 'type:surface'] },
   { sourceTag: 'type:tools', onlyDependOnLibsWithTags: ['type:core', 'type:util', 'type:platform', 'type:testing', 'type:provider'] },
 ];
 

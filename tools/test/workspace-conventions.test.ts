@@ -17,17 +17,19 @@ const { default: vitestProjects } = (await import(pathToFileURL(join(workspaceRo
 /**
  * Layers, lowest first (docs/architecture.md, "Packages"): core; the provider
  * kit (util); the platform around the hub and the stores on it; the test kit;
- * providers; hosts. A package's runtime dependencies sit in lower layers (or
+ * providers; surfaces for agents and services (MCP, later the server and the
+ * bus worker); hosts. A package's runtime dependencies sit in lower layers (or
  * its own, for util and platform); a provider depends on core and the kit only.
  */
-const LAYER_TAGS = ['type:core', 'type:util', 'type:platform', 'type:testing', 'type:provider', 'type:host'];
+const LAYER_TAGS = ['type:core', 'type:util', 'type:platform', 'type:testing', 'type:provider', 'type:surface', 'type:host'];
 const ALLOWED_DEPENDENCY_LAYERS: Record<string, readonly string[]> = {
   'type:core': [],
   'type:util': ['type:core', 'type:util'],
   'type:platform': ['type:core', 'type:util', 'type:platform'],
   'type:testing': ['type:core', 'type:util', 'type:platform'],
   'type:provider': ['type:core', 'type:util'],
-  'type:host': ['type:core', 'type:util', 'type:platform', 'type:provider'],
+  'type:surface': ['type:core', 'type:util', 'type:platform'],
+  'type:host': ['type:core', 'type:util', 'type:platform', 'type:provider', 'type:surface'],
 };
 const libraries = listLibraryPackages();
 const providers = libraries.filter((entry) => entry.manifest.nx?.tags?.includes('type:provider'));

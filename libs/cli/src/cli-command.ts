@@ -15,6 +15,12 @@ export interface CliFlags {
   readonly input: string | undefined;
   /** Provider ids to try first, in order. Default none. */
   readonly prefer: readonly string[];
+  /** `mcp --http`: serve MCP over Streamable HTTP instead of stdio. Default false. */
+  readonly http: boolean;
+  /** `mcp --port`: the HTTP port. Default any free one. */
+  readonly port: string | undefined;
+  /** `mcp --token`: bearer tokens the HTTP server accepts. Default none. */
+  readonly token: readonly string[];
 }
 
 /** What a command runs with. */

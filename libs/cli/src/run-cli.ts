@@ -5,6 +5,7 @@ import { CliUsageError, writeLine, type CliIo } from './cli-io';
 import { callCommand } from './commands/call-command';
 import { healthCommand } from './commands/health-command';
 import { integrationsCommand } from './commands/integrations-command';
+import { mcpCommand } from './commands/mcp-command';
 import { providersCommand } from './commands/providers-command';
 import { quickstartCommand } from './commands/quickstart-command';
 import { VERSION } from './version';
@@ -20,6 +21,9 @@ Usage:
   switchyard integrations remove <id> [--json]
   switchyard call <capability>.<operation> --input JSON [--prefer id]... [--demo] [--json]
   switchyard health [--demo] [--json]
+  switchyard mcp [--demo]                                   (MCP server on stdio)
+  switchyard mcp --http [--port N] [--token T]... [--demo]  (MCP over Streamable HTTP on 127.0.0.1;
+                                                              tokens also from SWITCHYARD_MCP_TOKENS, comma-separated)
   switchyard quickstart
 
 Storage: SQLite at ./.switchyard/switchyard.db, or PostgreSQL when SWITCHYARD_DATABASE_URL is set
@@ -33,6 +37,7 @@ const COMMANDS: Readonly<Record<string, Command>> = {
   integrations: integrationsCommand,
   call: callCommand,
   health: healthCommand,
+  mcp: mcpCommand,
   quickstart: quickstartCommand,
 };
 
@@ -57,6 +62,9 @@ function parseCommandLine(argv: readonly string[]) {
         settings: { type: 'string' },
         input: { type: 'string' },
         prefer: { type: 'string', multiple: true },
+        http: { type: 'boolean', default: false },
+        port: { type: 'string' },
+        token: { type: 'string', multiple: true },
       },
     });
   } catch (error) {
@@ -102,6 +110,9 @@ export async function runCli(argv: readonly string[], options: RunCliOptions = {
       settings: values.settings,
       input: values.input,
       prefer: values.prefer ?? [],
+      http: values.http,
+      port: values.port,
+      token: values.token ?? [],
     };
     return await command({ io, arguments: rest, flags, providers: options.providers ?? [] });
   } catch (error) {

@@ -235,11 +235,34 @@ describe('tools for AI agents', () => {
         required: ['key'],
         additionalProperties: false,
       },
+      outputSchema: {
+        type: 'object',
+        properties: { key: { type: 'string' }, servedBy: { type: 'string' } },
+        required: ['key', 'servedBy'],
+        additionalProperties: false,
+      },
       annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
       target: { kind: 'capability', capability: 'analytics', operation: 'lookup', providers: ['one', 'two'] },
     });
     expect(tools[0]!.description).toMatch(/routed across one, two with failover/);
     expect(tools[2]!.target).toEqual({ kind: 'provider', provider: 'one', operation: 'publishReleaseNotes' });
+    expect(tools[2]!.outputSchema).toMatchObject({ type: 'object', properties: { url: { type: 'string' } }, required: ['url'] });
+  });
+
+  it('builds output schemas as the result reads, once per schema', () => {
+    const withDefault = {
+      ...releaseNotes,
+      input: z.strictObject({ tag: z.string(), draft: z.boolean().default(false) }),
+      output: z.strictObject({ url: z.string(), draft: z.boolean().default(false) }),
+    };
+    const hub = testHub([fakeProvider('one', { operations: { publishReleaseNotes: withDefault } })]);
+    const [tool] = hub.tools.list().filter((candidate) => candidate.name === 'one_publish_release_notes');
+    // As input a defaulted field may be left out; as output it is always there.
+    expect(tool!.inputSchema.required).toEqual(['tag']);
+    expect(tool!.outputSchema.required).toEqual(['url', 'draft']);
+    const again = hub.tools.get('one_publish_release_notes')!;
+    expect(again.outputSchema).toBe(tool!.outputSchema);
+    expect(again.inputSchema).toBe(tool!.inputSchema);
   });
 
   it('calls tools through the router, validating arguments first', async () => {
@@ -271,7 +294,10 @@ describe('tools for AI agents', () => {
     });
     const tools = hub.tools.list();
     expect(tools.length).toBe(capabilityContracts.reduce((count, contract) => count + Object.keys(contract.operations).length, 0));
-    for (const tool of tools) expect(tool.inputSchema.type, tool.name).toBe('object');
+    for (const tool of tools) {
+      expect(tool.inputSchema.type, tool.name).toBe('object');
+      expect(tool.outputSchema.type, tool.name).toBe('object');
+    }
   });
 });
 

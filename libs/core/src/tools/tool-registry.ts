@@ -11,6 +11,8 @@ export interface ToolDefinition {
   readonly description: string;
   /** JSON Schema of the arguments, from the operation's zod input schema. */
   readonly inputSchema: Record<string, unknown>;
+  /** JSON Schema of the result, from the operation's zod output schema (as the operation returns it, after parsing). */
+  readonly outputSchema: Record<string, unknown>;
   /** MCP tool annotations, from the operation's hints. */
   readonly annotations: {
     readonly readOnlyHint: boolean;
@@ -58,7 +60,11 @@ function annotations(hints: OperationHints): ToolDefinition['annotations'] {
  */
 export class ToolRegistry {
   private readonly dependencies: ToolRegistryDependencies;
-  private readonly schemaCache = new WeakMap<z.ZodType, Record<string, unknown>>();
+  /** One cache per direction: the same schema can read differently as input (before defaults) and output. */
+  private readonly schemaCaches = {
+    input: new WeakMap<z.ZodType, Record<string, unknown>>(),
+    output: new WeakMap<z.ZodType, Record<string, unknown>>(),
+  };
 
   constructor(dependencies: ToolRegistryDependencies) {
     this.dependencies = dependencies;
@@ -74,7 +80,8 @@ export class ToolRegistry {
         tools.push({
           name: `${contract.name}_${snakeCase(operation)}`,
           description: `${definition.description} (${contract.name} v${contract.version}; routed across ${providers.join(', ')} with failover)`,
-          inputSchema: this.jsonSchema(definition.input),
+          inputSchema: this.jsonSchema(definition.input, 'input'),
+          outputSchema: this.jsonSchema(definition.output, 'output'),
           annotations: annotations(definition.hints),
           target: { kind: 'capability', capability: contract.name, operation, providers },
         });
@@ -85,7 +92,8 @@ export class ToolRegistry {
         tools.push({
           name: `${snakeCase(provider.manifest.id)}_${snakeCase(operation)}`,
           description: `${definition.description} (${provider.manifest.name} only)`,
-          inputSchema: this.jsonSchema(definition.input),
+          inputSchema: this.jsonSchema(definition.input, 'input'),
+          outputSchema: this.jsonSchema(definition.output, 'output'),
           annotations: annotations(definition.hints),
           target: { kind: 'provider', provider: provider.manifest.id, operation },
         });
@@ -119,15 +127,18 @@ export class ToolRegistry {
    * The schema's own `toJSONSchema` (zod 4's schemas carry it), so core never
    * loads zod itself: the package that built the schema already has.
    */
-  private jsonSchema(schema: z.ZodType): Record<string, unknown> {
-    let cached = this.schemaCache.get(schema);
+  private jsonSchema(schema: z.ZodType, io: 'input' | 'output'): Record<string, unknown> {
+    const cache = this.schemaCaches[io];
+    let cached = cache.get(schema);
     if (cached === undefined) {
       const convertible = schema as z.ZodType & { toJSONSchema?: (params: object) => Record<string, unknown> };
       cached =
         typeof convertible.toJSONSchema === 'function'
-          ? convertible.toJSONSchema({ io: 'input', unrepresentable: 'any' })
-          : { description: 'Arguments as the operation documents them (its schema cannot be shown as JSON Schema).' };
-      this.schemaCache.set(schema, cached);
+          ? convertible.toJSONSchema({ io, unrepresentable: 'any' })
+          : {
+              description: `${io === 'input' ? 'Arguments' : 'The result'} as the operation documents them (its schema cannot be shown as JSON Schema).`,
+            };
+      cache.set(schema, cached);
     }
     return cached;
   }

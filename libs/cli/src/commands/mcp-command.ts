@@ -1,0 +1,74 @@
+import { startMcpHttpServer, startMcpStdioServer } from '@switchyard/mcp';
+import { createStorePlacements } from '@switchyard/platform';
+import type { Command } from '../cli-command';
+import { createCliHub, openCliStore } from '../cli-environment';
+import { CliUsageError, writeLine } from '../cli-io';
+
+/** The environment variable with the bearer tokens `switchyard mcp --http` accepts, comma-separated. */
+export const MCP_TOKENS_VARIABLE = 'SWITCHYARD_MCP_TOKENS';
+
+function parsePort(port: string | undefined): number {
+  if (port === undefined) return 0;
+  const value = Number(port);
+  if (!/^\d+$/.test(port) || value > 65_535)
+    throw new CliUsageError({ message: `mcp: --port must be a number from 0 to 65535; got "${port}"` });
+  return value;
+}
+
+/** Resolves on SIGINT or SIGTERM, or when `also` resolves; removes its listeners. */
+function stopSignal(also?: Promise<void>): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const stop = (): void => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      resolve();
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+    void also?.then(stop);
+  });
+}
+
+/**
+ * `switchyard mcp [--demo]`: an MCP server on stdio (nothing but protocol on
+ * stdout; messages on stderr) until stdin closes.
+ * `switchyard mcp --http [--port N] [--token T]...`: MCP Streamable HTTP on
+ * 127.0.0.1 until SIGINT/SIGTERM; tokens also from `SWITCHYARD_MCP_TOKENS`
+ * (comma-separated), and without any the loopback endpoint is open to every
+ * local caller. Either way every routed and provider operation of the CLI's
+ * hub is a tool, writes recorded in the CLI's store as `call` does.
+ */
+export const mcpCommand: Command = async ({ io, flags, providers }) => {
+  const port = parsePort(flags.port);
+  if (!flags.http && (flags.port !== undefined || flags.token.length > 0)) {
+    throw new CliUsageError({ message: 'mcp: --port and --token need --http' });
+  }
+  const { store } = await openCliStore(io);
+  const hub = await createCliHub(io, { demo: flags.demo, providers, hub: { placements: createStorePlacements(store) } });
+  try {
+    if (flags.http) {
+      const tokens = [
+        ...flags.token,
+        ...(io.env[MCP_TOKENS_VARIABLE] ?? '')
+          .split(',')
+          .map((token) => token.trim())
+          .filter((token) => token !== ''),
+      ];
+      const server = await startMcpHttpServer({ hub, port, tokens });
+      writeLine(io.stderr, `Switchyard MCP server (Streamable HTTP) on ${server.url}, ${hub.tools.list().length} tools`);
+      if (tokens.length === 0)
+        writeLine(io.stderr, `warning: no bearer token (--token or ${MCP_TOKENS_VARIABLE}): any local process may call it`);
+      await stopSignal();
+      await server.close();
+    } else {
+      const server = await startMcpStdioServer({ hub });
+      writeLine(io.stderr, `Switchyard MCP server on stdio, ${hub.tools.list().length} tools`);
+      await stopSignal(server.closed);
+      await server.close();
+    }
+    return 0;
+  } finally {
+    await hub.close();
+    await store.close();
+  }
+};
