@@ -224,6 +224,21 @@ describe('tools for AI agents', () => {
     execute: (input: { tag: string }) => Promise.resolve({ url: `https://example.test/releases/${input.tag}` }),
   };
 
+  it('keeps the tool list in step with the providers: a tool appears on register and goes on unregister', () => {
+    const hub = testHub([fakeProvider('two')]);
+    expect(hub.tools.get('one_publish_release_notes')).toBeUndefined();
+    hub.register(fakeProvider('one', { operations: { publishReleaseNotes: releaseNotes } }));
+    expect(hub.tools.get('one_publish_release_notes')?.target).toEqual({
+      kind: 'provider',
+      provider: 'one',
+      operation: 'publishReleaseNotes',
+    });
+    expect(hub.tools.get('analytics_lookup')?.target).toMatchObject({ providers: ['two', 'one'] });
+    hub.unregister('one');
+    expect(hub.tools.get('one_publish_release_notes')).toBeUndefined();
+    expect(hub.tools.list().map((tool) => tool.name)).toEqual(['analytics_lookup', 'analytics_record']);
+  });
+
   it('lists routed operations and provider-specific ones with JSON Schemas and hints', () => {
     const hub = testHub([fakeProvider('one', { operations: { publishReleaseNotes: releaseNotes } }), fakeProvider('two')]);
     const tools = hub.tools.list();

@@ -30,6 +30,7 @@ export class ProviderRegistry {
   private readonly providers = new Map<string, ProviderV1>();
   private readonly byOperation = new Map<string, ProviderV1[]>();
   private readonly catalog: ContractCatalog;
+  private changes = 0;
 
   /**
    * @param contracts - the contracts known before any provider, at most one
@@ -83,6 +84,12 @@ export class ProviderRegistry {
       throw new IntegrationError({ kind: 'validation', message: `Invalid capability contract: ${problems.join('; ')}` });
     }
     this.catalog.add(contract, 'The host');
+    this.changes += 1;
+  }
+
+  /** A number that changes whenever a provider or contract is added or removed: what the tool list is cached by. */
+  get revision(): number {
+    return this.changes;
   }
 
   /** Removes a provider; returns whether it was registered. */
@@ -217,6 +224,7 @@ export class ProviderRegistry {
   }
 
   private reindex(): void {
+    this.changes += 1;
     this.byOperation.clear();
     for (const provider of this.providers.values()) {
       for (const entry of provider.manifest.capabilities) {

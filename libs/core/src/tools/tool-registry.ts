@@ -66,12 +66,31 @@ export class ToolRegistry {
     output: new WeakMap<z.ZodType, Record<string, unknown>>(),
   };
 
+  /** The tools as of the registry's `revision`, by name; rebuilt when providers or contracts change. */
+  private cached:
+    | { readonly revision: number; readonly list: readonly ToolDefinition[]; readonly byName: ReadonlyMap<string, ToolDefinition> }
+    | undefined;
+
   constructor(dependencies: ToolRegistryDependencies) {
     this.dependencies = dependencies;
   }
 
   /** The tools available now, sorted by name. */
   list(): ToolDefinition[] {
+    return [...this.current().list];
+  }
+
+  /** The tool list of the registry's current revision, built once per revision (a tool call looks its tool up by name). */
+  private current(): { readonly list: readonly ToolDefinition[]; readonly byName: ReadonlyMap<string, ToolDefinition> } {
+    const revision = this.dependencies.registry.revision;
+    if (this.cached?.revision !== revision) {
+      const list = this.build();
+      this.cached = { revision, list, byName: new Map(list.map((tool) => [tool.name, tool])) };
+    }
+    return this.cached;
+  }
+
+  private build(): ToolDefinition[] {
     const tools: ToolDefinition[] = [];
     for (const contract of this.dependencies.registry.contracts()) {
       for (const [operation, definition] of Object.entries(contract.operations)) {
@@ -104,7 +123,7 @@ export class ToolRegistry {
 
   /** The tool called `name`, or undefined. */
   get(name: string): ToolDefinition | undefined {
-    return this.list().find((tool) => tool.name === name);
+    return this.current().byName.get(name);
   }
 
   /**
