@@ -20,7 +20,7 @@
  * Prints a table and exits 1 naming what failed. Run after a build:
  * `npm run check:tarballs`. `--node 22.12.0` tries another Node version.
  */
-import { existsSync, mkdirSync, renameSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -101,18 +101,40 @@ function usedBy(names: readonly string[]): string {
   return names.length <= 2 ? names.join(', ') : `${names.length} packages`;
 }
 
-/** Every third-party runtime dependency, as installed (hoisted) in the project, with the packages that use it. */
-async function probeDependencies(project: TarballProject, packages: readonly WorkspacePackage[]): Promise<Row[]> {
-  const users = new Map<string, string[]>();
-  for (const { manifest } of packages) {
-    for (const name of Object.keys(manifest.dependencies ?? {}).filter((name) => !name.startsWith('@switchyard/'))) {
-      users.set(name, [...(users.get(name) ?? []), manifest.name]);
+/**
+ * The specifiers of `name` the built packages import (`from '…'` or
+ * `import('…')`), such as `@modelcontextprotocol/sdk/server/index.js`: what
+ * must load, which is not always the package's root (the MCP SDK's root
+ * export names a file it does not ship). The root when no literal one is found.
+ */
+function importedSpecifiers(name: string, users: readonly WorkspacePackage[]): string[] {
+  const escaped = name.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+  const pattern = new RegExp(`(?:from\\s*|import\\(\\s*)['"](${escaped}(?:/[^'"]*)?)['"]`, 'g');
+  const found = new Set<string>();
+  for (const { directory } of users) {
+    const dist = join(directory, 'dist');
+    if (!existsSync(dist)) continue;
+    for (const file of readdirSync(dist).filter((entry) => entry.endsWith('.js'))) {
+      for (const match of readFileSync(join(dist, file), 'utf8').matchAll(pattern)) found.add(match[1]!);
     }
   }
-  const names = [...users.keys()].sort();
-  return inParallel(names, async (name) => ({
-    subject: `${name} (${usedBy(users.get(name)!)})`,
-    checks: new Map([['import', judge(await project.runNode(['probe-import.mjs', name]))]]),
+  return found.size === 0 ? [name] : [...found].sort();
+}
+
+/** Every third-party runtime dependency, as installed (hoisted) in the project, with the packages that use it: each specifier they import. */
+async function probeDependencies(project: TarballProject, packages: readonly WorkspacePackage[]): Promise<Row[]> {
+  const users = new Map<string, WorkspacePackage[]>();
+  for (const entry of packages) {
+    for (const name of Object.keys(entry.manifest.dependencies ?? {}).filter((name) => !name.startsWith('@switchyard/'))) {
+      users.set(name, [...(users.get(name) ?? []), entry]);
+    }
+  }
+  const probes = [...users.keys()]
+    .sort()
+    .flatMap((name) => importedSpecifiers(name, users.get(name)!).map((specifier) => ({ name, specifier })));
+  return inParallel(probes, async ({ name, specifier }) => ({
+    subject: `${specifier} (${usedBy(users.get(name)!.map((entry) => entry.manifest.name))})`,
+    checks: new Map([['import', judge(await project.runNode(['probe-import.mjs', specifier]))]]),
   }));
 }
 

@@ -21,6 +21,8 @@ export interface CliFlags {
   readonly port: string | undefined;
   /** `mcp --token`: bearer tokens the HTTP server accepts. Default none. */
   readonly token: readonly string[];
+  /** `worker --url`: the AMQP broker. Default env `SWITCHYARD_AMQP_URL`, else `amqp://127.0.0.1:5672`. */
+  readonly url: string | undefined;
 }
 
 /** What a command runs with. */

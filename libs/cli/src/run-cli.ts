@@ -8,6 +8,7 @@ import { integrationsCommand } from './commands/integrations-command';
 import { mcpCommand } from './commands/mcp-command';
 import { providersCommand } from './commands/providers-command';
 import { quickstartCommand } from './commands/quickstart-command';
+import { workerCommand } from './commands/worker-command';
 import { VERSION } from './version';
 
 /** Usage text, printed by `switchyard --help` and after a usage error. */
@@ -24,6 +25,8 @@ Usage:
   switchyard mcp [--demo]                                   (MCP server on stdio)
   switchyard mcp --http [--port N] [--token T]... [--demo]  (MCP over Streamable HTTP on 127.0.0.1;
                                                               tokens also from SWITCHYARD_MCP_TOKENS, comma-separated)
+  switchyard worker [--url amqp://...] [--demo]              (AMQP command worker until SIGINT/SIGTERM;
+                                                              URL also from SWITCHYARD_AMQP_URL, default amqp://127.0.0.1:5672)
   switchyard quickstart
 
 Storage: SQLite at ./.switchyard/switchyard.db, or PostgreSQL when SWITCHYARD_DATABASE_URL is set
@@ -38,6 +41,7 @@ const COMMANDS: Readonly<Record<string, Command>> = {
   call: callCommand,
   health: healthCommand,
   mcp: mcpCommand,
+  worker: workerCommand,
   quickstart: quickstartCommand,
 };
 
@@ -65,6 +69,7 @@ function parseCommandLine(argv: readonly string[]) {
         http: { type: 'boolean', default: false },
         port: { type: 'string' },
         token: { type: 'string', multiple: true },
+        url: { type: 'string' },
       },
     });
   } catch (error) {
@@ -113,6 +118,7 @@ export async function runCli(argv: readonly string[], options: RunCliOptions = {
       http: values.http,
       port: values.port,
       token: values.token ?? [],
+      url: values.url,
     };
     return await command({ io, arguments: rest, flags, providers: options.providers ?? [] });
   } catch (error) {
