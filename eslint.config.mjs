@@ -23,7 +23,10 @@ const depConstraints = [
   { sourceTag: 'type:provider', onlyDependOnLibsWithTags: ['type:core', 'type:util'] },
   { sourceTag: 'type:surface', onlyDependOnLibsWithTags: ['type:core', 'type:util', 'type:platform'] },
   { sourceTag: 'type:host', onlyDependOnLibsWithTags: ['type:core', 'type:util', 'type:platform', 'type:provider', 'type:surface'] },
-  { sourceTag: 'type:tools', onlyDependOnLibsWithTags: ['type:core', 'type:util', 'type:platform', 'type:testing', 'type:provider'] },
+  {
+    sourceTag: 'type:tools',
+    onlyDependOnLibsWithTags: ['type:core', 'type:util', 'type:platform', 'type:testing', 'type:provider', 'type:surface'],
+  },
 ];
 
 /**
