@@ -3,6 +3,7 @@ import { createStorePlacements } from '@switchyard/platform';
 import type { Command } from '../cli-command';
 import { createCliHub, openCliStore } from '../cli-environment';
 import { CliUsageError, writeLine } from '../cli-io';
+import { stopSignal } from '../stop-signal';
 
 /** The environment variable with the bearer tokens `switchyard mcp --http` accepts, comma-separated. */
 export const MCP_TOKENS_VARIABLE = 'SWITCHYARD_MCP_TOKENS';
@@ -13,20 +14,6 @@ function parsePort(port: string | undefined): number {
   if (!/^\d+$/.test(port) || value > 65_535)
     throw new CliUsageError({ message: `mcp: --port must be a number from 0 to 65535; got "${port}"` });
   return value;
-}
-
-/** Resolves on SIGINT or SIGTERM, or when `also` resolves; removes its listeners. */
-function stopSignal(also?: Promise<void>): Promise<void> {
-  return new Promise<void>((resolve) => {
-    const stop = (): void => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      resolve();
-    };
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
-    void also?.then(stop);
-  });
 }
 
 /**

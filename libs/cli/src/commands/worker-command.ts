@@ -4,22 +4,10 @@ import { createStorePlacements } from '@switchyard/platform';
 import type { Command } from '../cli-command';
 import { createCliHub, openCliStore } from '../cli-environment';
 import { writeLine, type CliOutput } from '../cli-io';
+import { stopSignal } from '../stop-signal';
 
 /** The broker `switchyard worker` uses without `--url` and `SWITCHYARD_AMQP_URL`. */
 export const DEFAULT_AMQP_URL = 'amqp://127.0.0.1:5672';
-
-/** Resolves on SIGINT or SIGTERM; removes its listeners. */
-function stopSignal(): Promise<void> {
-  return new Promise<void>((resolve) => {
-    const stop = (): void => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      resolve();
-    };
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
-  });
-}
 
 /** One line per worker event on stderr: `worker: <message> (field=value, ...)`; debug entries are dropped. */
 function stderrLogger(stderr: CliOutput): Logger {
