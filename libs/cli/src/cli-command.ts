@@ -21,6 +21,10 @@ export interface CliFlags {
   readonly port: string | undefined;
   /** `mcp --token`: bearer tokens the HTTP server accepts. Default none. */
   readonly token: readonly string[];
+  /** `mcp --meta`: expose only the meta-tools (search, describe, call) instead of every tool. Default false. */
+  readonly meta: boolean;
+  /** `mcp --confirm-destructive`: ask the client to confirm destructive tools (elicitation), refuse when it cannot. Default false. */
+  readonly confirmDestructive: boolean;
   /** `worker --url`: the AMQP broker. Default env `SWITCHYARD_AMQP_URL`, else `amqp://127.0.0.1:5672`. */
   readonly url: string | undefined;
 }

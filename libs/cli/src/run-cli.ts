@@ -22,9 +22,10 @@ Usage:
   switchyard integrations remove <id> [--json]
   switchyard call <capability>.<operation> --input JSON [--prefer id]... [--demo] [--json]
   switchyard health [--demo] [--json]
-  switchyard mcp [--demo]                                   (MCP server on stdio)
-  switchyard mcp --http [--port N] [--token T]... [--demo]  (MCP over Streamable HTTP on 127.0.0.1;
+  switchyard mcp [--meta] [--confirm-destructive] [--demo]  (MCP server on stdio)
+  switchyard mcp --http [--port N] [--token T]... [...]    (MCP over Streamable HTTP on 127.0.0.1;
                                                               tokens also from SWITCHYARD_MCP_TOKENS, comma-separated)
+      --meta: only search_tools, describe_tool and call_tool; --confirm-destructive: ask before destructive tools
   switchyard worker [--url amqp://...] [--demo]              (AMQP command worker until SIGINT/SIGTERM;
                                                               URL also from SWITCHYARD_AMQP_URL, default amqp://127.0.0.1:5672)
   switchyard quickstart
@@ -69,6 +70,8 @@ function parseCommandLine(argv: readonly string[]) {
         http: { type: 'boolean', default: false },
         port: { type: 'string' },
         token: { type: 'string', multiple: true },
+        meta: { type: 'boolean', default: false },
+        'confirm-destructive': { type: 'boolean', default: false },
         url: { type: 'string' },
       },
     });
@@ -118,6 +121,8 @@ export async function runCli(argv: readonly string[], options: RunCliOptions = {
       http: values.http,
       port: values.port,
       token: values.token ?? [],
+      meta: values.meta,
+      confirmDestructive: values['confirm-destructive'],
       url: values.url,
     };
     return await command({ io, arguments: rest, flags, providers: options.providers ?? [] });

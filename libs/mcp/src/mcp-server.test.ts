@@ -1,6 +1,7 @@
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { ElicitRequestSchema, ToolListChangedNotificationSchema, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { REDACTED, type Hub } from '@switchyard/core';
+import { createMemoryMessagingProvider, createMemoryStorageProvider } from '@switchyard/core/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startMcpHttpServer, type McpHttpServer, type McpServerOptions } from './index';
 import { connectClient, PLANTED_SECRET, testHub, type FailingProvider } from './mcp-test-hub';
@@ -226,4 +227,34 @@ describe('tools/list_changed', () => {
     }
     expect(notifications).toBeGreaterThan(0);
   });
+
+  it('is sent by itself, once for a burst, when providers are registered or removed', async () => {
+    const { hub, client } = await start();
+    let notifications = 0;
+    client.setNotificationHandler(ToolListChangedNotificationSchema, () => {
+      notifications += 1;
+    });
+    // Wait until the client's notification stream is open (bounded), then count from zero.
+    for (let attempt = 0; attempt < 100 && notifications === 0; attempt += 1) {
+      await server!.toolsChanged();
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    notifications = 0;
+
+    hub.register(createMemoryMessagingProvider({ id: 'chat' }));
+    hub.register(createMemoryStorageProvider({ id: 'third', buckets: ['reports'] }));
+    await waitFor(() => notifications > 0);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(notifications).toBe(1);
+    expect((await client.listTools()).tools.map((tool) => tool.name)).toContain('messaging_send_message');
+
+    hub.unregister('chat');
+    await waitFor(() => notifications > 1);
+    expect((await client.listTools()).tools.map((tool) => tool.name)).not.toContain('messaging_send_message');
+  });
 });
+
+async function waitFor(condition: () => boolean): Promise<void> {
+  for (let attempt = 0; attempt < 200 && !condition(); attempt += 1) await new Promise((resolve) => setTimeout(resolve, 25));
+  expect(condition()).toBe(true);
+}

@@ -30,7 +30,12 @@ export interface SwitchyardMcpServer {
   readonly server: Server;
   /** Connects to a transport (stdio, Streamable HTTP, in-memory). */
   connect(transport: Transport): Promise<void>;
-  /** Sends `notifications/tools/list_changed`, e.g. after `hub.register()`; does nothing before a client connected. */
+  /**
+   * Sends `notifications/tools/list_changed`; does nothing before a client
+   * connected. The server sends it by itself when the hub's providers or
+   * contracts change (the hub's `registry` event); call this when the tools
+   * changed some other way.
+   */
   toolsChanged(): Promise<void>;
   /** Closes the connection (the hub stays open: it is the caller's). */
   close(): Promise<void>;
@@ -162,12 +167,30 @@ export function createMcpServer(hub: Hub, options: McpServerOptions = {}): Switc
     }
   });
 
+  async function toolsChanged(): Promise<void> {
+    if (server.transport !== undefined && server.getClientCapabilities() !== undefined) await server.sendToolListChanged();
+  }
+
+  // In 'all' mode the tool list is the hub's: say when it changes, once for a burst of registrations.
+  let notifying: NodeJS.Immediate | undefined;
+  const stopFollowing =
+    mode === 'all'
+      ? hub.events.on('registry', () => {
+          notifying ??= setImmediate(() => {
+            notifying = undefined;
+            toolsChanged().catch(() => undefined);
+          }).unref();
+        })
+      : undefined;
+  server.onclose = () => {
+    stopFollowing?.();
+    if (notifying !== undefined) clearImmediate(notifying);
+  };
+
   return {
     server,
     connect: (transport) => server.connect(transport),
-    toolsChanged: async () => {
-      if (server.transport !== undefined && server.getClientCapabilities() !== undefined) await server.sendToolListChanged();
-    },
+    toolsChanged,
     close: () => server.close(),
   };
 }

@@ -16,20 +16,28 @@ function parsePort(port: string | undefined): number {
   return value;
 }
 
+function describeTools(count: number, meta: boolean): string {
+  return meta ? `${count} tools behind search_tools, describe_tool and call_tool` : `${count} tools`;
+}
+
 /**
- * `switchyard mcp [--demo]`: an MCP server on stdio (nothing but protocol on
+ * `switchyard mcp [--meta] [--confirm-destructive] [--demo]`: an MCP server on stdio (nothing but protocol on
  * stdout; messages on stderr) until stdin closes.
  * `switchyard mcp --http [--port N] [--token T]...`: MCP Streamable HTTP on
  * 127.0.0.1 until SIGINT/SIGTERM; tokens also from `SWITCHYARD_MCP_TOKENS`
  * (comma-separated), and without any the loopback endpoint is open to every
  * local caller. Either way every routed and provider operation of the CLI's
- * hub is a tool, writes recorded in the CLI's store as `call` does.
+ * hub is a tool, writes recorded in the CLI's store as `call` does; with
+ * `--meta` the agent sees three meta-tools instead, and with
+ * `--confirm-destructive` a destructive tool runs only after the client's
+ * user confirmed it.
  */
 export const mcpCommand: Command = async ({ io, flags, providers }) => {
   const port = parsePort(flags.port);
   if (!flags.http && (flags.port !== undefined || flags.token.length > 0)) {
     throw new CliUsageError({ message: 'mcp: --port and --token need --http' });
   }
+  const toolOptions = { tools: flags.meta ? ('meta' as const) : ('all' as const), confirmDestructive: flags.confirmDestructive };
   const { store } = await openCliStore(io);
   const hub = await createCliHub(io, { demo: flags.demo, providers, hub: { placements: createStorePlacements(store) } });
   try {
@@ -41,15 +49,15 @@ export const mcpCommand: Command = async ({ io, flags, providers }) => {
           .map((token) => token.trim())
           .filter((token) => token !== ''),
       ];
-      const server = await startMcpHttpServer({ hub, port, tokens });
-      writeLine(io.stderr, `Switchyard MCP server (Streamable HTTP) on ${server.url}, ${hub.tools.list().length} tools`);
+      const server = await startMcpHttpServer({ hub, port, tokens, ...toolOptions });
+      writeLine(io.stderr, `Switchyard MCP server (Streamable HTTP) on ${server.url}, ${describeTools(hub.tools.list().length, flags.meta)}`);
       if (tokens.length === 0)
         writeLine(io.stderr, `warning: no bearer token (--token or ${MCP_TOKENS_VARIABLE}): any local process may call it`);
       await stopSignal();
       await server.close();
     } else {
-      const server = await startMcpStdioServer({ hub });
-      writeLine(io.stderr, `Switchyard MCP server on stdio, ${hub.tools.list().length} tools`);
+      const server = await startMcpStdioServer({ hub, ...toolOptions });
+      writeLine(io.stderr, `Switchyard MCP server on stdio, ${describeTools(hub.tools.list().length, flags.meta)}`);
       await stopSignal(server.closed);
       await server.close();
     }

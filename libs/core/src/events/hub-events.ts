@@ -110,6 +110,18 @@ export interface HubEvents {
     readonly remaining: number;
     readonly error?: EventError | undefined;
   };
+  /**
+   * The hub's providers or contracts changed: a provider was registered or
+   * unregistered, or the host added a capability contract. The tool list
+   * (`hub.tools.list()`) follows `revision`; an MCP server sends
+   * `tools/list_changed` on this event.
+   */
+  readonly registry: {
+    readonly change: 'provider.registered' | 'provider.unregistered' | 'contract.added';
+    /** The provider id, or the contract's capability name. */
+    readonly id: string;
+    readonly revision: number;
+  };
   /** The webhook receiver accepted a verified, first-seen delivery. Never holds the payload or the secret. */
   readonly 'webhook.received': {
     readonly provider: string;
@@ -158,6 +170,7 @@ export const HUB_EVENT_TYPES = Object.freeze([
   'health',
   'placement',
   'repair',
+  'registry',
   'webhook.received',
   'webhook.duplicate',
   'webhook.rejected',

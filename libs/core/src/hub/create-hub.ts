@@ -296,7 +296,11 @@ export function createHub(options: HubOptions = {}): Hub {
     compute: builtIn<typeof computeV1>('compute'),
     repositories: builtIn<typeof repositoriesV1>('repositories'),
     capability(contract) {
+      const before = registry.revision;
       registry.addContract(contract);
+      if (registry.revision !== before) {
+        events.emit('registry', { change: 'contract.added', id: contract.name, revision: registry.revision });
+      }
       return facade(contract);
     },
     secrets: secrets.own,
@@ -304,11 +308,14 @@ export function createHub(options: HubOptions = {}): Hub {
       registry.register(provider);
       router.addProvider(provider);
       secrets.setProvider(provider.manifest.id, provider.secrets);
+      events.emit('registry', { change: 'provider.registered', id: provider.manifest.id, revision: registry.revision });
     },
     unregister(id) {
       router.removeProvider(id);
       secrets.setProvider(id, undefined);
-      return registry.unregister(id);
+      const removed = registry.unregister(id);
+      if (removed) events.emit('registry', { change: 'provider.unregistered', id, revision: registry.revision });
+      return removed;
     },
     execute,
     executeParallel: (async (request: HubRequest, count: number, parallelOptions: ExecuteOptions & { mode?: 'all' | 'race' } = {}) => {

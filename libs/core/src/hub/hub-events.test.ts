@@ -77,6 +77,7 @@ describe('HUB_EVENT_TYPES', () => {
       health: true,
       placement: true,
       repair: true,
+      registry: true,
       'webhook.received': true,
       'webhook.duplicate': true,
       'webhook.rejected': true,
@@ -163,5 +164,24 @@ describe('hub.events.onAny', () => {
     expect(seen).toEqual(['route', 'attempt', 'request']);
     expect(reported).toEqual(['route', 'attempt', 'request']);
     await hub.close();
+  });
+
+  it('says when providers or contracts change, with the revision the tool list follows', () => {
+    const hub = testHub([fakeProvider('first')]);
+    const seen: HubEvents['registry'][] = [];
+    hub.events.on('registry', (change) => seen.push(change));
+    const before = hub.tools.list().length;
+
+    hub.register(fakeProvider('second'));
+    expect(hub.unregister('second')).toBe(true);
+    expect(hub.unregister('second')).toBe(false);
+    hub.capability(hub.registry.contract('analytics')!);
+
+    expect(seen.map(({ change, id }) => [change, id])).toEqual([
+      ['provider.registered', 'second'],
+      ['provider.unregistered', 'second'],
+    ]);
+    expect(seen[1]!.revision).toBeGreaterThan(seen[0]!.revision);
+    expect(hub.tools.list()).toHaveLength(before);
   });
 });

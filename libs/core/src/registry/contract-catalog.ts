@@ -36,10 +36,15 @@ export class ContractCatalog {
       : `${declared}, but the hub routes ${known.name} v${known.version}, and it routes one version of each capability`;
   }
 
-  /** Adds `contract` (nothing happens when it is already here); throws `conflict` when another contract holds its name. */
-  add(contract: CapabilityContract, owner: string): void {
+  /**
+   * Adds `contract` and returns true, or returns false when it is already
+   * here; throws `conflict` when another contract holds its name.
+   */
+  add(contract: CapabilityContract, owner: string): boolean {
     const conflict = this.conflict(contract, owner);
     if (conflict !== undefined) throw new IntegrationError({ kind: 'conflict', message: conflict });
+    if (this.byName.get(contract.name) === contract) return false;
     this.byName.set(contract.name, contract);
+    return true;
   }
 }

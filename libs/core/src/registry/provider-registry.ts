@@ -83,8 +83,7 @@ export class ProviderRegistry {
     if (problems.length > 0) {
       throw new IntegrationError({ kind: 'validation', message: `Invalid capability contract: ${problems.join('; ')}` });
     }
-    this.catalog.add(contract, 'The host');
-    this.changes += 1;
+    if (this.catalog.add(contract, 'The host')) this.changes += 1;
   }
 
   /** A number that changes whenever a provider or contract is added or removed: what the tool list is cached by. */
