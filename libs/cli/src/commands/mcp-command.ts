@@ -50,7 +50,10 @@ export const mcpCommand: Command = async ({ io, flags, providers }) => {
           .filter((token) => token !== ''),
       ];
       const server = await startMcpHttpServer({ hub, port, tokens, ...toolOptions });
-      writeLine(io.stderr, `Switchyard MCP server (Streamable HTTP) on ${server.url}, ${describeTools(hub.tools.list().length, flags.meta)}`);
+      writeLine(
+        io.stderr,
+        `Switchyard MCP server (Streamable HTTP) on ${server.url}, ${describeTools(hub.tools.list().length, flags.meta)}`,
+      );
       if (tokens.length === 0)
         writeLine(io.stderr, `warning: no bearer token (--token or ${MCP_TOKENS_VARIABLE}): any local process may call it`);
       await stopSignal();
