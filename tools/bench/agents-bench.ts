@@ -26,8 +26,14 @@
  * (`mcpHttpOverBareSdk`, sequential), printed, never failing the run. On a
  * loaded machine calls/s swing more than the gap; the CPU this process spends
  * per call is steadier, so its ratio is printed too (`mcpHttpOverBareSdkByCpu`:
- * the bare server's CPU per call ÷ ours). AMQP commands/s are not measured
- * yet (`amqpCommandsPerSecond: null`).
+ * the bare server's CPU per call ÷ ours).
+ *
+ * AMQP (after the MCP slices): {@link AMQP_COMMANDS} commands for the same
+ * tool published to `createAmqpWorker` on the local RabbitMQ (prefetch 16),
+ * timed from the first publish to the last result event
+ * (`amqpCommandsPerSecond`, and ÷ `hub.execute` calls/s as
+ * `amqpOverHubExecute`). Without a broker both are `null` and the reason is
+ * printed.
  */
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server as HttpServer } from 'node:http';
@@ -41,6 +47,7 @@ import { CallToolRequestSchema, isInitializeRequest, ListToolsRequestSchema } fr
 import { createHub } from '@switchyard/core';
 import { createMemoryStorageProvider } from '@switchyard/core/testing';
 import { startMcpHttpServer } from '@switchyard/mcp';
+import { brokerProblem, measureAmqpCommands, type AmqpMeasurement } from './amqp-measure.ts';
 import { printTable } from './measure.ts';
 
 const json = process.argv.includes('--json');
@@ -50,6 +57,7 @@ const SLICES = quick ? 4 : 8;
 const CONCURRENCY = 8;
 const TARGET = 0.8;
 const TOOL = 'storage_head_object';
+const AMQP_COMMANDS = quick ? 500 : 3_000;
 const BUCKET = 'bench-bucket';
 const KEY = 'reports/q3.txt';
 const input = { bucket: BUCKET, key: KEY };
@@ -205,6 +213,14 @@ await mcpClient.client.close();
 await bareClient.client.close();
 await mcp.close();
 await bare.close();
+
+const amqpProblem = await brokerProblem();
+let amqp: AmqpMeasurement | undefined;
+if (amqpProblem === undefined) {
+  // A short warm-up (connections, queue declarations, JIT), then the measured run.
+  await measureAmqpCommands({ hub, tool: TOOL, parameters: input, count: 100 });
+  amqp = await measureAmqpCommands({ hub, tool: TOOL, parameters: input, count: AMQP_COMMANDS });
+}
 await hub.close();
 
 const load = loadavg()[0]!;
@@ -238,8 +254,9 @@ if (json) {
       mcpHttpOverBareSdkConcurrent: concurrentRatio,
       mcpHttpOverBareSdkByCpu: cpuRatio,
       mcpHttpOverHubExecute: mcpSequential.callsPerSecond / direct.callsPerSecond,
-      amqpCommandsPerSecond: null,
-      notes: ['amqpCommandsPerSecond: not measured yet; the @switchyard/amqp worker is not in this benchmark.'],
+      amqpCommandsPerSecond: amqp?.commandsPerSecond ?? null,
+      amqpOverHubExecute: amqp === undefined ? null : amqp.commandsPerSecond / direct.callsPerSecond,
+      amqp: amqp ?? { skipped: amqpProblem },
       abortListenerWarnings,
       target: { mcpHttpOverBareSdk: TARGET, met: ratio >= TARGET },
       variants: results,
@@ -263,6 +280,12 @@ if (json) {
   console.log(`\nMCP over HTTP / bare SDK = ${ratio.toFixed(3)} sequential, ${concurrentRatio.toFixed(3)} at c=${CONCURRENCY}`);
   console.log(`bare SDK CPU per call / MCP over HTTP CPU per call = ${cpuRatio.toFixed(3)} (sequential)`);
   console.log(`target (sequential) >= ${TARGET}: ${ratio >= TARGET ? 'met' : 'NOT met'}`);
-  console.log('AMQP commands/s: not measured yet (the @switchyard/amqp worker is not in this benchmark)');
+  if (amqp === undefined) console.log(`AMQP commands/s: not measured, ${amqpProblem}`);
+  else {
+    console.log(
+      `AMQP: ${amqp.commands} commands through createAmqpWorker in ${amqp.seconds.toFixed(2)} s = ${amqp.commandsPerSecond.toFixed(0)} commands/s ` +
+        `(${(amqp.commandsPerSecond / direct.callsPerSecond).toFixed(4)} x hub.execute), ${amqp.failed} failed`,
+    );
+  }
   if (abortListenerWarnings > 0) console.log(`(${abortListenerWarnings} SDK client abort-listener warnings suppressed)`);
 }
