@@ -25,6 +25,14 @@ export interface CliFlags {
   readonly meta: boolean;
   /** `mcp --confirm-destructive`: ask the client to confirm destructive tools (elicitation), refuse when it cannot. Default false. */
   readonly confirmDestructive: boolean;
+  /** `keys create --scope`: the new key's scopes. Default none. */
+  readonly scope: readonly string[];
+  /** `keys --workspace`: the workspace a new key belongs to, or whose keys to list. Default `default` (create), every one (list). */
+  readonly workspace: string | undefined;
+  /** `keys create|rotate --expires-in`: e.g. `30d`. Default never. */
+  readonly expiresIn: string | undefined;
+  /** `keys rotate --grace`: how long the old key keeps working, e.g. `1h`. Default `1d`. */
+  readonly grace: string | undefined;
   /** `worker --url`: the AMQP broker. Default env `SWITCHYARD_AMQP_URL`, else `amqp://127.0.0.1:5672`. */
   readonly url: string | undefined;
 }

@@ -5,6 +5,7 @@ import { CliUsageError, writeLine, type CliIo } from './cli-io';
 import { callCommand } from './commands/call-command';
 import { healthCommand } from './commands/health-command';
 import { integrationsCommand } from './commands/integrations-command';
+import { keysCommand } from './commands/keys-command';
 import { mcpCommand } from './commands/mcp-command';
 import { providersCommand } from './commands/providers-command';
 import { quickstartCommand } from './commands/quickstart-command';
@@ -26,6 +27,10 @@ Usage:
   switchyard mcp --http [--port N] [--token T]... [...]    (MCP over Streamable HTTP on 127.0.0.1;
                                                               tokens also from SWITCHYARD_MCP_TOKENS, comma-separated)
       --meta: only search_tools, describe_tool and call_tool; --confirm-destructive: ask before destructive tools
+  switchyard keys create --name N --scope read|execute|admin... [--workspace W] [--expires-in 30d] [--json]
+  switchyard keys list [--workspace W] [--json]
+  switchyard keys rotate <id> [--grace 1d] [--expires-in 30d] [--json]
+  switchyard keys revoke <id> [--json]                        (API keys for mcp --http and the server; stored hashed)
   switchyard worker [--url amqp://...] [--demo]              (AMQP command worker until SIGINT/SIGTERM;
                                                               URL also from SWITCHYARD_AMQP_URL, default amqp://127.0.0.1:5672)
   switchyard quickstart
@@ -41,6 +46,7 @@ const COMMANDS: Readonly<Record<string, Command>> = {
   integrations: integrationsCommand,
   call: callCommand,
   health: healthCommand,
+  keys: keysCommand,
   mcp: mcpCommand,
   worker: workerCommand,
   quickstart: quickstartCommand,
@@ -73,6 +79,10 @@ function parseCommandLine(argv: readonly string[]) {
         meta: { type: 'boolean', default: false },
         'confirm-destructive': { type: 'boolean', default: false },
         url: { type: 'string' },
+        scope: { type: 'string', multiple: true },
+        workspace: { type: 'string' },
+        'expires-in': { type: 'string' },
+        grace: { type: 'string' },
       },
     });
   } catch (error) {
@@ -124,6 +134,10 @@ export async function runCli(argv: readonly string[], options: RunCliOptions = {
       meta: values.meta,
       confirmDestructive: values['confirm-destructive'],
       url: values.url,
+      scope: values.scope ?? [],
+      workspace: values.workspace,
+      expiresIn: values['expires-in'],
+      grace: values.grace,
     };
     return await command({ io, arguments: rest, flags, providers: options.providers ?? [] });
   } catch (error) {

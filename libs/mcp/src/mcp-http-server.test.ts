@@ -1,3 +1,4 @@
+import { createApiKeys, createMemoryStore } from '@switchyard/platform';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startMcpHttpServer, type McpHttpServer } from './index';
 import { connectClient, testHub } from './mcp-test-hub';
@@ -50,6 +51,31 @@ describe('startMcpHttpServer', () => {
     expect((await post(JSON.stringify(initialize), { authorization: `Bearer ${TOKEN}` })).status).toBe(200);
     expect((await post(JSON.stringify(initialize), { authorization: 'bearer another-token' })).status).toBe(200);
     await expect(connectClient(server.url, { token: 'wrong' })).rejects.toThrow();
+  });
+
+  it('takes API keys from the store: execute scope in, read-only 403, revoked 401, and a session stays its key’s', async () => {
+    const keys = createApiKeys(createMemoryStore(), { cacheTtlMs: 0 });
+    const agent = await keys.issue({ name: 'agent', scopes: ['execute'] });
+    const other = await keys.issue({ name: 'other agent', scopes: ['admin'] });
+    const reader = await keys.issue({ name: 'dashboard', scopes: ['read'] });
+    const revoked = await keys.issue({ name: 'leaked', scopes: ['execute'] });
+    await keys.revoke(revoked.record.id);
+    server = await startMcpHttpServer({ hub: testHub().hub, verifyKey: (key) => keys.verify(key, 'execute') });
+
+    const { client, transport } = await connectClient(server.url, { token: agent.key });
+    expect((await client.listTools()).tools.length).toBeGreaterThan(0);
+    expect((await post(JSON.stringify(initialize), { authorization: `Bearer ${reader.key}` })).status).toBe(403);
+    expect((await post(JSON.stringify(initialize), { authorization: `Bearer ${revoked.key}` })).status).toBe(401);
+    expect((await post(JSON.stringify(initialize), {})).status).toBe(401);
+    // Another valid key cannot use this session.
+    const list = JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'tools/list', params: {} });
+    const hijack = await post(list, {
+      authorization: `Bearer ${other.key}`,
+      'mcp-session-id': transport.sessionId!,
+      'mcp-protocol-version': '2025-06-18',
+    });
+    expect(hijack.status).toBe(404);
+    await client.close();
   });
 
   it('answers 403 to an Origin not allowed, and serves an allowed one', async () => {

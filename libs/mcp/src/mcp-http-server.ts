@@ -23,6 +23,16 @@ export interface McpHttpServerOptions extends McpServerOptions {
    */
   readonly tokens?: readonly string[];
   /**
+   * Checks a bearer key that is none of `tokens`, e.g. an API key kept hashed
+   * in the store: `verifyKey: (key) => createApiKeys(store).verify(key, 'execute')`
+   * (`@switchyard/platform`). `ok: false` answers 401, or 403 when `reason`
+   * is `'forbidden'` (a good key without the scope). A session stays bound to
+   * the key that opened it.
+   */
+  readonly verifyKey?: (
+    key: string,
+  ) => Promise<{ readonly ok: boolean; readonly reason?: string; readonly identity?: { readonly id: string } }>;
+  /**
    * Browser origins allowed to call (`https://app.example.com`). A request
    * with any other `Origin` header gets 403; requests without one (agents,
    * CLIs) pass. Default: none.
@@ -53,6 +63,8 @@ const LOOPBACK_HOSTS = new Set(['127.0.0.1', '::1', 'localhost']);
 interface Session {
   readonly transport: StreamableHTTPServerTransport;
   readonly mcp: SwitchyardMcpServer;
+  /** Who opened it: `token:<n>`, `key:<id>`, or `anyone` on an open loopback server. */
+  readonly principal: string;
 }
 
 class BodyTooLarge extends Error {}
@@ -61,14 +73,19 @@ function digest(text: string): Buffer {
   return createHash('sha256').update(text, 'utf8').digest();
 }
 
-/** Whether the request carries one of the tokens; hashes both sides so lengths leak nothing, and checks every token. */
-function authorized(request: IncomingMessage, tokenDigests: readonly Buffer[]): boolean {
-  if (tokenDigests.length === 0) return true;
-  const match = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.authorization ?? '');
-  const presented = digest(match?.[1] ?? '');
-  let found = false;
-  for (const tokenDigest of tokenDigests) found = timingSafeEqual(presented, tokenDigest) || found;
-  return found && match !== null;
+/** The bearer key of a request, or undefined. */
+function bearer(request: IncomingMessage): string | undefined {
+  return /^Bearer\s+(\S+)\s*$/i.exec(request.headers.authorization ?? '')?.[1];
+}
+
+/** The index of the token the request carries, or -1; hashes both sides so lengths leak nothing, and checks every token. */
+function matchingToken(presentedKey: string | undefined, tokenDigests: readonly Buffer[]): number {
+  const presented = digest(presentedKey ?? '');
+  let found = -1;
+  tokenDigests.forEach((tokenDigest, index) => {
+    if (timingSafeEqual(presented, tokenDigest) && presentedKey !== undefined) found = index;
+  });
+  return found;
 }
 
 function reply(response: ServerResponse, status: number, message: string, headers: Record<string, string> = {}): void {
@@ -98,7 +115,8 @@ async function readBody(request: IncomingMessage, maxBytes: number): Promise<str
  * `StreamableHTTPServerTransport` (and one MCP server) per session: the
  * session id travels in the `Mcp-Session-Id` header, `DELETE` ends a session.
  * Checks, in order: path (404), `Origin` against `allowedOrigins` (403),
- * bearer token (401 with `WWW-Authenticate: Bearer`), body size (413).
+ * bearer token or key (401 with `WWW-Authenticate: Bearer`; 403 for a key
+ * without the scope), session owner (404), body size (413).
  *
  * @example
  * ```ts
@@ -109,8 +127,13 @@ async function readBody(request: IncomingMessage, maxBytes: number): Promise<str
 export async function startMcpHttpServer(options: McpHttpServerOptions): Promise<McpHttpServer> {
   const { hub, host = '127.0.0.1', port = 0, path = '/mcp', allowedOrigins = [], maxBodyBytes = DEFAULT_MAX_BODY_BYTES } = options;
   const tokens = options.tokens ?? [];
-  if (tokens.length === 0 && !LOOPBACK_HOSTS.has(host)) {
-    throw new IntegrationError({ kind: 'validation', message: `An MCP server on ${host} (not loopback) needs at least one bearer token` });
+  const { verifyKey } = options;
+  const open = tokens.length === 0 && verifyKey === undefined;
+  if (open && !LOOPBACK_HOSTS.has(host)) {
+    throw new IntegrationError({
+      kind: 'validation',
+      message: `An MCP server on ${host} (not loopback) needs at least one bearer token or verifyKey`,
+    });
   }
   if (tokens.some((token) => token.length === 0))
     throw new IntegrationError({ kind: 'validation', message: 'Bearer tokens must not be empty' });
@@ -124,12 +147,24 @@ export async function startMcpHttpServer(options: McpHttpServerOptions): Promise
   const inFlight = new Set<Promise<void>>();
   let closing = false;
 
-  async function openSession(request: IncomingMessage, response: ServerResponse, body: unknown): Promise<void> {
+  /** Who is calling, `forbidden`, or undefined for no valid key. */
+  async function principalOf(request: IncomingMessage): Promise<string | undefined> {
+    if (open) return 'anyone';
+    const key = bearer(request);
+    const token = matchingToken(key, tokenDigests);
+    if (token >= 0) return `token:${token}`;
+    if (key === undefined || verifyKey === undefined) return undefined;
+    const verdict = await verifyKey(key);
+    if (verdict.ok) return `key:${verdict.identity?.id ?? digest(key).toString('hex')}`;
+    return verdict.reason === 'forbidden' ? 'forbidden' : undefined;
+  }
+
+  async function openSession(request: IncomingMessage, response: ServerResponse, body: unknown, principal: string): Promise<void> {
     const mcp = createMcpServer(hub, serverOptions);
     const transport: StreamableHTTPServerTransport = new StreamableHTTPServerTransport({
       sessionIdGenerator: () => randomUUID(),
       onsessioninitialized: (sessionId) => {
-        sessions.set(sessionId, { transport, mcp });
+        sessions.set(sessionId, { transport, mcp, principal });
       },
     });
     transport.onclose = () => {
@@ -144,12 +179,16 @@ export async function startMcpHttpServer(options: McpHttpServerOptions): Promise
     if (url.pathname !== path) return reply(response, 404, 'Not found');
     const origin = request.headers.origin;
     if (origin !== undefined && !allowedOrigins.includes(origin)) return reply(response, 403, 'Forbidden');
-    if (!authorized(request, tokenDigests)) return reply(response, 401, 'Unauthorized', { 'www-authenticate': 'Bearer' });
+    const principal = await principalOf(request);
+    if (principal === undefined) return reply(response, 401, 'Unauthorized', { 'www-authenticate': 'Bearer' });
+    if (principal === 'forbidden') return reply(response, 403, 'Forbidden: the key lacks the scope this endpoint needs');
     if (closing) return reply(response, 503, 'Shutting down');
 
     const sessionHeader = request.headers[SESSION_HEADER];
     const sessionId = Array.isArray(sessionHeader) ? sessionHeader[0] : sessionHeader;
-    const session = sessionId === undefined ? undefined : sessions.get(sessionId);
+    const found = sessionId === undefined ? undefined : sessions.get(sessionId);
+    // Another key's session is answered as if it did not exist.
+    const session = found?.principal === principal ? found : undefined;
     if (sessionId !== undefined && session === undefined) return reply(response, 404, 'Session not found');
 
     if (request.method === 'POST') {
@@ -164,7 +203,7 @@ export async function startMcpHttpServer(options: McpHttpServerOptions): Promise
         return reply(response, 400, 'Parse error: the body is not JSON');
       }
       if (session !== undefined) return session.transport.handleRequest(request, response, body);
-      if (isInitializeRequest(body)) return openSession(request, response, body);
+      if (isInitializeRequest(body)) return openSession(request, response, body, principal);
       return reply(response, 400, 'Bad request: no session; send initialize first');
     }
     if (request.method === 'GET' || request.method === 'DELETE') {

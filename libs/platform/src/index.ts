@@ -21,6 +21,9 @@ export {
 
 // store
 export {
+  API_KEY_SCOPES,
+  type ApiKeyRecord,
+  type ApiKeyScope,
   INTEGRATION_STATUSES,
   type DataRecord,
   type DefinitionRecord,
@@ -35,6 +38,10 @@ export {
   type UpsertOutcome,
 } from './store/store-records';
 export type {
+  ApiKeyChanges,
+  ApiKeyFilter,
+  ApiKeyRepository,
+  NewApiKey,
   CheckpointRepository,
   CheckpointWrite,
   CredentialFilter,
@@ -61,6 +68,19 @@ export type {
   WebhookDeliveryRepository,
 } from './store/store';
 export { createMemoryStore } from './store/memory-store';
+
+// API keys, hashed in the store
+export {
+  API_KEY_PREFIX,
+  createApiKeys,
+  hasScope,
+  type ApiKeyIdentity,
+  type ApiKeys,
+  type ApiKeysOptions,
+  type ApiKeyVerdict,
+  type IssueApiKeyInput,
+  type IssuedApiKey,
+} from './api-keys/api-keys';
 
 // placement records and repair hints in a store
 export { createStorePlacements, type StorePlacementsOptions } from './placement/store-placements';

@@ -103,6 +103,21 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX placement_hints_provider_index ON placement_hints (provider, created_at_ms, sequence_number);
   `,
+  // 3: API keys, hashed (the store's apiKeys). scopes is a JSON array of scope names.
+  `
+  CREATE TABLE api_keys (
+    id text PRIMARY KEY,
+    workspace_id text NOT NULL,
+    name text NOT NULL,
+    scopes jsonb NOT NULL CHECK (jsonb_typeof(scopes) = 'array'),
+    secret_hash text NOT NULL,
+    created_at timestamptz NOT NULL,
+    expires_at timestamptz,
+    revoked_at timestamptz,
+    last_used_at timestamptz
+  );
+  CREATE INDEX api_keys_workspace_created_index ON api_keys (workspace_id, created_at, id COLLATE "C");
+  `,
 ];
 
 /** PostgreSQL identifiers a store schema may use: lowercase letters, digits and `_`, at most 63 characters. */

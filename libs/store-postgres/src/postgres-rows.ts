@@ -15,6 +15,7 @@ export const {
   toEvent,
   toPlacement,
   toPlacementHint,
+  toApiKey,
 } = createStoreRowMappers({
   json: (row, column) => row[column] as JsonObject,
   time: (row, column) => (row[column] as Date).toISOString(),

@@ -99,7 +99,7 @@ describe('createPostgresStore', () => {
       const stores = await Promise.all([createPostgresStore({ pool, schema }), createPostgresStore({ pool, schema })]);
       await Promise.all(stores.map((store) => store.close()));
       const { rows } = await pool.query(`SELECT version FROM "${schema}".schema_migrations ORDER BY version`);
-      expect(rows).toEqual([{ version: 1 }, { version: 2 }]);
+      expect(rows).toEqual([{ version: 1 }, { version: 2 }, { version: 3 }]);
     } finally {
       await pool.end();
       await dropSchema(schema);
@@ -152,7 +152,34 @@ describe('createPostgresStore', () => {
       expect(await store.placements.countHints()).toBe(1);
       await store.close();
       const { rows } = await pool.query(`SELECT version FROM "${schema}".schema_migrations ORDER BY version`);
-      expect(rows).toEqual([{ version: 1 }, { version: 2 }]);
+      expect(rows).toEqual([{ version: 1 }, { version: 2 }, { version: 3 }]);
+    } finally {
+      await pool.end();
+      await dropSchema(schema);
+    }
+  });
+
+  it('adds the api_keys table to a schema made by the first two migrations, keeping its data', async () => {
+    const schema = nextSchema();
+    const pool = new pg.Pool({ connectionString, max: 2 });
+    try {
+      await migratePostgres(pool, schema, POSTGRES_MIGRATIONS.slice(0, 2));
+      await pool.query(
+        `INSERT INTO "${schema}".integrations (id, provider_id, name, status, created_at, updated_at) VALUES ('kept', 'github', 'Kept', 'active', now(), now())`,
+      );
+      const store = await createPostgresStore({ pool, schema });
+      expect((await store.integrations.get('kept')).name).toBe('Kept');
+      const created = await store.apiKeys.create({
+        id: 'k1',
+        workspaceId: 'acme',
+        name: 'ci',
+        scopes: ['read'],
+        secretHash: 'a'.repeat(64),
+      });
+      expect(await store.apiKeys.get('k1')).toEqual(created);
+      await store.close();
+      const { rows } = await pool.query(`SELECT version FROM "${schema}".schema_migrations ORDER BY version`);
+      expect(rows).toEqual([{ version: 1 }, { version: 2 }, { version: 3 }]);
     } finally {
       await pool.end();
       await dropSchema(schema);

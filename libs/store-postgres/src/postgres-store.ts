@@ -11,6 +11,7 @@ import {
   storeTimestamp,
 } from '@switchyard/platform/store-kit';
 import type pg from 'pg';
+import { createPostgresApiKeys } from './postgres-api-keys';
 import { createPool, createQueries } from './postgres-queries';
 import { migratePostgres, quoteSchema } from './postgres-migrations';
 import { createPostgresPlacements } from './postgres-placements';
@@ -417,6 +418,7 @@ export async function createPostgresStore(settings: PostgresStoreSettings = {}):
     },
 
     placements: createPostgresPlacements(queries, table),
+    apiKeys: createPostgresApiKeys(queries, table('api_keys')),
 
     async close() {
       if (closed) return;

@@ -73,6 +73,14 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   ) STRICT;
   CREATE INDEX placement_hints_provider_index ON placement_hints (provider, created_at_ms);
   `,
+  // 3: API keys, hashed (the store's apiKeys). Times are ISO 8601 text in UTC (toISOString()), so they sort as text; scopes is a JSON array.
+  `
+  CREATE TABLE api_keys (
+    id TEXT PRIMARY KEY, workspace_id TEXT NOT NULL, name TEXT NOT NULL, scopes TEXT NOT NULL, secret_hash TEXT NOT NULL,
+    created_at TEXT NOT NULL, expires_at TEXT, revoked_at TEXT, last_used_at TEXT
+  ) STRICT;
+  CREATE INDEX api_keys_workspace_created_index ON api_keys (workspace_id, created_at, id);
+  `,
 ];
 
 /**

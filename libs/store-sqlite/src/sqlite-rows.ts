@@ -15,6 +15,7 @@ export const {
   toEvent,
   toPlacement,
   toPlacementHint,
+  toApiKey,
 } = createStoreRowMappers({
   json: (row, column) => JSON.parse(String(row[column])) as JsonObject,
   time: (row, column) => String(row[column]),

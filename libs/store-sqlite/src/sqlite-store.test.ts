@@ -27,7 +27,7 @@ describe('createSqliteStore', () => {
     await second.close();
     const database = new DatabaseSync(path);
     expect(database.prepare('PRAGMA journal_mode').get()).toEqual({ journal_mode: 'wal' });
-    expect(database.prepare('SELECT version FROM schema_migrations').all()).toEqual([{ version: 1 }, { version: 2 }]);
+    expect(database.prepare('SELECT version FROM schema_migrations').all()).toEqual([{ version: 1 }, { version: 2 }, { version: 3 }]);
     database.close();
   });
 
@@ -48,7 +48,9 @@ describe('createSqliteStore', () => {
     await first.integrations.create({ id: 'kept', providerId: 'github', name: 'Kept' });
     await first.close();
     const database = new DatabaseSync(path);
-    database.exec('DROP TABLE placements; DROP TABLE placement_hints; DELETE FROM schema_migrations WHERE version = 2');
+    database.exec(
+      'DROP TABLE placements; DROP TABLE placement_hints; DROP TABLE api_keys; DELETE FROM schema_migrations WHERE version >= 2',
+    );
     database.close();
 
     const upgraded = createSqliteStore({ path });
@@ -59,7 +61,40 @@ describe('createSqliteStore', () => {
     await upgraded.close();
     const check = new DatabaseSync(path);
     migrateSqlite(check, SQLITE_MIGRATIONS);
-    expect(check.prepare('SELECT version FROM schema_migrations ORDER BY version').all()).toEqual([{ version: 1 }, { version: 2 }]);
+    expect(check.prepare('SELECT version FROM schema_migrations ORDER BY version').all()).toEqual([
+      { version: 1 },
+      { version: 2 },
+      { version: 3 },
+    ]);
+    check.close();
+  });
+
+  it('adds the api_keys table to a database made by the first two migrations, keeping its data', async () => {
+    const path = nextPath();
+    const database = new DatabaseSync(path);
+    migrateSqlite(database, SQLITE_MIGRATIONS.slice(0, 2));
+    database.exec(
+      "INSERT INTO integrations VALUES ('kept', 'github', 'Kept', '{}', 'active', '2020-01-01T00:00:00.000Z', '2020-01-01T00:00:00.000Z')",
+    );
+    database.close();
+
+    const upgraded = createSqliteStore({ path });
+    expect((await upgraded.integrations.get('kept')).name).toBe('Kept');
+    const created = await upgraded.apiKeys.create({
+      id: 'k1',
+      workspaceId: 'acme',
+      name: 'ci',
+      scopes: ['read'],
+      secretHash: 'a'.repeat(64),
+    });
+    expect(await upgraded.apiKeys.get('k1')).toEqual(created);
+    await upgraded.close();
+    const check = new DatabaseSync(path);
+    expect(check.prepare('SELECT version FROM schema_migrations ORDER BY version').all()).toEqual([
+      { version: 1 },
+      { version: 2 },
+      { version: 3 },
+    ]);
     check.close();
   });
 

@@ -13,6 +13,7 @@ import {
   storeSchemas as schemas,
   storeTimestamp,
 } from '@switchyard/platform/store-kit';
+import { createSqliteApiKeys } from './sqlite-api-keys';
 import { inTransaction, migrateSqlite } from './sqlite-migrations';
 import { loadSqlite } from './sqlite-module';
 import { createSqlitePlacements } from './sqlite-placements';
@@ -424,6 +425,7 @@ export function createSqliteStore(settings: SqliteStoreSettings = {}): Store {
     },
 
     placements: createSqlitePlacements(database),
+    apiKeys: createSqliteApiKeys(database),
 
     close: () =>
       run(() => {

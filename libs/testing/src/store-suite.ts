@@ -2,6 +2,7 @@ import type { Store } from '@switchyard/platform';
 import { afterEach, describe, expect, it } from 'vitest';
 import { expectIntegrationError } from './capability-client';
 import { createIntegration, credentialStoreCases, SEALED } from './store-credential-cases';
+import { apiKeyStoreCases } from './store-api-key-cases';
 import { placementStoreCases } from './store-placement-cases';
 import { expectRecent } from './suite-helpers';
 
@@ -312,6 +313,7 @@ export function storeContractCases(): StoreCase[] {
       },
     },
     ...placementStoreCases(),
+    ...apiKeyStoreCases(),
   ];
 }
 

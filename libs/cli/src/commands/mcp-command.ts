@@ -1,5 +1,5 @@
 import { startMcpHttpServer, startMcpStdioServer } from '@switchyard/mcp';
-import { createStorePlacements } from '@switchyard/platform';
+import { createApiKeys, createStorePlacements } from '@switchyard/platform';
 import type { Command } from '../cli-command';
 import { createCliHub, openCliStore } from '../cli-environment';
 import { CliUsageError, writeLine } from '../cli-io';
@@ -25,8 +25,9 @@ function describeTools(count: number, meta: boolean): string {
  * stdout; messages on stderr) until stdin closes.
  * `switchyard mcp --http [--port N] [--token T]...`: MCP Streamable HTTP on
  * 127.0.0.1 until SIGINT/SIGTERM; tokens also from `SWITCHYARD_MCP_TOKENS`
- * (comma-separated), and without any the loopback endpoint is open to every
- * local caller. Either way every routed and provider operation of the CLI's
+ * (comma-separated) and API keys with the `execute` scope from the store
+ * (`switchyard keys create`); without any the loopback endpoint is open to
+ * every local caller. Either way every routed and provider operation of the CLI's
  * hub is a tool, writes recorded in the CLI's store as `call` does; with
  * `--meta` the agent sees three meta-tools instead, and with
  * `--confirm-destructive` a destructive tool runs only after the client's
@@ -49,13 +50,26 @@ export const mcpCommand: Command = async ({ io, flags, providers }) => {
           .map((token) => token.trim())
           .filter((token) => token !== ''),
       ];
-      const server = await startMcpHttpServer({ hub, port, tokens, ...toolOptions });
+      // API keys with the execute scope (switchyard keys create) work once the store holds any; until then, tokens only.
+      const keys = createApiKeys(store);
+      const useKeys = (await store.apiKeys.list()).length > 0;
+      const server = await startMcpHttpServer({
+        hub,
+        port,
+        tokens,
+        ...(useKeys ? { verifyKey: (key: string) => keys.verify(key, 'execute') } : {}),
+        ...toolOptions,
+      });
       writeLine(
         io.stderr,
         `Switchyard MCP server (Streamable HTTP) on ${server.url}, ${describeTools(hub.tools.list().length, flags.meta)}`,
       );
-      if (tokens.length === 0)
-        writeLine(io.stderr, `warning: no bearer token (--token or ${MCP_TOKENS_VARIABLE}): any local process may call it`);
+      if (tokens.length === 0 && !useKeys) {
+        writeLine(
+          io.stderr,
+          `warning: no bearer token (--token, ${MCP_TOKENS_VARIABLE} or an API key from switchyard keys create): any local process may call it`,
+        );
+      }
       await stopSignal();
       await server.close();
     } else {

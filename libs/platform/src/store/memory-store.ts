@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { createMemoryApiKeys } from './memory-api-keys';
 import { createMemoryPlacements } from './memory-placements';
 import type { DefinitionRepository, Store } from './store';
 import {
@@ -320,6 +321,7 @@ export function createMemoryStore(): Store {
     },
 
     placements: createMemoryPlacements(),
+    apiKeys: createMemoryApiKeys(),
 
     close: () => Promise.resolve(),
   };

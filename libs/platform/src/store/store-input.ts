@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { IntegrationError } from '@switchyard/core';
-import { INTEGRATION_STATUSES, type JsonObject, type JsonValue } from './store-records';
+import { API_KEY_SCOPES, INTEGRATION_STATUSES, type JsonObject, type JsonValue } from './store-records';
 
 const key = z.string().min(1).max(255);
 const jsonObject = z.record(z.string(), z.json()) as unknown as z.ZodType<JsonObject>;
@@ -13,6 +13,15 @@ const resourceKey = z
   .min(1)
   .refine((value) => value.length <= 682 || Buffer.byteLength(value, 'utf8') <= 2048, 'must be at most 2048 UTF-8 bytes');
 const epochMs = z.int().min(0);
+/** An ISO 8601 timestamp, kept in UTC to the millisecond (`toISOString()`), as every store returns it. */
+const isoTimestamp = z.iso
+  .datetime({ offset: true })
+  .refine((value) => new Date(value).getUTCFullYear() >= 1, 'must be in year 1 or later')
+  .transform((value) => new Date(value).toISOString());
+const scopes = z
+  .array(z.enum(API_KEY_SCOPES))
+  .min(1)
+  .transform((values) => API_KEY_SCOPES.filter((scope) => values.includes(scope)));
 const placementKey = z.object({ capability: key, key: resourceKey });
 const placementHolder = z.object({ provider: key, version: z.string().max(1024).optional() });
 
@@ -66,6 +75,22 @@ export const storeSchemas = {
   writeId: key.optional(),
   hintsQuery: z.object({ provider: key, limit: z.int().min(0) }),
   hintsCountQuery: key.optional(),
+  newApiKey: z.object({
+    id: key,
+    workspaceId: key,
+    name: key,
+    scopes,
+    secretHash: z.string().regex(/^[0-9a-f]{64}$/, 'must be 64 lowercase hex characters (SHA-256)'),
+    expiresAt: isoTimestamp.optional(),
+  }),
+  apiKeyChanges: z.object({
+    name: key.optional(),
+    scopes: scopes.optional(),
+    expiresAt: isoTimestamp.nullable().optional(),
+    revokedAt: isoTimestamp.nullable().optional(),
+    lastUsedAt: isoTimestamp.optional(),
+  }),
+  apiKeyFilter: z.object({ workspaceId: key.optional() }).default({}),
   recentEventsQuery: z
     .object({ limit: z.int().min(1).max(1000).default(50), type: key.optional(), integrationId: key.optional() })
     .default({ limit: 50 }),

@@ -115,3 +115,32 @@ export interface StoredEvent {
   /** ISO 8601 timestamp. */
   readonly occurredAt: string;
 }
+
+/** What an API key may do: `read` (list and look), `execute` (run operations and tools), `admin` (manage integrations, keys and webhooks). */
+export const API_KEY_SCOPES = ['read', 'execute', 'admin'] as const;
+
+/** One of {@link API_KEY_SCOPES}. */
+export type ApiKeyScope = (typeof API_KEY_SCOPES)[number];
+
+/**
+ * An API key as the store keeps it: never the key itself, only the SHA-256
+ * of it. The id is public (it is part of the key, before the secret part).
+ */
+export interface ApiKeyRecord {
+  readonly id: string;
+  /** The workspace the key belongs to and sees. */
+  readonly workspaceId: string;
+  /** What the key is for, e.g. `ci` or `agent (Claude Desktop)`. */
+  readonly name: string;
+  readonly scopes: readonly ApiKeyScope[];
+  /** SHA-256 (hex) of the whole key. */
+  readonly secretHash: string;
+  /** ISO 8601 timestamp. */
+  readonly createdAt: string;
+  /** ISO 8601 timestamp after which the key is refused; `undefined`: never. */
+  readonly expiresAt: string | undefined;
+  /** ISO 8601 timestamp of the revocation; `undefined`: not revoked. */
+  readonly revokedAt: string | undefined;
+  /** ISO 8601 timestamp of the last accepted use, kept to the minute or so; `undefined`: never used. */
+  readonly lastUsedAt: string | undefined;
+}

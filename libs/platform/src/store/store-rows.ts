@@ -1,5 +1,7 @@
 import type { PlacementHint, PlacementHolder, PlacementRecord } from '@switchyard/core';
 import type {
+  ApiKeyRecord,
+  ApiKeyScope,
   DataRecord,
   DefinitionRecord,
   IntegrationRecord,
@@ -36,6 +38,8 @@ export interface StoreRowMappers {
   readonly toPlacement: (row: StoreRow) => PlacementRecord;
   /** For `placement_hints` rows. */
   readonly toPlacementHint: (row: StoreRow) => PlacementHint;
+  /** For `api_keys` rows: `scopes` is a JSON array; `expires_at`, `revoked_at` and `last_used_at` may be null. */
+  readonly toApiKey: (row: StoreRow) => ApiKeyRecord;
 }
 
 const text = (row: StoreRow, column: string): string => String(row[column]);
@@ -49,6 +53,8 @@ const integer = (row: StoreRow, column: string): number => Number(row[column]);
  */
 export function createStoreRowMappers(readers: StoreColumnReaders): StoreRowMappers {
   const { json, time } = readers;
+  const optionalTime = (row: StoreRow, column: string): string | undefined =>
+    row[column] === null || row[column] === undefined ? undefined : time(row, column);
   return {
     toIntegration: (row) => ({
       id: text(row, 'id'),
@@ -122,6 +128,17 @@ export function createStoreRowMappers(readers: StoreColumnReaders): StoreRowMapp
       action: text(row, 'action') as PlacementHint['action'],
       writeId: text(row, 'write_id'),
       createdAt: integer(row, 'created_at_ms'),
+    }),
+    toApiKey: (row) => ({
+      id: text(row, 'id'),
+      workspaceId: text(row, 'workspace_id'),
+      name: text(row, 'name'),
+      scopes: json(row, 'scopes') as unknown as ApiKeyScope[],
+      secretHash: text(row, 'secret_hash'),
+      createdAt: time(row, 'created_at'),
+      expiresAt: optionalTime(row, 'expires_at'),
+      revokedAt: optionalTime(row, 'revoked_at'),
+      lastUsedAt: optionalTime(row, 'last_used_at'),
     }),
   };
 }

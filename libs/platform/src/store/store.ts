@@ -1,5 +1,7 @@
 import type { PlacementStore } from '@switchyard/core';
 import type {
+  ApiKeyRecord,
+  ApiKeyScope,
   DataRecord,
   DefinitionRecord,
   IntegrationRecord,
@@ -238,6 +240,47 @@ export interface EventRepository {
   listRecent(query?: RecentEventsQuery): Promise<StoredEvent[]>;
 }
 
+/** What {@link ApiKeyRepository.create} takes (the caller made the key and hashed it). */
+export interface NewApiKey {
+  readonly id: string;
+  readonly workspaceId: string;
+  readonly name: string;
+  /** At least one; duplicates are dropped. */
+  readonly scopes: readonly ApiKeyScope[];
+  /** SHA-256 (hex, 64 characters) of the key. */
+  readonly secretHash: string;
+  /** Default: never expires. */
+  readonly expiresAt?: string | undefined;
+}
+
+/** The fields {@link ApiKeyRepository.update} can change; absent fields stay as they are, `null` clears. */
+export interface ApiKeyChanges {
+  readonly name?: string | undefined;
+  readonly scopes?: readonly ApiKeyScope[] | undefined;
+  readonly expiresAt?: string | null | undefined;
+  readonly revokedAt?: string | null | undefined;
+  readonly lastUsedAt?: string | undefined;
+}
+
+/** Narrows {@link ApiKeyRepository.list}; absent fields match everything. */
+export interface ApiKeyFilter {
+  readonly workspaceId?: string | undefined;
+}
+
+/** API keys, stored hashed. Hosts use them through `createApiKeys(store)`, which makes, checks and rotates keys. */
+export interface ApiKeyRepository {
+  /** Throws `conflict` when the id is taken. */
+  create(key: NewApiKey): Promise<ApiKeyRecord>;
+  /** Throws `not_found`. */
+  get(id: string): Promise<ApiKeyRecord>;
+  /** Oldest first (by `createdAt`, then id). */
+  list(filter?: ApiKeyFilter): Promise<ApiKeyRecord[]>;
+  /** Throws `not_found`. */
+  update(id: string, changes: ApiKeyChanges): Promise<ApiKeyRecord>;
+  /** Throws `not_found`. */
+  delete(id: string): Promise<void>;
+}
+
 /**
  * Everything Switchyard persists, grouped by concept. Every method validates
  * its input and fails with an `IntegrationError` of kind `validation`,
@@ -263,6 +306,8 @@ export interface Store {
    * reach it through `createStorePlacements(store)`, which caches records.
    */
   readonly placements: PlacementStore;
+  /** API keys, hashed (see `createApiKeys`). */
+  readonly apiKeys: ApiKeyRepository;
   /** Releases connections and file handles; the store is unusable afterwards. Safe to call twice. */
   close(): Promise<void>;
 }

@@ -1,0 +1,191 @@
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { IntegrationError } from '@switchyard/core';
+import type { Store } from '../store/store';
+import type { ApiKeyRecord, ApiKeyScope } from '../store/store-records';
+
+/** The prefix of every Switchyard API key, so secret scanners and people can tell one. */
+export const API_KEY_PREFIX = 'syk_';
+const ID_LENGTH = 16;
+const KEY_PATTERN = new RegExp(`^${API_KEY_PREFIX}([0-9a-f]{${ID_LENGTH}})_([A-Za-z0-9_-]{43})$`);
+/** Compared against when a key is malformed or unknown, so those answers take as long as a wrong secret. */
+const DECOY_HASH = createHash('sha256').update('switchyard decoy key').digest();
+
+/** What an accepted key is: its id, workspace, name and scopes (never the key). */
+export interface ApiKeyIdentity {
+  readonly id: string;
+  readonly workspaceId: string;
+  readonly name: string;
+  readonly scopes: readonly ApiKeyScope[];
+}
+
+/**
+ * The answer of {@link ApiKeys.verify}. `unknown` covers malformed keys,
+ * unknown ids and wrong secrets alike; `forbidden` means the key is good but
+ * lacks the scope asked for (HTTP 403 rather than 401).
+ */
+export type ApiKeyVerdict =
+  | { readonly ok: true; readonly identity: ApiKeyIdentity }
+  | { readonly ok: false; readonly reason: 'unknown' | 'expired' | 'revoked' }
+  | { readonly ok: false; readonly reason: 'forbidden'; readonly identity: ApiKeyIdentity };
+
+/** A key made by {@link ApiKeys.issue} or {@link ApiKeys.rotate}: `key` is shown this once and stored nowhere. */
+export interface IssuedApiKey {
+  readonly key: string;
+  readonly record: ApiKeyRecord;
+}
+
+/** What {@link ApiKeys.issue} takes. */
+export interface IssueApiKeyInput {
+  /** Default `'default'`. */
+  readonly workspaceId?: string | undefined;
+  readonly name: string;
+  readonly scopes: readonly ApiKeyScope[];
+  /** When the key stops working. Default: never. */
+  readonly expiresAt?: Date | undefined;
+}
+
+/** Options of {@link createApiKeys}. */
+export interface ApiKeysOptions {
+  /** How long an accepted key is trusted without reading the store again: the longest a revocation may take to bite. Default 5,000 ms; 0 reads every time. */
+  readonly cacheTtlMs?: number | undefined;
+  /** `lastUsedAt` is written at most this often per key. Default 60,000 ms. */
+  readonly lastUsedGranularityMs?: number | undefined;
+  /** The clock, in epoch ms. Default `Date.now`. */
+  readonly now?: (() => number) | undefined;
+}
+
+/** Makes, checks, rotates and revokes API keys kept hashed in a store. */
+export interface ApiKeys {
+  issue(input: IssueApiKeyInput): Promise<IssuedApiKey>;
+  /**
+   * Checks a presented key in constant time (SHA-256 of it against the
+   * stored hash with `timingSafeEqual`; malformed and unknown keys are
+   * compared against a decoy) and, with `scope`, that the key holds it.
+   * Scopes nest: `admin` holds `execute`, which holds `read`.
+   */
+  verify(key: string, scope?: ApiKeyScope): Promise<ApiKeyVerdict>;
+  /**
+   * A new key with the same workspace, name and scopes (and `expiresAt`, by
+   * default none); the old one keeps working for `graceMs` (default one day)
+   * and then expires, so clients can move over without downtime. Throws
+   * `not_found`, or `conflict` for a revoked key.
+   */
+  rotate(id: string, options?: { readonly graceMs?: number | undefined; readonly expiresAt?: Date | undefined }): Promise<IssuedApiKey>;
+  /** Stops a key at once (within `cacheTtlMs` in other processes). Throws `not_found`. */
+  revoke(id: string): Promise<ApiKeyRecord>;
+  /** The keys of one workspace, or all; never the keys themselves. */
+  list(workspaceId?: string): Promise<ApiKeyRecord[]>;
+}
+
+const sha256 = (text: string): Buffer => createHash('sha256').update(text, 'utf8').digest();
+const SCOPE_RANK: Readonly<Record<ApiKeyScope, number>> = { read: 0, execute: 1, admin: 2 };
+
+/** Whether `scopes` hold `scope`: `admin` holds every scope, `execute` holds `read`. */
+export function hasScope(scopes: readonly ApiKeyScope[], scope: ApiKeyScope): boolean {
+  return scopes.some((held) => SCOPE_RANK[held] >= SCOPE_RANK[scope]);
+}
+
+function identityOf(record: ApiKeyRecord): ApiKeyIdentity {
+  return { id: record.id, workspaceId: record.workspaceId, name: record.name, scopes: record.scopes };
+}
+
+/**
+ * API keys on a store's `apiKeys`: `syk_<16 hex id>_<43 base64url secret>`
+ * (256 random bits), kept as a SHA-256 hash. The HTTP server and the MCP
+ * HTTP endpoint check bearer keys with {@link ApiKeys.verify}.
+ *
+ * @example
+ * ```ts
+ * const keys = createApiKeys(store);
+ * const { key } = await keys.issue({ name: 'ci', scopes: ['execute'] });
+ * (await keys.verify(key, 'execute')).ok; // true
+ * ```
+ */
+export function createApiKeys(store: Pick<Store, 'apiKeys'>, options: ApiKeysOptions = {}): ApiKeys {
+  const now = options.now ?? Date.now;
+  const cacheTtlMs = options.cacheTtlMs ?? 5_000;
+  const granularityMs = options.lastUsedGranularityMs ?? 60_000;
+  const accepted = new Map<string, { readonly record: ApiKeyRecord; readonly until: number }>();
+  const lastUsedWrites = new Map<string, number>();
+
+  async function make(input: IssueApiKeyInput): Promise<IssuedApiKey> {
+    const id = randomBytes(ID_LENGTH / 2).toString('hex');
+    const key = `${API_KEY_PREFIX}${id}_${randomBytes(32).toString('base64url')}`;
+    const record = await store.apiKeys.create({
+      id,
+      workspaceId: input.workspaceId ?? 'default',
+      name: input.name,
+      scopes: input.scopes,
+      secretHash: sha256(key).toString('hex'),
+      expiresAt: input.expiresAt?.toISOString(),
+    });
+    return { key, record };
+  }
+
+  async function lookup(key: string): Promise<ApiKeyRecord | undefined> {
+    const digest = sha256(key);
+    const cached = accepted.get(digest.toString('hex'));
+    if (cached !== undefined && cached.until > now()) return cached.record;
+    const id = KEY_PATTERN.exec(key)?.[1];
+    const record = id === undefined ? undefined : await store.apiKeys.get(id).catch((error: unknown) => {
+      if (IntegrationError.isInstance(error) && error.kind === 'not_found') return undefined;
+      throw error;
+    });
+    const expected = record === undefined ? DECOY_HASH : Buffer.from(record.secretHash, 'hex');
+    const matches = expected.length === digest.length && timingSafeEqual(expected, digest);
+    if (!matches || record === undefined) return undefined;
+    if (cacheTtlMs > 0) {
+      if (accepted.size >= 1_000) accepted.delete(accepted.keys().next().value!);
+      accepted.set(digest.toString('hex'), { record, until: now() + cacheTtlMs });
+    }
+    return record;
+  }
+
+  function noteUse(record: ApiKeyRecord): void {
+    const at = now();
+    const last = lastUsedWrites.get(record.id) ?? (record.lastUsedAt === undefined ? 0 : Date.parse(record.lastUsedAt));
+    if (at - last < granularityMs) return;
+    lastUsedWrites.set(record.id, at);
+    // Best effort: a failed write of lastUsedAt must not fail the request it came with.
+    store.apiKeys.update(record.id, { lastUsedAt: new Date(at).toISOString() }).catch(() => undefined);
+  }
+
+  return {
+    issue: (input) => make(input),
+    async verify(key, scope) {
+      const record = await lookup(key);
+      if (record === undefined) return { ok: false, reason: 'unknown' };
+      if (record.revokedAt !== undefined) return { ok: false, reason: 'revoked' };
+      if (record.expiresAt !== undefined && Date.parse(record.expiresAt) <= now()) return { ok: false, reason: 'expired' };
+      const identity = identityOf(record);
+      if (scope !== undefined && !hasScope(record.scopes, scope)) return { ok: false, reason: 'forbidden', identity };
+      noteUse(record);
+      return { ok: true, identity };
+    },
+    async rotate(id, rotateOptions = {}) {
+      const old = await store.apiKeys.get(id);
+      if (old.revokedAt !== undefined) throw new IntegrationError({ kind: 'conflict', message: `API key "${id}" is revoked; issue a new one` });
+      const graceEnds = now() + (rotateOptions.graceMs ?? 86_400_000);
+      const oldExpiry = old.expiresAt === undefined ? Number.POSITIVE_INFINITY : Date.parse(old.expiresAt);
+      const issued = await make({
+        workspaceId: old.workspaceId,
+        name: old.name,
+        scopes: old.scopes,
+        expiresAt: rotateOptions.expiresAt,
+      });
+      if (graceEnds < oldExpiry) await store.apiKeys.update(id, { expiresAt: new Date(graceEnds).toISOString() });
+      forget(id);
+      return issued;
+    },
+    async revoke(id) {
+      const record = await store.apiKeys.update(id, { revokedAt: new Date(now()).toISOString() });
+      forget(id);
+      return record;
+    },
+    list: (workspaceId) => store.apiKeys.list(workspaceId === undefined ? {} : { workspaceId }),
+  };
+
+  function forget(id: string): void {
+    for (const [digest, entry] of accepted) if (entry.record.id === id) accepted.delete(digest);
+  }
+}
