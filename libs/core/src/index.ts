@@ -9,6 +9,7 @@ export {
   type ErrorKind,
   type IntegrationErrorOptions,
 } from './errors/integration-error';
+export { errorReport, validationFields, type ErrorReport } from './errors/error-report';
 export { REDACTED, redact, redactText, SecretSet, type SecretSetOptions, type RedactionSecrets } from './errors/redact';
 
 export {

@@ -1,9 +1,9 @@
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { CallToolRequestSchema, ListToolsRequestSchema, type CallToolResult, type Tool } from '@modelcontextprotocol/sdk/types.js';
-import { IntegrationError, type ExecuteOptions, type Hub, type ToolDefinition } from '@switchyard/core';
+import { errorReport, IntegrationError, type ExecuteOptions, type Hub, type ToolDefinition } from '@switchyard/core';
 import { callToolArguments, describeTool, META_TOOLS, searchTools } from './mcp-meta-tools';
-import { errorReport, errorResult, META_PREFIX, routingOptions, successResult, toMcpTool, type ToolErrorReport } from './mcp-tools';
+import { errorResult, META_PREFIX, routingOptions, successResult, toMcpTool, type ToolErrorReport } from './mcp-tools';
 import { VERSION } from './version';
 
 /** Options of {@link createMcpServer} (and of `startMcpHttpServer`, which passes them on). */

@@ -1,5 +1,5 @@
 import type { CallToolResult, Tool } from '@modelcontextprotocol/sdk/types.js';
-import { IntegrationError, type ExecuteOptions, type ToolDefinition } from '@switchyard/core';
+import { IntegrationError, type ErrorReport, type ExecuteOptions, type ToolDefinition } from '@switchyard/core';
 
 /** The `_meta` key prefix of Switchyard's per-call routing arguments and result details. */
 export const META_PREFIX = 'switchyard/';
@@ -42,44 +42,8 @@ export function successResult(tool: ToolDefinition, value: unknown, meta?: Recor
   };
 }
 
-/** What an error result says, as JSON: no causes, no details beyond the field list of a validation error. */
-export interface ToolErrorReport {
-  /** An {@link IntegrationError} kind, or `not_confirmed` when a destructive tool was refused for want of the user's confirmation. */
-  readonly kind: IntegrationError['kind'] | 'not_confirmed';
-  readonly message: string;
-  /** Whether the same call may succeed if made again. */
-  readonly isRetryable: boolean;
-  readonly retryAfterMs?: number;
-  /** Every provider attempt the router made, in order. */
-  readonly attempts: readonly { readonly provider: string; readonly attempt: number; readonly kind: string; readonly message: string }[];
-  /** The argument paths that failed validation, for `validation` errors. */
-  readonly fields?: readonly string[];
-}
-
-function validationFields(details: unknown): string[] | undefined {
-  const issues = isRecord(details) && Array.isArray(details.issues) ? details.issues : Array.isArray(details) ? details : undefined;
-  if (issues === undefined) return undefined;
-  const fields = issues
-    .map((issue: unknown) => (isRecord(issue) && Array.isArray(issue.path) ? issue.path.map(String).join('.') : undefined))
-    .filter((field): field is string => field !== undefined);
-  return fields.length === 0 ? undefined : fields;
-}
-
-/** The report of an error the hub threw (already redacted by the hub); anything else becomes a `provider` error without its text. */
-export function errorReport(error: unknown): ToolErrorReport {
-  if (!IntegrationError.isInstance(error)) {
-    return { kind: 'provider', message: 'The tool failed unexpectedly.', isRetryable: false, attempts: [] };
-  }
-  const fields = error.kind === 'validation' ? validationFields(error.details) : undefined;
-  return {
-    kind: error.kind,
-    message: error.message,
-    isRetryable: error.isRetryable,
-    ...(error.retryAfterMs === undefined ? {} : { retryAfterMs: error.retryAfterMs }),
-    attempts: error.attempts.map(({ provider, attempt, kind, message }) => ({ provider, attempt, kind, message })),
-    ...(fields === undefined ? {} : { fields }),
-  };
-}
+/** What an error result says, as JSON: core's {@link ErrorReport}, or `not_confirmed` when a destructive tool was refused for want of the user's confirmation. */
+export type ToolErrorReport = Omit<ErrorReport, 'kind'> & { readonly kind: ErrorReport['kind'] | 'not_confirmed' };
 
 /**
  * A failed call as a tool result (`isError: true`), never a protocol error.
