@@ -127,10 +127,13 @@ export function createApiKeys(store: Pick<Store, 'apiKeys'>, options: ApiKeysOpt
     const cached = accepted.get(digest.toString('hex'));
     if (cached !== undefined && cached.until > now()) return cached.record;
     const id = KEY_PATTERN.exec(key)?.[1];
-    const record = id === undefined ? undefined : await store.apiKeys.get(id).catch((error: unknown) => {
-      if (IntegrationError.isInstance(error) && error.kind === 'not_found') return undefined;
-      throw error;
-    });
+    const record =
+      id === undefined
+        ? undefined
+        : await store.apiKeys.get(id).catch((error: unknown) => {
+            if (IntegrationError.isInstance(error) && error.kind === 'not_found') return undefined;
+            throw error;
+          });
     const expected = record === undefined ? DECOY_HASH : Buffer.from(record.secretHash, 'hex');
     const matches = expected.length === digest.length && timingSafeEqual(expected, digest);
     if (!matches || record === undefined) return undefined;
@@ -164,7 +167,8 @@ export function createApiKeys(store: Pick<Store, 'apiKeys'>, options: ApiKeysOpt
     },
     async rotate(id, rotateOptions = {}) {
       const old = await store.apiKeys.get(id);
-      if (old.revokedAt !== undefined) throw new IntegrationError({ kind: 'conflict', message: `API key "${id}" is revoked; issue a new one` });
+      if (old.revokedAt !== undefined)
+        throw new IntegrationError({ kind: 'conflict', message: `API key "${id}" is revoked; issue a new one` });
       const graceEnds = now() + (rotateOptions.graceMs ?? 86_400_000);
       const oldExpiry = old.expiresAt === undefined ? Number.POSITIVE_INFINITY : Date.parse(old.expiresAt);
       const issued = await make({
