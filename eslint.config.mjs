@@ -11,7 +11,7 @@ import tseslint from 'typescript-eslint';
  * - platform: the store, vault, integrations and webhook receiver (`@switchyard/platform`), and the stores on it.
  * - testing: the contract and fault suites; they run stores and providers, so they see the platform.
  * - provider: core and the kit only; a provider never needs the platform to run.
- * - surface: what agents and services reach a hub through (`@switchyard/mcp`, later the server and the bus worker);
+ * - surface: what agents and services reach a hub through (`@switchyard/mcp`, `@switchyard/amqp`, `@switchyard/server`);
  *   libraries on core and the platform that a host composes.
  * - host: the CLI puts it all together; nothing imports a host.
  */
@@ -31,12 +31,23 @@ const depConstraints = [
 
 /**
  * Tests, and a package's `./testing` entry (its local peer, for its users' tests), may also use the test kit
- * and run providers against the platform (a store, the webhook receiver).
+ * and run providers against the platform (a store, the webhook receiver); a surface's tests run real providers
+ * behind it (the server's webhook ingress verifies GitHub- and Slack-signed deliveries).
  */
 const testDepConstraints = depConstraints.map((constraint) =>
   constraint.sourceTag === 'type:core' || constraint.sourceTag === 'type:tools'
     ? constraint
-    : { ...constraint, onlyDependOnLibsWithTags: [...new Set([...constraint.onlyDependOnLibsWithTags, 'type:platform', 'type:testing'])] },
+    : {
+        ...constraint,
+        onlyDependOnLibsWithTags: [
+          ...new Set([
+            ...constraint.onlyDependOnLibsWithTags,
+            'type:platform',
+            'type:testing',
+            ...(constraint.sourceTag === 'type:surface' ? ['type:provider'] : []),
+          ]),
+        ],
+      },
 );
 
 export default tseslint.config(
