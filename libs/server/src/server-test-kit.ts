@@ -3,7 +3,9 @@ import { createMemoryStorageProvider } from '@switchyard/core/testing';
 import { createGithub } from '@switchyard/github';
 import { createApiKeys, createMemoryStore, type Store } from '@switchyard/platform';
 import { createSlack } from '@switchyard/slack';
+import { afterAll, expect } from 'vitest';
 import { createServer, type ServerOptions, type SwitchyardServer } from './index';
+import { conformanceProblems, startPrismFront, VIA_PRISM, type PrismFront } from './server-prism';
 
 /** A credential the failing provider holds and leaks into its error messages, as careless SDKs do. */
 export const PLANTED_SECRET = 'sk_live_serverPlanted0123456789SECRET';
@@ -54,9 +56,26 @@ export interface TestServer {
       readonly body?: unknown;
       readonly headers?: Record<string, string>;
       readonly raw?: string | Buffer;
+      /** Straight to the server, never through Prism: for what Prism answers itself (malformed JSON) or changes (CORS headers). */
+      readonly direct?: boolean;
     },
   ) => Promise<{ readonly status: number; readonly headers: Headers; readonly body: unknown; readonly text: string }>;
   readonly close: () => Promise<void>;
+}
+
+/** With `SWITCHYARD_SERVER_VIA_PRISM=1`: one Prism proxy per test file, in front of whichever test server runs. */
+let prismFront: PrismFront | undefined;
+if (VIA_PRISM) {
+  afterAll(async () => {
+    const front = prismFront;
+    prismFront = undefined;
+    if (front === undefined) return;
+    const problems = conformanceProblems(front.exchanges);
+    const exchanges = front.exchanges.length;
+    await front.stop();
+    expect(exchanges, 'requests that went through Prism').toBeGreaterThan(0);
+    expect(problems, 'exchanges that break the OpenAPI document').toEqual([]);
+  });
 }
 
 export async function startTestServer(
@@ -87,6 +106,11 @@ export async function startTestServer(
     ...serverOptions,
   });
   const url = await server.listen();
+  if (VIA_PRISM) {
+    prismFront ??= await startPrismFront(server.openApi());
+    prismFront.retarget(url);
+  }
+  const front = prismFront;
   return {
     url,
     server,
@@ -102,7 +126,12 @@ export async function startTestServer(
         body = JSON.stringify(callOptions.body);
         headers['content-type'] ??= 'application/json';
       }
-      const response = await fetch(`${url}${path}`, { method, headers, ...(body === undefined ? {} : { body }) });
+      const via = callOptions.direct === true ? undefined : front;
+      const response = await (via?.fetch ?? fetch)(`${via?.url ?? url}${path}`, {
+        method,
+        headers,
+        ...(body === undefined ? {} : { body }),
+      });
       const text = await response.text();
       let parsed: unknown = text;
       try {

@@ -58,7 +58,9 @@ describe('POST /api/v1/execute', () => {
     expect(unknown.status).toBe(400);
     expect(unknown.body).toMatchObject({ kind: 'unsupported' });
 
+    // Direct: Prism refuses malformed JSON itself before the server sees it.
     const notJson = await call('POST', '/api/v1/execute', {
+      direct: true,
       key: keys.execute,
       raw: '{"capability":',
       headers: { 'content-type': 'application/json' },
@@ -119,17 +121,21 @@ describe('auth and limits', () => {
 
   it('sends no CORS headers unless the origin is configured', async () => {
     const closed = await start();
-    const denied = await closed.call('GET', '/healthz', { headers: { origin: 'https://evil.example' } });
+    // Direct: Prism adds CORS headers of its own.
+    const denied = await closed.call('GET', '/healthz', { headers: { origin: 'https://evil.example' }, direct: true });
     expect(denied.headers.get('access-control-allow-origin')).toBeNull();
     await closed.close();
     const open = await start({ corsOrigins: ['https://app.example'] });
     const preflight = await open.call('OPTIONS', '/api/v1/execute', {
+      direct: true,
       headers: { origin: 'https://app.example', 'access-control-request-method': 'POST' },
     });
     expect(preflight.status).toBe(204);
     expect(preflight.headers.get('access-control-allow-origin')).toBe('https://app.example');
     expect(
-      (await open.call('GET', '/healthz', { headers: { origin: 'https://evil.example' } })).headers.get('access-control-allow-origin'),
+      (await open.call('GET', '/healthz', { headers: { origin: 'https://evil.example' }, direct: true })).headers.get(
+        'access-control-allow-origin',
+      ),
     ).toBeNull();
   });
 });

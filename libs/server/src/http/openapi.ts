@@ -1,15 +1,46 @@
+import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { PROBLEM_CONTENT_TYPE, problemSchema } from './problem';
 import type { AnyRouteSpec } from './route';
 
 type JsonSchema = Record<string, unknown>;
 
-/** A zod schema as OpenAPI 3.1 wants it: JSON Schema 2020-12 without the `$schema` line. */
+/** Where the definitions of recursive schemas (`z.json()`) go: `components.schemas`, by a name made from their content. */
+const sharedDefinitions = new Map<string, JsonSchema>();
+
+function rewriteRefs(node: unknown, names: ReadonlyMap<string, string>): unknown {
+  if (Array.isArray(node)) return node.map((item) => rewriteRefs(item, names));
+  if (node === null || typeof node !== 'object') return node;
+  return Object.fromEntries(
+    Object.entries(node as JsonSchema).map(([key, value]) => [
+      key,
+      key === '$ref' && typeof value === 'string' && names.has(value) ? names.get(value) : rewriteRefs(value, names),
+    ]),
+  );
+}
+
+/**
+ * A zod schema as OpenAPI 3.1 wants it: JSON Schema 2020-12 without the
+ * `$schema` line, its local `$defs` (recursive schemas) moved to
+ * `components.schemas` so their `$ref`s resolve inside the document.
+ */
 export function jsonSchemaOf(schema: z.ZodType, io: 'input' | 'output'): JsonSchema {
   const converted = z.toJSONSchema(schema, { io, target: 'draft-2020-12', unrepresentable: 'any' }) as JsonSchema;
   delete converted.$schema;
   delete converted.id;
-  return converted;
+  const definitions = converted.$defs as Record<string, JsonSchema> | undefined;
+  if (definitions === undefined) return converted;
+  delete converted.$defs;
+  const names = new Map(
+    Object.entries(definitions).map(([local, definition]) => [
+      `#/$defs/${local}`,
+      `#/components/schemas/Schema${createHash('sha256').update(JSON.stringify(definition)).digest('hex').slice(0, 12)}`,
+    ]),
+  );
+  for (const [local, definition] of Object.entries(definitions)) {
+    sharedDefinitions.set(names.get(`#/$defs/${local}`)!.split('/').pop()!, rewriteRefs(definition, names) as JsonSchema);
+  }
+  return rewriteRefs(converted, names) as JsonSchema;
 }
 
 function parameters(schema: z.ZodType | undefined, location: 'path' | 'query'): JsonSchema[] {
@@ -42,7 +73,15 @@ function operation(spec: AnyRouteSpec): JsonSchema {
         ? { description: response.description }
         : {
             description: response.description,
-            content: { [response.contentType ?? 'application/json']: { schema: jsonSchemaOf(response.schema, 'output') } },
+            content: {
+              [response.contentType ?? 'application/json']: { schema: jsonSchemaOf(response.schema, 'output') },
+              ...Object.fromEntries(
+                (response.alternatives ?? []).map((alternative) => [
+                  alternative.contentType,
+                  { schema: jsonSchemaOf(alternative.schema, 'output') },
+                ]),
+              ),
+            },
           };
   }
   const takesInput = spec.params !== undefined || spec.query !== undefined || spec.body !== undefined || spec.rawBody === true;
@@ -112,7 +151,7 @@ export function openApiDocument(routes: readonly AnyRouteSpec[], info: { readonl
       securitySchemes: {
         bearer: { type: 'http', scheme: 'bearer', description: 'An API key from `switchyard keys create` (syk_...).' },
       },
-      schemas: { Problem: problem },
+      schemas: { Problem: problem, ...Object.fromEntries(sharedDefinitions) },
     },
   };
 }

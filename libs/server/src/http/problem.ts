@@ -51,7 +51,7 @@ export const problemSchema = z
       .optional()
       .describe('The input fields that failed validation'),
   })
-  .meta({ id: 'Problem' });
+  .meta({ description: 'RFC 9457 problem details with the error kind' });
 
 /**
  * The HTTP status of an error kind the hub threw. A provider refusing our

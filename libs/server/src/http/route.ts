@@ -38,6 +38,8 @@ export interface RouteResponseSpec {
   readonly schema?: z.ZodType | undefined;
   /** Default `application/json`. */
   readonly contentType?: string | undefined;
+  /** Other media types the same status may come as, e.g. a webhook challenge echoed as text. */
+  readonly alternatives?: readonly { readonly contentType: string; readonly schema: z.ZodType }[] | undefined;
 }
 
 type Parsed<Schema> = Schema extends z.ZodType ? z.output<Schema> : undefined;

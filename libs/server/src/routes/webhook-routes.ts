@@ -62,7 +62,12 @@ export function webhookRoutes(dependencies: {
       params: nameParams,
       rawBody: true,
       responses: {
-        200: { description: 'Accepted, or a duplicate the sender can stop retrying', schema: receiptSchema },
+        200: {
+          description:
+            "Accepted, or a duplicate the sender can stop retrying; a provider's challenge (Slack url_verification) is answered as the provider asks",
+          schema: receiptSchema,
+          alternatives: [{ contentType: 'text/plain', schema: z.string() }],
+        },
         401: { description: 'The signature did not verify' },
         404: { description: 'Unknown integration or provider, or webhooks not configured' },
       },
