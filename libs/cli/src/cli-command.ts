@@ -17,7 +17,9 @@ export interface CliFlags {
   readonly prefer: readonly string[];
   /** `mcp --http`: serve MCP over Streamable HTTP instead of stdio. Default false. */
   readonly http: boolean;
-  /** `mcp --port`: the HTTP port. Default any free one. */
+  /** `serve --host`: the interface to listen on. Default `127.0.0.1`. */
+  readonly host: string | undefined;
+  /** `mcp --port` (default any free one), `serve --port` (default 8080): the HTTP port. */
   readonly port: string | undefined;
   /** `mcp --token`: bearer tokens the HTTP server accepts. Default none. */
   readonly token: readonly string[];

@@ -7,6 +7,7 @@ import { healthCommand } from './commands/health-command';
 import { integrationsCommand } from './commands/integrations-command';
 import { keysCommand } from './commands/keys-command';
 import { mcpCommand } from './commands/mcp-command';
+import { serveCommand } from './commands/serve-command';
 import { providersCommand } from './commands/providers-command';
 import { quickstartCommand } from './commands/quickstart-command';
 import { workerCommand } from './commands/worker-command';
@@ -27,6 +28,8 @@ Usage:
   switchyard mcp --http [--port N] [--token T]... [...]    (MCP over Streamable HTTP on 127.0.0.1;
                                                               tokens also from SWITCHYARD_MCP_TOKENS, comma-separated)
       --meta: only search_tools, describe_tool and call_tool; --confirm-destructive: ask before destructive tools
+  switchyard serve [--port 8080] [--host 127.0.0.1] [--demo]  (the HTTP API and dashboard until SIGINT/SIGTERM;
+                                                              webhook secrets from SWITCHYARD_WEBHOOK_SECRET_<PROVIDER>)
   switchyard keys create --name N --scope read|execute|admin... [--workspace W] [--expires-in 30d] [--json]
   switchyard keys list [--workspace W] [--json]
   switchyard keys rotate <id> [--grace 1d] [--expires-in 30d] [--json]
@@ -47,6 +50,7 @@ const COMMANDS: Readonly<Record<string, Command>> = {
   call: callCommand,
   health: healthCommand,
   keys: keysCommand,
+  serve: serveCommand,
   mcp: mcpCommand,
   worker: workerCommand,
   quickstart: quickstartCommand,
@@ -75,6 +79,7 @@ function parseCommandLine(argv: readonly string[]) {
         prefer: { type: 'string', multiple: true },
         http: { type: 'boolean', default: false },
         port: { type: 'string' },
+        host: { type: 'string' },
         token: { type: 'string', multiple: true },
         meta: { type: 'boolean', default: false },
         'confirm-destructive': { type: 'boolean', default: false },
@@ -130,6 +135,7 @@ export async function runCli(argv: readonly string[], options: RunCliOptions = {
       prefer: values.prefer ?? [],
       http: values.http,
       port: values.port,
+      host: values.host,
       token: values.token ?? [],
       meta: values.meta,
       confirmDestructive: values['confirm-destructive'],

@@ -25,7 +25,7 @@ export interface PrismFront {
 /** Whether this run goes through Prism. */
 export const VIA_PRISM = process.env.SWITCHYARD_SERVER_VIA_PRISM === '1';
 
-async function startForwarder(): Promise<{ server: Server; url: string; retarget(url: string): void }> {
+async function startForwarder(): Promise<{ server: Server; url: string; retarget: (url: string) => void }> {
   let target: URL | undefined;
   const server = createServer((incoming, outgoing) => {
     if (target === undefined) {

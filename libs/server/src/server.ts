@@ -15,6 +15,8 @@ import { openApiDocument } from './http/openapi';
 import { problem, PROBLEM_CONTENT_TYPE, problemFromError, ProblemError, type Problem } from './http/problem';
 import { parseRequest, RouteResponse, type AnyRouteSpec } from './http/route';
 import { apiRoutes } from './routes/api-routes';
+import { dashboardRoutes } from './routes/dashboard-routes';
+import { eventRoutes } from './routes/event-routes';
 import { integrationRoutes } from './routes/integration-routes';
 import { opsRoutes } from './routes/ops-routes';
 import { webhookRoutes } from './routes/webhook-routes';
@@ -50,6 +52,8 @@ export interface ServerOptions {
   readonly defaultWorkspaceId?: string | undefined;
   /** Where unexpected errors are logged (never keys or bodies). Default: dropped. */
   readonly logger?: Logger | undefined;
+  /** How long `close()` waits for requests in flight before cutting their connections. Default 10,000 ms. */
+  readonly drainTimeoutMs?: number | undefined;
 }
 
 /** A server built by {@link createServer}: listen, close, or drive it in-process with `app.inject`. */
@@ -131,6 +135,8 @@ export function createServer(options: ServerOptions): SwitchyardServer {
     ...integrationRoutes({ integrations, store: platform.store }),
     ...webhookRoutes({ hub, store: platform.store, secret: platform.webhookSecret }),
     ...opsRoutes({ hub, store: platform.store, metrics, openApi: document }),
+    ...eventRoutes({ store: platform.store }),
+    ...dashboardRoutes(),
   );
 
   app.setErrorHandler((error: FastifyError, request, reply) => {
@@ -197,8 +203,16 @@ export function createServer(options: ServerOptions): SwitchyardServer {
       return `http://${host}:${address.port}`;
     },
     async close() {
-      await app.close();
-      metrics.close();
+      // Connections kept alive become idle as their last request is answered; close each then, not at keepAliveTimeout.
+      const sweep = setInterval(() => app.server.closeIdleConnections(), 50);
+      const drainDeadline = setTimeout(() => app.server.closeAllConnections(), options.drainTimeoutMs ?? 10_000);
+      try {
+        await app.close();
+      } finally {
+        clearInterval(sweep);
+        clearTimeout(drainDeadline);
+        metrics.close();
+      }
     },
   };
 }
