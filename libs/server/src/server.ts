@@ -151,21 +151,25 @@ export function createServer(options: ServerOptions): SwitchyardServer {
     sendProblem(reply, problem(404, 'not_found', `No route ${request.method} ${request.url.split('?')[0]}`, { isRetryable: false })),
   );
 
-  app.addHook('onRequest', async (request, reply) => {
-    const origin = request.headers.origin;
-    if (origin === undefined || !corsOrigins.has(origin)) return;
-    reply.header('access-control-allow-origin', origin).header('vary', 'Origin');
-    if (request.method === 'OPTIONS') {
-      await reply
-        .code(204)
-        .header('access-control-allow-methods', 'GET, POST, PUT, PATCH, DELETE')
-        .header('access-control-allow-headers', 'authorization, content-type, idempotency-key')
-        .header('access-control-max-age', '600')
-        .send();
-    }
-  });
-  app.addHook('onResponse', async (request, reply) => {
+  // CORS only when origins are configured: no hook, no headers, no cost otherwise.
+  if (corsOrigins.size > 0) {
+    app.addHook('onRequest', async (request, reply) => {
+      const origin = request.headers.origin;
+      if (origin === undefined || !corsOrigins.has(origin)) return;
+      reply.header('access-control-allow-origin', origin).header('vary', 'Origin');
+      if (request.method === 'OPTIONS') {
+        await reply
+          .code(204)
+          .header('access-control-allow-methods', 'GET, POST, PUT, PATCH, DELETE')
+          .header('access-control-allow-headers', 'authorization, content-type, idempotency-key')
+          .header('access-control-max-age', '600')
+          .send();
+      }
+    });
+  }
+  app.addHook('onResponse', (request, reply, done) => {
     metrics.recordHttp(request.method, request.routeOptions.url ?? 'unmatched', reply.statusCode, reply.elapsedTime / 1000);
+    done();
   });
 
   const register = (instance: FastifyInstance, spec: AnyRouteSpec) =>

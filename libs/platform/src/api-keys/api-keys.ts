@@ -1,4 +1,4 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, hash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { IntegrationError } from '@switchyard/core';
 import type { Store } from '../store/store';
 import type { ApiKeyRecord, ApiKeyScope } from '../store/store-records';
@@ -77,7 +77,8 @@ export interface ApiKeys {
   list(workspaceId?: string): Promise<ApiKeyRecord[]>;
 }
 
-const sha256 = (text: string): Buffer => createHash('sha256').update(text, 'utf8').digest();
+/** One-shot SHA-256 (`crypto.hash`, cheaper than a `Hash` object per request). */
+const sha256 = (text: string): Buffer => hash('sha256', text, 'buffer');
 const SCOPE_RANK: Readonly<Record<ApiKeyScope, number>> = { read: 0, execute: 1, admin: 2 };
 
 /** Whether `scopes` hold `scope`: `admin` holds every scope, `execute` holds `read`. */

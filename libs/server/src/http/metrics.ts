@@ -12,9 +12,9 @@ const labelText = (labels: Labels): string => {
 };
 
 class Counter {
+  /** By a cheap key of the label values (the label text is made once per series, not per request). */
   readonly values = new Map<string, { labels: Labels; value: number }>();
-  add(labels: Labels, amount = 1): void {
-    const key = labelText(labels);
+  add(labels: Labels, amount = 1, key = Object.values(labels).join('\u0000')): void {
     const entry = this.values.get(key);
     if (entry === undefined) this.values.set(key, { labels, value: amount });
     else entry.value += amount;
@@ -23,8 +23,7 @@ class Counter {
 
 class Histogram {
   readonly series = new Map<string, { labels: Labels; counts: number[]; sum: number; count: number }>();
-  observe(labels: Labels, seconds: number): void {
-    const key = labelText(labels);
+  observe(labels: Labels, seconds: number, key = Object.values(labels).join('\u0000')): void {
     let entry = this.series.get(key);
     if (entry === undefined) {
       entry = { labels, counts: BUCKETS_SECONDS.map(() => 0), sum: 0, count: 0 };
@@ -71,8 +70,9 @@ export class ServerMetrics {
 
   /** Records one HTTP request; `route` is the route pattern (`/api/v1/tools/:name`), never the URL. */
   recordHttp(method: string, route: string, status: number, seconds: number): void {
-    this.httpRequests.add({ method, route, status: String(status) });
-    this.httpDurations.observe({ method, route }, seconds);
+    const series = `${method}\u0000${route}`;
+    this.httpRequests.add({ method, route, status: String(status) }, 1, `${series}\u0000${status}`);
+    this.httpDurations.observe({ method, route }, seconds, series);
   }
 
   /** The Prometheus text exposition (version 0.0.4). */
