@@ -22,7 +22,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { createServer as createHttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { loadavg } from 'node:os';
-import { createHub, type ProviderV1 } from '@switchyard/core';
+import { createHub, silentLogger, type ProviderCallContext, type ProviderV1 } from '@switchyard/core';
 import { createMemoryStorageProvider } from '@switchyard/core/testing';
 import { createApiKeys, createMemoryStore } from '@switchyard/platform';
 import { createServer } from '@switchyard/server';
@@ -73,14 +73,17 @@ async function runChild(): Promise<void> {
   const serverUrl = await server.listen();
 
   const bare = Fastify({ logger: false });
-  const context = { attempt: 1, idempotencyKey: undefined, deadline: undefined, logger: { debug() {}, info() {}, warn() {}, error() {} } };
+  const callContext = (): ProviderCallContext => ({
+    signal: new AbortController().signal,
+    attempt: 1,
+    idempotencyKey: undefined,
+    deadline: undefined,
+    logger: silentLogger,
+    reportRateLimit: () => undefined,
+  });
   bare.post('/execute', async (request) => {
     const body = request.body as { input: unknown };
-    const value = await provider.execute({ capability: 'storage', operation: 'headObject', input: body.input }, {
-      ...context,
-      signal: new AbortController().signal,
-      reportRateLimit: () => undefined,
-    } as never);
+    const value = await provider.execute({ capability: 'storage', operation: 'headObject', input: body.input }, callContext());
     return { value, provider: 'loopback' };
   });
   await bare.listen({ port: 0, host: '127.0.0.1' });

@@ -11,7 +11,7 @@ import {
 } from './http-errors';
 import type { HttpResponseHeaders } from './http-headers';
 import { defaultPool } from './http-pool';
-import { assertPublicHost } from './http-private-network';
+import { assertPublicHost } from '@switchyard/core';
 import { responseSchemaError, type ResponseSchema } from './response-schema';
 import { VERSION } from './version';
 

@@ -1,4 +1,4 @@
-import type { RateLimitStatus } from '@switchyard/core';
+import { parseRetryAfter, type RateLimitStatus } from '@switchyard/core';
 
 /** Response headers as undici returns them. */
 export type HttpResponseHeaders = Readonly<Record<string, string | string[] | undefined>>;
@@ -25,13 +25,8 @@ function header(headers: HttpResponseHeaders, name: string): string | undefined 
  * ```
  */
 export function retryAfterMsFromHeaders(headers: HttpResponseHeaders, now: number = Date.now()): number | undefined {
-  const retryAfter = header(headers, 'retry-after')?.trim();
-  if (retryAfter !== undefined && retryAfter !== '') {
-    const seconds = Number(retryAfter);
-    if (Number.isFinite(seconds)) return Math.max(0, Math.ceil(seconds * 1000));
-    const date = Date.parse(retryAfter);
-    if (Number.isFinite(date)) return Math.max(0, date - now);
-  }
+  const retryAfter = parseRetryAfter(header(headers, 'retry-after'), now);
+  if (retryAfter !== undefined) return retryAfter;
   const resetAfter = Number(header(headers, 'x-ratelimit-reset-after') ?? Number.NaN);
   if (Number.isFinite(resetAfter)) return Math.max(0, Math.ceil(resetAfter * 1000));
   // A reset is when the window refills: a reason to wait only once it is used up. GitHub sends its primary

@@ -1,5 +1,5 @@
 import type { Dispatcher, Pool } from 'undici';
-import { publicOnlyLookup } from './http-private-network';
+import { publicOnlyLookup } from '@switchyard/core';
 import { undici, type UndiciModule } from './undici-loader';
 
 /** Default keep-alive pools, one per origin (and private-network setting), created on first use. */

@@ -27,7 +27,8 @@ export { parseResponse, responseSchemaError, type ResponseContext, type Response
 export { decodeCursor, encodeCursor, type CursorContext } from './cursor';
 export { type HttpTransportSettings } from './transport-settings';
 export { closeDefaultPools } from './http-pool';
-export { assertPublicHost, isPrivateAddress } from './http-private-network';
+// The SSRF guard lives in core (the platform's outbound webhooks use it too); re-exported for the providers that import it from here.
+export { assertPublicHost, isPrivateAddress } from '@switchyard/core';
 export { type AuthRequest, type AuthResult, type AuthStrategy, type SecretSource } from './auth/auth-strategy';
 export { apiKeyAuth, type ApiKeyAuthOptions } from './auth/api-key-auth';
 export { bearerAuth, type BearerAuthOptions } from './auth/bearer-auth';

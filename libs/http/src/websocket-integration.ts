@@ -10,7 +10,7 @@ import {
 import type { z } from 'zod';
 import { redactedExcerpt } from './error-excerpt';
 import { appendQuery } from './http-body';
-import { assertPublicHost } from './http-private-network';
+import { assertPublicHost } from '@switchyard/core';
 import { createIntegrationManifest, rejectRoutedCall, type IntegrationSettings } from './integration-manifest';
 
 /** One operation of a WebSocket API speaking JSON-RPC 2.0: a method name and zod schemas. */

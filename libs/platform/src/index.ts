@@ -36,6 +36,12 @@ export {
   type StoredEvent,
   type SyncCheckpoint,
   type UpsertOutcome,
+  WEBHOOK_ATTEMPT_OUTCOMES,
+  WEBHOOK_OUTBOX_STATUSES,
+  type WebhookAttemptOutcome,
+  type WebhookOutboxRecord,
+  type WebhookOutboxStatus,
+  type WebhookSubscriptionRecord,
 } from './store/store-records';
 export type {
   ApiKeyChanges,
@@ -67,7 +73,37 @@ export type {
   WebhookDelivery,
   WebhookDeliveryRepository,
 } from './store/store';
+export type {
+  NewWebhookOutboxEntry,
+  NewWebhookSubscription,
+  WebhookAttempt,
+  WebhookOutboxClaim,
+  WebhookOutboxQuery,
+  WebhookOutboxRepository,
+  WebhookSubscriptionChanges,
+  WebhookSubscriptionFilter,
+  WebhookSubscriptionRepository,
+} from './store/store-webhooks';
 export { createMemoryStore } from './store/memory-store';
+
+// outbound webhooks
+export {
+  createWebhookDispatcher,
+  type OutboundWebhookEvent,
+  type WebhookDispatcher,
+  type WebhookDispatcherOptions,
+  type WebhookDispatchReport,
+} from './webhooks/webhook-dispatcher';
+export {
+  classifyWebhookStatus,
+  DEFAULT_WEBHOOK_RETRY,
+  resolveWebhookRetry,
+  webhookBackoffMs,
+  type WebhookRetryOptions,
+  type WebhookRetryPolicy,
+} from './webhooks/webhook-retry';
+export { checkSubscriptionUrl, type SubscriptionUrlOptions } from './webhooks/webhook-url';
+export { createWebhookSecret, isWebhookSecret, WEBHOOK_SECRET_PREFIX } from './webhooks/webhook-secret';
 
 // API keys, hashed in the store
 export {

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { chromium, type BrowserContext } from 'playwright-core';
 import { afterEach, describe, expect, it } from 'vitest';
-import { PLANTED_SECRET, startTestServer, type TestServer } from './server-test-kit';
+import { PLANTED_SECRET, startTestServer, type TestServer } from './__fixtures__/server-test-kit';
 
 const CHROMIUM = '/usr/bin/chromium';
 const SCREENSHOT = join(fileURLToPath(new URL('../../../', import.meta.url)), 'tmp', 'artifacts', 'dashboard.png');

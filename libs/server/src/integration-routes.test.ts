@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from './server-test-kit';
+import { startTestServer, type TestServer } from './__fixtures__/server-test-kit';
 
 let running: TestServer | undefined;
 afterEach(async () => {

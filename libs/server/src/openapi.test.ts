@@ -1,6 +1,6 @@
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from './server-test-kit';
+import { startTestServer, type TestServer } from './__fixtures__/server-test-kit';
 
 let running: TestServer;
 beforeAll(async () => {

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { PLANTED_SECRET, startTestServer, type TestServer } from './server-test-kit';
+import { PLANTED_SECRET, startTestServer, type TestServer } from './__fixtures__/server-test-kit';
 
 let running: TestServer | undefined;
 

@@ -3,7 +3,7 @@ import examples from '@octokit/webhooks-examples';
 import { sign as octokitSign } from '@octokit/webhooks-methods';
 import { isValidSlackRequest } from '@slack/bolt';
 import { afterEach, describe, expect, it } from 'vitest';
-import { GITHUB_WEBHOOK_SECRET, SLACK_SIGNING_SECRET, startTestServer, type TestServer } from './server-test-kit';
+import { GITHUB_WEBHOOK_SECRET, SLACK_SIGNING_SECRET, startTestServer, type TestServer } from './__fixtures__/server-test-kit';
 
 let running: TestServer | undefined;
 afterEach(async () => {

@@ -118,6 +118,42 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX api_keys_workspace_created_index ON api_keys (workspace_id, created_at, id COLLATE "C");
   `,
+  // 4: outbound webhooks: subscriptions, and the outbox (queue and delivery log). event_types is a JSON array;
+  // sequence_number orders deliveries enqueued in the same microsecond.
+  `
+  CREATE TABLE webhook_subscriptions (
+    id text PRIMARY KEY,
+    workspace_id text NOT NULL,
+    url text NOT NULL,
+    event_types jsonb NOT NULL CHECK (jsonb_typeof(event_types) = 'array'),
+    description text NOT NULL,
+    enabled boolean NOT NULL,
+    secret text NOT NULL,
+    ${timestamps}
+  );
+  CREATE INDEX webhook_subscriptions_workspace_created_index ON webhook_subscriptions (workspace_id, created_at, id COLLATE "C");
+
+  CREATE TABLE webhook_outbox (
+    id text PRIMARY KEY,
+    subscription_id text NOT NULL REFERENCES webhook_subscriptions (id) ON DELETE CASCADE,
+    workspace_id text NOT NULL,
+    event_type text NOT NULL,
+    payload jsonb NOT NULL,
+    status text NOT NULL CHECK (status IN ('pending', 'delivering', 'delivered', 'failed')),
+    attempts integer NOT NULL CHECK (attempts >= 0),
+    next_attempt_at timestamptz NOT NULL,
+    lease_expires_at timestamptz,
+    last_attempt_at timestamptz,
+    last_status integer,
+    last_error text,
+    ${timestamps},
+    sequence_number bigint GENERATED ALWAYS AS IDENTITY
+  );
+  CREATE INDEX webhook_outbox_pending_index ON webhook_outbox (next_attempt_at) WHERE status = 'pending';
+  CREATE INDEX webhook_outbox_delivering_index ON webhook_outbox (lease_expires_at) WHERE status = 'delivering';
+  CREATE INDEX webhook_outbox_subscription_index ON webhook_outbox (subscription_id, created_at, sequence_number);
+  CREATE INDEX webhook_outbox_created_index ON webhook_outbox (created_at, sequence_number);
+  `,
 ];
 
 /** PostgreSQL identifiers a store schema may use: lowercase letters, digits and `_`, at most 63 characters. */

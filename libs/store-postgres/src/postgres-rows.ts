@@ -16,6 +16,8 @@ export const {
   toPlacement,
   toPlacementHint,
   toApiKey,
+  toWebhookSubscription,
+  toWebhookOutbox,
 } = createStoreRowMappers({
   json: (row, column) => row[column] as JsonObject,
   time: (row, column) => (row[column] as Date).toISOString(),

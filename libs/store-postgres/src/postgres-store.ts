@@ -15,6 +15,8 @@ import { createPostgresApiKeys } from './postgres-api-keys';
 import { createPool, createQueries } from './postgres-queries';
 import { migratePostgres, quoteSchema } from './postgres-migrations';
 import { createPostgresPlacements } from './postgres-placements';
+import { createPostgresWebhookOutbox } from './postgres-webhook-outbox';
+import { createPostgresWebhookSubscriptions } from './postgres-webhook-subscriptions';
 import { toCheckpoint, toCredential, toDataRecord, toDefinition, toEvent, toIntegration, toRegistryEntry, type Row } from './postgres-rows';
 
 /** Settings for {@link createPostgresStore}. */
@@ -419,6 +421,8 @@ export async function createPostgresStore(settings: PostgresStoreSettings = {}):
 
     placements: createPostgresPlacements(queries, table),
     apiKeys: createPostgresApiKeys(queries, table('api_keys')),
+    webhookSubscriptions: createPostgresWebhookSubscriptions(queries, table('webhook_subscriptions')),
+    webhookOutbox: createPostgresWebhookOutbox(queries, table),
 
     async close() {
       if (closed) return;

@@ -81,6 +81,28 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   ) STRICT;
   CREATE INDEX api_keys_workspace_created_index ON api_keys (workspace_id, created_at, id);
   `,
+  // 4: outbound webhooks: subscriptions, and the outbox (queue and delivery log). Times are ISO 8601 text in UTC;
+  // event_types is a JSON array. The outbox's rowid orders deliveries enqueued in the same millisecond.
+  `
+  CREATE TABLE webhook_subscriptions (
+    id TEXT PRIMARY KEY, workspace_id TEXT NOT NULL, url TEXT NOT NULL, event_types TEXT NOT NULL, description TEXT NOT NULL,
+    enabled INTEGER NOT NULL CHECK (enabled IN (0, 1)), secret TEXT NOT NULL, ${timestamps}
+  ) STRICT;
+  CREATE INDEX webhook_subscriptions_workspace_created_index ON webhook_subscriptions (workspace_id, created_at, id);
+
+  CREATE TABLE webhook_outbox (
+    id TEXT PRIMARY KEY,
+    subscription_id TEXT NOT NULL REFERENCES webhook_subscriptions (id) ON DELETE CASCADE,
+    workspace_id TEXT NOT NULL, event_type TEXT NOT NULL, payload TEXT NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('pending', 'delivering', 'delivered', 'failed')),
+    attempts INTEGER NOT NULL, next_attempt_at TEXT NOT NULL, lease_expires_at TEXT,
+    last_attempt_at TEXT, last_status INTEGER, last_error TEXT, ${timestamps}
+  ) STRICT;
+  CREATE INDEX webhook_outbox_pending_index ON webhook_outbox (next_attempt_at) WHERE status = 'pending';
+  CREATE INDEX webhook_outbox_delivering_index ON webhook_outbox (lease_expires_at) WHERE status = 'delivering';
+  CREATE INDEX webhook_outbox_subscription_index ON webhook_outbox (subscription_id, created_at);
+  CREATE INDEX webhook_outbox_created_index ON webhook_outbox (created_at);
+  `,
 ];
 
 /**

@@ -16,6 +16,8 @@ export const {
   toPlacement,
   toPlacementHint,
   toApiKey,
+  toWebhookSubscription,
+  toWebhookOutbox,
 } = createStoreRowMappers({
   json: (row, column) => JSON.parse(String(row[column])) as JsonObject,
   time: (row, column) => String(row[column]),

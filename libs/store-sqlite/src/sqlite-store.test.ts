@@ -27,7 +27,12 @@ describe('createSqliteStore', () => {
     await second.close();
     const database = new DatabaseSync(path);
     expect(database.prepare('PRAGMA journal_mode').get()).toEqual({ journal_mode: 'wal' });
-    expect(database.prepare('SELECT version FROM schema_migrations').all()).toEqual([{ version: 1 }, { version: 2 }, { version: 3 }]);
+    expect(database.prepare('SELECT version FROM schema_migrations').all()).toEqual([
+      { version: 1 },
+      { version: 2 },
+      { version: 3 },
+      { version: 4 },
+    ]);
     database.close();
   });
 
@@ -49,7 +54,7 @@ describe('createSqliteStore', () => {
     await first.close();
     const database = new DatabaseSync(path);
     database.exec(
-      'DROP TABLE placements; DROP TABLE placement_hints; DROP TABLE api_keys; DELETE FROM schema_migrations WHERE version >= 2',
+      'DROP TABLE placements; DROP TABLE placement_hints; DROP TABLE api_keys; DROP TABLE webhook_outbox; DROP TABLE webhook_subscriptions; DELETE FROM schema_migrations WHERE version >= 2',
     );
     database.close();
 
@@ -65,6 +70,7 @@ describe('createSqliteStore', () => {
       { version: 1 },
       { version: 2 },
       { version: 3 },
+      { version: 4 },
     ]);
     check.close();
   });
@@ -94,6 +100,7 @@ describe('createSqliteStore', () => {
       { version: 1 },
       { version: 2 },
       { version: 3 },
+      { version: 4 },
     ]);
     check.close();
   });

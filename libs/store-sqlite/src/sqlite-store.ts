@@ -17,6 +17,8 @@ import { createSqliteApiKeys } from './sqlite-api-keys';
 import { inTransaction, migrateSqlite } from './sqlite-migrations';
 import { loadSqlite } from './sqlite-module';
 import { createSqlitePlacements } from './sqlite-placements';
+import { createSqliteWebhookOutbox } from './sqlite-webhook-outbox';
+import { createSqliteWebhookSubscriptions } from './sqlite-webhook-subscriptions';
 import { toCheckpoint, toCredential, toDataRecord, toDefinition, toEvent, toIntegration, toRegistryEntry, type Row } from './sqlite-rows';
 
 /** Settings for {@link createSqliteStore}. */
@@ -426,6 +428,8 @@ export function createSqliteStore(settings: SqliteStoreSettings = {}): Store {
 
     placements: createSqlitePlacements(database),
     apiKeys: createSqliteApiKeys(database),
+    webhookSubscriptions: createSqliteWebhookSubscriptions(database),
+    webhookOutbox: createSqliteWebhookOutbox(database),
 
     close: () =>
       run(() => {

@@ -78,6 +78,10 @@ export { storeContractCases, testStore, type StoreCase, type TestStoreOptions } 
 export { findFreePort, startPeerProcess, type PeerProcess, type PeerProcessOptions } from './peer-process';
 export { listenOnLoopback, type LoopbackServer } from './loopback';
 
+// outbound webhook subscribers and the restart scenario every store runs
+export { startWebhookSubscriber, type ReceivedWebhook, type WebhookAnswer, type WebhookSubscriber } from './webhook-subscriber';
+export { expectWebhooksSurviveRestart, type WebhookRestartOptions } from './webhook-restart';
+
 // Prism: an official OpenAPI description as a mock or a validating proxy
 export { fetchDispatcher } from './fetch-dispatcher';
 export {

@@ -4,6 +4,7 @@ import { expectIntegrationError } from './capability-client';
 import { createIntegration, credentialStoreCases, SEALED } from './store-credential-cases';
 import { apiKeyStoreCases } from './store-api-key-cases';
 import { placementStoreCases } from './store-placement-cases';
+import { webhookStoreCases } from './store-webhook-cases';
 import { expectRecent } from './suite-helpers';
 
 /** Options for {@link testStore} and {@link storeContractCases}. */
@@ -314,6 +315,7 @@ export function storeContractCases(): StoreCase[] {
     },
     ...placementStoreCases(),
     ...apiKeyStoreCases(),
+    ...webhookStoreCases(),
   ];
 }
 

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createMemoryApiKeys } from './memory-api-keys';
+import { createMemoryWebhooks } from './memory-webhooks';
 import { createMemoryPlacements } from './memory-placements';
 import type { DefinitionRepository, Store } from './store';
 import {
@@ -322,6 +323,7 @@ export function createMemoryStore(): Store {
 
     placements: createMemoryPlacements(),
     apiKeys: createMemoryApiKeys(),
+    ...createMemoryWebhooks(),
 
     close: () => Promise.resolve(),
   };

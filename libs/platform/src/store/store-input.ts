@@ -1,7 +1,15 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { IntegrationError } from '@switchyard/core';
-import { API_KEY_SCOPES, INTEGRATION_STATUSES, type JsonObject, type JsonValue } from './store-records';
+import { createWebhookSecret, isWebhookSecret } from '../webhooks/webhook-secret';
+import {
+  API_KEY_SCOPES,
+  INTEGRATION_STATUSES,
+  WEBHOOK_ATTEMPT_OUTCOMES,
+  WEBHOOK_OUTBOX_STATUSES,
+  type JsonObject,
+  type JsonValue,
+} from './store-records';
 
 const key = z.string().min(1).max(255);
 const jsonObject = z.record(z.string(), z.json()) as unknown as z.ZodType<JsonObject>;
@@ -22,6 +30,17 @@ const scopes = z
   .array(z.enum(API_KEY_SCOPES))
   .min(1)
   .transform((values) => API_KEY_SCOPES.filter((scope) => values.includes(scope)));
+const webhookUrl = z
+  .string()
+  .max(2048)
+  .refine((value) => URL.canParse(value) && ['http:', 'https:'].includes(new URL(value).protocol), 'must be an http: or https: URL');
+const webhookEventTypes = z
+  .array(key)
+  .min(1)
+  .max(100)
+  .transform((values) => [...new Set(values)]);
+const webhookSecret = z.string().refine(isWebhookSecret, 'must be "whsec_" and the base64 of 24 to 64 bytes');
+const outboxLimit = z.int().min(1).max(1000);
 const placementKey = z.object({ capability: key, key: resourceKey });
 const placementHolder = z.object({ provider: key, version: z.string().max(1024).optional() });
 
@@ -91,6 +110,54 @@ export const storeSchemas = {
     lastUsedAt: isoTimestamp.optional(),
   }),
   apiKeyFilter: z.object({ workspaceId: key.optional() }).default({}),
+  newWebhookSubscription: z.object({
+    id: key.default(() => randomUUID()),
+    workspaceId: key,
+    url: webhookUrl,
+    eventTypes: webhookEventTypes,
+    description: z.string().max(1024).default(''),
+    enabled: z.boolean().default(true),
+    secret: webhookSecret.default(() => createWebhookSecret()),
+  }),
+  webhookSubscriptionChanges: z.object({
+    url: webhookUrl.optional(),
+    eventTypes: webhookEventTypes.optional(),
+    description: z.string().max(1024).optional(),
+    enabled: z.boolean().optional(),
+    secret: webhookSecret.optional(),
+  }),
+  webhookSubscriptionFilter: z.object({ workspaceId: key.optional() }).default({}),
+  newWebhookOutboxEntry: z.object({
+    id: key.default(() => randomUUID()),
+    subscriptionId: key,
+    workspaceId: key,
+    eventType: key,
+    payload: jsonObject,
+    nextAttemptAt: isoTimestamp.default(() => storeTimestamp()),
+  }),
+  webhookOutboxClaim: z.object({
+    now: isoTimestamp,
+    limit: outboxLimit,
+    leaseMs: z
+      .int()
+      .min(1)
+      .max(7 * 24 * 3_600_000),
+  }),
+  webhookAttempt: z
+    .object({
+      outcome: z.enum(WEBHOOK_ATTEMPT_OUTCOMES),
+      responseStatus: z.int().min(100).max(599).optional(),
+      error: z.string().max(4096).optional(),
+      nextAttemptAt: isoTimestamp.optional(),
+      attemptedAt: isoTimestamp,
+    })
+    .refine((attempt) => attempt.outcome !== 'retry' || attempt.nextAttemptAt !== undefined, {
+      message: 'a retry needs nextAttemptAt',
+      path: ['nextAttemptAt'],
+    }),
+  webhookOutboxQuery: z
+    .object({ subscriptionId: key.optional(), status: z.enum(WEBHOOK_OUTBOX_STATUSES).optional(), limit: outboxLimit.default(50) })
+    .default({ limit: 50 }),
   recentEventsQuery: z
     .object({ limit: z.int().min(1).max(1000).default(50), type: key.optional(), integrationId: key.optional() })
     .default({ limit: 50 }),

@@ -144,3 +144,79 @@ export interface ApiKeyRecord {
   /** ISO 8601 timestamp of the last accepted use, kept to the minute or so; `undefined`: never used. */
   readonly lastUsedAt: string | undefined;
 }
+
+/**
+ * An outbound webhook subscription: where a workspace's events are POSTed,
+ * signed the Standard Webhooks way with `secret`.
+ */
+export interface WebhookSubscriptionRecord {
+  readonly id: string;
+  /** The workspace whose events it receives. */
+  readonly workspaceId: string;
+  /** The endpoint, `http:` or `https:`. */
+  readonly url: string;
+  /** The event types it receives, at least one, without duplicates; `*` receives every type. */
+  readonly eventTypes: readonly string[];
+  /** Free text for people; `''` when none. */
+  readonly description: string;
+  /** A disabled subscription receives nothing new, and its queued deliveries fail. */
+  readonly enabled: boolean;
+  /**
+   * The Standard Webhooks signing secret: `whsec_` and the base64 of 24–64
+   * random bytes. Secret: hosts must not show it after creation, log it or
+   * put it in events.
+   */
+  readonly secret: string;
+  /** ISO 8601 timestamp. */
+  readonly createdAt: string;
+  /** ISO 8601 timestamp. */
+  readonly updatedAt: string;
+}
+
+/**
+ * Where an outbound delivery is: `pending` (waiting for `nextAttemptAt`),
+ * `delivering` (claimed by a dispatcher until its lease expires),
+ * `delivered` (a 2xx answer) or `failed` (given up).
+ */
+export const WEBHOOK_OUTBOX_STATUSES = ['pending', 'delivering', 'delivered', 'failed'] as const;
+
+/** One of {@link WEBHOOK_OUTBOX_STATUSES}. */
+export type WebhookOutboxStatus = (typeof WEBHOOK_OUTBOX_STATUSES)[number];
+
+/** How an attempt at an outbound delivery ended (see `WebhookOutboxRepository.recordAttempt`). */
+export const WEBHOOK_ATTEMPT_OUTCOMES = ['delivered', 'retry', 'failed'] as const;
+
+/** One of {@link WEBHOOK_ATTEMPT_OUTCOMES}. */
+export type WebhookAttemptOutcome = (typeof WEBHOOK_ATTEMPT_OUTCOMES)[number];
+
+/**
+ * One outbound webhook delivery: an entry of the durable queue and, once
+ * attempted, of the delivery log. Never holds the subscription's secret.
+ */
+export interface WebhookOutboxRecord {
+  /** The Standard Webhooks message id (`webhook-id`), the same on every attempt. */
+  readonly id: string;
+  readonly subscriptionId: string;
+  readonly workspaceId: string;
+  /** The event type, e.g. `integration.created`. */
+  readonly eventType: string;
+  /** The event's data (the `data` of the body sent). */
+  readonly payload: JsonObject;
+  readonly status: WebhookOutboxStatus;
+  /** Attempts recorded so far. */
+  readonly attempts: number;
+  /** ISO 8601 timestamp: when a `pending` delivery is due. */
+  readonly nextAttemptAt: string;
+  /** ISO 8601 timestamp until which a `delivering` delivery is claimed; `undefined` when not claimed. */
+  readonly leaseExpiresAt: string | undefined;
+  /** ISO 8601 timestamp of the last recorded attempt; `undefined` before the first. */
+  readonly lastAttemptAt: string | undefined;
+  /** The HTTP status of the last attempt; `undefined` when it got no answer (or before the first). */
+  readonly lastStatus: number | undefined;
+  /** Why the last attempt did not deliver, with no secrets in it; `undefined` when it did (or before the first). */
+  readonly lastError: string | undefined;
+  /** ISO 8601 timestamp of the enqueue; the body's `timestamp`. */
+  readonly createdAt: string;
+  /** ISO 8601 timestamp of the last change. */
+  readonly updatedAt: string;
+}

@@ -11,6 +11,9 @@ import type {
   SealedCredential,
   StoredEvent,
   SyncCheckpoint,
+  WebhookOutboxRecord,
+  WebhookOutboxStatus,
+  WebhookSubscriptionRecord,
 } from './store-records';
 
 /** A database row as a driver returns it: column name to value. */
@@ -40,6 +43,10 @@ export interface StoreRowMappers {
   readonly toPlacementHint: (row: StoreRow) => PlacementHint;
   /** For `api_keys` rows: `scopes` is a JSON array; `expires_at`, `revoked_at` and `last_used_at` may be null. */
   readonly toApiKey: (row: StoreRow) => ApiKeyRecord;
+  /** For `webhook_subscriptions` rows: `event_types` is a JSON array, `enabled` a boolean (or 0/1). */
+  readonly toWebhookSubscription: (row: StoreRow) => WebhookSubscriptionRecord;
+  /** For `webhook_outbox` rows: `lease_expires_at`, `last_attempt_at`, `last_status` and `last_error` may be null. */
+  readonly toWebhookOutbox: (row: StoreRow) => WebhookOutboxRecord;
 }
 
 const text = (row: StoreRow, column: string): string => String(row[column]);
@@ -139,6 +146,33 @@ export function createStoreRowMappers(readers: StoreColumnReaders): StoreRowMapp
       expiresAt: optionalTime(row, 'expires_at'),
       revokedAt: optionalTime(row, 'revoked_at'),
       lastUsedAt: optionalTime(row, 'last_used_at'),
+    }),
+    toWebhookSubscription: (row) => ({
+      id: text(row, 'id'),
+      workspaceId: text(row, 'workspace_id'),
+      url: text(row, 'url'),
+      eventTypes: json(row, 'event_types') as unknown as string[],
+      description: text(row, 'description'),
+      enabled: Boolean(row['enabled']),
+      secret: text(row, 'secret'),
+      createdAt: time(row, 'created_at'),
+      updatedAt: time(row, 'updated_at'),
+    }),
+    toWebhookOutbox: (row) => ({
+      id: text(row, 'id'),
+      subscriptionId: text(row, 'subscription_id'),
+      workspaceId: text(row, 'workspace_id'),
+      eventType: text(row, 'event_type'),
+      payload: json(row, 'payload'),
+      status: text(row, 'status') as WebhookOutboxStatus,
+      attempts: integer(row, 'attempts'),
+      nextAttemptAt: time(row, 'next_attempt_at'),
+      leaseExpiresAt: optionalTime(row, 'lease_expires_at'),
+      lastAttemptAt: optionalTime(row, 'last_attempt_at'),
+      lastStatus: row['last_status'] === null || row['last_status'] === undefined ? undefined : integer(row, 'last_status'),
+      lastError: row['last_error'] === null || row['last_error'] === undefined ? undefined : text(row, 'last_error'),
+      createdAt: time(row, 'created_at'),
+      updatedAt: time(row, 'updated_at'),
     }),
   };
 }

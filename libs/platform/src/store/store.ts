@@ -13,6 +13,7 @@ import type {
   SyncCheckpoint,
   UpsertOutcome,
 } from './store-records';
+import type { WebhookOutboxRepository, WebhookSubscriptionRepository } from './store-webhooks';
 
 /** What {@link IntegrationRepository.create} takes. */
 export interface NewIntegration {
@@ -308,6 +309,10 @@ export interface Store {
   readonly placements: PlacementStore;
   /** API keys, hashed (see `createApiKeys`). */
   readonly apiKeys: ApiKeyRepository;
+  /** Outbound webhook subscriptions, with their signing secrets (see `createWebhookDispatcher`). */
+  readonly webhookSubscriptions: WebhookSubscriptionRepository;
+  /** The outbound webhook queue and delivery log (see `createWebhookDispatcher`). */
+  readonly webhookOutbox: WebhookOutboxRepository;
   /** Releases connections and file handles; the store is unusable afterwards. Safe to call twice. */
   close(): Promise<void>;
 }

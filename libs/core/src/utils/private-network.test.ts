@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { assertPublicHost, publicOnlyLookup } from './http-private-network';
+import { assertPublicHost, publicOnlyLookup } from './private-network';
 
 describe('the private-network guard', () => {
   it('refuses hostnames and literals that resolve to loopback', async () => {

@@ -1,6 +1,6 @@
 import { lookup } from 'node:dns';
 import { BlockList, isIP, type LookupFunction } from 'node:net';
-import { IntegrationError } from '@switchyard/core';
+import { IntegrationError } from '../errors/integration-error';
 
 /** Loopback, private, link-local, shared, reserved and multicast ranges: what an SSRF guard refuses. */
 const privateRanges = new BlockList();

@@ -4,7 +4,7 @@ import { createGithub } from '@switchyard/github';
 import { createApiKeys, createMemoryStore, type Store } from '@switchyard/platform';
 import { createSlack } from '@switchyard/slack';
 import { afterAll, expect } from 'vitest';
-import { createServer, type ServerOptions, type SwitchyardServer } from './index';
+import { createServer, type ServerOptions, type SwitchyardServer } from '../index';
 import { conformanceProblems, startPrismFront, VIA_PRISM, type PrismFront } from './server-prism';
 
 /** A credential the failing provider holds and leaks into its error messages, as careless SDKs do. */
