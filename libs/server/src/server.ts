@@ -3,9 +3,12 @@ import { IntegrationError, silentLogger, type Hub, type Logger } from '@switchya
 import {
   createApiKeys,
   createIntegrationsService,
+  createWebhookDispatcher,
   type ApiKeys,
   type IntegrationsService,
   type Store,
+  type WebhookDispatcher,
+  type WebhookRetryOptions,
   type WebhookSecretLookup,
 } from '@switchyard/platform';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
@@ -14,11 +17,13 @@ import { ServerMetrics } from './http/metrics';
 import { openApiDocument } from './http/openapi';
 import { problem, PROBLEM_CONTENT_TYPE, problemFromError, ProblemError, type Problem } from './http/problem';
 import { parseRequest, RouteResponse, type AnyRouteSpec } from './http/route';
+import { createServerEvents } from './http/server-events';
 import { apiRoutes } from './routes/api-routes';
 import { dashboardRoutes } from './routes/dashboard-routes';
 import { eventRoutes } from './routes/event-routes';
 import { integrationRoutes } from './routes/integration-routes';
 import { opsRoutes } from './routes/ops-routes';
+import { subscriptionRoutes } from './routes/subscription-routes';
 import { webhookRoutes } from './routes/webhook-routes';
 import { VERSION } from './version';
 
@@ -54,6 +59,25 @@ export interface ServerOptions {
   readonly logger?: Logger | undefined;
   /** How long `close()` waits for requests in flight before cutting their connections. Default 10,000 ms. */
   readonly drainTimeoutMs?: number | undefined;
+  /**
+   * Outbound webhooks: subscriptions at `/api/v1/webhooks`, deliveries from
+   * the store's outbox by a dispatcher this server runs while it listens
+   * (`createWebhookDispatcher` of `@switchyard/platform`). `allowPrivateNetwork`
+   * lets subscribers sit on loopback or private addresses (default false: the
+   * SSRF guard refuses them). `dispatcher: false` runs none here (another
+   * process delivers).
+   */
+  readonly outboundWebhooks?:
+    | {
+        readonly allowPrivateNetwork?: boolean;
+        readonly retry?: WebhookRetryOptions;
+        /** One attempt's time limit; default 10 s. */
+        readonly timeoutMs?: number;
+        /** How long a claimed delivery is left to its process before another may take it (after a crash); default `timeoutMs` + 30 s. */
+        readonly leaseMs?: number;
+        readonly dispatcher?: false;
+      }
+    | undefined;
 }
 
 /** A server built by {@link createServer}: listen, close, or drive it in-process with `app.inject`. */
@@ -121,6 +145,19 @@ export function createServer(options: ServerOptions): SwitchyardServer {
   const defaultWorkspaceId = options.defaultWorkspaceId ?? 'default';
   const corsOrigins = new Set(options.corsOrigins ?? []);
   const metrics = new ServerMetrics(hub);
+  const allowPrivateNetwork = options.outboundWebhooks?.allowPrivateNetwork ?? false;
+  const dispatcher: WebhookDispatcher | undefined =
+    options.outboundWebhooks?.dispatcher === false
+      ? undefined
+      : createWebhookDispatcher({
+          store: platform.store,
+          allowPrivateNetwork,
+          retry: options.outboundWebhooks?.retry,
+          timeoutMs: options.outboundWebhooks?.timeoutMs,
+          leaseMs: options.outboundWebhooks?.leaseMs,
+          logger,
+        });
+  const events = createServerEvents(platform.store, dispatcher);
   const app = Fastify({
     bodyLimit: options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT,
     return503OnClosing: true,
@@ -132,8 +169,9 @@ export function createServer(options: ServerOptions): SwitchyardServer {
   const document = () => openApiDocument(routes, { title: 'Switchyard API', version: VERSION });
   routes.push(
     ...apiRoutes(hub),
-    ...integrationRoutes({ integrations, store: platform.store }),
-    ...webhookRoutes({ hub, store: platform.store, secret: platform.webhookSecret }),
+    ...integrationRoutes({ integrations, events }),
+    ...webhookRoutes({ hub, store: platform.store, secret: platform.webhookSecret, events }),
+    ...subscriptionRoutes({ store: platform.store, events, allowPrivateNetwork }),
     ...opsRoutes({ hub, store: platform.store, metrics, openApi: document }),
     ...eventRoutes({ store: platform.store }),
     ...dashboardRoutes(),
@@ -202,6 +240,7 @@ export function createServer(options: ServerOptions): SwitchyardServer {
     openApi: document,
     async listen(listenOptions = {}) {
       await app.listen({ port: listenOptions.port ?? 0, host: listenOptions.host ?? '127.0.0.1' });
+      dispatcher?.start();
       const address = app.server.address() as AddressInfo;
       const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
       return `http://${host}:${address.port}`;
@@ -216,6 +255,8 @@ export function createServer(options: ServerOptions): SwitchyardServer {
         clearInterval(sweep);
         clearTimeout(drainDeadline);
         metrics.close();
+        // Attempts in flight finish; what is still queued stays in the store for the next start.
+        await dispatcher?.stop();
       }
     },
   };

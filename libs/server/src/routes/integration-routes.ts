@@ -1,4 +1,5 @@
-import { INTEGRATION_STATUSES, METRICS_TIMEFRAMES_MS, type IntegrationsService, type Store } from '@switchyard/platform';
+import { INTEGRATION_STATUSES, METRICS_TIMEFRAMES_MS, type IntegrationsService } from '@switchyard/platform';
+import type { ServerEvents } from '../http/server-events';
 import { z } from 'zod';
 import { defineRoute, respond, type AnyRouteSpec, type RouteContext } from '../http/route';
 
@@ -29,30 +30,19 @@ const listQuery = z.object({
 });
 const anyObject = z.record(z.string(), z.unknown());
 
-/** Appends an admin action to the audit log (the store's events, type `audit.<action>`); never holds settings or keys. */
-export async function audit(store: Pick<Store, 'events'>, context: RouteContext, action: string, integrationId?: string): Promise<void> {
-  await store.events.append({
-    type: `audit.${action}`,
-    ...(integrationId === undefined ? {} : { integrationId }),
-    payload: {
-      keyId: context.key?.id ?? null,
-      keyName: context.key?.name ?? null,
-      workspaceId: context.workspaceId,
-      route: context.request.routeOptions.url ?? '',
-    },
-  });
-}
-
 /** Integration management: the v1 resource routes and the seeds' register/list/health/test forms. */
-export function integrationRoutes(dependencies: { readonly integrations: IntegrationsService; readonly store: Store }): AnyRouteSpec[] {
-  const { integrations, store } = dependencies;
+export function integrationRoutes(dependencies: {
+  readonly integrations: IntegrationsService;
+  readonly events: ServerEvents;
+}): AnyRouteSpec[] {
+  const { integrations, events } = dependencies;
   const create = async (body: z.output<typeof createBody>, context: RouteContext) => {
     const created = await integrations.createIntegration({
       providerId: body.providerId,
       name: body.name,
       ...(body.settings === undefined ? {} : { settings: body.settings }),
     });
-    await audit(store, context, 'integration.created', created.id);
+    await events.audit(context, 'integration.created', created.id);
     // A failed connection test leaves the integration in `error`; creation itself succeeded.
     const record = body.connect ? await integrations.connect(created.id).catch(() => integrations.getIntegrationById(created.id)) : created;
     return respond(201, record, { location: `/api/v1/integrations/${encodeURIComponent(record.id)}` });
@@ -110,7 +100,7 @@ export function integrationRoutes(dependencies: { readonly integrations: Integra
           ...(body.name === undefined ? {} : { name: body.name }),
           ...(body.settings === undefined ? {} : { settings: body.settings }),
         });
-        await audit(store, context, 'integration.updated', params.id);
+        await events.audit(context, 'integration.updated', params.id);
         return updated;
       },
     }),
@@ -125,7 +115,7 @@ export function integrationRoutes(dependencies: { readonly integrations: Integra
       responses: { 204: { description: 'Deleted' } },
       async handle({ params }, context) {
         await integrations.deleteIntegration(params.id);
-        await audit(store, context, 'integration.deleted', params.id);
+        await events.audit(context, 'integration.deleted', params.id);
         return respond(204);
       },
     }),
@@ -141,7 +131,7 @@ export function integrationRoutes(dependencies: { readonly integrations: Integra
         responses: integrationResponse,
         async handle({ params }, context) {
           const record = action === 'connect' ? await integrations.connect(params.id) : await integrations.disconnect(params.id);
-          await audit(store, context, `integration.${action}ed`, params.id);
+          await events.audit(context, `integration.${action}ed`, params.id);
           return record;
         },
       }),

@@ -3,7 +3,7 @@ import { createWebhookReceiver, type JsonObject, type Store, type WebhookSecretL
 import { z } from 'zod';
 import { problem, problemFromError, ProblemError } from '../http/problem';
 import { defineRoute, respond, type AnyRouteSpec } from '../http/route';
-import { audit } from './integration-routes';
+import type { ServerEvents } from '../http/server-events';
 
 const nameParams = z.object({
   name: z
@@ -32,8 +32,9 @@ export function webhookRoutes(dependencies: {
   readonly hub: Hub;
   readonly store: Store;
   readonly secret: WebhookSecretLookup | undefined;
+  readonly events: ServerEvents;
 }): AnyRouteSpec[] {
-  const { hub, store, secret } = dependencies;
+  const { hub, store, secret, events } = dependencies;
   const receiver = secret === undefined ? undefined : createWebhookReceiver({ hub, store, secret });
 
   /** Whose delivery this is: an integration (and its provider), or a provider by id. */
@@ -90,7 +91,17 @@ export function webhookRoutes(dependencies: {
             await store.events.append({ type: 'webhook.duplicate', integrationId, payload: { provider, deliveryId: receipt.deliveryId } });
             return { status: 'duplicate' as const, deliveryId: receipt.deliveryId };
           }
-          await store.events.append({ type: 'webhook.received', integrationId, payload: receipt.event as unknown as JsonObject });
+          const logged = await store.events.append({
+            type: 'webhook.received',
+            integrationId,
+            payload: receipt.event as unknown as JsonObject,
+          });
+          await events.publish(
+            context.workspaceId,
+            'webhook.received',
+            { integrationId: integrationId ?? null, event: logged.payload },
+            `event-${logged.id}`,
+          );
           if (receipt.reply !== undefined) return respond(receipt.reply.status, receipt.reply.body, receipt.reply.headers ?? {});
           return { status: 'accepted' as const, deliveryId: receipt.event.deliveryId, type: receipt.event.type };
         } catch (error) {
@@ -117,8 +128,8 @@ export function webhookRoutes(dependencies: {
       responses: { 200: { description: 'Newest first', schema: z.object({ deliveries: z.array(z.record(z.string(), z.unknown())) }) } },
       async handle({ params, query }) {
         const { provider, integrationId } = await resolve(params.name);
-        const events = await store.events.listRecent({ limit: 1000, ...(integrationId === undefined ? {} : { integrationId }) });
-        const deliveries = events.filter(
+        const recent = await store.events.listRecent({ limit: 1000, ...(integrationId === undefined ? {} : { integrationId }) });
+        const deliveries = recent.filter(
           (event) =>
             WEBHOOK_EVENT_TYPES.includes(event.type) &&
             (integrationId !== undefined || (event.payload as { provider?: unknown }).provider === provider),
@@ -148,7 +159,7 @@ export function webhookRoutes(dependencies: {
             receivedAt: new Date().toISOString(),
           },
         });
-        await audit(store, context, 'webhook.tested', integrationId);
+        await events.audit(context, 'webhook.tested', integrationId);
         return respond(201, event);
       },
     }),
