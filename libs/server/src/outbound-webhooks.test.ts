@@ -96,7 +96,7 @@ describe('outbound webhooks through the server', () => {
       });
       const line = await new Promise<string>((resolve, reject) => {
         const timer = setTimeout(() => reject(new Error('the server child printed no URL')), 30_000);
-        createInterface({ input: child.stdout! }).once('line', (text) => {
+        createInterface({ input: child.stdout }).once('line', (text) => {
           clearTimeout(timer);
           resolve(text);
         });
