@@ -74,6 +74,7 @@ export interface PolicyHub {
 /**
  * A hub over moto, Azurite and the GCS emulator: Azure first (weight 30), then
  * S3 (20), then GCS (10), by priority alone; breakers cool down after 1 s;
+ * attempts may take a minute (moto answers slowly on a loaded machine);
  * repairs run only when a test asks.
  */
 export function createPolicyHub(peers: Peers, policies?: Readonly<Record<string, DataPolicy>>): PolicyHub {
@@ -93,6 +94,9 @@ export function createPolicyHub(peers: Peers, policies?: Readonly<Record<string,
       weights: { latency: 0, load: 0 },
       providers: { azure: { weight: 30 }, aws: { weight: 20 }, gcp: { weight: 10 } },
       breaker: { cooldownMs: 1000 },
+      // A dead peer refuses connections at once; only a slow, busy machine reaches these. Generous, so load never fails a put.
+      attemptTimeoutMs: 60_000,
+      requestTimeoutMs: 180_000,
       repair: { automatic: false },
       ...(policies === undefined ? {} : { policies }),
     },

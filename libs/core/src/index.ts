@@ -10,7 +10,7 @@ export {
   type IntegrationErrorOptions,
 } from './errors/integration-error';
 export { errorReport, validationFields, type ErrorReport } from './errors/error-report';
-export { assertPublicHost, isPrivateAddress, publicOnlyLookup } from './utils/private-network';
+export { assertPublicHost, isPrivateAddress, publicOnlyLookup } from './network/private-network';
 export { parseRetryAfter } from './utils/retry-after';
 export { REDACTED, redact, redactText, SecretSet, type SecretSetOptions, type RedactionSecrets } from './errors/redact';
 

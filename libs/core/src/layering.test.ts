@@ -17,7 +17,7 @@ import { describe, expect, it } from 'vitest';
 const CORE_LAYERS: readonly (readonly string[])[] = [
   ['utils'],
   ['errors'],
-  ['capabilities', 'events', 'resilience'],
+  ['capabilities', 'events', 'resilience', 'network'],
   ['provider', 'credentials'],
   ['registry', 'webhooks'],
   ['router'],

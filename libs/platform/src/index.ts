@@ -85,6 +85,7 @@ export type {
   WebhookSubscriptionRepository,
 } from './store/store-webhooks';
 export { createMemoryStore } from './store/memory-store';
+export { workspaceView } from './store/workspace-view';
 
 // outbound webhooks
 export {

@@ -14,3 +14,4 @@ export {
   storeTimestamp,
 } from './store/store-input';
 export { createStoreRowMappers, type StoreColumnReaders, type StoreRow, type StoreRowMappers } from './store/store-rows';
+export { workspaceView } from './store/workspace-view';

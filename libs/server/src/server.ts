@@ -33,8 +33,6 @@ export interface ServerPlatform {
   readonly store: Store;
   /** Default: `createApiKeys(store)`. */
   readonly apiKeys?: ApiKeys | undefined;
-  /** Default: `createIntegrationsService({ store, hub })`. */
-  readonly integrations?: IntegrationsService | undefined;
   /**
    * The signing secret of a provider's inbound webhooks (per integration when
    * given), e.g. from the credential vault. Without it, webhook ingress
@@ -140,7 +138,17 @@ export function createServer(options: ServerOptions): SwitchyardServer {
   const { hub, platform } = options;
   const logger = options.logger ?? silentLogger;
   const apiKeys = platform.apiKeys ?? createApiKeys(platform.store);
-  const integrations = platform.integrations ?? createIntegrationsService({ store: platform.store, hub });
+  /** Each workspace's view of the store and its integrations service, made on first use. */
+  const workspaces = new Map<string, { readonly store: Store; readonly integrations: IntegrationsService }>();
+  const workspace = (workspaceId: string) => {
+    let found = workspaces.get(workspaceId);
+    if (found === undefined) {
+      const scoped = platform.store.forWorkspace(workspaceId);
+      found = { store: scoped, integrations: createIntegrationsService({ store: scoped, hub }) };
+      workspaces.set(workspaceId, found);
+    }
+    return found;
+  };
   const limiter = options.rateLimit === false ? undefined : new KeyRateLimiter(options.rateLimit ?? {});
   const defaultWorkspaceId = options.defaultWorkspaceId ?? 'default';
   const corsOrigins = new Set(options.corsOrigins ?? []);
@@ -157,7 +165,7 @@ export function createServer(options: ServerOptions): SwitchyardServer {
           leaseMs: options.outboundWebhooks?.leaseMs,
           logger,
         });
-  const events = createServerEvents(platform.store, dispatcher);
+  const events = createServerEvents(dispatcher);
   const app = Fastify({
     bodyLimit: options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT,
     return503OnClosing: true,
@@ -169,11 +177,11 @@ export function createServer(options: ServerOptions): SwitchyardServer {
   const document = () => openApiDocument(routes, { title: 'Switchyard API', version: VERSION });
   routes.push(
     ...apiRoutes(hub),
-    ...integrationRoutes({ integrations, events }),
-    ...webhookRoutes({ hub, store: platform.store, secret: platform.webhookSecret, events }),
-    ...subscriptionRoutes({ store: platform.store, events, allowPrivateNetwork }),
+    ...integrationRoutes({ events }),
+    ...webhookRoutes({ hub, store: platform.store, secret: platform.webhookSecret, events, defaultWorkspaceId }),
+    ...subscriptionRoutes({ events, allowPrivateNetwork }),
     ...opsRoutes({ hub, store: platform.store, metrics, openApi: document }),
-    ...eventRoutes({ store: platform.store }),
+    ...eventRoutes(),
     ...dashboardRoutes(),
   );
 
@@ -217,7 +225,8 @@ export function createServer(options: ServerOptions): SwitchyardServer {
       handler: async (request: FastifyRequest, reply: FastifyReply) => {
         const key = spec.scope === 'public' ? undefined : await authenticate(request, spec.scope, apiKeys, limiter);
         const input = parseRequest(spec, request);
-        const context = { workspaceId: key?.workspaceId ?? defaultWorkspaceId, key, request, reply };
+        const workspaceId = key?.workspaceId ?? defaultWorkspaceId;
+        const context = { workspaceId, key, request, reply, ...workspace(workspaceId) };
         const result = await spec.handle(input, context);
         if (!(result instanceof RouteResponse)) return reply.code(200).send(result);
         for (const [name, value] of Object.entries(result.headers)) reply.header(name, value);

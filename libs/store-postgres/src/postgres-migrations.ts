@@ -154,6 +154,73 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
   CREATE INDEX webhook_outbox_subscription_index ON webhook_outbox (subscription_id, created_at, sequence_number);
   CREATE INDEX webhook_outbox_created_index ON webhook_outbox (created_at, sequence_number);
   `,
+  // 5: workspaces, enforced by row-level security. Integrations and events get a workspace (rows from before: 'default';
+  // rows inserted in a workspace session without one: the session's). The role switchyard_workspace is cluster-wide:
+  // created once (the advisory lock serializes schemas migrating at once) and granted to the connecting user so it may
+  // SET ROLE to it; it gets the schema's tables, schema_migrations read-only. Workspace tables admit it only to rows of
+  // the session's switchyard.workspace_id (current_setting(..., true): unset is NULL, which matches nothing); the
+  // tables of an integration only to rows whose integration it sees. RLS is enabled, not forced: the owner (the store's
+  // own connection) sees everything. Shared tables (registry, mappings, templates, inbound deliveries, placements) have none.
+  `
+  ALTER TABLE integrations ADD COLUMN workspace_id text NOT NULL
+    DEFAULT coalesce(nullif(current_setting('switchyard.workspace_id', true), ''), 'default');
+  CREATE INDEX integrations_workspace_created_index ON integrations (workspace_id, created_at, id COLLATE "C");
+  ALTER TABLE events ADD COLUMN workspace_id text NOT NULL
+    DEFAULT coalesce(nullif(current_setting('switchyard.workspace_id', true), ''), 'default');
+  CREATE INDEX events_workspace_index ON events (workspace_id, id);
+  CREATE INDEX webhook_outbox_workspace_created_index ON webhook_outbox (workspace_id, created_at, sequence_number);
+
+  SELECT pg_advisory_xact_lock(hashtext('switchyard.workspace_role'));
+  DO $$
+  BEGIN
+    IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'switchyard_workspace') THEN
+      CREATE ROLE switchyard_workspace NOLOGIN;
+    END IF;
+    IF NOT pg_has_role(current_user, 'switchyard_workspace', 'MEMBER') THEN
+      GRANT switchyard_workspace TO CURRENT_USER;
+    END IF;
+    EXECUTE format('GRANT USAGE ON SCHEMA %I TO switchyard_workspace', current_schema());
+    EXECUTE format('GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA %I TO switchyard_workspace', current_schema());
+    EXECUTE format('GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA %I TO switchyard_workspace', current_schema());
+  END
+  $$;
+  REVOKE INSERT, UPDATE, DELETE ON schema_migrations FROM switchyard_workspace;
+
+  ALTER TABLE integrations ENABLE ROW LEVEL SECURITY;
+  CREATE POLICY workspace_rows ON integrations TO switchyard_workspace
+    USING (workspace_id = current_setting('switchyard.workspace_id', true))
+    WITH CHECK (workspace_id = current_setting('switchyard.workspace_id', true));
+  ALTER TABLE events ENABLE ROW LEVEL SECURITY;
+  CREATE POLICY workspace_rows ON events TO switchyard_workspace
+    USING (workspace_id = current_setting('switchyard.workspace_id', true))
+    WITH CHECK (workspace_id = current_setting('switchyard.workspace_id', true));
+  ALTER TABLE api_keys ENABLE ROW LEVEL SECURITY;
+  CREATE POLICY workspace_rows ON api_keys TO switchyard_workspace
+    USING (workspace_id = current_setting('switchyard.workspace_id', true))
+    WITH CHECK (workspace_id = current_setting('switchyard.workspace_id', true));
+  ALTER TABLE webhook_subscriptions ENABLE ROW LEVEL SECURITY;
+  CREATE POLICY workspace_rows ON webhook_subscriptions TO switchyard_workspace
+    USING (workspace_id = current_setting('switchyard.workspace_id', true))
+    WITH CHECK (workspace_id = current_setting('switchyard.workspace_id', true));
+  ALTER TABLE webhook_outbox ENABLE ROW LEVEL SECURITY;
+  CREATE POLICY workspace_rows ON webhook_outbox TO switchyard_workspace
+    USING (workspace_id = current_setting('switchyard.workspace_id', true))
+    WITH CHECK (workspace_id = current_setting('switchyard.workspace_id', true));
+
+  -- The subquery on integrations is itself under integrations' policy for this role.
+  ALTER TABLE credentials ENABLE ROW LEVEL SECURITY;
+  CREATE POLICY workspace_rows ON credentials TO switchyard_workspace
+    USING (EXISTS (SELECT 1 FROM integrations i WHERE i.id = credentials.integration_id))
+    WITH CHECK (EXISTS (SELECT 1 FROM integrations i WHERE i.id = credentials.integration_id));
+  ALTER TABLE integration_data ENABLE ROW LEVEL SECURITY;
+  CREATE POLICY workspace_rows ON integration_data TO switchyard_workspace
+    USING (EXISTS (SELECT 1 FROM integrations i WHERE i.id = integration_data.integration_id))
+    WITH CHECK (EXISTS (SELECT 1 FROM integrations i WHERE i.id = integration_data.integration_id));
+  ALTER TABLE sync_checkpoints ENABLE ROW LEVEL SECURITY;
+  CREATE POLICY workspace_rows ON sync_checkpoints TO switchyard_workspace
+    USING (EXISTS (SELECT 1 FROM integrations i WHERE i.id = sync_checkpoints.integration_id))
+    WITH CHECK (EXISTS (SELECT 1 FROM integrations i WHERE i.id = sync_checkpoints.integration_id));
+  `,
 ];
 
 /** PostgreSQL identifiers a store schema may use: lowercase letters, digits and `_`, at most 63 characters. */

@@ -4,10 +4,16 @@ import pg from 'pg';
 import type { Row } from './postgres-rows';
 
 const FOREIGN_KEY_VIOLATION = '23503';
+/** `insufficient_privilege`: in a workspace session, a row-level security policy refused a write. */
+const INSUFFICIENT_PRIVILEGE = '42501';
 
 /** Parameterized queries whose failures are `IntegrationError`s naming the store operation. */
 export interface PostgresQueries {
-  /** Every row. A foreign-key violation (a missing integration) is `not_found`; anything else goes through `toIntegrationError`. */
+  /**
+   * Every row. A foreign-key violation (a missing integration) is `not_found`,
+   * a refused privilege (a row-level security policy) is `auth`; anything
+   * else goes through `toIntegrationError`.
+   */
   readonly query: (operation: string, sql: string, values?: unknown[]) => Promise<Row[]>;
   /** The first row, or `undefined`. */
   readonly one: (operation: string, sql: string, values?: unknown[]) => Promise<Row | undefined>;
@@ -15,13 +21,24 @@ export interface PostgresQueries {
   readonly written: (operation: string, sql: string, values: unknown[]) => Promise<Row>;
 }
 
-/** Binds {@link PostgresQueries} to a pool. */
+/** Runs one statement and returns its rows; how (straight on the pool, or in a workspace session) is up to the runner. */
+export type StatementRunner = (sql: string, values: unknown[]) => Promise<Row[]>;
+
+/** Binds {@link PostgresQueries} to a pool: each statement runs on it as it is, with the connecting user's rights. */
 export function createQueries(pool: pg.Pool): PostgresQueries {
+  return createQueriesOver(async (sql, values) => (await pool.query<Row>(sql, values)).rows);
+}
+
+/** {@link PostgresQueries} whose statements go through `run`. */
+export function createQueriesOver(run: StatementRunner): PostgresQueries {
   async function query(operation: string, sql: string, values: unknown[] = []): Promise<Row[]> {
     try {
-      return (await pool.query<Row>(sql, values)).rows;
+      return await run(sql, values);
     } catch (error) {
-      if ((error as { code?: unknown }).code === FOREIGN_KEY_VIOLATION) throw storeNotFound(operation, 'integration');
+      const code = (error as { code?: unknown }).code;
+      if (code === FOREIGN_KEY_VIOLATION) throw storeNotFound(operation, 'integration');
+      if (code === INSUFFICIENT_PRIVILEGE)
+        throw new IntegrationError({ kind: 'auth', message: `${operation}: ${(error as Error).message}`, operation, cause: error });
       throw toIntegrationError(error, { operation });
     }
   }

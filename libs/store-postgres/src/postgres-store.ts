@@ -9,15 +9,18 @@ import {
   storeNotFound,
   storeSchemas as schemas,
   storeTimestamp,
+  workspaceView,
 } from '@switchyard/platform/store-kit';
 import type pg from 'pg';
 import { createPostgresApiKeys } from './postgres-api-keys';
-import { createPool, createQueries } from './postgres-queries';
+import { createPostgresEvents } from './postgres-events';
+import { createPool, createQueries, type PostgresQueries } from './postgres-queries';
 import { migratePostgres, quoteSchema } from './postgres-migrations';
 import { createPostgresPlacements } from './postgres-placements';
 import { createPostgresWebhookOutbox } from './postgres-webhook-outbox';
 import { createPostgresWebhookSubscriptions } from './postgres-webhook-subscriptions';
-import { toCheckpoint, toCredential, toDataRecord, toDefinition, toEvent, toIntegration, toRegistryEntry, type Row } from './postgres-rows';
+import { createWorkspaceQueries } from './postgres-workspaces';
+import { toCheckpoint, toCredential, toDataRecord, toDefinition, toIntegration, toRegistryEntry, type Row } from './postgres-rows';
 
 /** Settings for {@link createPostgresStore}. */
 export interface PostgresStoreSettings {
@@ -44,6 +47,10 @@ const json = (value: unknown): string => JSON.stringify(value);
  * and applies pending migrations before resolving. Every query is
  * parameterized; credential compare-and-swap is one `UPDATE ... WHERE version
  * = $n`, so any number of processes may share the database.
+ * `forWorkspace(id)` runs each statement of the view as the role
+ * `switchyard_workspace` with the workspace set for that transaction, so
+ * row-level security keeps it to its workspace; the store itself (the owner)
+ * sees every workspace.
  *
  * @example
  * ```ts
@@ -64,11 +71,39 @@ export async function createPostgresStore(settings: PostgresStoreSettings = {}):
     throw toIntegrationError(error, { operation: 'store.migrate' });
   }
 
+  let closed = false;
+  const store: Store = {
+    ...createPostgresRepositories(createQueries(pool), quoted),
+    // The view's statements run as the workspace role with the workspace set, under row-level security; the view checks in code on top.
+    forWorkspace: (workspaceId) =>
+      workspaceView(
+        {
+          ...createPostgresRepositories(createWorkspaceQueries(pool, workspaceId), quoted),
+          forWorkspace: (other) => store.forWorkspace(other),
+          // The pool is the store's: closing a view leaves it open.
+          close: () => Promise.resolve(),
+        },
+        workspaceId,
+      ),
+    async close() {
+      if (closed) return;
+      closed = true;
+      if (ownsPool) await pool.end();
+    },
+  };
+  return store;
+}
+
+/**
+ * Every repository of a store whose statements all go through `queries`:
+ * the pool itself for the store, a workspace session for its views.
+ *
+ * @param quoted - the store's checked, quoted schema name.
+ */
+function createPostgresRepositories(queries: PostgresQueries, quoted: string): Omit<Store, 'forWorkspace' | 'close'> {
   // Table names are constants qualified by the checked, quoted schema; values are always parameters.
   const table = (name: string) => `${quoted}.${name}`;
   const integrationsTable = table('integrations');
-
-  const queries = createQueries(pool);
   const { query, one, written } = queries;
 
   function definitions(name: 'data_mappings' | 'mapping_templates', kind: string, label: string): DefinitionRepository {
@@ -128,8 +163,6 @@ export async function createPostgresStore(settings: PostgresStoreSettings = {}):
   const checkpointsTable = table('sync_checkpoints');
   const registryTable = table('integration_registry');
   const deliveriesTable = table('webhook_deliveries');
-  const eventsTable = table('events');
-  let closed = false;
 
   return {
     integrations: {
@@ -139,9 +172,9 @@ export async function createPostgresStore(settings: PostgresStoreSettings = {}):
         const now = storeTimestamp();
         const row = await one(
           'store.integrations.create',
-          `INSERT INTO ${integrationsTable} (id, provider_id, name, settings, status, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $6)
+          `INSERT INTO ${integrationsTable} (id, provider_id, name, settings, status, created_at, updated_at, workspace_id) VALUES ($1, $2, $3, $4, $5, $6, $6, $7)
            ON CONFLICT DO NOTHING RETURNING *`,
-          [id, input.providerId, input.name, json(input.settings), input.status, now],
+          [id, input.providerId, input.name, json(input.settings), input.status, now, input.workspaceId],
         );
         if (row === undefined) throw storeConflict('store.integrations.create', `integration "${id}" already exists`);
         return toIntegration(row);
@@ -157,8 +190,9 @@ export async function createPostgresStore(settings: PostgresStoreSettings = {}):
         const input = parseStoreInput(schemas.integrationFilter, filter, 'store.integrations.list');
         const rows = await query(
           'store.integrations.list',
-          `SELECT * FROM ${integrationsTable} WHERE ($1::text IS NULL OR provider_id = $1) AND ($2::text IS NULL OR status = $2) ORDER BY created_at, id COLLATE "C"`,
-          [input.providerId ?? null, input.status ?? null],
+          `SELECT * FROM ${integrationsTable} WHERE ($1::text IS NULL OR provider_id = $1) AND ($2::text IS NULL OR status = $2)
+             AND ($3::text IS NULL OR workspace_id = $3) ORDER BY created_at, id COLLATE "C"`,
+          [input.providerId ?? null, input.status ?? null, input.workspaceId ?? null],
         );
         return rows.map(toIntegration);
       },
@@ -398,36 +432,10 @@ export async function createPostgresStore(settings: PostgresStoreSettings = {}):
       },
     },
 
-    events: {
-      async append(event) {
-        const input = parseStoreInput(schemas.newEvent, event, 'store.events.append');
-        const row = await written(
-          'store.events.append',
-          `INSERT INTO ${eventsTable} (type, integration_id, payload, occurred_at) VALUES ($1, $2, $3, $4) RETURNING *`,
-          [input.type, input.integrationId ?? null, json(input.payload), storeTimestamp()],
-        );
-        return toEvent(row);
-      },
-      async listRecent(recentQuery) {
-        const input = parseStoreInput(schemas.recentEventsQuery, recentQuery, 'store.events.listRecent');
-        const rows = await query(
-          'store.events.listRecent',
-          `SELECT * FROM ${eventsTable} WHERE ($1::text IS NULL OR type = $1) AND ($2::text IS NULL OR integration_id = $2) ORDER BY id DESC LIMIT $3`,
-          [input.type ?? null, input.integrationId ?? null, input.limit],
-        );
-        return rows.map(toEvent);
-      },
-    },
-
+    events: createPostgresEvents(queries, table('events')),
     placements: createPostgresPlacements(queries, table),
     apiKeys: createPostgresApiKeys(queries, table('api_keys')),
     webhookSubscriptions: createPostgresWebhookSubscriptions(queries, table('webhook_subscriptions')),
     webhookOutbox: createPostgresWebhookOutbox(queries, table),
-
-    async close() {
-      if (closed) return;
-      closed = true;
-      if (ownsPool) await pool.end();
-    },
   };
 }

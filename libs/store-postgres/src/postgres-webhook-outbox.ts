@@ -103,8 +103,9 @@ export function createPostgresWebhookOutbox(queries: PostgresQueries, table: (na
       const rows = await query(
         operation,
         `SELECT * FROM ${outboxTable} WHERE ($1::text IS NULL OR subscription_id = $1) AND ($2::text IS NULL OR status = $2)
+           AND ($4::text IS NULL OR workspace_id = $4)
          ORDER BY created_at DESC, sequence_number DESC LIMIT $3`,
-        [input.subscriptionId ?? null, input.status ?? null, input.limit],
+        [input.subscriptionId ?? null, input.status ?? null, input.limit, input.workspaceId ?? null],
       );
       return rows.map(toWebhookOutbox);
     },

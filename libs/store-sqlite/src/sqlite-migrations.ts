@@ -103,6 +103,15 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   CREATE INDEX webhook_outbox_subscription_index ON webhook_outbox (subscription_id, created_at);
   CREATE INDEX webhook_outbox_created_index ON webhook_outbox (created_at);
   `,
+  // 5: workspaces. Integrations (and through them their credentials, records and checkpoints) and events belong to one;
+  // rows from before belong to 'default'. The indexes serve the workspace filters of the lists.
+  `
+  ALTER TABLE integrations ADD COLUMN workspace_id TEXT NOT NULL DEFAULT 'default';
+  CREATE INDEX integrations_workspace_created_index ON integrations (workspace_id, created_at, id);
+  ALTER TABLE events ADD COLUMN workspace_id TEXT NOT NULL DEFAULT 'default';
+  CREATE INDEX events_workspace_index ON events (workspace_id, id);
+  CREATE INDEX webhook_outbox_workspace_created_index ON webhook_outbox (workspace_id, created_at);
+  `,
 ];
 
 /**

@@ -32,6 +32,7 @@ describe('createSqliteStore', () => {
       { version: 2 },
       { version: 3 },
       { version: 4 },
+      { version: 5 },
     ]);
     database.close();
   });
@@ -49,12 +50,10 @@ describe('createSqliteStore', () => {
 
   it('adds the placement tables to a database made by the first migration, keeping its data', async () => {
     const path = nextPath();
-    const first = createSqliteStore({ path });
-    await first.integrations.create({ id: 'kept', providerId: 'github', name: 'Kept' });
-    await first.close();
     const database = new DatabaseSync(path);
+    migrateSqlite(database, SQLITE_MIGRATIONS.slice(0, 1));
     database.exec(
-      'DROP TABLE placements; DROP TABLE placement_hints; DROP TABLE api_keys; DROP TABLE webhook_outbox; DROP TABLE webhook_subscriptions; DELETE FROM schema_migrations WHERE version >= 2',
+      "INSERT INTO integrations VALUES ('kept', 'github', 'Kept', '{}', 'active', '2020-01-01T00:00:00.000Z', '2020-01-01T00:00:00.000Z')",
     );
     database.close();
 
@@ -71,6 +70,7 @@ describe('createSqliteStore', () => {
       { version: 2 },
       { version: 3 },
       { version: 4 },
+      { version: 5 },
     ]);
     check.close();
   });
@@ -101,8 +101,29 @@ describe('createSqliteStore', () => {
       { version: 2 },
       { version: 3 },
       { version: 4 },
+      { version: 5 },
     ]);
     check.close();
+  });
+
+  it('puts integrations and events of a database made by the first four migrations in the "default" workspace', async () => {
+    const path = nextPath();
+    const database = new DatabaseSync(path);
+    migrateSqlite(database, SQLITE_MIGRATIONS.slice(0, 4));
+    database.exec(
+      `INSERT INTO integrations VALUES ('kept', 'github', 'Kept', '{}', 'active', '2020-01-01T00:00:00.000Z', '2020-01-01T00:00:00.000Z');
+       INSERT INTO events (type, integration_id, payload, occurred_at) VALUES ('kept.event', 'kept', '{}', '2020-01-01T00:00:00.000Z')`,
+    );
+    database.close();
+
+    const upgraded = createSqliteStore({ path });
+    expect((await upgraded.integrations.get('kept')).workspaceId).toBe('default');
+    expect((await upgraded.forWorkspace('default').events.listRecent()).map((event) => event.type)).toEqual(['kept.event']);
+    expect(await upgraded.forWorkspace('acme').events.listRecent()).toEqual([]);
+    await upgraded.forWorkspace('acme').events.append({ type: 'acme.event' });
+    expect((await upgraded.events.listRecent({ workspaceId: 'acme' })).map((event) => event.type)).toEqual(['acme.event']);
+    expect((await upgraded.events.listRecent()).map((event) => event.workspaceId)).toEqual(['acme', 'default']);
+    await upgraded.close();
   });
 
   it('shares placements between two stores on one file: a conditional write by one is refused for the other', async () => {

@@ -12,14 +12,16 @@ import {
   storeNotFound,
   storeSchemas as schemas,
   storeTimestamp,
+  workspaceView,
 } from '@switchyard/platform/store-kit';
 import { createSqliteApiKeys } from './sqlite-api-keys';
+import { createSqliteEvents } from './sqlite-events';
 import { inTransaction, migrateSqlite } from './sqlite-migrations';
 import { loadSqlite } from './sqlite-module';
 import { createSqlitePlacements } from './sqlite-placements';
 import { createSqliteWebhookOutbox } from './sqlite-webhook-outbox';
 import { createSqliteWebhookSubscriptions } from './sqlite-webhook-subscriptions';
-import { toCheckpoint, toCredential, toDataRecord, toDefinition, toEvent, toIntegration, toRegistryEntry, type Row } from './sqlite-rows';
+import { toCheckpoint, toCredential, toDataRecord, toDefinition, toIntegration, toRegistryEntry, type Row } from './sqlite-rows';
 
 /** Settings for {@link createSqliteStore}. */
 export interface SqliteStoreSettings {
@@ -130,7 +132,7 @@ export function createSqliteStore(settings: SqliteStoreSettings = {}): Store {
     };
   }
 
-  return {
+  const store: Store = {
     integrations: {
       create: (integration) =>
         run(() => {
@@ -138,8 +140,9 @@ export function createSqliteStore(settings: SqliteStoreSettings = {}): Store {
           const id = input.id ?? randomUUID();
           const now = storeTimestamp();
           const row = one(
-            'INSERT INTO integrations (id, provider_id, name, settings, status, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING *',
+            'INSERT INTO integrations (id, workspace_id, provider_id, name, settings, status, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING *',
             id,
+            input.workspaceId,
             input.providerId,
             input.name,
             json(input.settings),
@@ -160,8 +163,9 @@ export function createSqliteStore(settings: SqliteStoreSettings = {}): Store {
         run(() => {
           const input = parseStoreInput(schemas.integrationFilter, filter, 'store.integrations.list');
           return allNamed(
-            'SELECT * FROM integrations WHERE ($providerId IS NULL OR provider_id = $providerId) AND ($status IS NULL OR status = $status) ORDER BY created_at, id',
-            { providerId: nullable(input.providerId), status: nullable(input.status) },
+            `SELECT * FROM integrations WHERE ($workspaceId IS NULL OR workspace_id = $workspaceId) AND ($providerId IS NULL OR provider_id = $providerId)
+               AND ($status IS NULL OR status = $status) ORDER BY created_at, id`,
+            { workspaceId: nullable(input.workspaceId), providerId: nullable(input.providerId), status: nullable(input.status) },
           ).map(toIntegration);
         }),
       update: (id, changes) =>
@@ -403,37 +407,19 @@ export function createSqliteStore(settings: SqliteStoreSettings = {}): Store {
         }),
     },
 
-    events: {
-      append: (event) =>
-        run(() => {
-          const input = parseStoreInput(schemas.newEvent, event, 'store.events.append');
-          const row = written(
-            'INSERT INTO events (type, integration_id, payload, occurred_at) VALUES (?, ?, ?, ?) RETURNING *',
-            input.type,
-            nullable(input.integrationId),
-            json(input.payload),
-            storeTimestamp(),
-          );
-          return toEvent(row);
-        }),
-      listRecent: (query) =>
-        run(() => {
-          const input = parseStoreInput(schemas.recentEventsQuery, query, 'store.events.listRecent');
-          return allNamed(
-            'SELECT * FROM events WHERE ($type IS NULL OR type = $type) AND ($integrationId IS NULL OR integration_id = $integrationId) ORDER BY id DESC LIMIT $limit',
-            { type: nullable(input.type), integrationId: nullable(input.integrationId), limit: input.limit },
-          ).map(toEvent);
-        }),
-    },
-
+    events: createSqliteEvents(database),
     placements: createSqlitePlacements(database),
     apiKeys: createSqliteApiKeys(database),
     webhookSubscriptions: createSqliteWebhookSubscriptions(database),
     webhookOutbox: createSqliteWebhookOutbox(database),
+
+    // Checked in code: one file, one process's trust boundary.
+    forWorkspace: (workspaceId) => workspaceView(store, workspaceId),
 
     close: () =>
       run(() => {
         if (database.isOpen) database.close();
       }),
   };
+  return store;
 }

@@ -104,10 +104,16 @@ export function createSqliteWebhookOutbox(database: DatabaseSync): WebhookOutbox
         const input = parseStoreInput(schemas.webhookOutboxQuery, query, 'store.webhookOutbox.list');
         return database
           .prepare(
-            `SELECT * FROM webhook_outbox WHERE ($subscriptionId IS NULL OR subscription_id = $subscriptionId) AND ($status IS NULL OR status = $status)
+            `SELECT * FROM webhook_outbox WHERE ($subscriptionId IS NULL OR subscription_id = $subscriptionId)
+               AND ($workspaceId IS NULL OR workspace_id = $workspaceId) AND ($status IS NULL OR status = $status)
              ORDER BY created_at DESC, rowid DESC LIMIT $limit`,
           )
-          .all({ subscriptionId: input.subscriptionId ?? null, status: input.status ?? null, limit: input.limit })
+          .all({
+            subscriptionId: input.subscriptionId ?? null,
+            workspaceId: input.workspaceId ?? null,
+            status: input.status ?? null,
+            limit: input.limit,
+          })
           .map(toWebhookOutbox);
       }),
   };

@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { expectIntegrationError } from './capability-client';
 import { createIntegration, credentialStoreCases, SEALED } from './store-credential-cases';
 import { apiKeyStoreCases } from './store-api-key-cases';
+import { workspaceStoreCases } from './store-workspace-cases';
 import { placementStoreCases } from './store-placement-cases';
 import { webhookStoreCases } from './store-webhook-cases';
 import { expectRecent } from './suite-helpers';
@@ -315,6 +316,7 @@ export function storeContractCases(): StoreCase[] {
     },
     ...placementStoreCases(),
     ...apiKeyStoreCases(),
+    ...workspaceStoreCases(),
     ...webhookStoreCases(),
   ];
 }

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createMemoryApiKeys } from './memory-api-keys';
 import { createMemoryWebhooks } from './memory-webhooks';
 import { createMemoryPlacements } from './memory-placements';
+import { workspaceView } from './workspace-view';
 import type { DefinitionRepository, Store } from './store';
 import {
   contentHash,
@@ -103,7 +104,7 @@ export function createMemoryStore(): Store {
     for (const [entryKey, value] of map) if (matches(value)) map.delete(entryKey);
   };
 
-  return {
+  const store: Store = {
     integrations: {
       create: (integration) =>
         run(() => {
@@ -121,6 +122,7 @@ export function createMemoryStore(): Store {
           const input = parseStoreInput(schemas.integrationFilter, filter, 'store.integrations.list');
           const matching = [...integrations.values()].filter(
             (record) =>
+              (input.workspaceId === undefined || record.workspaceId === input.workspaceId) &&
               (input.providerId === undefined || record.providerId === input.providerId) &&
               (input.status === undefined || record.status === input.status),
           );
@@ -315,6 +317,7 @@ export function createMemoryStore(): Store {
           const matching = events.filter(
             (event) =>
               (input.type === undefined || event.type === input.type) &&
+              (input.workspaceId === undefined || event.workspaceId === input.workspaceId) &&
               (input.integrationId === undefined || event.integrationId === input.integrationId),
           );
           return copy(matching.slice(-input.limit).reverse());
@@ -325,6 +328,8 @@ export function createMemoryStore(): Store {
     apiKeys: createMemoryApiKeys(),
     ...createMemoryWebhooks(),
 
+    forWorkspace: (workspaceId) => workspaceView(store, workspaceId),
     close: () => Promise.resolve(),
   };
+  return store;
 }

@@ -141,6 +141,7 @@ export function createMemoryWebhooks(): {
         const matching = [...deliveries.values()].filter(
           (delivery) =>
             (input.subscriptionId === undefined || delivery.subscriptionId === input.subscriptionId) &&
+            (input.workspaceId === undefined || delivery.workspaceId === input.workspaceId) &&
             (input.status === undefined || delivery.status === input.status),
         );
         const newestFirst = matching.sort(

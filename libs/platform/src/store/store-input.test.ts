@@ -14,6 +14,7 @@ describe('contentHash', () => {
 describe('parseStoreInput', () => {
   it('fills in defaults', () => {
     expect(parseStoreInput(storeSchemas.newIntegration, { providerId: 'github', name: 'GitHub' }, 'store.integrations.create')).toEqual({
+      workspaceId: 'default',
       providerId: 'github',
       name: 'GitHub',
       settings: {},

@@ -53,13 +53,14 @@ export const storeSchemas = {
   key,
   newIntegration: z.object({
     id: key.optional(),
+    workspaceId: key.default('default'),
     providerId: key,
     name: key,
     settings: jsonObject.default({}),
     status: status.default('active'),
   }),
   integrationChanges: z.object({ name: key.optional(), settings: jsonObject.optional(), status: status.optional() }),
-  integrationFilter: z.object({ providerId: key.optional(), status: status.optional() }).default({}),
+  integrationFilter: z.object({ workspaceId: key.optional(), providerId: key.optional(), status: status.optional() }).default({}),
   newRegistryEntry: z.object({ providerId: key, packageName: key, version: key, manifest: jsonObject.default({}) }),
   credentialKey: z.object({ integrationId: key, field: key }),
   credentialWrite: z.object({
@@ -80,7 +81,7 @@ export const storeSchemas = {
   checkpointKey: z.object({ integrationId: key, stream: key }),
   checkpointWrite: z.object({ integrationId: key, stream: key, cursor: z.string().max(65_536) }),
   webhookDelivery: z.object({ providerId: key, deliveryId: key, integrationId: key.optional() }),
-  newEvent: z.object({ type: key, integrationId: key.optional(), payload: jsonObject.default({}) }),
+  newEvent: z.object({ type: key, workspaceId: key.default('default'), integrationId: key.optional(), payload: jsonObject.default({}) }),
   placementKey,
   placementRecord: placementKey.extend({
     holders: z.array(placementHolder).max(256),
@@ -156,10 +157,20 @@ export const storeSchemas = {
       path: ['nextAttemptAt'],
     }),
   webhookOutboxQuery: z
-    .object({ subscriptionId: key.optional(), status: z.enum(WEBHOOK_OUTBOX_STATUSES).optional(), limit: outboxLimit.default(50) })
+    .object({
+      subscriptionId: key.optional(),
+      workspaceId: key.optional(),
+      status: z.enum(WEBHOOK_OUTBOX_STATUSES).optional(),
+      limit: outboxLimit.default(50),
+    })
     .default({ limit: 50 }),
   recentEventsQuery: z
-    .object({ limit: z.int().min(1).max(1000).default(50), type: key.optional(), integrationId: key.optional() })
+    .object({
+      limit: z.int().min(1).max(1000).default(50),
+      type: key.optional(),
+      integrationId: key.optional(),
+      workspaceId: key.optional(),
+    })
     .default({ limit: 50 }),
 } as const;
 

@@ -13,6 +13,8 @@ export type IntegrationStatus = (typeof INTEGRATION_STATUSES)[number];
 /** A host's connection to one provider: which provider, what it is called, and its non-secret settings. */
 export interface IntegrationRecord {
   readonly id: string;
+  /** The workspace it belongs to; its credentials, synced records and checkpoints belong there too. */
+  readonly workspaceId: string;
   readonly providerId: string;
   readonly name: string;
   /** Non-secret settings (base URL, region, ...); secrets live in credentials. */
@@ -110,6 +112,8 @@ export interface StoredEvent {
   readonly id: number;
   /** E.g. `sync.completed` or `credential.refresh`. */
   readonly type: string;
+  /** The workspace it happened in. */
+  readonly workspaceId: string;
   readonly integrationId: string | undefined;
   readonly payload: JsonObject;
   /** ISO 8601 timestamp. */

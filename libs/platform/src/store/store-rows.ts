@@ -65,6 +65,7 @@ export function createStoreRowMappers(readers: StoreColumnReaders): StoreRowMapp
   return {
     toIntegration: (row) => ({
       id: text(row, 'id'),
+      workspaceId: text(row, 'workspace_id'),
       providerId: text(row, 'provider_id'),
       name: text(row, 'name'),
       settings: json(row, 'settings'),
@@ -115,6 +116,7 @@ export function createStoreRowMappers(readers: StoreColumnReaders): StoreRowMapp
     toEvent: (row) => ({
       id: Number(row['id']),
       type: text(row, 'type'),
+      workspaceId: text(row, 'workspace_id'),
       integrationId: row['integration_id'] === null ? undefined : text(row, 'integration_id'),
       payload: json(row, 'payload'),
       occurredAt: time(row, 'occurred_at'),

@@ -92,6 +92,8 @@ export interface WebhookAttempt {
 /** Narrows {@link WebhookOutboxRepository.list}. */
 export interface WebhookOutboxQuery {
   readonly subscriptionId?: string | undefined;
+  /** Default: every workspace. */
+  readonly workspaceId?: string | undefined;
   readonly status?: WebhookOutboxStatus | undefined;
   /** Default: 50; at most 1 000. */
   readonly limit?: number | undefined;

@@ -19,6 +19,8 @@ import type { WebhookOutboxRepository, WebhookSubscriptionRepository } from './s
 export interface NewIntegration {
   /** Default: a random UUID. */
   readonly id?: string | undefined;
+  /** Default: `'default'` (the store's own), or the workspace of a `forWorkspace` view. */
+  readonly workspaceId?: string | undefined;
   readonly providerId: string;
   readonly name: string;
   /** Default: `{}`. */
@@ -37,6 +39,7 @@ export interface IntegrationChanges {
 
 /** Narrows {@link IntegrationRepository.list}; absent fields match everything. */
 export interface IntegrationFilter {
+  readonly workspaceId?: string | undefined;
   readonly providerId?: string | undefined;
   readonly status?: IntegrationStatus | undefined;
 }
@@ -218,6 +221,8 @@ export interface WebhookDeliveryRepository {
 /** What {@link EventRepository.append} takes. */
 export interface NewEvent {
   readonly type: string;
+  /** Default: `'default'`, or the workspace of a `forWorkspace` view. */
+  readonly workspaceId?: string | undefined;
   /** Default: none. */
   readonly integrationId?: string | undefined;
   /** Default: `{}`. */
@@ -232,6 +237,8 @@ export interface RecentEventsQuery {
   readonly type?: string | undefined;
   /** Default: every integration. */
   readonly integrationId?: string | undefined;
+  /** Default: every workspace. */
+  readonly workspaceId?: string | undefined;
 }
 
 /** An append-only event log. */
@@ -313,6 +320,16 @@ export interface Store {
   readonly webhookSubscriptions: WebhookSubscriptionRepository;
   /** The outbound webhook queue and delivery log (see `createWebhookDispatcher`). */
   readonly webhookOutbox: WebhookOutboxRepository;
+  /**
+   * This store as one workspace sees it: integrations, their credentials,
+   * synced records and checkpoints, events, API keys and outbound webhooks
+   * of other workspaces are `not_found` or absent from lists, and what is
+   * created belongs to `workspaceId`. The provider registry, mappings,
+   * inbound delivery ids and placements stay shared. On PostgreSQL every
+   * query of the view also runs under row-level security keyed by the
+   * workspace. Closing a view does nothing; close the store.
+   */
+  forWorkspace(workspaceId: string): Store;
   /** Releases connections and file handles; the store is unusable afterwards. Safe to call twice. */
   close(): Promise<void>;
 }

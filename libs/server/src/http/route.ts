@@ -1,4 +1,4 @@
-import type { ApiKeyIdentity, ApiKeyScope } from '@switchyard/platform';
+import type { ApiKeyIdentity, ApiKeyScope, IntegrationsService, Store } from '@switchyard/platform';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { problem, ProblemError, type FieldProblem } from './problem';
@@ -9,6 +9,10 @@ export interface RouteContext {
   readonly workspaceId: string;
   /** The caller's key; undefined on public routes. */
   readonly key: ApiKeyIdentity | undefined;
+  /** The store as the caller's workspace sees it (`store.forWorkspace(workspaceId)`): nothing of another workspace is in it. */
+  readonly store: Store;
+  /** Integrations of the caller's workspace. */
+  readonly integrations: IntegrationsService;
   readonly request: FastifyRequest;
   readonly reply: FastifyReply;
 }

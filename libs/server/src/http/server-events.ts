@@ -1,4 +1,4 @@
-import type { JsonObject, Store, WebhookDispatcher } from '@switchyard/platform';
+import type { JsonObject, WebhookDispatcher } from '@switchyard/platform';
 import type { RouteContext } from './route';
 
 /**
@@ -13,7 +13,7 @@ export interface ServerEvents {
   publish(workspaceId: string, type: string, payload: JsonObject, id?: string): Promise<void>;
 }
 
-export function createServerEvents(store: Pick<Store, 'events'>, dispatcher: WebhookDispatcher | undefined): ServerEvents {
+export function createServerEvents(dispatcher: WebhookDispatcher | undefined): ServerEvents {
   const publish: ServerEvents['publish'] = async (workspaceId, type, payload, id) => {
     await dispatcher?.publish({ workspaceId, type, payload, ...(id === undefined ? {} : { id }) });
   };
@@ -26,7 +26,8 @@ export function createServerEvents(store: Pick<Store, 'events'>, dispatcher: Web
         workspaceId: context.workspaceId,
         route: context.request.routeOptions.url ?? '',
       };
-      const event = await store.events.append({
+      // The workspace's view: the entry belongs to the caller's workspace.
+      const event = await context.store.events.append({
         type: `audit.${action}`,
         ...(integrationId === undefined ? {} : { integrationId }),
         payload,

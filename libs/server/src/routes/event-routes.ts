@@ -1,4 +1,3 @@
-import type { Store } from '@switchyard/platform';
 import { z } from 'zod';
 import { defineRoute, queryNumber, type AnyRouteSpec } from '../http/route';
 
@@ -19,8 +18,7 @@ const eventsQuery = z.object({
 });
 
 /** The event log: recent integration events and audit entries, newest first. */
-export function eventRoutes(dependencies: { readonly store: Store }): AnyRouteSpec[] {
-  const { store } = dependencies;
+export function eventRoutes(): AnyRouteSpec[] {
   return [
     defineRoute({
       method: 'GET',
@@ -32,7 +30,7 @@ export function eventRoutes(dependencies: { readonly store: Store }): AnyRouteSp
       scope: 'read',
       query: eventsQuery,
       responses: { 200: { description: 'The events, newest first', schema: z.object({ events: z.array(eventSchema) }) } },
-      async handle({ query }) {
+      async handle({ query }, { store }) {
         const events = await store.events.listRecent({
           limit: query.limit,
           ...(query.type === undefined ? {} : { type: query.type }),

@@ -31,12 +31,10 @@ const listQuery = z.object({
 const anyObject = z.record(z.string(), z.unknown());
 
 /** Integration management: the v1 resource routes and the seeds' register/list/health/test forms. */
-export function integrationRoutes(dependencies: {
-  readonly integrations: IntegrationsService;
-  readonly events: ServerEvents;
-}): AnyRouteSpec[] {
-  const { integrations, events } = dependencies;
+export function integrationRoutes(dependencies: { readonly events: ServerEvents }): AnyRouteSpec[] {
+  const { events } = dependencies;
   const create = async (body: z.output<typeof createBody>, context: RouteContext) => {
+    const { integrations } = context;
     const created = await integrations.createIntegration({
       providerId: body.providerId,
       name: body.name,
@@ -61,7 +59,7 @@ export function integrationRoutes(dependencies: {
       scope: 'read',
       query: listQuery,
       responses: listResponse,
-      handle: async ({ query }) => ({ integrations: await integrations.getIntegrations(query) }),
+      handle: async ({ query }, { integrations }) => ({ integrations: await integrations.getIntegrations(query) }),
     }),
     defineRoute({
       method: 'POST',
@@ -83,7 +81,7 @@ export function integrationRoutes(dependencies: {
       scope: 'read',
       params: idParams,
       responses: integrationResponse,
-      handle: async ({ params }) => integrations.getIntegrationById(params.id),
+      handle: async ({ params }, { integrations }) => integrations.getIntegrationById(params.id),
     }),
     defineRoute({
       method: 'PATCH',
@@ -96,7 +94,7 @@ export function integrationRoutes(dependencies: {
       body: updateBody,
       responses: integrationResponse,
       async handle({ params, body }, context) {
-        const updated = await integrations.updateIntegration(params.id, {
+        const updated = await context.integrations.updateIntegration(params.id, {
           ...(body.name === undefined ? {} : { name: body.name }),
           ...(body.settings === undefined ? {} : { settings: body.settings }),
         });
@@ -114,7 +112,7 @@ export function integrationRoutes(dependencies: {
       params: idParams,
       responses: { 204: { description: 'Deleted' } },
       async handle({ params }, context) {
-        await integrations.deleteIntegration(params.id);
+        await context.integrations.deleteIntegration(params.id);
         await events.audit(context, 'integration.deleted', params.id);
         return respond(204);
       },
@@ -130,6 +128,7 @@ export function integrationRoutes(dependencies: {
         params: idParams,
         responses: integrationResponse,
         async handle({ params }, context) {
+          const { integrations } = context;
           const record = action === 'connect' ? await integrations.connect(params.id) : await integrations.disconnect(params.id);
           await events.audit(context, `integration.${action}ed`, params.id);
           return record;
@@ -145,12 +144,22 @@ export function integrationRoutes(dependencies: {
       scope: 'execute',
       params: idParams,
       responses: { 200: { description: 'The outcome, also recorded as an event', schema: anyObject } },
-      handle: async ({ params }) => integrations.testConnection(params.id),
+      handle: async ({ params }, { integrations }) => integrations.testConnection(params.id),
     }),
     ...(
       [
-        ['status', 'getIntegrationStatus', 'Status, breaker state and last connection test', (id: string) => integrations.getStatus(id)],
-        ['health', 'getIntegrationHealth', 'A 0..100 health score with its terms', (id: string) => integrations.checkHealth(id)],
+        [
+          'status',
+          'getIntegrationStatus',
+          'Status, breaker state and last connection test',
+          (integrations: IntegrationsService, id: string) => integrations.getStatus(id),
+        ],
+        [
+          'health',
+          'getIntegrationHealth',
+          'A 0..100 health score with its terms',
+          (integrations: IntegrationsService, id: string) => integrations.checkHealth(id),
+        ],
       ] as const
     ).map(([path, operationId, summary, read]) =>
       defineRoute({
@@ -162,7 +171,7 @@ export function integrationRoutes(dependencies: {
         scope: 'read',
         params: idParams,
         responses: { 200: { description: summary, schema: anyObject } },
-        handle: async ({ params }) => read(params.id),
+        handle: async ({ params }, { integrations }) => read(integrations, params.id),
       }),
     ),
     defineRoute({
@@ -175,7 +184,7 @@ export function integrationRoutes(dependencies: {
       params: idParams,
       query: z.object({ timeframe: z.enum(Object.keys(METRICS_TIMEFRAMES_MS) as ['1h', '24h', '7d', '30d']).default('24h') }),
       responses: { 200: { description: 'Metrics', schema: anyObject } },
-      handle: async ({ params, query }) => integrations.getMetrics(params.id, query.timeframe),
+      handle: async ({ params, query }, { integrations }) => integrations.getMetrics(params.id, query.timeframe),
     }),
     // The seeds' forms of the same operations.
     defineRoute({
@@ -198,7 +207,7 @@ export function integrationRoutes(dependencies: {
       scope: 'read',
       query: listQuery,
       responses: listResponse,
-      handle: async ({ query }) => ({ integrations: await integrations.getIntegrations(query) }),
+      handle: async ({ query }, { integrations }) => ({ integrations: await integrations.getIntegrations(query) }),
     }),
     defineRoute({
       method: 'GET',
@@ -208,7 +217,7 @@ export function integrationRoutes(dependencies: {
       tags: ['integrations (seed forms)'],
       scope: 'read',
       responses: { 200: { description: 'One report per integration', schema: z.object({ integrations: z.array(anyObject) }) } },
-      async handle() {
+      async handle(_input, { integrations }) {
         const all = await integrations.getIntegrations();
         return { integrations: await Promise.all(all.map((integration) => integrations.checkHealth(integration.id))) };
       },
@@ -222,7 +231,7 @@ export function integrationRoutes(dependencies: {
       scope: 'execute',
       params: idParams,
       responses: { 200: { description: 'The outcome', schema: anyObject } },
-      handle: async ({ params }) => integrations.testConnection(params.id),
+      handle: async ({ params }, { integrations }) => integrations.testConnection(params.id),
     }),
   ];
 }

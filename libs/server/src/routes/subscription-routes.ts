@@ -1,4 +1,4 @@
-import { checkSubscriptionUrl, createWebhookSecret, type Store, type WebhookSubscriptionRecord } from '@switchyard/platform';
+import { checkSubscriptionUrl, createWebhookSecret, type WebhookSubscriptionRecord } from '@switchyard/platform';
 import { z } from 'zod';
 import { problem, ProblemError } from '../http/problem';
 import { defineRoute, respond, type AnyRouteSpec, type RouteContext } from '../http/route';
@@ -60,16 +60,13 @@ function visible(record: WebhookSubscriptionRecord): z.output<typeof subscriptio
  * are signed the Standard Webhooks way with the secret returned once at
  * creation; `deliveries` is the delivery log.
  */
-export function subscriptionRoutes(dependencies: {
-  readonly store: Store;
-  readonly events: ServerEvents;
-  readonly allowPrivateNetwork: boolean;
-}): AnyRouteSpec[] {
-  const { store, events, allowPrivateNetwork } = dependencies;
+export function subscriptionRoutes(dependencies: { readonly events: ServerEvents; readonly allowPrivateNetwork: boolean }): AnyRouteSpec[] {
+  const { events, allowPrivateNetwork } = dependencies;
 
   /** The subscription, only when it belongs to the caller's workspace (another workspace's is "not found"). */
   async function owned(id: string, context: RouteContext): Promise<WebhookSubscriptionRecord> {
-    const record = await store.webhookSubscriptions.get(id);
+    // The workspace's view answers not_found for another workspace's subscription; the check stays as a second line.
+    const record = await context.store.webhookSubscriptions.get(id);
     if (record.workspaceId !== context.workspaceId) {
       throw new ProblemError(problem(404, 'not_found', `No webhook subscription "${id}"`, { isRetryable: false }));
     }
@@ -86,7 +83,7 @@ export function subscriptionRoutes(dependencies: {
       scope: 'admin',
       responses: { 200: { description: 'Oldest first, without secrets', schema: z.object({ webhooks: z.array(subscriptionSchema) }) } },
       handle: async (_input, context) => ({
-        webhooks: (await store.webhookSubscriptions.list({ workspaceId: context.workspaceId })).map(visible),
+        webhooks: (await context.store.webhookSubscriptions.list()).map(visible),
       }),
     }),
     defineRoute({
@@ -101,7 +98,7 @@ export function subscriptionRoutes(dependencies: {
       responses: { 201: { description: 'Subscribed', schema: createdSchema } },
       async handle({ body }, context) {
         await checkSubscriptionUrl(body.url, { allowPrivateNetwork });
-        const record = await store.webhookSubscriptions.create({
+        const record = await context.store.webhookSubscriptions.create({
           workspaceId: context.workspaceId,
           url: body.url,
           eventTypes: body.eventTypes,
@@ -145,7 +142,7 @@ export function subscriptionRoutes(dependencies: {
       async handle({ params, body }, context) {
         await owned(params.id, context);
         if (body.url !== undefined) await checkSubscriptionUrl(body.url, { allowPrivateNetwork });
-        const record = await store.webhookSubscriptions.update(params.id, body);
+        const record = await context.store.webhookSubscriptions.update(params.id, body);
         await events.audit(context, 'webhook_subscription.updated');
         return visible(record);
       },
@@ -161,7 +158,7 @@ export function subscriptionRoutes(dependencies: {
       responses: { 204: { description: 'Deleted' } },
       async handle({ params }, context) {
         await owned(params.id, context);
-        await store.webhookSubscriptions.delete(params.id);
+        await context.store.webhookSubscriptions.delete(params.id);
         await events.audit(context, 'webhook_subscription.deleted');
         return respond(204);
       },
@@ -178,7 +175,7 @@ export function subscriptionRoutes(dependencies: {
       responses: { 200: { description: 'Newest first', schema: z.object({ deliveries: z.array(deliverySchema) }) } },
       async handle({ params, query }, context) {
         await owned(params.id, context);
-        const deliveries = await store.webhookOutbox.list({ subscriptionId: params.id, limit: query.limit });
+        const deliveries = await context.store.webhookOutbox.list({ subscriptionId: params.id, limit: query.limit });
         return {
           deliveries: deliveries.map((entry) => ({
             id: entry.id,

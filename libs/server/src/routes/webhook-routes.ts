@@ -33,21 +33,30 @@ export function webhookRoutes(dependencies: {
   readonly store: Store;
   readonly secret: WebhookSecretLookup | undefined;
   readonly events: ServerEvents;
+  readonly defaultWorkspaceId: string;
 }): AnyRouteSpec[] {
-  const { hub, store, secret, events } = dependencies;
+  const { hub, store, secret, events, defaultWorkspaceId } = dependencies;
   const receiver = secret === undefined ? undefined : createWebhookReceiver({ hub, store, secret });
 
-  /** Whose delivery this is: an integration (and its provider), or a provider by id. */
-  async function resolve(name: string): Promise<{ provider: string; integrationId: string | undefined }> {
-    const integration = await store.integrations.get(name).catch((error: unknown) => {
+  /**
+   * Whose delivery this is, looked up in `scope` (the whole store for ingress,
+   * the caller's workspace for logs and tests): an integration (and its
+   * provider and workspace), or a provider by id (the default workspace).
+   */
+  async function resolve(
+    scope: Store,
+    name: string,
+  ): Promise<{ provider: string; integrationId: string | undefined; workspaceId: string }> {
+    const integration = await scope.integrations.get(name).catch((error: unknown) => {
       if (IntegrationError.isInstance(error) && error.kind === 'not_found') return undefined;
       throw error;
     });
-    if (integration !== undefined) return { provider: integration.providerId, integrationId: integration.id };
+    if (integration !== undefined)
+      return { provider: integration.providerId, integrationId: integration.id, workspaceId: integration.workspaceId };
     if (hub.registry.get(name) === undefined) {
       throw new ProblemError(problem(404, 'not_found', `No integration or provider named "${name}"`, { isRetryable: false }));
     }
-    return { provider: name, integrationId: undefined };
+    return { provider: name, integrationId: undefined, workspaceId: defaultWorkspaceId };
   }
 
   return [
@@ -76,7 +85,9 @@ export function webhookRoutes(dependencies: {
         if (receiver === undefined) {
           throw new ProblemError(problem(404, 'not_found', 'Webhook ingress is not configured on this server.', { isRetryable: false }));
         }
-        const { provider, integrationId } = await resolve(params.name);
+        const { provider, integrationId, workspaceId } = await resolve(store, params.name);
+        // Everything this delivery leaves behind belongs to its integration's workspace.
+        const owner = store.forWorkspace(workspaceId);
         const rawBody = Buffer.isBuffer(body) ? body : Buffer.alloc(0);
         const { request } = context;
         try {
@@ -88,16 +99,16 @@ export function webhookRoutes(dependencies: {
             url: `${request.protocol}://${request.host}${request.url}`,
           });
           if (receipt.outcome === 'duplicate') {
-            await store.events.append({ type: 'webhook.duplicate', integrationId, payload: { provider, deliveryId: receipt.deliveryId } });
+            await owner.events.append({ type: 'webhook.duplicate', integrationId, payload: { provider, deliveryId: receipt.deliveryId } });
             return { status: 'duplicate' as const, deliveryId: receipt.deliveryId };
           }
-          const logged = await store.events.append({
+          const logged = await owner.events.append({
             type: 'webhook.received',
             integrationId,
             payload: receipt.event as unknown as JsonObject,
           });
           await events.publish(
-            context.workspaceId,
+            workspaceId,
             'webhook.received',
             { integrationId: integrationId ?? null, event: logged.payload },
             `event-${logged.id}`,
@@ -106,7 +117,7 @@ export function webhookRoutes(dependencies: {
           return { status: 'accepted' as const, deliveryId: receipt.event.deliveryId, type: receipt.event.type };
         } catch (error) {
           const refusal = problemFromError(error, 'body');
-          await store.events.append({
+          await owner.events.append({
             type: 'webhook.rejected',
             integrationId,
             payload: { provider, kind: refusal.kind, message: refusal.detail },
@@ -126,9 +137,9 @@ export function webhookRoutes(dependencies: {
       params: nameParams,
       query: z.object({ limit: z.coerce.number().int().min(1).max(1000).default(50) }),
       responses: { 200: { description: 'Newest first', schema: z.object({ deliveries: z.array(z.record(z.string(), z.unknown())) }) } },
-      async handle({ params, query }) {
-        const { provider, integrationId } = await resolve(params.name);
-        const recent = await store.events.listRecent({ limit: 1000, ...(integrationId === undefined ? {} : { integrationId }) });
+      async handle({ params, query }, context) {
+        const { provider, integrationId } = await resolve(context.store, params.name);
+        const recent = await context.store.events.listRecent({ limit: 1000, ...(integrationId === undefined ? {} : { integrationId }) });
         const deliveries = recent.filter(
           (event) =>
             WEBHOOK_EVENT_TYPES.includes(event.type) &&
@@ -147,8 +158,8 @@ export function webhookRoutes(dependencies: {
       params: nameParams,
       responses: { 201: { description: 'The test event', schema: z.record(z.string(), z.unknown()) } },
       async handle({ params }, context) {
-        const { provider, integrationId } = await resolve(params.name);
-        const event = await store.events.append({
+        const { provider, integrationId } = await resolve(context.store, params.name);
+        const event = await context.store.events.append({
           type: 'webhook.test',
           integrationId,
           payload: {
