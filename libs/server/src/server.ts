@@ -18,6 +18,7 @@ import { openApiDocument } from './http/openapi';
 import { problem, PROBLEM_CONTENT_TYPE, problemFromError, ProblemError, type Problem } from './http/problem';
 import { parseRequest, RouteResponse, type AnyRouteSpec } from './http/route';
 import { createServerEvents } from './http/server-events';
+import { aliasRoutes } from './routes/alias-routes';
 import { apiRoutes } from './routes/api-routes';
 import { dashboardRoutes } from './routes/dashboard-routes';
 import { eventRoutes } from './routes/event-routes';
@@ -180,6 +181,7 @@ export function createServer(options: ServerOptions): SwitchyardServer {
     ...integrationRoutes({ events }),
     ...webhookRoutes({ hub, store: platform.store, secret: platform.webhookSecret, events, defaultWorkspaceId }),
     ...subscriptionRoutes({ events, allowPrivateNetwork }),
+    ...aliasRoutes(hub),
     ...opsRoutes({ hub, store: platform.store, metrics, openApi: document }),
     ...eventRoutes(),
     ...dashboardRoutes(),

@@ -3,7 +3,7 @@ import { createMemoryStorageProvider } from '@switchyard/core/testing';
 import { createGithub } from '@switchyard/github';
 import { createApiKeys, createMemoryStore, type Store } from '@switchyard/platform';
 import { createSlack } from '@switchyard/slack';
-import { afterAll, expect } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { createServer, type ServerOptions, type SwitchyardServer } from '../index';
 import { conformanceProblems, startPrismFront, VIA_PRISM, type PrismFront } from './server-prism';
 
@@ -66,6 +66,15 @@ export interface TestServer {
 /** With `SWITCHYARD_SERVER_VIA_PRISM=1`: one Prism proxy per test file, in front of whichever test server runs. */
 let prismFront: PrismFront | undefined;
 if (VIA_PRISM) {
+  // Prism takes seconds to start (more on a busy machine): once per file, before the tests and outside their time limits.
+  beforeAll(async () => {
+    const documenting = createServer({
+      hub: createHub(),
+      platform: { store: createMemoryStore() },
+      outboundWebhooks: { dispatcher: false },
+    });
+    prismFront = await startPrismFront(documenting.openApi());
+  }, 180_000);
   afterAll(async () => {
     const front = prismFront;
     prismFront = undefined;
@@ -106,10 +115,7 @@ export async function startTestServer(
     ...serverOptions,
   });
   const url = await server.listen();
-  if (VIA_PRISM) {
-    prismFront ??= await startPrismFront(server.openApi());
-    prismFront.retarget(url);
-  }
+  prismFront?.retarget(url);
   const front = prismFront;
   return {
     url,
