@@ -67,3 +67,36 @@ describe('integrations over HTTP', () => {
     expect((await call('GET', '/api/v1/integrations', { key: keys.read })).body).toEqual({ integrations: [] });
   });
 });
+
+describe('API keys over HTTP', () => {
+  it('issues, lists, rotates with a grace period and revokes keys of the workspace, auditing each; a revoked key stops at once', async () => {
+    running = await startTestServer();
+    const { call, keys, store } = running;
+    const issued = await call('POST', '/api/v1/keys', { key: keys.admin, body: { name: 'deploy bot', scopes: ['execute'] } });
+    expect(issued.status).toBe(201);
+    const { id, key } = issued.body as { id: string; key: string };
+    expect(key).toMatch(/^syk_/);
+    const listed = await call('GET', '/api/v1/keys', { key: keys.admin });
+    expect(listed.text).not.toContain(key);
+    expect(listed.text).not.toMatch(/secretHash/);
+    expect((await call('GET', '/api/v1/keys', { key: keys.execute })).status).toBe(403);
+
+    const rotated = await call('POST', `/api/v1/keys/${id}/rotate`, { key: keys.admin, body: { graceSeconds: 3600 } });
+    expect(rotated.status).toBe(201);
+    const replacement = (rotated.body as { key: string }).key;
+    // Both work during the grace period.
+    expect((await call('GET', '/api/v1/tools', { key })).status).toBe(200);
+    expect((await call('GET', '/api/v1/tools', { key: replacement })).status).toBe(200);
+
+    expect((await call('POST', `/api/v1/keys/${id}/revoke`, { key: keys.admin })).body).toMatchObject({
+      id,
+      revokedAt: expect.any(String) as string,
+    });
+    expect((await call('GET', '/api/v1/tools', { key })).status).toBe(401);
+    expect((await call('POST', '/api/v1/keys/0000000000000000/revoke', { key: keys.admin })).status).toBe(404);
+
+    const audit = (await store.events.listRecent({ limit: 100 })).filter((event) => event.type.startsWith('audit.api_key'));
+    expect(audit.map((event) => event.type).reverse()).toEqual(['audit.api_key.created', 'audit.api_key.rotated', 'audit.api_key.revoked']);
+    expect(JSON.stringify(audit)).not.toContain(key);
+  });
+});

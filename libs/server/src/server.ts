@@ -23,6 +23,7 @@ import { apiRoutes } from './routes/api-routes';
 import { dashboardRoutes } from './routes/dashboard-routes';
 import { eventRoutes } from './routes/event-routes';
 import { integrationRoutes } from './routes/integration-routes';
+import { keyRoutes } from './routes/key-routes';
 import { opsRoutes } from './routes/ops-routes';
 import { subscriptionRoutes } from './routes/subscription-routes';
 import { webhookRoutes } from './routes/webhook-routes';
@@ -181,6 +182,7 @@ export function createServer(options: ServerOptions): SwitchyardServer {
     ...integrationRoutes({ events }),
     ...webhookRoutes({ hub, store: platform.store, secret: platform.webhookSecret, events, defaultWorkspaceId }),
     ...subscriptionRoutes({ events, allowPrivateNetwork }),
+    ...keyRoutes({ events, apiKeys }),
     ...aliasRoutes(hub),
     ...opsRoutes({ hub, store: platform.store, metrics, openApi: document }),
     ...eventRoutes(),

@@ -12,7 +12,15 @@ afterEach(async () => {
 });
 
 /** Names only workspace B's records carry: none may appear in anything workspace A is shown. */
-const B_MARKERS = ['globex-github', 'Globex GitHub', 'globex-secret-settings', 'https://globex.example/hooks'];
+const B_MARKERS = [
+  'globex-github',
+  'Globex GitHub',
+  'globex-secret-settings',
+  'https://globex.example/hooks',
+  'globex read',
+  'globex admin',
+  'globex execute',
+];
 
 interface Workspace {
   readonly keys: { readonly admin: string; readonly execute: string; readonly read: string };
@@ -88,6 +96,8 @@ describe.each(isolationStores())('workspaces on %s', (_name, openStore) => {
       ['PATCH', `/api/v1/webhooks/${b.subscriptionId}`, a.keys.admin, { enabled: false }],
       ['GET', `/api/v1/webhooks/${b.subscriptionId}/deliveries`, a.keys.admin],
       ['DELETE', `/api/v1/webhooks/${b.subscriptionId}`, a.keys.admin],
+      ['POST', `/api/v1/keys/${b.keys.read.slice(4, 20)}/rotate`, a.keys.admin, {}],
+      ['POST', `/api/v1/keys/${b.keys.read.slice(4, 20)}/revoke`, a.keys.admin],
       ['DELETE', bIntegration, a.keys.admin],
     ];
     for (const [method, path, key, body] of byId) {
@@ -113,6 +123,7 @@ describe.each(isolationStores())('workspaces on %s', (_name, openStore) => {
     });
     const bEvents = (await call('GET', '/api/v1/events?limit=1000', { key: b.keys.read })).body as { events: { type: string }[] };
     expect(bEvents.events.some((event) => event.type === 'audit.integration.updated')).toBe(false);
+    expect((await call('GET', '/api/v1/tools', { key: b.keys.read })).status, 'B’s key was not revoked by A').toBe(200);
     // B's keys see nothing of A either.
     const bList = (await call('GET', '/api/v1/integrations', { key: b.keys.read })).body as { integrations: { id: string }[] };
     expect(bList.integrations.map((integration) => integration.id)).toEqual([b.integrationId]);
