@@ -1,36 +1,16 @@
 import { Client, type ClientOptions } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { createHub, IntegrationError, SecretSet, type Hub, type ProviderV1 } from '@switchyard/core';
-import { createMemoryStorageProvider } from '@switchyard/core/testing';
+import { createHub, type Hub } from '@switchyard/core';
+import { createLeakyFailingProvider, createMemoryStorageProvider, type LeakyFailingProvider } from '@switchyard/core/testing';
 
 /** A credential the failing provider holds and leaks into its error messages, as careless SDKs do. */
 export const PLANTED_SECRET = 'sk_live_mcpPlanted0123456789SECRET';
 
 /** A storage provider that holds {@link PLANTED_SECRET} and fails every call with a network error that quotes it. */
-export interface FailingProvider extends ProviderV1 {
-  readonly calls: string[];
-}
+export type FailingProvider = LeakyFailingProvider;
 
 function failingStorageProvider(id: string): FailingProvider {
-  const base = createMemoryStorageProvider({ id, buckets: ['reports'] });
-  const secrets = new SecretSet();
-  secrets.add(PLANTED_SECRET);
-  const calls: string[] = [];
-  return {
-    ...base,
-    secrets,
-    calls,
-    execute: (request) => {
-      calls.push(request.operation);
-      return Promise.reject(
-        new IntegrationError({
-          kind: 'network',
-          message: `PUT https://storage.example.test/reports?key=${PLANTED_SECRET} failed: connection reset`,
-          provider: id,
-        }),
-      );
-    },
-  };
+  return createLeakyFailingProvider(createMemoryStorageProvider({ id, buckets: ['reports'] }), PLANTED_SECRET);
 }
 
 /** A hub with a failing `primary` and a working in-memory `backup` storage provider, bucket `reports` on both. */

@@ -37,3 +37,4 @@ export {
   type MemoryInstance,
 } from './memory-compute-provider';
 export { integrationErrorOf } from './integration-error-of';
+export { createLeakyFailingProvider, type LeakyFailingProvider } from './leaky-failing-provider';

@@ -1,5 +1,5 @@
-import { createHub, IntegrationError, SecretSet, type Hub, type ProviderV1 } from '@switchyard/core';
-import { createMemoryStorageProvider } from '@switchyard/core/testing';
+import { createHub, type Hub } from '@switchyard/core';
+import { createLeakyFailingProvider, createMemoryStorageProvider, type LeakyFailingProvider } from '@switchyard/core/testing';
 import { createGithub } from '@switchyard/github';
 import { createApiKeys, createMemoryStore, type Store } from '@switchyard/platform';
 import { createSlack } from '@switchyard/slack';
@@ -13,30 +13,10 @@ export const GITHUB_WEBHOOK_SECRET = 'github-webhook-secret-0123456789';
 export const SLACK_SIGNING_SECRET = 'slack-signing-secret-0123456789abcdef';
 
 /** A storage provider that counts its calls and fails each with a network error quoting {@link PLANTED_SECRET}. */
-export interface CountingProvider extends ProviderV1 {
-  readonly calls: string[];
-}
+export type CountingProvider = LeakyFailingProvider;
 
 function failingStorage(id: string): CountingProvider {
-  const base = createMemoryStorageProvider({ id, buckets: ['reports'] });
-  const secrets = new SecretSet();
-  secrets.add(PLANTED_SECRET);
-  const calls: string[] = [];
-  return {
-    ...base,
-    secrets,
-    calls,
-    execute: (request) => {
-      calls.push(request.operation);
-      return Promise.reject(
-        new IntegrationError({
-          kind: 'network',
-          message: `PUT https://storage.test/?key=${PLANTED_SECRET} failed: connection reset`,
-          provider: id,
-        }),
-      );
-    },
-  };
+  return createLeakyFailingProvider(createMemoryStorageProvider({ id, buckets: ['reports'] }), PLANTED_SECRET);
 }
 
 /** A running server on 127.0.0.1 with keys of every scope, a hub with a failing `primary` and a working `backup` storage, GitHub and Slack. */
