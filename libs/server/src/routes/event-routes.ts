@@ -5,6 +5,7 @@ const eventSchema = z
   .object({
     id: z.int(),
     type: z.string(),
+    workspaceId: z.string(),
     integrationId: z.string().nullable().describe('The integration the event is about; null for none'),
     payload: z.record(z.string(), z.unknown()),
     occurredAt: z.string(),

@@ -6,6 +6,7 @@ import { defineRoute, respond, type AnyRouteSpec, type RouteContext } from '../h
 const integrationSchema = z
   .object({
     id: z.string(),
+    workspaceId: z.string(),
     providerId: z.string(),
     name: z.string(),
     settings: z.record(z.string(), z.unknown()),
