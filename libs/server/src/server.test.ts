@@ -189,6 +189,15 @@ describe('operations', () => {
       /switchyard_hub_failovers_total\{capability="storage",operation="putObject",from="primary",to="backup"\} 1/,
     );
     expect(metrics.text).toMatch(/switchyard_provider_breaker_state\{provider="primary"\} 0/);
+    // Histogram buckets are cumulative and end at the count.
+    const buckets = [
+      ...metrics.text.matchAll(
+        /switchyard_http_request_duration_seconds_bucket\{method="POST",route="\/api\/v1\/execute",le="[^"]+"\} (\d+)/g,
+      ),
+    ].map((match) => Number(match[1]));
+    expect(buckets).toHaveLength(13);
+    expect(buckets).toEqual([...buckets].sort((left, right) => left - right));
+    expect(buckets.at(-1)).toBe(1);
     expect((await call('GET', '/nowhere')).body).toMatchObject({ status: 404, kind: 'not_found' });
   });
 });

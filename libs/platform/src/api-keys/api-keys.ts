@@ -124,9 +124,11 @@ export function createApiKeys(store: Pick<Store, 'apiKeys'>, options: ApiKeysOpt
   }
 
   async function lookup(key: string): Promise<ApiKeyRecord | undefined> {
-    const digest = sha256(key);
-    const cached = accepted.get(digest.toString('hex'));
+    // Accepted keys are remembered by the key itself for `cacheTtlMs` (bounded, in this process only), so a busy
+    // caller costs one map lookup rather than a hash per request.
+    const cached = accepted.get(key);
     if (cached !== undefined && cached.until > now()) return cached.record;
+    const digest = sha256(key);
     const id = KEY_PATTERN.exec(key)?.[1];
     const record =
       id === undefined
@@ -140,7 +142,7 @@ export function createApiKeys(store: Pick<Store, 'apiKeys'>, options: ApiKeysOpt
     if (!matches || record === undefined) return undefined;
     if (cacheTtlMs > 0) {
       if (accepted.size >= 1_000) accepted.delete(accepted.keys().next().value!);
-      accepted.set(digest.toString('hex'), { record, until: now() + cacheTtlMs });
+      accepted.set(key, { record, until: now() + cacheTtlMs });
     }
     return record;
   }
@@ -191,6 +193,6 @@ export function createApiKeys(store: Pick<Store, 'apiKeys'>, options: ApiKeysOpt
   };
 
   function forget(id: string): void {
-    for (const [digest, entry] of accepted) if (entry.record.id === id) accepted.delete(digest);
+    for (const [presented, entry] of accepted) if (entry.record.id === id) accepted.delete(presented);
   }
 }

@@ -29,9 +29,10 @@ class Histogram {
       entry = { labels, counts: BUCKETS_SECONDS.map(() => 0), sum: 0, count: 0 };
       this.series.set(key, entry);
     }
-    BUCKETS_SECONDS.forEach((bound, index) => {
-      if (seconds <= bound) entry.counts[index]! += 1;
-    });
+    // Each observation lands in its own bucket; render() adds them up into Prometheus' cumulative buckets.
+    let index = 0;
+    while (index < BUCKETS_SECONDS.length && seconds > BUCKETS_SECONDS[index]!) index += 1;
+    if (index < BUCKETS_SECONDS.length) entry.counts[index]! += 1;
     entry.sum += seconds;
     entry.count += 1;
   }
@@ -88,9 +89,11 @@ export class ServerMetrics {
       '# TYPE switchyard_http_request_duration_seconds histogram',
     );
     for (const { labels, counts, sum, count } of this.httpDurations.series.values()) {
-      BUCKETS_SECONDS.forEach((bound, index) =>
-        lines.push(`switchyard_http_request_duration_seconds_bucket${labelText({ ...labels, le: String(bound) })} ${counts[index]}`),
-      );
+      let cumulative = 0;
+      BUCKETS_SECONDS.forEach((bound, index) => {
+        cumulative += counts[index]!;
+        lines.push(`switchyard_http_request_duration_seconds_bucket${labelText({ ...labels, le: String(bound) })} ${cumulative}`);
+      });
       lines.push(`switchyard_http_request_duration_seconds_bucket${labelText({ ...labels, le: '+Inf' })} ${count}`);
       lines.push(`switchyard_http_request_duration_seconds_sum${labelText(labels)} ${sum}`);
       lines.push(`switchyard_http_request_duration_seconds_count${labelText(labels)} ${count}`);
