@@ -1,10 +1,7 @@
 import type { ApiKeyRepository } from './store';
 import { parseStoreInput, storeConflict, storeNotFound, storeSchemas as schemas, storeTimestamp } from './store-input';
 import type { ApiKeyRecord } from './store-records';
-
-const run = <Result>(body: () => Result): Promise<Result> => Promise.resolve().then(body);
-const copy = <Value>(value: Value): Value => structuredClone(value);
-const byText = (left: string, right: string): number => (left < right ? -1 : left > right ? 1 : 0);
+import { byText, copy, run } from './memory-kit';
 
 /** The memory store's `apiKeys`: a map by id. */
 export function createMemoryApiKeys(): ApiKeyRepository {

@@ -1,13 +1,6 @@
 import type { PlacementHint, PlacementRecord, PlacementStore } from '@switchyard/core';
 import { parseStoreInput, storeSchemas as schemas } from './store-input';
-
-const compositeKey = (...parts: string[]): string => JSON.stringify(parts);
-
-/** Runs a synchronous body as an async method, so its errors reject instead of throwing. */
-const run = <Result>(body: () => Result): Promise<Result> => Promise.resolve().then(body);
-
-/** Copies out of the store, so callers cannot change what it holds. */
-const copy = <Value>(value: Value): Value => structuredClone(value);
+import { compositeKey, copy, run } from './memory-kit';
 
 /**
  * The memory store's `placements`: every record kept (no limit, unlike

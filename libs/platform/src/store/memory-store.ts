@@ -22,15 +22,7 @@ import type {
   StoredEvent,
   SyncCheckpoint,
 } from './store-records';
-
-const compositeKey = (...parts: string[]): string => JSON.stringify(parts);
-const byText = (left: string, right: string): number => (left < right ? -1 : left > right ? 1 : 0);
-
-/** Runs a synchronous body as an async method, so its errors reject instead of throwing. */
-const run = <Result>(body: () => Result): Promise<Result> => Promise.resolve().then(body);
-
-/** Copies out of the store, so callers cannot change what it holds. */
-const copy = <Value>(value: Value): Value => structuredClone(value);
+import { byText, compositeKey, copy, run } from './memory-kit';
 
 function createDefinitionRepository(kind: 'mappings' | 'mappingTemplates', label: string): DefinitionRepository {
   const definitions = new Map<string, DefinitionRecord>();

@@ -1,10 +1,7 @@
 import type { WebhookOutboxRepository, WebhookSubscriptionRepository } from './store-webhooks';
 import { parseStoreInput, storeConflict, storeNotFound, storeSchemas as schemas, storeTimestamp } from './store-input';
 import type { WebhookOutboxRecord, WebhookSubscriptionRecord } from './store-records';
-
-const run = <Result>(body: () => Result): Promise<Result> => Promise.resolve().then(body);
-const copy = <Value>(value: Value): Value => structuredClone(value);
-const byText = (left: string, right: string): number => (left < right ? -1 : left > right ? 1 : 0);
+import { byText, copy, run } from './memory-kit';
 
 /** The memory store's `webhookSubscriptions` and `webhookOutbox`: maps by id, sharing the cascade on delete. */
 export function createMemoryWebhooks(): {

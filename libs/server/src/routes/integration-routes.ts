@@ -46,6 +46,9 @@ export function integrationRoutes(dependencies: { readonly events: ServerEvents 
     const record = body.connect ? await integrations.connect(created.id).catch(() => integrations.getIntegrationById(created.id)) : created;
     return respond(201, record, { location: `/api/v1/integrations/${encodeURIComponent(record.id)}` });
   };
+  const listIntegrations = async ({ query }: { readonly query: z.output<typeof listQuery> }, { integrations }: RouteContext) => ({
+    integrations: await integrations.getIntegrations(query),
+  });
   const integrationResponse = { 200: { description: 'The integration', schema: integrationSchema } };
   const listResponse = {
     200: { description: 'Integrations, oldest first', schema: z.object({ integrations: z.array(integrationSchema) }) },
@@ -60,7 +63,7 @@ export function integrationRoutes(dependencies: { readonly events: ServerEvents 
       scope: 'read',
       query: listQuery,
       responses: listResponse,
-      handle: async ({ query }, { integrations }) => ({ integrations: await integrations.getIntegrations(query) }),
+      handle: listIntegrations,
     }),
     defineRoute({
       method: 'POST',
@@ -208,7 +211,7 @@ export function integrationRoutes(dependencies: { readonly events: ServerEvents 
       scope: 'read',
       query: listQuery,
       responses: listResponse,
-      handle: async ({ query }, { integrations }) => ({ integrations: await integrations.getIntegrations(query) }),
+      handle: listIntegrations,
     }),
     defineRoute({
       method: 'GET',
