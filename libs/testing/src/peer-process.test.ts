@@ -1,3 +1,4 @@
+import { createServer, type Server } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { findFreePort, startPeerProcess } from './peer-process';
 
@@ -37,5 +38,53 @@ describe('startPeerProcess', () => {
     await expect(
       startPeerProcess({ name: 'silent', command: node, args: () => ['-e', 'setTimeout(() => {}, 60000)'], port, readyTimeoutMs: 300 }),
     ).rejects.toThrow(`silent was not ready on http://127.0.0.1:${port} within 300 ms`);
+  });
+
+  // A peer that says when it listens, and says nothing but exits when its port is taken (as Prism does).
+  const quietPeerScript = (port: number) =>
+    `const s = require('node:http').createServer((_, r) => r.end('ours')); s.on('error', () => process.exit(1)); s.listen(${port}, '127.0.0.1', () => console.log('listening on ${port}'))`;
+
+  it('never takes another process on its port for the peer: with readyOutput it waits for the peer to say it listens', async () => {
+    const port = await findFreePort();
+    const thief: Server = createServer((socket) => socket.end());
+    await new Promise<void>((resolve) => thief.listen(port, '127.0.0.1', resolve));
+    try {
+      await expect(
+        startPeerProcess({
+          name: 'quiet',
+          command: node,
+          args: (given) => ['-e', quietPeerScript(given)],
+          port,
+          readyOutput: /listening on/,
+        }),
+      ).rejects.toThrow(/quiet exited before it was ready \(code 1/);
+    } finally {
+      await new Promise((resolve) => thief.close(resolve));
+    }
+  });
+
+  it('tries another free port when the one it chose is taken before the peer binds it', async () => {
+    const taken: number[] = [];
+    const thieves: Server[] = [];
+    const peer = await startPeerProcess({
+      name: 'quiet',
+      command: node,
+      args: (port) => {
+        if (taken.length === 0) {
+          // Steal the first port, synchronously, before the peer can bind it.
+          taken.push(port);
+          thieves.push(createServer((socket) => socket.end()).listen(port));
+        }
+        return ['-e', quietPeerScript(port)];
+      },
+      readyOutput: /listening on/,
+    });
+    try {
+      expect(peer.port).not.toBe(taken[0]);
+      expect(await (await fetch(peer.url)).text()).toBe('ours');
+    } finally {
+      await peer.stop();
+      await Promise.all(thieves.map((thief) => new Promise((resolve) => thief.close(resolve))));
+    }
   });
 });

@@ -16,6 +16,13 @@ export interface PeerProcessOptions {
    * Default: once its port accepts a TCP connection.
    */
   readonly readyPath?: string;
+  /**
+   * Also wait until its output matches this: the line it prints once it has
+   * bound its port, so that another process that took the port between our
+   * check and its start is never taken for it. Give it whenever the peer prints
+   * such a line.
+   */
+  readonly readyOutput?: RegExp;
   /** How long to wait for it to become ready. Default 30 000 ms. */
   readonly readyTimeoutMs?: number;
   /** Extra environment variables for it. */
@@ -106,7 +113,23 @@ function stopChild(child: ChildProcess): Promise<void> {
  * ```
  */
 export async function startPeerProcess(options: PeerProcessOptions): Promise<PeerProcess> {
-  const port = options.port ?? (await findFreePort());
+  // A free port can be taken by another process before the peer binds it; with a port of our choosing, try another.
+  const attempts = options.port === undefined ? PORT_ATTEMPTS : 1;
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await startOnce(options, options.port ?? (await findFreePort()));
+    } catch (error) {
+      if (!(error instanceof PortTakenError) || attempt >= attempts) throw error;
+    }
+  }
+}
+
+const PORT_ATTEMPTS = 3;
+
+/** The peer exited before it was ready, saying its port was in use. */
+class PortTakenError extends Error {}
+
+async function startOnce(options: PeerProcessOptions, port: number): Promise<PeerProcess> {
   const url = `http://127.0.0.1:${port}`;
   let output = '';
   const child = spawn(options.command, [...options.args(port)], {
@@ -126,15 +149,19 @@ export async function startPeerProcess(options: PeerProcessOptions): Promise<Pee
   child.stdout?.on('data', record);
   child.stderr?.on('data', record);
 
-  let failure: string | undefined;
+  let failure: Error | undefined;
+  let exited = false;
   child.once('error', (error: NodeJS.ErrnoException) => {
-    failure =
+    failure = new Error(
       error.code === 'ENOENT'
         ? `${options.name} is not installed: "${options.command}" was not found.${options.missingHint ? ` ${options.missingHint}` : ''}`
-        : `${options.name} could not start: ${error.message}`;
+        : `${options.name} could not start: ${error.message}`,
+    );
   });
   child.once('exit', (code, signal) => {
-    failure ??= `${options.name} exited before it was ready (code ${code}, signal ${signal}). Its output:\n${output}`;
+    const message = `${options.name} exited before it was ready (code ${code}, signal ${signal}). Its output:\n${output}`;
+    failure ??= new Error(message);
+    exited = true;
   });
 
   const peer: PeerProcess = { url, port, output: () => output, stop: () => stopChild(child) };
@@ -142,9 +169,12 @@ export async function startPeerProcess(options: PeerProcessOptions): Promise<Pee
   for (;;) {
     if (failure !== undefined) {
       await peer.stop();
-      throw new Error(failure);
+      // Something else answers on the port it was to take (some peers, Prism among them, do not say why they stopped).
+      if (exited && (PORT_IN_USE.test(output) || (await canConnect(port)))) throw new PortTakenError(failure.message);
+      throw failure;
     }
-    const ready = options.readyPath === undefined ? await canConnect(port) : await answersHttp(`${url}${options.readyPath}`);
+    const printed = options.readyOutput === undefined || options.readyOutput.test(output);
+    const ready = printed && (options.readyPath === undefined ? await canConnect(port) : await answersHttp(`${url}${options.readyPath}`));
     if (ready && failure === undefined) return peer;
     if (Date.now() > readyBy) {
       await peer.stop();
@@ -153,3 +183,6 @@ export async function startPeerProcess(options: PeerProcessOptions): Promise<Pee
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
+
+/** What peers print when their port is taken. */
+const PORT_IN_USE = /EADDRINUSE|address already in use/i;

@@ -118,6 +118,7 @@ export async function startPrism(options: PrismOptions): Promise<Prism> {
         ...(options.upstream === undefined ? [] : [options.upstream]),
       ],
       readyPath: options.readyPath,
+      readyOutput: /Prism is listening on/,
       readyTimeoutMs: options.readyTimeoutMs ?? 90_000,
       missingHint: options.missingHint ?? PRISM_HINT,
     });

@@ -81,6 +81,7 @@ export async function startMotoServer(): Promise<MotoServer> {
     command: 'moto_server',
     args: (port) => ['-H', '127.0.0.1', '-p', String(port)],
     readyPath: '/moto-api/',
+    readyOutput: /Running on http/,
     missingHint:
       "The AWS tests need moto 5.2 with its server extra: pip install 'moto[server]==5.2.1' (Python 3.9+), so that moto_server is on PATH.",
   });

@@ -82,6 +82,7 @@ export async function startAzurite(options: AzuriteOptions = {}): Promise<Azurit
       '--skipApiVersionCheck',
       '--silent',
     ],
+    readyOutput: /successfully listens on/,
     missingHint: 'Install it with npm install -D azurite@3.37.0.',
   });
   const url = `${peer.url}/${AZURITE_ACCOUNT_NAME}`;
