@@ -7,6 +7,8 @@
 export {
   contentHash,
   credentialVersionConflict,
+  isJsonObject,
+  isJsonValue,
   parseStoreInput,
   storeConflict,
   storeNotFound,

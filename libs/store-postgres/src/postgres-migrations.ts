@@ -221,6 +221,36 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
     USING (EXISTS (SELECT 1 FROM integrations i WHERE i.id = sync_checkpoints.integration_id))
     WITH CHECK (EXISTS (SELECT 1 FROM integrations i WHERE i.id = sync_checkpoints.integration_id));
   `,
+  // 6: sync. The full pass that last saw each record (for deletion detection), one lease per integration (timed by
+  // the database's clock, so processes on several machines agree), dead letters; under the workspace policies too.
+  `
+  ALTER TABLE integration_data ADD COLUMN seen_pass text;
+  CREATE TABLE sync_leases (
+    integration_id text PRIMARY KEY REFERENCES integrations (id) ON DELETE CASCADE,
+    owner text NOT NULL,
+    expires_at timestamptz NOT NULL
+  );
+  CREATE TABLE sync_dead_letters (
+    id bigserial PRIMARY KEY,
+    integration_id text NOT NULL REFERENCES integrations (id) ON DELETE CASCADE,
+    entity text NOT NULL,
+    external_id text,
+    reason text NOT NULL,
+    data jsonb NOT NULL,
+    created_at timestamptz NOT NULL
+  );
+  CREATE INDEX sync_dead_letters_integration_index ON sync_dead_letters (integration_id, id);
+  GRANT SELECT, INSERT, UPDATE, DELETE ON sync_leases, sync_dead_letters TO switchyard_workspace;
+  GRANT USAGE, SELECT ON SEQUENCE sync_dead_letters_id_seq TO switchyard_workspace;
+  ALTER TABLE sync_leases ENABLE ROW LEVEL SECURITY;
+  CREATE POLICY workspace_rows ON sync_leases TO switchyard_workspace
+    USING (EXISTS (SELECT 1 FROM integrations i WHERE i.id = sync_leases.integration_id))
+    WITH CHECK (EXISTS (SELECT 1 FROM integrations i WHERE i.id = sync_leases.integration_id));
+  ALTER TABLE sync_dead_letters ENABLE ROW LEVEL SECURITY;
+  CREATE POLICY workspace_rows ON sync_dead_letters TO switchyard_workspace
+    USING (EXISTS (SELECT 1 FROM integrations i WHERE i.id = sync_dead_letters.integration_id))
+    WITH CHECK (EXISTS (SELECT 1 FROM integrations i WHERE i.id = sync_dead_letters.integration_id));
+  `,
 ];
 
 /** PostgreSQL identifiers a store schema may use: lowercase letters, digits and `_`, at most 63 characters. */

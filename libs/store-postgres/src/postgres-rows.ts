@@ -18,6 +18,8 @@ export const {
   toApiKey,
   toWebhookSubscription,
   toWebhookOutbox,
+  toSyncDeadLetter,
+  toSyncLease,
 } = createStoreRowMappers({
   json: (row, column) => row[column] as JsonObject,
   time: (row, column) => (row[column] as Date).toISOString(),

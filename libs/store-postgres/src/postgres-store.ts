@@ -17,6 +17,7 @@ import { createPostgresEvents } from './postgres-events';
 import { createPool, createQueries, type PostgresQueries } from './postgres-queries';
 import { migratePostgres, quoteSchema } from './postgres-migrations';
 import { createPostgresPlacements } from './postgres-placements';
+import { createPostgresSync } from './postgres-sync';
 import { createPostgresWebhookOutbox } from './postgres-webhook-outbox';
 import { createPostgresWebhookSubscriptions } from './postgres-webhook-subscriptions';
 import { createWorkspaceQueries } from './postgres-workspaces';
@@ -432,6 +433,7 @@ function createPostgresRepositories(queries: PostgresQueries, quoted: string): O
       },
     },
 
+    sync: createPostgresSync(queries, table),
     events: createPostgresEvents(queries, table('events')),
     placements: createPostgresPlacements(queries, table),
     apiKeys: createPostgresApiKeys(queries, table('api_keys')),

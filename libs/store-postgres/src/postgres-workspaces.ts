@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { createQueriesOver, type PostgresQueries } from './postgres-queries';
+import { createQueriesOver, inPoolTransaction, type PostgresQueries } from './postgres-queries';
 import type { Row } from './postgres-rows';
 
 /**
@@ -25,23 +25,15 @@ export async function inWorkspaceSession<Result>(
   workspaceId: string,
   body: (client: pg.PoolClient) => Promise<Result>,
 ): Promise<Result> {
-  const client = await pool.connect();
-  let broken: Error | undefined;
-  try {
-    // One round trip for both: no parameters, so the simple protocol runs them as a batch. The role name is a constant.
-    await client.query(`BEGIN; SET LOCAL ROLE ${POSTGRES_WORKSPACE_ROLE}`);
-    await client.query("SELECT set_config('switchyard.workspace_id', $1, true)", [workspaceId]);
-    const result = await body(client);
-    await client.query('COMMIT');
-    return result;
-  } catch (error) {
-    await client.query('ROLLBACK').catch((rollbackError: unknown) => {
-      broken = rollbackError instanceof Error ? rollbackError : new Error(String(rollbackError));
-    });
-    throw error;
-  } finally {
-    client.release(broken);
-  }
+  // BEGIN and the role switch in one round trip: no parameters, so the simple protocol runs them as a batch. The role name is a constant.
+  return inPoolTransaction(
+    pool,
+    async (client) => {
+      await client.query("SELECT set_config('switchyard.workspace_id', $1, true)", [workspaceId]);
+      return body(client);
+    },
+    `BEGIN; SET LOCAL ROLE ${POSTGRES_WORKSPACE_ROLE}`,
+  );
 }
 
 /**
@@ -50,7 +42,8 @@ export async function inWorkspaceSession<Result>(
  * `workspaceId` decides what it reads and writes.
  */
 export function createWorkspaceQueries(pool: pg.Pool, workspaceId: string): PostgresQueries {
-  return createQueriesOver((sql, values) =>
-    inWorkspaceSession(pool, workspaceId, async (client) => (await client.query<Row>(sql, values)).rows),
+  return createQueriesOver(
+    (sql, values) => inWorkspaceSession(pool, workspaceId, async (client) => (await client.query<Row>(sql, values)).rows),
+    (body) => inWorkspaceSession(pool, workspaceId, body),
   );
 }

@@ -112,6 +112,20 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   CREATE INDEX events_workspace_index ON events (workspace_id, id);
   CREATE INDEX webhook_outbox_workspace_created_index ON webhook_outbox (workspace_id, created_at);
   `,
+  // 6: sync. The full pass that last saw each record (for deletion detection), one lease per integration, dead letters.
+  `
+  ALTER TABLE integration_data ADD COLUMN seen_pass TEXT;
+  CREATE TABLE sync_leases (
+    integration_id TEXT PRIMARY KEY REFERENCES integrations (id) ON DELETE CASCADE,
+    owner TEXT NOT NULL, expires_at TEXT NOT NULL
+  ) STRICT;
+  CREATE TABLE sync_dead_letters (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    integration_id TEXT NOT NULL REFERENCES integrations (id) ON DELETE CASCADE,
+    entity TEXT NOT NULL, external_id TEXT, reason TEXT NOT NULL, data TEXT NOT NULL, created_at TEXT NOT NULL
+  ) STRICT;
+  CREATE INDEX sync_dead_letters_integration_index ON sync_dead_letters (integration_id, id);
+  `,
 ];
 
 /**

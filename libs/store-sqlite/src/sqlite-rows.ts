@@ -18,6 +18,8 @@ export const {
   toApiKey,
   toWebhookSubscription,
   toWebhookOutbox,
+  toSyncDeadLetter,
+  toSyncLease,
 } = createStoreRowMappers({
   json: (row, column) => JSON.parse(String(row[column])) as JsonObject,
   time: (row, column) => String(row[column]),

@@ -33,6 +33,7 @@ describe('createSqliteStore', () => {
       { version: 3 },
       { version: 4 },
       { version: 5 },
+      { version: 6 },
     ]);
     database.close();
   });
@@ -71,6 +72,7 @@ describe('createSqliteStore', () => {
       { version: 3 },
       { version: 4 },
       { version: 5 },
+      { version: 6 },
     ]);
     check.close();
   });
@@ -102,6 +104,7 @@ describe('createSqliteStore', () => {
       { version: 3 },
       { version: 4 },
       { version: 5 },
+      { version: 6 },
     ]);
     check.close();
   });

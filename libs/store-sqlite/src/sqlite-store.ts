@@ -19,6 +19,7 @@ import { createSqliteEvents } from './sqlite-events';
 import { inTransaction, migrateSqlite } from './sqlite-migrations';
 import { loadSqlite } from './sqlite-module';
 import { createSqlitePlacements } from './sqlite-placements';
+import { createSqliteSync } from './sqlite-sync';
 import { createSqliteWebhookOutbox } from './sqlite-webhook-outbox';
 import { createSqliteWebhookSubscriptions } from './sqlite-webhook-subscriptions';
 import { toCheckpoint, toCredential, toDataRecord, toDefinition, toIntegration, toRegistryEntry, type Row } from './sqlite-rows';
@@ -407,6 +408,7 @@ export function createSqliteStore(settings: SqliteStoreSettings = {}): Store {
         }),
     },
 
+    sync: createSqliteSync(database),
     events: createSqliteEvents(database),
     placements: createSqlitePlacements(database),
     apiKeys: createSqliteApiKeys(database),

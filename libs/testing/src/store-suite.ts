@@ -5,6 +5,7 @@ import { createIntegration, credentialStoreCases, SEALED } from './store-credent
 import { apiKeyStoreCases } from './store-api-key-cases';
 import { workspaceStoreCases } from './store-workspace-cases';
 import { placementStoreCases } from './store-placement-cases';
+import { syncStoreCases } from './store-sync-cases';
 import { webhookStoreCases } from './store-webhook-cases';
 import { expectRecent } from './suite-helpers';
 
@@ -318,6 +319,7 @@ export function storeContractCases(): StoreCase[] {
     ...apiKeyStoreCases(),
     ...workspaceStoreCases(),
     ...webhookStoreCases(),
+    ...syncStoreCases(),
   ];
 }
 

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createMemoryApiKeys } from './memory-api-keys';
 import { createMemoryWebhooks } from './memory-webhooks';
 import { createMemoryPlacements } from './memory-placements';
+import { createMemorySync } from './memory-sync';
 import { workspaceView } from './workspace-view';
 import type { DefinitionRepository, Store } from './store';
 import {
@@ -92,6 +93,13 @@ export function createMemoryStore(): Store {
     if (found === undefined) throw storeNotFound(operation, `integration "${id}"`);
     return found;
   };
+  const { sync, forget } = createMemorySync({
+    records,
+    checkpoints,
+    requireIntegration: (id, operation) => {
+      findIntegration(id, operation);
+    },
+  });
   const removeWhere = <Value>(map: Map<string, Value>, matches: (value: Value) => boolean): void => {
     for (const [entryKey, value] of map) if (matches(value)) map.delete(entryKey);
   };
@@ -141,6 +149,7 @@ export function createMemoryStore(): Store {
           removeWhere(credentials, (record) => record.integrationId === id);
           removeWhere(records, (record) => record.integrationId === id);
           removeWhere(checkpoints, (record) => record.integrationId === id);
+          forget(id);
         }),
     },
 
@@ -316,6 +325,7 @@ export function createMemoryStore(): Store {
         }),
     },
 
+    sync,
     placements: createMemoryPlacements(),
     apiKeys: createMemoryApiKeys(),
     ...createMemoryWebhooks(),

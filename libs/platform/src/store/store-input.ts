@@ -41,6 +41,37 @@ const webhookEventTypes = z
   .transform((values) => [...new Set(values)]);
 const webhookSecret = z.string().refine(isWebhookSecret, 'must be "whsec_" and the base64 of 24 to 64 bytes');
 const outboxLimit = z.int().min(1).max(1000);
+/**
+ * A JSON value, checked by hand: a sync batch carries thousands of records,
+ * and this walks each once without building zod issues for every leaf.
+ */
+export function isJsonValue(value: unknown, depth = 0): value is JsonValue {
+  if (depth > 64) return false;
+  if (value === null || typeof value === 'string' || typeof value === 'boolean') return true;
+  if (typeof value === 'number') return Number.isFinite(value);
+  if (Array.isArray(value)) return value.every((item) => isJsonValue(item, depth + 1));
+  return isJsonObject(value, depth);
+}
+
+/** A plain object whose values are all JSON values (see {@link isJsonValue}). */
+export function isJsonObject(value: unknown, depth = 0): value is JsonObject {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const prototype: unknown = Object.getPrototypeOf(value);
+  if (prototype !== Object.prototype && prototype !== null) return false;
+  for (const name in value) {
+    if (!isJsonValue((value as Record<string, unknown>)[name], depth + 1)) return false;
+  }
+  return true;
+}
+
+const batchJsonObject = z.custom<JsonObject>(
+  (value) => isJsonObject(value),
+  'must be a JSON object (plain, finite numbers, at most 64 levels)',
+);
+const batchJsonValue = z.custom<JsonValue>((value) => isJsonValue(value), 'must be a JSON value (finite numbers, at most 64 levels)');
+const SYNC_BATCH_LIMIT = 10_000;
+const syncCursor = z.string().max(65_536);
+const syncLeaseHolder = { integrationId: key, leaseOwner: key };
 const placementKey = z.object({ capability: key, key: resourceKey });
 const placementHolder = z.object({ provider: key, version: z.string().max(1024).optional() });
 
@@ -164,6 +195,27 @@ export const storeSchemas = {
       limit: outboxLimit.default(50),
     })
     .default({ limit: 50 }),
+  syncLease: z.object({ integrationId: key, owner: key, ttlMs: z.int().min(1).max(86_400_000) }),
+  syncLeaseKey: z.object({ integrationId: key, owner: key }),
+  syncBatch: z.object({
+    ...syncLeaseHolder,
+    stream: key,
+    entity: key,
+    records: z
+      .array(z.object({ externalId: key, data: batchJsonObject }))
+      .max(SYNC_BATCH_LIMIT)
+      .refine((records) => new Set(records.map((record) => record.externalId)).size === records.length, 'must hold each externalId once'),
+    deletes: z.array(key).max(SYNC_BATCH_LIMIT).default([]),
+    deadLetters: z
+      .array(z.object({ externalId: key.optional(), reason: z.string().min(1).max(4096), data: batchJsonValue }))
+      .max(SYNC_BATCH_LIMIT)
+      .default([]),
+    pass: key.optional(),
+    cursor: syncCursor,
+  }),
+  syncPassEnd: z.object({ ...syncLeaseHolder, stream: key, entity: key, pass: key, cursor: syncCursor }),
+  deadLetterQuery: z.object({ limit: z.int().min(1).max(1000).default(100) }).default({ limit: 100 }),
+  recordCount: z.object({ integrationId: key, entity: key.optional() }),
   recentEventsQuery: z
     .object({
       limit: z.int().min(1).max(1000).default(50),

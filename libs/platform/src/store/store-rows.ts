@@ -15,6 +15,7 @@ import type {
   WebhookOutboxStatus,
   WebhookSubscriptionRecord,
 } from './store-records';
+import type { SyncDeadLetter, SyncLease } from './store-sync';
 
 /** A database row as a driver returns it: column name to value. */
 export type StoreRow = Record<string, unknown>;
@@ -47,6 +48,10 @@ export interface StoreRowMappers {
   readonly toWebhookSubscription: (row: StoreRow) => WebhookSubscriptionRecord;
   /** For `webhook_outbox` rows: `lease_expires_at`, `last_attempt_at`, `last_status` and `last_error` may be null. */
   readonly toWebhookOutbox: (row: StoreRow) => WebhookOutboxRecord;
+  /** For `sync_dead_letters` rows: `external_id` may be null, `data` any JSON value. */
+  readonly toSyncDeadLetter: (row: StoreRow) => SyncDeadLetter;
+  /** For `sync_leases` rows. */
+  readonly toSyncLease: (row: StoreRow) => SyncLease;
 }
 
 const text = (row: StoreRow, column: string): string => String(row[column]);
@@ -175,6 +180,20 @@ export function createStoreRowMappers(readers: StoreColumnReaders): StoreRowMapp
       lastError: row['last_error'] === null || row['last_error'] === undefined ? undefined : text(row, 'last_error'),
       createdAt: time(row, 'created_at'),
       updatedAt: time(row, 'updated_at'),
+    }),
+    toSyncDeadLetter: (row) => ({
+      id: Number(row['id']),
+      integrationId: text(row, 'integration_id'),
+      entity: text(row, 'entity'),
+      externalId: row['external_id'] === null || row['external_id'] === undefined ? undefined : text(row, 'external_id'),
+      reason: text(row, 'reason'),
+      data: json(row, 'data'),
+      createdAt: time(row, 'created_at'),
+    }),
+    toSyncLease: (row) => ({
+      integrationId: text(row, 'integration_id'),
+      owner: text(row, 'owner'),
+      expiresAt: time(row, 'expires_at'),
     }),
   };
 }

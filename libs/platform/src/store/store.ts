@@ -13,6 +13,7 @@ import type {
   SyncCheckpoint,
   UpsertOutcome,
 } from './store-records';
+import type { SyncRepository } from './store-sync';
 import type { WebhookOutboxRepository, WebhookSubscriptionRepository } from './store-webhooks';
 
 /** What {@link IntegrationRepository.create} takes. */
@@ -304,6 +305,8 @@ export interface Store {
   readonly mappingTemplates: DefinitionRepository;
   readonly records: DataRecordRepository;
   readonly checkpoints: CheckpointRepository;
+  /** What a sync writes: batches with their checkpoints in one transaction, under a per-integration lease (see `createSyncService`). */
+  readonly sync: SyncRepository;
   readonly webhookDeliveries: WebhookDeliveryRepository;
   readonly events: EventRepository;
   /**

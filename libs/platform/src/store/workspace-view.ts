@@ -102,6 +102,36 @@ export function workspaceView(store: Store, workspaceId: string): Store {
         return store.checkpoints.delete(integrationId, stream);
       },
     },
+    sync: {
+      acquireLease: async (integrationId, owner, ttlMs) => {
+        await ownIntegration(integrationId, 'store.sync.acquireLease');
+        return store.sync.acquireLease(integrationId, owner, ttlMs);
+      },
+      releaseLease: async (integrationId, owner) => {
+        await ownIntegration(integrationId, 'store.sync.releaseLease');
+        return store.sync.releaseLease(integrationId, owner);
+      },
+      getLease: async (integrationId) => {
+        await ownIntegration(integrationId, 'store.sync.getLease');
+        return store.sync.getLease(integrationId);
+      },
+      applyBatch: async (batch) => {
+        await ownIntegration(batch.integrationId, 'store.sync.applyBatch');
+        return store.sync.applyBatch(batch);
+      },
+      endPass: async (end) => {
+        await ownIntegration(end.integrationId, 'store.sync.endPass');
+        return store.sync.endPass(end);
+      },
+      listDeadLetters: async (integrationId, options) => {
+        await ownIntegration(integrationId, 'store.sync.listDeadLetters');
+        return store.sync.listDeadLetters(integrationId, options);
+      },
+      countRecords: async (integrationId, entity) => {
+        await ownIntegration(integrationId, 'store.sync.countRecords');
+        return store.sync.countRecords(integrationId, entity);
+      },
+    },
     events: {
       append: (event) => store.events.append({ ...event, workspaceId }),
       listRecent: (query) => store.events.listRecent({ ...query, workspaceId }),
