@@ -84,6 +84,17 @@ export type {
   WebhookSubscriptionFilter,
   WebhookSubscriptionRepository,
 } from './store/store-webhooks';
+export type {
+  SyncBatch,
+  SyncBatchOutcome,
+  SyncDeadLetter,
+  SyncDeadLetterWrite,
+  SyncLease,
+  SyncLeaseHolder,
+  SyncPassEnd,
+  SyncRecordWrite,
+  SyncRepository,
+} from './store/store-sync';
 export { createMemoryStore } from './store/memory-store';
 export { workspaceView } from './store/workspace-view';
 
