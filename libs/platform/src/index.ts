@@ -186,3 +186,26 @@ export {
   type OAuth2RefreshResult,
   type OAuth2TokenSet,
 } from './credentials/oauth2-refresh';
+
+// Data sync
+export {
+  createSyncService,
+  SYNC_EVENT_TYPES,
+  type SyncRunOptions,
+  type SyncService,
+  type SyncServiceOptions,
+  type SyncSummary,
+} from './data/sync-service';
+export type { SyncProgress, SyncStreamCounts } from './data/sync-run';
+export { createTimerScheduler, type SyncScheduler } from './data/sync-scheduler';
+export { readSyncSettings, type SyncSettings } from './data/sync-settings';
+export {
+  hubListSource,
+  type HubListSourceOptions,
+  type SyncMapping,
+  type SyncMappingResult,
+  type SyncPage,
+  type SyncPageRequest,
+  type SyncSource,
+  type SyncStream,
+} from './data/sync-source';

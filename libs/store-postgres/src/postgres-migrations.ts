@@ -221,10 +221,18 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
     USING (EXISTS (SELECT 1 FROM integrations i WHERE i.id = sync_checkpoints.integration_id))
     WITH CHECK (EXISTS (SELECT 1 FROM integrations i WHERE i.id = sync_checkpoints.integration_id));
   `,
-  // 6: sync. The full pass that last saw each record (for deletion detection), one lease per integration (timed by
-  // the database's clock, so processes on several machines agree), dead letters; under the workspace policies too.
+  // 6: sync. One lease per integration (timed by the database's clock, so processes on several machines agree), dead
+  // letters, and the ids each batch of a full pass saw (one row per batch, so unchanged records are never rewritten),
+  // from which the end of the pass finds the records that are gone; under the workspace policies too.
   `
-  ALTER TABLE integration_data ADD COLUMN seen_pass text;
+  CREATE TABLE sync_pass_seen (
+    id bigserial PRIMARY KEY,
+    integration_id text NOT NULL REFERENCES integrations (id) ON DELETE CASCADE,
+    entity text NOT NULL,
+    pass text NOT NULL,
+    external_ids text[] NOT NULL
+  );
+  CREATE INDEX sync_pass_seen_pass_index ON sync_pass_seen (integration_id, entity, pass);
   CREATE TABLE sync_leases (
     integration_id text PRIMARY KEY REFERENCES integrations (id) ON DELETE CASCADE,
     owner text NOT NULL,
@@ -240,8 +248,8 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
     created_at timestamptz NOT NULL
   );
   CREATE INDEX sync_dead_letters_integration_index ON sync_dead_letters (integration_id, id);
-  GRANT SELECT, INSERT, UPDATE, DELETE ON sync_leases, sync_dead_letters TO switchyard_workspace;
-  GRANT USAGE, SELECT ON SEQUENCE sync_dead_letters_id_seq TO switchyard_workspace;
+  GRANT SELECT, INSERT, UPDATE, DELETE ON sync_leases, sync_dead_letters, sync_pass_seen TO switchyard_workspace;
+  GRANT USAGE, SELECT ON SEQUENCE sync_dead_letters_id_seq, sync_pass_seen_id_seq TO switchyard_workspace;
   ALTER TABLE sync_leases ENABLE ROW LEVEL SECURITY;
   CREATE POLICY workspace_rows ON sync_leases TO switchyard_workspace
     USING (EXISTS (SELECT 1 FROM integrations i WHERE i.id = sync_leases.integration_id))
@@ -250,6 +258,10 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
   CREATE POLICY workspace_rows ON sync_dead_letters TO switchyard_workspace
     USING (EXISTS (SELECT 1 FROM integrations i WHERE i.id = sync_dead_letters.integration_id))
     WITH CHECK (EXISTS (SELECT 1 FROM integrations i WHERE i.id = sync_dead_letters.integration_id));
+  ALTER TABLE sync_pass_seen ENABLE ROW LEVEL SECURITY;
+  CREATE POLICY workspace_rows ON sync_pass_seen TO switchyard_workspace
+    USING (EXISTS (SELECT 1 FROM integrations i WHERE i.id = sync_pass_seen.integration_id))
+    WITH CHECK (EXISTS (SELECT 1 FROM integrations i WHERE i.id = sync_pass_seen.integration_id));
   `,
 ];
 

@@ -24,6 +24,7 @@ export function createPostgresSync(queries: PostgresQueries, table: (name: strin
   const leases = table('sync_leases');
   const letters = table('sync_dead_letters');
   const checkpoints = table('sync_checkpoints');
+  const seen = table('sync_pass_seen');
   const integrations = table('integrations');
 
   async function requireLease(inside: PostgresQueries, integrationId: string, owner: string, operation: string): Promise<void> {
@@ -93,23 +94,22 @@ export function createPostgresSync(queries: PostgresQueries, table: (name: strin
           for (const row of rows) stored.set(String(row['external_id']), String(row['hash']));
         }
         const changed = records.filter((record) => stored.get(record.external_id) !== record.hash);
-        const unchanged = records.filter((record) => stored.get(record.external_id) === record.hash).map((record) => record.external_id);
         if (changed.length > 0) {
           await inside.query(
             operation,
-            `INSERT INTO ${data} (integration_id, entity, external_id, data, hash, created_at, updated_at, seen_pass)
-             SELECT $1, $2, r.external_id, r.data, r.hash, $4, $4, $5
+            `INSERT INTO ${data} (integration_id, entity, external_id, data, hash, created_at, updated_at)
+             SELECT $1, $2, r.external_id, r.data, r.hash, $4, $4
              FROM jsonb_to_recordset($3::jsonb) AS r (external_id text, data jsonb, hash text)
              ON CONFLICT (integration_id, entity, external_id) DO UPDATE SET data = excluded.data, hash = excluded.hash,
-               updated_at = excluded.updated_at, seen_pass = coalesce(excluded.seen_pass, ${data}.seen_pass)`,
-            [input.integrationId, input.entity, JSON.stringify(changed), now, input.pass ?? null],
+               updated_at = excluded.updated_at`,
+            [input.integrationId, input.entity, JSON.stringify(changed), now],
           );
         }
-        if (input.pass !== undefined && unchanged.length > 0) {
+        if (input.pass !== undefined && records.length > 0) {
           await inside.query(
             operation,
-            `UPDATE ${data} SET seen_pass = $3 WHERE integration_id = $1 AND entity = $2 AND external_id = ANY($4::text[])`,
-            [input.integrationId, input.entity, input.pass, unchanged],
+            `INSERT INTO ${seen} (integration_id, entity, pass, external_ids) VALUES ($1, $2, $3, $4::text[])`,
+            [input.integrationId, input.entity, input.pass, records.map((record) => record.external_id)],
           );
         }
         let deleted = 0;
@@ -141,7 +141,8 @@ export function createPostgresSync(queries: PostgresQueries, table: (name: strin
         }
         await putCheckpoint(inside, operation, input.integrationId, input.stream, input.cursor);
         const created = changed.filter((record) => !stored.has(record.external_id)).length;
-        return { created, updated: changed.length - created, unchanged: unchanged.length, deleted, deadLettered: input.deadLetters.length };
+        const updated = changed.length - created;
+        return { created, updated, unchanged: records.length - changed.length, deleted, deadLettered: input.deadLetters.length };
       });
     },
     async endPass(end) {
@@ -149,12 +150,21 @@ export function createPostgresSync(queries: PostgresQueries, table: (name: strin
       const input = parseStoreInput(schemas.syncPassEnd, end, operation);
       return queries.transaction(async (inside) => {
         await requireLease(inside, input.integrationId, input.leaseOwner, operation);
+        // The seen ids as a materialised set, so the delete is one hash anti-join however many records there are.
         const row = await inside.one(
           operation,
-          `WITH gone AS (DELETE FROM ${data} WHERE integration_id = $1 AND entity = $2 AND seen_pass IS DISTINCT FROM $3 RETURNING 1)
+          `WITH seen AS MATERIALIZED (
+             SELECT DISTINCT unnest(external_ids) AS external_id FROM ${seen} WHERE integration_id = $1 AND entity = $2 AND pass = $3
+           ), gone AS (
+             DELETE FROM ${data} d WHERE d.integration_id = $1 AND d.entity = $2
+               AND NOT EXISTS (SELECT 1 FROM seen WHERE seen.external_id = d.external_id)
+             RETURNING 1
+           )
            SELECT count(*)::int AS count FROM gone`,
           [input.integrationId, input.entity, input.pass],
         );
+        // This pass's marks, and those of passes that never ended.
+        await inside.query(operation, `DELETE FROM ${seen} WHERE integration_id = $1 AND entity = $2`, [input.integrationId, input.entity]);
         await putCheckpoint(inside, operation, input.integrationId, input.stream, input.cursor);
         return { deleted: Number(row?.['count'] ?? 0) };
       });

@@ -112,9 +112,15 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   CREATE INDEX events_workspace_index ON events (workspace_id, id);
   CREATE INDEX webhook_outbox_workspace_created_index ON webhook_outbox (workspace_id, created_at);
   `,
-  // 6: sync. The full pass that last saw each record (for deletion detection), one lease per integration, dead letters.
+  // 6: sync. One lease per integration, dead letters, and the ids each batch of a full pass saw (one row per batch,
+  // so unchanged records are never rewritten), from which the end of the pass finds the records that are gone.
   `
-  ALTER TABLE integration_data ADD COLUMN seen_pass TEXT;
+  CREATE TABLE sync_pass_seen (
+    id INTEGER PRIMARY KEY,
+    integration_id TEXT NOT NULL REFERENCES integrations (id) ON DELETE CASCADE,
+    entity TEXT NOT NULL, pass TEXT NOT NULL, external_ids TEXT NOT NULL
+  ) STRICT;
+  CREATE INDEX sync_pass_seen_pass_index ON sync_pass_seen (integration_id, entity, pass);
   CREATE TABLE sync_leases (
     integration_id TEXT PRIMARY KEY REFERENCES integrations (id) ON DELETE CASCADE,
     owner TEXT NOT NULL, expires_at TEXT NOT NULL

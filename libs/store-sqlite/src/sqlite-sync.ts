@@ -17,8 +17,9 @@ const run = <Result>(body: () => Result): Promise<Result> => Promise.resolve().t
 /**
  * The SQLite store's `sync`: a batch is one `BEGIN IMMEDIATE` transaction
  * (lease check, the stored hashes of the batch's ids in one query, writes of
- * changed records only, deletes, dead letters, checkpoint), with its
- * statements prepared once. Lease times are the process clock's ISO text.
+ * changed records only, one row of the ids a full pass saw, deletes, dead
+ * letters, checkpoint), with its statements prepared once. Lease times are
+ * the process clock's ISO text.
  */
 export function createSqliteSync(database: DatabaseSync): SyncRepository {
   const prepared = new Map<string, StatementSync>();
@@ -88,6 +89,7 @@ export function createSqliteSync(database: DatabaseSync): SyncRepository {
           text: JSON.stringify(record.data),
           hash: contentHash(record.data),
         }));
+        const ids = JSON.stringify(prepared.map((record) => record.externalId));
         return inTransaction(database, (): SyncBatchOutcome => {
           requireLease(input.integrationId, input.leaseOwner, 'store.sync.applyBatch');
           const outcome = { created: 0, updated: 0, unchanged: 0, deleted: 0, deadLettered: 0 };
@@ -96,32 +98,30 @@ export function createSqliteSync(database: DatabaseSync): SyncRepository {
             const rows = statement(
               `SELECT external_id, hash FROM integration_data
                WHERE integration_id = ? AND entity = ? AND external_id IN (SELECT value FROM json_each(?))`,
-            ).all(input.integrationId, input.entity, JSON.stringify(prepared.map((record) => record.externalId)));
+            ).all(input.integrationId, input.entity, ids);
             for (const row of rows) stored.set(String(row['external_id']), String(row['hash']));
           }
           const now = storeTimestamp();
-          const pass = input.pass ?? null;
           const write = statement(
-            `INSERT INTO integration_data (integration_id, entity, external_id, data, hash, created_at, updated_at, seen_pass) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-             ON CONFLICT (integration_id, entity, external_id) DO UPDATE SET data = excluded.data, hash = excluded.hash,
-               updated_at = excluded.updated_at, seen_pass = coalesce(excluded.seen_pass, integration_data.seen_pass)`,
+            `INSERT INTO integration_data (integration_id, entity, external_id, data, hash, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+             ON CONFLICT (integration_id, entity, external_id) DO UPDATE SET data = excluded.data, hash = excluded.hash, updated_at = excluded.updated_at`,
           );
-          const unchanged: string[] = [];
           for (const record of prepared) {
             const hash = stored.get(record.externalId);
             if (hash === record.hash) {
-              unchanged.push(record.externalId);
+              outcome.unchanged += 1;
               continue;
             }
-            write.run(input.integrationId, input.entity, record.externalId, record.text, record.hash, now, now, pass);
+            write.run(input.integrationId, input.entity, record.externalId, record.text, record.hash, now, now);
             outcome[hash === undefined ? 'created' : 'updated'] += 1;
           }
-          outcome.unchanged = unchanged.length;
-          if (pass !== null && unchanged.length > 0) {
-            statement(
-              `UPDATE integration_data SET seen_pass = ?
-               WHERE integration_id = ? AND entity = ? AND external_id IN (SELECT value FROM json_each(?))`,
-            ).run(pass, input.integrationId, input.entity, JSON.stringify(unchanged));
+          if (input.pass !== undefined && prepared.length > 0) {
+            statement('INSERT INTO sync_pass_seen (integration_id, entity, pass, external_ids) VALUES (?, ?, ?, ?)').run(
+              input.integrationId,
+              input.entity,
+              input.pass,
+              ids,
+            );
           }
           const remove = statement('DELETE FROM integration_data WHERE integration_id = ? AND entity = ? AND external_id = ?');
           for (const externalId of input.deletes)
@@ -142,13 +142,16 @@ export function createSqliteSync(database: DatabaseSync): SyncRepository {
         const input = parseStoreInput(schemas.syncPassEnd, end, 'store.sync.endPass');
         return inTransaction(database, () => {
           requireLease(input.integrationId, input.leaseOwner, 'store.sync.endPass');
+          const key = [input.integrationId, input.entity] as const;
           const deleted = Number(
-            statement('DELETE FROM integration_data WHERE integration_id = ? AND entity = ? AND (seen_pass IS NULL OR seen_pass <> ?)').run(
-              input.integrationId,
-              input.entity,
-              input.pass,
-            ).changes,
+            statement(
+              `DELETE FROM integration_data WHERE integration_id = ? AND entity = ? AND external_id NOT IN (
+                 SELECT seen.value FROM sync_pass_seen, json_each(sync_pass_seen.external_ids) AS seen
+                 WHERE sync_pass_seen.integration_id = ? AND sync_pass_seen.entity = ? AND sync_pass_seen.pass = ?)`,
+            ).run(...key, ...key, input.pass).changes,
           );
+          // This pass's marks, and those of passes that never ended.
+          statement('DELETE FROM sync_pass_seen WHERE integration_id = ? AND entity = ?').run(...key);
           putCheckpoint(input.integrationId, input.stream, input.cursor);
           return { deleted };
         });
