@@ -30,7 +30,8 @@ export function createPostgresSync(queries: PostgresQueries, table: (name: strin
   async function requireLease(inside: PostgresQueries, integrationId: string, owner: string, operation: string): Promise<void> {
     const lease = await inside.one(
       operation,
-      `SELECT owner = $2 AND expires_at > now() AS held FROM ${leases} WHERE integration_id = $1 FOR SHARE`,
+      // The owner is the fence: a lease that expired but that nobody took since is still this run's.
+      `SELECT owner = $2 AS held FROM ${leases} WHERE integration_id = $1 FOR SHARE`,
       [integrationId, owner],
     );
     if (lease?.['held'] === true) return;

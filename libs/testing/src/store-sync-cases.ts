@@ -85,7 +85,8 @@ export function syncStoreCases(): StoreCase[] {
       },
     },
     {
-      title: 'sync: only the lease holder writes; a refused batch writes nothing, not even its checkpoint',
+      title:
+        'sync: only the lease owner writes (an expired lease nobody took is still its own); a refused batch writes nothing, not even its checkpoint',
       run: async (store) => {
         const integration = await createIntegration(store, 'sync-1');
         await expectIntegrationError(
@@ -93,6 +94,12 @@ export function syncStoreCases(): StoreCase[] {
           'conflict',
           'without a lease',
         );
+        await store.sync.acquireLease(integration.id, OWNER, 1);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        expect(
+          await store.sync.applyBatch(batch(integration.id, { records: [issue('0', 'zero')], cursor: 'expired but ours' })),
+          'a lease that expired but that nobody took still admits its owner',
+        ).toMatchObject({ created: 1 });
         await store.sync.acquireLease(integration.id, 'worker-b', 60_000);
         await expectIntegrationError(
           store.sync.applyBatch(batch(integration.id, { records: [issue('1', 'one')], cursor: 'stale' })),
@@ -111,8 +118,8 @@ export function syncStoreCases(): StoreCase[] {
           'conflict',
           'ending a pass without the lease',
         );
-        expect(await store.sync.countRecords(integration.id)).toBe(0);
-        expect(await store.checkpoints.get(integration.id, 'issues')).toBeUndefined();
+        expect(await store.sync.countRecords(integration.id)).toBe(1);
+        expect((await store.checkpoints.get(integration.id, 'issues'))?.cursor).toBe('expired but ours');
         await expectIntegrationError(store.sync.applyBatch(batch('no-such-integration')), 'not_found', 'an unknown integration');
       },
     },

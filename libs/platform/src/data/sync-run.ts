@@ -37,6 +37,8 @@ export interface StreamRunContext {
   /** Makes the run a full one even for an incremental stream. */
   readonly full: boolean;
   readonly onProgress: (progress: SyncProgress) => void;
+  /** Renews the run's lease when it is due; throws `conflict` when another run has taken it. */
+  readonly keepLease: () => Promise<void>;
 }
 
 const DEFAULT_FULL_EVERY = 24;
@@ -97,6 +99,9 @@ export async function runStream(context: StreamRunContext, stream: SyncStream): 
     position = next;
     report();
     if (page.nextCursor === undefined) break;
+    await context.keepLease();
+    // A fast source and store resolve everything as microtasks: let timers and I/O of the host run between batches.
+    await new Promise((resolve) => setImmediate(resolve));
   }
 
   if (position.pass !== undefined) {

@@ -125,12 +125,27 @@ export function createSyncService(options: SyncServiceOptions): SyncService {
     const started = performance.now();
     const timeout = AbortSignal.timeout(settings.timeoutMs);
     const signal = runOptions.signal === undefined ? timeout : AbortSignal.any([runOptions.signal, timeout]);
-    // Renewed every third of its life while the run goes on; a lost lease is found by the next batch (the store refuses it).
+    // Renewed every third of its life: between batches, and by a timer while a page is slow to come. A lease another run
+    // took is found at the next renewal or batch (the store refuses it).
+    let renewedAt = Date.now();
+    const renew = async (): Promise<boolean> => {
+      renewedAt = Date.now();
+      return (await store.sync.acquireLease(integration.id, owner, leaseMs)) !== undefined;
+    };
+    const keepLease = async (): Promise<void> => {
+      if (Date.now() - renewedAt < leaseMs / 3 || (await renew())) return;
+      throw new IntegrationError({
+        kind: 'conflict',
+        message: `integration "${integration.id}": another run took the sync lease`,
+        operation: 'sync.syncIntegration',
+      });
+    };
     const renewal = setInterval(() => {
-      store.sync.acquireLease(integration.id, owner, leaseMs).catch((error: unknown) => {
+      if (Date.now() - renewedAt < leaseMs / 3) return;
+      renew().catch((error: unknown) => {
         logger.warn({ integrationId: integration.id, error: toIntegrationError(error).message }, 'sync: renewing the lease failed');
       });
-    }, leaseMs / 3);
+    }, leaseMs / 6);
     renewal.unref();
     const event = (type: string, payload: JsonObject) =>
       store.events
@@ -150,6 +165,7 @@ export function createSyncService(options: SyncServiceOptions): SyncService {
             signal,
             full: runOptions.full === true,
             onProgress: runOptions.onProgress ?? (() => undefined),
+            keepLease,
           },
           stream,
         );

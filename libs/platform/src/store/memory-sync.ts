@@ -26,7 +26,8 @@ export function createMemorySync(state: MemorySyncState): { sync: SyncRepository
   };
   const requireLease = (integrationId: string, owner: string, operation: string): void => {
     requireIntegration(integrationId, operation);
-    if (liveLease(integrationId)?.owner !== owner)
+    // The owner is the fence: a lease that expired but that nobody took since is still this run's.
+    if (leases.get(integrationId)?.owner !== owner)
       throw storeConflict(operation, `"${owner}" does not hold the sync lease of integration "${integrationId}"`);
   };
   const putCheckpoint = (integrationId: string, stream: string, cursor: string): void => {

@@ -105,8 +105,9 @@ export interface SyncRepository {
   /**
    * Stores a batch and its checkpoint atomically. Records with the content
    * they already have are `unchanged` and not rewritten. Throws `conflict`
-   * when `leaseOwner` does not hold the lease, `not_found` when the
-   * integration does not exist.
+   * when `leaseOwner` is not the lease's owner (another run took it, or it
+   * was released), `not_found` when the integration does not exist. A lease
+   * that expired but that nobody took since still admits its owner.
    */
   applyBatch(batch: SyncBatch): Promise<SyncBatchOutcome>;
   /**
