@@ -187,6 +187,32 @@ export {
   type OAuth2TokenSet,
 } from './credentials/oauth2-refresh';
 
+// Data mapping
+export { compileMapping, type CompiledMapping, type CompileMappingOptions, type MappingResult } from './data/mapping-compiler';
+export {
+  fieldMappingSchema,
+  mappingDefinitionSchema,
+  parseMappingDefinition,
+  type FieldMapping,
+  type MappingDefinition,
+} from './data/mapping-definition';
+export { MAPPING_RULES, type MappingFieldError, type MappingRule } from './data/mapping-errors';
+export type { ExpressionLimits } from './data/mapping-expressions';
+export { suggestJsonata } from './data/mapping-javascript';
+export type { MappingRecord, MappingTemplateRecord } from './data/mapping-records';
+export {
+  createMappingService,
+  type MappingChanges,
+  type MappingFilter,
+  type MappingService,
+  type MappingServiceOptions,
+  type MappingTemplateChanges,
+  type NewMapping,
+  type NewMappingTemplate,
+} from './data/mapping-service';
+export { CONVERTERS, MAPPING_FIELD_TYPES, TypeMismatch, type Converter, type MappingFieldType } from './data/mapping-types';
+export { HUBSPOT_CONTACT_MAPPING } from './data/examples/hubspot-contact-mapping';
+
 // Data sync
 export {
   createSyncService,
