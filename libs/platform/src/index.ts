@@ -223,7 +223,7 @@ export {
   type SyncSummary,
 } from './data/sync-service';
 export type { SyncProgress, SyncStreamCounts } from './data/sync-run';
-export { createTimerScheduler, type SyncScheduler } from './data/sync-scheduler';
+export { createTimerScheduler, type SyncScheduleHandlers, type SyncScheduler } from './data/sync-scheduler';
 export { readSyncSettings, type SyncSettings } from './data/sync-settings';
 export {
   hubListSource,

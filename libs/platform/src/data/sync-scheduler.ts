@@ -7,13 +7,32 @@
  * scheduled run happens once across them.
  */
 export interface SyncScheduler {
-  /** Begins calling `run(integrationId)` for scheduled integrations. */
-  start(run: (integrationId: string) => Promise<void>): Promise<void>;
+  /** Begins running scheduled integrations through `handlers`. */
+  start(handlers: SyncScheduleHandlers): Promise<void>;
   /** Runs the integration every `intervalMs` (replacing an earlier schedule of it). */
   schedule(integrationId: string, intervalMs: number): Promise<void>;
   unschedule(integrationId: string): Promise<void>;
   /** Stops scheduling; runs in progress are the caller's to wait for. Safe to call twice. */
   stop(): Promise<void>;
+}
+
+/** What a {@link SyncScheduler} calls. */
+export interface SyncScheduleHandlers {
+  /**
+   * Runs one scheduled sync of the integration; resolves when it is over:
+   * `busy` when another run held the integration (a scheduler that can, runs
+   * the occurrence again a little later), `done` otherwise, failed runs
+   * included (they are logged and in the event log, and the next run resumes
+   * them). `occurrence` names the scheduled occurrence (e.g. its slot),
+   * recorded in the run's events.
+   */
+  run(integrationId: string, occurrence?: string): Promise<'done' | 'busy'>;
+  /**
+   * The integration's interval now, or `undefined` when it is no longer to
+   * run by itself (deleted, inactive, `autoSync` off): a schedule that
+   * outlives this process (pg-boss) asks before each run and stops there.
+   */
+  intervalOf(integrationId: string): Promise<number | undefined>;
 }
 
 /**
@@ -23,23 +42,28 @@ export interface SyncScheduler {
  */
 export function createTimerScheduler(): SyncScheduler {
   const timers = new Map<string, NodeJS.Timeout>();
-  let run: ((integrationId: string) => Promise<void>) | undefined;
+  let handlers: SyncScheduleHandlers | undefined;
   let stopped = false;
 
   const arm = (integrationId: string, intervalMs: number): void => {
     const timer = setTimeout(() => {
-      void (run?.(integrationId) ?? Promise.resolve()).finally(() => {
+      void (async () => {
+        await handlers?.run(integrationId);
+        // The settings may have changed meanwhile (here or in another process): ask before the next run.
+        const next = await handlers?.intervalOf(integrationId).catch(() => intervalMs);
         // Re-arm only while this schedule is still the current one.
-        if (!stopped && timers.get(integrationId) === timer) arm(integrationId, intervalMs);
-      });
+        if (stopped || timers.get(integrationId) !== timer) return;
+        if (next === undefined) timers.delete(integrationId);
+        else arm(integrationId, next);
+      })();
     }, intervalMs);
     timer.unref();
     timers.set(integrationId, timer);
   };
 
   return {
-    start(runner) {
-      run = runner;
+    start(given) {
+      handlers = given;
       stopped = false;
       return Promise.resolve();
     },

@@ -10,7 +10,7 @@ import type { SyncStream } from './sync-source';
 
 /** The event types a sync appends to the store's event log, with the integration's id. */
 export const SYNC_EVENT_TYPES = Object.freeze({
-  /** Payload: `{ runId, full }`. */
+  /** Payload: `{ runId, full, trigger? }`. */
   started: 'sync.started',
   /** Payload: `{ runId }` and the {@link SyncSummary} totals (without `streams`). */
   completed: 'sync.completed',
@@ -36,6 +36,8 @@ export interface SyncRunOptions {
   readonly signal?: AbortSignal | undefined;
   /** Told after every stored batch (e.g. a progress bar). */
   readonly onProgress?: ((progress: SyncProgress) => void) | undefined;
+  /** What started the run (a schedule's occurrence, a CLI call), recorded in its events. Default: none. */
+  readonly trigger?: string | undefined;
 }
 
 /** Settings of {@link createSyncService}. */
@@ -64,8 +66,13 @@ export interface SyncService {
   syncIntegration(integrationId: string, options?: SyncRunOptions): Promise<SyncSummary>;
   /** Syncs every active integration that has streams, one after another; a failure is reported in its place and the rest go on. */
   syncAll(options?: SyncRunOptions): Promise<Array<SyncSummary | { readonly integrationId: string; readonly error: IntegrationError }>>;
-  /** Runs the integration every `syncInterval` from now on (its settings' value unless given). */
+  /**
+   * Turns the integration's `autoSync` on (in its settings, so every process
+   * sharing the store agrees) and runs it every `syncInterval` from now on
+   * (`intervalMs` replaces the setting when given).
+   */
   startSync(integrationId: string, intervalMs?: number): Promise<void>;
+  /** Turns `autoSync` off and drops the schedule; a run in progress finishes. */
   stopSync(integrationId: string): Promise<void>;
   /** Schedules every active integration with `autoSync`, and syncs those with `syncOnStartup` now. */
   start(): Promise<void>;
@@ -151,7 +158,8 @@ export function createSyncService(options: SyncServiceOptions): SyncService {
       store.events
         .append({ type, integrationId: integration.id, workspaceId: integration.workspaceId, payload })
         .catch((error: unknown) => logger.warn({ error: toIntegrationError(error).message, type }, 'sync: the event log refused an event'));
-    await event(SYNC_EVENT_TYPES.started, { runId, full: runOptions.full === true });
+    const trigger = runOptions.trigger === undefined ? {} : { trigger: runOptions.trigger };
+    await event(SYNC_EVENT_TYPES.started, { runId, full: runOptions.full === true, ...trigger });
     try {
       const results: Record<string, SyncStreamCounts> = {};
       for (const stream of streams) {
@@ -173,6 +181,7 @@ export function createSyncService(options: SyncServiceOptions): SyncService {
       const summary = summarize(integration.id, runId, results, performance.now() - started);
       await event(SYNC_EVENT_TYPES.completed, {
         runId,
+        ...trigger,
         recordsProcessed: summary.recordsProcessed,
         created: summary.created,
         updated: summary.updated,
@@ -186,6 +195,7 @@ export function createSyncService(options: SyncServiceOptions): SyncService {
       const failure = toIntegrationError(error, { operation: 'sync.syncIntegration' });
       await event(SYNC_EVENT_TYPES.failed, {
         runId,
+        ...trigger,
         error: { kind: failure.kind, message: failure.message },
         durationMs: Math.round(performance.now() - started),
       });
@@ -202,19 +212,40 @@ export function createSyncService(options: SyncServiceOptions): SyncService {
     return work;
   };
 
-  async function scheduledRun(integrationId: string): Promise<void> {
-    await tracked(syncIntegration(integrationId)).catch((error: unknown) => {
+  async function scheduledRun(integrationId: string, occurrence?: string): Promise<'done' | 'busy'> {
+    const trigger = occurrence === undefined ? 'schedule' : `schedule:${occurrence}`;
+    try {
+      await tracked(syncIntegration(integrationId, { trigger }));
+    } catch (error) {
       const failure = toIntegrationError(error);
-      // Busy means another process runs it now: this tick has nothing to do.
-      if (failure.kind === 'conflict') return;
+      if (failure.kind === 'conflict' && (failure.details as { busy?: unknown } | undefined)?.busy === true) return 'busy';
       logger.warn({ integrationId, error: failure.message }, 'sync: a scheduled run failed');
-    });
+    }
+    return 'done';
+  }
+
+  async function intervalOf(integrationId: string): Promise<number | undefined> {
+    const integration = await store.integrations.get(integrationId).catch(() => undefined);
+    if (integration?.status !== 'active') return undefined;
+    const settings = readSyncSettings(integration.settings);
+    return settings.autoSync ? settings.syncInterval : undefined;
   }
 
   async function ensureScheduler(): Promise<void> {
     if (schedulerStarted) return;
     schedulerStarted = true;
-    await scheduler.start(scheduledRun);
+    await scheduler.start({ run: scheduledRun, intervalOf });
+  }
+
+  /** Turns the integration's `autoSync` on or off (and sets its interval), so every process's scheduler agrees. */
+  async function setAutoSync(integrationId: string, autoSync: boolean, intervalMs?: number): Promise<number> {
+    const integration = await store.integrations.get(integrationId);
+    const current = readSyncSettings(integration.settings);
+    const syncInterval = intervalMs ?? current.syncInterval;
+    const sync = { ...(integration.settings['sync'] as JsonObject | undefined), autoSync, syncInterval };
+    readSyncSettings({ sync });
+    await store.integrations.update(integration.id, { settings: { ...integration.settings, sync } });
+    return syncInterval;
   }
 
   return {
@@ -233,11 +264,12 @@ export function createSyncService(options: SyncServiceOptions): SyncService {
       return results;
     },
     async startSync(integrationId, intervalMs) {
-      const integration = await store.integrations.get(integrationId);
+      const interval = await setAutoSync(integrationId, true, intervalMs);
       await ensureScheduler();
-      await scheduler.schedule(integration.id, intervalMs ?? readSyncSettings(integration.settings).syncInterval);
+      await scheduler.schedule(integrationId, interval);
     },
     async stopSync(integrationId) {
+      await setAutoSync(integrationId, false);
       await scheduler.unschedule(integrationId);
     },
     async start() {
@@ -245,7 +277,7 @@ export function createSyncService(options: SyncServiceOptions): SyncService {
       for (const integration of await store.integrations.list({ status: 'active' })) {
         const settings: SyncSettings = readSyncSettings(integration.settings);
         if (settings.autoSync) await scheduler.schedule(integration.id, settings.syncInterval);
-        if (settings.syncOnStartup) void scheduledRun(integration.id);
+        if (settings.syncOnStartup) void scheduledRun(integration.id, 'startup');
       }
     },
     async stop() {
