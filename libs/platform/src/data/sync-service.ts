@@ -158,7 +158,7 @@ export function createSyncService(options: SyncServiceOptions): SyncService {
       store.events
         .append({ type, integrationId: integration.id, workspaceId: integration.workspaceId, payload })
         .catch((error: unknown) => logger.warn({ error: toIntegrationError(error).message, type }, 'sync: the event log refused an event'));
-    const trigger = runOptions.trigger === undefined ? {} : { trigger: runOptions.trigger };
+    const trigger: JsonObject = runOptions.trigger === undefined ? {} : { trigger: runOptions.trigger };
     await event(SYNC_EVENT_TYPES.started, { runId, full: runOptions.full === true, ...trigger });
     try {
       const results: Record<string, SyncStreamCounts> = {};
