@@ -8,6 +8,7 @@ import { integrationsCommand } from './commands/integrations-command';
 import { keysCommand } from './commands/keys-command';
 import { mcpCommand } from './commands/mcp-command';
 import { serveCommand } from './commands/serve-command';
+import { syncCommand, type SyncCommandFlags } from './commands/sync-command';
 import { providersCommand } from './commands/providers-command';
 import { quickstartCommand } from './commands/quickstart-command';
 import { workerCommand } from './commands/worker-command';
@@ -36,6 +37,7 @@ Usage:
   switchyard keys revoke <id> [--json]                        (API keys for mcp --http and the server; stored hashed)
   switchyard worker [--url amqp://...] [--demo]              (AMQP command worker until SIGINT/SIGTERM;
                                                               URL also from SWITCHYARD_AMQP_URL, default amqp://127.0.0.1:5672)
+  switchyard sync <integration> [--full] [--wait <seconds>] [--json]  (records into the store; exit 3 when busy)
   switchyard quickstart
 
 Storage: SQLite at ./.switchyard/switchyard.db, or PostgreSQL when SWITCHYARD_DATABASE_URL is set
@@ -54,6 +56,7 @@ const COMMANDS: Readonly<Record<string, Command>> = {
   mcp: mcpCommand,
   worker: workerCommand,
   quickstart: quickstartCommand,
+  sync: syncCommand,
 };
 
 /** Options of {@link runCli}; every field defaults to the running process's. */
@@ -88,6 +91,8 @@ function parseCommandLine(argv: readonly string[]) {
         workspace: { type: 'string' },
         'expires-in': { type: 'string' },
         grace: { type: 'string' },
+        full: { type: 'boolean', default: false },
+        wait: { type: 'string' },
       },
     });
   } catch (error) {
@@ -126,7 +131,7 @@ export async function runCli(argv: readonly string[], options: RunCliOptions = {
     }
     const command = COMMANDS[name];
     if (command === undefined) throw new CliUsageError({ message: `unknown command "${name}" (${Object.keys(COMMANDS).join(', ')})` });
-    const flags: CliFlags = {
+    const flags: CliFlags & SyncCommandFlags = {
       json: values.json,
       demo: values.demo,
       name: values.name,
@@ -144,6 +149,8 @@ export async function runCli(argv: readonly string[], options: RunCliOptions = {
       workspace: values.workspace,
       expiresIn: values['expires-in'],
       grace: values.grace,
+      full: values.full,
+      wait: values.wait,
     };
     return await command({ io, arguments: rest, flags, providers: options.providers ?? [] });
   } catch (error) {

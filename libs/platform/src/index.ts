@@ -235,3 +235,14 @@ export {
   type SyncSource,
   type SyncStream,
 } from './data/sync-source';
+
+// Provider-to-provider sync
+export {
+  syncBetweenProviders,
+  type ProviderSyncFailure,
+  type ProviderSyncOptions,
+  type ProviderSyncSource,
+  type ProviderSyncSummary,
+  type ProviderSyncTarget,
+  type ProviderSyncWriteContext,
+} from './data/provider-sync';

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import { IntegrationError, silentLogger, toIntegrationError, type Logger } from '@switchyard/core';
+import { silentLogger, toIntegrationError, type IntegrationError, type Logger } from '@switchyard/core';
 import type { Store } from '../store/store';
 import type { IntegrationRecord, JsonObject } from '../store/store-records';
+import { holdSyncLease } from './sync-lease';
 import { runStream, type SyncProgress, type SyncStreamCounts } from './sync-run';
 import { createTimerScheduler, type SyncScheduler } from './sync-scheduler';
 import { readSyncSettings, type SyncSettings } from './sync-settings';
@@ -80,8 +81,6 @@ export interface SyncService {
   stop(): Promise<void>;
 }
 
-const POLL_MS = 250;
-
 /**
  * Creates a {@link SyncService}.
  *
@@ -104,56 +103,25 @@ export function createSyncService(options: SyncServiceOptions): SyncService {
   const running = new Set<Promise<unknown>>();
   let schedulerStarted = false;
 
-  async function takeLease(integrationId: string, owner: string, waitMs: number, signal: AbortSignal | undefined): Promise<void> {
-    const giveUpAt = Date.now() + waitMs;
-    for (;;) {
-      if ((await store.sync.acquireLease(integrationId, owner, leaseMs)) !== undefined) return;
-      if (Date.now() >= giveUpAt) {
-        const holder = await store.sync.getLease(integrationId);
-        throw new IntegrationError({
-          kind: 'conflict',
-          message: `integration "${integrationId}" is being synced by another run${holder === undefined ? '' : ` (lease until ${holder.expiresAt})`}`,
-          operation: 'sync.syncIntegration',
-          details: { busy: true },
-        });
-      }
-      signal?.throwIfAborted();
-      await new Promise((resolve) => setTimeout(resolve, Math.min(POLL_MS, Math.max(1, giveUpAt - Date.now()))));
-    }
-  }
-
   async function syncIntegration(integrationId: string, runOptions: SyncRunOptions = {}): Promise<SyncSummary> {
     const integration = await store.integrations.get(integrationId);
     const settings = readSyncSettings(integration.settings);
     const streams = await options.streams(integration);
     const runId = randomUUID();
     const owner = `${processOwner}:${runId}`;
-    await takeLease(integration.id, owner, runOptions.waitMs ?? 0, runOptions.signal);
+    const lease = await holdSyncLease({
+      store,
+      integrationId: integration.id,
+      owner,
+      leaseMs,
+      waitMs: runOptions.waitMs,
+      signal: runOptions.signal,
+      operation: 'sync.syncIntegration',
+      logger,
+    });
     const started = performance.now();
     const timeout = AbortSignal.timeout(settings.timeoutMs);
     const signal = runOptions.signal === undefined ? timeout : AbortSignal.any([runOptions.signal, timeout]);
-    // Renewed every third of its life: between batches, and by a timer while a page is slow to come. A lease another run
-    // took is found at the next renewal or batch (the store refuses it).
-    let renewedAt = Date.now();
-    const renew = async (): Promise<boolean> => {
-      renewedAt = Date.now();
-      return (await store.sync.acquireLease(integration.id, owner, leaseMs)) !== undefined;
-    };
-    const keepLease = async (): Promise<void> => {
-      if (Date.now() - renewedAt < leaseMs / 3 || (await renew())) return;
-      throw new IntegrationError({
-        kind: 'conflict',
-        message: `integration "${integration.id}": another run took the sync lease`,
-        operation: 'sync.syncIntegration',
-      });
-    };
-    const renewal = setInterval(() => {
-      if (Date.now() - renewedAt < leaseMs / 3) return;
-      renew().catch((error: unknown) => {
-        logger.warn({ integrationId: integration.id, error: toIntegrationError(error).message }, 'sync: renewing the lease failed');
-      });
-    }, leaseMs / 6);
-    renewal.unref();
     const event = (type: string, payload: JsonObject) =>
       store.events
         .append({ type, integrationId: integration.id, workspaceId: integration.workspaceId, payload })
@@ -173,7 +141,7 @@ export function createSyncService(options: SyncServiceOptions): SyncService {
             signal,
             full: runOptions.full === true,
             onProgress: runOptions.onProgress ?? (() => undefined),
-            keepLease,
+            keepLease: () => lease.keep(),
           },
           stream,
         );
@@ -201,8 +169,7 @@ export function createSyncService(options: SyncServiceOptions): SyncService {
       });
       throw failure;
     } finally {
-      clearInterval(renewal);
-      await store.sync.releaseLease(integration.id, owner).catch(() => undefined);
+      await lease.release();
     }
   }
 
