@@ -165,6 +165,7 @@ export type { ContractLookup, ProviderRegistry, RegistryStatistics } from './reg
 export type { ParallelOutcome } from './router/router';
 export type { CandidateExplanation } from './router/ranking';
 export type { ProviderMetrics } from './router/provider-stats';
+export type { ProviderRateLimitState } from './router/provider-runtime';
 export {
   DEFAULT_ROUTING_WEIGHTS,
   weightedSumStrategy,
@@ -188,6 +189,12 @@ export {
   type CircuitBreakerOptions,
   type CircuitBreakerSnapshot,
 } from './resilience/circuit-breaker';
-export { RateLimiter, type RateLimit, type RateLimiterOptions, type SharedRateLimitOptions } from './resilience/rate-limiter';
+export {
+  RateLimiter,
+  type RateLimit,
+  type RateLimiterOptions,
+  type RateLimiterStatus,
+  type SharedRateLimitOptions,
+} from './resilience/rate-limiter';
 export { DEFAULT_RETRY_POLICY, retryAfterFailure, type RetryOptions, type RetryPolicy } from './resilience/retry';
 export { withDeadline, type DeadlineOptions, type DeadlineScope } from './resilience/deadline';

@@ -115,6 +115,7 @@ export {
   type WebhookRetryPolicy,
 } from './webhooks/webhook-retry';
 export { checkSubscriptionUrl, type SubscriptionUrlOptions } from './webhooks/webhook-url';
+export type { WebhookJob, WebhookJobQueue } from './webhooks/webhook-jobs';
 export { createWebhookSecret, isWebhookSecret, WEBHOOK_SECRET_PREFIX } from './webhooks/webhook-secret';
 
 // API keys, hashed in the store
@@ -246,3 +247,40 @@ export {
   type ProviderSyncTarget,
   type ProviderSyncWriteContext,
 } from './data/provider-sync';
+
+// Event log and alerts
+export type { EventPruneOptions } from './store/store';
+export {
+  createEventLog,
+  hubEventRecord,
+  HUB_EVENT_PREFIX,
+  type EventLog,
+  type EventLogOptions,
+  type EventLogQuery,
+} from './events/event-log';
+export {
+  ALERT_EVENT_TYPES,
+  ALERT_SEVERITIES,
+  describeNotification,
+  type Alert,
+  type AlertChannel,
+  type AlertNotification,
+  type AlertRule,
+  type AlertSeverity,
+  type AlertSubject,
+  type BreakerOpenRule,
+  type ErrorRateRule,
+  type FailedSyncsRule,
+  type HealthBelowRule,
+} from './alerts/alert-types';
+export { createAlerts, type AlertListQuery, type AlertResolution, type Alerts, type AlertsOptions } from './alerts/alerts';
+export {
+  alertWebhookBody,
+  emailChannel,
+  messagingChannel,
+  webhookChannel,
+  type EmailChannelOptions,
+  type MessagingChannelOptions,
+  type WebhookChannelOptions,
+} from './alerts/alert-channels';
+export { checkRateLimit, type RateLimitCheck, type RateLimitCheckContext } from './alerts/check-rate-limit';

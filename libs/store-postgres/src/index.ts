@@ -3,3 +3,5 @@ export { createPostgresStore, DEFAULT_POSTGRES_SCHEMA, type PostgresStoreSetting
 export { migratePostgres, POSTGRES_MIGRATIONS, SCHEMA_NAME_PATTERN } from './postgres-migrations';
 export { POSTGRES_WORKSPACE_ROLE } from './postgres-workspaces';
 export { createPgBossSyncScheduler, type PgBossSyncSchedulerOptions } from './pg-boss-scheduler';
+export { createPgBossWebhookJobs, type PgBossWebhookJobsOptions } from './pg-boss-webhook-jobs';
+export type { PgBossConnectionOptions } from './pg-boss-kit';

@@ -263,6 +263,10 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
     USING (EXISTS (SELECT 1 FROM integrations i WHERE i.id = sync_pass_seen.integration_id))
     WITH CHECK (EXISTS (SELECT 1 FROM integrations i WHERE i.id = sync_pass_seen.integration_id));
   `,
+  // 7: the event log by time, for queries by time range and for pruning by retention.
+  `
+  CREATE INDEX events_occurred_index ON events (occurred_at);
+  `,
 ];
 
 /** PostgreSQL identifiers a store schema may use: lowercase letters, digits and `_`, at most 63 characters. */

@@ -99,7 +99,15 @@ describe('createPostgresStore', () => {
       const stores = await Promise.all([createPostgresStore({ pool, schema }), createPostgresStore({ pool, schema })]);
       await Promise.all(stores.map((store) => store.close()));
       const { rows } = await pool.query(`SELECT version FROM "${schema}".schema_migrations ORDER BY version`);
-      expect(rows).toEqual([{ version: 1 }, { version: 2 }, { version: 3 }, { version: 4 }, { version: 5 }, { version: 6 }]);
+      expect(rows).toEqual([
+        { version: 1 },
+        { version: 2 },
+        { version: 3 },
+        { version: 4 },
+        { version: 5 },
+        { version: 6 },
+        { version: 7 },
+      ]);
     } finally {
       await pool.end();
       await dropSchema(schema);
@@ -152,7 +160,15 @@ describe('createPostgresStore', () => {
       expect(await store.placements.countHints()).toBe(1);
       await store.close();
       const { rows } = await pool.query(`SELECT version FROM "${schema}".schema_migrations ORDER BY version`);
-      expect(rows).toEqual([{ version: 1 }, { version: 2 }, { version: 3 }, { version: 4 }, { version: 5 }, { version: 6 }]);
+      expect(rows).toEqual([
+        { version: 1 },
+        { version: 2 },
+        { version: 3 },
+        { version: 4 },
+        { version: 5 },
+        { version: 6 },
+        { version: 7 },
+      ]);
     } finally {
       await pool.end();
       await dropSchema(schema);
@@ -179,7 +195,15 @@ describe('createPostgresStore', () => {
       expect(await store.apiKeys.get('k1')).toEqual(created);
       await store.close();
       const { rows } = await pool.query(`SELECT version FROM "${schema}".schema_migrations ORDER BY version`);
-      expect(rows).toEqual([{ version: 1 }, { version: 2 }, { version: 3 }, { version: 4 }, { version: 5 }, { version: 6 }]);
+      expect(rows).toEqual([
+        { version: 1 },
+        { version: 2 },
+        { version: 3 },
+        { version: 4 },
+        { version: 5 },
+        { version: 6 },
+        { version: 7 },
+      ]);
     } finally {
       await pool.end();
       await dropSchema(schema);

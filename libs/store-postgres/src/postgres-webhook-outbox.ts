@@ -58,11 +58,12 @@ export function createPostgresWebhookOutbox(queries: PostgresQueries, table: (na
         `UPDATE ${outboxTable} SET status = 'delivering', lease_expires_at = $2::timestamptz, updated_at = $3::timestamptz
          WHERE id IN (
            SELECT id FROM ${outboxTable}
-           WHERE (status = 'pending' AND next_attempt_at <= $1::timestamptz) OR (status = 'delivering' AND lease_expires_at <= $1::timestamptz)
+           WHERE ((status = 'pending' AND next_attempt_at <= $1::timestamptz) OR (status = 'delivering' AND lease_expires_at <= $1::timestamptz))
+             AND ($5::text[] IS NULL OR id = ANY($5::text[]))
            ORDER BY next_attempt_at, id COLLATE "C" LIMIT $4
            FOR UPDATE SKIP LOCKED
          ) RETURNING *`,
-        [input.now, new Date(Date.parse(input.now) + input.leaseMs).toISOString(), storeTimestamp(), input.limit],
+        [input.now, new Date(Date.parse(input.now) + input.leaseMs).toISOString(), storeTimestamp(), input.limit, input.ids ?? null],
       );
       return rows.map(toWebhookOutbox).sort(byDue);
     },

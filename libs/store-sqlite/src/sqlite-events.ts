@@ -28,15 +28,27 @@ export function createSqliteEvents(database: DatabaseSync): EventRepository {
         return database
           .prepare(
             `SELECT * FROM events WHERE ($type IS NULL OR type = $type) AND ($integrationId IS NULL OR integration_id = $integrationId)
-               AND ($workspaceId IS NULL OR workspace_id = $workspaceId) ORDER BY id DESC LIMIT $limit`,
+               AND ($workspaceId IS NULL OR workspace_id = $workspaceId)
+               AND ($since IS NULL OR occurred_at >= $since) AND ($until IS NULL OR occurred_at < $until) ORDER BY id DESC LIMIT $limit`,
           )
           .all({
             type: input.type ?? null,
             integrationId: input.integrationId ?? null,
             workspaceId: input.workspaceId ?? null,
+            since: input.since ?? null,
+            until: input.until ?? null,
             limit: input.limit,
           })
           .map(toEvent);
+      }),
+    // occurred_at holds `toISOString()` text (UTC, to the millisecond), which orders as time; migration 7 indexes it.
+    prune: (options) =>
+      run(() => {
+        const input = parseStoreInput(schemas.eventPrune, options, 'store.events.prune');
+        const result = database
+          .prepare('DELETE FROM events WHERE occurred_at < $olderThan AND ($workspaceId IS NULL OR workspace_id = $workspaceId)')
+          .run({ olderThan: input.olderThan, workspaceId: input.workspaceId ?? null });
+        return Number(result.changes);
       }),
   };
 }

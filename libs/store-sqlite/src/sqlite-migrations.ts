@@ -132,6 +132,10 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   ) STRICT;
   CREATE INDEX sync_dead_letters_integration_index ON sync_dead_letters (integration_id, id);
   `,
+  // 7: the event log by time, for queries by time range and for pruning by retention.
+  `
+  CREATE INDEX events_occurred_index ON events (occurred_at);
+  `,
 ];
 
 /**

@@ -34,6 +34,7 @@ describe('createSqliteStore', () => {
       { version: 4 },
       { version: 5 },
       { version: 6 },
+      { version: 7 },
     ]);
     database.close();
   });
@@ -73,6 +74,7 @@ describe('createSqliteStore', () => {
       { version: 4 },
       { version: 5 },
       { version: 6 },
+      { version: 7 },
     ]);
     check.close();
   });
@@ -105,6 +107,7 @@ describe('createSqliteStore', () => {
       { version: 4 },
       { version: 5 },
       { version: 6 },
+      { version: 7 },
     ]);
     check.close();
   });

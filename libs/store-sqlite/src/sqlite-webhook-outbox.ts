@@ -54,13 +54,15 @@ export function createSqliteWebhookOutbox(database: DatabaseSync): WebhookOutbox
             `UPDATE webhook_outbox SET status = 'delivering', lease_expires_at = $leaseExpiresAt, updated_at = $updatedAt
              WHERE id IN (
                SELECT id FROM webhook_outbox
-               WHERE (status = 'pending' AND next_attempt_at <= $now) OR (status = 'delivering' AND lease_expires_at <= $now)
+               WHERE ((status = 'pending' AND next_attempt_at <= $now) OR (status = 'delivering' AND lease_expires_at <= $now))
+                 AND ($ids IS NULL OR id IN (SELECT value FROM json_each($ids)))
                ORDER BY next_attempt_at, id LIMIT $limit
              ) RETURNING *`,
           )
           .all({
             now: input.now,
             limit: input.limit,
+            ids: input.ids === undefined ? null : JSON.stringify(input.ids),
             leaseExpiresAt: new Date(Date.parse(input.now) + input.leaseMs).toISOString(),
             updatedAt: storeTimestamp(),
           });

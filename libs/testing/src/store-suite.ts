@@ -6,6 +6,7 @@ import { apiKeyStoreCases } from './store-api-key-cases';
 import { workspaceStoreCases } from './store-workspace-cases';
 import { placementStoreCases } from './store-placement-cases';
 import { syncStoreCases } from './store-sync-cases';
+import { eventStoreCases } from './store-event-cases';
 import { webhookStoreCases } from './store-webhook-cases';
 import { expectRecent } from './suite-helpers';
 
@@ -320,6 +321,7 @@ export function storeContractCases(): StoreCase[] {
     ...workspaceStoreCases(),
     ...webhookStoreCases(),
     ...syncStoreCases(),
+    ...eventStoreCases(),
   ];
 }
 

@@ -145,9 +145,15 @@ export function webhookStoreCases(): StoreCase[] {
         await store.webhookOutbox.enqueue(entry('future', 's1', { nextAttemptAt: '2030-01-01T00:00:02.000Z' }));
         await store.webhookOutbox.enqueue(entry('third', 's1'));
 
+        expect(
+          ids(await store.webhookOutbox.claimDue({ now: NOW, limit: 10, leaseMs: 60_000, ids: ['third', 'future', 'unknown'] })),
+          'only among the ids given, and only what is due',
+        ).toEqual(['third']);
+        await store.webhookOutbox.recordAttempt('third', { outcome: 'retry', nextAttemptAt: '2030-01-01T00:00:00.000Z', attemptedAt: NOW });
         const claimed = await store.webhookOutbox.claimDue({ now: NOW, limit: 2, leaseMs: 60_000 });
         expect(ids(claimed)).toEqual(['early', 'third']);
         expect(claimed[0]).toMatchObject({ status: 'delivering', leaseExpiresAt: '2030-01-01T00:01:01.000Z', attempts: 0 });
+        expect(claimed[1]).toMatchObject({ status: 'delivering', attempts: 1 });
         expect(ids(await store.webhookOutbox.claimDue({ now: NOW, limit: 10, leaseMs: 60_000 }))).toEqual(['late']);
         expect(await store.webhookOutbox.claimDue({ now: NOW, limit: 10, leaseMs: 60_000 }), 'nothing is due twice').toEqual([]);
         expect((await store.webhookOutbox.get('future')).status).toBe('pending');

@@ -14,6 +14,7 @@ import { ProviderRegistry } from '../registry/provider-registry';
 import type { CircuitBreakerSnapshot } from '../resilience/circuit-breaker';
 import { withDeadline } from '../resilience/deadline';
 import type { ProviderMetrics } from '../router/provider-stats';
+import { rateLimitStateOf, type ProviderRateLimitState } from '../router/provider-runtime';
 import { AttemptContext } from '../router/attempt-context';
 import { explainCandidates, type CandidateExplanation } from '../router/ranking';
 import { Router, type ParallelOutcome } from '../router/router';
@@ -143,6 +144,12 @@ export interface Hub {
   health(): Promise<ProviderHealth[]>;
   /** Per provider: calls, failures, p50/p95 latency, EWMA, cost, breaker state. */
   metrics(): Record<string, ProviderReport>;
+  /**
+   * A provider's rate-limit state as the router sees it now (its token
+   * buckets, a Retry-After pause, what its API last reported), without
+   * taking a token; undefined when no such provider is registered.
+   */
+  rateLimit(provider: string): ProviderRateLimitState | undefined;
   /** Stops periodic health checks and rate-limiter timers. */
   close(): Promise<void>;
 }
@@ -363,6 +370,10 @@ export function createHub(options: HubOptions = {}): Hub {
         report[runtime.id] = { ...stats, lastError, breaker: runtime.breaker.toJSON() };
       }
       return report;
+    },
+    rateLimit(provider) {
+      const runtime = router.runtimes.get(provider);
+      return runtime === undefined ? undefined : rateLimitStateOf(runtime, Date.now());
     },
     async close() {
       if (healthTimer !== undefined) clearInterval(healthTimer);

@@ -20,6 +20,18 @@ export interface RateLimiterOptions {
   readonly onError?: ((error: unknown) => void) | undefined;
 }
 
+/** What {@link RateLimiter.status} reads: the tightest limit now. */
+export interface RateLimiterStatus {
+  /** Whole calls the tightest limit allows now before throttling: 0 while paused; `Infinity` without limits. */
+  readonly remaining: number;
+  /** That limit's `requests` per interval; `Infinity` without limits. */
+  readonly limit: number;
+  /** Epoch ms at which every limit is full again and any pause is over (now when they are). */
+  readonly resetAt: number;
+  /** Milliseconds until a new call could go, as {@link RateLimiter.waitTimeMs}. */
+  readonly waitMs: number;
+}
+
 /**
  * Client-side throttling for one provider and credential: one token bucket
  * per {@link RateLimit} (capacity `requests`, refilled continuously at
@@ -119,6 +131,28 @@ export class RateLimiter {
       for (const bucket of this.buckets) readyAt = Math.max(readyAt, bucket.availableAt(now, tokens));
     }
     return Math.max(0, readyAt - now);
+  }
+
+  /**
+   * The limiter's state now, read-only (no token is taken): for hosts that
+   * show or check rate limits. When shared, it reflects only this process's
+   * own calls.
+   */
+  status(): RateLimiterStatus {
+    const now = this.now();
+    let remaining = Number.POSITIVE_INFINITY;
+    let limit = Number.POSITIVE_INFINITY;
+    let resetAt = Math.max(now, this.pausedUntil);
+    for (const bucket of this.buckets) {
+      const left = bucket.tokensLeft(now);
+      if (left < remaining || (left === remaining && bucket.requests < limit)) {
+        remaining = left;
+        limit = bucket.requests;
+      }
+      resetAt = Math.max(resetAt, bucket.fullAt(now));
+    }
+    if (now < this.pausedUntil) remaining = 0;
+    return { remaining, limit, resetAt, waitMs: this.waitTimeMs() };
   }
 
   /**

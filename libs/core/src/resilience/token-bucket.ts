@@ -86,6 +86,19 @@ export class TokenBucket {
     return Math.max(0, this.level) / this.capacity;
   }
 
+  /** Whole tokens left at `now`: 0 in debt or while paused. */
+  tokensLeft(now: number): number {
+    this.refill(now);
+    if (now < this.updatedAt) return 0;
+    return Math.max(0, Math.floor(this.level / this.intervalMs));
+  }
+
+  /** Epoch ms at which the bucket is full again (`now` when it is). */
+  fullAt(now: number): number {
+    this.refill(now);
+    return Math.max(now, this.readyAt(this.capacity));
+  }
+
   /**
    * The provider asked for a pause until `until`: no tokens before then, and
    * at most one token at that instant (never more than the bucket would have

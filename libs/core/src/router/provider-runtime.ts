@@ -41,6 +41,42 @@ export function headroomOf(runtime: ProviderRuntime, now: number): number {
   return share < local ? share : local;
 }
 
+/** A provider's rate-limit state as `hub.rateLimit()` reports it; read-only, nothing is taken. */
+export interface ProviderRateLimitState {
+  readonly provider: string;
+  /** Whether a call could go now: a token left and no pause (Retry-After, or the API's reported limit used up). */
+  readonly allowed: boolean;
+  /** Calls left now: the lower of the provider's own limits and what its API last reported (until that report's reset); `Infinity` with neither. */
+  readonly remaining: number;
+  /** The calls per window of the limit `remaining` counts; `Infinity` with no limit. */
+  readonly limit: number;
+  /** Epoch ms at which the limits are full again and any pause is over (now when they are). */
+  readonly resetAt: number;
+  /** Milliseconds until a new call could go; 0 when `allowed`. */
+  readonly waitMs: number;
+}
+
+/** The rate-limit state of `runtime` at `now` (epoch ms, for the pause and the API's report; the limiter reads its own clock). */
+export function rateLimitStateOf(runtime: ProviderRuntime, now: number): ProviderRateLimitState {
+  const local = runtime.limiter?.status();
+  let remaining = local?.remaining ?? Number.POSITIVE_INFINITY;
+  let limit = local?.limit ?? Number.POSITIVE_INFINITY;
+  let resetAt = local?.resetAt ?? now;
+  let waitMs = local?.waitMs ?? 0;
+  const reported = runtime.reportedRateLimit;
+  const reportHolds = reported !== undefined && reported.limit > 0 && (reported.resetAt === undefined || now < reported.resetAt);
+  if (reportHolds && reported.remaining < remaining) {
+    remaining = Math.max(0, Math.floor(reported.remaining));
+    limit = reported.limit;
+    resetAt = Math.max(resetAt, reported.resetAt ?? now);
+  }
+  if (runtime.pausedUntil > now) {
+    waitMs = Math.max(waitMs, runtime.pausedUntil - now);
+    resetAt = Math.max(resetAt, runtime.pausedUntil);
+  }
+  return { provider: runtime.id, allowed: waitMs === 0 && remaining >= 1, remaining, limit, resetAt, waitMs };
+}
+
 /** Builds a provider's runtime from the hub's routing options and the provider's manifest. */
 export function createProviderRuntime(
   provider: ProviderV1,

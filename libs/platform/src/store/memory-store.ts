@@ -87,6 +87,7 @@ export function createMemoryStore(): Store {
   const checkpoints = new Map<string, SyncCheckpoint>();
   const deliveries = new Set<string>();
   const events: StoredEvent[] = [];
+  let lastEventId = 0;
 
   const findIntegration = (id: string, operation: string): IntegrationRecord => {
     const found = integrations.get(parseStoreInput(schemas.key, id, operation));
@@ -308,20 +309,39 @@ export function createMemoryStore(): Store {
       append: (event) =>
         run(() => {
           const input = parseStoreInput(schemas.newEvent, event, 'store.events.append');
-          const stored: StoredEvent = { id: events.length + 1, ...input, integrationId: input.integrationId, occurredAt: storeTimestamp() };
+          lastEventId += 1;
+          const stored: StoredEvent = { id: lastEventId, ...input, integrationId: input.integrationId, occurredAt: storeTimestamp() };
           events.push(copy(stored));
           return copy(stored);
         }),
       listRecent: (query) =>
         run(() => {
           const input = parseStoreInput(schemas.recentEventsQuery, query, 'store.events.listRecent');
+          // Timestamps are all `toISOString()` (UTC, to the millisecond), so they compare as text.
           const matching = events.filter(
             (event) =>
               (input.type === undefined || event.type === input.type) &&
               (input.workspaceId === undefined || event.workspaceId === input.workspaceId) &&
-              (input.integrationId === undefined || event.integrationId === input.integrationId),
+              (input.integrationId === undefined || event.integrationId === input.integrationId) &&
+              (input.since === undefined || event.occurredAt >= input.since) &&
+              (input.until === undefined || event.occurredAt < input.until),
           );
           return copy(matching.slice(-input.limit).reverse());
+        }),
+      prune: (options) =>
+        run(() => {
+          const input = parseStoreInput(schemas.eventPrune, options, 'store.events.prune');
+          // In place: a spread of a long log into splice() would overflow the stack.
+          let kept = 0;
+          for (const event of events) {
+            if (event.occurredAt >= input.olderThan || (input.workspaceId !== undefined && event.workspaceId !== input.workspaceId)) {
+              events[kept] = event;
+              kept += 1;
+            }
+          }
+          const deleted = events.length - kept;
+          events.length = kept;
+          return deleted;
         }),
     },
 

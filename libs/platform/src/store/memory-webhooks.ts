@@ -97,8 +97,9 @@ export function createMemoryWebhooks(): {
         const due = [...deliveries.values()]
           .filter(
             (delivery) =>
-              (delivery.status === 'pending' && delivery.nextAttemptAt <= input.now) ||
-              (delivery.status === 'delivering' && (delivery.leaseExpiresAt ?? '') <= input.now),
+              (input.ids === undefined || input.ids.includes(delivery.id)) &&
+              ((delivery.status === 'pending' && delivery.nextAttemptAt <= input.now) ||
+                (delivery.status === 'delivering' && (delivery.leaseExpiresAt ?? '') <= input.now)),
           )
           .sort((left, right) => byText(left.nextAttemptAt, right.nextAttemptAt) || byText(left.id, right.id))
           .slice(0, input.limit);

@@ -170,6 +170,7 @@ export const storeSchemas = {
   webhookOutboxClaim: z.object({
     now: isoTimestamp,
     limit: outboxLimit,
+    ids: z.array(key).max(1000).optional(),
     leaseMs: z
       .int()
       .min(1)
@@ -222,8 +223,11 @@ export const storeSchemas = {
       type: key.optional(),
       integrationId: key.optional(),
       workspaceId: key.optional(),
+      since: isoTimestamp.optional(),
+      until: isoTimestamp.optional(),
     })
     .default({ limit: 50 }),
+  eventPrune: z.object({ olderThan: isoTimestamp, workspaceId: key.optional() }),
 } as const;
 
 /**

@@ -73,6 +73,8 @@ export interface WebhookOutboxClaim {
   readonly limit: number;
   /** How long the claim holds, in milliseconds (at least 1); after it another claimer may take the delivery. */
   readonly leaseMs: number;
+  /** Only among these deliveries (at most 1 000), e.g. the one a job queue handed over. Default: any. */
+  readonly ids?: readonly string[] | undefined;
 }
 
 /** What {@link WebhookOutboxRepository.recordAttempt} takes. */

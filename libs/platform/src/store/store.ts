@@ -240,13 +240,27 @@ export interface RecentEventsQuery {
   readonly integrationId?: string | undefined;
   /** Default: every workspace. */
   readonly workspaceId?: string | undefined;
+  /** Only events that occurred at or after this ISO 8601 time (inclusive). Default: no lower bound. */
+  readonly since?: string | undefined;
+  /** Only events that occurred before this ISO 8601 time (exclusive). Default: no upper bound. */
+  readonly until?: string | undefined;
 }
 
-/** An append-only event log. */
+/** What {@link EventRepository.prune} deletes. */
+export interface EventPruneOptions {
+  /** Deletes events that occurred before this ISO 8601 time (exclusive: an event at exactly this time stays). */
+  readonly olderThan: string;
+  /** Only this workspace's events. Default: every workspace (a `forWorkspace` view always passes its own). */
+  readonly workspaceId?: string | undefined;
+}
+
+/** An append-only event log, pruned by age (see `createEventLog` for retention). */
 export interface EventRepository {
   append(event: NewEvent): Promise<StoredEvent>;
   /** Newest first. */
   listRecent(query?: RecentEventsQuery): Promise<StoredEvent[]>;
+  /** Deletes the events that occurred before `olderThan` and returns how many it deleted. */
+  prune(options: EventPruneOptions): Promise<number>;
 }
 
 /** What {@link ApiKeyRepository.create} takes (the caller made the key and hashed it). */

@@ -135,6 +135,7 @@ export function workspaceView(store: Store, workspaceId: string): Store {
     events: {
       append: (event) => store.events.append({ ...event, workspaceId }),
       listRecent: (query) => store.events.listRecent({ ...query, workspaceId }),
+      prune: (options) => store.events.prune({ ...options, workspaceId }),
     },
     apiKeys: {
       create: (key) => store.apiKeys.create({ ...key, workspaceId }),

@@ -12,6 +12,7 @@ import {
   webhookRetryAfterMs,
   type WebhookRetryOptions,
 } from './webhook-retry';
+import type { WebhookJobQueue } from './webhook-jobs';
 import { checkSubscriptionUrl } from './webhook-url';
 
 /** An event to send to a workspace's subscribers, see {@link WebhookDispatcher.publish}. */
@@ -69,6 +70,17 @@ export interface WebhookDispatcherOptions {
   readonly logger?: Logger | undefined;
   /** A number in [0, 1) for the jitter. Default: `Math.random`. */
   readonly random?: (() => number) | undefined;
+  /**
+   * A job queue the deployment shares (pg-boss: `createPgBossWebhookJobs`):
+   * every attempt becomes a job that one process runs when it is due, so
+   * several server processes deliver without polling the store. The
+   * dispatcher's own polling then only takes deliveries overdue by
+   * `orphanAfterMs`, whose job was lost (a crash between queuing the delivery
+   * and its job). Default: none, the dispatcher polls the store.
+   */
+  readonly jobs?: WebhookJobQueue | undefined;
+  /** With `jobs`: how overdue a delivery must be before polling takes it anyway, in milliseconds. Default: 60 000. */
+  readonly orphanAfterMs?: number | undefined;
 }
 
 /** Sends a store's outbound webhooks; see {@link createWebhookDispatcher}. */
@@ -143,6 +155,14 @@ export function createWebhookDispatcher(options: WebhookDispatcherOptions): Webh
   const leaseMs = positive(options.leaseMs ?? timeoutMs + 30_000, 'leaseMs');
   const stopTimeoutMs = positive(options.stopTimeoutMs ?? timeoutMs + 5000, 'stopTimeoutMs');
   const iso = (epochMs: number) => new Date(epochMs).toISOString();
+  const { jobs } = options;
+  const orphanAfterMs = jobs === undefined ? 0 : positive(options.orphanAfterMs ?? 60_000, 'orphanAfterMs');
+  const queueJob = async (deliveryId: string, attempt: number, at: string): Promise<void> => {
+    // A job lost here is not a delivery lost: polling takes the delivery once it is `orphanAfterMs` overdue.
+    await jobs?.enqueue({ deliveryId, attempt, at }).catch((error: unknown) => {
+      logger.warn({ deliveryId, error: describeFailure(error) }, 'webhook delivery: queuing its job failed; polling will take it');
+    });
+  };
 
   /** Sends one attempt and says how it went; never throws. */
   async function sendAttempt(delivery: WebhookOutboxRecord, subscription: WebhookSubscriptionRecord): Promise<WebhookAttempt> {
@@ -215,6 +235,8 @@ export function createWebhookDispatcher(options: WebhookDispatcherOptions): Webh
       logger.error({ ...fields, error: describeFailure(error) }, 'webhook delivery: the store failed; retrying after the lease');
       return undefined;
     }
+    if (result.outcome === 'retry' && result.nextAttemptAt !== undefined)
+      await queueJob(delivery.id, delivery.attempts + 2, result.nextAttemptAt);
     const line = { ...fields, attempt: delivery.attempts + 1, outcome: result.outcome, status: result.responseStatus, error: result.error };
     if (result.outcome === 'delivered') logger.info(line, 'webhook delivered');
     else logger.warn(line, result.outcome === 'retry' ? 'webhook delivery failed; will retry' : 'webhook delivery failed for good');
@@ -228,7 +250,16 @@ export function createWebhookDispatcher(options: WebhookDispatcherOptions): Webh
     return promise;
   };
   async function claim(limit: number): Promise<WebhookOutboxRecord[]> {
-    return store.webhookOutbox.claimDue({ now: iso(clock()), limit, leaseMs });
+    return store.webhookOutbox.claimDue({ now: iso(clock() - orphanAfterMs), limit, leaseMs });
+  }
+
+  /** A job's attempt: the delivery if it is due and nobody holds it; `later` while another process does. */
+  async function runJob(deliveryId: string): Promise<'done' | 'later'> {
+    const [delivery] = await store.webhookOutbox.claimDue({ now: iso(clock()), limit: 1, leaseMs, ids: [deliveryId] });
+    if (delivery !== undefined) return (await track(attempt(delivery))) === undefined ? 'later' : 'done';
+    const current = await store.webhookOutbox.get(deliveryId).catch(() => undefined);
+    // Delivered, failed, deleted, or waiting for a later attempt that has its own job: nothing to do.
+    return current?.status === 'delivering' ? 'later' : 'done';
   }
 
   async function runOnce(): Promise<WebhookDispatchReport> {
@@ -278,7 +309,7 @@ export function createWebhookDispatcher(options: WebhookDispatcherOptions): Webh
       for (const subscription of matching) {
         const id = deliveryIdFor(event.id, subscription.id);
         try {
-          await store.webhookOutbox.enqueue({
+          const queued = await store.webhookOutbox.enqueue({
             id,
             subscriptionId: subscription.id,
             workspaceId: event.workspaceId,
@@ -286,6 +317,7 @@ export function createWebhookDispatcher(options: WebhookDispatcherOptions): Webh
             payload: event.payload,
             nextAttemptAt: iso(clock()),
           });
+          await queueJob(id, 1, queued.nextAttemptAt);
         } catch (error) {
           // Published before (same event id): already queued. A subscription deleted meanwhile gets nothing.
           if (IntegrationError.isInstance(error) && error.kind === 'not_found') continue;
@@ -300,12 +332,21 @@ export function createWebhookDispatcher(options: WebhookDispatcherOptions): Webh
       if (running) return;
       running = true;
       loop = poll();
+      jobs?.start(runJob).catch((error: unknown) => {
+        logger.error(
+          { error: describeFailure(error) },
+          'webhook dispatcher: the job queue did not start; polling takes overdue deliveries',
+        );
+      });
     },
     async stop() {
       running = false;
       nudge();
       await loop;
       loop = undefined;
+      await jobs
+        ?.stop()
+        .catch((error: unknown) => logger.warn({ error: describeFailure(error) }, 'webhook dispatcher: stopping the job queue failed'));
       let timer: NodeJS.Timeout | undefined;
       await Promise.race([
         Promise.allSettled([...inFlight]),

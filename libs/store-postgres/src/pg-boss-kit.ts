@@ -1,0 +1,83 @@
+import { createHash } from 'node:crypto';
+import { IntegrationError, loadOptionalSetting, silentLogger, type Logger } from '@switchyard/core';
+import { PgBoss, type Queue } from 'pg-boss';
+
+/** What every pg-boss user here takes. */
+export interface PgBossConnectionOptions {
+  /** The PostgreSQL the store uses. Default: the `DATABASE_URL` environment variable. */
+  readonly connectionString?: string | undefined;
+  /** The schema pg-boss keeps its tables in (created when missing). Default: `switchyard_jobs`. */
+  readonly schema?: string | undefined;
+  /** How often pg-boss looks for jobs whose worker went silent, in seconds. Default: 10. */
+  readonly superviseIntervalSeconds?: number | undefined;
+  readonly logger?: Logger | undefined;
+}
+
+/** A pg-boss instance for one queue, started (and the queue created) on first use. */
+export interface PgBossQueue {
+  readonly boss: PgBoss;
+  readonly queue: string;
+  /** Starts pg-boss and creates the queue, once. */
+  ready(): Promise<void>;
+  /** Stops pg-boss, waiting up to 30 s for the jobs in hand. Safe to call twice, and before `ready`. */
+  stop(): Promise<void>;
+}
+
+/**
+ * A pg-boss instance on the store's database, for `queue` with its options.
+ * Its errors go to the logger (without a listener they would crash the
+ * process); its supervision runs every `superviseIntervalSeconds`, which is
+ * how soon a dead worker's job goes to another.
+ *
+ * @param caller - names the function in the error when no connection is given.
+ */
+export function createPgBossQueue(
+  options: PgBossConnectionOptions,
+  caller: string,
+  queue: string,
+  queueOptions: Omit<Queue, 'name'>,
+): PgBossQueue {
+  const connectionString = loadOptionalSetting({ settingValue: options.connectionString, environmentVariableName: 'DATABASE_URL' });
+  if (connectionString === undefined) {
+    throw new IntegrationError({
+      kind: 'validation',
+      message: `${caller} needs a connection: pass \`connectionString\` or set the DATABASE_URL environment variable`,
+    });
+  }
+  const logger = options.logger ?? silentLogger;
+  const seconds = options.superviseIntervalSeconds ?? 10;
+  // pg-boss finds jobs whose heartbeat stopped in its queue monitor pass, which runs at the longer of the two intervals.
+  const boss = new PgBoss({
+    connectionString,
+    schema: options.schema ?? 'switchyard_jobs',
+    superviseIntervalSeconds: seconds,
+    monitorIntervalSeconds: seconds,
+  });
+  boss.on('error', (error: Error) => logger.warn({ error: error.message, queue }, 'pg-boss reported an error'));
+  let started: Promise<void> | undefined;
+  let stopped = false;
+  return {
+    boss,
+    queue,
+    ready() {
+      started ??= (async () => {
+        await boss.start();
+        await boss.createQueue(queue, queueOptions);
+      })();
+      return started;
+    },
+    async stop() {
+      if (stopped || started === undefined) return;
+      stopped = true;
+      await started.catch(() => undefined);
+      await boss.stop({ graceful: true, timeout: 30_000 });
+    },
+  };
+}
+
+/** A UUID made from `parts` (SHA-256, version 8 "custom" bits): equal parts, equal ids, so a job is queued once. */
+export function jobIdOf(...parts: readonly (string | number)[]): string {
+  const hex = createHash('sha256').update(parts.join('\n')).digest('hex');
+  const variant = ((Number.parseInt(hex.slice(16, 17), 16) & 0x3) | 0x8).toString(16);
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-8${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+}

@@ -1,0 +1,72 @@
+import type { WebhookJobQueue } from '@switchyard/platform';
+import { createPgBossQueue, jobIdOf, type PgBossConnectionOptions } from './pg-boss-kit';
+
+/** Settings of {@link createPgBossWebhookJobs}. */
+export interface PgBossWebhookJobsOptions extends PgBossConnectionOptions {
+  /** The queue of delivery attempts. Default: `switchyard-webhooks`. */
+  readonly queue?: string | undefined;
+  /** How long a worker may go silent before its job goes to another (at least 10 s). Default: 30 s. */
+  readonly heartbeatSeconds?: number | undefined;
+  /** How often an idle worker polls for due jobs. Default: 1 s. */
+  readonly pollingIntervalSeconds?: number | undefined;
+  /** Attempts this process makes at once. Default: 4. */
+  readonly concurrency?: number | undefined;
+  /** How many times a job is run again while another process holds its delivery, or the store failed. Default: 20. */
+  readonly retryLimit?: number | undefined;
+}
+
+interface AttemptJob {
+  readonly deliveryId: string;
+  readonly attempt: number;
+}
+
+/**
+ * Outbound webhook attempts as pg-boss jobs (the pg-boss the sync scheduler
+ * uses, another queue), for `createWebhookDispatcher({ jobs })` in
+ * deployments of several server processes: each attempt is one job with an
+ * id derived from (delivery, attempt), due at the attempt's time, run by one
+ * process; the store's claim still guards the attempt. A job whose delivery
+ * another process holds runs again after 2 s.
+ *
+ * @example
+ * ```ts
+ * const dispatcher = createWebhookDispatcher({ store, jobs: createPgBossWebhookJobs({ connectionString }) });
+ * dispatcher.start();
+ * ```
+ */
+export function createPgBossWebhookJobs(options: PgBossWebhookJobsOptions = {}): WebhookJobQueue {
+  const jobs = createPgBossQueue(options, 'createPgBossWebhookJobs', options.queue ?? 'switchyard-webhooks', {
+    heartbeatSeconds: options.heartbeatSeconds ?? 30,
+    retryLimit: options.retryLimit ?? 20,
+    retryDelay: 2,
+  });
+  const { boss, queue } = jobs;
+  let working: Promise<void> | undefined;
+  return {
+    start(handler) {
+      working ??= (async () => {
+        await jobs.ready();
+        await boss.work<AttemptJob>(
+          queue,
+          { pollingIntervalSeconds: options.pollingIntervalSeconds ?? 1, batchSize: 1, localConcurrency: options.concurrency ?? 4 },
+          async ([job]) => {
+            if (job !== undefined && (await handler(job.data.deliveryId)) === 'later') {
+              throw new Error(
+                `webhook delivery "${job.data.deliveryId}" is held by another process; attempt ${job.data.attempt} runs again later`,
+              );
+            }
+          },
+        );
+      })();
+      return working;
+    },
+    async enqueue({ deliveryId, attempt, at }) {
+      await jobs.ready();
+      await boss.send(queue, { deliveryId, attempt } satisfies AttemptJob, {
+        id: jobIdOf(queue, deliveryId, attempt),
+        startAfter: new Date(at),
+      });
+    },
+    stop: () => jobs.stop(),
+  };
+}
