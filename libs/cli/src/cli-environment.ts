@@ -21,6 +21,8 @@ export const DEMO_BUCKET = 'reports';
 /** An opened store and a description of where it is, for messages. */
 export interface CliStore {
   readonly store: Store;
+  /** With PostgreSQL: its connection string, for what the deployment shares through it (pg-boss jobs). */
+  readonly connectionString?: string | undefined;
   /** E.g. `SQLite .switchyard/switchyard.db` or `PostgreSQL (SWITCHYARD_DATABASE_URL)`. */
   readonly description: string;
 }
@@ -37,6 +39,7 @@ export async function openCliStore(io: CliIo): Promise<CliStore> {
     const schema = io.env[DATABASE_SCHEMA_VARIABLE] || undefined;
     return {
       store: await createPostgresStore({ connectionString, schema }),
+      connectionString,
       description: `PostgreSQL (${DATABASE_URL_VARIABLE}${schema === undefined ? '' : `, schema ${schema}`})`,
     };
   }

@@ -8,6 +8,7 @@ import {
   type IntegrationsService,
   type Store,
   type WebhookDispatcher,
+  type WebhookJobQueue,
   type WebhookRetryOptions,
   type WebhookSecretLookup,
 } from '@switchyard/platform';
@@ -75,6 +76,13 @@ export interface ServerOptions {
         readonly timeoutMs?: number;
         /** How long a claimed delivery is left to its process before another may take it (after a crash); default `timeoutMs` + 30 s. */
         readonly leaseMs?: number;
+        /**
+         * The deployment's job queue, when several server processes share a
+         * PostgreSQL store: `createPgBossWebhookJobs` of `@switchyard/store-postgres`
+         * (the pg-boss the sync scheduler uses). Each attempt is then a job one
+         * process runs. Default: none (the dispatcher polls the store).
+         */
+        readonly jobs?: WebhookJobQueue;
         readonly dispatcher?: false;
       }
     | undefined;
@@ -165,6 +173,7 @@ export function createServer(options: ServerOptions): SwitchyardServer {
           retry: options.outboundWebhooks?.retry,
           timeoutMs: options.outboundWebhooks?.timeoutMs,
           leaseMs: options.outboundWebhooks?.leaseMs,
+          jobs: options.outboundWebhooks?.jobs,
           logger,
         });
   const events = createServerEvents(dispatcher);

@@ -33,13 +33,19 @@ function parsePort(port: string | undefined): number {
 export const serveCommand: Command = async ({ io, flags, providers }) => {
   const port = parsePort(flags.port);
   const host = flags.host ?? '127.0.0.1';
-  const { store } = await openCliStore(io);
+  const { store, connectionString } = await openCliStore(io);
   try {
     const hub = await createCliHub(io, { demo: flags.demo, providers, hub: { placements: createStorePlacements(store) } });
     try {
+      // On PostgreSQL, several `serve` processes share the outbound deliveries as pg-boss jobs.
+      const jobs =
+        connectionString === undefined
+          ? undefined
+          : (await import('@switchyard/store-postgres')).createPgBossWebhookJobs({ connectionString });
       const server = createServer({
         hub,
         platform: { store, webhookSecret: (providerId) => io.env[webhookSecretVariable(providerId)] ?? '' },
+        outboundWebhooks: { jobs },
       });
       const url = await server.listen({ port, host });
       writeLine(
