@@ -1,4 +1,4 @@
-import { createStorePlacements } from '@switchyard/platform';
+import { createEventLog, createStorePlacements } from '@switchyard/platform';
 import { createServer } from '@switchyard/server';
 import type { Command } from '../cli-command';
 import { createCliHub, openCliStore } from '../cli-environment';
@@ -28,7 +28,7 @@ function parsePort(port: string | undefined): number {
  * 127.0.0.1:8080 by default, until SIGINT/SIGTERM; then it stops taking
  * connections and lets requests in flight finish. API keys come from
  * `switchyard keys create`; inbound webhook secrets from
- * `SWITCHYARD_WEBHOOK_SECRET_<PROVIDER>`.
+ * `SWITCHYARD_WEBHOOK_SECRET_<PROVIDER>`. Hub events go to the store's event log (30 days).
  */
 export const serveCommand: Command = async ({ io, flags, providers }) => {
   const port = parsePort(flags.port);
@@ -47,6 +47,8 @@ export const serveCommand: Command = async ({ io, flags, providers }) => {
         platform: { store, webhookSecret: (providerId) => io.env[webhookSecretVariable(providerId)] ?? '' },
         outboundWebhooks: { jobs },
       });
+      // Every hub event (breakers, failovers, inbound webhooks, ...) lands in the store's event log, kept 30 days.
+      const eventLog = createEventLog({ hub, store });
       const url = await server.listen({ port, host });
       writeLine(
         io.stderr,
@@ -58,6 +60,7 @@ export const serveCommand: Command = async ({ io, flags, providers }) => {
       await stopSignal();
       writeLine(io.stderr, 'Stopping: finishing requests in flight');
       await server.close();
+      await eventLog.close();
       return 0;
     } finally {
       await hub.close();

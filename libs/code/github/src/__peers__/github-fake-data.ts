@@ -1,9 +1,37 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import commitFixture from '../__fixtures__/commit.json';
+import contentFileFixture from '../__fixtures__/content-file.json';
+import errorValidationFailedFixture from '../__fixtures__/error-validation-failed.json';
+import hookFixture from '../__fixtures__/hook.json';
+import installationTokenFixture from '../__fixtures__/installation-token.json';
+import issueCommentFixture from '../__fixtures__/issue-comment.json';
+import issueLabelsFixture from '../__fixtures__/issue-labels.json';
+import issueFixture from '../__fixtures__/issue.json';
+import pullRequestFixture from '../__fixtures__/pull-request.json';
+import repositoryFixture from '../__fixtures__/repository.json';
 
-/** A trimmed real response from `src/__fixtures__` (sources in its README). */
+/**
+ * The trimmed real responses of `src/__fixtures__` (sources in its README),
+ * imported so that a build bundles them: the fake runs from the package's
+ * `./testing` entry point without shipping the files.
+ */
+const FIXTURES: Readonly<Record<string, unknown>> = {
+  commit: commitFixture,
+  'content-file': contentFileFixture,
+  'error-validation-failed': errorValidationFailedFixture,
+  hook: hookFixture,
+  'installation-token': installationTokenFixture,
+  'issue-comment': issueCommentFixture,
+  'issue-labels': issueLabelsFixture,
+  issue: issueFixture,
+  'pull-request': pullRequestFixture,
+  repository: repositoryFixture,
+};
+
+/** A copy of a trimmed real response from `src/__fixtures__`, by file name without `.json`. */
 export function fixture<T extends object = Record<string, unknown>>(name: string): T {
-  return JSON.parse(readFileSync(join(import.meta.dirname, '..', '__fixtures__', `${name}.json`), 'utf8')) as T;
+  const found = FIXTURES[name];
+  if (found === undefined) throw new Error(`no GitHub fixture "${name}"`);
+  return structuredClone(found) as T;
 }
 
 /** GitHub's timestamp format: seconds, `Z`. */

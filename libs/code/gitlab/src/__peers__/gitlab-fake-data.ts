@@ -1,10 +1,37 @@
-import { readFileSync } from 'node:fs';
+import commitsFixture from '../__fixtures__/commits.json';
+import errorsFixture from '../__fixtures__/errors.json';
+import fileFixture from '../__fixtures__/file.json';
+import hookFixture from '../__fixtures__/hook.json';
+import issueFixture from '../__fixtures__/issue.json';
+import mergeRequestFixture from '../__fixtures__/merge-request.json';
+import noteFixture from '../__fixtures__/note.json';
+import singleProjectFixture from '../__fixtures__/single-project.json';
+import usersFixture from '../__fixtures__/users.json';
 
 type Json = Record<string, unknown>;
 
-/** Reads a trimmed documentation example from `src/__fixtures__` (see its README for sources). */
+/**
+ * The trimmed documentation examples of `src/__fixtures__` (see its README
+ * for sources), imported so that a build bundles them: the fake runs from the
+ * package's `./testing` entry point without shipping the files.
+ */
+const FIXTURES: Readonly<Record<string, unknown>> = {
+  'commits.json': commitsFixture,
+  'errors.json': errorsFixture,
+  'file.json': fileFixture,
+  'hook.json': hookFixture,
+  'issue.json': issueFixture,
+  'merge-request.json': mergeRequestFixture,
+  'note.json': noteFixture,
+  'single-project.json': singleProjectFixture,
+  'users.json': usersFixture,
+};
+
+/** A copy of a trimmed documentation example from `src/__fixtures__`, by file name. */
 export function fixture<T = Json>(name: string): T {
-  return JSON.parse(readFileSync(new URL(`../__fixtures__/${name}`, import.meta.url), 'utf8')) as T;
+  const found = FIXTURES[name];
+  if (found === undefined) throw new Error(`no GitLab fixture "${name}"`);
+  return structuredClone(found) as T;
 }
 
 /** A file in the fake repository (branch `main`). */
