@@ -13,7 +13,7 @@ import {
   type FakeRepository,
 } from './github-fake-data';
 import { matchesSearch, parseSearch } from './github-fake-search';
-import { listenOnLoopback } from '@switchyard/testing';
+import { loadTestKit } from '../testing/test-kit';
 
 /** Options of {@link startGithubFake}. */
 export interface GithubFakeOptions {
@@ -424,6 +424,7 @@ export async function startGithubFake(options: GithubFakeOptions = {}): Promise<
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => answer(request, response, Buffer.concat(chunks).toString('utf8')));
   });
+  const { listenOnLoopback } = await loadTestKit();
   const listening = await listenOnLoopback(server);
   url = listening.url;
   return {

@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { listenOnLoopback } from '@switchyard/testing';
+import { loadTestKit } from '../testing/test-kit';
 import { handleApi, type ApiRequest, type ApiResult } from './gitlab-fake-routes';
 import { fixture, seedState, type FakeState } from './gitlab-fake-data';
 
@@ -152,6 +152,7 @@ export async function startGitlabFake(options: GitlabFakeOptions = {}): Promise<
       send(response, { status: 500, body: { message: `500 Internal Server Error: ${String(error)}` } });
     });
   });
+  const { listenOnLoopback } = await loadTestKit();
   const { url, close } = await listenOnLoopback(server);
   return {
     url,
