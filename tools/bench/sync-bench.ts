@@ -40,7 +40,7 @@ const connectionString = process.env['SWITCHYARD_TEST_DATABASE_URL'] ?? 'postgre
 const median = (values: readonly number[]): number => {
   const sorted = values.toSorted((left, right) => left - right);
   const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? (sorted[middle] ?? 0) : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
+  return Math.round(sorted.length % 2 === 1 ? (sorted[middle] ?? 0) : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2);
 };
 const perSecond = (records: number, ms: number): number => Math.round((records / ms) * 1000);
 
