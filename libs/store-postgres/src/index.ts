@@ -4,4 +4,4 @@ export { migratePostgres, POSTGRES_MIGRATIONS, SCHEMA_NAME_PATTERN } from './pos
 export { POSTGRES_WORKSPACE_ROLE } from './postgres-workspaces';
 export { createPgBossSyncScheduler, type PgBossSyncSchedulerOptions } from './pg-boss-scheduler';
 export { createPgBossWebhookJobs, type PgBossWebhookJobsOptions } from './pg-boss-webhook-jobs';
-export type { PgBossConnectionOptions } from './pg-boss-kit';
+export type { PgBossConnectionOptions, PgBossWorkerOptions } from './pg-boss-kit';

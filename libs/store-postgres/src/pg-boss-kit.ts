@@ -13,6 +13,18 @@ export interface PgBossConnectionOptions {
   readonly logger?: Logger | undefined;
 }
 
+/** What every pg-boss worker here takes, besides its queue's name; each user documents its own defaults. */
+export interface PgBossWorkerOptions extends PgBossConnectionOptions {
+  /** How long a worker may go silent before its job is given to another (pg-boss's heartbeat; at least 10 s). Default: 30 s. */
+  readonly heartbeatSeconds?: number | undefined;
+  /** How often an idle worker polls for due jobs. Default: 1 s. */
+  readonly pollingIntervalSeconds?: number | undefined;
+  /** Jobs this process runs at once. */
+  readonly concurrency?: number | undefined;
+  /** How many times a failed job (its worker died, or it asked to be run later) is run again. */
+  readonly retryLimit?: number | undefined;
+}
+
 /** A pg-boss instance for one queue, started (and the queue created) on first use. */
 export interface PgBossQueue {
   readonly boss: PgBoss;

@@ -1,22 +1,11 @@
 import type { SyncScheduleHandlers, SyncScheduler } from '@switchyard/platform';
 import type { Job } from 'pg-boss';
-import { createPgBossQueue, jobIdOf, type PgBossConnectionOptions } from './pg-boss-kit';
+import { createPgBossQueue, jobIdOf, type PgBossWorkerOptions } from './pg-boss-kit';
 
 /** Settings of {@link createPgBossSyncScheduler}. */
-export interface PgBossSyncSchedulerOptions extends PgBossConnectionOptions {
-  /** The queue of scheduled syncs. Default: `switchyard-sync`. */
+export interface PgBossSyncSchedulerOptions extends PgBossWorkerOptions {
+  /** The queue of scheduled syncs. Default: `switchyard-sync`. `concurrency` defaults to 2 runs at once, `retryLimit` to 5. */
   readonly queue?: string | undefined;
-  /**
-   * How long a worker may go silent before its job is given to another
-   * worker (pg-boss's heartbeat; at least 10 s). Default: 30 s.
-   */
-  readonly heartbeatSeconds?: number | undefined;
-  /** How often an idle worker polls for due jobs. Default: 1 s. */
-  readonly pollingIntervalSeconds?: number | undefined;
-  /** Jobs this process runs at once. Default: 2. */
-  readonly concurrency?: number | undefined;
-  /** How many times a job whose worker died, or that found the integration busy, is retried. Default: 5. */
-  readonly retryLimit?: number | undefined;
 }
 
 interface OccurrenceJob {

@@ -1,18 +1,10 @@
 import type { WebhookJobQueue } from '@switchyard/platform';
-import { createPgBossQueue, jobIdOf, type PgBossConnectionOptions } from './pg-boss-kit';
+import { createPgBossQueue, jobIdOf, type PgBossWorkerOptions } from './pg-boss-kit';
 
 /** Settings of {@link createPgBossWebhookJobs}. */
-export interface PgBossWebhookJobsOptions extends PgBossConnectionOptions {
-  /** The queue of delivery attempts. Default: `switchyard-webhooks`. */
+export interface PgBossWebhookJobsOptions extends PgBossWorkerOptions {
+  /** The queue of delivery attempts. Default: `switchyard-webhooks`. `concurrency` defaults to 4 attempts at once, `retryLimit` to 20. */
   readonly queue?: string | undefined;
-  /** How long a worker may go silent before its job goes to another (at least 10 s). Default: 30 s. */
-  readonly heartbeatSeconds?: number | undefined;
-  /** How often an idle worker polls for due jobs. Default: 1 s. */
-  readonly pollingIntervalSeconds?: number | undefined;
-  /** Attempts this process makes at once. Default: 4. */
-  readonly concurrency?: number | undefined;
-  /** How many times a job is run again while another process holds its delivery, or the store failed. Default: 20. */
-  readonly retryLimit?: number | undefined;
 }
 
 interface AttemptJob {
