@@ -284,3 +284,4 @@ export {
   type WebhookChannelOptions,
 } from './alerts/alert-channels';
 export { checkRateLimit, type RateLimitCheck, type RateLimitCheckContext } from './alerts/check-rate-limit';
+export { createTimerAlertChecks, type AlertCheckScheduler } from './alerts/alert-scheduler';

@@ -5,3 +5,4 @@ export { POSTGRES_WORKSPACE_ROLE } from './postgres-workspaces';
 export { createPgBossSyncScheduler, type PgBossSyncSchedulerOptions } from './pg-boss-scheduler';
 export { createPgBossWebhookJobs, type PgBossWebhookJobsOptions } from './pg-boss-webhook-jobs';
 export type { PgBossConnectionOptions, PgBossWorkerOptions } from './pg-boss-kit';
+export { createPgBossAlertChecks, type PgBossAlertChecksOptions } from './pg-boss-alert-checks';

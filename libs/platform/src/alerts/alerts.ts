@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { IntegrationError, redactText, silentLogger, type Hub, type HubEvents, type Logger } from '@switchyard/core';
 import type { JsonObject } from '../store/store-records';
 import type { Store } from '../store/store';
+import { createTimerAlertChecks, type AlertCheckScheduler } from './alert-scheduler';
 import { AttemptWindow, breakerMessage, checkRule, errorWindowOf, evaluateRule, type RuleFinding } from './alert-rules';
 import {
   ALERT_EVENT_TYPES,
@@ -33,6 +34,13 @@ export interface AlertsOptions {
   readonly checkIntervalMs?: number | undefined;
   /** Whether channels are told when an alert resolves. Default: `true`. */
   readonly notifyResolved?: boolean | undefined;
+  /**
+   * What runs the checks every `checkIntervalMs`: a timer in this process by
+   * default; `createPgBossAlertChecks` (`@switchyard/store-postgres`) when
+   * several processes share a PostgreSQL store, so each check runs once
+   * across them and no alert is raised twice by two processes' checks.
+   */
+  readonly scheduler?: AlertCheckScheduler | undefined;
 }
 
 /** What {@link Alerts.list} takes. */
@@ -117,6 +125,7 @@ export function createAlerts(options: AlertsOptions): Alerts {
   if (!(Number.isFinite(checkIntervalMs) && checkIntervalMs > 0)) {
     throw new IntegrationError({ kind: 'validation', message: 'createAlerts: checkIntervalMs must be a positive number' });
   }
+  const scheduler = options.scheduler ?? createTimerAlertChecks();
   const longestWindowMs = Math.max(0, ...rules.map((rule) => (rule.kind === 'errorRate' ? errorWindowOf(rule) : 0)));
 
   const open = new Map<string, Alert>();
@@ -228,8 +237,16 @@ export function createAlerts(options: AlertsOptions): Alerts {
     return chain;
   };
 
+  /** Another process may have raised or resolved alerts: the log says which are open now. */
+  const reloadOpen = async (): Promise<void> => {
+    const alerts = await list({ open: true, limit: MAX_LISTED });
+    open.clear();
+    for (const alert of alerts) open.set(keyOf(alert.rule, alert.subject), alert);
+  };
+
   const evaluate = (): Promise<void> =>
     enqueue(async () => {
+      if (scheduler.shared) await reloadOpen();
       const context = { hub, store, attempts, now: clock(), longestWindowMs };
       for (const rule of rules) {
         try {
@@ -248,6 +265,7 @@ export function createAlerts(options: AlertsOptions): Alerts {
     breakerReasons.set(event.provider, event.reason);
     if (event.to === 'half-open') return;
     void enqueue(async () => {
+      if (scheduler.shared) await reloadOpen();
       for (const rule of rules) {
         if (rule.kind !== 'breakerOpen' || (rule.providers !== undefined && !rule.providers.includes(event.provider))) continue;
         const subject: AlertSubject = { kind: 'provider', id: event.provider };
@@ -258,8 +276,9 @@ export function createAlerts(options: AlertsOptions): Alerts {
   };
   const stopAttempts = rules.some((rule) => rule.kind === 'errorRate') ? hub.events.on('attempt', onAttempt) : () => undefined;
   const stopBreakers = hub.events.on('breaker', onBreaker);
-  const timer = setInterval(() => void evaluate(), checkIntervalMs);
-  timer.unref();
+  const scheduled = scheduler.start(evaluate, checkIntervalMs).catch((error: unknown) => {
+    logger.error({ error: errorOf(error) }, 'alerts: the check scheduler did not start; rules are checked only when evaluate() is called');
+  });
 
   async function settled(): Promise<void> {
     await chain;
@@ -290,7 +309,8 @@ export function createAlerts(options: AlertsOptions): Alerts {
     async close() {
       stopAttempts();
       stopBreakers();
-      clearInterval(timer);
+      await scheduled;
+      await scheduler.stop().catch(() => undefined);
       await settled();
     },
   };

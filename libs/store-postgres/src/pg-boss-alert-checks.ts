@@ -1,0 +1,72 @@
+import type { AlertCheckScheduler } from '@switchyard/platform';
+import type { Job } from 'pg-boss';
+import { createPgBossQueue, jobIdOf, type PgBossWorkerOptions } from './pg-boss-kit';
+
+/** Settings of {@link createPgBossAlertChecks}. */
+export interface PgBossAlertChecksOptions extends PgBossWorkerOptions {
+  /** The queue of alert checks. Default: `switchyard-alerts`. `retryLimit` defaults to 3. */
+  readonly queue?: string | undefined;
+}
+
+interface CheckJob {
+  readonly intervalMs: number;
+  /** The check's index: it is due at `slot * intervalMs` (epoch ms). */
+  readonly slot: number;
+}
+
+/**
+ * Alert checks as pg-boss jobs (the pg-boss of the sync scheduler, another
+ * queue), for `createAlerts({ scheduler })` in deployments of several
+ * processes sharing a PostgreSQL store. Each check slot is one job, with an
+ * id derived from (interval, slot), so however many processes start the
+ * checks, each runs once; the queue's `singleton` policy runs one check at
+ * a time across the deployment, and the worker queues the next slot before
+ * running this one, so a worker dying does not end the checks (its job goes
+ * to another by heartbeat). Each check reads the open alerts back from the
+ * event log first (`shared`), so no two processes raise the same alert.
+ *
+ * @example
+ * ```ts
+ * const alerts = createAlerts({ hub, store, rules, channels, scheduler: createPgBossAlertChecks({ connectionString }) });
+ * ```
+ */
+export function createPgBossAlertChecks(options: PgBossAlertChecksOptions = {}): AlertCheckScheduler {
+  const jobs = createPgBossQueue(options, 'createPgBossAlertChecks', options.queue ?? 'switchyard-alerts', {
+    policy: 'singleton',
+    heartbeatSeconds: options.heartbeatSeconds ?? 30,
+    retryLimit: options.retryLimit ?? 3,
+    retryDelay: 1,
+  });
+  const { boss, queue } = jobs;
+  let working: Promise<void> | undefined;
+
+  const enqueue = async (intervalMs: number, slot: number): Promise<void> => {
+    await boss.send(queue, { intervalMs, slot } satisfies CheckJob, {
+      id: jobIdOf(queue, intervalMs, slot),
+      startAfter: new Date(slot * intervalMs),
+    });
+  };
+  const nextSlot = (intervalMs: number): number => Math.floor(Date.now() / intervalMs) + 1;
+
+  return {
+    shared: true,
+    start(check, intervalMs) {
+      working ??= (async () => {
+        await jobs.ready();
+        await boss.work<CheckJob>(
+          queue,
+          { pollingIntervalSeconds: options.pollingIntervalSeconds ?? 1, batchSize: 1, localConcurrency: 1 },
+          async ([job]: Job<CheckJob>[]) => {
+            if (job === undefined) return;
+            // The next check first, so that this worker dying does not end the checks.
+            await enqueue(job.data.intervalMs, Math.max(job.data.slot + 1, nextSlot(job.data.intervalMs)));
+            await check();
+          },
+        );
+        await enqueue(intervalMs, nextSlot(intervalMs));
+      })();
+      return working;
+    },
+    stop: () => jobs.stop(),
+  };
+}
