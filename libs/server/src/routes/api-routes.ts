@@ -1,6 +1,7 @@
 import type { ExecuteOptions, Hub } from '@switchyard/core';
 import { z } from 'zod';
 import { problem, problemFromError, ProblemError } from '../http/problem';
+import { connectionSignal } from '../http/connection-signal';
 import { defineRoute, type AnyRouteSpec, type RouteContext } from '../http/route';
 
 const providerIds = z.array(z.string().min(1).max(255)).max(64);
@@ -86,13 +87,9 @@ function callOptions(fields: Partial<Record<keyof typeof routingFields, unknown>
   const header = context.request.headers['idempotency-key'];
   const idempotencyKey =
     (fields.idempotencyKey as string | undefined) ?? (typeof header === 'string' && header !== '' ? header : undefined);
-  const abort = new AbortController();
-  // A caller that hangs up stops waiting on providers it no longer wants.
-  context.request.raw.once('close', () => {
-    if (!context.reply.sent) abort.abort();
-  });
   return {
-    signal: abort.signal,
+    // A caller that hangs up stops waiting on providers it no longer wants.
+    signal: connectionSignal(context.request.raw.socket),
     ...(fields.prefer === undefined ? {} : { prefer: fields.prefer as string[] }),
     ...(fields.only === undefined ? {} : { only: fields.only as string[] }),
     ...(fields.exclude === undefined ? {} : { exclude: fields.exclude as string[] }),
