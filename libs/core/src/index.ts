@@ -41,6 +41,7 @@ export type { CapabilityDispatcher, CapabilityHandlers, OperationHandler, Operat
 export { defineProvider, type DefinedProvider, type ProviderDefinition } from './provider/define-provider';
 
 export { silentLogger, type Logger } from './utils/logger';
+export { loadOptionalPeer, type OptionalPeerOptions } from './utils/optional-peer';
 export { loadOptionalSetting, withoutTrailingSlash, type LoadOptionalSettingOptions } from './utils/load-setting';
 
 // The built-in capability contracts are values built with zod; they live in their own entry points

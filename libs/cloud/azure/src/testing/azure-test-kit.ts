@@ -1,20 +1,16 @@
-import { createRequire } from 'node:module';
+import { loadOptionalPeer } from '@switchyard/core';
 import type * as TestKit from '@switchyard/testing';
 
 /**
  * `@switchyard/testing`, loaded on first use. It is an optional peer
  * dependency, so importing `@switchyard/azure/testing` works without it; the
- * helpers that need it fail with what to install instead of a bare
- * ERR_MODULE_NOT_FOUND.
+ * helpers that need it fail with what to install instead.
  */
-export async function loadTestKit(): Promise<typeof TestKit> {
-  try {
-    createRequire(import.meta.url).resolve('@switchyard/testing');
-  } catch (error) {
-    throw new Error(
-      '@switchyard/azure/testing needs its optional peer dependency @switchyard/testing: npm install --save-dev @switchyard/testing',
-      { cause: error },
-    );
-  }
-  return import('@switchyard/testing');
+export function loadTestKit(): Promise<typeof TestKit> {
+  return loadOptionalPeer({
+    name: '@switchyard/testing',
+    requiredBy: '@switchyard/azure/testing',
+    from: import.meta.url,
+    load: () => import('@switchyard/testing'),
+  });
 }

@@ -1,20 +1,16 @@
-import { createRequire } from 'node:module';
+import { loadOptionalPeer } from '@switchyard/core';
 import type * as TestKit from '@switchyard/testing';
 
 /**
  * `@switchyard/testing`, loaded on first use. It is an optional peer
- * dependency, so importing `@switchyard/gitlab/testing` works without it; starting
- * the fake fails with what to install instead of a bare ERR_MODULE_NOT_FOUND.
- * (Resolved from this package's own location, as its consumers install it.)
+ * dependency, so importing `@switchyard/gitlab/testing` works without it; the
+ * helpers that need it fail with what to install instead.
  */
-export async function loadTestKit(): Promise<typeof TestKit> {
-  try {
-    createRequire(import.meta.url).resolve('@switchyard/testing');
-  } catch (error) {
-    throw new Error(
-      '@switchyard/gitlab/testing needs its optional peer dependency @switchyard/testing: npm install --save-dev @switchyard/testing',
-      { cause: error },
-    );
-  }
-  return import('@switchyard/testing');
+export function loadTestKit(): Promise<typeof TestKit> {
+  return loadOptionalPeer({
+    name: '@switchyard/testing',
+    requiredBy: '@switchyard/gitlab/testing',
+    from: import.meta.url,
+    load: () => import('@switchyard/testing'),
+  });
 }
