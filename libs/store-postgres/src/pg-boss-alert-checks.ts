@@ -1,17 +1,11 @@
 import type { AlertCheckScheduler } from '@switchyard/platform';
 import type { Job } from 'pg-boss';
-import { createPgBossQueue, jobIdOf, type PgBossWorkerOptions } from './pg-boss-kit';
+import { createPgBossQueue, nextSlot, sendOccurrence, type Occurrence, type PgBossWorkerOptions } from './pg-boss-kit';
 
 /** Settings of {@link createPgBossAlertChecks}. */
 export interface PgBossAlertChecksOptions extends PgBossWorkerOptions {
   /** The queue of alert checks. Default: `switchyard-alerts`. `retryLimit` defaults to 3. */
   readonly queue?: string | undefined;
-}
-
-interface CheckJob {
-  readonly intervalMs: number;
-  /** The check's index: it is due at `slot * intervalMs` (epoch ms). */
-  readonly slot: number;
 }
 
 /**
@@ -40,23 +34,17 @@ export function createPgBossAlertChecks(options: PgBossAlertChecksOptions = {}):
   const { boss, queue } = jobs;
   let working: Promise<void> | undefined;
 
-  const enqueue = async (intervalMs: number, slot: number): Promise<void> => {
-    await boss.send(queue, { intervalMs, slot } satisfies CheckJob, {
-      id: jobIdOf(queue, intervalMs, slot),
-      startAfter: new Date(slot * intervalMs),
-    });
-  };
-  const nextSlot = (intervalMs: number): number => Math.floor(Date.now() / intervalMs) + 1;
+  const enqueue = (intervalMs: number, slot: number): Promise<void> => sendOccurrence(jobs, { intervalMs, slot });
 
   return {
     shared: true,
     start(check, intervalMs) {
       working ??= (async () => {
         await jobs.ready();
-        await boss.work<CheckJob>(
+        await boss.work<Occurrence>(
           queue,
           { pollingIntervalSeconds: options.pollingIntervalSeconds ?? 1, batchSize: 1, localConcurrency: 1 },
-          async ([job]: Job<CheckJob>[]) => {
+          async ([job]: Job<Occurrence>[]) => {
             if (job === undefined) return;
             // The next check first, so that this worker dying does not end the checks.
             await enqueue(job.data.intervalMs, Math.max(job.data.slot + 1, nextSlot(job.data.intervalMs)));

@@ -93,3 +93,25 @@ export function jobIdOf(...parts: readonly (string | number)[]): string {
   const variant = ((Number.parseInt(hex.slice(16, 17), 16) & 0x3) | 0x8).toString(16);
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-8${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
+
+/** A recurring job's occurrence: due at `slot * intervalMs` (epoch ms). */
+export interface Occurrence {
+  readonly intervalMs: number;
+  readonly slot: number;
+}
+
+/** The first slot after now of a job recurring every `intervalMs`. */
+export const nextSlot = (intervalMs: number): number => Math.floor(Date.now() / intervalMs) + 1;
+
+/**
+ * Queues one occurrence of a recurring job on `jobs`, due at its slot, with an
+ * id derived from the queue, `subject`, the interval and the slot: however
+ * many processes queue the same occurrence, it exists once.
+ */
+export async function sendOccurrence<Data extends Occurrence>(jobs: PgBossQueue, data: Data, subject = ''): Promise<void> {
+  await jobs.ready();
+  await jobs.boss.send(jobs.queue, data, {
+    id: jobIdOf(jobs.queue, subject, data.intervalMs, data.slot),
+    startAfter: new Date(data.slot * data.intervalMs),
+  });
+}

@@ -1,6 +1,6 @@
 import type { SyncScheduleHandlers, SyncScheduler } from '@switchyard/platform';
 import type { Job } from 'pg-boss';
-import { createPgBossQueue, jobIdOf, type PgBossWorkerOptions } from './pg-boss-kit';
+import { createPgBossQueue, nextSlot, sendOccurrence, type Occurrence, type PgBossWorkerOptions } from './pg-boss-kit';
 
 /** Settings of {@link createPgBossSyncScheduler}. */
 export interface PgBossSyncSchedulerOptions extends PgBossWorkerOptions {
@@ -8,11 +8,9 @@ export interface PgBossSyncSchedulerOptions extends PgBossWorkerOptions {
   readonly queue?: string | undefined;
 }
 
-interface OccurrenceJob {
+/** One scheduled occurrence of an integration's sync. */
+interface OccurrenceJob extends Occurrence {
   readonly integrationId: string;
-  readonly intervalMs: number;
-  /** The occurrence's index: it is due at `slot * intervalMs` (epoch ms). */
-  readonly slot: number;
 }
 
 /**
@@ -43,12 +41,8 @@ export function createPgBossSyncScheduler(options: PgBossSyncSchedulerOptions = 
   const { boss, queue } = jobs;
   let working: Promise<void> | undefined;
 
-  const enqueue = async (integrationId: string, intervalMs: number, slot: number): Promise<void> => {
-    const job: OccurrenceJob = { integrationId, intervalMs, slot };
-    await jobs.ready();
-    await boss.send(queue, job, { id: jobIdOf(queue, integrationId, intervalMs, slot), startAfter: new Date(slot * intervalMs) });
-  };
-  const nextSlot = (intervalMs: number): number => Math.floor(Date.now() / intervalMs) + 1;
+  const enqueue = (integrationId: string, intervalMs: number, slot: number): Promise<void> =>
+    sendOccurrence<OccurrenceJob>(jobs, { integrationId, intervalMs, slot }, integrationId);
 
   async function handle(handlers: SyncScheduleHandlers, job: Job<OccurrenceJob>): Promise<void> {
     const { integrationId, slot } = job.data;
