@@ -3,6 +3,22 @@ import type { Pool } from 'pg';
 
 const timestamps = 'created_at timestamptz NOT NULL, updated_at timestamptz NOT NULL';
 
+/** Row-level security on a table with a `workspace_id`: the workspace role sees and writes the session's workspace's rows. */
+const workspaceRows = (table: string): string => `ALTER TABLE ${table} ENABLE ROW LEVEL SECURITY;
+  CREATE POLICY workspace_rows ON ${table} TO switchyard_workspace
+    USING (workspace_id = current_setting('switchyard.workspace_id', true))
+    WITH CHECK (workspace_id = current_setting('switchyard.workspace_id', true));`;
+
+/**
+ * Row-level security on a table of an integration's rows: the workspace role
+ * sees and writes the rows of integrations it sees (the subquery on
+ * integrations is itself under integrations' policy for this role).
+ */
+const integrationRows = (table: string): string => `ALTER TABLE ${table} ENABLE ROW LEVEL SECURITY;
+  CREATE POLICY workspace_rows ON ${table} TO switchyard_workspace
+    USING (EXISTS (SELECT 1 FROM integrations i WHERE i.id = ${table}.integration_id))
+    WITH CHECK (EXISTS (SELECT 1 FROM integrations i WHERE i.id = ${table}.integration_id));`;
+
 /**
  * The schema, as ordered migrations. They name tables without a schema: the
  * runner applies them with `search_path` set to the store's schema. Migration
@@ -186,40 +202,16 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
   $$;
   REVOKE INSERT, UPDATE, DELETE ON schema_migrations FROM switchyard_workspace;
 
-  ALTER TABLE integrations ENABLE ROW LEVEL SECURITY;
-  CREATE POLICY workspace_rows ON integrations TO switchyard_workspace
-    USING (workspace_id = current_setting('switchyard.workspace_id', true))
-    WITH CHECK (workspace_id = current_setting('switchyard.workspace_id', true));
-  ALTER TABLE events ENABLE ROW LEVEL SECURITY;
-  CREATE POLICY workspace_rows ON events TO switchyard_workspace
-    USING (workspace_id = current_setting('switchyard.workspace_id', true))
-    WITH CHECK (workspace_id = current_setting('switchyard.workspace_id', true));
-  ALTER TABLE api_keys ENABLE ROW LEVEL SECURITY;
-  CREATE POLICY workspace_rows ON api_keys TO switchyard_workspace
-    USING (workspace_id = current_setting('switchyard.workspace_id', true))
-    WITH CHECK (workspace_id = current_setting('switchyard.workspace_id', true));
-  ALTER TABLE webhook_subscriptions ENABLE ROW LEVEL SECURITY;
-  CREATE POLICY workspace_rows ON webhook_subscriptions TO switchyard_workspace
-    USING (workspace_id = current_setting('switchyard.workspace_id', true))
-    WITH CHECK (workspace_id = current_setting('switchyard.workspace_id', true));
-  ALTER TABLE webhook_outbox ENABLE ROW LEVEL SECURITY;
-  CREATE POLICY workspace_rows ON webhook_outbox TO switchyard_workspace
-    USING (workspace_id = current_setting('switchyard.workspace_id', true))
-    WITH CHECK (workspace_id = current_setting('switchyard.workspace_id', true));
+  ${workspaceRows('integrations')}
+  ${workspaceRows('events')}
+  ${workspaceRows('api_keys')}
+  ${workspaceRows('webhook_subscriptions')}
+  ${workspaceRows('webhook_outbox')}
 
   -- The subquery on integrations is itself under integrations' policy for this role.
-  ALTER TABLE credentials ENABLE ROW LEVEL SECURITY;
-  CREATE POLICY workspace_rows ON credentials TO switchyard_workspace
-    USING (EXISTS (SELECT 1 FROM integrations i WHERE i.id = credentials.integration_id))
-    WITH CHECK (EXISTS (SELECT 1 FROM integrations i WHERE i.id = credentials.integration_id));
-  ALTER TABLE integration_data ENABLE ROW LEVEL SECURITY;
-  CREATE POLICY workspace_rows ON integration_data TO switchyard_workspace
-    USING (EXISTS (SELECT 1 FROM integrations i WHERE i.id = integration_data.integration_id))
-    WITH CHECK (EXISTS (SELECT 1 FROM integrations i WHERE i.id = integration_data.integration_id));
-  ALTER TABLE sync_checkpoints ENABLE ROW LEVEL SECURITY;
-  CREATE POLICY workspace_rows ON sync_checkpoints TO switchyard_workspace
-    USING (EXISTS (SELECT 1 FROM integrations i WHERE i.id = sync_checkpoints.integration_id))
-    WITH CHECK (EXISTS (SELECT 1 FROM integrations i WHERE i.id = sync_checkpoints.integration_id));
+  ${integrationRows('credentials')}
+  ${integrationRows('integration_data')}
+  ${integrationRows('sync_checkpoints')}
   `,
   // 6: sync. One lease per integration (timed by the database's clock, so processes on several machines agree), dead
   // letters, and the ids each batch of a full pass saw (one row per batch, so unchanged records are never rewritten),
@@ -250,18 +242,9 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
   CREATE INDEX sync_dead_letters_integration_index ON sync_dead_letters (integration_id, id);
   GRANT SELECT, INSERT, UPDATE, DELETE ON sync_leases, sync_dead_letters, sync_pass_seen TO switchyard_workspace;
   GRANT USAGE, SELECT ON SEQUENCE sync_dead_letters_id_seq, sync_pass_seen_id_seq TO switchyard_workspace;
-  ALTER TABLE sync_leases ENABLE ROW LEVEL SECURITY;
-  CREATE POLICY workspace_rows ON sync_leases TO switchyard_workspace
-    USING (EXISTS (SELECT 1 FROM integrations i WHERE i.id = sync_leases.integration_id))
-    WITH CHECK (EXISTS (SELECT 1 FROM integrations i WHERE i.id = sync_leases.integration_id));
-  ALTER TABLE sync_dead_letters ENABLE ROW LEVEL SECURITY;
-  CREATE POLICY workspace_rows ON sync_dead_letters TO switchyard_workspace
-    USING (EXISTS (SELECT 1 FROM integrations i WHERE i.id = sync_dead_letters.integration_id))
-    WITH CHECK (EXISTS (SELECT 1 FROM integrations i WHERE i.id = sync_dead_letters.integration_id));
-  ALTER TABLE sync_pass_seen ENABLE ROW LEVEL SECURITY;
-  CREATE POLICY workspace_rows ON sync_pass_seen TO switchyard_workspace
-    USING (EXISTS (SELECT 1 FROM integrations i WHERE i.id = sync_pass_seen.integration_id))
-    WITH CHECK (EXISTS (SELECT 1 FROM integrations i WHERE i.id = sync_pass_seen.integration_id));
+  ${integrationRows('sync_leases')}
+  ${integrationRows('sync_dead_letters')}
+  ${integrationRows('sync_pass_seen')}
   `,
   // 7: the event log by time, for queries by time range and for pruning by retention.
   `
