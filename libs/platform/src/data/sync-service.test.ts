@@ -4,6 +4,7 @@ import { createMemoryStore } from '../store/memory-store';
 import type { Store } from '../store/store';
 import type { JsonObject } from '../store/store-records';
 import { readPosition } from './sync-checkpoint';
+import { readSyncSettings } from './sync-settings';
 import { createSyncService, SYNC_EVENT_TYPES, type SyncService } from './sync-service';
 import type { SyncPageRequest, SyncSource, SyncStream } from './sync-source';
 
@@ -175,6 +176,15 @@ describe('createSyncService', () => {
   });
 
   it('reads the seeds’ settings and refuses bad ones with the field named', async () => {
+    expect(readSyncSettings({})).toMatchObject({
+      autoSync: false,
+      syncInterval: 15 * 60_000,
+      batchSize: 500,
+      retryAttempts: 3,
+      timeoutMs: 30 * 60_000,
+      syncOnStartup: false,
+    });
+    expect(readSyncSettings({ sync: { batchSize: 50 } })).toMatchObject({ batchSize: 50, retryAttempts: 3 });
     const store = createMemoryStore();
     const integration = await store.integrations.create({ providerId: 'github', name: 'GitHub', settings: { sync: { batchSize: 0 } } });
     const service = createSyncService({ store, streams: () => [] });

@@ -26,14 +26,8 @@ const settingsSchema = z
     /** Run once when the service starts. */
     syncOnStartup: z.boolean().default(false),
   })
-  .default({
-    autoSync: false,
-    syncInterval: 15 * 60_000,
-    batchSize: 500,
-    retryAttempts: 3,
-    timeoutMs: 30 * 60_000,
-    syncOnStartup: false,
-  });
+  // Absent settings are an empty object, so the defaults above fill every field.
+  .prefault({});
 
 /** The seeds' sync settings of an integration (its `settings.sync`), defaults filled in. */
 export interface SyncSettings {
