@@ -87,4 +87,46 @@ describe('per-service aliases', () => {
     expect((await call('GET', '/api/v1/github/repos/acme/website/issues')).status).toBe(400);
     expect((await call('GET', '/api/v1/github/repos/acme/nowhere')).status).toBe(404);
   });
+
+  it('stop the provider call when the client hangs up, as POST /api/v1/execute does', async () => {
+    const store = createMemoryStore();
+    const cancelled: string[] = [];
+    const started: string[] = [];
+    // A github provider that answers only when its call is aborted.
+    const hanging = {
+      ...createMemoryRepositoriesProvider({ id: 'github' }),
+      execute: async (request: { operation: string }, context: { signal: AbortSignal }) =>
+        new Promise((_resolve, reject) => {
+          started.push(request.operation);
+          context.signal.addEventListener('abort', () => {
+            cancelled.push(request.operation);
+            reject(new Error('aborted'));
+          });
+        }),
+    };
+    const hub = createHub({ providers: [hanging], routing: { retry: { retries: 0 } } });
+    const key = (await createApiKeys(store).issue({ name: 'hang-up', scopes: ['execute'] })).key;
+    server = createServer({ hub, platform: { store } });
+    const url = await server.listen();
+    const hangUp = async (path: string, init: RequestInit) => {
+      const client = new AbortController();
+      const count = started.length;
+      const sent = fetch(`${url}${path}`, {
+        ...init,
+        headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+        signal: client.signal,
+      });
+      await expect.poll(() => started.length).toBe(count + 1);
+      client.abort();
+      await expect(sent).rejects.toThrow();
+    };
+
+    await hangUp('/api/v1/github/repos/acme/website', { method: 'GET' });
+    await expect.poll(() => cancelled).toEqual(['getRepository']);
+    await hangUp('/api/v1/execute', {
+      method: 'POST',
+      body: JSON.stringify({ capability: 'repositories', operation: 'getRepository', input: { repository: 'acme/website' } }),
+    });
+    await expect.poll(() => cancelled).toEqual(['getRepository', 'getRepository']);
+  });
 });

@@ -206,9 +206,11 @@ export function createServer(options: ServerOptions): SwitchyardServer {
     logger.error({ event: 'server.unexpected_error', route: request.routeOptions.url, error: error.name });
     return sendProblem(reply, problem(500, 'internal', 'The server failed unexpectedly.', { isRetryable: false }));
   });
-  app.setNotFoundHandler((request, reply) =>
-    sendProblem(reply, problem(404, 'not_found', `No route ${request.method} ${request.url.split('?')[0]}`, { isRetryable: false })),
-  );
+  app.setNotFoundHandler((request, reply) => {
+    // No route, so no route hook records it: counted here under one series, never by URL.
+    metrics.route(request.method, 'unmatched').record(404, reply.elapsedTime / 1000);
+    return sendProblem(reply, problem(404, 'not_found', `No route ${request.method} ${request.url.split('?')[0]}`, { isRetryable: false }));
+  });
 
   // CORS only when origins are configured: no hook, no headers, no cost otherwise.
   if (corsOrigins.size > 0) {
@@ -226,26 +228,31 @@ export function createServer(options: ServerOptions): SwitchyardServer {
       }
     });
   }
-  app.addHook('onResponse', (request, reply, done) => {
-    metrics.recordHttp(request.method, request.routeOptions.url ?? 'unmatched', reply.statusCode, reply.elapsedTime / 1000);
-    done();
-  });
-
-  const register = (instance: FastifyInstance, spec: AnyRouteSpec) =>
+  const register = (instance: FastifyInstance, spec: AnyRouteSpec) => {
+    const routeMetrics = metrics.route(spec.method, spec.url);
     instance.route({
       method: spec.method,
       url: spec.url,
+      // Every answer of the route, errors included; a route's own hook finds its numbers without a lookup.
+      onResponse: (_request, reply, done) => {
+        routeMetrics.record(reply.statusCode, reply.elapsedTime / 1000);
+        done();
+      },
       handler: async (request: FastifyRequest, reply: FastifyReply) => {
         const key = spec.scope === 'public' ? undefined : await authenticate(request, spec.scope, apiKeys, limiter);
         const input = parseRequest(spec, request);
         const workspaceId = key?.workspaceId ?? defaultWorkspaceId;
-        const context = { workspaceId, key, request, reply, ...workspace(workspaceId) };
+        const scoped = workspace(workspaceId);
+        const context = { workspaceId, key, request, reply, store: scoped.store, integrations: scoped.integrations };
         const result = await spec.handle(input, context);
-        if (!(result instanceof RouteResponse)) return reply.code(200).send(result);
+        // Returned, not sent: Fastify sends what an async handler returns (200 unless set).
+        if (!(result instanceof RouteResponse)) return result;
         for (const [name, value] of Object.entries(result.headers)) reply.header(name, value);
-        return reply.code(result.status).send(result.body);
+        reply.code(result.status);
+        return result.body;
       },
     });
+  };
 
   for (const spec of routes.filter((candidate) => candidate.rawBody !== true)) register(app, spec);
   // Webhook ingress reads the body as bytes, exactly as signed, whatever its type.

@@ -86,6 +86,21 @@ export function hasScope(scopes: readonly ApiKeyScope[], scope: ApiKeyScope): bo
   return scopes.some((held) => SCOPE_RANK[held] >= SCOPE_RANK[scope]);
 }
 
+/** A key whose secret matched: its record, and what the record decides, worked out once. */
+interface Known {
+  readonly record: ApiKeyRecord;
+  readonly identity: ApiKeyIdentity;
+  /** The verdict of a key with the scope asked for; the same object every time. */
+  readonly granted: ApiKeyVerdict;
+  readonly expiresAtMs: number;
+  /** Until when the key may be judged from memory (epoch ms). */
+  readonly until: number;
+}
+
+const UNKNOWN: ApiKeyVerdict = { ok: false, reason: 'unknown' };
+const REVOKED: ApiKeyVerdict = { ok: false, reason: 'revoked' };
+const EXPIRED: ApiKeyVerdict = { ok: false, reason: 'expired' };
+
 function identityOf(record: ApiKeyRecord): ApiKeyIdentity {
   return { id: record.id, workspaceId: record.workspaceId, name: record.name, scopes: record.scopes };
 }
@@ -106,7 +121,8 @@ export function createApiKeys(store: Pick<Store, 'apiKeys'>, options: ApiKeysOpt
   const now = options.now ?? Date.now;
   const cacheTtlMs = options.cacheTtlMs ?? 5_000;
   const granularityMs = options.lastUsedGranularityMs ?? 60_000;
-  const accepted = new Map<string, { readonly record: ApiKeyRecord; readonly until: number }>();
+  /** Accepted keys by the key itself, with what their record decides worked out once (see lookup). */
+  const accepted = new Map<string, Known>();
   const lastUsedWrites = new Map<string, number>();
 
   async function make(input: IssueApiKeyInput): Promise<IssuedApiKey> {
@@ -123,11 +139,7 @@ export function createApiKeys(store: Pick<Store, 'apiKeys'>, options: ApiKeysOpt
     return { key, record };
   }
 
-  async function lookup(key: string): Promise<ApiKeyRecord | undefined> {
-    // Accepted keys are remembered by the key itself for `cacheTtlMs` (bounded, in this process only), so a busy
-    // caller costs one map lookup rather than a hash per request.
-    const cached = accepted.get(key);
-    if (cached !== undefined && cached.until > now()) return cached.record;
+  async function lookup(key: string): Promise<Known | undefined> {
     const digest = sha256(key);
     const id = KEY_PATTERN.exec(key)?.[1];
     const record =
@@ -140,11 +152,30 @@ export function createApiKeys(store: Pick<Store, 'apiKeys'>, options: ApiKeysOpt
     const expected = record === undefined ? DECOY_HASH : Buffer.from(record.secretHash, 'hex');
     const matches = expected.length === digest.length && timingSafeEqual(expected, digest);
     if (!matches || record === undefined) return undefined;
+    const identity = identityOf(record);
+    const known: Known = {
+      record,
+      identity,
+      granted: { ok: true, identity },
+      expiresAtMs: record.expiresAt === undefined ? Number.POSITIVE_INFINITY : Date.parse(record.expiresAt),
+      until: now() + cacheTtlMs,
+    };
+    // Accepted keys are remembered by the key itself for `cacheTtlMs` (bounded, in this process only), so a busy
+    // caller costs one map lookup rather than a hash and a store read per request.
     if (cacheTtlMs > 0) {
       if (accepted.size >= 1_000) accepted.delete(accepted.keys().next().value!);
-      accepted.set(key, { record, until: now() + cacheTtlMs });
+      accepted.set(key, known);
     }
-    return record;
+    return known;
+  }
+
+  function judge(known: Known | undefined, scope: ApiKeyScope | undefined): ApiKeyVerdict {
+    if (known === undefined) return UNKNOWN;
+    if (known.record.revokedAt !== undefined) return REVOKED;
+    if (known.expiresAtMs <= now()) return EXPIRED;
+    if (scope !== undefined && !hasScope(known.record.scopes, scope)) return { ok: false, reason: 'forbidden', identity: known.identity };
+    noteUse(known.record);
+    return known.granted;
   }
 
   function noteUse(record: ApiKeyRecord): void {
@@ -158,15 +189,11 @@ export function createApiKeys(store: Pick<Store, 'apiKeys'>, options: ApiKeysOpt
 
   return {
     issue: (input) => make(input),
-    async verify(key, scope) {
-      const record = await lookup(key);
-      if (record === undefined) return { ok: false, reason: 'unknown' };
-      if (record.revokedAt !== undefined) return { ok: false, reason: 'revoked' };
-      if (record.expiresAt !== undefined && Date.parse(record.expiresAt) <= now()) return { ok: false, reason: 'expired' };
-      const identity = identityOf(record);
-      if (scope !== undefined && !hasScope(record.scopes, scope)) return { ok: false, reason: 'forbidden', identity };
-      noteUse(record);
-      return { ok: true, identity };
+    verify(key, scope) {
+      // Every request of an API client comes here: a remembered key is judged without a hash, a store read or an await.
+      const cached = accepted.get(key);
+      if (cached !== undefined && cached.until > now()) return Promise.resolve(judge(cached, scope));
+      return lookup(key).then((known) => judge(known, scope));
     },
     async rotate(id, rotateOptions = {}) {
       const old = await store.apiKeys.get(id);

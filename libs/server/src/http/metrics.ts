@@ -11,30 +11,49 @@ const labelText = (labels: Labels): string => {
   return entries.length === 0 ? '' : `{${entries.map(([name, value]) => `${name}="${escapeLabel(value)}"`).join(',')}}`;
 };
 
+/** Counters by label values. A series is found by a cheap key of its values; its label text is made at scrape time. */
 class Counter {
-  /** By a cheap key of the label values (the label text is made once per series, not per request). */
-  readonly values = new Map<string, { labels: Labels; value: number }>();
-  add(labels: Labels, amount = 1, key = Object.values(labels).join('\u0000')): void {
+  readonly values = new Map<string, { readonly labels: Labels; value: number }>();
+
+  /** Adds 1 to the series `key`; false when there is no such series yet (then {@link Counter.create} it). */
+  increment(key: string): boolean {
     const entry = this.values.get(key);
-    if (entry === undefined) this.values.set(key, { labels, value: amount });
-    else entry.value += amount;
+    if (entry === undefined) return false;
+    entry.value += 1;
+    return true;
+  }
+
+  create(key: string, labels: Labels): void {
+    this.values.set(key, { labels, value: 1 });
   }
 }
 
-class Histogram {
-  readonly series = new Map<string, { labels: Labels; counts: number[]; sum: number; count: number }>();
-  observe(labels: Labels, seconds: number, key = Object.values(labels).join('\u0000')): void {
-    let entry = this.series.get(key);
-    if (entry === undefined) {
-      entry = { labels, counts: BUCKETS_SECONDS.map(() => 0), sum: 0, count: 0 };
-      this.series.set(key, entry);
-    }
-    // Each observation lands in its own bucket; render() adds them up into Prometheus' cumulative buckets.
+/**
+ * One route's HTTP numbers: answers by status and a latency histogram. The
+ * server finds it once per route, so recording a request allocates nothing.
+ */
+export class RouteMetrics {
+  readonly method: string;
+  /** The route pattern (`/api/v1/tools/:name`), never a URL. */
+  readonly route: string;
+  readonly statuses = new Map<number, number>();
+  /** Each observation in its own bucket; render() adds them up into Prometheus' cumulative buckets. */
+  readonly buckets: number[] = BUCKETS_SECONDS.map(() => 0);
+  sum = 0;
+  count = 0;
+
+  constructor(method: string, route: string) {
+    this.method = method;
+    this.route = route;
+  }
+
+  record(status: number, seconds: number): void {
+    this.statuses.set(status, (this.statuses.get(status) ?? 0) + 1);
     let index = 0;
     while (index < BUCKETS_SECONDS.length && seconds > BUCKETS_SECONDS[index]!) index += 1;
-    if (index < BUCKETS_SECONDS.length) entry.counts[index]! += 1;
-    entry.sum += seconds;
-    entry.count += 1;
+    if (index < BUCKETS_SECONDS.length) this.buckets[index]! += 1;
+    this.sum += seconds;
+    this.count += 1;
   }
 }
 
@@ -45,8 +64,7 @@ class Histogram {
  * Labels hold route patterns and ids, never inputs or keys.
  */
 export class ServerMetrics {
-  private readonly httpRequests = new Counter();
-  private readonly httpDurations = new Histogram();
+  private readonly routes = new Map<string, RouteMetrics>();
   private readonly hubRequests = new Counter();
   private readonly failovers = new Counter();
   private readonly stopListening: (() => void)[];
@@ -55,25 +73,32 @@ export class ServerMetrics {
   constructor(hub: Hub) {
     this.hub = hub;
     this.stopListening = [
-      hub.events.on('request', (event) =>
-        this.hubRequests.add({
-          capability: event.capability,
-          operation: event.operation,
-          provider: event.provider ?? 'none',
-          outcome: event.outcome,
-        }),
-      ),
-      hub.events.on('failover', (event) =>
-        this.failovers.add({ capability: event.capability, operation: event.operation, from: event.from, to: event.to ?? 'none' }),
-      ),
+      hub.events.on('request', (event) => {
+        const provider = event.provider ?? 'none';
+        const key = `${event.capability}\u0000${event.operation}\u0000${provider}\u0000${event.outcome}`;
+        if (!this.hubRequests.increment(key)) {
+          this.hubRequests.create(key, { capability: event.capability, operation: event.operation, provider, outcome: event.outcome });
+        }
+      }),
+      hub.events.on('failover', (event) => {
+        const to = event.to ?? 'none';
+        const key = `${event.capability}\u0000${event.operation}\u0000${event.from}\u0000${to}`;
+        if (!this.failovers.increment(key)) {
+          this.failovers.create(key, { capability: event.capability, operation: event.operation, from: event.from, to });
+        }
+      }),
     ];
   }
 
-  /** Records one HTTP request; `route` is the route pattern (`/api/v1/tools/:name`), never the URL. */
-  recordHttp(method: string, route: string, status: number, seconds: number): void {
-    const series = `${method}\u0000${route}`;
-    this.httpRequests.add({ method, route, status: String(status) }, 1, `${series}\u0000${status}`);
-    this.httpDurations.observe({ method, route }, seconds, series);
+  /** The numbers of one route (`route` is its pattern, e.g. `/api/v1/tools/:name`): look it up once, record each request on it. */
+  route(method: string, route: string): RouteMetrics {
+    const key = `${method} ${route}`;
+    let found = this.routes.get(key);
+    if (found === undefined) {
+      found = new RouteMetrics(method, route);
+      this.routes.set(key, found);
+    }
+    return found;
   }
 
   /** The Prometheus text exposition (version 0.0.4). */
@@ -83,15 +108,24 @@ export class ServerMetrics {
       lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} counter`);
       for (const { labels, value } of values.values.values()) lines.push(`${name}${labelText(labels)} ${value}`);
     };
-    counter('switchyard_http_requests_total', 'HTTP requests answered, by method, route pattern and status.', this.httpRequests);
+    lines.push(
+      '# HELP switchyard_http_requests_total HTTP requests answered, by method, route pattern and status.',
+      '# TYPE switchyard_http_requests_total counter',
+    );
+    for (const { method, route, statuses } of this.routes.values()) {
+      for (const [status, value] of statuses)
+        lines.push(`switchyard_http_requests_total${labelText({ method, route, status: String(status) })} ${value}`);
+    }
     lines.push(
       '# HELP switchyard_http_request_duration_seconds Time to answer HTTP requests, by method and route pattern.',
       '# TYPE switchyard_http_request_duration_seconds histogram',
     );
-    for (const { labels, counts, sum, count } of this.httpDurations.series.values()) {
+    for (const { method, route, buckets, sum, count } of this.routes.values()) {
+      if (count === 0) continue;
+      const labels = { method, route };
       let cumulative = 0;
       BUCKETS_SECONDS.forEach((bound, index) => {
-        cumulative += counts[index]!;
+        cumulative += buckets[index]!;
         lines.push(`switchyard_http_request_duration_seconds_bucket${labelText({ ...labels, le: String(bound) })} ${cumulative}`);
       });
       lines.push(`switchyard_http_request_duration_seconds_bucket${labelText({ ...labels, le: '+Inf' })} ${count}`);

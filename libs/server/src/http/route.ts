@@ -127,6 +127,14 @@ export function parseRequest(
   return { params, query, body };
 }
 
+/**
+ * A JSON object with any fields, e.g. an operation's input: checked to be an
+ * object (not an array or null) and passed on whole. Half the cost of
+ * `z.record(z.string(), z.unknown())`, which checks every key as a string —
+ * JSON keys always are.
+ */
+export const anyObject = () => z.looseObject({});
+
 /** Query strings carry text: a number or boolean parameter, coerced, with the documented default. */
 export const queryNumber = (options: { min?: number; max?: number; default?: number } = {}) => {
   let schema = z.coerce.number().int();

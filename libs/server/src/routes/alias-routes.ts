@@ -1,7 +1,8 @@
 import type { Hub } from '@switchyard/core';
 import { z } from 'zod';
+import { connectionSignal } from '../http/connection-signal';
 import { problem, problemFromError, ProblemError } from '../http/problem';
-import { defineRoute, type AnyRouteSpec } from '../http/route';
+import { anyObject, defineRoute, type AnyRouteSpec } from '../http/route';
 
 type QueryType = 'string' | 'integer' | 'list';
 
@@ -203,14 +204,11 @@ export function aliasRoutes(hub: Hub): AnyRouteSpec[] {
       scope: alias.method === 'GET' ? 'read' : 'execute',
       params: paramsSchema(alias.path),
       query: querySchema(alias),
-      body:
-        alias.method === 'POST'
-          ? z.record(z.string(), z.unknown()).describe(`The input of ${alias.capability}.${alias.operation}`)
-          : undefined,
+      body: alias.method === 'POST' ? anyObject().describe(`The input of ${alias.capability}.${alias.operation}`) : undefined,
       responses: {
         200: { description: `The output of ${alias.capability}.${alias.operation}`, schema: z.record(z.string(), z.unknown()) },
       },
-      async handle(parts) {
+      async handle(parts, context) {
         if (hub.registry.get(alias.service) === undefined) {
           throw new ProblemError(
             problem(404, 'not_found', `The ${alias.service} provider is not installed on this server`, { isRetryable: false }),
@@ -220,7 +218,10 @@ export function aliasRoutes(hub: Hub): AnyRouteSpec[] {
         const pieces = { params: raw.params ?? {}, query: raw.query ?? {}, body: raw.body ?? {} };
         const input = alias.input?.(pieces) ?? { ...pieces.params, ...pieces.query, ...pieces.body };
         try {
-          const result = await hub.execute({ capability: alias.capability, operation: alias.operation, input }, { only: [alias.service] });
+          const result = await hub.execute(
+            { capability: alias.capability, operation: alias.operation, input },
+            { only: [alias.service], signal: connectionSignal(context.request.raw.socket) },
+          );
           return result.value;
         } catch (error) {
           throw new ProblemError(problemFromError(error, alias.method === 'GET' ? 'query' : 'body'));
