@@ -2,7 +2,7 @@ import { getEventListeners } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { IntegrationError } from '../errors/integration-error';
-import { abortReasonToError, withDeadline, type DeadlineScope } from './deadline';
+import { abortReasonToError, waitersOn, withDeadline, type DeadlineScope } from './deadline';
 import { deadlineTimerState, resetDeadlineTimer } from './deadline-timer';
 
 /** A task that settles only when its signal aborts, like I/O that honours the signal. */
@@ -74,7 +74,24 @@ describe('withDeadline', () => {
     const failure = new IntegrationError({ kind: 'network', message: 'reset' });
     await expect(withDeadline(() => Promise.reject(failure), { deadline: 10_000, signal: parent.signal })).rejects.toBe(failure);
     expect(deadlineTimerState().pending).toBe(0);
-    expect(getEventListeners(parent.signal, 'abort')).toHaveLength(0);
+    expect(waitersOn(parent.signal)).toBe(0);
+  });
+
+  it('gives a caller’s signal one listener, however many calls wait on it, and aborts each of them', async () => {
+    const parent = new AbortController();
+    const done = await Promise.all(
+      Array.from({ length: 20 }, (_, index) => withDeadline(async () => Promise.resolve(index), { signal: parent.signal })),
+    );
+    expect(done).toHaveLength(20);
+    expect(waitersOn(parent.signal)).toBe(0);
+    const waiting = Array.from({ length: 20 }, () =>
+      withDeadline(waitForAbort, { signal: parent.signal }).catch((error: unknown) => error),
+    );
+    expect(waitersOn(parent.signal)).toBe(20);
+    expect(getEventListeners(parent.signal, 'abort')).toHaveLength(1);
+    parent.abort(new Error('caller gone'));
+    for (const outcome of await Promise.all(waiting)) expect(outcome).toMatchObject({ message: 'caller gone' });
+    expect(waitersOn(parent.signal)).toBe(0);
   });
 
   it('shares one timer among every call, and expires each at its deadline, never before', async () => {

@@ -31,6 +31,47 @@ export interface DeadlineScope {
   readonly deadline: number | undefined;
 }
 
+/** Told when the caller's signal it waits on aborts. */
+interface SignalWaiter {
+  parentAborted(): void;
+}
+
+/**
+ * The runs waiting on each caller's signal. A signal gets one `abort`
+ * listener, shared by every run that waits on it (a server passes one signal
+ * per connection to each call made on it), and a run only joins and leaves a
+ * set: adding and removing an EventTarget listener per call costs several
+ * times more.
+ */
+const waiting = new WeakMap<AbortSignal, Set<SignalWaiter>>();
+
+function waitOn(signal: AbortSignal, waiter: SignalWaiter): void {
+  let waiters = waiting.get(signal);
+  if (waiters === undefined) {
+    const created = new Set<SignalWaiter>();
+    waiters = created;
+    waiting.set(signal, created);
+    signal.addEventListener(
+      'abort',
+      () => {
+        // Each waiter settles and leaves the set as it is told; tell a copy.
+        for (const each of [...created]) each.parentAborted();
+      },
+      { once: true },
+    );
+  }
+  waiters.add(waiter);
+}
+
+function stopWaitingOn(signal: AbortSignal, waiter: SignalWaiter): void {
+  waiting.get(signal)?.delete(waiter);
+}
+
+/** How many calls wait on `signal` now: for tests. */
+export function waitersOn(signal: AbortSignal): number {
+  return waiting.get(signal)?.size ?? 0;
+}
+
 /** The longest delay setTimeout honours; longer ones would fire at once. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
@@ -53,13 +94,13 @@ export function abortReasonToError(
 
 /**
  * One call's scope: the lazily created controller, and the settle logic of
- * the promise it returns. Its methods are the shared timer's callback and the
- * parent signal's listener (`handleEvent`), so a call allocates this one
- * object plus its promise. Subclasses observe the outcome through
+ * the promise it returns. Its methods are the shared timer's callback
+ * (`expire`) and what the parent signal's shared listener calls
+ * (`parentAborted`), so a call allocates this one object plus its promise. Subclasses observe the outcome through
  * {@link DeadlineRun.onSuccess} and {@link DeadlineRun.onFailure} (the router's
  * attempts do, to record stats without another promise).
  */
-export class DeadlineRun<T> implements DeadlineScope {
+export class DeadlineRun<T> implements DeadlineScope, SignalWaiter {
   readonly deadline: number | undefined;
   private readonly parent: AbortSignal | undefined;
   private readonly provider: string | undefined;
@@ -124,8 +165,7 @@ export class DeadlineRun<T> implements DeadlineScope {
         // The shared timer runs on Date.now; a test clock only decides how much time is left.
         this.tick = scheduleDeadline(this, (this.clock === undefined ? now : Date.now()) + remainingMs);
       }
-      // No `once`: finish() removes the listener on every outcome, and the option object costs an allocation.
-      this.parent?.addEventListener('abort', this);
+      if (this.parent !== undefined) waitOn(this.parent, this);
       let running: Promise<T>;
       try {
         running = task(this);
@@ -183,8 +223,8 @@ export class DeadlineRun<T> implements DeadlineScope {
     this.fail(error);
   }
 
-  /** The parent signal aborted (EventListener interface). */
-  handleEvent(): void {
+  /** The parent signal aborted. */
+  parentAborted(): void {
     const reason: unknown = this.parent?.reason;
     this.abortWith(reason);
     this.fail(abortReasonToError(reason, { provider: this.provider, operation: this.operation }));
@@ -203,7 +243,7 @@ export class DeadlineRun<T> implements DeadlineScope {
     this.settled = true;
     if (this.tick !== undefined) cancelDeadline(this, this.tick);
     this.tick = undefined;
-    this.parent?.removeEventListener('abort', this);
+    if (this.parent !== undefined) stopWaitingOn(this.parent, this);
     return true;
   }
 }

@@ -11,20 +11,49 @@ const labelText = (labels: Labels): string => {
   return entries.length === 0 ? '' : `{${entries.map(([name, value]) => `${name}="${escapeLabel(value)}"`).join(',')}}`;
 };
 
-/** Counters by label values. A series is found by a cheap key of its values; its label text is made at scrape time. */
-class Counter {
-  readonly values = new Map<string, { readonly labels: Labels; value: number }>();
+interface Series {
+  readonly labels: Labels;
+  value: number;
+}
 
-  /** Adds 1 to the series `key`; false when there is no such series yet (then {@link Counter.create} it). */
-  increment(key: string): boolean {
-    const entry = this.values.get(key);
-    if (entry === undefined) return false;
-    entry.value += 1;
-    return true;
+function within<Value>(map: Map<string, Value>, key: string, make: () => Value): Value {
+  let found = map.get(key);
+  if (found === undefined) {
+    found = make();
+    map.set(key, found);
+  }
+  return found;
+}
+
+// Made once, so a lookup that finds its level allocates nothing.
+const seriesByFourth = (): Map<string, Series> => new Map();
+const byThird = (): Map<string, Map<string, Series>> => new Map();
+const bySecond = (): Map<string, Map<string, Map<string, Series>>> => new Map();
+
+/**
+ * A counter with four labels. Its series sit in maps nested by label value,
+ * so counting one builds no key string (the values are the hub's own
+ * strings, hashed once); the label text is made at scrape time.
+ */
+class Counter4 {
+  readonly series: Series[] = [];
+  private readonly names: readonly [string, string, string, string];
+  private readonly tree = new Map<string, Map<string, Map<string, Map<string, Series>>>>();
+
+  constructor(names: readonly [string, string, string, string]) {
+    this.names = names;
   }
 
-  create(key: string, labels: Labels): void {
-    this.values.set(key, { labels, value: 1 });
+  add(first: string, second: string, third: string, fourth: string): void {
+    const leaves = within(within(within(this.tree, first, bySecond), second, byThird), third, seriesByFourth);
+    let entry = leaves.get(fourth);
+    if (entry === undefined) {
+      const [a, b, c, d] = this.names;
+      entry = { labels: { [a]: first, [b]: second, [c]: third, [d]: fourth }, value: 0 };
+      leaves.set(fourth, entry);
+      this.series.push(entry);
+    }
+    entry.value += 1;
   }
 }
 
@@ -65,28 +94,16 @@ export class RouteMetrics {
  */
 export class ServerMetrics {
   private readonly routes = new Map<string, RouteMetrics>();
-  private readonly hubRequests = new Counter();
-  private readonly failovers = new Counter();
+  private readonly hubRequests = new Counter4(['capability', 'operation', 'provider', 'outcome']);
+  private readonly failovers = new Counter4(['capability', 'operation', 'from', 'to']);
   private readonly stopListening: (() => void)[];
   private readonly hub: Hub;
 
   constructor(hub: Hub) {
     this.hub = hub;
     this.stopListening = [
-      hub.events.on('request', (event) => {
-        const provider = event.provider ?? 'none';
-        const key = `${event.capability}\u0000${event.operation}\u0000${provider}\u0000${event.outcome}`;
-        if (!this.hubRequests.increment(key)) {
-          this.hubRequests.create(key, { capability: event.capability, operation: event.operation, provider, outcome: event.outcome });
-        }
-      }),
-      hub.events.on('failover', (event) => {
-        const to = event.to ?? 'none';
-        const key = `${event.capability}\u0000${event.operation}\u0000${event.from}\u0000${to}`;
-        if (!this.failovers.increment(key)) {
-          this.failovers.create(key, { capability: event.capability, operation: event.operation, from: event.from, to });
-        }
-      }),
+      hub.events.on('request', (event) => this.hubRequests.add(event.capability, event.operation, event.provider ?? 'none', event.outcome)),
+      hub.events.on('failover', (event) => this.failovers.add(event.capability, event.operation, event.from, event.to ?? 'none')),
     ];
   }
 
@@ -104,9 +121,9 @@ export class ServerMetrics {
   /** The Prometheus text exposition (version 0.0.4). */
   render(): string {
     const lines: string[] = [];
-    const counter = (name: string, help: string, values: Counter) => {
+    const counter = (name: string, help: string, values: Counter4) => {
       lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} counter`);
-      for (const { labels, value } of values.values.values()) lines.push(`${name}${labelText(labels)} ${value}`);
+      for (const { labels, value } of values.series) lines.push(`${name}${labelText(labels)} ${value}`);
     };
     lines.push(
       '# HELP switchyard_http_requests_total HTTP requests answered, by method, route pattern and status.',
