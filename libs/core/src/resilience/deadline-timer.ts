@@ -12,10 +12,12 @@
 /** Something that can run out of time. */
 export interface Expirable {
   expire(): void;
+  /** Its index in its tick's list while it waits there; kept by this module. */
+  deadlineSlot: number;
 }
 
 const TICK_MS = 5;
-const ticks = new Map<number, Set<Expirable>>();
+const ticks = new Map<number, Expirable[]>();
 let timer: ReturnType<typeof setTimeout> | undefined;
 let armedTick = Number.POSITIVE_INFINITY;
 
@@ -24,10 +26,11 @@ export function scheduleDeadline(target: Expirable, deadline: number): number {
   const tick = Math.ceil(deadline / TICK_MS);
   let targets = ticks.get(tick);
   if (targets === undefined) {
-    targets = new Set();
+    targets = [];
     ticks.set(tick, targets);
   }
-  targets.add(target);
+  target.deadlineSlot = targets.length;
+  targets.push(target);
   if (tick < armedTick) arm(tick);
   return tick;
 }
@@ -35,10 +38,17 @@ export function scheduleDeadline(target: Expirable, deadline: number): number {
 /**
  * Removes `target` registered under `tick`; cheap, and never touches the
  * timer. An emptied tick stays until the timer passes it, so calls in the
- * same 5 ms reuse its set instead of building a new one each time.
+ * same 5 ms reuse its list instead of building a new one each time.
  */
 export function cancelDeadline(target: Expirable, tick: number): void {
-  ticks.get(tick)?.delete(target);
+  const targets = ticks.get(tick);
+  const slot = target.deadlineSlot;
+  if (targets === undefined || targets[slot] !== target) return;
+  const last = targets.pop()!;
+  if (last !== target) {
+    targets[slot] = last;
+    last.deadlineSlot = slot;
+  }
 }
 
 function arm(tick: number): void {
@@ -55,7 +65,7 @@ function fire(): void {
   let next = Number.POSITIVE_INFINITY;
   const due: Expirable[] = [];
   for (const [tick, targets] of ticks) {
-    if (tick <= nowTick || targets.size === 0) {
+    if (tick <= nowTick || targets.length === 0) {
       ticks.delete(tick);
       for (const target of targets) due.push(target);
     } else if (tick < next) {
@@ -78,6 +88,6 @@ export function resetDeadlineTimer(): void {
 export function deadlineTimerState(): { readonly pending: number; readonly armed: boolean; readonly keepsProcessAlive: boolean } {
   // Counts registered deadlines only: emptied ticks waiting for the timer hold none.
   let pending = 0;
-  for (const targets of ticks.values()) pending += targets.size;
+  for (const targets of ticks.values()) pending += targets.length;
   return { pending, armed: timer !== undefined, keepsProcessAlive: timer?.hasRef() ?? false };
 }

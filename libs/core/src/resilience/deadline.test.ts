@@ -94,6 +94,27 @@ describe('withDeadline', () => {
     expect(waitersOn(parent.signal)).toBe(0);
   });
 
+  it('expires exactly the calls still waiting when others in the same tick settle first, in any order', async () => {
+    vi.useFakeTimers({ now: 0 });
+    const settle: (() => void)[] = [];
+    const calls = Array.from({ length: 6 }, () =>
+      withDeadline(
+        (scope) =>
+          new Promise<string>((resolve, reject) => {
+            settle.push(() => resolve('done'));
+            scope.signal.addEventListener('abort', () => reject(scope.signal.reason as Error));
+          }),
+        { deadline: 100 },
+      ).catch(() => 'timed out'),
+    );
+    for (const index of [3, 0, 5]) settle[index]!();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(deadlineTimerState().pending).toBe(3);
+    await vi.advanceTimersByTimeAsync(110);
+    expect(await Promise.all(calls)).toEqual(['done', 'timed out', 'timed out', 'done', 'timed out', 'done']);
+    expect(deadlineTimerState().pending).toBe(0);
+  });
+
   it('shares one timer among every call, and expires each at its deadline, never before', async () => {
     vi.useFakeTimers({ now: 0 });
     const early = Array.from({ length: 5 }, () => withDeadline(waitForAbort, { deadline: 100, signal: new AbortController().signal }));

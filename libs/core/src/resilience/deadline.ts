@@ -1,5 +1,5 @@
 import { IntegrationError } from '../errors/integration-error';
-import { cancelDeadline, scheduleDeadline } from './deadline-timer';
+import { cancelDeadline, scheduleDeadline, type Expirable } from './deadline-timer';
 
 /** Settings of one {@link withDeadline} call. Every field is optional. */
 export interface DeadlineOptions {
@@ -37,28 +37,54 @@ interface SignalWaiter {
 }
 
 /**
+ * The runs waiting on one caller's signal. Most signals have one at a time (a
+ * server's per-connection signal: HTTP/1.1 serves one request at a time), so
+ * the first sits in a slot and only a second makes a set; joining and leaving
+ * then allocates nothing.
+ */
+class Waiters {
+  first: SignalWaiter | undefined;
+  more: Set<SignalWaiter> | undefined;
+
+  constructor(signal: AbortSignal) {
+    signal.addEventListener('abort', () => this.abortAll(), { once: true });
+  }
+
+  get size(): number {
+    return (this.first === undefined ? 0 : 1) + (this.more?.size ?? 0);
+  }
+
+  add(waiter: SignalWaiter): void {
+    if (this.first === undefined) this.first = waiter;
+    else (this.more ??= new Set()).add(waiter);
+  }
+
+  delete(waiter: SignalWaiter): void {
+    if (this.first === waiter) this.first = undefined;
+    else this.more?.delete(waiter);
+  }
+
+  private abortAll(): void {
+    // Each waiter settles and leaves as it is told; tell a copy.
+    const all = [...(this.first === undefined ? [] : [this.first]), ...(this.more ?? [])];
+    for (const waiter of all) waiter.parentAborted();
+  }
+}
+
+/**
  * The runs waiting on each caller's signal. A signal gets one `abort`
  * listener, shared by every run that waits on it (a server passes one signal
- * per connection to each call made on it), and a run only joins and leaves a
- * set: adding and removing an EventTarget listener per call costs several
- * times more.
+ * per connection to each call made on it), and a run only joins and leaves:
+ * adding and removing an EventTarget listener per call costs several times
+ * more.
  */
-const waiting = new WeakMap<AbortSignal, Set<SignalWaiter>>();
+const waiting = new WeakMap<AbortSignal, Waiters>();
 
 function waitOn(signal: AbortSignal, waiter: SignalWaiter): void {
   let waiters = waiting.get(signal);
   if (waiters === undefined) {
-    const created = new Set<SignalWaiter>();
-    waiters = created;
-    waiting.set(signal, created);
-    signal.addEventListener(
-      'abort',
-      () => {
-        // Each waiter settles and leaves the set as it is told; tell a copy.
-        for (const each of [...created]) each.parentAborted();
-      },
-      { once: true },
-    );
+    waiters = new Waiters(signal);
+    waiting.set(signal, waiters);
   }
   waiters.add(waiter);
 }
@@ -100,7 +126,7 @@ export function abortReasonToError(
  * {@link DeadlineRun.onSuccess} and {@link DeadlineRun.onFailure} (the router's
  * attempts do, to record stats without another promise).
  */
-export class DeadlineRun<T> implements DeadlineScope, SignalWaiter {
+export class DeadlineRun<T> implements DeadlineScope, SignalWaiter, Expirable {
   readonly deadline: number | undefined;
   private readonly parent: AbortSignal | undefined;
   private readonly provider: string | undefined;
@@ -112,6 +138,8 @@ export class DeadlineRun<T> implements DeadlineScope, SignalWaiter {
   /** The shared timer's tick this scope waits in; undefined when it has no deadline. */
   private tick: number | undefined;
   private budgetMs = 0;
+  /** Its place in the shared timer's tick list (see deadline-timer.ts). */
+  deadlineSlot = 0;
   private settled = false;
   private resolveCall: ((value: T) => void) | undefined;
   private rejectCall: ((reason: unknown) => void) | undefined;
