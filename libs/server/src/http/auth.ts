@@ -43,7 +43,34 @@ export class KeyRateLimiter {
   }
 }
 
-const BEARER = /^Bearer\s+(\S+)\s*$/i;
+/** What `Authorization: Bearer <token>` is read by; {@link bearerToken} reads the same without a match object. */
+export const BEARER = /^Bearer\s+(\S+)\s*$/i;
+
+/** Latin-1 white space, as `\s` matches it. */
+const isSpace = (code: number): boolean => code === 32 || (code >= 9 && code <= 13) || code === 160;
+
+/**
+ * The token of an `Authorization: Bearer <token>` header (the scheme in any
+ * case), exactly as {@link BEARER} reads it, but without allocating a match on
+ * every request. Headers outside Latin-1 go to the expression itself.
+ */
+export function bearerToken(header: string | undefined): string | undefined {
+  if (header === undefined) return undefined;
+  const scheme = 'bearer';
+  for (let index = 0; index < scheme.length; index += 1) {
+    // `| 0x20` lowercases an ASCII capital; only 'B' and 'b' (and so on) become the letter compared with.
+    if ((header.charCodeAt(index) | 0x20) !== scheme.charCodeAt(index)) return undefined;
+  }
+  let start = scheme.length;
+  let end = header.length;
+  for (let index = start; index < end; index += 1) if (header.charCodeAt(index) > 255) return BEARER.exec(header)?.[1];
+  while (start < end && isSpace(header.charCodeAt(start))) start += 1;
+  if (start === scheme.length) return undefined;
+  while (end > start && isSpace(header.charCodeAt(end - 1))) end -= 1;
+  if (end === start) return undefined;
+  for (let index = start; index < end; index += 1) if (isSpace(header.charCodeAt(index))) return undefined;
+  return header.slice(start, end);
+}
 
 /**
  * Checks the request's bearer API key for `scope`: 401 (with
@@ -57,7 +84,7 @@ export async function authenticate(
   keys: Pick<ApiKeys, 'verify'>,
   limiter: KeyRateLimiter | undefined,
 ): Promise<ApiKeyIdentity> {
-  const presented = BEARER.exec(request.headers.authorization ?? '')?.[1];
+  const presented = bearerToken(request.headers.authorization);
   const verdict = presented === undefined ? undefined : await keys.verify(presented, scope);
   if (verdict === undefined || (!verdict.ok && verdict.reason !== 'forbidden')) {
     throw new ProblemError(

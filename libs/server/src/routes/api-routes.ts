@@ -16,12 +16,28 @@ const routingFields = {
   idempotencyKey: z.string().min(1).max(255).optional().describe('Makes a retried write happen once, for providers that support it'),
 };
 
-const executeBody = z.object({
+export const executeBody = z.object({
   capability: z.string().min(1).max(255).describe('A capability, e.g. storage'),
   operation: z.string().min(1).max(255).describe('One of its operations, e.g. putObject'),
   input: anyObject().default({}).describe("The operation's input, as its contract describes"),
   ...routingFields,
 });
+
+const isName = (value: unknown): value is string => typeof value === 'string' && value.length >= 1 && value.length <= 255;
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/**
+ * The execute body as most callers send it (capability, operation and an
+ * input object, nothing else) read without zod: what `executeBody` gives for
+ * it, or undefined for any other body, which zod then reads. A property test
+ * holds the two to the same answer.
+ */
+export function quickExecuteBody(body: unknown): z.output<typeof executeBody> | undefined {
+  if (!isObject(body)) return undefined;
+  for (const key in body) if (key !== 'capability' && key !== 'operation' && key !== 'input') return undefined;
+  const { capability, operation, input } = body;
+  return isName(capability) && isName(operation) && isObject(input) ? { capability, operation, input } : undefined;
+}
 
 const attempt = z.object({ provider: z.string(), attempt: z.int(), kind: z.string(), message: z.string(), durationMs: z.number() });
 
@@ -113,17 +129,13 @@ export function apiRoutes(hub: Hub): AnyRouteSpec[] {
       tags: ['execute'],
       scope: 'execute',
       body: executeBody,
+      quickBody: quickExecuteBody,
       responses: { 200: { description: 'The operation succeeded', schema: executeResult } },
       async handle({ body }, context) {
-        const { capability, operation, input, ...fields } = body;
         try {
-          const result = await hub.execute({ capability, operation, input }, callOptions(fields, context));
-          return {
-            value: result.value,
-            provider: result.provider,
-            failedAttempts: result.failedAttempts,
-            ...(result.placement === undefined ? {} : { placement: result.placement }),
-          };
+          const request = { capability: body.capability, operation: body.operation, input: body.input };
+          const { value, provider, failedAttempts, placement } = await hub.execute(request, callOptions(body, context));
+          return placement === undefined ? { value, provider, failedAttempts } : { value, provider, failedAttempts, placement };
         } catch (error) {
           throw new ProblemError(problemFromError(error, 'body.input'));
         }
