@@ -109,13 +109,7 @@ export class ServerMetrics {
 
   /** The numbers of one route (`route` is its pattern, e.g. `/api/v1/tools/:name`): look it up once, record each request on it. */
   route(method: string, route: string): RouteMetrics {
-    const key = `${method} ${route}`;
-    let found = this.routes.get(key);
-    if (found === undefined) {
-      found = new RouteMetrics(method, route);
-      this.routes.set(key, found);
-    }
-    return found;
+    return within(this.routes, `${method} ${route}`, () => new RouteMetrics(method, route));
   }
 
   /** The Prometheus text exposition (version 0.0.4). */
