@@ -1,6 +1,6 @@
 import type { AlertCheckScheduler } from '@switchyard/platform';
 import type { Job } from 'pg-boss';
-import { createPgBossQueue, nextSlot, sendOccurrence, type Occurrence, type PgBossWorkerOptions } from './pg-boss-kit';
+import { createPgBossQueue, followingSlot, nextSlot, sendOccurrence, type Occurrence, type PgBossWorkerOptions } from './pg-boss-kit';
 
 /** Settings of {@link createPgBossAlertChecks}. */
 export interface PgBossAlertChecksOptions extends PgBossWorkerOptions {
@@ -47,7 +47,8 @@ export function createPgBossAlertChecks(options: PgBossAlertChecksOptions = {}):
           async ([job]: Job<Occurrence>[]) => {
             if (job === undefined) return;
             // The next check first, so that this worker dying does not end the checks.
-            await enqueue(job.data.intervalMs, Math.max(job.data.slot + 1, nextSlot(job.data.intervalMs)));
+            // A check is about now: one that fell due while this one waited is skipped, not run late.
+            await enqueue(job.data.intervalMs, followingSlot(job.data.intervalMs, job.data.slot, 0));
             await check();
           },
         );

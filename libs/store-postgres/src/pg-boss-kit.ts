@@ -104,6 +104,18 @@ export interface Occurrence {
 export const nextSlot = (intervalMs: number): number => Math.floor(Date.now() / intervalMs) + 1;
 
 /**
+ * The occurrence to queue after `slot`'s: the next in line while it is at
+ * most `catchUpMs` overdue, so occurrences that fell due while this one
+ * waited (for a dead worker's heartbeat to stop, or a busy retry) still run,
+ * late and one at a time; after a longer gap (the deployment was down), the
+ * first slot after now. With `catchUpMs` 0, missed occurrences are skipped.
+ */
+export function followingSlot(intervalMs: number, slot: number, catchUpMs: number): number {
+  const upcoming = nextSlot(intervalMs);
+  return (upcoming - (slot + 1)) * intervalMs <= catchUpMs ? slot + 1 : upcoming;
+}
+
+/**
  * Queues one occurrence of a recurring job on `jobs`, due at its slot, with an
  * id derived from the queue, `subject`, the interval and the slot: however
  * many processes queue the same occurrence, it exists once.

@@ -1,11 +1,19 @@
+import { IntegrationError } from '@switchyard/core';
 import type { SyncScheduleHandlers, SyncScheduler } from '@switchyard/platform';
 import type { Job } from 'pg-boss';
-import { createPgBossQueue, nextSlot, sendOccurrence, type Occurrence, type PgBossWorkerOptions } from './pg-boss-kit';
+import { createPgBossQueue, followingSlot, nextSlot, sendOccurrence, type Occurrence, type PgBossWorkerOptions } from './pg-boss-kit';
 
 /** Settings of {@link createPgBossSyncScheduler}. */
 export interface PgBossSyncSchedulerOptions extends PgBossWorkerOptions {
   /** The queue of scheduled syncs. Default: `switchyard-sync`. `concurrency` defaults to 2 runs at once, `retryLimit` to 5. */
   readonly queue?: string | undefined;
+  /**
+   * Occurrences that fell due while their predecessor waited for another
+   * worker (its worker died before queueing the next one) still run, late and
+   * in order, when they are at most this overdue; after a longer gap the chain
+   * goes on from now. Default 10 minutes; 0 skips missed occurrences.
+   */
+  readonly catchUpMs?: number | undefined;
 }
 
 /** One scheduled occurrence of an integration's sync. */
@@ -39,6 +47,10 @@ export function createPgBossSyncScheduler(options: PgBossSyncSchedulerOptions = 
     retryDelay: 1,
   });
   const { boss, queue } = jobs;
+  const catchUpMs = options.catchUpMs ?? 10 * 60_000;
+  if (!Number.isFinite(catchUpMs) || catchUpMs < 0) {
+    throw new IntegrationError({ kind: 'validation', message: `catchUpMs must be a number of milliseconds >= 0, got ${catchUpMs}` });
+  }
   let working: Promise<void> | undefined;
 
   const enqueue = (integrationId: string, intervalMs: number, slot: number): Promise<void> =>
@@ -48,8 +60,9 @@ export function createPgBossSyncScheduler(options: PgBossSyncSchedulerOptions = 
     const { integrationId, slot } = job.data;
     const intervalMs = await handlers.intervalOf(integrationId);
     if (intervalMs === undefined) return;
-    // The next occurrence first, so that this run's worker dying does not end the chain.
-    await enqueue(integrationId, intervalMs, Math.max(slot + 1, nextSlot(intervalMs)));
+    // The next occurrence first, so that this run's worker dying does not end the chain. A worker that died before
+    // this line leaves the next ones unqueued until this job is retried elsewhere: those are caught up, in order.
+    await enqueue(integrationId, intervalMs, followingSlot(intervalMs, slot, catchUpMs));
     // Busy: another run holds the integration (a long run, or a dead worker's lease not yet expired). Failing the job
     // makes pg-boss run this occurrence again after its retry delay, rather than skip it.
     if ((await handlers.run(integrationId, `${job.data.intervalMs}:${slot}`)) === 'busy') {
